@@ -1,0 +1,76 @@
+"""Screens and the ways between them: orphaned targets, unreachable screens, dead ends."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterator
+
+from engine.lint.context import LintContext
+from engine.lint.registry import check, declare, finding
+from engine.loader.errors import Problem
+from engine.transitions import COMMAND_SOURCE, Via, has_way_on
+
+declare("FLOW001", "a button, command or input points to a screen that does not exist")
+declare("FLOW002", "a screen no command leads to, directly or through other screens")
+declare("FLOW003", "a dead end: a screen with no button, input or form to go on or back")
+declare("FLOW004", "two screens have the same id")
+declare("FLOW005", "the project has no /start command")
+
+
+def _near(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+@check
+def orphaned_targets(ctx: LintContext) -> Iterator[Problem]:
+    known = list(ctx.bundle.screens)
+    for t in ctx.transitions:
+        if t.target in ctx.bundle.screens:
+            continue
+        what = (f"command {t.label}" if t.via is Via.COMMAND
+                else "input" if t.via in (Via.INPUT, Via.INPUT_ERROR)
+                else "form" if t.via in (Via.FORM_DONE, Via.FORM_CANCEL)
+                else f'button "{t.label}"')
+        yield finding("FLOW001", t.location,
+                      f'{what} points to unknown screen "{t.target}"{_near(t.target, known)}')
+
+
+@check
+def unreachable_screens(ctx: LintContext) -> Iterator[Problem]:
+    edges: dict[str, set[str]] = defaultdict(set)
+    for t in ctx.transitions:
+        edges[t.source].add(t.target)
+    seen = {COMMAND_SOURCE}
+    todo = [COMMAND_SOURCE]
+    while todo:
+        for nxt in edges[todo.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    for sid, screen in ctx.bundle.screens.items():
+        if sid not in seen:
+            yield finding("FLOW002", screen.locate(),
+                          f'screen "{sid}" cannot be reached from any command')
+
+
+@check
+def dead_ends(ctx: LintContext) -> Iterator[Problem]:
+    for sid, screen in ctx.bundle.screens.items():
+        if not has_way_on(screen):
+            yield finding("FLOW003", screen.locate(),
+                          f'screen "{sid}" is a dead end: add a button to go on or back')
+
+
+@check
+def duplicate_screens(ctx: LintContext) -> Iterator[Problem]:
+    yield from ctx.bundle.duplicates
+
+
+@check
+def start_command(ctx: LintContext) -> Iterator[Problem]:
+    if ctx.bundle.screens and "start" not in ctx.bundle.commands:
+        first = next(iter(ctx.bundle.screens.values()))
+        yield finding("FLOW005", first.doc.locate(()),
+                      "no /start command: Telegram users begin with /start")

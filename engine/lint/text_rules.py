@@ -1,0 +1,115 @@
+"""Locale texts: present in every language, valid templates, known variables, within limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jinja2 import nodes
+from pydantic import BaseModel
+
+from engine.lint.context import LintContext, TextUse
+from engine.lint.registry import check, declare, finding
+from engine.loader.bundle import DEFAULT_LANGUAGE
+from engine.loader.errors import Location, Problem, Severity
+from engine.templates import BUILTIN_NAMES, ENVIRONMENT, variables_used
+
+declare("TEXT001", "a text key is used, or defined in one locale, but missing in another")
+declare("TEXT002", "a text key nothing uses", Severity.WARNING)
+declare("TEXT003", "a text is not a valid template")
+declare("TEXT004", "a template uses a variable the screen does not provide")
+declare("TEXT005", "a text is longer than Telegram allows (4096, or 1024 under media)")
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+
+@check
+def missing_texts(ctx: LintContext) -> Iterator[Problem]:
+    locales = ctx.bundle.locales
+    for key, uses in ctx.text_uses.items():
+        for language, locale in locales.items():
+            if key not in locale.texts:
+                use = uses[0]
+                yield finding("TEXT001", use.location,
+                              f'text "{key}" used by {use.where} is missing in '
+                              f"locales/{language}.yaml")
+    for language, locale in locales.items():
+        for other, other_locale in locales.items():
+            for key in locale.texts:
+                if key not in other_locale.texts and key not in ctx.text_uses:
+                    yield finding("TEXT001", locale.positions[key],
+                                  f'text "{key}" is in locales/{language}.yaml but missing '
+                                  f"in locales/{other}.yaml")
+
+
+@check
+def unused_texts(ctx: LintContext) -> Iterator[Problem]:
+    locale = ctx.bundle.locales.get(DEFAULT_LANGUAGE)
+    if locale is None:
+        return
+    for key, position in locale.positions.items():
+        if key not in ctx.text_uses:
+            yield finding("TEXT002", position, f'text "{key}" is not used anywhere')
+
+
+@check
+def template_syntax(ctx: LintContext) -> Iterator[Problem]:
+    for locale in ctx.bundle.locales.values():
+        for key, (location, message) in locale.syntax_errors.items():
+            yield finding("TEXT003", location, f'text "{key}" is not a valid template: {message}')
+
+
+def _attribute_ok(kind: Any, attribute: str) -> bool:
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return attribute in kind.model_fields or hasattr(kind, attribute)
+    return True  # dict, Any and plain values are not checked further
+
+
+@check
+def unknown_variables(ctx: LintContext) -> Iterator[Problem]:
+    for locale in ctx.bundle.locales.values():
+        for key, text in locale.texts.items():
+            if text.compiled is None or key in locale.syntax_errors:
+                continue
+            uses = variables_used(text.source)
+            for use_site in ctx.text_uses.get(key, []):
+                yield from _check_variables(key, uses, use_site, locale.positions[key])
+
+
+def _check_variables(key: str, uses: list[Any], site: TextUse, at: Location) -> Iterator[Problem]:
+    for use in uses:
+        if use.name in BUILTIN_NAMES or use.name in ENVIRONMENT.globals:
+            continue
+        where = Location(at.file, at.line + use.line - 1, at.column)
+        if use.name not in site.variables:
+            yield finding("TEXT004", where,
+                          f'text "{key}" uses "{use.name}", which {site.where} does not provide '
+                          f"(available: {', '.join(sorted(site.variables)) or 'none'})")
+        elif use.attribute and not _attribute_ok(site.variables[use.name], use.attribute):
+            yield finding("TEXT004", where,
+                          f'text "{key}" uses "{use.name}.{use.attribute}", but "{use.name}" on '
+                          f"{site.where} has no \"{use.attribute}\"")
+
+
+def _static_length(source: str, compiled: bool) -> int:
+    if not compiled:
+        return len(source)
+    ast = ENVIRONMENT.parse(source)
+    return sum(len(node.data) for node in ast.find_all(nodes.TemplateData))
+
+
+@check
+def text_limits(ctx: LintContext) -> Iterator[Problem]:
+    for locale in ctx.bundle.locales.values():
+        for key, text in locale.texts.items():
+            if key in locale.syntax_errors:
+                continue
+            length = _static_length(text.source, text.compiled is not None)
+            captions = any(u.caption for u in ctx.text_uses.get(key, []))
+            limit = CAPTION_LIMIT if captions else MESSAGE_LIMIT
+            if length > limit:
+                what = "a caption under media" if captions else "a message"
+                yield finding("TEXT005", locale.positions[key],
+                              f'text "{key}" in {locale.language} has {length} characters; '
+                              f"{what} allows {limit}")

@@ -1,0 +1,233 @@
+"""One project root → one validated, immutable bundle read by the runtime, linter and graph."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from engine.loader.errors import BundleLoadError, Location, Problem
+from engine.loader.yaml_source import PathKey, YamlDocument, read_yaml
+from engine.schema.catalog import CatalogFile, ModelEntry, Task
+from engine.schema.flow import Command, FlowFile, Screen
+from engine.templates import Text, compile_text
+
+DEFAULT_LANGUAGE = "ru"
+LANGUAGES = ("ru", "en")
+
+
+@dataclass(frozen=True)
+class ScreenDef:
+    id: str
+    namespace: str
+    screen: Screen
+    guard: str | None
+    doc: YamlDocument = field(repr=False, compare=False)
+    path: PathKey = ()
+
+    def locate(self, *sub: str | int) -> Location:
+        return self.doc.locate((*self.path, *sub))
+
+    def resolve(self, ref: str) -> str:
+        return resolve_ref(self.namespace, ref)
+
+
+@dataclass(frozen=True)
+class CommandDef:
+    name: str
+    command: Command
+    target: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class ModelDef:
+    entry: ModelEntry
+    doc: YamlDocument = field(repr=False, compare=False)
+    path: PathKey = ()
+
+    def locate(self, *sub: str | int) -> Location:
+        return self.doc.locate((*self.path, *sub))
+
+
+@dataclass(frozen=True)
+class Locale:
+    language: str
+    texts: Mapping[str, Text]
+    positions: Mapping[str, Location]
+    syntax_errors: Mapping[str, tuple[Location, str]]
+
+
+@dataclass(frozen=True)
+class Bundle:
+    root: Path
+    screens: Mapping[str, ScreenDef]
+    commands: Mapping[str, CommandDef]
+    models: Mapping[str, ModelDef]
+    tasks: Mapping[str, Task]
+    locales: Mapping[str, Locale]
+    duplicates: tuple[Problem, ...] = ()
+
+    def text(self, key: str, language: str) -> Text | None:
+        found = self.locales.get(language, self.locales[DEFAULT_LANGUAGE]).texts.get(key)
+        return found or self.locales[DEFAULT_LANGUAGE].texts.get(key)
+
+
+def resolve_ref(namespace: str, ref: str) -> str:
+    return ref if "." in ref else f"{namespace}.{ref}"
+
+
+def _clean_loc(data: Any, loc: tuple[Any, ...]) -> PathKey:
+    """Drop pydantic's union tags (``list[Button]``) so a loc walks the YAML data."""
+    path: list[str | int] = []
+    current = data
+    for part in loc:
+        in_dict = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and part < len(current)
+        if in_dict or in_list:
+            current = current[part]
+            path.append(part)
+    return tuple(path)
+
+
+def _validate(doc: YamlDocument, model: type[BaseModel], what: str) -> tuple[Any, list[Problem]]:
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        problems = []
+        seen: set[tuple[PathKey, str]] = set()
+        for err in exc.errors(include_url=False):
+            path = _clean_loc(doc.data, err["loc"])
+            message = _explain(err, what)
+            if (path, message) in seen:
+                continue
+            seen.add((path, message))
+            problems.append(Problem("LOAD002", doc.locate(path), message))
+        return None, problems
+
+
+def _explain(err: Any, what: str) -> str:
+    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("list[", "ForEach", "function")))
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key '{err['loc'][-1]}' in {what} (check the spelling)"
+    if kind == "missing":
+        return f"'{loc}' is required in {what}"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"{loc}: {msg}" if loc else msg
+
+
+def _flatten(data: Any, doc: YamlDocument, prefix: str, path: PathKey,
+             out: dict[str, tuple[str, Location]], problems: list[Problem]) -> None:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _flatten(value, doc, f"{prefix}.{key}" if prefix else str(key), (*path, key), out,
+                     problems)
+    elif isinstance(data, str | int | float) and not isinstance(data, bool):
+        out[prefix] = (str(data), doc.locate(path))
+    else:
+        problems.append(Problem("LOAD002", doc.locate(path),
+                                f"text '{prefix}' must be a string or a group of texts"))
+
+
+def _load_locale(root: Path, language: str) -> tuple[Locale | None, list[Problem]]:
+    file = root / "locales" / f"{language}.yaml"
+    if not file.exists():
+        return None, [Problem("LOAD001", Location(f"locales/{language}.yaml", 1, 1),
+                              f"the {language} locale file is missing")]
+    doc, problems = read_yaml(file, root)
+    if doc is None:
+        return None, problems
+    flat: dict[str, tuple[str, Location]] = {}
+    _flatten(doc.data, doc, "", (), flat, problems)
+    texts, positions, errors = {}, {}, {}
+    for key, (source, location) in flat.items():
+        text, error = compile_text(source)
+        texts[key], positions[key] = text, location
+        if error is not None:
+            errors[key] = (Location(location.file, location.line + max(error.lineno - 1, 0),
+                                    location.column), error.message or "syntax error")
+    locale = Locale(language, MappingProxyType(texts), MappingProxyType(positions),
+                    MappingProxyType(errors))
+    return locale, problems
+
+
+def load_bundle(root: Path | str) -> Bundle:
+    """Read flows/, models/ and locales/ under ``root``; raise with every problem found."""
+    root = Path(root).resolve()
+    problems: list[Problem] = []
+    duplicates: list[Problem] = []
+    screens: dict[str, ScreenDef] = {}
+    commands: dict[str, CommandDef] = {}
+    for file in sorted((root / "flows").rglob("*.yaml")) if (root / "flows").is_dir() else []:
+        doc, found = read_yaml(file, root)
+        problems += found
+        if doc is None:
+            continue
+        flow, found = _validate(doc, FlowFile, "a flow file")
+        problems += found
+        if flow is None:
+            continue
+        namespace = flow.namespace or file.stem
+        for name, screen in flow.screens.items():
+            sid = f"{namespace}.{name}"
+            definition = ScreenDef(sid, namespace, screen, screen.guard or flow.guard, doc,
+                                   ("screens", name))
+            if sid in screens:
+                duplicates.append(Problem(
+                    "FLOW004", definition.locate(),
+                    f"screen '{sid}' is defined twice (also at {screens[sid].locate()})"))
+                continue
+            screens[sid] = definition
+        for name, command in flow.commands.items():
+            location = doc.locate(("commands", name))
+            if name in commands:
+                problems.append(Problem(
+                    "LOAD004", location,
+                    f"command /{name} is defined twice (also at {commands[name].location})"))
+                continue
+            commands[name] = CommandDef(name, command, resolve_ref(namespace, command.screen),
+                                        location)
+    if not (root / "flows").is_dir():
+        problems.append(Problem("LOAD001", Location("flows", 1, 1), "no flows/ folder here"))
+
+    models: dict[str, ModelDef] = {}
+    tasks: dict[str, Task] = {}
+    for file in sorted((root / "models").rglob("*.yaml")) if (root / "models").is_dir() else []:
+        doc, found = read_yaml(file, root)
+        problems += found
+        if doc is None:
+            continue
+        catalog, found = _validate(doc, CatalogFile, "a model catalog file")
+        problems += found
+        if catalog is None:
+            continue
+        for i, task in enumerate(catalog.tasks):
+            if task.id in tasks:
+                problems.append(Problem("LOAD004", doc.locate(("tasks", i)),
+                                        f"task '{task.id}' is defined twice"))
+            tasks[task.id] = task
+        for i, entry in enumerate(catalog.models):
+            definition = ModelDef(entry, doc, ("models", i))
+            if entry.id in models:
+                problems.append(Problem(
+                    "LOAD004", definition.locate(),
+                    f"model '{entry.id}' is defined twice (also at {models[entry.id].locate()})"))
+                continue
+            models[entry.id] = definition
+
+    locales: dict[str, Locale] = {}
+    for language in LANGUAGES:
+        locale, found = _load_locale(root, language)
+        problems += found
+        if locale is not None:
+            locales[language] = locale
+    if problems:
+        raise BundleLoadError(problems)
+    return Bundle(root, MappingProxyType(screens), MappingProxyType(commands),
+                  MappingProxyType(models), MappingProxyType(tasks), MappingProxyType(locales),
+                  tuple(duplicates))

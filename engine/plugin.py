@@ -1,0 +1,172 @@
+"""The plug-in protocol: how the engine reaches wallets, catalogs and Kie.ai without knowing them.
+
+A plug-in owns a namespace and declares, on its class, typed actions and queries::
+
+    class Wallet(Plugin):
+        namespace = "wallet"
+
+        @query
+        async def balance(self, ctx: CallContext, args: NoArgs) -> BalanceView: ...
+
+The argument model and result type come from the annotations, so the linter checks every call
+written in YAML (names, argument names and literal types, template variables on results)
+without running anything.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _ModelRefMarker:
+    """Marks an argument whose literal values the linter checks against models/."""
+
+
+ModelRef = Annotated[str, _ModelRefMarker()]
+
+
+def is_model_ref(metadata: list[Any]) -> bool:
+    return any(isinstance(m, _ModelRefMarker) for m in metadata)
+
+
+class NoArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OperationKind(StrEnum):
+    ACTION = "action"
+    QUERY = "query"
+
+
+class ActionError(Exception):
+    """An action refused or failed in a way the user should be told about.
+
+    ``text_key`` names a locale text shown to the user; ``params`` fill its template.
+    """
+
+    def __init__(self, text_key: str, **params: Any) -> None:
+        super().__init__(text_key)
+        self.text_key = text_key
+        self.params = params
+
+
+class CallContext(Protocol):
+    """What an operation may know about the update it serves."""
+
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def is_admin(self) -> bool: ...
+
+    @property
+    def session_args(self) -> dict[str, Any]: ...
+
+    def set_language(self, language: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    kind: OperationKind
+    args_model: type[BaseModel]
+    result_type: Any
+    method: Callable[..., Awaitable[Any]]
+    doc: str = ""
+
+    @property
+    def item_type(self) -> Any:
+        """For a query used by ``for_each``: the type of one item."""
+        if typing.get_origin(self.result_type) in (list, tuple, Sequence):
+            return typing.get_args(self.result_type)[0]
+        return None
+
+
+def _declare(kind: OperationKind) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def mark(func: Callable[..., Any]) -> Callable[..., Any]:
+        func.__plugin_operation__ = kind  # type: ignore[attr-defined]
+        return func
+    return mark
+
+
+action = _declare(OperationKind.ACTION)
+query = _declare(OperationKind.QUERY)
+
+GuardCheck = Callable[[CallContext], bool]
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """What a plug-in class offers, read from its annotations."""
+
+    namespace: str
+    operations: Mapping[str, Operation]
+    globals: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Plugin:
+    """Base class of every plug-in. Subclasses set ``namespace`` and mark methods."""
+
+    namespace: ClassVar[str]
+    #: variables this plug-in puts into every template, with their types
+    template_globals: ClassVar[dict[str, Any]] = {}
+
+    @classmethod
+    def declarations(cls) -> Declarations:
+        ops: dict[str, Operation] = {}
+        for name, func in inspect.getmembers(cls, inspect.isfunction):
+            kind = getattr(func, "__plugin_operation__", None)
+            if kind is None:
+                continue
+            hints = typing.get_type_hints(func)
+            args_model = hints.get("args", NoArgs)
+            if not (isinstance(args_model, type) and issubclass(args_model, BaseModel)):
+                raise TypeError(f"{cls.__name__}.{name}: 'args' must be a pydantic model")
+            ops[name] = Operation(name, kind, args_model, hints.get("return"), func,
+                                  inspect.getdoc(func) or "")
+        return Declarations(cls.namespace, ops, dict(cls.template_globals))
+
+    async def template_values(self, ctx: CallContext) -> dict[str, Any]:
+        """Values for ``template_globals`` on one render; override when there are any."""
+        return {}
+
+    def guards(self) -> Mapping[str, GuardCheck]:
+        return {}
+
+
+class PluginSet:
+    """The plug-ins of one running bot (or, for the linter, their classes' declarations)."""
+
+    def __init__(self, declarations: list[Declarations],
+                 instances: Mapping[str, Plugin] | None = None,
+                 guard_names: frozenset[str] = frozenset({"admin"})) -> None:
+        self.by_namespace = {d.namespace: d for d in declarations}
+        self.instances = dict(instances or {})
+        self.guard_names = guard_names
+
+    @classmethod
+    def of(cls, plugins: list[Plugin]) -> PluginSet:
+        decls = [type(p).declarations() for p in plugins]
+        guards = frozenset({"admin"}).union(*(p.guards().keys() for p in plugins))
+        return cls(decls, {p.namespace: p for p in plugins}, guards)
+
+    def find(self, ref: str) -> Operation | None:
+        namespace, _, name = ref.partition(".")
+        decl = self.by_namespace.get(namespace)
+        return decl.operations.get(name) if decl else None
+
+    def template_globals(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for decl in self.by_namespace.values():
+            merged.update(decl.globals)
+        return merged

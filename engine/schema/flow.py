@@ -1,0 +1,171 @@
+"""The flow language: what a product editor writes in ``flows/*.yaml``.
+
+Every field here is data the linter can follow: a button's target, an action's name and its
+arguments, a query behind generated rows. Screen references are ``screen`` (same file) or
+``namespace.screen`` (another file); texts are locale keys, never literal prose.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+ScreenRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")]
+OperationRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
+TextKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]
+Args = dict[str, Any]
+
+
+class FlowModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Button(FlowModel):
+    """One inline button. Exactly one of ``go``, ``call``, ``url`` or ``back`` says what it does."""
+
+    text: TextKey = Field(description="Locale key of the label; the text may use {{ item }} in rows.")
+    go: ScreenRef | None = Field(None, description="Open this screen.")
+    call: OperationRef | None = Field(None, description="Run this plug-in action, then open `next`.")
+    url: str | None = Field(None, description="Open this link (a template).")
+    back: bool = Field(False, description="Return to the previous screen.")
+    args: Args = Field(default_factory=dict, description="Arguments; values may be templates.")
+    next: ScreenRef | None = Field(None, description="After `call` succeeds, open this screen.")
+    on_error: ScreenRef | None = Field(None, description="After `call` fails, open this screen.")
+    guard: Identifier | None = Field(None, description="Show the button only to users passing it.")
+
+    @model_validator(mode="after")
+    def _one_behaviour(self) -> Button:
+        chosen = [k for k in ("go", "call", "url") if getattr(self, k)] + (["back"] if self.back else [])
+        if len(chosen) != 1:
+            raise ValueError(
+                "a button needs exactly one of go, call, url or back"
+                + (f" (it has {', '.join(chosen)})" if chosen else ""))
+        if self.call is None and (self.next or self.on_error):
+            raise ValueError("next and on_error belong to a button with call")
+        if self.call is not None and self.next is None:
+            raise ValueError("a button with call needs next: the screen to open after the action")
+        if self.args and (self.url or self.back):
+            raise ValueError("args belong to a button with go or call")
+        return self
+
+    @property
+    def target(self) -> str | None:
+        return self.go or self.next
+
+
+class ForEach(FlowModel):
+    """A block of rows generated from a plug-in query, one button per item, paged."""
+
+    for_each: OperationRef = Field(description="Plug-in query returning the items.")
+    args: Args = Field(default_factory=dict)
+    button: Button
+    columns: int = Field(1, ge=1, le=4)
+    page_size: int = Field(8, ge=1, le=50)
+
+
+Row = list[Button] | ForEach
+
+
+class InputKind(StrEnum):
+    TEXT = "text"
+    PHOTO = "photo"
+    DOCUMENT = "document"
+    AUDIO = "audio"
+    VOICE = "voice"
+    VIDEO = "video"
+
+
+class Input(FlowModel):
+    """What free input (a message rather than a press) does on a screen."""
+
+    accept: list[InputKind] = Field(default_factory=lambda: [InputKind.TEXT], min_length=1)
+    call: OperationRef | None = Field(None, description="Action receiving {{ input }}.")
+    args: Args = Field(default_factory=dict)
+    next: ScreenRef
+    on_error: ScreenRef | None = None
+
+    @field_validator("accept", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class QueryCall(FlowModel):
+    query: OperationRef
+    args: Args = Field(default_factory=dict)
+
+
+class ActionCall(FlowModel):
+    call: OperationRef
+    args: Args = Field(default_factory=dict)
+
+
+class Media(FlowModel):
+    kind: InputKind = InputKind.PHOTO
+    source: str = Field(description="A URL, a Telegram file id, or a template giving one.")
+
+
+class FormSpec(FlowModel):
+    """A form generated from a model's input_schema; the steps are not written by hand."""
+
+    model: str = Field(description="Model id, or a template giving one (e.g. {{ args.model }}).")
+    done: ScreenRef = Field(description="Screen after the summary is confirmed.")
+    cancel: ScreenRef = Field(description="Screen after the form is cancelled.")
+
+
+class Screen(FlowModel):
+    text: TextKey = Field(description="Locale key of the message text.")
+    media: Media | None = None
+    guard: Identifier | None = None
+    data: dict[Identifier, QueryCall] = Field(
+        default_factory=dict, description="Template variables filled by plug-in queries.")
+    on_enter: list[ActionCall] = Field(default_factory=list)
+    keyboard: list[Row] = Field(default_factory=list)
+    input: Input | None = None
+    form: FormSpec | None = None
+
+    @field_validator("keyboard", mode="before")
+    @classmethod
+    def _single_button_rows(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [[row] if isinstance(row, dict) and "for_each" not in row else row
+                    for row in value]
+        return value
+
+    @field_validator("data", mode="before")
+    @classmethod
+    def _query_shorthand(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: ({"query": v} if isinstance(v, str) else v) for k, v in value.items()}
+        return value
+
+
+class Command(FlowModel):
+    screen: ScreenRef
+    description: TextKey | None = Field(None, description="Locale key shown in Telegram's menu.")
+
+
+class FlowFile(FlowModel):
+    """One ``flows/*.yaml`` file: a namespace of screens and the commands that open them."""
+
+    namespace: Identifier | None = Field(None, description="Defaults to the file name.")
+    guard: Identifier | None = Field(None, description="Guard applied to every screen here.")
+    commands: dict[Identifier, Command] = Field(default_factory=dict)
+    screens: dict[Identifier, Screen] = Field(default_factory=dict)
+
+    @field_validator("commands", mode="before")
+    @classmethod
+    def _command_shorthand(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: ({"screen": v} if isinstance(v, str) else v) for k, v in value.items()}
+        return value
