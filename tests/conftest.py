@@ -1,0 +1,81 @@
+"""Shared fixtures. Tests use a real PostgreSQL: ``TEST_DATABASE_URL`` when set, otherwise an
+embedded server (pgserver). Every test gets its own database cloned from a migrated template,
+so tests never see each other's rows and may run beside other test runs on the same server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+
+from engine.storage.migrations import migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def with_database(dsn: str, name: str) -> str:
+    parts = urlsplit(dsn)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+@pytest.fixture(scope="session")
+def pg_server_dsn() -> Iterator[str]:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    from engine.storage.embedded import start_embedded
+
+    folder = Path(tempfile.mkdtemp(prefix="kfb-pg-"))
+    dsn, server = start_embedded(folder / "data")
+    try:
+        yield dsn
+    finally:
+        server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+async def template_database(pg_server_dsn: str) -> AsyncIterator[str]:
+    name = f"kfb_tmpl_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(pg_server_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        conn = await asyncpg.connect(with_database(pg_server_dsn, name))
+        try:
+            await migrate(conn)
+        finally:
+            await conn.close()
+        yield name
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture
+async def database_dsn(pg_server_dsn: str, template_database: str) -> AsyncIterator[str]:
+    """A fresh, migrated database of this test's own."""
+    name = f"kfb_t_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(pg_server_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+        yield with_database(pg_server_dsn, name)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture
+async def pool(database_dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    created = await asyncpg.create_pool(database_dsn, min_size=1, max_size=20)
+    try:
+        yield created
+    finally:
+        await created.close()
