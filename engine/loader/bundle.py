@@ -30,7 +30,8 @@ class ScreenDef:
     path: PathKey = ()
 
     def locate(self, *sub: str | int) -> Location:
-        return self.doc.locate((*self.path, *sub))
+        """Where ``sub`` is written in this screen; with no ``sub``, the screen's name."""
+        return self.doc.locate((*self.path, *sub)) if sub else self.doc.locate_key(self.path)
 
     def resolve(self, ref: str) -> str:
         return resolve_ref(self.namespace, ref)
@@ -106,12 +107,16 @@ def _validate(doc: YamlDocument, model: type[BaseModel], what: str) -> tuple[Any
             if (path, message) in seen:
                 continue
             seen.add((path, message))
-            problems.append(Problem("LOAD002", doc.locate(path), message))
+            at = doc.locate_key(path) if err["type"] == "extra_forbidden" else doc.locate(path)
+            problems.append(Problem("LOAD002", at, message))
         return None, problems
 
 
+_UNION_TAGS = frozenset({"buttons", "for_each"})
+
+
 def _explain(err: Any, what: str) -> str:
-    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("list[", "ForEach", "function")))
+    loc = ".".join(str(p) for p in err["loc"] if not str(p) in _UNION_TAGS)
     kind = err["type"]
     if kind == "extra_forbidden":
         return f"unknown key '{err['loc'][-1]}' in {what} (check the spelling)"

@@ -16,6 +16,8 @@ import yaml
 from engine.loader.errors import Location, Problem
 
 PathKey = tuple[str | int, ...]
+#: libyaml's parser when present: the model catalog is large enough for it to matter
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -25,6 +27,7 @@ class YamlDocument:
     file: str
     data: Any
     positions: dict[PathKey, Location] = field(default_factory=dict)
+    key_positions: dict[PathKey, Location] = field(default_factory=dict)
 
     def locate(self, path: PathKey) -> Location:
         """The position of ``path``, or of its closest ancestor that has one."""
@@ -35,11 +38,16 @@ class YamlDocument:
             probe = probe[:-1]
         return self.positions.get((), Location(self.file, 1, 1))
 
+    def locate_key(self, path: PathKey) -> Location:
+        """Where the key naming ``path`` is written (``help:``), else where its value is."""
+        return self.key_positions.get(tuple(path)) or self.locate(path)
+
 
 class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.positions: dict[PathKey, Location] = {}
+        self.key_positions: dict[PathKey, Location] = {}
         self.problems: list[Problem] = []
         self.constructor = yaml.constructor.SafeConstructor()
 
@@ -64,6 +72,7 @@ class _Builder:
                         "LOAD004", self.loc(key_node),
                         f"key '{key}' appears twice in the same block; keep one"))
                     continue
+                self.key_positions[(*path, key)] = self.loc(key_node)
                 result[key] = self.build(value_node, (*path, key))
             return result
         if isinstance(node, yaml.SequenceNode):
@@ -88,7 +97,7 @@ def read_yaml(path: Path, root: Path) -> tuple[YamlDocument | None, list[Problem
 
 def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -107,4 +116,4 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return None, [Problem("LOAD001", Location(file, line, col), f"YAML value error: {exc}")]
-    return YamlDocument(file, data, builder.positions), builder.problems
+    return YamlDocument(file, data, builder.positions, builder.key_positions), builder.problems

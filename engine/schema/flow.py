@@ -13,8 +13,10 @@ from typing import Annotated, Any
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -73,7 +75,14 @@ class ForEach(FlowModel):
     page_size: int = Field(8, ge=1, le=50)
 
 
-Row = list[Button] | ForEach
+def _row_kind(value: Any) -> str:
+    return "for_each" if isinstance(value, dict | ForEach) else "buttons"
+
+
+Row = Annotated[
+    Annotated[list[Button], Tag("buttons")] | Annotated[ForEach, Tag("for_each")],
+    Discriminator(_row_kind),
+]
 
 
 class InputKind(StrEnum):

@@ -1,0 +1,74 @@
+"""Minimal projects written to a temporary folder, for loader and linter tests."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from engine.lint.linter import lint
+from engine.loader.bundle import load_bundle
+from engine.loader.errors import Problem
+from engine.plugins import builtin_declarations
+from engine.variables import ENGINE_TEXTS
+
+BASE_FLOW = """\
+commands:
+  start: start
+screens:
+  start:
+    text: main.title
+    keyboard:
+      - [{text: main.help, go: help}]
+  help:
+    text: main.help_text
+    keyboard:
+      - [{text: common.back, back: true}]
+"""
+
+BASE_TEXTS = """\
+main:
+  title: Hello
+  help: Help
+  help_text: Help text
+common:
+  back: Back
+"""
+
+
+def engine_texts() -> str:
+    groups: dict[str, list[str]] = {}
+    for key in ENGINE_TEXTS:
+        group, _, name = key.partition(".")
+        groups.setdefault(group, []).append(name)
+    lines = []
+    for group, names in groups.items():
+        lines.append(f"{group}:")
+        lines.extend(f"  {name}: '{group} {name}'" for name in names)
+    return "\n".join(lines) + "\n"
+
+
+def write_project(root: Path, files: dict[str, str] | None = None) -> Path:
+    """The base project (one flow, both locales) with ``files`` added or replacing its files."""
+    content = {
+        "flows/main.yaml": BASE_FLOW,
+        "locales/ru.yaml": BASE_TEXTS,
+        "locales/en.yaml": BASE_TEXTS,
+    }
+    content.update(files or {})
+    for rel, text in content.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = textwrap.dedent(text)
+        if rel.startswith("locales/"):
+            text += engine_texts()
+        path.write_text(text, encoding="utf-8")
+    (root / "models").mkdir(exist_ok=True)
+    return root
+
+
+def lint_project(root: Path) -> list[Problem]:
+    return lint(load_bundle(root), builtin_declarations())
+
+
+def findings(problems: list[Problem]) -> list[tuple[str, str, int]]:
+    return [(p.code, p.location.file, p.location.line) for p in problems]
