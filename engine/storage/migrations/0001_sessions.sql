@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     stack        jsonb NOT NULL DEFAULT '[]'::jsonb,
     form         jsonb NOT NULL DEFAULT '{}'::jsonb,
     rendered     jsonb NOT NULL DEFAULT '{}'::jsonb,
+    flash        jsonb NOT NULL DEFAULT '{}'::jsonb,
     version      bigint NOT NULL DEFAULT 0,
     message_id   bigint,
     updated_at   timestamptz NOT NULL DEFAULT now()

@@ -1,0 +1,250 @@
+"""The interpreter: one generic handler for every update, driven by the bundle.
+
+It knows screens, buttons, inputs and plug-in calls — nothing about money, models or any
+particular screen. Every update ends with the user looking at a working screen: a stale or
+forged press, unexpected input or an exception all lead to a short explanation and a screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import uuid
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from engine.callbacks import CallbackData
+from engine.loader.bundle import Bundle
+from engine.plugin import ActionError, PluginSet
+from engine.runtime.calls import Calls, render_args
+from engine.runtime.context import ActionContext, Guards
+from engine.runtime.incoming import Incoming, Kind
+from engine.runtime.renderer import PAGES_KEY, Renderer
+from engine.runtime.session import Session, SessionStore, StaleSession
+from engine.runtime.view import Messenger, View
+
+log = logging.getLogger(__name__)
+
+
+def language_of(code: str | None) -> str:
+    return "en" if code and not code.lower().startswith(("ru", "uk", "be", "kk")) else "ru"
+
+
+@dataclass
+class Turn:
+    """One update being handled: the context plus the message a press came from."""
+
+    ctx: ActionContext
+    incoming: Incoming
+
+    @property
+    def session(self) -> Session:
+        return self.ctx.session
+
+
+class Runtime:
+    def __init__(self, bundle: Bundle, plugins: PluginSet, store: SessionStore,
+                 messenger: Messenger, admin_ids: frozenset[int] = frozenset()) -> None:
+        self.bundle = bundle
+        self.store = store
+        self.messenger = messenger
+        self.admin_ids = admin_ids
+        self.calls = Calls(plugins)
+        extra_guards = {}
+        for instance in plugins.instances.values():
+            extra_guards.update(instance.guards())
+        self.guards = Guards(extra_guards)
+        self.renderer = Renderer(bundle, self.calls, self.guards)
+        self.start_screen = bundle.commands["start"].target
+        help_command = bundle.commands.get("help")
+        self.help_screen = help_command.target if help_command else self.start_screen
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
+            weakref.WeakValueDictionary())
+
+    # ----------------------------------------------------------------------------- entry
+    async def handle(self, incoming: Incoming) -> None:
+        person = incoming.person
+        lock = self._locks.get(person.id)
+        if lock is None:
+            lock = self._locks[person.id] = asyncio.Lock()
+        async with lock:
+            session = await self.store.load(person.id, incoming.chat_id,
+                                            language_of(person.language_code))
+            session.version = session.loaded_version + 1
+            turn = Turn(ActionContext(session, person, person.id in self.admin_ids), incoming)
+            before = copy.deepcopy(session)
+            try:
+                await self._dispatch(turn)
+            except Exception:
+                error_id = uuid.uuid4().hex[:8]
+                log.exception("update failed (error id %s, user %s)", error_id, person.id)
+                turn.ctx.session = before
+                await self._apologise(turn, error_id)
+            try:
+                await self.store.save(turn.session)
+            except StaleSession:
+                log.info("session of user %s was saved by another update first", person.id)
+
+    async def _dispatch(self, turn: Turn) -> None:
+        kind = turn.incoming.kind
+        if kind is Kind.PRESS:
+            await self._press(turn)
+        elif kind is Kind.COMMAND:
+            await self._command(turn)
+        else:
+            await self._input(turn)
+
+    # -------------------------------------------------------------------------- updates
+    async def _command(self, turn: Turn) -> None:
+        name = turn.incoming.text
+        session = turn.session
+        if name == "start":
+            session.stack.clear()
+            session.form.clear()
+            await self.show(turn, self.start_screen, {})
+            return
+        command = self.bundle.commands.get(name)
+        if command is None:
+            notice = self._text("engine.unknown_command", turn, {"command": f"/{name}"})
+            await self.show(turn, self.help_screen, {}, push=True, notice=notice)
+            return
+        await self.show(turn, command.target, {}, push=True)
+
+    async def _press(self, turn: Turn) -> None:
+        incoming, session = turn.incoming, turn.session
+        data = CallbackData.decode(incoming.callback_data)
+        action = session.rendered.get(data.key) if data else None
+        if (data is None or action is None or data.screen != session.screen
+                or data.version != session.loaded_version):
+            await self.messenger.answer_press(incoming.callback_id or "",
+                                              self._text("engine.stale", turn))
+            await self.show(turn, session.screen or self.start_screen, session.args,
+                            enter=False)
+            return
+        await self.messenger.answer_press(incoming.callback_id or "")
+        edit = incoming.message_id
+        do = action["do"]
+        if do == "go":
+            await self.show(turn, action["target"], action["args"], push=True, edit=edit)
+        elif do == "back":
+            frame = session.pop()
+            target, args = (frame.screen, frame.args) if frame else (self.start_screen, {})
+            await self.show(turn, target, args, edit=edit, enter=False)
+        elif do == "page":
+            pages = dict(session.args.get(PAGES_KEY, {}))
+            pages[str(action["row"])] = action["page"]
+            await self.show(turn, session.screen or self.start_screen,
+                            {**session.args, PAGES_KEY: pages}, edit=edit, enter=False)
+        else:
+            await self._call(turn, action["call"], action["args"], action["next"],
+                             action["on_error"], edit=edit)
+
+    async def _input(self, turn: Turn) -> None:
+        incoming, session = turn.incoming, turn.session
+        screen = self.bundle.screens.get(session.screen or "")
+        if screen is None:
+            await self.show(turn, self.start_screen, {})
+            return
+        spec = screen.screen.input
+        kind = "text" if incoming.kind is Kind.TEXT else (incoming.file.kind if incoming.file
+                                                          else "")
+        if spec is None or kind not in spec.accept:
+            key = "engine.expect_button" if incoming.kind is Kind.TEXT else "engine.unexpected_input"
+            await self.show(turn, screen.id, session.args, enter=False,
+                            notice=self._text(key, turn))
+            return
+        value: Any = incoming.text if kind == "text" else incoming.file.model_dump()  # type: ignore[union-attr]
+        turn.ctx.incoming_input = value
+        next_screen = screen.resolve(spec.next)
+        on_error = screen.resolve(spec.on_error) if spec.on_error else None
+        if spec.call is None:
+            await self.show(turn, next_screen, {"input": value}, push=True)
+            return
+        context = await self.renderer.context(screen, turn.ctx)
+        args = render_args(spec.args, {**context, "input": value})
+        await self._call(turn, spec.call, args, next_screen, on_error, next_args={"input": value})
+
+    # --------------------------------------------------------------------------- moves
+    async def _call(self, turn: Turn, ref: str, args: dict[str, Any], next_screen: str,
+                    on_error: str | None, *, edit: int | None = None,
+                    next_args: dict[str, Any] | None = None) -> None:
+        session = turn.session
+        try:
+            result = await self.calls.run(ref, args, turn.ctx)
+        except ActionError as err:
+            text = self._text(err.text_key, turn, err.params)
+            session.flash = {"error": {"text": text, "key": err.text_key}}
+            if on_error:
+                await self.show(turn, on_error, session.args, push=True, edit=edit)
+            else:
+                await self.show(turn, session.screen or self.start_screen, session.args,
+                                edit=edit, enter=False, notice=text)
+            return
+        if result is not None:
+            session.flash = {"result": result.model_dump(mode="json")
+                             if isinstance(result, BaseModel) else result}
+        await self.show(turn, next_screen, next_args if next_args is not None else args,
+                        push=True, edit=edit)
+
+    async def show(self, turn: Turn, screen_id: str, args: dict[str, Any], *,
+                   push: bool = False, edit: int | None = None, enter: bool = True,
+                   notice: str | None = None) -> None:
+        """Make ``screen_id`` the user's screen and display it (editing ``edit`` if given)."""
+        session, ctx = turn.session, turn.ctx
+        screen = self.bundle.screens.get(screen_id)
+        if screen is None or not self.guards.allows(screen.guard, ctx):
+            if screen is not None:
+                log.warning("user %s refused screen %s (guard %s)", ctx.user_id, screen_id,
+                            screen.guard)
+            notice = self._text("engine.forbidden", turn)
+            screen, args, push, enter = self.bundle.screens[self.start_screen], {}, False, True
+            session.stack.clear()
+        if push and session.screen != screen.id:
+            session.push()
+        session.screen, session.args = screen.id, args
+        if enter:
+            for call in screen.screen.on_enter:
+                context = await self.renderer.context(screen, ctx)
+                try:
+                    await self.calls.run(call.call, render_args(call.args, context), ctx)
+                except ActionError as err:
+                    notice = self._text(err.text_key, turn, err.params)
+        rendered = await self.renderer.render(screen, ctx)
+        session.rendered = rendered.actions
+        session.flash = {}
+        view = rendered.view
+        if notice:
+            view = View(f"{notice}\n\n{view.text}", view.keyboard, view.media)
+        await self._deliver(turn, view, edit)
+
+    async def _deliver(self, turn: Turn, view: View, edit: int | None) -> None:
+        session = turn.session
+        if edit is not None and await self.messenger.edit(session.chat_id, edit, view):
+            session.message_id = edit
+            return
+        session.message_id = await self.messenger.send(session.chat_id, view)
+
+    async def _apologise(self, turn: Turn, error_id: str) -> None:
+        notice = self._text("engine.internal_error", turn, {"error_id": error_id})
+        session = turn.session
+        session.version = session.loaded_version + 1
+        for screen_id in (session.screen, self.start_screen):
+            if screen_id is None:
+                continue
+            try:
+                await self.show(turn, screen_id, session.args if screen_id == session.screen
+                                else {}, enter=False, notice=notice)
+                return
+            except Exception:
+                log.exception("could not show %s after error %s", screen_id, error_id)
+        try:
+            await self.messenger.send(session.chat_id, View(notice))
+        except Exception:
+            log.exception("could not even apologise for error %s", error_id)
+
+    def _text(self, key: str, turn: Turn, params: dict[str, Any] | None = None) -> str:
+        return self.renderer.text(key, turn.session.language, params or {})

@@ -1,0 +1,77 @@
+"""One aiogram router for every update: translate it into an Incoming and hand it over.
+
+No screen-specific handler exists; the interpreter decides everything from the bundle.
+"""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.types import CallbackQuery, Message, User
+
+from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
+from engine.runtime.interpreter import Runtime
+
+
+def person(user: User) -> Person:
+    return Person(id=user.id, first_name=user.first_name, username=user.username,
+                  language_code=user.language_code)
+
+
+def file_of(message: Message) -> FileInfo | None:
+    if message.photo:
+        size = message.photo[-1]
+        return FileInfo(kind="photo", file_id=size.file_id, file_unique_id=size.file_unique_id,
+                        file_size=size.file_size, width=size.width, height=size.height,
+                        mime_type="image/jpeg")
+    for kind in ("document", "audio", "voice", "video", "animation", "video_note"):
+        item = getattr(message, kind)
+        if item is not None:
+            return FileInfo(kind="video" if kind == "video_note" else kind,
+                            file_id=item.file_id, file_unique_id=item.file_unique_id,
+                            file_size=getattr(item, "file_size", None),
+                            mime_type=getattr(item, "mime_type", None),
+                            file_name=getattr(item, "file_name", None),
+                            duration=getattr(item, "duration", None))
+    return None
+
+
+def incoming_message(message: Message) -> Incoming | None:
+    if message.from_user is None:
+        return None
+    who, chat = person(message.from_user), message.chat.id
+    text = message.text or ""
+    if text.startswith("/"):
+        head, _, rest = text[1:].partition(" ")
+        return Incoming(Kind.COMMAND, who, chat, text=head.split("@", 1)[0].lower(),
+                        command_args=rest.strip())
+    if message.text is not None:
+        return Incoming(Kind.TEXT, who, chat, text=text)
+    found = file_of(message)
+    if found is None:  # stickers, locations, contacts …: still answered, as unexpected input
+        found = FileInfo(kind=str(message.content_type), file_id="")
+    return Incoming(Kind.FILE, who, chat, text=message.caption or "", file=found)
+
+
+def incoming_press(query: CallbackQuery) -> Incoming:
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    message_id = query.message.message_id if query.message else None
+    return Incoming(Kind.PRESS, person(query.from_user), chat_id, callback_id=query.id,
+                    callback_data=query.data, message_id=message_id)
+
+
+def build_router(runtime: Runtime) -> Router:
+    router = Router(name="flows")
+
+    @router.message()
+    async def on_message(message: Message) -> None:
+        if message.successful_payment is not None:
+            return  # handled by the payments router, registered before this one
+        incoming = incoming_message(message)
+        if incoming is not None:
+            await runtime.handle(incoming)
+
+    @router.callback_query()
+    async def on_press(query: CallbackQuery) -> None:
+        await runtime.handle(incoming_press(query))
+
+    return router

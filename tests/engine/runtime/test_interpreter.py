@@ -1,0 +1,246 @@
+"""The interpreter in-process: a recording messenger, real PostgreSQL sessions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import asyncpg
+import pytest
+from pydantic import BaseModel
+
+from engine.loader.bundle import load_bundle
+from engine.plugin import ActionError, CallContext, NoArgs, Plugin, PluginSet, action, query
+from engine.plugins.user import UserPlugin
+from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
+from engine.runtime.interpreter import Runtime
+from engine.runtime.session import SessionStore
+from tests.support.messenger import RecordingMessenger
+from tests.support.projects import write_project
+
+FLOW = """\
+commands:
+  start: start
+  help: help
+screens:
+  start:
+    text: main.title
+    keyboard:
+      - for_each: demo.items
+        page_size: 3
+        button: {text: main.item, go: item, args: {n: "{{ item.n }}"}}
+      - [{text: main.help, go: help}, {text: main.boom, call: demo.boom, next: help}]
+      - [{text: main.refuse, call: demo.refuse, next: help}]
+      - [{text: main.secret, go: admin_only, guard: admin}]
+  item:
+    text: main.item_text
+    keyboard:
+      - [{text: common.back, back: true}]
+  help:
+    text: main.help_text
+    input: {accept: [text], call: demo.echo, args: {text: "{{ input }}"}, next: echoed}
+    keyboard:
+      - [{text: common.back, back: true}]
+  echoed:
+    text: main.echoed
+    keyboard:
+      - [{text: common.back, back: true}]
+  admin_only:
+    guard: admin
+    text: main.help_text
+    keyboard:
+      - [{text: common.back, back: true}]
+"""
+
+TEXTS = """\
+main:
+  title: "Hello {{ user.first_name }}"
+  item: "Item {{ item.n }}"
+  item_text: "You chose {{ args.n }}"
+  help: Help
+  help_text: Send me a text
+  boom: Boom
+  refuse: Refuse
+  secret: Secret
+  echoed: "Echo: {{ result.text }}"
+  refused: "No way, {{ who }}"
+common:
+  back: Back
+"""
+
+
+class Item(BaseModel):
+    n: int
+
+
+class EchoArgs(BaseModel):
+    text: str
+
+
+class Echo(BaseModel):
+    text: str
+
+
+class Demo(Plugin):
+    namespace = "demo"
+
+    @query
+    async def items(self, ctx: CallContext, args: NoArgs) -> list[Item]:
+        return [Item(n=i) for i in range(1, 8)]
+
+    @action
+    async def boom(self, ctx: CallContext, args: NoArgs) -> None:
+        raise RuntimeError("a bug in a plug-in")
+
+    @action
+    async def refuse(self, ctx: CallContext, args: NoArgs) -> None:
+        raise ActionError("main.refused", who="you")
+
+    @action
+    async def echo(self, ctx: CallContext, args: EchoArgs) -> Echo:
+        return Echo(text=args.text.upper())
+
+
+ANN = Person(id=1, first_name="Ann", language_code="en")
+ADMIN = Person(id=99, first_name="Boss", language_code="ru")
+
+
+@pytest.fixture
+def bundle(tmp_path: Path):
+    return load_bundle(write_project(tmp_path, {"flows/main.yaml": FLOW,
+                                                "locales/ru.yaml": TEXTS,
+                                                "locales/en.yaml": TEXTS}))
+
+
+@pytest.fixture
+def runtime_factory(bundle, pool: asyncpg.Pool):
+    def make(messenger: RecordingMessenger) -> Runtime:
+        plugins = PluginSet.of([Demo(), UserPlugin()])
+        return Runtime(bundle, plugins, SessionStore(pool), messenger, frozenset({99}))
+    return make
+
+
+def command(who: Person, name: str) -> Incoming:
+    return Incoming(Kind.COMMAND, who, who.id, text=name)
+
+
+def text(who: Person, value: str) -> Incoming:
+    return Incoming(Kind.TEXT, who, who.id, text=value)
+
+
+def press(who: Person, messenger: RecordingMessenger, label: str) -> Incoming:
+    message_id, data = messenger.button(label)
+    return Incoming(Kind.PRESS, who, who.id, callback_id=f"cb{len(messenger.answers)}",
+                    callback_data=data, message_id=message_id)
+
+
+async def test_start_renders_the_main_menu_with_paged_rows(runtime_factory) -> None:
+    m = RecordingMessenger()
+    rt = runtime_factory(m)
+    await rt.handle(command(ANN, "start"))
+    labels = [b.text for row in m.last.view.keyboard for b in row]
+    assert m.last.view.text == "Hello Ann"
+    assert labels[:3] == ["Item 1", "Item 2", "Item 3"]
+    assert "Secret" not in labels  # guarded button hidden from a non-admin
+    await rt.handle(press(ANN, m, "engine next_page"))
+    labels = [b.text for row in m.last.view.keyboard for b in row]
+    assert labels[:3] == ["Item 4", "Item 5", "Item 6"]
+    assert m.last.edited and m.sends == 1
+
+
+async def test_go_and_back_edit_in_place(runtime_factory) -> None:
+    m = RecordingMessenger()
+    rt = runtime_factory(m)
+    await rt.handle(command(ANN, "start"))
+    await rt.handle(press(ANN, m, "Item 2"))
+    assert m.last.view.text == "You chose 2"
+    await rt.handle(press(ANN, m, "Back"))
+    assert m.last.view.text == "Hello Ann"
+    assert m.sends == 1 and [a[1] for a in m.answers] == [None, None]
+
+
+async def test_stale_press_is_refused_with_the_current_screen(runtime_factory) -> None:
+    m = RecordingMessenger()
+    rt = runtime_factory(m)
+    await rt.handle(command(ANN, "start"))
+    old = press(ANN, m, "Item 1")
+    await rt.handle(press(ANN, m, "Item 2"))
+    await rt.handle(old)
+    assert m.answers[-1][1] == "engine stale"
+    assert m.last.view.text == "You chose 2"
+
+
+async def test_forged_press_never_jumps(runtime_factory) -> None:
+    m = RecordingMessenger()
+    rt = runtime_factory(m)
+    await rt.handle(command(ANN, "start"))
+    _, data = m.button("Item 1")
+    screen, version, _ = data.split(":")
+    for forged in (f"{screen}:{version}:b3.0", f"main.admin_only:{version}:b0.0", "garbage", ""):
+        await rt.handle(Incoming(Kind.PRESS, ANN, ANN.id, callback_id="x", callback_data=forged,
+                                 message_id=m.last.message_id))
+        assert m.answers[-1][1] == "engine stale"
+        assert m.last.view.text == "Hello Ann"
+
+
+async def test_action_error_is_explained_and_nothing_moves(runtime_factory) -> None:
+    m = RecordingMessenger()
+    rt = runtime_factory(m)
+    await rt.handle(command(ANN, "start"))
+    await rt.handle(press(ANN, m, "Refuse"))
+    assert m.last.view.text.startswith("No way, you")
+    assert m.last.view.text.endswith("Hello Ann")
+
+
+async def test_exception_in_an_action_apologises_with_an_error_id(runtime_factory) -> None:
+    m = RecordingMessenger()
+    rt = runtime_factory(m)
+    await rt.handle(command(ANN, "start"))
+    await rt.handle(press(ANN, m, "Boom"))
+    assert m.last.view.text.startswith("engine internal_error")
+    assert m.last.view.text.endswith("Hello Ann")
+    await rt.handle(press(ANN, m, "Item 1"))  # the screen still works
+    assert m.last.view.text == "You chose 1"
+
+
+async def test_text_input_runs_the_action_and_shows_its_result(runtime_factory) -> None:
+    m = RecordingMessenger()
+    rt = runtime_factory(m)
+    await rt.handle(command(ANN, "help"))
+    await rt.handle(text(ANN, "hi there"))
+    assert m.last.view.text == "Echo: HI THERE"
+
+
+async def test_text_where_a_button_is_expected_gets_a_hint(runtime_factory) -> None:
+    m = RecordingMessenger()
+    rt = runtime_factory(m)
+    await rt.handle(command(ANN, "start"))
+    await rt.handle(text(ANN, "hello?"))
+    assert m.last.view.text.startswith("engine expect_button")
+    photo = FileInfo(kind="photo", file_id="AgAD")
+    await rt.handle(Incoming(Kind.FILE, ANN, ANN.id, file=photo))
+    assert m.last.view.text.startswith("engine unexpected_input")
+
+
+async def test_unknown_command_gets_help(runtime_factory) -> None:
+    m = RecordingMessenger()
+    rt = runtime_factory(m)
+    await rt.handle(command(ANN, "frobnicate"))
+    assert m.last.view.text.startswith("engine unknown_command")
+    assert m.last.view.text.endswith("Send me a text")
+
+
+async def test_admin_sees_and_enters_the_guarded_screen(runtime_factory) -> None:
+    m = RecordingMessenger()
+    rt = runtime_factory(m)
+    await rt.handle(command(ADMIN, "start"))
+    await rt.handle(press(ADMIN, m, "Secret"))
+    assert m.last.view.text == "Send me a text"
+
+
+async def test_restart_keeps_the_user_mid_flow(runtime_factory) -> None:
+    m = RecordingMessenger()
+    await runtime_factory(m).handle(command(ANN, "start"))
+    await runtime_factory(m).handle(press(ANN, m, "Item 3"))
+    fresh = runtime_factory(m)  # a new process: nothing in memory
+    await fresh.handle(press(ANN, m, "Back"))
+    assert m.last.view.text == "Hello Ann"
