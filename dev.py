@@ -22,8 +22,8 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def _ensure_venv(extras: str) -> None:
-    if sys.version_info < (3, 11):
-        sys.exit("Python 3.11 or newer is needed (this is %d.%d)" % sys.version_info[:2])
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py must explain, not crash
+        sys.exit("Python 3.11 or newer is needed (this is %d.%d)" % sys.version_info[:2])  # noqa: UP031
     stamp = VENV / f".installed-{extras}"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest and PYTHON.exists():
