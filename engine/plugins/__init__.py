@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from engine.plugin import Plugin, PluginSet
 from engine.plugins.user import UserPlugin
 
@@ -11,3 +13,9 @@ BUILTIN: tuple[type[Plugin], ...] = (UserPlugin,)
 def builtin_declarations() -> PluginSet:
     """Declarations only, for the linter and the graph: nothing is connected or started."""
     return PluginSet([cls.declarations() for cls in BUILTIN])
+
+
+def build_plugins(**deps: Any) -> PluginSet:
+    """The running plug-ins, given what they depend on (pool, bot, messenger, config …)."""
+    del deps
+    return PluginSet.of([UserPlugin()])

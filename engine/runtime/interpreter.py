@@ -12,6 +12,7 @@ import copy
 import logging
 import uuid
 import weakref
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,7 @@ class Runtime:
         self.start_screen = bundle.commands["start"].target
         help_command = bundle.commands.get("help")
         self.help_screen = help_command.target if help_command else self.start_screen
+        self.stats: Counter[str] = Counter()
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
             weakref.WeakValueDictionary())
 
@@ -77,9 +79,11 @@ class Runtime:
             session.version = session.loaded_version + 1
             turn = Turn(ActionContext(session, person, person.id in self.admin_ids), incoming)
             before = copy.deepcopy(session)
+            self.stats["updates"] += 1
             try:
                 await self._dispatch(turn)
             except Exception:
+                self.stats["errors"] += 1
                 error_id = uuid.uuid4().hex[:8]
                 log.exception("update failed (error id %s, user %s)", error_id, person.id)
                 turn.ctx.session = before
@@ -120,6 +124,7 @@ class Runtime:
         action = session.rendered.get(data.key) if data else None
         if (data is None or action is None or data.screen != session.screen
                 or data.version != session.loaded_version):
+            self.stats["stale_presses"] += 1
             await self.messenger.answer_press(incoming.callback_id or "",
                                               self._text("engine.stale", turn))
             await self.show(turn, session.screen or self.start_screen, session.args,

@@ -1,0 +1,164 @@
+"""Assemble and run the bot: database, bundle, plug-ins, interpreter, aiogram, HTTP health.
+
+With no ``TELEGRAM_BOT_TOKEN`` everything runs locally (see engine.localdev): an embedded
+PostgreSQL, the Telegram emulator with its web chat, and the Kie.ai sandbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+import asyncpg
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import BotCommand
+from aiohttp import web
+
+from engine.config import Config
+from engine.lint.linter import format_text, has_errors, lint
+from engine.loader.bundle import LANGUAGES, Bundle, load_bundle
+from engine.loader.errors import BundleLoadError
+from engine.plugins import build_plugins, builtin_declarations
+from engine.runtime.interpreter import Runtime
+from engine.runtime.session import SessionStore
+from engine.storage.database import open_database
+from engine.telegram.messenger import AiogramMessenger
+from engine.telegram.router import build_router
+
+log = logging.getLogger("bot")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+POLLING_LOCK = 0x4B1E_B07  # only one instance may poll Telegram: it holds this advisory lock
+
+
+class StartupError(Exception):
+    """Start-up cannot go on; the message says why, for the person starting it."""
+
+
+def load_checked_bundle(root: Path = PROJECT_ROOT) -> Bundle:
+    try:
+        bundle = load_bundle(root)
+    except BundleLoadError as exc:
+        raise StartupError("the flows cannot be loaded:\n" + format_text(exc.problems)) from exc
+    problems = lint(bundle, builtin_declarations())
+    if has_errors(problems):
+        raise StartupError("the flows do not lint clean:\n" + format_text(problems))
+    return bundle
+
+
+def make_bot(token: str, api_url: str | None) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else None
+    return Bot(token, session=session)
+
+
+async def publish_commands(bot: Bot, runtime: Runtime) -> None:
+    """Telegram's command menu, in each language, from the flows' command descriptions."""
+    bundle = runtime.bundle
+    for language in LANGUAGES:
+        commands = []
+        for name, command in bundle.commands.items():
+            if command.command.description:
+                text = runtime.renderer.text(command.command.description, language, {})
+                commands.append(BotCommand(command=name, description=text[:256]))
+        await bot.set_my_commands(commands, language_code=None if language == "ru" else language)
+
+
+async def hold_polling_lock(pool: asyncpg.Pool) -> asyncpg.Connection:
+    """Wait until this instance is the one that polls; the lock lives as long as the connection."""
+    conn = await pool.acquire()
+    warned = False
+    while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", POLLING_LOCK):
+        if not warned:
+            log.warning("another instance is polling Telegram; waiting for its lock")
+            warned = True
+        await asyncio.sleep(5)
+    return conn
+
+
+def health_app(pool: asyncpg.Pool, runtime: Runtime) -> web.Application:
+    async def health(_: web.Request) -> web.Response:
+        try:
+            await pool.fetchval("SELECT 1")
+        except (OSError, asyncpg.PostgresError) as exc:
+            return web.json_response({"status": "unhealthy", "database": str(exc)}, status=503)
+        return web.json_response({"status": "ok"})
+
+    async def metrics(_: web.Request) -> web.Response:
+        lines = [f"bot_{name}_total {value}" for name, value in sorted(runtime.stats.items())]
+        return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
+
+    app = web.Application()
+    app.router.add_get("/health", health)
+    app.router.add_get("/metrics", metrics)
+    return app
+
+
+async def run(config: Config) -> None:
+    bundle = load_checked_bundle()
+    async with AsyncExitStack() as stack:
+        dsn = config.database_url
+        if dsn is None:
+            from engine.storage.embedded import start_embedded
+
+            dsn, server = await asyncio.to_thread(
+                start_embedded, PROJECT_ROOT / config.data_dir / "postgres")
+            stack.callback(server.cleanup)
+            log.info("embedded PostgreSQL is running (data in %s/postgres)", config.data_dir)
+        pool = await open_database(dsn)
+        stack.push_async_callback(pool.close)
+
+        token, api_url, admin_ids = None, None, set(config.admin_ids)
+        kie_url, kie_key = str(config.kie_api_url), config.kie_api_key
+        if config.local or kie_key is None:
+            from engine.localdev import start_local_services
+
+            local = await start_local_services(config, stack)
+            if config.local:
+                token, api_url = local.telegram_token, local.telegram_url
+                admin_ids |= local.admin_ids
+            if kie_key is None:
+                kie_url, kie_key = local.kie_url, local.kie_key
+        if token is None:
+            assert config.telegram_bot_token is not None
+            token = config.telegram_bot_token.get_secret_value()
+            api_url = str(config.telegram_api_url) if config.telegram_api_url else None
+
+        bot = make_bot(token, api_url)
+        stack.push_async_callback(bot.session.close)
+        messenger = AiogramMessenger(bot)
+        plugins = build_plugins(pool=pool, bot=bot, messenger=messenger, kie_url=kie_url,
+                                kie_key=kie_key, config=config)
+        runtime = Runtime(bundle, plugins, SessionStore(pool), messenger, frozenset(admin_ids))
+        dispatcher = Dispatcher()
+        dispatcher.include_router(build_router(runtime))
+
+        runner = web.AppRunner(health_app(pool, runtime))
+        await runner.setup()
+        stack.push_async_callback(runner.cleanup)
+        await web.TCPSite(runner, config.http_host, config.http_port).start()
+
+        lock = await hold_polling_lock(pool)
+        stack.push_async_callback(pool.release, lock)
+        await publish_commands(bot, runtime)
+        await bot.delete_webhook(drop_pending_updates=False)
+        log.info("bot is polling; health on http://%s:%s/health", config.http_host,
+                 config.http_port)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False,
+                                                               close_bot_session=False))
+        await asyncio.wait([polling, asyncio.create_task(stop.wait())],
+                           return_when=asyncio.FIRST_COMPLETED)
+        log.info("shutting down")
+        if not polling.done():
+            await dispatcher.stop_polling()
+        with contextlib.suppress(asyncio.CancelledError, RuntimeError):
+            await polling

@@ -1,0 +1,41 @@
+"""Entry point: ``python main.py``.
+
+Without TELEGRAM_BOT_TOKEN it starts the whole product locally: embedded PostgreSQL, the
+Telegram emulator with a web chat at http://127.0.0.1:8080 and the Kie.ai sandbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from engine.app import StartupError, run
+from engine.config import Config, config_problems
+
+
+def main() -> int:
+    try:
+        config = Config()
+    except ValidationError as exc:
+        print("The configuration is not valid:", file=sys.stderr)
+        for line in config_problems(exc):
+            print(f"  - {line}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=config.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    try:
+        asyncio.run(run(config))
+    except StartupError as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
