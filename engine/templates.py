@@ -25,10 +25,22 @@ def _money(kopecks: Any) -> str:
     return f"{sign}{whole} ₽" if kop == 0 else f"{sign}{whole}.{kop:02d} ₽"
 
 
+def _number(value: Any) -> str:
+    """5.0 → '5', 2.5 → '2.5', 0.333 → '0.33': numbers as people write them."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if number.is_integer():
+        return str(int(number))
+    return f"{number:.2f}".rstrip("0").rstrip(".")
+
+
 ENVIRONMENT = ImmutableSandboxedEnvironment(
     autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     keep_trailing_newline=False)
 ENVIRONMENT.filters["money"] = _money
+ENVIRONMENT.filters["num"] = _number
 
 #: names every template can use whatever the screen
 BUILTIN_NAMES = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop"})

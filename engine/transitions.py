@@ -78,6 +78,9 @@ def screen_transitions(screen: ScreenDef) -> Iterator[Transition]:
                          screen.locate("form", "done"))
         yield Transition(screen.id, screen.resolve(spec.form.cancel), Via.FORM_CANCEL, "form",
                          screen.locate("form", "cancel"))
+        if spec.form.on_error:
+            yield Transition(screen.id, screen.resolve(spec.form.on_error), Via.ACTION_ERROR,
+                             "form", screen.locate("form", "on_error"))
 
 
 def all_transitions(bundle: Bundle) -> list[Transition]:

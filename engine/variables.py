@@ -17,6 +17,39 @@ class UserView(BaseModel):
     is_admin: bool = False
 
 
+class FieldView(BaseModel):
+    """One input field of a model's form, as step texts see it."""
+
+    name: str
+    title: str
+    hint: str = ""
+    required: bool = False
+    default: str = ""          # the default, as the user would read it; "" when none
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+    media: str | None = None
+    max_mb: float | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    count: int = 0             # files collected so far
+
+
+class SummaryLine(BaseModel):
+    title: str
+    value: str
+
+
+class FormView(BaseModel):
+    """The form as a whole: which model, how far along, and the values so far."""
+
+    model: str
+    model_name: str
+    step: int = 0
+    steps: int = 0
+    lines: list[SummaryLine] = []
+
+
 #: name → type; ``dict`` and ``Any`` accept any attribute
 BASE_VARIABLES: dict[str, Any] = {
     "user": UserView,
@@ -37,3 +70,19 @@ ENGINE_TEXTS: dict[str, dict[str, Any]] = {
     "engine.prev_page": {"page": int, "pages": int},
     "engine.action_failed": {},
 }
+
+_STEP = {"field": FieldView, "form": FormView}
+_FIELD = {"field": FieldView}
+#: texts of the forms generated from models' input schemas
+FORM_TEXTS: dict[str, dict[str, Any]] = {
+    "form.ask_choice": _STEP, "form.ask_boolean": _STEP, "form.ask_number": _STEP,
+    "form.ask_text": _STEP, "form.ask_file": _STEP, "form.ask_files": _STEP,
+    "form.summary": {"form": FormView, "price": Any},
+    "form.skip": _FIELD, "form.yes": {}, "form.no": {}, "form.done": _FIELD,
+    "form.back": {}, "form.cancel": {}, "form.confirm": {}, "form.edit": _FIELD,
+    "form.error_number": _FIELD, "form.error_range": _FIELD, "form.error_text_length": _FIELD,
+    "form.error_empty": _FIELD, "form.error_file_kind": _FIELD, "form.error_file_type": _FIELD,
+    "form.error_file_size": _FIELD, "form.error_files_count": _FIELD,
+    "form.error_use_buttons": _FIELD, "form.error_model": {},
+}
+ENGINE_TEXTS.update(FORM_TEXTS)

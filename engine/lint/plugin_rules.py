@@ -49,6 +49,14 @@ def call_sites(screen: ScreenDef) -> Iterator[CallSite]:
             if button.call:
                 yield CallSite(screen, button.call, OperationKind.ACTION, button.args, path,
                                "call")
+    if spec.form is not None:
+        implicit = {"model": "{{ form.model }}", "values": "{{ form.values }}"}
+        if spec.form.price:
+            yield CallSite(screen, spec.form.price, OperationKind.QUERY, implicit, ("form",),
+                           "price")
+        if spec.form.submit:
+            yield CallSite(screen, spec.form.submit, OperationKind.ACTION, implicit, ("form",),
+                           "submit")
     if spec.input is not None and spec.input.call:
         yield CallSite(screen, spec.input.call, OperationKind.ACTION, spec.input.args, ("input",),
                        "call")

@@ -130,6 +130,11 @@ def _flatten(data: Any, doc: YamlDocument, prefix: str, path: PathKey,
              out: dict[str, tuple[str, Location]], problems: list[Problem]) -> None:
     if isinstance(data, dict):
         for key, value in data.items():
+            if not isinstance(key, str):
+                problems.append(Problem(
+                    "LOAD002", doc.locate_key((*path, key)),
+                    f"text key {key!r} is read as {type(key).__name__}: put it in quotes"))
+                continue
             _flatten(value, doc, f"{prefix}.{key}" if prefix else str(key), (*path, key), out,
                      problems)
     elif isinstance(data, str | int | float) and not isinstance(data, bool):

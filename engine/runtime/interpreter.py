@@ -23,6 +23,7 @@ from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, PluginSet
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext, Guards
+from engine.runtime.forms.controller import Forms, Leave, Outcome
 from engine.runtime.incoming import Incoming, Kind
 from engine.runtime.renderer import PAGES_KEY, Renderer
 from engine.runtime.session import Session, SessionStore, StaleSession
@@ -60,6 +61,7 @@ class Runtime:
             extra_guards.update(instance.guards())
         self.guards = Guards(extra_guards)
         self.renderer = Renderer(bundle, self.calls, self.guards)
+        self.forms = Forms(bundle, self.renderer, self.calls)
         self.start_screen = bundle.commands["start"].target
         help_command = bundle.commands.get("help")
         self.help_screen = help_command.target if help_command else self.start_screen
@@ -139,6 +141,10 @@ class Runtime:
             frame = session.pop()
             target, args = (frame.screen, frame.args) if frame else (self.start_screen, {})
             await self.show(turn, target, args, edit=edit, enter=False)
+        elif do == "form":
+            screen = self.bundle.screens[session.screen or self.start_screen]
+            outcome = await self.forms.press(screen, turn.ctx, action)
+            await self._after_form(turn, outcome, edit)
         elif do == "page":
             pages = dict(session.args.get(PAGES_KEY, {}))
             pages[str(action["row"])] = action["page"]
@@ -153,6 +159,11 @@ class Runtime:
         screen = self.bundle.screens.get(session.screen or "")
         if screen is None:
             await self.show(turn, self.start_screen, {})
+            return
+        if screen.screen.form is not None:
+            text = incoming.text if incoming.kind is Kind.TEXT else None
+            outcome = await self.forms.message(screen, turn.ctx, text, incoming.file)
+            await self._after_form(turn, outcome, None)
             return
         spec = screen.screen.input
         kind = "text" if incoming.kind is Kind.TEXT else (incoming.file.kind if incoming.file
@@ -174,6 +185,15 @@ class Runtime:
         await self._call(turn, spec.call, args, next_screen, on_error, next_args={"input": value})
 
     # --------------------------------------------------------------------------- moves
+    async def _after_form(self, turn: Turn, outcome: Outcome, edit: int | None) -> None:
+        session = turn.session
+        if isinstance(outcome, Leave):
+            session.flash = outcome.flash
+            await self.show(turn, outcome.screen, {}, push=True, edit=edit, notice=outcome.notice)
+            return
+        await self.show(turn, session.screen or self.start_screen, session.args, edit=edit,
+                        enter=False, notice=outcome)
+
     async def _call(self, turn: Turn, ref: str, args: dict[str, Any], next_screen: str,
                     on_error: str | None, *, edit: int | None = None,
                     next_args: dict[str, Any] | None = None) -> None:
@@ -218,7 +238,16 @@ class Runtime:
                     await self.calls.run(call.call, render_args(call.args, context), ctx)
                 except ActionError as err:
                     notice = self._text(err.text_key, turn, err.params)
-        rendered = await self.renderer.render(screen, ctx)
+        if screen.screen.form is not None:
+            context = await self.renderer.context(screen, ctx)
+            if enter:
+                outcome = self.forms.start(screen, ctx, context)
+                if isinstance(outcome, Leave):
+                    await self.show(turn, outcome.screen, {}, edit=edit, notice=outcome.notice)
+                    return
+            rendered = await self.forms.render(screen, ctx, context)
+        else:
+            rendered = await self.renderer.render(screen, ctx)
         session.rendered = rendered.actions
         session.flash = {}
         view = rendered.view

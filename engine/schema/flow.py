@@ -125,10 +125,17 @@ class Media(FlowModel):
 
 
 class FormSpec(FlowModel):
-    """A form generated from a model's input_schema; the steps are not written by hand."""
+    """A form generated from a model's input_schema; the steps are not written by hand.
+
+    The summary shows every value and, when ``price`` is set, what that query returns for the
+    chosen values; confirming calls ``submit`` with ``{model, values}`` and opens ``done``.
+    """
 
     model: str = Field(description="Model id, or a template giving one (e.g. {{ args.model }}).")
+    price: OperationRef | None = Field(None, description="Query: price of {model, values}.")
+    submit: OperationRef | None = Field(None, description="Action run on confirm.")
     done: ScreenRef = Field(description="Screen after the summary is confirmed.")
+    on_error: ScreenRef | None = Field(None, description="Screen when submit fails.")
     cancel: ScreenRef = Field(description="Screen after the form is cancelled.")
 
 

@@ -43,7 +43,7 @@ def engine_texts() -> str:
     lines = []
     for group, names in groups.items():
         lines.append(f"{group}:")
-        lines.extend(f"  {name}: '{group} {name}'" for name in names)
+        lines.extend(f"  '{name}': '{group} {name}'" for name in names)
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,1 @@
+"""Forms generated from a model's input schema: steps, validation, summary, submit."""

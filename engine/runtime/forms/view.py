@@ -1,0 +1,80 @@
+"""How a form step and its summary look: texts from locale keys, buttons by field type."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from engine.callbacks import CallbackData
+from engine.runtime.view import ViewButton
+from engine.schema.catalog import FieldType, InputField, ModelEntry
+from engine.variables import FieldView, FormView, SummaryLine
+
+ASK_KEYS = {
+    FieldType.ENUM: "form.ask_choice", FieldType.BOOLEAN: "form.ask_boolean",
+    FieldType.INTEGER: "form.ask_number", FieldType.NUMBER: "form.ask_number",
+    FieldType.STRING: "form.ask_text", FieldType.FILE: "form.ask_file",
+    FieldType.FILES: "form.ask_files",
+}
+
+
+def title_of(name: str, spec: InputField, language: str) -> str:
+    if spec.title is not None:
+        return spec.title.get(language)
+    return name.replace("_", " ").capitalize()
+
+
+def option_label(spec: InputField, value: Any, language: str) -> str:
+    for option in spec.options:
+        if option.value == value or str(option.value) == str(value):
+            return option.label.get(language) if option.label else str(option.value)
+    return str(value)
+
+
+def display(spec: InputField, value: Any, language: str, yes: str, no: str) -> str:
+    """A value as the user reads it in the summary (escaped: it goes into HTML)."""
+    if spec.type is FieldType.ENUM:
+        text = option_label(spec, value, language)
+    elif spec.type is FieldType.BOOLEAN:
+        text = yes if value else no
+    elif spec.type is FieldType.FILE and isinstance(value, dict):
+        text = "📎 " + (value.get("file_name") or value.get("kind") or "file")
+    elif spec.type is FieldType.FILES and isinstance(value, list):
+        text = "📎 × " + str(len(value))
+    else:
+        text = str(value)
+        if len(text) > 300:
+            text = text[:299] + "…"
+    return html.escape(text)
+
+
+def field_view(name: str, spec: InputField, language: str, yes: str, no: str,
+               count: int = 0) -> FieldView:
+    default = "" if spec.default is None else html.unescape(
+        display(spec, spec.default, language, yes, no))
+    return FieldView(
+        name=name, title=title_of(name, spec, language),
+        hint=spec.hint.get(language) if spec.hint else "", required=spec.required,
+        default=default, minimum=spec.minimum, maximum=spec.maximum,
+        max_length=spec.max_length, media=spec.media.value if spec.media else None,
+        max_mb=spec.max_mb, min_items=spec.min_items, max_items=spec.max_items, count=count)
+
+
+def form_view(entry: ModelEntry, language: str, step: int = 0, steps: int = 0,
+              lines: list[SummaryLine] | None = None) -> FormView:
+    return FormView(model=entry.id, model_name=entry.name.get(language), step=step,
+                    steps=steps, lines=lines or [])
+
+
+class ButtonMaker:
+    """Collects a form step's buttons and the actions their keys stand for."""
+
+    def __init__(self, screen: str, version: int) -> None:
+        self.screen = screen
+        self.version = version
+        self.actions: dict[str, dict[str, Any]] = {}
+
+    def button(self, label: str, key: str, **action: Any) -> ViewButton:
+        self.actions[key] = {"do": "form", **action}
+        return ViewButton(label, callback_data=CallbackData(self.screen, self.version,
+                                                            key).encode())
