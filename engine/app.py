@@ -10,8 +10,10 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from aiogram import Bot, Dispatcher
@@ -24,6 +26,7 @@ from engine.config import Config
 from engine.lint.linter import format_text, has_errors, lint
 from engine.loader.bundle import LANGUAGES, Bundle, load_bundle
 from engine.loader.errors import BundleLoadError
+from engine.plugin import Plugin, PluginSet
 from engine.plugins import build_plugins, builtin_declarations
 from engine.runtime.interpreter import Runtime
 from engine.runtime.session import SessionStore
@@ -33,6 +36,7 @@ from engine.telegram.router import build_router
 
 log = logging.getLogger("bot")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHUTDOWN_GRACE = 3.0  # seconds for updates in hand to finish
 POLLING_LOCK = 0x4B1E_B07  # only one instance may poll Telegram: it holds this advisory lock
 
 
@@ -40,12 +44,17 @@ class StartupError(Exception):
     """Start-up cannot go on; the message says why, for the person starting it."""
 
 
-def load_checked_bundle(root: Path = PROJECT_ROOT) -> Bundle:
+def load_checked_bundle(root: Path = PROJECT_ROOT,
+                        extra_plugins: Sequence[type[Plugin]] = ()) -> Bundle:
+    """Refuse to start on flows that do not load or lint clean: a broken flow never runs."""
     try:
         bundle = load_bundle(root)
     except BundleLoadError as exc:
         raise StartupError("the flows cannot be loaded:\n" + format_text(exc.problems)) from exc
-    problems = lint(bundle, builtin_declarations())
+    declarations = builtin_declarations()
+    for cls in extra_plugins:
+        declarations.by_namespace[cls.namespace] = cls.declarations()
+    problems = lint(bundle, declarations)
     if has_errors(problems):
         raise StartupError("the flows do not lint clean:\n" + format_text(problems))
     return bundle
@@ -98,6 +107,18 @@ def health_app(pool: asyncpg.Pool, runtime: Runtime) -> web.Application:
     return app
 
 
+def assemble(bundle: Bundle, pool: asyncpg.Pool, bot: Bot, admin_ids: frozenset[int],
+             extra_plugins: Sequence[Plugin] = (), **deps: Any) -> tuple[Runtime, Dispatcher]:
+    """The interpreter and its dispatcher over a bot; shared by main and end-to-end tests."""
+    messenger = AiogramMessenger(bot)
+    plugins = build_plugins(bundle=bundle, pool=pool, bot=bot, messenger=messenger, **deps)
+    plugin_set = PluginSet.of([*plugins, *extra_plugins])
+    runtime = Runtime(bundle, plugin_set, SessionStore(pool), messenger, admin_ids)
+    dispatcher = Dispatcher()
+    dispatcher.include_router(build_router(runtime))
+    return runtime, dispatcher
+
+
 async def run(config: Config) -> None:
     bundle = load_checked_bundle()
     async with AsyncExitStack() as stack:
@@ -112,30 +133,28 @@ async def run(config: Config) -> None:
         pool = await open_database(dsn)
         stack.push_async_callback(pool.close)
 
-        token, api_url, admin_ids = None, None, set(config.admin_ids)
-        kie_url, kie_key = str(config.kie_api_url), config.kie_api_key
-        if config.local or kie_key is None:
-            from engine.localdev import start_local_services
+        admin_ids = set(config.admin_ids)
+        if config.telegram_bot_token is None:
+            from engine.localdev import start_local_telegram
 
-            local = await start_local_services(config, stack)
-            if config.local:
-                token, api_url = local.telegram_token, local.telegram_url
-                admin_ids |= local.admin_ids
-            if kie_key is None:
-                kie_url, kie_key = local.kie_url, local.kie_key
-        if token is None:
-            assert config.telegram_bot_token is not None
+            telegram = await start_local_telegram(config, stack)
+            token, api_url = telegram.token, telegram.api_url
+            admin_ids |= telegram.admin_ids
+        else:
             token = config.telegram_bot_token.get_secret_value()
-            api_url = str(config.telegram_api_url) if config.telegram_api_url else None
+            api_url = str(config.telegram_api_url).rstrip("/") if config.telegram_api_url else None
+        kie_url = str(config.kie_api_url).rstrip("/")
+        kie_key = config.kie_api_key.get_secret_value() if config.kie_api_key else None
+        if kie_key is None:
+            from engine.localdev import start_local_kie
+
+            kie = await start_local_kie(config, stack)
+            kie_url, kie_key = kie.api_url, kie.api_key
 
         bot = make_bot(token, api_url)
         stack.push_async_callback(bot.session.close)
-        messenger = AiogramMessenger(bot)
-        plugins = build_plugins(pool=pool, bot=bot, messenger=messenger, kie_url=kie_url,
-                                kie_key=kie_key, config=config)
-        runtime = Runtime(bundle, plugins, SessionStore(pool), messenger, frozenset(admin_ids))
-        dispatcher = Dispatcher()
-        dispatcher.include_router(build_router(runtime))
+        runtime, dispatcher = assemble(bundle, pool, bot, frozenset(admin_ids), kie_url=kie_url,
+                                       kie_key=kie_key, config=config)
 
         runner = web.AppRunner(health_app(pool, runtime))
         await runner.setup()
@@ -160,5 +179,7 @@ async def run(config: Config) -> None:
         log.info("shutting down")
         if not polling.done():
             await dispatcher.stop_polling()
-        with contextlib.suppress(asyncio.CancelledError, RuntimeError):
-            await polling
+        try:  # a long poll in flight holds no work of ours: do not wait out its timeout
+            await asyncio.wait_for(polling, SHUTDOWN_GRACE)
+        except (TimeoutError, asyncio.CancelledError, RuntimeError):
+            polling.cancel()

@@ -116,7 +116,7 @@ _UNION_TAGS = frozenset({"buttons", "for_each"})
 
 
 def _explain(err: Any, what: str) -> str:
-    loc = ".".join(str(p) for p in err["loc"] if not str(p) in _UNION_TAGS)
+    loc = ".".join(str(p) for p in err["loc"] if str(p) not in _UNION_TAGS)
     kind = err["type"]
     if kind == "extra_forbidden":
         return f"unknown key '{err['loc'][-1]}' in {what} (check the spelling)"

@@ -15,7 +15,7 @@ def builtin_declarations() -> PluginSet:
     return PluginSet([cls.declarations() for cls in BUILTIN])
 
 
-def build_plugins(**deps: Any) -> PluginSet:
+def build_plugins(**deps: Any) -> list[Plugin]:
     """The running plug-ins, given what they depend on (pool, bot, messenger, config …)."""
     del deps
-    return PluginSet.of([UserPlugin()])
+    return [UserPlugin()]

@@ -109,7 +109,7 @@ class ModelPrice(_Frozen):
     pricing_desc: str | None
 
 
-def _ms(value: int | None) -> datetime | None:
+def _ms(value: float | None) -> datetime | None:
     return None if not value else datetime.fromtimestamp(value / 1000, tz=UTC)
 
 

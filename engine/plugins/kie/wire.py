@@ -50,9 +50,9 @@ class RecordData(_Wire):
     cost_time: float | None = Field(default=None, alias="costTime")
     credits_consumed: Decimal | None = Field(default=None, alias="creditsConsumed")
     success_flag: int | None = Field(default=None, alias="successFlag")
-    create_time: int | None = Field(default=None, alias="createTime")
-    update_time: int | None = Field(default=None, alias="updateTime")
-    complete_time: int | None = Field(default=None, alias="completeTime")
+    create_time: float | None = Field(default=None, alias="createTime")
+    update_time: float | None = Field(default=None, alias="updateTime")
+    complete_time: float | None = Field(default=None, alias="completeTime")
     progress: Any = None
 
 

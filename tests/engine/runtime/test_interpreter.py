@@ -6,99 +6,15 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from pydantic import BaseModel
 
 from engine.loader.bundle import load_bundle
-from engine.plugin import ActionError, CallContext, NoArgs, Plugin, PluginSet, action, query
+from engine.plugin import PluginSet
 from engine.plugins.user import UserPlugin
 from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
 from engine.runtime.interpreter import Runtime
 from engine.runtime.session import SessionStore
+from tests.support.demo import Demo, write_demo_project
 from tests.support.messenger import RecordingMessenger
-from tests.support.projects import write_project
-
-FLOW = """\
-commands:
-  start: start
-  help: help
-screens:
-  start:
-    text: main.title
-    keyboard:
-      - for_each: demo.items
-        page_size: 3
-        button: {text: main.item, go: item, args: {n: "{{ item.n }}"}}
-      - [{text: main.help, go: help}, {text: main.boom, call: demo.boom, next: help}]
-      - [{text: main.refuse, call: demo.refuse, next: help}]
-      - [{text: main.secret, go: admin_only, guard: admin}]
-  item:
-    text: main.item_text
-    keyboard:
-      - [{text: common.back, back: true}]
-  help:
-    text: main.help_text
-    input: {accept: [text], call: demo.echo, args: {text: "{{ input }}"}, next: echoed}
-    keyboard:
-      - [{text: common.back, back: true}]
-  echoed:
-    text: main.echoed
-    keyboard:
-      - [{text: common.back, back: true}]
-  admin_only:
-    guard: admin
-    text: main.help_text
-    keyboard:
-      - [{text: common.back, back: true}]
-"""
-
-TEXTS = """\
-main:
-  title: "Hello {{ user.first_name }}"
-  item: "Item {{ item.n }}"
-  item_text: "You chose {{ args.n }}"
-  help: Help
-  help_text: Send me a text
-  boom: Boom
-  refuse: Refuse
-  secret: Secret
-  echoed: "Echo: {{ result.text }}"
-  refused: "No way, {{ who }}"
-common:
-  back: Back
-"""
-
-
-class Item(BaseModel):
-    n: int
-
-
-class EchoArgs(BaseModel):
-    text: str
-
-
-class Echo(BaseModel):
-    text: str
-
-
-class Demo(Plugin):
-    namespace = "demo"
-
-    @query
-    async def items(self, ctx: CallContext, args: NoArgs) -> list[Item]:
-        return [Item(n=i) for i in range(1, 8)]
-
-    @action
-    async def boom(self, ctx: CallContext, args: NoArgs) -> None:
-        raise RuntimeError("a bug in a plug-in")
-
-    @action
-    async def refuse(self, ctx: CallContext, args: NoArgs) -> None:
-        raise ActionError("main.refused", who="you")
-
-    @action
-    async def echo(self, ctx: CallContext, args: EchoArgs) -> Echo:
-        return Echo(text=args.text.upper())
-
 
 ANN = Person(id=1, first_name="Ann", language_code="en")
 ADMIN = Person(id=99, first_name="Boss", language_code="ru")
@@ -106,9 +22,7 @@ ADMIN = Person(id=99, first_name="Boss", language_code="ru")
 
 @pytest.fixture
 def bundle(tmp_path: Path):
-    return load_bundle(write_project(tmp_path, {"flows/main.yaml": FLOW,
-                                                "locales/ru.yaml": TEXTS,
-                                                "locales/en.yaml": TEXTS}))
+    return load_bundle(write_demo_project(tmp_path))
 
 
 @pytest.fixture
