@@ -12,6 +12,7 @@ import logging
 import signal
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from engine.lint.linter import format_text, has_errors, lint
 from engine.loader.bundle import LANGUAGES, Bundle, load_bundle
 from engine.loader.errors import BundleLoadError
 from engine.plugin import Plugin, PluginSet
-from engine.plugins import build_plugins, builtin_declarations
+from engine.plugins import PluginKit, build_plugins, builtin_declarations
 from engine.runtime.interpreter import Runtime
 from engine.runtime.session import SessionStore
 from engine.storage.database import open_database
@@ -44,17 +45,14 @@ class StartupError(Exception):
     """Start-up cannot go on; the message says why, for the person starting it."""
 
 
-def load_checked_bundle(root: Path = PROJECT_ROOT,
-                        extra_plugins: Sequence[type[Plugin]] = ()) -> Bundle:
+def load_checked_bundle(root: Path = PROJECT_ROOT, declarations: PluginSet | None = None
+                        ) -> Bundle:
     """Refuse to start on flows that do not load or lint clean: a broken flow never runs."""
     try:
         bundle = load_bundle(root)
     except BundleLoadError as exc:
         raise StartupError("the flows cannot be loaded:\n" + format_text(exc.problems)) from exc
-    declarations = builtin_declarations()
-    for cls in extra_plugins:
-        declarations.by_namespace[cls.namespace] = cls.declarations()
-    problems = lint(bundle, declarations)
+    problems = lint(bundle, declarations or builtin_declarations())
     if has_errors(problems):
         raise StartupError("the flows do not lint clean:\n" + format_text(problems))
     return bundle
@@ -107,16 +105,36 @@ def health_app(pool: asyncpg.Pool, runtime: Runtime) -> web.Application:
     return app
 
 
+@dataclass
+class Assembled:
+    runtime: Runtime
+    dispatcher: Dispatcher
+    kit: PluginKit
+
+    async def start_services(self) -> list[asyncio.Task[None]]:
+        return [asyncio.create_task(service.run()) for service in self.kit.services]
+
+    async def stop_services(self, tasks: list[asyncio.Task[None]]) -> None:
+        for service in self.kit.services:
+            await service.stop()
+        for task in tasks:
+            task.cancel()
+        for close in self.kit.closers:
+            await close()
+
+
 def assemble(bundle: Bundle, pool: asyncpg.Pool, bot: Bot, admin_ids: frozenset[int],
-             extra_plugins: Sequence[Plugin] = (), **deps: Any) -> tuple[Runtime, Dispatcher]:
-    """The interpreter and its dispatcher over a bot; shared by main and end-to-end tests."""
+             extra_plugins: Sequence[Plugin] = (), **deps: Any) -> Assembled:
+    """The interpreter, its dispatcher and the plug-ins' services; shared by main and tests."""
     messenger = AiogramMessenger(bot)
-    plugins = build_plugins(bundle=bundle, pool=pool, bot=bot, messenger=messenger, **deps)
-    plugin_set = PluginSet.of([*plugins, *extra_plugins])
+    kit = build_plugins(bundle=bundle, pool=pool, bot=bot, messenger=messenger, **deps)
+    plugin_set = PluginSet.of([*kit.plugins, *extra_plugins])
     runtime = Runtime(bundle, plugin_set, SessionStore(pool), messenger, admin_ids)
     dispatcher = Dispatcher()
+    for router in kit.routers:
+        dispatcher.include_router(router)
     dispatcher.include_router(build_router(runtime))
-    return runtime, dispatcher
+    return Assembled(runtime, dispatcher, kit)
 
 
 async def run(config: Config) -> None:
@@ -153,10 +171,16 @@ async def run(config: Config) -> None:
 
         bot = make_bot(token, api_url)
         stack.push_async_callback(bot.session.close)
-        runtime, dispatcher = assemble(bundle, pool, bot, frozenset(admin_ids), kie_url=kie_url,
-                                       kie_key=kie_key, config=config)
+        app = assemble(bundle, pool, bot, frozenset(admin_ids), kie_url=kie_url, kie_key=kie_key,
+                       kie_upload_url=str(config.kie_upload_url).rstrip("/")
+                       if config.kie_api_key else None, config=config)
+        runtime, dispatcher = app.runtime, app.dispatcher
+        services = await app.start_services()
+        stack.push_async_callback(app.stop_services, services)
 
-        runner = web.AppRunner(health_app(pool, runtime))
+        http = health_app(pool, runtime)
+        http.add_routes(app.kit.routes)
+        runner = web.AppRunner(http)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
         await web.TCPSite(runner, config.http_host, config.http_port).start()

@@ -47,6 +47,13 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _catalog(args: argparse.Namespace) -> int:
+    from engine.catalog.cli import run
+
+    bundle = _load(args.root, "json" if args.format == "json" else "text")
+    return bundle if isinstance(bundle, int) else run(bundle, args.format)
+
+
 def _rules(_: argparse.Namespace) -> int:
     print(rules_table())
     return EXIT_CLEAN
@@ -66,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of flow (or model) files")
     p.add_argument("--kind", choices=sorted(SCHEMAS), default="flow")
     p.set_defaults(run=_schema)
+    p = sub.add_parser("catalog", help="list the models: status, price from, fields")
+    p.add_argument("root", nargs="?", default=".")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(run=_catalog)
     p = sub.add_parser("rules", help="list the lint rules and their codes")
     p.set_defaults(run=_rules)
     return parser

@@ -21,6 +21,13 @@ class Config(BaseSettings):
     kie_api_key: SecretStr | None = None
     kie_api_url: AnyHttpUrl = AnyHttpUrl("https://api.kie.ai")
     kie_upload_url: AnyHttpUrl = AnyHttpUrl("https://kieai.redpandaai.co")
+    public_url: AnyHttpUrl | None = Field(
+        None, description="Where this bot's HTTP server is reachable from the internet; "
+                          "with KIE_CALLBACK_SECRET it receives Kie.ai callbacks.")
+    kie_callback_secret: SecretStr | None = None
+    kie_webhook_hmac_key: SecretStr | None = None
+    job_lease_seconds: float = Field(
+        60, gt=0, le=3600, description="How long a crashed instance's job waits for another.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     http_host: str = "127.0.0.1"
     http_port: int = Field(8081, ge=0, le=65535)

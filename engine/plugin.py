@@ -64,6 +64,9 @@ class CallContext(Protocol):
     def user_id(self) -> int: ...
 
     @property
+    def chat_id(self) -> int: ...
+
+    @property
     def language(self) -> str: ...
 
     @property
@@ -106,12 +109,24 @@ GuardCheck = Callable[[CallContext], bool]
 
 
 @dataclass(frozen=True)
+class PressResult:
+    """A plug-in's answer to a press on a message it sent itself (not a flow screen)."""
+
+    text_key: str | None = None          # shown as the callback answer
+    params: dict[str, Any] = field(default_factory=dict)
+    screen: str | None = None            # then open this screen, as a new message
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Declarations:
     """What a plug-in class offers, read from its annotations."""
 
     namespace: str
     operations: Mapping[str, Operation]
     globals: Mapping[str, Any] = field(default_factory=dict)
+    texts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    screens: tuple[str, ...] = ()
 
 
 class Plugin:
@@ -120,6 +135,12 @@ class Plugin:
     namespace: ClassVar[str]
     #: variables this plug-in puts into every template, with their types
     template_globals: ClassVar[dict[str, Any]] = {}
+    #: locale keys the plug-in renders itself (messages outside screens), with their variables
+    texts: ClassVar[dict[str, dict[str, Any]]] = {}
+    #: screens the plug-in opens by itself (from presses on its own messages)
+    screens: ClassVar[tuple[str, ...]] = ()
+    #: callback data starting with this is a press on one of the plug-in's own messages
+    press_prefix: ClassVar[str | None] = None
 
     @classmethod
     def declarations(cls) -> Declarations:
@@ -134,7 +155,8 @@ class Plugin:
                 raise TypeError(f"{cls.__name__}.{name}: 'args' must be a pydantic model")
             ops[name] = Operation(name, kind, args_model, hints.get("return"), func,
                                   inspect.getdoc(func) or "")
-        return Declarations(cls.namespace, ops, dict(cls.template_globals))
+        return Declarations(cls.namespace, ops, dict(cls.template_globals), dict(cls.texts),
+                            tuple(cls.screens))
 
     async def template_values(self, ctx: CallContext) -> dict[str, Any]:
         """Values for ``template_globals`` on one render; override when there are any."""
@@ -142,6 +164,10 @@ class Plugin:
 
     def guards(self) -> Mapping[str, GuardCheck]:
         return {}
+
+    async def on_press(self, ctx: CallContext, data: str) -> PressResult:
+        """A press whose callback data starts with ``press_prefix`` (the prefix removed)."""
+        raise NotImplementedError
 
 
 class PluginSet:

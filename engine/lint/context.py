@@ -12,7 +12,7 @@ from engine.loader.errors import Location
 from engine.plugin import PluginSet
 from engine.schema.flow import ForEach
 from engine.transitions import Transition, all_transitions
-from engine.variables import BASE_VARIABLES, ENGINE_TEXTS
+from engine.variables import BASE_VARIABLES, ENGINE_TEXTS, FormView
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,12 @@ class LintContext:
         for name, call in screen.screen.data.items():
             op = self.plugins.find(call.query)
             variables[name] = op.result_type if op else Any
+        if screen.screen.form is not None:
+            variables["form"] = FormView
+        for entered in screen.screen.on_enter:
+            if entered.save_as:
+                op = self.plugins.find(entered.call)
+                variables[entered.save_as] = op.result_type if op else Any
         return variables
 
     @cached_property
@@ -49,6 +55,10 @@ class LintContext:
         uses: dict[str, list[TextUse]] = defaultdict(list)
         for key, names in ENGINE_TEXTS.items():
             uses[key].append(TextUse(key, Location("engine", 1, 1), dict(names), "the engine"))
+        for decl in self.plugins.by_namespace.values():
+            for key, names in decl.texts.items():
+                uses[key].append(TextUse(key, Location("engine", 1, 1), dict(names),
+                                         f"the {decl.namespace} plug-in"))
         for command in self.bundle.commands.values():
             if command.command.description:
                 uses[command.command.description].append(TextUse(

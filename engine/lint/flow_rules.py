@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from engine.lint.context import LintContext
 from engine.lint.registry import check, declare, finding
-from engine.loader.errors import Problem
+from engine.loader.errors import Location, Problem
 from engine.transitions import COMMAND_SOURCE, Via, has_way_on
 
 declare("FLOW001", "a button, command or input points to a screen that does not exist")
@@ -16,6 +16,7 @@ declare("FLOW002", "a screen no command leads to, directly or through other scre
 declare("FLOW003", "a dead end: a screen with no button, input or form to go on or back")
 declare("FLOW004", "two screens have the same id")
 declare("FLOW005", "the project has no /start command")
+declare("FLOW006", "a plug-in opens a screen that does not exist")
 
 
 def _near(name: str, known: list[str]) -> str:
@@ -74,3 +75,15 @@ def start_command(ctx: LintContext) -> Iterator[Problem]:
         first = next(iter(ctx.bundle.screens.values()))
         yield finding("FLOW005", first.doc.locate(()),
                       "no /start command: Telegram users begin with /start")
+
+
+@check
+def plugin_screens(ctx: LintContext) -> Iterator[Problem]:
+    start = ctx.bundle.commands.get("start")
+    where = start.location if start else Location("flows", 1, 1)
+    for decl in ctx.plugins.by_namespace.values():
+        for screen in decl.screens:
+            if screen not in ctx.bundle.screens:
+                yield finding("FLOW006", where,
+                              f'the {decl.namespace} plug-in opens screen "{screen}", which no '
+                              f"flow defines")

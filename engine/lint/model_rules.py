@@ -2,24 +2,43 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
 
+from engine.catalog.pricing import MAX_COMBINATIONS, match_case
+from engine.catalog.visibility import effective_values
 from engine.lint.context import LintContext
 from engine.lint.plugin_rules import call_sites
 from engine.lint.registry import check, declare, finding
 from engine.loader.bundle import ModelDef
 from engine.loader.errors import Problem
 from engine.plugin import is_model_ref
-from engine.schema.catalog import COLLECTABLE, FieldType, InputField
+from engine.schema.catalog import (
+    COLLECTABLE,
+    TIMED_MEDIA,
+    FieldType,
+    InputField,
+    ModelEntry,
+    canonical,
+)
 from engine.templates import is_template
 
 declare("MODEL001", "a flow names a model that is not in models/")
 declare("MODEL002", "an enabled model has an input field a form cannot collect")
-declare("MODEL003", "an enabled model has no price rule, or its rule names an unknown field")
-declare("MODEL004", "a condition (ask_when, price when) names an unknown field or value")
+declare("MODEL003", "an enabled model has no price rule, or its rule is per a field with no amount")
+declare("MODEL004", "a condition (ask_when, requires, price when …) names an unknown field or value")
 declare("MODEL005", "a model serves a task that is not defined")
+declare("MODEL006", "a default is not one of the field's options or outside its limits")
+declare("MODEL007", "an enabled model's price depends on a field that may be left empty")
+declare("MODEL008", "a cross-field rule depends on a field asked later, or can never hold")
+declare("MODEL009", "an enabled model's price rule leaves some choice of values unpriced")
+declare("MODEL010", "a price per second of media whose field has no max_seconds")
+declare("MODEL011", "an enabled model serves no task, so no menu reaches it")
 
-NUMERIC = (FieldType.INTEGER, FieldType.NUMBER, FieldType.ENUM, FieldType.FILES)
+CROSS_RULES = ("requires", "excludes", "required_unless")
 
 
 @check
@@ -62,13 +81,22 @@ def price_rules(ctx: LintContext) -> Iterator[Problem]:
                           f'model "{entry.id}" is enabled but has no price rule')
             continue
         for i, case in enumerate(entry.price.cases):
-            if case.per is None:
-                continue
-            field = entry.input.get(case.per)
-            if field is None or field.type not in NUMERIC:
-                yield finding("MODEL003", model.locate("price", "cases", i, "per"),
-                              f'model "{entry.id}": price is per "{case.per}", which is not a '
-                              f"numeric field of the model")
+            for name in case.per_fields:
+                field = entry.input.get(name)
+                if field is None or not _has_amount(field):
+                    yield finding("MODEL003", model.locate("price", "cases", i, "per"),
+                                  f'model "{entry.id}": price is per "{name}", which is not a '
+                                  f"number, text, media file or list of files of the model")
+
+
+def _has_amount(field: InputField) -> bool:
+    if field.type in (FieldType.INTEGER, FieldType.NUMBER, FieldType.STRING, FieldType.FILES):
+        return True
+    if field.type is FieldType.FILE:
+        return field.media in TIMED_MEDIA
+    if field.type is FieldType.ENUM:
+        return all(isinstance(canonical(o.value), Decimal) for o in field.options)
+    return False
 
 
 @check
@@ -77,6 +105,11 @@ def conditions(ctx: LintContext) -> Iterator[Problem]:
         entry = model.entry
         for name, field in entry.input.items():
             yield from _condition(model, field.ask_when, ("input", name, "ask_when"))
+            for rule in CROSS_RULES:
+                for i, other in enumerate(getattr(field, rule)):
+                    if other not in entry.input:
+                        yield finding("MODEL004", model.locate("input", name, rule, i),
+                                      f'model "{entry.id}": {rule} names unknown field "{other}"')
         for i, case in enumerate(entry.price.cases if entry.price else []):
             yield from _condition(model, case.when, ("price", "cases", i, "when"))
 
@@ -89,10 +122,10 @@ def _condition(model: ModelDef, when: dict[str, list[object]],
             yield finding("MODEL004", model.locate(*path, other),
                           f'model "{model.entry.id}": condition on unknown field "{other}"')
             continue
-        allowed = ({o.value for o in target.options} if target.type is FieldType.ENUM
+        allowed = ({canonical(o.value) for o in target.options} if target.type is FieldType.ENUM
                    else {True, False} if target.type is FieldType.BOOLEAN else None)
         for value in values:
-            if allowed is not None and value not in allowed:
+            if allowed is not None and canonical(value) not in allowed:
                 yield finding("MODEL004", model.locate(*path, other),
                               f'model "{model.entry.id}": "{other}" never has the value '
                               f"{value!r}")
@@ -105,6 +138,148 @@ def known_tasks(ctx: LintContext) -> Iterator[Problem]:
             if task not in ctx.bundle.tasks:
                 yield finding("MODEL005", model.locate("tasks", i),
                               f'model "{model.entry.id}" serves unknown task "{task}"')
+
+
+@check
+def defaults(ctx: LintContext) -> Iterator[Problem]:
+    for model in ctx.bundle.models.values():
+        for name, field in model.entry.input.items():
+            if field.default is None:
+                continue
+            why = _bad_default(field)
+            if why:
+                yield finding("MODEL006", model.locate("input", name, "default"),
+                              f'model "{model.entry.id}": default of "{name}" {why}')
+
+
+def _bad_default(field: InputField) -> str | None:
+    value = field.default
+    if field.type is FieldType.ENUM:
+        if canonical(value) not in {canonical(o.value) for o in field.options}:
+            return f"{value!r} is not one of its options"
+        return None
+    if field.type is FieldType.BOOLEAN:
+        return None if isinstance(value, bool) else f"{value!r} is not true or false"
+    if field.type in (FieldType.INTEGER, FieldType.NUMBER):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"{value!r} is not a number"
+        if field.type is FieldType.INTEGER and not float(value).is_integer():
+            return f"{value!r} is not a whole number"
+        if field.minimum is not None and value < field.minimum:
+            return f"{value!r} is below its minimum {field.minimum:g}"
+        if field.maximum is not None and value > field.maximum:
+            return f"{value!r} is above its maximum {field.maximum:g}"
+        return None
+    if field.type is FieldType.STRING:
+        if not isinstance(value, str):
+            return f"{value!r} is not text"
+        if field.max_length is not None and len(value) > field.max_length:
+            return f"is longer than its max_length {field.max_length}"
+        return None
+    return "is set on a field a user must send (files have no default)"
+
+
+@check
+def priced_fields_filled(ctx: LintContext) -> Iterator[Problem]:
+    for model in _enabled(ctx):
+        entry = model.entry
+        for name in entry.price.fields() if entry.price else ():
+            field = entry.input.get(name)
+            if field is None or field.type in (FieldType.FILE, FieldType.FILES):
+                continue
+            if field.default is None and (not field.required or field.is_conditional):
+                yield finding("MODEL007", model.locate("input", name),
+                              f'model "{entry.id}": the price depends on "{name}", which may be '
+                              f"left empty; make it required or give it a default")
+
+
+@check
+def cross_field_order(ctx: LintContext) -> Iterator[Problem]:
+    for model in ctx.bundle.models.values():
+        order = list(model.entry.input)
+        for position, (name, field) in enumerate(model.entry.input.items()):
+            refs: list[tuple[str, tuple[str | int, ...]]] = [
+                (other, ("ask_when", other)) for other in field.ask_when]
+            refs += [(other, (rule, i)) for rule in CROSS_RULES
+                     for i, other in enumerate(getattr(field, rule))]
+            for other, sub in refs:
+                if other in order and order.index(other) >= position:
+                    yield finding("MODEL008", model.locate("input", name, *sub),
+                                  f'model "{model.entry.id}": "{name}" depends on "{other}", '
+                                  f"which is not asked before it")
+            never = [other for other, values in field.ask_when.items() if not values]
+            never += sorted(set(field.requires) & set(field.excludes))
+            if never:
+                yield finding("MODEL008", model.locate("input", name),
+                              f'model "{model.entry.id}": "{name}" can never be asked '
+                              f"(conditions on {', '.join(never)} cannot hold)")
+
+
+_OTHER = object()
+
+
+@check
+def exhaustive_prices(ctx: LintContext) -> Iterator[Problem]:
+    for model in _enabled(ctx):
+        entry = model.entry
+        if entry.price is None:
+            continue
+        combo = _unpriced_choice(entry)
+        if combo is not None:
+            shown = ", ".join(f"{k}={'(other)' if v is _OTHER else v!r}" for k, v in combo.items())
+            yield finding("MODEL009", model.doc.locate_key((*model.path, "price", "cases")),
+                          f'model "{entry.id}": no price case matches {shown}; add a case or '
+                          f"a last case without when")
+
+
+def _unpriced_choice(entry: ModelEntry) -> dict[str, Any] | None:
+    assert entry.price is not None
+    names = [n for n in dict.fromkeys(k for c in entry.price.cases for k in c.when)
+             if n in entry.input]
+    choices = {n: _choices(entry, n) for n in names}
+    if math.prod(len(c) for c in choices.values()) > MAX_COMBINATIONS:
+        return None
+    for combo in itertools.product(*choices.values()):
+        values = dict(zip(names, combo, strict=True))
+        if match_case(entry, effective_values(entry, values)) is None:
+            return values
+    return None
+
+
+def _choices(entry: ModelEntry, name: str) -> list[Any]:
+    field = entry.input[name]
+    if field.type is FieldType.ENUM:
+        found: list[Any] = [o.value for o in field.options]
+    elif field.type is FieldType.BOOLEAN:
+        found = [True, False]
+    else:
+        cases = entry.price.cases if entry.price else []
+        found = [v for case in cases for v in case.when.get(name, [])] + [_OTHER]
+    if field.default is None and (not field.required or field.is_conditional):
+        found.append(None)
+    return found
+
+
+@check
+def media_seconds_bounded(ctx: LintContext) -> Iterator[Problem]:
+    for model in _enabled(ctx):
+        entry = model.entry
+        for i, case in enumerate(entry.price.cases if entry.price else []):
+            for name in case.per_fields:
+                field = entry.input.get(name)
+                if (field is not None and field.type in (FieldType.FILE, FieldType.FILES)
+                        and field.media in TIMED_MEDIA and field.max_seconds is None):
+                    yield finding("MODEL010", model.locate("price", "cases", i, "per"),
+                                  f'model "{entry.id}": price is per second of "{name}", which '
+                                  f"has no max_seconds, so the worst case is unbounded")
+
+
+@check
+def served_tasks(ctx: LintContext) -> Iterator[Problem]:
+    for model in _enabled(ctx):
+        if not model.entry.tasks:
+            yield finding("MODEL011", model.locate("id"),
+                          f'model "{model.entry.id}" is enabled but serves no task')
 
 
 def _enabled(ctx: LintContext) -> Iterator[ModelDef]:

@@ -49,6 +49,9 @@ def call_sites(screen: ScreenDef) -> Iterator[CallSite]:
             if button.call:
                 yield CallSite(screen, button.call, OperationKind.ACTION, button.args, path,
                                "call")
+    if spec.form is not None and spec.form.prefill is not None:
+        yield CallSite(screen, spec.form.prefill.query, OperationKind.QUERY, spec.form.prefill.args,
+                       ("form", "prefill"), "query")
     if spec.form is not None:
         implicit = {"model": "{{ form.model }}", "values": "{{ form.values }}"}
         if spec.form.price:

@@ -77,6 +77,11 @@ class Bundle:
         found = self.locales.get(language, self.locales[DEFAULT_LANGUAGE]).texts.get(key)
         return found or self.locales[DEFAULT_LANGUAGE].texts.get(key)
 
+    def render(self, key: str, language: str, context: dict[str, Any]) -> str:
+        """The text in ``language`` (Russian when missing there); the key itself if unknown."""
+        text = self.text(key, language)
+        return text.render(context) if text is not None else key
+
 
 def resolve_ref(namespace: str, ref: str) -> str:
     return ref if "." in ref else f"{namespace}.{ref}"

@@ -13,6 +13,7 @@ import logging
 import uuid
 import weakref
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,11 +21,11 @@ from pydantic import BaseModel
 
 from engine.callbacks import CallbackData
 from engine.loader.bundle import Bundle
-from engine.plugin import ActionError, PluginSet
+from engine.plugin import ActionError, Plugin, PluginSet, PressResult
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext, Guards
 from engine.runtime.forms.controller import Forms, Leave, Outcome
-from engine.runtime.incoming import Incoming, Kind
+from engine.runtime.incoming import Incoming, Kind, Person
 from engine.runtime.renderer import PAGES_KEY, Renderer
 from engine.runtime.session import Session, SessionStore, StaleSession
 from engine.runtime.view import Messenger, View
@@ -71,6 +72,17 @@ class Runtime:
 
     # ----------------------------------------------------------------------------- entry
     async def handle(self, incoming: Incoming) -> None:
+        await self._turn(incoming, self._dispatch)
+
+    async def open(self, person: Person, chat_id: int, screen: str,
+                   args: dict[str, Any] | None = None) -> None:
+        """Put a user on a screen as if they had navigated there (deep links, tests)."""
+        async def go(turn: Turn) -> None:
+            await self.show(turn, screen, args or {}, push=True)
+        await self._turn(Incoming(Kind.COMMAND, person, chat_id, text="open"), go)
+
+    async def _turn(self, incoming: Incoming, work: Callable[[Turn], Awaitable[None]]) -> None:
+        """Load the session, do the work, save — one user at a time; never a silent failure."""
         person = incoming.person
         lock = self._locks.get(person.id)
         if lock is None:
@@ -83,7 +95,7 @@ class Runtime:
             before = copy.deepcopy(session)
             self.stats["updates"] += 1
             try:
-                await self._dispatch(turn)
+                await work(turn)
             except Exception:
                 self.stats["errors"] += 1
                 error_id = uuid.uuid4().hex[:8]
@@ -122,6 +134,11 @@ class Runtime:
 
     async def _press(self, turn: Turn) -> None:
         incoming, session = turn.incoming, turn.session
+        raw = incoming.callback_data or ""
+        for plugin in self.calls.plugins.instances.values():
+            if plugin.press_prefix and raw.startswith(plugin.press_prefix):
+                await self._plugin_press(turn, plugin, raw[len(plugin.press_prefix):])
+                return
         data = CallbackData.decode(incoming.callback_data)
         action = session.rendered.get(data.key) if data else None
         if (data is None or action is None or data.screen != session.screen
@@ -153,6 +170,19 @@ class Runtime:
         else:
             await self._call(turn, action["call"], action["args"], action["next"],
                              action["on_error"], edit=edit)
+
+    async def _plugin_press(self, turn: Turn, plugin: Plugin, data: str) -> None:
+        """A press on a message a plug-in sent itself (a result, a status): the plug-in decides."""
+        try:
+            result = await plugin.on_press(turn.ctx, data)
+        except ActionError as err:
+            result = PressResult(err.text_key, err.params)
+        text = self._text(result.text_key, turn, result.params) if result.text_key else None
+        await self.messenger.answer_press(turn.incoming.callback_id or "", text)
+        if result.screen:
+            await self.show(turn, result.screen, result.args, push=True)
+        else:  # nothing re-rendered: the keyboard on screen must stay valid
+            turn.session.version = turn.session.loaded_version
 
     async def _input(self, turn: Turn) -> None:
         incoming, session = turn.incoming, turn.session
@@ -189,6 +219,12 @@ class Runtime:
         session = turn.session
         if isinstance(outcome, Leave):
             session.flash = outcome.flash
+            if session.stack and session.stack[-1].screen == outcome.screen:
+                frame = session.pop()  # leaving to where the user came from: as they left it
+                assert frame is not None
+                await self.show(turn, frame.screen, frame.args, edit=edit, enter=False,
+                                notice=outcome.notice)
+                return
             await self.show(turn, outcome.screen, {}, push=True, edit=edit, notice=outcome.notice)
             return
         await self.show(turn, session.screen or self.start_screen, session.args, edit=edit,
@@ -231,23 +267,36 @@ class Runtime:
         if push and session.screen != screen.id:
             session.push()
         session.screen, session.args = screen.id, args
+        # results of on_enter actions exist only when the screen is entered; none otherwise
+        entered: dict[str, Any] = {c.save_as: None for c in screen.screen.on_enter if c.save_as}
         if enter:
             for call in screen.screen.on_enter:
-                context = await self.renderer.context(screen, ctx)
+                context = await self.renderer.context(screen, ctx, entered)
                 try:
-                    await self.calls.run(call.call, render_args(call.args, context), ctx)
+                    result = await self.calls.run(call.call, render_args(call.args, context), ctx)
                 except ActionError as err:
                     notice = self._text(err.text_key, turn, err.params)
-        if screen.screen.form is not None:
-            context = await self.renderer.context(screen, ctx)
-            if enter:
-                outcome = self.forms.start(screen, ctx, context)
-                if isinstance(outcome, Leave):
-                    await self.show(turn, outcome.screen, {}, edit=edit, notice=outcome.notice)
-                    return
-            rendered = await self.forms.render(screen, ctx, context)
-        else:
-            rendered = await self.renderer.render(screen, ctx)
+                    continue
+                if call.save_as:
+                    entered[call.save_as] = result
+        try:
+            if screen.screen.form is not None:
+                context = await self.renderer.context(screen, ctx, entered)
+                if enter:
+                    outcome = await self.forms.start(screen, ctx, context)
+                    if isinstance(outcome, Leave):
+                        await self.show(turn, outcome.screen, {}, edit=edit,
+                                        notice=outcome.notice)
+                        return
+                rendered = await self.forms.render(screen, ctx, context)
+            else:
+                rendered = await self.renderer.render(screen, ctx, entered)
+        except ActionError as err:  # the screen's data is gone (a model disabled, a job not ours)
+            if screen.id == self.start_screen:
+                raise
+            await self.show(turn, self.start_screen, {}, edit=edit,
+                            notice=self._text(err.text_key, turn, err.params))
+            return
         session.rendered = rendered.actions
         session.flash = {}
         view = rendered.view

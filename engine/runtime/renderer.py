@@ -41,18 +41,19 @@ class Renderer:
         self.guards = guards
 
     def text(self, key: str, language: str, context: dict[str, Any]) -> str:
-        text = self.bundle.text(key, language)
-        return text.render(context) if text is not None else key
+        return self.bundle.render(key, language, context)
 
     def label(self, key: str, language: str, context: dict[str, Any]) -> str:
         """Button labels are plain text: undo the HTML escaping meant for messages."""
         return html.unescape(self.text(key, language, context)).strip()
 
-    async def context(self, screen: ScreenDef, ctx: ActionContext) -> dict[str, Any]:
+    async def context(self, screen: ScreenDef, ctx: ActionContext,
+                      extra: dict[str, Any] | None = None) -> dict[str, Any]:
         session = ctx.session
         context: dict[str, Any] = {
             "user": ctx.user_view(), "args": session.args,
             "result": session.flash.get("result"), "error": session.flash.get("error"),
+            **(extra or {}),
         }
         for name, instance in self.calls.plugins.instances.items():
             del name
@@ -61,8 +62,9 @@ class Renderer:
             context[name] = await self.calls.run(call.query, render_args(call.args, context), ctx)
         return context
 
-    async def render(self, screen: ScreenDef, ctx: ActionContext) -> Rendered:
-        context = await self.context(screen, ctx)
+    async def render(self, screen: ScreenDef, ctx: ActionContext,
+                     extra: dict[str, Any] | None = None) -> Rendered:
+        context = await self.context(screen, ctx, extra)
         language = ctx.session.language
         spec = screen.screen
         rendered = Rendered(View(self.text(spec.text, language, context)))

@@ -1,13 +1,23 @@
 """The model catalog language: ``models/*.yaml``, one entry per Kie.ai model.
 
 A model's ``input`` is a JSON-Schema-like description from which the form machinery builds
-its collection steps; its ``price`` is a rule in Kie.ai credits that depends on the chosen
-values, so the price shown before confirming is the price charged.
+its collection steps, in YAML order; its ``price`` is a rule in Kie.ai credits that depends on
+the chosen values, so the price shown before confirming is the price charged.
+
+Cross-field rules a form honours (each names fields asked *earlier*):
+
+- ``ask_when: {mode: [pro]}`` — ask only when ``mode`` has one of these values;
+- ``requires: [first_frame_url]`` — ask only when those fields were given;
+- ``excludes: [first_frame_url]`` — ask only when none of those fields was given;
+- ``required_unless: [reference_image_urls]`` — optional, but required when none of those
+  fields was given ("at least one of").
+
+A field that is not asked is not sent, so Kie applies its own default, which ``default`` mirrors.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -16,7 +26,26 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 from engine.schema.flow import FlowModel, Identifier
 
 ModelId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$", max_length=120)]
+ApiName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
 Scalar = str | int | float | bool
+
+#: 1 Kie.ai credit in USD (kie_api.md §5.2)
+CREDIT_USD = Decimal("0.005")
+
+
+def canonical(value: Any) -> Any:
+    """One spelling per value, so ``"5"`` (an enum sent as a string) matches ``5`` in a rule."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value)).normalize()
+    if isinstance(value, str):
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return value
+        return number.normalize() if number.is_finite() else value
+    return value
 
 
 class LocalText(FlowModel):
@@ -50,9 +79,18 @@ class MediaKind(StrEnum):
     AUDIO = "audio"
 
 
+TIMED_MEDIA = frozenset({MediaKind.VIDEO, MediaKind.AUDIO})
+
+
 class EnumOption(FlowModel):
     value: Scalar
-    label: LocalText | None = None
+    label: LocalText | None = Field(
+        None, description="A plain string is the same label in both languages (a voice's name).")
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _same_everywhere(cls, value: Any) -> Any:
+        return {"ru": value, "en": value} if isinstance(value, str) else value
 
 
 class InputField(FlowModel):
@@ -61,24 +99,43 @@ class InputField(FlowModel):
     default: Any = None
     title: LocalText | None = None
     hint: LocalText | None = None
+    advanced: bool = Field(False, description="A technical knob a form may tuck under 'more settings'.")
     options: list[EnumOption] = Field(default_factory=list)
     minimum: float | None = None
     maximum: float | None = None
+    min_length: int | None = Field(None, ge=0)
     max_length: int | None = Field(None, ge=1)
     media: MediaKind | None = None
     accept: list[str] = Field(default_factory=list, description="Accepted MIME types.")
     max_mb: float | None = Field(None, gt=0)
+    max_seconds: int | None = Field(
+        None, ge=1, description="Longest audio/video accepted: the form refuses longer media (or "
+                                "media whose length it cannot tell) because the price is per second.")
     min_items: int | None = Field(None, ge=0)
     max_items: int | None = Field(None, ge=1)
     send_as: Annotated[str, StringConstraints(pattern="^(string|number)$")] | None = None
+    api_name: ApiName | None = Field(None, description="Kie's key when it is not a valid field id.")
     ask_when: dict[Identifier, list[Scalar]] = Field(
         default_factory=dict, description="Ask only when these fields have one of these values.")
+    requires: list[Identifier] = Field(
+        default_factory=list, description="Ask only when all these fields were given.")
+    excludes: list[Identifier] = Field(
+        default_factory=list, description="Ask only when none of these fields was given.")
+    required_unless: list[Identifier] = Field(
+        default_factory=list, description="Required when none of these fields was given.")
 
     @field_validator("options", mode="before")
     @classmethod
     def _plain_values(cls, value: Any) -> Any:
         if isinstance(value, list):
             return [v if isinstance(v, dict) else {"value": v} for v in value]
+        return value
+
+    @field_validator("ask_when", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: v if isinstance(v, list) else [v] for k, v in value.items()}
         return value
 
     @model_validator(mode="after")
@@ -89,13 +146,32 @@ class InputField(FlowModel):
             raise ValueError("a file field needs media: image, video or audio")
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
             raise ValueError("minimum is greater than maximum")
+        if (self.min_items is not None and self.max_items is not None
+                and self.min_items > self.max_items):
+            raise ValueError("min_items is greater than max_items")
+        if self.max_seconds is not None and self.media not in TIMED_MEDIA:
+            raise ValueError("max_seconds belongs to an audio or video field")
         return self
+
+    @property
+    def is_conditional(self) -> bool:
+        return bool(self.ask_when or self.requires or self.excludes)
 
 
 class PriceCase(FlowModel):
+    """``credits`` per unit; the units come from ``per`` (1 when absent), divided by ``unit``.
+
+    What one unit of ``per`` is depends on the field: a number's value, a string's length in
+    characters, the length in seconds of audio/video (all files of a ``files`` field together),
+    the count of a ``files`` field of images. A list of fields takes the largest of them (e.g.
+    the longer of a lip-sync's video and audio).
+    """
+
     when: dict[Identifier, list[Scalar]] = Field(default_factory=dict)
     credits: Decimal = Field(ge=0, description="Kie.ai credits (1 credit = $0.005).")
-    per: Identifier | None = Field(None, description="Multiply by this numeric field's value.")
+    per: Identifier | list[Identifier] | None = Field(
+        None, description="Multiply by this field's amount (see the class docstring).")
+    unit: Decimal = Field(Decimal(1), gt=0, description="Price is per this many units (1000 chars).")
 
     @field_validator("when", mode="before")
     @classmethod
@@ -104,16 +180,32 @@ class PriceCase(FlowModel):
             return {k: v if isinstance(v, list) else [v] for k, v in value.items()}
         return value
 
-    @field_validator("credits", mode="before")
+    @field_validator("credits", "unit", mode="before")
     @classmethod
     def _exact(cls, value: Any) -> Any:
         return Decimal(str(value)) if isinstance(value, float) else value
+
+    @property
+    def per_fields(self) -> tuple[str, ...]:
+        if self.per is None:
+            return ()
+        return (self.per,) if isinstance(self.per, str) else tuple(self.per)
 
 
 class PriceRule(FlowModel):
     """First matching case wins; the last case usually has no ``when``."""
 
     cases: list[PriceCase] = Field(min_length=1)
+    source: str | None = Field(None, description="Where the figures come from, and their date.")
+    note: str | None = Field(None, description="How the source was read (worst cases, gaps).")
+
+    def fields(self) -> tuple[str, ...]:
+        """Every field the price depends on, in first-seen order."""
+        seen: dict[str, None] = {}
+        for case in self.cases:
+            seen.update(dict.fromkeys(case.when))
+            seen.update(dict.fromkeys(case.per_fields))
+        return tuple(seen)
 
 
 class ModelEntry(FlowModel):
@@ -126,6 +218,7 @@ class ModelEntry(FlowModel):
     examples: list[str] = Field(default_factory=list, max_length=3)
     enabled: bool = True
     disabled_reason: str | None = None
+    notes: list[str] = Field(default_factory=list, description="For editors: how the source was read.")
     price: PriceRule | None = None
     input: dict[Identifier, InputField] = Field(default_factory=dict)
 
@@ -142,8 +235,47 @@ class Task(FlowModel):
     id: Identifier
     name: LocalText
     emoji: str = ""
+    description: LocalText | None = None
+
+
+class FieldText(FlowModel):
+    title: LocalText | None = None
+    hint: LocalText | None = None
 
 
 class CatalogFile(FlowModel):
+    """One ``models/*.yaml`` file.
+
+    ``field_texts`` holds the titles and hints shared by same-named fields of the file's models
+    ("prompt" is "Промпт" everywhere), so a model lists only what is its own; a field's own
+    ``title``/``hint`` wins. They are filled in at load time: readers see complete fields.
+    """
+
+    field_texts: dict[Identifier, FieldText] = Field(default_factory=dict)
     tasks: list[Task] = Field(default_factory=list)
     models: list[ModelEntry] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shared_texts(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("field_texts"), dict):
+            return data
+        shared = {k: v for k, v in data["field_texts"].items() if isinstance(v, dict)}
+        models = data.get("models")
+        if not shared or not isinstance(models, list):
+            return data
+        return {**data, "models": [_with_texts(m, shared) for m in models]}
+
+
+def _with_texts(model: Any, shared: dict[str, dict[str, Any]]) -> Any:
+    """A copy of a raw model whose fields take missing title/hint from ``shared``."""
+    fields = model.get("input") if isinstance(model, dict) else None
+    if not isinstance(fields, dict):
+        return model
+    filled = {}
+    for name, field in fields.items():
+        texts = shared.get(name) if isinstance(name, str) else None
+        if texts and isinstance(field, dict):
+            field = {**{k: v for k, v in texts.items() if k in ("title", "hint")}, **field}
+        filled[name] = field
+    return {**model, "input": filled}

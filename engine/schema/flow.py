@@ -117,6 +117,8 @@ class QueryCall(FlowModel):
 class ActionCall(FlowModel):
     call: OperationRef
     args: Args = Field(default_factory=dict)
+    save_as: Identifier | None = Field(
+        None, description="Template variable holding the action's result on this screen.")
 
 
 class Media(FlowModel):
@@ -132,6 +134,8 @@ class FormSpec(FlowModel):
     """
 
     model: str = Field(description="Model id, or a template giving one (e.g. {{ args.model }}).")
+    prefill: QueryCall | None = Field(
+        None, description="Query giving starting values (e.g. those of an earlier job).")
     price: OperationRef | None = Field(None, description="Query: price of {model, values}.")
     submit: OperationRef | None = Field(None, description="Action run on confirm.")
     done: ScreenRef = Field(description="Screen after the summary is confirmed.")

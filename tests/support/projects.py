@@ -8,7 +8,8 @@ from pathlib import Path
 from engine.lint.linter import lint
 from engine.loader.bundle import load_bundle
 from engine.loader.errors import Problem
-from engine.plugins import builtin_declarations
+from engine.plugin import PluginSet
+from engine.plugins.user import UserPlugin
 from engine.variables import ENGINE_TEXTS
 
 BASE_FLOW = """\
@@ -67,7 +68,8 @@ def write_project(root: Path, files: dict[str, str] | None = None) -> Path:
 
 
 def lint_project(root: Path) -> list[Problem]:
-    return lint(load_bundle(root), builtin_declarations())
+    """Lint with the core plug-in only: these projects test rules, not the shipped plug-ins."""
+    return lint(load_bundle(root), PluginSet([UserPlugin.declarations()]))
 
 
 def findings(problems: list[Problem]) -> list[tuple[str, str, int]]:

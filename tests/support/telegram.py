@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 
-from engine.app import PROJECT_ROOT, assemble, load_checked_bundle
+from engine.app import PROJECT_ROOT, Assembled, assemble, load_checked_bundle
 from engine.emulators.telegram.server import TelegramEmulator
 from engine.emulators.telegram.transcript import ChatMessage
-from engine.plugin import Plugin
+from engine.plugin import Plugin, PluginSet
+from engine.plugins.user import UserPlugin
 from engine.runtime.interpreter import Runtime
 
 ADMIN_ID = 9001
@@ -61,6 +62,24 @@ class Chat:
         await self.emulator.send_photo(self.user_id, data, name)
         await self._after(mark)
 
+    async def send_audio(self, data: bytes, name: str = "voice.mp3", duration: int = 3) -> None:
+        mark = self.emulator.mark()
+        await self.emulator.send_audio(self.user_id, data, name, mime="audio/mpeg",
+                                       duration=duration)
+        await self._after(mark)
+
+    async def press_containing(self, part: str, next_page: str | None = None) -> str:
+        """Press the first button whose label contains ``part``, paging on if needed."""
+        for _ in range(30):
+            for label in self.buttons():
+                if part in label:
+                    await self.press(label)
+                    return label
+            if next_page is None or next_page not in self.buttons():
+                break
+            await self.press(next_page)
+        raise AssertionError(f"no button with {part!r}: {self.buttons()}")
+
     @property
     def last(self) -> ChatMessage:
         message = self.emulator.last_bot_message(self.user_id)
@@ -94,38 +113,50 @@ class Chat:
 @dataclass
 class BotUnderTest:
     emulator: TelegramEmulator
-    runtime: Runtime
-    dispatcher: Dispatcher
+    app: Assembled
     bot: Bot
     polling: asyncio.Task[Any]
+    services: list[asyncio.Task[None]]
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.app.runtime
 
     def chat(self, user_id: int) -> Chat:
         return Chat(self.emulator, user_id)
 
     async def stop(self) -> None:
         with contextlib.suppress(RuntimeError):
-            await self.dispatcher.stop_polling()
+            await self.app.dispatcher.stop_polling()
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(self.polling, 10)
+        await self.app.stop_services(self.services)
         await self.bot.session.close()
 
 
 async def start_bot(emulator: TelegramEmulator, pool: asyncpg.Pool, root: Path | None = None,
                     extra_plugins: Sequence[Plugin] = (), **deps: Any) -> BotUnderTest:
-    bundle = load_checked_bundle(root or PROJECT_ROOT, [type(p) for p in extra_plugins])
+    # a project of a test's own is checked against the plug-ins it was written for
+    declarations = (PluginSet([UserPlugin.declarations()]
+                              + [type(p).declarations() for p in extra_plugins])
+                    if root else None)
+    bundle = load_checked_bundle(root or PROJECT_ROOT, declarations)
     bot = emulator.make_bot()
-    runtime, dispatcher = assemble(bundle, pool, bot, frozenset({ADMIN_ID}), extra_plugins,
-                                   **deps)
-    polling = asyncio.create_task(dispatcher.start_polling(
+    deps.setdefault("kie_url", "http://127.0.0.1:9")
+    deps.setdefault("kie_key", "no-kie-in-this-test")
+    app = assemble(bundle, pool, bot, frozenset({ADMIN_ID}), extra_plugins, **deps)
+    services = await app.start_services()
+    polling = asyncio.create_task(app.dispatcher.start_polling(
         bot, handle_signals=False, close_bot_session=False, polling_timeout=1))
-    return BotUnderTest(emulator, runtime, dispatcher, bot, polling)
+    return BotUnderTest(emulator, app, bot, polling, services)
 
 
 @contextlib.asynccontextmanager
 async def running_bot(pool: asyncpg.Pool, root: Path | None = None,
-                      extra_plugins: Sequence[Plugin] = ()) -> AsyncIterator[BotUnderTest]:
+                      extra_plugins: Sequence[Plugin] = (), **deps: Any
+                      ) -> AsyncIterator[BotUnderTest]:
     async with TelegramEmulator() as emulator:
-        under_test = await start_bot(emulator, pool, root, extra_plugins)
+        under_test = await start_bot(emulator, pool, root, extra_plugins, **deps)
         try:
             yield under_test
         finally:

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from engine.loader.bundle import Bundle, ScreenDef
 from engine.plugin import ActionError
-from engine.runtime.calls import Calls
+from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext
 from engine.runtime.forms.state import (
     SUMMARY,
@@ -78,7 +78,8 @@ class Forms:
         return self.renderer.label(key, ctx.session.language, params)
 
     # ---------------------------------------------------------------------- lifecycle
-    def start(self, screen: ScreenDef, ctx: ActionContext, context: dict[str, Any]) -> Outcome:
+    async def start(self, screen: ScreenDef, ctx: ActionContext,
+                    context: dict[str, Any]) -> Outcome:
         spec = screen.screen.form
         assert spec is not None
         model = render_inline(spec.model, context).strip()
@@ -87,6 +88,12 @@ class Forms:
         if entry is None:
             ctx.session.form = {}
             return Leave(screen.resolve(spec.cancel), self._t("form.error_model", ctx))
+        if spec.prefill is not None:
+            found = await self.calls.run(spec.prefill.query,
+                                         render_args(spec.prefill.args, context), ctx)
+            values = found.model_dump() if isinstance(found, BaseModel) else dict(found or {})
+            state.values = {k: v for k, v in values.get("values", values).items()
+                            if k in entry.input}
         state.step = next_step(entry, state)
         self._save(ctx, state)
         return None

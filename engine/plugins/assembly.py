@@ -1,0 +1,62 @@
+"""Wire the built-in plug-ins to their dependencies: one place that knows who needs what."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+from aiogram import Bot
+
+from engine.config import Config
+from engine.loader.bundle import Bundle
+from engine.plugins import PluginKit
+from engine.plugins.catalog.plugin import CatalogPlugin
+from engine.plugins.generation.callbacks import callback_routes, callback_url
+from engine.plugins.generation.delivery import Delivery
+from engine.plugins.generation.inputs import InputBuilder
+from engine.plugins.generation.plugin import GenerationPlugin, money_settlers
+from engine.plugins.generation.runner import JobRunner
+from engine.plugins.generation.store import JobStore
+from engine.plugins.kie.client import KieClient
+from engine.plugins.payments.plugin import PaymentsPlugin
+from engine.plugins.payments.router import payments_router
+from engine.plugins.user import UserPlugin
+from engine.plugins.wallet.money import format_rub
+from engine.plugins.wallet.plugin import WalletPlugin
+
+
+def assemble_plugins(*, bundle: Bundle, pool: asyncpg.Pool, bot: Bot, kie_url: str,
+                     kie_key: str, config: Config | None = None, kie_upload_url: str | None = None,
+                     runner_options: dict[str, Any] | None = None, **_: Any) -> PluginKit:
+    client = KieClient(kie_key, base_url=kie_url, upload_url=kie_upload_url or kie_url)
+    wallet_plugin = WalletPlugin(pool)
+    wallet = wallet_plugin.wallet
+    store = JobStore(pool)
+
+    def model_name(model: str, language: str) -> str:
+        found = bundle.models.get(model)
+        return found.entry.name.get(language) if found else model
+
+    delivery = Delivery(bot, client, bundle.render, model_name, format_rub)
+    on_success, on_failure = money_settlers(wallet)
+    public_url = str(config.public_url) if config and config.public_url else None
+    secret = (config.kie_callback_secret.get_secret_value()
+              if config and config.kie_callback_secret else None)
+    hmac_key = (config.kie_webhook_hmac_key.get_secret_value()
+                if config and config.kie_webhook_hmac_key else None)
+    make_url = ((lambda job: callback_url(public_url, secret, job))
+                if public_url and secret else None)
+    options = dict(runner_options or {})
+    if config is not None:
+        options.setdefault("lease", timedelta(seconds=config.job_lease_seconds))
+    runner = JobRunner(store, client, InputBuilder(bot, client), delivery, bundle,
+                       settle_success=on_success, settle_failure=on_failure,
+                       callback_url=make_url, **options)
+    generation = GenerationPlugin(bundle, store, wallet, wake=runner.wake)
+    routes = callback_routes(store, runner, secret, hmac_key) if secret else []
+    catalog = CatalogPlugin(bundle, wallet)
+    payments = PaymentsPlugin(bundle, bot, wallet)
+    return PluginKit([UserPlugin(), wallet_plugin, payments, catalog, generation],
+                     routers=[payments_router(bundle, wallet)], services=[runner], routes=routes,
+                     closers=[client.close])

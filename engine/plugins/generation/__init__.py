@@ -1,0 +1,1 @@
+"""Generations: confirmed forms become Kie.ai jobs, paid, polled, delivered — durably."""

@@ -1,0 +1,156 @@
+"""Telling the user about a job: one status message edited in place, then the result or the
+failure in plain words with what happened to the money."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from markupsafe import Markup
+from pydantic import BaseModel
+
+from engine.plugins.generation.job import FailureKind, Job, JobState
+from engine.plugins.generation.media import ResultKind, sniff
+from engine.plugins.kie.client import KieClient
+from engine.plugins.kie.errors import KieError
+
+log = logging.getLogger(__name__)
+
+Texts = Callable[[str, str, dict[str, Any]], str]
+UPLOAD_LIMIT = 50 * 1024 * 1024     # the public Bot API's upload limit
+PHOTO_LIMIT = 10 * 1024 * 1024      # bigger images go out as documents
+PRESS_PREFIX = "g:"
+
+
+class JobView(BaseModel):
+    """A job as texts see it."""
+
+    id: str
+    model: str
+    model_name: str
+    price: str
+    free: bool
+    state: str
+    elapsed: str
+    created: str
+    error: str = ""
+
+
+def elapsed_text(job: Job, now: datetime | None = None) -> str:
+    end = job.finished_at or now or datetime.now(UTC)
+    seconds = max(0, int((end - job.created_at).total_seconds()))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def press_data(job: Job, op: str) -> str:
+    return f"{PRESS_PREFIX}{job.id.hex}:{op}"
+
+
+class Delivery:
+    def __init__(self, bot: Bot, client: KieClient, texts: Texts,
+                 model_name: Callable[[str, str], str], money: Callable[[int, str], str]) -> None:
+        self.bot = bot
+        self.client = client
+        self.texts = texts
+        self.model_name = model_name
+        self.money = money
+
+    def view(self, job: Job) -> JobView:
+        return JobView(id=job.id.hex, model=job.model,
+                       model_name=self.model_name(job.model, job.language),
+                       price=self.money(job.price_kopecks, job.language), free=job.free,
+                       state=job.state.value, elapsed=elapsed_text(job),
+                       created=job.created_at.strftime("%d.%m.%Y %H:%M"),
+                       error=job.error_code or "")
+
+    def _t(self, key: str, job: Job, **params: Any) -> str:
+        return self.texts(key, job.language, {"job": self.view(job), **params})
+
+    def _label(self, key: str, job: Job) -> str:
+        return html.unescape(self._t(key, job)).strip()
+
+    def _keyboard(self, job: Job, ops: list[str]) -> InlineKeyboardMarkup | None:
+        labels = {"cancel": "generation.button_cancel", "again": "generation.button_again",
+                  "edit": "generation.button_edit", "history": "generation.button_history"}
+        if not ops:
+            return None
+        return InlineKeyboardMarkup(inline_keyboard=[[
+            InlineKeyboardButton(text=self._label(labels[op], job), callback_data=press_data(job, op))
+            for op in ops]])
+
+    async def status(self, job: Job) -> int | None:
+        """Show the job's current state in its status message; returns the message id."""
+        key = {JobState.CREATED: "generation.status_queued",
+               JobState.SUBMITTED: "generation.status_queued",
+               JobState.RUNNING: "generation.status_running",
+               JobState.SUCCEEDED: "generation.status_done",
+               JobState.CANCELLED: "generation.status_cancelled"}.get(
+            job.state, "generation.status_failed")
+        text = self._t(key, job)
+        markup = self._keyboard(job, ["cancel"] if job.state is JobState.CREATED else [])
+        if job.status_message_id is not None:
+            try:
+                await self.bot.edit_message_text(text, chat_id=job.chat_id,
+                                                 message_id=job.status_message_id,
+                                                 parse_mode=ParseMode.HTML, reply_markup=markup)
+                return job.status_message_id
+            except TelegramBadRequest as exc:
+                if "not modified" in exc.message:
+                    return job.status_message_id
+                log.info("status message of job %s cannot be edited: %s", job.id, exc.message)
+        message = await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML,
+                                              reply_markup=markup)
+        return message.message_id
+
+    async def working(self, job: Job) -> None:
+        """Telegram's "uploading a photo…" line; it lasts 5 s, so it is renewed on every poll."""
+        category = job.category
+        action = ("upload_video" if "video" in category or "avatar" in category
+                  else "upload_photo" if "image" in category or "upscale" in category
+                  else "upload_voice")
+        try:
+            await self.bot.send_chat_action(job.chat_id, action)
+        except TelegramBadRequest as exc:
+            log.info("chat action for job %s refused: %s", job.id, exc.message)
+
+    async def result(self, job: Job) -> None:
+        caption = self._t("generation.result_caption", job)
+        markup = self._keyboard(job, ["again", "edit", "history"])
+        for index, url in enumerate(job.result_urls or []):
+            last = index == len(job.result_urls) - 1
+            await self._send_one(job, url, caption if index == 0 else None,
+                                 markup if last else None)
+
+    async def _send_one(self, job: Job, url: str, caption: str | None,
+                        markup: InlineKeyboardMarkup | None) -> None:
+        try:
+            data = await self.client.download(url, max_bytes=UPLOAD_LIMIT)
+        except KieError as exc:  # too big or unreachable from here: Telegram users get a link
+            log.info("result of job %s sent as a link: %s", job.id, exc)
+            text = self._t("generation.result_link", job, url=url)
+            await self.bot.send_message(job.chat_id, f"{caption}\n\n{text}" if caption else text,
+                                        parse_mode=ParseMode.HTML, reply_markup=markup)
+            return
+        kind, extension = sniff(data)
+        if kind is ResultKind.PHOTO and len(data) > PHOTO_LIMIT:
+            kind = ResultKind.DOCUMENT
+        upload = BufferedInputFile(data, filename=f"{job.model.replace('/', '-')}.{extension}")
+        send = {ResultKind.PHOTO: self.bot.send_photo, ResultKind.ANIMATION: self.bot.send_animation,
+                ResultKind.VIDEO: self.bot.send_video, ResultKind.AUDIO: self.bot.send_audio,
+                ResultKind.DOCUMENT: self.bot.send_document}[kind]
+        await send(job.chat_id, upload, caption=caption, parse_mode=ParseMode.HTML,
+                   reply_markup=markup)
+
+    async def failure(self, job: Job, kind: FailureKind, money_key: str) -> None:
+        reason = self._t(f"generation.reason_{kind.value}", job)
+        money = self._t(money_key, job)
+        text = self._t("generation.failed", job, reason=Markup(reason), money=Markup(money))
+        await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML,
+                                    reply_markup=self._keyboard(job, ["again", "history"]))

@@ -1,0 +1,81 @@
+"""A generation job as stored: its state machine and what each state means to the user."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from pydantic import BaseModel, ConfigDict
+
+
+class JobState(StrEnum):
+    CREATED = "created"        # paid (reserved), not yet accepted by Kie.ai
+    SUBMITTED = "submitted"    # Kie.ai has the task; waiting or queued there
+    RUNNING = "running"        # Kie.ai is generating
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+    CANCELLED = "cancelled"
+
+    @property
+    def terminal(self) -> bool:
+        return self in TERMINAL
+
+
+TERMINAL = frozenset({JobState.SUCCEEDED, JobState.FAILED, JobState.TIMED_OUT,
+                      JobState.CANCELLED})
+ACTIVE = frozenset(JobState) - TERMINAL
+
+
+class FailureKind(StrEnum):
+    """Why a job failed, in the categories the user is told about."""
+
+    CONTENT_POLICY = "content_policy"
+    BAD_INPUT = "bad_input"
+    SERVICE_BUSY = "service_busy"
+    UNCERTAIN = "uncertain"
+    TIMEOUT = "timeout"
+    INTERNAL = "internal"
+
+
+class Job(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: UUID
+    user_id: int
+    chat_id: int
+    language: str
+    model: str
+    category: str
+    input: dict[str, Any]
+    kie_input: dict[str, Any] | None
+    price_kopecks: int
+    free: bool
+    state: JobState
+    kie_task_id: str | None
+    result_urls: list[str]
+    error_code: str | None
+    error_message: str | None
+    attempts: int
+    polls: int
+    next_run_at: datetime
+    deadline_at: datetime
+    status_message_id: int | None
+    settled: bool
+    delivered: bool
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Job:
+        data = dict(row)
+        for key in ("input", "kie_input", "result_urls"):
+            if isinstance(data.get(key), str):
+                data[key] = json.loads(data[key])
+        data.pop("lease_until", None)
+        return cls.model_validate(data)

@@ -1,0 +1,1 @@
+"""Top-ups through Telegram: Stars invoices, checkout answers, receipts outcomes."""

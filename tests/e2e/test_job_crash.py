@@ -1,0 +1,82 @@
+"""A job submitted, the bot killed with SIGKILL mid-poll, restarted: delivered exactly once,
+paid exactly once, submitted exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from datetime import timedelta
+
+import asyncpg
+
+from engine.emulators.kie.sandbox import KieSandbox
+from engine.emulators.kie.state import Latency
+from engine.emulators.telegram.server import TelegramEmulator
+from engine.loader.bundle import load_bundle
+from engine.plugins.generation.store import JobStore
+from engine.plugins.wallet.service import Wallet
+from tests.conftest import PROJECT_ROOT
+from tests.engine.plugins.generation.conftest import model_of
+
+USER, PRICE, START = 1001, 4_200, 50_000
+
+
+async def _bot(emulator: TelegramEmulator, sandbox: KieSandbox,
+               dsn: str) -> asyncio.subprocess.Process:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": emulator.token,
+           "TELEGRAM_API_URL": emulator.base_url, "DATABASE_URL": dsn,
+           "KIE_API_KEY": sandbox.api_key, "KIE_API_URL": sandbox.base_url,
+           "KIE_UPLOAD_URL": sandbox.upload_url, "HTTP_PORT": "0", "JOB_LEASE_SECONDS": "2"}
+    ready = len(emulator.calls("deleteWebhook"))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "main.py", cwd=PROJECT_ROOT, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    await emulator.wait_for(lambda: len(emulator.calls("deleteWebhook")) > ready, timeout=30)
+    return process
+
+
+async def test_sigkill_mid_poll_then_restart_delivers_once(database_dsn: str) -> None:
+    bundle = load_bundle(PROJECT_ROOT)
+    model = model_of(bundle, "text-to-image")
+    pool = await asyncpg.create_pool(database_dsn, min_size=1, max_size=4)
+    async with TelegramEmulator() as emulator, \
+            KieSandbox(latency=Latency(generating=6.0)) as sandbox:
+        try:
+            wallet, store = Wallet(pool), JobStore(pool)
+            await wallet.credit(USER, START, "adjustment", "crash-test-topup")
+            job = await store.create(
+                user_id=USER, chat_id=USER, language="ru", model=model, category="text-to-image",
+                values={"prompt": "a lighthouse at dusk"}, price_kopecks=PRICE, free=False,
+                timeout=timedelta(minutes=5),
+                reserve=lambda conn, job_id: wallet.reserve(USER, job_id, PRICE, conn=conn))
+            process = await _bot(emulator, sandbox, database_dsn)
+            try:   # wait until it is polling a submitted task, then kill it without warning
+                await emulator.wait_for(lambda: sandbox.count("recordInfo") >= 1, timeout=30)
+            finally:
+                process.send_signal(signal.SIGKILL)
+                await process.wait()
+            current = await store.get(job.id)
+            assert current is not None and current.kie_task_id and not current.delivered
+
+            process = await _bot(emulator, sandbox, database_dsn)
+            try:
+                for _ in range(300):
+                    current = await store.get(job.id)
+                    if current is not None and current.delivered:
+                        break
+                    await asyncio.sleep(0.1)
+                assert current is not None and current.delivered
+                await asyncio.sleep(1.0)   # anything sent twice would show by now
+            finally:
+                process.send_signal(signal.SIGTERM)
+                await process.wait()
+            photos = [m for m in emulator.bot_messages(USER) if m.media_kind == "photo"]
+            assert len(photos) == 1
+            assert sandbox.create_calls() == 1
+            assert await wallet.balance(USER) == START - PRICE
+            assert await pool.fetchval("SELECT state FROM holds WHERE job_id = $1",
+                                       str(job.id)) == "captured"
+        finally:
+            await pool.close()

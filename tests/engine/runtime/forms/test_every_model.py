@@ -1,0 +1,162 @@
+"""Property-style: for every enabled model of the shipped catalog a scripted user walks its
+generated form to the summary, which shows the price the model's rule gives; along the way
+invalid answers are refused with a message and change nothing."""
+
+from __future__ import annotations
+
+import itertools
+
+import asyncpg
+import pytest
+
+from engine.catalog.pricing import credits_for
+from engine.loader.bundle import Bundle, load_bundle
+from engine.plugin import PluginSet
+from engine.plugins.catalog.plugin import CatalogPlugin
+from engine.plugins.generation.plugin import GenerationPlugin, media_seconds
+from engine.plugins.generation.store import JobStore
+from engine.plugins.user import UserPlugin
+from engine.plugins.wallet.money import format_rub
+from engine.plugins.wallet.plugin import WalletPlugin
+from engine.runtime.forms.state import SUMMARY, FormState, final_values, missing_required
+from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
+from engine.runtime.interpreter import Runtime
+from engine.runtime.session import SessionStore
+from engine.schema.catalog import FieldType, InputField, MediaKind, ModelEntry
+from tests.conftest import PROJECT_ROOT
+from tests.support.messenger import RecordingMessenger
+
+BUNDLE: Bundle = load_bundle(PROJECT_ROOT)
+ENABLED = sorted(m.entry.id for m in BUNDLE.models.values() if m.entry.enabled)
+_ids = itertools.count(10_000)
+
+
+def sample_file(spec: InputField, wrong: bool = False) -> FileInfo:
+    media = spec.media or MediaKind.IMAGE
+    if wrong:
+        media = MediaKind.AUDIO if media is MediaKind.IMAGE else MediaKind.IMAGE
+    if media is MediaKind.IMAGE:
+        return FileInfo(kind="photo", file_id=f"img{next(_ids)}", file_size=50_000,
+                        mime_type="image/jpeg", width=640, height=480)
+    mime = spec.accept[0] if spec.accept and not wrong else (
+        "video/mp4" if media is MediaKind.VIDEO else "audio/mpeg")
+    return FileInfo(kind="video" if media is MediaKind.VIDEO else "audio",
+                    file_id=f"f{next(_ids)}", file_size=200_000, mime_type=mime, duration=4)
+
+
+class Walker:
+    def __init__(self, runtime: Runtime, messenger: RecordingMessenger, entry: ModelEntry,
+                 maximal: bool) -> None:
+        self.rt, self.m, self.entry, self.maximal = runtime, messenger, entry, maximal
+        self.person = Person(id=next(_ids), first_name="Prop", language_code="ru")
+
+    async def state(self) -> FormState:
+        session = await self.rt.store.load(self.person.id, self.person.id, "ru")
+        state = FormState.from_json(session.form)
+        assert state is not None, f"{self.entry.id}: no form in progress: {self.m.last.view.text}"
+        return state
+
+    async def send(self, text: str | None = None, file: FileInfo | None = None) -> None:
+        kind = Kind.FILE if file else Kind.TEXT
+        await self.rt.handle(Incoming(kind, self.person, self.person.id, text=text or "",
+                                      file=file))
+
+    async def press(self, label: str) -> None:
+        message_id, data = self.m.button(label)
+        await self.rt.handle(Incoming(Kind.PRESS, self.person, self.person.id, callback_id="q",
+                                      callback_data=data, message_id=message_id))
+
+    async def refused(self, action: object, expect: str) -> None:
+        """The answer is refused with a message (on the screen or on the press) and changes
+        nothing."""
+        before, answers = await self.state(), len(self.m.answers)
+        await action  # type: ignore[misc]
+        said = self.m.last.view.text + "".join(a or "" for _, a in self.m.answers[answers:])
+        assert expect in said, (self.entry.id, said)
+        assert await self.state() == before, f"{self.entry.id}: a refused answer changed state"
+
+    async def answer(self, name: str, spec: InputField) -> None:
+        if not spec.required and not self.maximal and spec.type is not FieldType.FILES:
+            await self.press(next(b.text for row in self.m.last.view.keyboard for b in row
+                                  if b.text.startswith("Пропустить")))
+            return
+        if spec.type is FieldType.STRING:
+            if spec.max_length:
+                await self.refused(self.send("x" * (spec.max_length + 1)), "Слишком длинно")
+            text = (self.entry.examples[0] if self.entry.examples else "a cat on a skateboard")
+            await self.send(text[: spec.max_length or 10_000])
+        elif spec.type in (FieldType.INTEGER, FieldType.NUMBER):
+            if spec.maximum is not None:
+                await self.refused(self.send(str(spec.maximum + 1)), "Число должно быть от")
+            value = spec.maximum if self.maximal and spec.maximum is not None else (
+                spec.minimum if spec.minimum is not None else (spec.default or 1))
+            await self.send(str(int(value) if spec.type is FieldType.INTEGER else value))
+        elif spec.type is FieldType.ENUM:
+            await self.refused(self.send("free text"), "кнопкой")
+            _, data = self.m.button(self.m.last.view.keyboard[0][0].text)
+            forged = data.rsplit(":", 1)[0] + ":f.o999"
+            await self.refused(self.rt.handle(Incoming(
+                Kind.PRESS, self.person, self.person.id, callback_id="q", callback_data=forged,
+                message_id=self.m.last.message_id)), "устарело")
+            option = spec.options[-1 if self.maximal else 0]
+            await self.press(_label_of(self.m, option, spec))
+        elif spec.type is FieldType.BOOLEAN:
+            await self.press("✅ Да" if self.maximal else "❌ Нет")
+        elif spec.type is FieldType.FILE:
+            await self.refused(self.send(file=sample_file(spec, wrong=True)), "нужен файл")
+            await self.send(file=sample_file(spec))
+        elif spec.type is FieldType.FILES:
+            count = max(spec.min_items or 1, 1)
+            for _ in range(count):
+                await self.send(file=sample_file(spec))
+            state = await self.state()
+            if state.step == name:
+                await self.press(next(b.text for row in self.m.last.view.keyboard for b in row
+                                      if b.text.startswith("Готово")))
+
+    async def walk(self) -> FormState:
+        await self.rt.open(self.person, self.person.id, "generation.form",
+                           {"model": self.entry.id})
+        for _ in range(60):
+            state = await self.state()
+            if state.step == SUMMARY:
+                return state
+            await self.answer(state.step, self.entry.input[state.step])
+        raise AssertionError(f"{self.entry.id}: the form never reached its summary")
+
+
+def _label_of(m: RecordingMessenger, option: object, spec: InputField) -> str:
+    labels = [b.text for row in m.last.view.keyboard for b in row]
+    index = spec.options.index(option)  # type: ignore[arg-type]
+    return labels[index]
+
+
+@pytest.fixture
+async def runtime(pool: asyncpg.Pool) -> tuple[Runtime, RecordingMessenger, WalletPlugin]:
+    wallet_plugin = WalletPlugin(pool)
+    wallet = wallet_plugin.wallet
+    plugins = PluginSet.of([UserPlugin(), wallet_plugin, CatalogPlugin(BUNDLE, wallet),
+                            GenerationPlugin(BUNDLE, JobStore(pool), wallet)])
+    messenger = RecordingMessenger()
+    return Runtime(BUNDLE, plugins, SessionStore(pool), messenger), messenger, wallet_plugin
+
+
+async def test_every_enabled_model_walks_to_a_priced_summary(runtime) -> None:
+    rt, messenger, wallet_plugin = runtime
+    failures = []
+    for index, model in enumerate(ENABLED):
+        entry = BUNDLE.models[model].entry
+        walker = Walker(rt, messenger, entry, maximal=index % 2 == 1)
+        try:
+            state = await walker.walk()
+            assert missing_required(entry, state) == [], model
+            values = final_values(entry, state)
+            credits = credits_for(entry, values, media_seconds(entry, values))
+            kopecks = await wallet_plugin.wallet.price(credits)
+            summary = messenger.last.view.text
+            assert f"Стоимость: {format_rub(kopecks, 'ru')}</b>" in summary, summary
+            assert "✅ Подтвердить" in [b.text for row in messenger.last.view.keyboard
+                                        for b in row]
+        except AssertionError as exc:
+            failures.append(f"{model}: {exc}")
+    assert failures == [], "\n".join(failures[:20])
