@@ -4,6 +4,7 @@ enabled models are shown, and a task appears only while it has one."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
@@ -57,7 +58,7 @@ class ModelCard(BaseModel):
 
 class CatalogPlugin(Plugin):
     namespace = "catalog"
-    texts = {"catalog.no_such_task": {}}
+    texts: ClassVar[dict[str, dict[str, Any]]] = {"catalog.no_such_task": {}}
 
     def __init__(self, bundle: Bundle, wallet: Wallet) -> None:
         self.bundle = bundle
