@@ -623,10 +623,10 @@ def profile_report(profiler: cProfile.Profile, updates: int, top: int) -> str:
 
 async def profile_engine(engine: Way, args: argparse.Namespace, users: int,
                          cycles: int) -> None:
-    """One more run of (a) under a profiler (its figures are inflated by the profiler)."""
+    """One more run of one way under a profiler (its figures are inflated by the profiler)."""
     updates = users * cycles * len(SCRIPT)
     concurrency = 1 if args.profile_mode == "sequential" else args.concurrency
-    title = f"(a), one {args.profile_mode} run of {updates} updates"
+    title = f"({engine.key}), one {args.profile_mode} run of {updates} updates"
     if args.profile == "pyinstrument":
         try:
             from pyinstrument import Profiler
@@ -716,8 +716,9 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
             print(f"\nload average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
                   f" on {os.cpu_count()} CPUs (other processes on the machine add noise)")
 
-            if args.profile != "none" and engine is not None:
-                await profile_engine(engine, args, users, cycles)
+            profiled = next((w for w in ways if w.key == args.profile_way), None)
+            if args.profile != "none" and profiled is not None:
+                await profile_engine(profiled, args, users, cycles)
     finally:
         shutil.rmtree(project_dir, ignore_errors=True)
 
@@ -737,6 +738,8 @@ def main() -> None:
                         default="cprofile", help="profile one more run of (a) (default cprofile)")
     parser.add_argument("--profile-mode", choices=("sequential", "concurrent"),
                         default="sequential", help="which run of (a) to profile")
+    parser.add_argument("--profile-way", choices=("a", "m", "b", "c"), default="a",
+                        help="which way to profile (default a)")
     parser.add_argument("--top", type=int, default=20, help="rows in the profile listings")
     parser.add_argument("--profile-out", help="also dump the raw cProfile stats here")
     args = parser.parse_args()

@@ -52,10 +52,11 @@ def is_template(source: str) -> bool:
 
 @dataclass(frozen=True)
 class Text:
-    """A locale text ready to render."""
+    """A locale text ready to render, with its parsed form kept for the linter."""
 
     source: str
     compiled: Any = None  # jinja2.Template, or None for plain text
+    ast: Any = None       # jinja2.nodes.Template, or None for plain text
 
     def render(self, context: dict[str, Any]) -> str:
         if self.compiled is None:
@@ -67,7 +68,10 @@ def compile_text(source: str) -> tuple[Text, TemplateSyntaxError | None]:
     if not is_template(source):
         return Text(source), None
     try:
-        return Text(source, ENVIRONMENT.from_string(source)), None
+        ast = ENVIRONMENT.parse(source)
+        code = ENVIRONMENT.compile(ast, filename="<text>")
+        template = ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.globals)
+        return Text(source, template, ast), None
     except TemplateSyntaxError as exc:
         return Text(source), exc
 
@@ -98,9 +102,9 @@ class VariableUse:
     line: int
 
 
-def variables_used(source: str) -> list[VariableUse]:
+def variables_used(source: str | nodes.Template) -> list[VariableUse]:
     """Top-level variables a template reads (not those it assigns), for the linter."""
-    ast = ENVIRONMENT.parse(source)
+    ast = ENVIRONMENT.parse(source) if isinstance(source, str) else source
     assigned = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
     uses: list[VariableUse] = []
     seen_plain: set[str] = set()

@@ -1545,9 +1545,9 @@ class Model:
         if confidence == "none":
             return False, "id only: the reference has no input schema and no price for this id"
         if confidence == "low":
-            return False, ("low-confidence schema: the reference rebuilt the fields from secondary "
-                           f"sources ({_short(self.ref['status'])}); verify them against "
-                           "docs.kie.ai before enabling")
+            return False, ("low-confidence schema: fields rebuilt from secondary sources — "
+                           f"{_short(self.ref['status'])}; verify them against docs.kie.ai "
+                           "before enabling")
         if self.blockers:
             return False, ("uncollectable input: requires " + ", ".join(self.blockers)
                            + ", which a chat cannot collect")
@@ -1637,7 +1637,11 @@ def _per(case: dict[str, Any]) -> list[str]:
 
 
 def _short(status: str) -> str:
-    return status.split(";")[0].split(":")[0].strip()
+    """The reference status up to its first ';' (the whole of it inside parentheses)."""
+    first = status.split(";")[0]
+    if first.count("(") > first.count(")"):
+        first = status
+    return first.replace(" (unverified by me)", "").strip()
 
 
 # ----------------------------------------------------------------------------- capabilities
@@ -1754,6 +1758,8 @@ def flow(value: Any) -> str:
 
 
 WIDTH = 100
+#: keys whose content is always written as a block, so every model reads the same way
+ALWAYS_BLOCK = frozenset({"price", "input"})
 
 
 def block(value: Any, indent: int) -> list[str]:
@@ -1762,7 +1768,10 @@ def block(value: Any, indent: int) -> list[str]:
     lines: list[str] = []
     if isinstance(value, dict):
         for key, item in value.items():
-            lines.extend(_item(f"{pad}{key}:", item, indent))
+            if key in ALWAYS_BLOCK and isinstance(item, dict):
+                lines.extend([f"{pad}{key}:", *block(item, indent + 2)])
+            else:
+                lines.extend(_item(f"{pad}{key}:", item, indent))
     elif isinstance(value, list):
         for item in value:
             if isinstance(item, dict) and len(flow(item)) + indent + 2 > WIDTH:
@@ -1784,7 +1793,10 @@ def _item(head: str, item: Any, indent: int) -> list[str]:
 
 
 def _has_long_list(item: Any) -> bool:
-    return isinstance(item, list) and len(item) > 1 and any(isinstance(v, dict) for v in item)
+    """Lists of mappings read best one per line (a price's cases even when there is one)."""
+    if not isinstance(item, list) or not any(isinstance(v, dict) for v in item):
+        return False
+    return len(item) > 1 or "credits" in item[0]
 
 
 def render(header: str, texts: dict[str, Any], key: str, items: list[dict[str, Any]],
@@ -1792,7 +1804,8 @@ def render(header: str, texts: dict[str, Any], key: str, items: list[dict[str, A
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
     if texts:
         lines.append("")
-        lines.append("# Titles and hints shared by same-named fields below (a field's own wins).")
+        lines.append("# Titles, hints and option labels shared by same-named fields below (a field's own "
+                     "wins).")
         lines.append("field_texts:")
         lines.extend(block(texts, 2))
         lines.append("")
@@ -1860,7 +1873,30 @@ def _share_texts(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
                 elif "hint" not in field and "hint" in texts:
                     raise SystemExit(f"{entry['id']}: {name} would inherit a hint it lacks")
                 shared[name] = texts
+    for name, labels in _shared_labels(entries).items():
+        shared.setdefault(name, {})["labels"] = labels
     return dict(sorted(shared.items()))
+
+
+def _shared_labels(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Option labels every model of the file gives alike move to ``field_texts.<name>.labels``."""
+    seen: dict[str, dict[str, list[Any]]] = {}
+    for entry in entries:
+        for name, field in entry.get("input", {}).items():
+            for option in field.get("options", []):
+                if isinstance(option, dict):
+                    seen.setdefault(name, {}).setdefault(str(option["value"]), []).append(
+                        option["label"])
+    shared = {name: {value: labels[0] for value, labels in by_value.items()
+                     if all(label == labels[0] for label in labels)}
+              for name, by_value in seen.items()}
+    for entry in entries:
+        for name, field in entry.get("input", {}).items():
+            labels = shared.get(name, {})
+            if "options" in field:
+                field["options"] = [o["value"] if isinstance(o, dict) and str(o["value"]) in labels
+                                    else o for o in field["options"]]
+    return {name: labels for name, labels in shared.items() if labels}
 
 
 def _disambiguate(entries: list[dict[str, Any]]) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from engine.catalog.visibility import effective_values, is_given
+from engine.catalog.visibility import effective_values, is_given, one_of
 from engine.schema.catalog import (
     CREDIT_USD,
     TIMED_MEDIA,
@@ -23,7 +23,6 @@ from engine.schema.catalog import (
     InputField,
     ModelEntry,
     PriceCase,
-    canonical,
 )
 
 #: above this many combinations of priced choices, ``price_from`` only tries the defaults
@@ -52,8 +51,7 @@ def match_case(entry: ModelEntry, effective: Mapping[str, Any]) -> PriceCase | N
     if entry.price is None:
         return None
     for case in entry.price.cases:
-        if all(canonical(effective.get(name)) in {canonical(v) for v in allowed}
-               for name, allowed in case.when.items()):
+        if all(one_of(effective.get(name), allowed) for name, allowed in case.when.items()):
             return case
     return None
 

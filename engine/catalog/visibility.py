@@ -6,7 +6,7 @@ therefore stands a hidden field in with its ``default`` (or leaves it out when t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from engine.schema.catalog import InputField, ModelEntry, canonical
@@ -17,10 +17,17 @@ def is_given(value: Any) -> bool:
     return value is not None and value != "" and value != []
 
 
+def one_of(value: Any, allowed: Iterable[Any]) -> bool:
+    """``value`` equals one of ``allowed`` in canonical spelling ("5" is 5)."""
+    value = canonical(value)
+    return any(value == c and isinstance(value, bool) == isinstance(c, bool)
+               for c in map(canonical, allowed))
+
+
 def is_asked(field: InputField, values: Mapping[str, Any]) -> bool:
     """Whether ``field`` is asked once the earlier answers are ``values`` (defaults applied)."""
     for other, allowed in field.ask_when.items():
-        if canonical(values.get(other)) not in {canonical(v) for v in allowed}:
+        if not one_of(values.get(other), allowed):
             return False
     if not all(is_given(values.get(other)) for other in field.requires):
         return False

@@ -12,7 +12,7 @@ from engine.lint.context import LintContext, TextUse
 from engine.lint.registry import check, declare, finding
 from engine.loader.bundle import DEFAULT_LANGUAGE
 from engine.loader.errors import Location, Problem, Severity
-from engine.templates import BUILTIN_NAMES, ENVIRONMENT, variables_used
+from engine.templates import BUILTIN_NAMES, ENVIRONMENT, Text, variables_used
 
 declare("TEXT001", "a text key is used, or defined in one locale, but missing in another")
 declare("TEXT002", "a text key nothing uses", Severity.WARNING)
@@ -72,7 +72,7 @@ def unknown_variables(ctx: LintContext) -> Iterator[Problem]:
         for key, text in locale.texts.items():
             if text.compiled is None or key in locale.syntax_errors:
                 continue
-            uses = variables_used(text.source)
+            uses = variables_used(text.ast)
             for use_site in ctx.text_uses.get(key, []):
                 yield from _check_variables(key, uses, use_site, locale.positions[key])
 
@@ -92,11 +92,10 @@ def _check_variables(key: str, uses: list[Any], site: TextUse, at: Location) -> 
                           f"{site.where} has no \"{use.attribute}\"")
 
 
-def _static_length(source: str, compiled: bool) -> int:
-    if not compiled:
-        return len(source)
-    ast = ENVIRONMENT.parse(source)
-    return sum(len(node.data) for node in ast.find_all(nodes.TemplateData))
+def _static_length(text: Text) -> int:
+    if text.ast is None:
+        return len(text.source)
+    return sum(len(node.data) for node in text.ast.find_all(nodes.TemplateData))
 
 
 @check
@@ -105,7 +104,7 @@ def text_limits(ctx: LintContext) -> Iterator[Problem]:
         for key, text in locale.texts.items():
             if key in locale.syntax_errors:
                 continue
-            length = _static_length(text.source, text.compiled is not None)
+            length = _static_length(text)
             captions = any(u.caption for u in ctx.text_uses.get(key, []))
             limit = CAPTION_LIMIT if captions else MESSAGE_LIMIT
             if length > limit:

@@ -16,6 +16,7 @@ import yaml
 from engine.loader.errors import Location, Problem
 
 PathKey = tuple[str | int, ...]
+_STR = "tag:yaml.org,2002:str"
 #: libyaml's parser when present: the model catalog is large enough for it to matter
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -82,6 +83,8 @@ class _Builder:
     def _scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             return str(node.value)
+        if node.tag == _STR:   # most values: no need for the constructor's machinery
+            return node.value
         return self.constructor.construct_object(node, deep=True)
 
 

@@ -241,14 +241,25 @@ class Task(FlowModel):
 class FieldText(FlowModel):
     title: LocalText | None = None
     hint: LocalText | None = None
+    labels: dict[str, LocalText] = Field(
+        default_factory=dict, description="Option labels by value, for options without one.")
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _same_everywhere(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): {"ru": v, "en": v} if isinstance(v, str) else v
+                    for k, v in value.items()}
+        return value
 
 
 class CatalogFile(FlowModel):
     """One ``models/*.yaml`` file.
 
-    ``field_texts`` holds the titles and hints shared by same-named fields of the file's models
-    ("prompt" is "Промпт" everywhere), so a model lists only what is its own; a field's own
-    ``title``/``hint`` wins. They are filled in at load time: readers see complete fields.
+    ``field_texts`` holds the titles, hints and option labels shared by same-named fields of
+    the file's models ("prompt" is "Промпт" everywhere), so a model lists only what is its own;
+    a field's own ``title``/``hint``/``label`` wins. They are filled in at load time: readers
+    see complete fields.
     """
 
     field_texts: dict[Identifier, FieldText] = Field(default_factory=dict)
@@ -277,5 +288,14 @@ def _with_texts(model: Any, shared: dict[str, dict[str, Any]]) -> Any:
         texts = shared.get(name) if isinstance(name, str) else None
         if texts and isinstance(field, dict):
             field = {**{k: v for k, v in texts.items() if k in ("title", "hint")}, **field}
+            labels = texts.get("labels")
+            if isinstance(labels, dict) and isinstance(field.get("options"), list):
+                field["options"] = [_labelled(o, labels) for o in field["options"]]
         filled[name] = field
     return {**model, "input": filled}
+
+
+def _labelled(option: Any, labels: dict[Any, Any]) -> Any:
+    if isinstance(option, dict) or str(option) not in labels:
+        return option
+    return {"value": option, "label": labels[str(option)]}

@@ -165,3 +165,23 @@ def test_model011_enabled_model_serves_no_task(tmp_path: Path) -> None:
     text = HEAD.replace("    tasks: [images]\n", "") + PRICE + PROMPT
     problems = lint_project(write_project(tmp_path, {"models/x.yaml": text}))
     assert findings(problems) == [("MODEL011", "models/x.yaml", 4)]
+
+
+def test_model008_a_field_that_can_never_be_asked(tmp_path: Path) -> None:
+    body = PRICE + """\
+    input:
+      prompt: {type: string, required: true}
+      frame: {type: file, media: image}
+      tail: {type: file, media: image, requires: [frame], excludes: [frame]}
+"""
+    problems = lint_models(tmp_path, body)
+    assert findings(problems) == [("MODEL008", "models/x.yaml", 16)]
+    assert "can never be asked" in problems[0].message
+
+
+def test_model004_required_unless_names_an_unknown_field(tmp_path: Path) -> None:
+    body = PRICE + """\
+    input:
+      prompt: {type: string, required_unless: [image]}
+"""
+    assert findings(lint_models(tmp_path, body)) == [("MODEL004", "models/x.yaml", 14)]
