@@ -613,7 +613,9 @@ def profile_report(profiler: cProfile.Profile, updates: int, top: int) -> str:
     for func, (_, nc, tt, ct, _) in ranked:
         out.write(f"  {tt:7.3f} s {100 * tt / total:5.1f} %  calls {nc:>8}  "
                   f"cum {ct:7.3f} s  {short(func)}\n")
-    out.write(f"\ntop {top} engine functions by cumulative time (includes callees):\n")
+    out.write(f"\ntop {top} engine functions by cumulative time (includes callees; for a "
+              "coroutine, calls counts resumptions and cum is the time it ran, its waits for "
+              "I/O excluded):\n")
     engine = [(f, v) for f, v in raw.items() if str(ROOT / "engine") in f[0]]
     for func, (_, nc, tt, ct, _) in sorted(engine, key=lambda kv: -kv[1][3])[:top]:
         out.write(f"  cum {ct:7.3f} s {100 * ct / total:5.1f} %  own {tt:6.3f} s  "

@@ -1858,12 +1858,16 @@ def build() -> dict[str, str]:
 
 
 def _share_texts(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Move the standard title/hint of each field name to the file's ``field_texts``."""
+    """Move the standard title/hint of a field name used twice or more to ``field_texts``."""
+    uses: dict[str, int] = {}
+    for entry in entries:
+        for name in entry.get("input", {}):
+            uses[name] = uses.get(name, 0) + 1
     shared: dict[str, dict[str, Any]] = {}
     for entry in entries:
         for name, field in entry.get("input", {}).items():
             spec = FIELD_TEXT.get(name)
-            if spec is None:
+            if spec is None or uses[name] < 2:
                 continue
             texts = {"title": _text(spec[0]), **({"hint": _text(spec[1])} if len(spec) > 1 else {})}
             if field.get("title") == texts["title"]:
@@ -1888,7 +1892,7 @@ def _shared_labels(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
                     seen.setdefault(name, {}).setdefault(str(option["value"]), []).append(
                         option["label"])
     shared = {name: {value: labels[0] for value, labels in by_value.items()
-                     if all(label == labels[0] for label in labels)}
+                     if len(labels) > 1 and all(label == labels[0] for label in labels)}
               for name, by_value in seen.items()}
     for entry in entries:
         for name, field in entry.get("input", {}).items():
