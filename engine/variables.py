@@ -28,6 +28,8 @@ class FieldView(BaseModel):
     minimum: float | None = None
     maximum: float | None = None
     max_length: int | None = None
+    min_length: int | None = None
+    max_seconds: int | None = None
     media: str | None = None
     max_mb: float | None = None
     min_items: int | None = None
@@ -81,7 +83,8 @@ FORM_TEXTS: dict[str, dict[str, Any]] = {
     "form.skip": _FIELD, "form.yes": {}, "form.no": {}, "form.done": _FIELD,
     "form.back": {}, "form.cancel": {}, "form.confirm": {}, "form.edit": _FIELD,
     "form.error_number": _FIELD, "form.error_range": _FIELD, "form.error_text_length": _FIELD,
-    "form.error_empty": _FIELD, "form.error_file_kind": _FIELD, "form.error_file_type": _FIELD,
+    "form.error_empty": _FIELD, "form.error_text_short": _FIELD,
+    "form.error_file_long": _FIELD, "form.error_file_kind": _FIELD, "form.error_file_type": _FIELD,
     "form.error_file_size": _FIELD, "form.error_files_count": _FIELD,
     "form.error_use_buttons": _FIELD, "form.error_model": {},
 }

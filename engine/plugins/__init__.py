@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-from aiogram import Router
-from aiohttp import web
+from typing import TYPE_CHECKING, Any, Protocol
 
 from engine.plugin import Plugin, PluginSet
 from engine.plugins.catalog.plugin import CatalogPlugin
@@ -14,6 +11,10 @@ from engine.plugins.generation.plugin import GenerationPlugin
 from engine.plugins.payments.plugin import PaymentsPlugin
 from engine.plugins.user import UserPlugin
 from engine.plugins.wallet.plugin import WalletPlugin
+
+if TYPE_CHECKING:  # the linter imports this module: keep aiogram and aiohttp out of its way
+    from aiogram import Router
+    from aiohttp import web
 
 BUILTIN: tuple[type[Plugin], ...] = (UserPlugin, WalletPlugin, PaymentsPlugin, CatalogPlugin,
                                         GenerationPlugin)

@@ -14,10 +14,10 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 from markupsafe import Markup
-from pydantic import BaseModel
 
 from engine.plugins.generation.job import FailureKind, Job, JobState
 from engine.plugins.generation.media import ResultKind, sniff
+from engine.plugins.generation.views import JobView
 from engine.plugins.kie.client import KieClient
 from engine.plugins.kie.errors import KieError
 
@@ -27,20 +27,6 @@ Texts = Callable[[str, str, dict[str, Any]], str]
 UPLOAD_LIMIT = 50 * 1024 * 1024     # the public Bot API's upload limit
 PHOTO_LIMIT = 10 * 1024 * 1024      # bigger images go out as documents
 PRESS_PREFIX = "g:"
-
-
-class JobView(BaseModel):
-    """A job as texts see it."""
-
-    id: str
-    model: str
-    model_name: str
-    price: str
-    free: bool
-    state: str
-    elapsed: str
-    created: str
-    error: str = ""
 
 
 def elapsed_text(job: Job, now: datetime | None = None) -> str:

@@ -58,7 +58,7 @@ class InputBuilder:
                 value = _as_string(value)
             elif spec.send_as == "number":
                 value = _as_number(value)
-            result[name] = value
+            result[spec.api_name or name] = value
         return result
 
     async def upload(self, file: dict[str, Any]) -> str:

@@ -15,10 +15,10 @@ from pydantic import BaseModel
 from engine.catalog.pricing import PricingError, credits_for, price_from
 from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, PressResult, action, query
-from engine.plugins.generation.delivery import JobView
 from engine.plugins.generation.job import Job
 from engine.plugins.generation.store import JobStore
 from engine.plugins.generation.texts import GENERATION_TEXTS
+from engine.plugins.generation.views import JobView
 from engine.plugins.wallet.errors import InsufficientFunds
 from engine.plugins.wallet.free_tier import pick_free_models
 from engine.plugins.wallet.money import format_rub

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.plugins.generation.delivery import JobView
+from engine.plugins.generation.views import JobView
 
 _JOB: dict[str, Any] = {"job": JobView}
 

@@ -3,14 +3,17 @@ decided their manual top-up. Crediting itself is the wallet's, on ``successful_p
 
 from __future__ import annotations
 
-from aiogram import Bot
-from aiogram.types import LabeledPrice
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
 from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CallContext, Plugin, action
 from engine.plugins.wallet.money import format_rub
 from engine.plugins.wallet.service import Wallet
+
+if TYPE_CHECKING:
+    from aiogram import Bot
 
 
 class PackageArgs(BaseModel):
@@ -50,6 +53,8 @@ class PaymentsPlugin(Plugin):
     @action
     async def stars_invoice(self, ctx: CallContext, args: PackageArgs) -> InvoiceSent:
         """Send a Telegram Stars invoice for a package; the balance moves only once it is paid."""
+        from aiogram.types import LabeledPrice
+
         package = next((p for p in self.wallet.stars.catalog.packages if p.id == args.package),
                        None)
         if package is None:

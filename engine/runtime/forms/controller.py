@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from engine.catalog.visibility import effective_values, is_required
 from engine.loader.bundle import Bundle, ScreenDef
 from engine.plugin import ActionError
 from engine.runtime.calls import Calls, render_args
@@ -130,7 +131,7 @@ class Forms:
                                                                                1):
             rows.append([maker.button(self._label("form.done", ctx, field=fview), "f.done",
                                       op="done")])
-        if not spec.required and not state.pending_files:
+        if not is_required(spec, effective_values(entry, state.values)) and not state.pending_files:
             rows.append([maker.button(self._label("form.skip", ctx, field=fview), "f.skip",
                                       op="skip")])
         rows.append([maker.button(self._label("form.back", ctx), "f.back", op="back"),

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from engine.schema.catalog import FieldType, InputField, ModelEntry
+from engine.catalog.visibility import effective_values, is_asked, is_given, is_required
+from engine.schema.catalog import COLLECTABLE, InputField, ModelEntry
 
 SUMMARY = "__summary"
 
@@ -35,41 +36,31 @@ class FormState:
             return None
 
 
-def _current(entry: ModelEntry, state: FormState, name: str) -> Any:
-    if name in state.values:
-        return state.values[name]
-    return entry.input[name].default
-
-
-def _same(a: Any, b: Any) -> bool:
-    return a == b or str(a) == str(b)
-
-
-def is_active(entry: ModelEntry, state: FormState, spec: InputField) -> bool:
-    """A field applies unless its ``ask_when`` names another field's value that isn't chosen."""
-    for other, allowed in spec.ask_when.items():
-        if other not in entry.input:
-            return False
-        value = _current(entry, state, other)
-        if not any(_same(value, a) for a in allowed):
-            return False
-    return True
+def _answers(entry: ModelEntry, state: FormState) -> dict[str, Any]:
+    """Answers so far, defaults standing in for the rest: what conditions are judged on."""
+    return effective_values(entry, state.values)
 
 
 def active_fields(entry: ModelEntry, state: FormState) -> list[tuple[str, InputField]]:
+    """The fields that apply given the answers so far, in asking order."""
+    answers = _answers(entry, state)
     return [(name, spec) for name, spec in entry.input.items()
-            if spec.type in _ASKABLE and is_active(entry, state, spec)]
-
-
-_ASKABLE = frozenset({FieldType.STRING, FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN,
-                      FieldType.ENUM, FieldType.FILE, FieldType.FILES})
+            if spec.type in COLLECTABLE and is_asked(spec, answers)]
 
 
 def next_step(entry: ModelEntry, state: FormState) -> str:
-    """The first active field not yet answered or skipped, else the summary."""
-    for name, _ in active_fields(entry, state):
-        if name not in state.values and name not in state.skipped:
-            return name
+    """The first active field not yet answered or skipped, else the summary.
+
+    Optional technical knobs (``advanced``) are not asked: they keep their defaults and can
+    be changed from the summary.
+    """
+    answers = _answers(entry, state)
+    for name, spec in active_fields(entry, state):
+        if name in state.values or name in state.skipped:
+            continue
+        if spec.advanced and not is_required(spec, answers):
+            continue
+        return name
     return SUMMARY
 
 
@@ -86,5 +77,6 @@ def final_values(entry: ModelEntry, state: FormState) -> dict[str, Any]:
 
 def missing_required(entry: ModelEntry, state: FormState) -> list[str]:
     values = final_values(entry, state)
+    answers = _answers(entry, state)
     return [name for name, spec in active_fields(entry, state)
-            if spec.required and name not in values]
+            if is_required(spec, answers) and not is_given(values.get(name))]

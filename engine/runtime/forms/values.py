@@ -35,6 +35,8 @@ def parse_text(spec: InputField, raw: str) -> Any | Refusal:
             return Refusal("form.error_empty")
         if spec.max_length is not None and len(text) > spec.max_length:
             return Refusal("form.error_text_length")
+        if spec.min_length is not None and len(text) < spec.min_length:
+            return Refusal("form.error_text_short")
         return text
     return Refusal("form.error_use_buttons")
 
@@ -67,6 +69,9 @@ def check_file(spec: InputField, file: FileInfo) -> dict[str, Any] | Refusal:
         return Refusal("form.error_file_kind")
     if spec.accept and mime not in spec.accept and file.kind != "photo":
         return Refusal("form.error_file_type")
+    if (spec.max_seconds is not None and file.duration is not None
+            and file.duration > spec.max_seconds):
+        return Refusal("form.error_file_long")
     limit_mb = min(spec.max_mb or TELEGRAM_DOWNLOAD_MB, TELEGRAM_DOWNLOAD_MB)
     if file.file_size is not None and file.file_size > limit_mb * 1024 * 1024:
         return Refusal("form.error_file_size")

@@ -56,7 +56,8 @@ def field_view(name: str, spec: InputField, language: str, yes: str, no: str,
         name=name, title=title_of(name, spec, language),
         hint=spec.hint.get(language) if spec.hint else "", required=spec.required,
         default=default, minimum=spec.minimum, maximum=spec.maximum,
-        max_length=spec.max_length, media=spec.media.value if spec.media else None,
+        max_length=spec.max_length, min_length=spec.min_length, max_seconds=spec.max_seconds,
+        media=spec.media.value if spec.media else None,
         max_mb=spec.max_mb, min_items=spec.min_items, max_items=spec.max_items, count=count)
 
 
