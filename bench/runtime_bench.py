@@ -54,7 +54,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -89,7 +89,7 @@ from engine.plugin import PluginSet  # noqa: E402
 from engine.plugins.user import UserPlugin  # noqa: E402
 from engine.runtime.interpreter import Runtime  # noqa: E402
 from engine.runtime.session import SessionStore  # noqa: E402
-from engine.storage.database import open_database  # noqa: E402
+from engine.storage.database import open_database, with_database  # noqa: E402
 from engine.telegram.messenger import AiogramMessenger  # noqa: E402
 from engine.telegram.router import build_router  # noqa: E402
 from engine.variables import ENGINE_TEXTS  # noqa: E402
@@ -399,11 +399,6 @@ def build_dialog() -> Way:
 
 
 # ------------------------------------------------------------------------- database
-def with_database(dsn: str, name: str) -> str:
-    parts = urlsplit(dsn)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
 class TempDatabase:
     """A fresh database on the server at ``server_dsn``, migrated, dropped on exit."""
 

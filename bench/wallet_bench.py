@@ -30,16 +30,15 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a file or a module
+
+from bench.databases import server_dsn, temporary_database
 from engine.plugins.wallet import Wallet
 from engine.storage.migrations import migrate
 
@@ -47,42 +46,6 @@ TARGET_RATIO = 0.3
 PRICE = 100
 START_BALANCE = 10**12
 USERS_PER_CLIENT = 16
-
-
-def with_database(dsn: str, name: str) -> str:
-    parts = urlsplit(dsn)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-@contextmanager
-def server_dsn(explicit: str | None) -> Iterator[str]:
-    dsn = explicit or os.environ.get("TEST_DATABASE_URL")
-    if dsn:
-        yield dsn
-        return
-    from engine.storage.embedded import start_embedded
-
-    folder = Path(tempfile.mkdtemp(prefix="wbench-pg-"))
-    dsn, server = start_embedded(folder / "data")
-    try:
-        yield dsn
-    finally:
-        server.cleanup()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@asynccontextmanager
-async def temporary_database(dsn: str, prefix: str) -> AsyncIterator[str]:
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield with_database(dsn, name)
-        finally:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 def find_pgbench() -> str | None:

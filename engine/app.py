@@ -87,6 +87,13 @@ async def hold_polling_lock(pool: asyncpg.Pool) -> asyncpg.Connection:
     return conn
 
 
+async def release_polling_lock(pool: asyncpg.Pool, conn: asyncpg.Connection) -> None:
+    try:
+        await conn.execute("SELECT pg_advisory_unlock($1)", POLLING_LOCK)
+    finally:
+        await pool.release(conn)
+
+
 def health_app(pool: asyncpg.Pool, runtime: Runtime) -> web.Application:
     async def health(_: web.Request) -> web.Response:
         try:
@@ -186,7 +193,7 @@ async def run(config: Config) -> None:
         await web.TCPSite(runner, config.http_host, config.http_port).start()
 
         lock = await hold_polling_lock(pool)
-        stack.push_async_callback(pool.release, lock)
+        stack.push_async_callback(release_polling_lock, pool, lock)
         await publish_commands(bot, runtime)
         await bot.delete_webhook(drop_pending_updates=False)
         log.info("bot is polling; health on http://%s:%s/health", config.http_host,

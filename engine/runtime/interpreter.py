@@ -8,7 +8,6 @@ forged press, unexpected input or an exception all lead to a short explanation a
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 import uuid
 import weakref
@@ -92,7 +91,6 @@ class Runtime:
                                             language_of(person.language_code))
             session.version = session.loaded_version + 1
             turn = Turn(ActionContext(session, person, person.id in self.admin_ids), incoming)
-            before = copy.deepcopy(session)
             self.stats["updates"] += 1
             try:
                 await work(turn)
@@ -100,7 +98,9 @@ class Runtime:
                 self.stats["errors"] += 1
                 error_id = uuid.uuid4().hex[:8]
                 log.exception("update failed (error id %s, user %s)", error_id, person.id)
-                turn.ctx.session = before
+                # whatever the failed work changed is dropped: back to the session as stored
+                turn.ctx.session = await self.store.load(person.id, incoming.chat_id,
+                                                         session.language)
                 await self._apologise(turn, error_id)
             try:
                 await self.store.save(turn.session)

@@ -80,7 +80,9 @@ class Delivery:
                JobState.CANCELLED: "generation.status_cancelled"}.get(
             job.state, "generation.status_failed")
         text = self._t(key, job)
-        markup = self._keyboard(job, ["cancel"] if job.state is JobState.CREATED else [])
+        # cancelling is offered only while Kie.ai keeps refusing the task (it has no cancel)
+        waiting = job.state is JobState.CREATED and job.attempts > 0
+        markup = self._keyboard(job, ["cancel"] if waiting else [])
         if job.status_message_id is not None:
             try:
                 await self.bot.edit_message_text(text, chat_id=job.chat_id,

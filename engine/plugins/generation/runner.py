@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,7 +41,8 @@ log = logging.getLogger(__name__)
 
 Money = Callable[[Job, asyncpg.Connection], Awaitable[Any]]
 MAX_ATTEMPTS = 6
-STATUS_EVERY = 3   # polls between edits of the status message's elapsed time
+STATUS_EVERY = 10.0        # seconds between edits of the status message's elapsed time
+CHAT_ACTION_EVERY = 4.5    # Telegram shows a chat action for 5 s
 POLICY_CODES = {"400", "422", "451"}
 POLICY_WORDS = ("policy", "flagged", "prohibited", "sensitive", "nsfw", "moderation", "safety")
 
@@ -89,6 +92,7 @@ class JobRunner:
         self.retry_delay = retry_delay
         self.concurrency = concurrency
         self._tasks: set[asyncio.Task[None]] = set()
+        self._posted: dict[uuid.UUID, tuple[float, float]] = {}   # job → last status, action
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
 
@@ -155,6 +159,7 @@ class JobRunner:
             job = await self.store.get(job.id) or job
         if not job.delivered:
             await self._deliver(job)
+        self._posted.pop(job.id, None)
         return now + timedelta(days=3650)
 
     async def _show_status(self, job: Job) -> Job:
@@ -190,6 +195,8 @@ class JobRunner:
             attempts = job.attempts + 1
             await self.store.note(job.id, attempts=attempts)
             log.info("job %s not accepted yet (%s); attempt %s", job.id, exc, attempts)
+            if attempts == 1:   # now waiting on Kie.ai: offer to cancel
+                await self._show_status(job.model_copy(update={"attempts": attempts}))
             return job, self.retry_delay(attempts)
         except KieCreateUncertain as exc:
             # Kie.ai may have made the task, but without its id we can never poll it: the user
@@ -208,7 +215,8 @@ class JobRunner:
         if moved is None:  # cancelled meanwhile: Kie has a task we no longer want
             log.warning("job %s was cancelled while its task %s was created", job.id, task_id)
             return await self.store.get(job.id) or job, 0
-        await self._show_status(moved)
+        if job.attempts:   # the cancel button was offered: it no longer applies
+            await self._show_status(moved)
         return moved, self.poll_delay(0)
 
     async def _poll(self, job: Job, now: datetime) -> tuple[Job, float]:
@@ -227,14 +235,24 @@ class JobRunner:
             if job.attempts + 1 >= MAX_ATTEMPTS:
                 return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
             return job, self.retry_delay(job.attempts + 1)
-        await self.store.note(job.id, polls=job.polls + 1)
         moved = await self.apply_record(job, record)
         current = moved or job
         if not current.state.terminal:
-            if current.state != job.state or (job.polls + 1) % STATUS_EVERY == 0:
-                await self._show_status(current)   # state and elapsed time, edited in place
-            await self.delivery.working(current)
+            await self._keep_user_posted(current, changed=current.state != job.state)
         return current, self.poll_delay(elapsed)
+
+    async def _keep_user_posted(self, job: Job, changed: bool) -> None:
+        """The status message (state, elapsed time) and the chat action, not more often than
+        they are useful: every poll would flood Telegram with hundreds of jobs in flight."""
+        now = time.monotonic()
+        status_at, action_at = self._posted.get(job.id, (0.0, 0.0))
+        if changed or now - status_at >= STATUS_EVERY:
+            await self._show_status(job)
+            status_at = now
+        if now - action_at >= CHAT_ACTION_EVERY:
+            await self.delivery.working(job)
+            action_at = now
+        self._posted[job.id] = (status_at, action_at)
 
     async def apply_record(self, job: Job, record: TaskRecord) -> Job | None:
         """What Kie.ai says about the task (from a poll or a callback) moves the job once."""
