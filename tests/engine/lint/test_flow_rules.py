@@ -63,3 +63,22 @@ def test_project_without_start_command(tmp_path: Path) -> None:
     flow = BASE_FLOW.replace("  start: start\n", "  begin: start\n", 1)
     problems = lint_project(write_project(tmp_path, {"flows/main.yaml": flow}))
     assert findings(problems) == [("FLOW005", "flows/main.yaml", 1)]
+
+
+def test_plugin_opening_a_screen_no_flow_defines(tmp_path: Path) -> None:
+    from typing import ClassVar
+
+    from engine.lint.linter import lint
+    from engine.loader.bundle import load_bundle
+    from engine.plugin import Plugin, PluginSet
+    from engine.plugins.user import UserPlugin
+
+    class Opener(Plugin):
+        namespace = "opener"
+        screens: ClassVar[tuple[str, ...]] = ("main.missing",)
+
+    write_project(tmp_path)
+    problems = lint(load_bundle(tmp_path),
+                    PluginSet([UserPlugin.declarations(), Opener.declarations()]))
+    assert findings(problems) == [("FLOW006", "flows/main.yaml", 2)]
+    assert "main.missing" in problems[0].message

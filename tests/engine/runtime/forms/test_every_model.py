@@ -9,13 +9,14 @@ import itertools
 import asyncpg
 import pytest
 
-from engine.catalog.pricing import credits_for
+from engine.catalog.pricing import credits_for, price_from
 from engine.loader.bundle import Bundle, load_bundle
 from engine.plugin import PluginSet
 from engine.plugins.catalog.plugin import CatalogPlugin
 from engine.plugins.generation.plugin import GenerationPlugin, media_seconds
 from engine.plugins.generation.store import JobStore
 from engine.plugins.user import UserPlugin
+from engine.plugins.wallet.free_tier import pick_free_models
 from engine.plugins.wallet.money import format_rub
 from engine.plugins.wallet.plugin import WalletPlugin
 from engine.runtime.forms.state import SUMMARY, FormState, final_values, missing_required
@@ -143,6 +144,10 @@ async def runtime(pool: asyncpg.Pool) -> tuple[Runtime, RecordingMessenger, Wall
 
 async def test_every_enabled_model_walks_to_a_priced_summary(runtime) -> None:
     rt, messenger, wallet_plugin = runtime
+    settings = await wallet_plugin.wallet.get_settings()
+    free = pick_free_models({m: price_from(BUNDLE.models[m].entry) for m in ENABLED},
+                            settings.free_models_count)
+    assert len(free) == settings.free_models_count
     failures = []
     for index, model in enumerate(ENABLED):
         entry = BUNDLE.models[model].entry
@@ -154,7 +159,10 @@ async def test_every_enabled_model_walks_to_a_priced_summary(runtime) -> None:
             credits = credits_for(entry, values, media_seconds(entry, values))
             kopecks = await wallet_plugin.wallet.price(credits)
             summary = messenger.last.view.text
-            assert f"Стоимость: {format_rub(kopecks, 'ru')}</b>" in summary, summary
+            if model in free:   # the cheapest models are free within the limits
+                assert "🆓 Бесплатно — осталось бесплатных запусков: 2" in summary, summary
+            else:
+                assert f"Стоимость: {format_rub(kopecks, 'ru')}</b>" in summary, summary
             assert "✅ Подтвердить" in [b.text for row in messenger.last.view.keyboard
                                         for b in row]
         except AssertionError as exc:
