@@ -26,7 +26,7 @@ from aiogram.types import (
 
 from engine.emulators.telegram import TelegramEmulator
 
-from .cdp import CHROMIUM, Browser, Page
+from tests.support.cdp import CHROMIUM, Browser, Page
 
 ANNA = 1001
 SCREENSHOT = Path(os.environ.get("WEBCHAT_SCREENSHOT", "/tmp/webchat.png"))
