@@ -25,7 +25,6 @@ from aiogram.types import (
 )
 
 from engine.emulators.telegram import TelegramEmulator
-
 from tests.support.cdp import CHROMIUM, Browser, Page
 
 ANNA = 1001
