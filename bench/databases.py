@@ -3,34 +3,18 @@ one; each run works in a temporary database of its own."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
-from pathlib import Path
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager, asynccontextmanager
 
 import asyncpg
 
 from engine.storage.database import with_database
+from engine.storage.embedded import scratch_server
 
 
-@contextmanager
-def server_dsn(explicit: str | None) -> Iterator[str]:
-    dsn = explicit or os.environ.get("TEST_DATABASE_URL")
-    if dsn:
-        yield dsn
-        return
-    from engine.storage.embedded import start_embedded
-
-    folder = Path(tempfile.mkdtemp(prefix="wbench-pg-"))
-    dsn, server = start_embedded(folder / "data")
-    try:
-        yield dsn
-    finally:
-        server.cleanup()
-        shutil.rmtree(folder, ignore_errors=True)
+def server_dsn(explicit: str | None) -> AbstractContextManager[str]:
+    return scratch_server(explicit)
 
 
 @asynccontextmanager

@@ -4,9 +4,6 @@ so tests never see each other's rows and may run beside other test runs on the s
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -15,6 +12,7 @@ import asyncpg
 import pytest
 
 from engine.storage.database import with_database
+from engine.storage.embedded import scratch_server
 from engine.storage.migrations import migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,19 +20,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def pg_server_dsn() -> Iterator[str]:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        yield url
-        return
-    from engine.storage.embedded import start_embedded
-
-    folder = Path(tempfile.mkdtemp(prefix="kfb-pg-"))
-    dsn, server = start_embedded(folder / "data")
-    try:
+    with scratch_server() as dsn:
         yield dsn
-    finally:
-        server.cleanup()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,3 +25,20 @@ def start_embedded(data_dir: Path) -> tuple[str, Any]:
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
     return server.get_uri(), server
+
+
+@contextmanager
+def scratch_server(dsn: str | None = None) -> Iterator[str]:
+    """A PostgreSQL to work on: ``dsn``, else TEST_DATABASE_URL, else a throw-away embedded
+    server (for tests and benchmarks; its data is deleted afterwards)."""
+    given = dsn or os.environ.get("TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    folder = Path(tempfile.mkdtemp(prefix="kfb-pg-"))
+    started, server = start_embedded(folder / "data")
+    try:
+        yield started
+    finally:
+        server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
@@ -19,7 +18,7 @@ from engine.plugins.wallet.money import parse_rub
 from engine.plugins.wallet.service import Wallet
 from engine.schema.catalog import FieldType, MediaKind
 from tests.conftest import PROJECT_ROOT
-from tests.support.telegram import BotUnderTest, Chat, running_bot
+from tests.support.telegram import BotUnderTest, Chat
 
 ANNA = 1001
 BUNDLE = load_bundle(PROJECT_ROOT)
@@ -78,15 +77,6 @@ async def answer_until_summary(chat: Chat) -> None:
         else:
             raise AssertionError(f"cannot answer: {screen}")
     raise AssertionError("the form never reached its summary")
-
-
-@pytest.fixture
-async def bot(pool: asyncpg.Pool) -> AsyncIterator[tuple[BotUnderTest, KieSandbox]]:
-    async with KieSandbox() as sandbox, running_bot(
-            pool, kie_url=sandbox.base_url, kie_key=sandbox.api_key,
-            kie_upload_url=sandbox.upload_url,
-            runner_options={"idle_sleep": 0.05, "poll_delay": lambda elapsed: 0.1}) as bot:
-        yield bot, sandbox
 
 
 @pytest.mark.parametrize(("task", "category", "needs_image", "media"), [

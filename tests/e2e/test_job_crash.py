@@ -4,9 +4,7 @@ paid exactly once, submitted exactly once."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from datetime import timedelta
 
 import asyncpg
@@ -19,22 +17,16 @@ from engine.plugins.generation.store import JobStore
 from engine.plugins.wallet.service import Wallet
 from tests.conftest import PROJECT_ROOT
 from tests.engine.plugins.generation.conftest import model_of
+from tests.support.process import start_bot_process
 
 USER, PRICE, START = 1001, 4_200, 50_000
 
 
 async def _bot(emulator: TelegramEmulator, sandbox: KieSandbox,
                dsn: str) -> asyncio.subprocess.Process:
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": emulator.token,
-           "TELEGRAM_API_URL": emulator.base_url, "DATABASE_URL": dsn,
-           "KIE_API_KEY": sandbox.api_key, "KIE_API_URL": sandbox.base_url,
-           "KIE_UPLOAD_URL": sandbox.upload_url, "HTTP_PORT": "0", "JOB_LEASE_SECONDS": "2"}
-    ready = len(emulator.calls("deleteWebhook"))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "main.py", cwd=PROJECT_ROOT, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-    await emulator.wait_for(lambda: len(emulator.calls("deleteWebhook")) > ready, timeout=30)
-    return process
+    return await start_bot_process(emulator, dsn, KIE_API_KEY=sandbox.api_key,
+                                   KIE_API_URL=sandbox.base_url,
+                                   KIE_UPLOAD_URL=sandbox.upload_url, JOB_LEASE_SECONDS="2")
 
 
 async def test_sigkill_mid_poll_then_restart_delivers_once(database_dsn: str) -> None:

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 
 from engine.emulators.telegram.server import TelegramEmulator
-from tests.conftest import PROJECT_ROOT
+from tests.support.process import start_bot_process
 from tests.support.telegram import Chat
 
 ANNA = 1001
 
 
 async def _start_bot_process(emulator: TelegramEmulator, dsn: str) -> asyncio.subprocess.Process:
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": emulator.token,
-           "TELEGRAM_API_URL": emulator.base_url, "DATABASE_URL": dsn,
-           "KIE_API_KEY": "unused-in-this-test", "KIE_API_URL": "http://127.0.0.1:9",
-           "HTTP_PORT": "0", "ADMIN_IDS": "9001"}
-    ready = len(emulator.calls("deleteWebhook"))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "main.py", cwd=PROJECT_ROOT, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-    await emulator.wait_for(lambda: len(emulator.calls("deleteWebhook")) > ready, timeout=30)
-    return process
+    return await start_bot_process(emulator, dsn, KIE_API_KEY="unused-in-this-test",
+                                   KIE_API_URL="http://127.0.0.1:9", ADMIN_IDS="9001")
 
 
 async def test_killed_bot_process_resumes_the_conversation(database_dsn: str) -> None:

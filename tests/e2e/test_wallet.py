@@ -3,28 +3,16 @@ payment), a failed generation refunded and explained, a receipt approved by an a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import asyncpg
-import pytest
 
 from engine.emulators.kie.faults import TaskFault
 from engine.emulators.kie.sandbox import KieSandbox
 from engine.plugins.wallet.service import Wallet
 from tests.e2e.test_generation import NEXT, answer_until_summary, cheapest, png
-from tests.support.telegram import ADMIN_ID, BotUnderTest, running_bot
+from tests.support.telegram import ADMIN_ID, BotUnderTest
 
 ANNA = 1001
 WELCOME = 20_000
-
-
-@pytest.fixture
-async def bot(pool: asyncpg.Pool) -> AsyncIterator[tuple[BotUnderTest, KieSandbox]]:
-    async with KieSandbox() as sandbox, running_bot(
-            pool, kie_url=sandbox.base_url, kie_key=sandbox.api_key,
-            kie_upload_url=sandbox.upload_url,
-            runner_options={"idle_sleep": 0.05, "poll_delay": lambda elapsed: 0.1}) as bot:
-        yield bot, sandbox
 
 
 async def test_stars_top_up_is_credited_once(bot: tuple[BotUnderTest, KieSandbox],

@@ -28,9 +28,14 @@ class SandboxModel:
     task_types: tuple[str, ...] = ()
     description: str | None = None
     input_schema: Mapping[str, Any] = field(default_factory=dict)  # JSON schema of "input"
+    pricing: str | None = None  # Kie's own prose; None: one sentence built from ``credits``
+    openapi_doc: Mapping[str, Any] | None = None  # a whole document served as is ($refs and all)
+    schema_published: bool = True  # False: docs "not synced yet", the schema endpoint says null
 
     @property
     def pricing_desc(self) -> str:
+        if self.pricing is not None:
+            return self.pricing
         return f"Each generation costs {self.credits} credits ({self.credits * CREDIT_USD} USD)."
 
     def catalog_entry(self) -> dict[str, Any]:
@@ -38,8 +43,12 @@ class SandboxModel:
                 "provider": self.provider, "taskType": list(self.task_types),
                 "description": self.description, "pricingDesc": self.pricing_desc}
 
-    def openapi(self) -> dict[str, Any]:
+    def openapi(self) -> dict[str, Any] | None:
         """A minimal OpenAPI 3.1 document in the shape Kie's schema endpoint serves."""
+        if not self.schema_published:
+            return None
+        if self.openapi_doc is not None:
+            return dict(self.openapi_doc)
         input_schema = dict(self.input_schema) or {
             "type": "object", "required": ["prompt"],
             "properties": {"prompt": {"type": "string", "maxLength": 5000}}}
