@@ -121,3 +121,26 @@ def _task_id(label: str) -> str:
         if label.split(" ", 1)[1].split(":")[0] in task.name.ru:
             return task.id
     raise LookupError(label)
+
+
+async def test_again_from_the_result_opens_the_summary_with_the_same_values(
+        bot: tuple[BotUnderTest, KieSandbox]) -> None:
+    under_test, _ = bot
+    chat = under_test.chat(ANNA)
+    await chat.send("/start")
+    await chat.press_containing("Картинки, баннеры", NEXT)
+    await chat.press_containing(cheapest("images", "text-to-image"), NEXT)
+    await chat.press("▶️ Начать")
+    await answer_until_summary(chat)
+    first_summary = chat.screen
+    await chat.press("✅ Подтвердить")
+    await under_test.emulator.wait_bot_message(ANNA, timeout=20,
+                                               match=lambda m: m.media_kind is not None)
+    await chat.press("🔁 Ещё раз")
+    chat.expect("Проверьте параметры")
+    def parameters(text: str) -> list[str]:
+        return [line for line in text.splitlines() if line.startswith("•")]
+
+    assert parameters(chat.screen) == parameters(first_summary)
+    await chat.press("🕘 История")  # the history button of the result message
+    chat.expect("История генераций")
