@@ -83,6 +83,7 @@ from bench.recording_session import (  # noqa: E402
     RecordingSession,
     message_json,
 )
+from engine.app import SESSION_CACHE  # noqa: E402
 from engine.lint.linter import format_text, has_errors, lint  # noqa: E402
 from engine.loader.bundle import load_bundle  # noqa: E402
 from engine.plugin import PluginSet  # noqa: E402
@@ -413,8 +414,9 @@ class TempDatabase:
             await admin.execute(f'CREATE DATABASE "{self.name}"')
         finally:
             await admin.close()
-        # the production pool: open_database (size 1..10, migrations applied)
-        self.pool = await open_database(with_database(self.server_dsn, self.name))
+        # the production sessions pool: open_database as engine.app opens it for sessions
+        # (size 1..10, migrations applied, commits not waiting for the disk)
+        self.pool = await open_database(with_database(self.server_dsn, self.name), durable=False)
         return self.pool
 
     async def __aexit__(self, *exc: object) -> None:
@@ -663,7 +665,8 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
             print(f"PostgreSQL: {await server_settings(pool)}; pool from engine's open_database"
                   f" (max {pool.get_max_size()} connections)")
             builders = {
-                "a": lambda: build_engine(project_dir, SessionStore(pool), "a",
+                "a": lambda: build_engine(project_dir,
+                                          SessionStore(pool, cache_size=SESSION_CACHE), "a",
                                           "engine, sessions in PostgreSQL"),
                 "m": lambda: build_engine(project_dir, MemorySessionStore(), "m",
                                           "engine, sessions in memory [diag]"),

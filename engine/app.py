@@ -37,6 +37,7 @@ from engine.telegram.router import build_router
 
 log = logging.getLogger("bot")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SESSION_CACHE = 50_000  # sessions the polling instance keeps in memory (a few KB each)
 SHUTDOWN_GRACE = 3.0  # seconds for updates in hand to finish
 POLLING_LOCK = 0x4B1E_B07  # only one instance may poll Telegram: it holds this advisory lock
 
@@ -132,12 +133,13 @@ class Assembled:
 
 
 def assemble(bundle: Bundle, pool: asyncpg.Pool, bot: Bot, admin_ids: frozenset[int],
-             extra_plugins: Sequence[Plugin] = (), **deps: Any) -> Assembled:
+             extra_plugins: Sequence[Plugin] = (), sessions: SessionStore | None = None,
+             **deps: Any) -> Assembled:
     """The interpreter, its dispatcher and the plug-ins' services; shared by main and tests."""
     messenger = AiogramMessenger(bot)
     kit = build_plugins(bundle=bundle, pool=pool, bot=bot, messenger=messenger, **deps)
     plugin_set = PluginSet.of([*kit.plugins, *extra_plugins])
-    runtime = Runtime(bundle, plugin_set, SessionStore(pool), messenger, admin_ids)
+    runtime = Runtime(bundle, plugin_set, sessions or SessionStore(pool), messenger, admin_ids)
     dispatcher = Dispatcher()
     for router in kit.routers:
         dispatcher.include_router(router)
@@ -158,6 +160,11 @@ async def run(config: Config) -> None:
             log.info("embedded PostgreSQL is running (data in %s/postgres)", config.data_dir)
         pool = await open_database(dsn)
         stack.push_async_callback(pool.close)
+        # conversation state: its own pool that does not wait for the disk on commit, and a
+        # read cache that is sound because only this instance polls (it holds the lock below)
+        session_pool = await open_database(dsn, durable=False)
+        stack.push_async_callback(session_pool.close)
+        sessions = SessionStore(session_pool, cache_size=SESSION_CACHE)
 
         admin_ids = set(config.admin_ids)
         if config.telegram_bot_token is None:
@@ -179,7 +186,8 @@ async def run(config: Config) -> None:
 
         bot = make_bot(token, api_url)
         stack.push_async_callback(bot.session.close)
-        app = assemble(bundle, pool, bot, frozenset(admin_ids), kie_url=kie_url, kie_key=kie_key,
+        app = assemble(bundle, pool, bot, frozenset(admin_ids), sessions=sessions,
+                       kie_url=kie_url, kie_key=kie_key,
                        kie_upload_url=str(config.kie_upload_url).rstrip("/")
                        if config.kie_api_key else None, config=config)
         runtime, dispatcher = app.runtime, app.dispatcher

@@ -73,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of flow (or model) files")
     p.add_argument("--kind", choices=sorted(SCHEMAS), default="flow")
     p.set_defaults(run=_schema)
-    p = sub.add_parser("catalog", help="list the models: status, price from, fields")
+    p = sub.add_parser("catalog", help="list the models: status, price from, fields "
+                                       "('catalog sync --help': compare them with Kie.ai)")
     p.add_argument("root", nargs="?", default=".")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(run=_catalog)
@@ -83,5 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:2] == ["catalog", "sync"]:  # a sub-action beside the listing's optional ROOT
+        from engine.catalog.cli import sync_main
+
+        return sync_main(argv[2:])
     args = build_parser().parse_args(argv)
     return int(args.run(args))

@@ -1,11 +1,24 @@
-"""``python -m engine catalog [ROOT] [--format table|json]``: the catalog at a glance."""
+"""``python -m engine catalog [ROOT] [--format table|json]``: the catalog at a glance, and
+``python -m engine catalog sync [ROOT] …``: the catalog against Kie.ai's (see ``sync``)."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.catalog.listing import CatalogRow, CatalogSummary, catalog_rows, plain, summarize
-from engine.loader.bundle import Bundle
+from engine.lint.linter import format_json as format_problems_json
+from engine.lint.linter import format_text as format_problems_text
+from engine.loader.bundle import Bundle, load_bundle
+from engine.loader.errors import BundleLoadError
+
+if TYPE_CHECKING:  # the sync pulls in aiohttp; the plain listing stays quick to start
+    from engine.catalog.sync import Pacer, SyncReport
 
 COLUMNS = ("ID", "CATEGORY", "TASKS", "STATUS", "FROM CR", "FROM USD", "PER", "REQ/OPT")
 
@@ -45,3 +58,139 @@ def _cells(row: CatalogRow) -> tuple[str, ...]:
     return (row.id, row.category, ",".join(row.tasks) or "-", row.status, credits, dollars,
             row.per or "", f"{row.required}/{row.optional}")
 
+
+# ------------------------------------------------------------------ catalog sync
+
+EXIT_SYNCED, EXIT_DRIFT, EXIT_FAILED = 0, 1, 2
+#: price verdicts the text report shows; the rest are in ``--format json``
+SHOWN_PRICES = ("mismatch", "no_rule")
+
+
+def sync_parser() -> argparse.ArgumentParser:
+    from engine.catalog.sync import DEFAULT_SPACING
+    from engine.plugins.kie.client import DEFAULT_BASE_URL
+
+    parser = argparse.ArgumentParser(
+        prog="python -m engine catalog sync",
+        description="Compare models/ with Kie.ai's catalog: new and retired ids, changed input "
+                    "fields, price texts. Exit 0 in sync, 1 on differences, 2 on errors.")
+    parser.add_argument("root", nargs="?", default=".")
+    parser.add_argument("--api-url", help="Kie.ai API base URL (default: KIE_API_URL, else "
+                                          f"{DEFAULT_BASE_URL})")
+    parser.add_argument("--api-key", help="Kie.ai API key (default: KIE_API_KEY; prefer it: a key "
+                                          "on the command line shows in the process list)")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--write-drafts", metavar="DIR", type=Path,
+                        help="write a disabled draft YAML per new or changed model here "
+                             "(never into models/)")
+    parser.add_argument("--spacing", metavar="SECONDS", type=float, default=DEFAULT_SPACING,
+                        help=f"pause between Kie.ai discovery calls (Kie allows 1 per second per "
+                             f"account; default {DEFAULT_SPACING})")
+    return parser
+
+
+def sync_main(argv: list[str]) -> int:
+    parser = sync_parser()
+    args = parser.parse_args(argv)
+    if args.spacing < 0:
+        parser.error("--spacing must not be negative")
+    return asyncio.run(run_sync(args))
+
+
+async def run_sync(args: argparse.Namespace, *, pacer: Pacer | None = None,
+                   today: date | None = None) -> int:
+    """The ``catalog sync`` command; ``pacer`` and ``today`` are for tests."""
+    from engine.catalog.importer import ImporterMissing
+    from engine.catalog.sync import Discovery, Pacer, SyncError, read_credentials, sync_catalog
+    from engine.plugins.kie.client import KieClient
+
+    try:
+        bundle = load_bundle(Path(args.root))
+    except BundleLoadError as exc:
+        problems = exc.problems
+        print(format_problems_json(problems) if args.format == "json"
+              else format_problems_text(problems))
+        return EXIT_FAILED
+    try:
+        key, url = read_credentials(args.api_key, args.api_url)
+        drafts_dir = _drafts_dir(args.write_drafts, bundle.root)
+        entries = {model_id: model.entry for model_id, model in bundle.models.items()}
+        async with KieClient(key, base_url=url) as client:
+            discovery = Discovery(client, pacer or Pacer(args.spacing))
+            report = await sync_catalog(entries, discovery, drafts_dir=drafts_dir, today=today,
+                                        announce=_to_stderr)
+    except (SyncError, ImporterMissing) as exc:
+        if args.format == "json":
+            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
+        else:
+            print(f"catalog sync: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(format_sync_json(report) if args.format == "json" else format_sync_text(report))
+    return EXIT_SYNCED if report.in_sync else EXIT_DRIFT
+
+
+def _drafts_dir(wanted: Path | None, root: Path) -> Path | None:
+    if wanted is None:
+        return None
+    from engine.catalog.sync import SyncError
+
+    target, models = wanted.resolve(), (root / "models").resolve()
+    if target == models or models in target.parents:
+        raise SyncError("drafts are never written into models/: pass another --write-drafts folder")
+    return target
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def format_sync_json(report: SyncReport) -> str:
+    return json.dumps(report.as_json(), ensure_ascii=False, indent=2)
+
+
+def format_sync_text(report: SyncReport) -> str:
+    lines = [f"Kie.ai lists {report.listed} models; models/ has {report.ours}."]
+    if report.new:
+        lines += ["", f"New at Kie, not in models/ ({len(report.new)}):"]
+        for new in report.new:
+            about = "; ".join(filter(None, [new.provider, ", ".join(new.task_types)]))
+            lines.append(f"  + {new.id}" + (f" — {new.title}" if new.title else "")
+                         + (f" ({about})" if about else ""))
+            if new.pricing_desc:
+                lines.append(f"      Kie price: {new.pricing_desc}")
+    if report.retired:
+        lines += ["", f"In models/, no longer listed by Kie ({len(report.retired)}):"]
+        lines += [f"  - {m.id}" + (" (enabled: users can still pick it)" if m.enabled else "")
+                  for m in report.retired]
+    if report.changed:
+        lines += ["", f"Input fields that differ from Kie's schema ({len(report.changed)}):"]
+        for changed in report.changed:
+            lines.append(f"  ~ {changed.id}")
+            lines += [f"      {change.line()}" for change in changed.changes]
+    shown = [p for p in report.prices if p.verdict in SHOWN_PRICES]
+    if shown:
+        lines += ["", "Prices (ours is the lowest a user can pick, in credits):"]
+        for check in shown:
+            mark = "!" if check.verdict == "mismatch" else "?"
+            ours = "no price rule" if check.price_from is None else f"from {plain(check.price_from)}"
+            lines.append(f"  {mark} {check.model}: ours {ours}; Kie: {check.pricing_desc}")
+    if report.notes:
+        lines += ["", "Notes:"] + [f"  {n.id}: {n.text}" for n in report.notes]
+    if report.drafts:
+        lines += ["", "Drafts (disabled; review, then move into models/):"]
+        lines += [f"  {d.path}" if d.path else f"  {d.id}: not written — {d.problem}"
+                  for d in report.drafts]
+    lines += ["", _verdict(report)]
+    return "\n".join(lines)
+
+
+def _verdict(report: SyncReport) -> str:
+    judge = sum(p.verdict == "judge" for p in report.prices)
+    tail = (f" {judge} price text(s) name several figures or none: --format json lists every "
+            f"one beside our price." if judge else "")
+    if report.in_sync:
+        return "In sync: no new, retired or changed models, no price mismatch." + tail
+    counts = [(len(report.new), "new"), (len(report.retired), "retired"),
+              (len(report.changed), "with changed fields"),
+              (len(report.mismatches), "price mismatch(es)")]
+    return "Differences: " + ", ".join(f"{n} {what}" for n, what in counts if n) + "." + tail

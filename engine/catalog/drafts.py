@@ -81,9 +81,12 @@ def changed_model_draft(entry: ModelEntry, comparison: Comparison,
     """Our entry, disabled, with the reported field changes applied and listed in its notes."""
     data = _plain(entry.model_dump(mode="python", exclude_defaults=True))
     fields: dict[str, dict[str, Any]] = data.get("input", {})
-    _apply(fields, comparison.changes, comparison.imported)
+    problems = _apply(fields, comparison.changes, comparison.imported)
     notes = [*data.get("notes", []),
-             *(f"catalog sync: {change.line()}" for change in comparison.changes)]
+             *(f"catalog sync: {change.line()}" for change in comparison.changes), *problems]
+    orphans = [name for name in (entry.price.fields() if entry.price else ()) if name not in fields]
+    if orphans:
+        notes.append(f"the price still names {', '.join(orphans)}, which Kie no longer lists")
     if pricing_desc:
         notes.append(f"Kie pricingDesc: {pricing_desc}")
     data.update(enabled=False, disabled_reason=DRAFT_REASON, notes=notes, input=fields)
@@ -113,7 +116,8 @@ def write(directory: Path, entry: dict[str, Any], day: date) -> Path:
 # ------------------------------------------------------------------ helpers
 
 def _apply(fields: dict[str, dict[str, Any]], changes: Iterable[FieldChange],
-           imported: Imported) -> None:
+           imported: Imported) -> list[str]:
+    """Apply the changes in place; returns notes on fields that had to be left out."""
     ours = {f.get("api_name") or name: name for name, f in fields.items()}
     theirs = {f.get("api_name") or name: (name, f) for name, f in imported.fields.items()}
     for change in changes:
@@ -128,10 +132,11 @@ def _apply(fields: dict[str, dict[str, Any]], changes: Iterable[FieldChange],
                 fields[name]["required"] = True
         elif change.kind in ("type", "enum") and name in fields and kie:
             fields[name] = _retyped(fields[name], kie[1])
-    valid, _ = _valid_fields(fields)
+    valid, problems = _valid_fields(fields)
     for name in list(fields):
         if name not in valid:
             del fields[name]
+    return problems
 
 
 def _retyped(mine: dict[str, Any], kie: dict[str, Any]) -> dict[str, Any]:
@@ -171,16 +176,20 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _plain(value: Any) -> Any:
-    """A dump as the catalog spells it: bare option values, whole numbers without ".0"."""
+def _plain(value: Any, key: str | None = None) -> Any:
+    """A dump as the catalog spells it: bare unlabelled options, whole numbers without ".0"."""
     if isinstance(value, dict):
-        if set(value) == {"value"}:
-            return _plain(value["value"])
-        return {k: _plain(v) for k, v in value.items()}
+        plain = {k: _plain(v, k) for k, v in value.items()}
+        if key in ("when", "ask_when"):  # {mode: [pro]} reads as the catalog writes it
+            plain = {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in plain.items()}
+        return plain
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        items = [_plain(v) for v in value]
+        if key == "options":
+            items = [o["value"] if isinstance(o, dict) and set(o) == {"value"} else o for o in items]
+        return items
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, Decimal):
-        return value.normalize() if value == value.to_integral() else value
+        return int(value) if value == value.to_integral_value() else value.normalize()
     return value

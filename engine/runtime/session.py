@@ -9,6 +9,8 @@ from before a newer save is recognised as stale rather than acted on.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +56,7 @@ class Session:
 _COLUMNS = "user_id, chat_id, language, screen, args, stack, form, rendered, flash, version, message_id"
 
 
-def _decode(row: asyncpg.Record) -> Session:
+def _decode(row: Mapping[str, Any]) -> Session:
     def load(name: str) -> Any:
         value = row[name]
         return json.loads(value) if isinstance(value, str) else value
@@ -72,17 +74,33 @@ class StaleSession(Exception):
 
 
 class SessionStore:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    """Sessions in PostgreSQL, optionally remembering what this process saved last.
+
+    ``cache_size`` > 0 is for the one instance that polls Telegram (it holds the polling lock,
+    so no other process writes these rows): a load then costs no query. The version check on
+    save still catches a row changed elsewhere, and the entry is dropped.
+    """
+
+    def __init__(self, pool: asyncpg.Pool, cache_size: int = 0) -> None:
         self.pool = pool
+        self.cache_size = cache_size
+        self._saved: OrderedDict[int, dict[str, Any]] = OrderedDict()
 
     async def load(self, user_id: int, chat_id: int, language: str) -> Session:
-        row = await self.pool.fetchrow(f"SELECT {_COLUMNS} FROM sessions WHERE user_id = $1",
-                                       user_id)
+        row: Any = self._saved.get(user_id)
+        if row is not None:
+            self._saved.move_to_end(user_id)
+        else:
+            row = await self.pool.fetchrow(
+                f"SELECT {_COLUMNS} FROM sessions WHERE user_id = $1", user_id)
         if row is None:
             return Session(user_id=user_id, chat_id=chat_id, language=language)
         session = _decode(row)
         session.chat_id = chat_id
         return session
+
+    def forget(self, user_id: int) -> None:
+        self._saved.pop(user_id, None)
 
     async def save(self, s: Session) -> None:
         values = (s.user_id, s.chat_id, s.language, s.screen, json.dumps(s.args),
@@ -100,5 +118,11 @@ class SessionStore:
                 " version = $10, message_id = $11, updated_at = now()"
                 " WHERE user_id = $1 AND version = $12", *values, s.loaded_version)
         if status.endswith(" 0"):
+            self.forget(s.user_id)
             raise StaleSession(s.user_id)
         s.is_new, s.loaded_version = False, s.version
+        if self.cache_size:
+            self._saved[s.user_id] = dict(zip(_COLUMNS.split(", "), values, strict=True))
+            self._saved.move_to_end(s.user_id)
+            while len(self._saved) > self.cache_size:
+                self._saved.popitem(last=False)
