@@ -28,6 +28,7 @@ def main() -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     logging.getLogger("pgserver").setLevel(logging.WARNING)
+    logging.getLogger("engine.emulators").setLevel(logging.WARNING)  # one line per API call
     try:
         asyncio.run(run(config))
     except StartupError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,13 +18,17 @@ def start_embedded(data_dir: Path) -> tuple[str, Any]:
     The handle must be kept alive while the server is used; the data survives a restart.
     """
     try:
-        import pgserver
+        with warnings.catch_warnings():  # platformdirs complains when XDG_RUNTIME_DIR is unset
+            warnings.simplefilter("ignore")
+            import pgserver
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise RuntimeError(
             "DATABASE_URL is not set and the embedded PostgreSQL is not installed: "
             "pip install 'kie-flow-bot[embedded]' or set DATABASE_URL") from exc
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
     return server.get_uri(), server
 
 
