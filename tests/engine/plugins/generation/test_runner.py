@@ -7,7 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from engine.emulators.kie.faults import DropConnection, HttpError, MalformedBody, TaskFault
+from engine.emulators.kie.faults import (
+    DropConnection,
+    ErrorReply,
+    HttpError,
+    MalformedBody,
+    TaskFault,
+)
 from engine.plugins.generation.job import JobState
 from tests.engine.plugins.generation.conftest import PRICE, START_BALANCE, USER, Rig, model_of
 
@@ -59,7 +65,7 @@ async def test_refused_create_fails_refunds_and_explains(rig: Rig, code: int, re
 
 
 @pytest.mark.parametrize("fault", [DropConnection(apply=True), HttpError(502, apply=True),
-                                   MalformedBody()])
+                                   MalformedBody(), ErrorReply(500, apply=True)])
 async def test_create_that_may_have_happened_is_never_repeated(rig: Rig, fault: object) -> None:
     rig.sandbox.faults.reply("createTask", fault)  # type: ignore[arg-type]
     done = await rig.finished(await rig.new_job(image_model(rig)))
