@@ -103,6 +103,9 @@ class Runtime:
                                                          session.language)
                 await self._apologise(turn, error_id)
             try:
+                if turn.session.is_new:
+                    await self.store.remember_user(person.id, person.first_name,
+                                                   person.username, person.language_code)
                 await self.store.save(turn.session)
             except StaleSession:
                 log.info("session of user %s was saved by another update first", person.id)

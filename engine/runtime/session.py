@@ -99,6 +99,15 @@ class SessionStore:
         session.chat_id = chat_id
         return session
 
+    async def remember_user(self, user_id: int, first_name: str, username: str | None,
+                            language: str | None) -> None:
+        """Note a person the bot has met (for admin screens and notifications); once, when
+        their session is created, so ordinary updates cost nothing more."""
+        await self.pool.execute(
+            "INSERT INTO users (user_id, first_name, username, language) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (user_id) DO UPDATE SET first_name = $2, username = $3,"
+            " language = $4, last_seen_at = now()", user_id, first_name, username, language)
+
     def forget(self, user_id: int) -> None:
         self._saved.pop(user_id, None)
 

@@ -158,3 +158,12 @@ async def test_restart_keeps_the_user_mid_flow(runtime_factory) -> None:
     fresh = runtime_factory(m)  # a new process: nothing in memory
     await fresh.handle(press(ANN, m, "Back"))
     assert m.last.view.text == "Hello Ann"
+
+
+async def test_a_new_user_is_remembered_once(runtime_factory, pool: asyncpg.Pool) -> None:
+    m = RecordingMessenger()
+    rt = runtime_factory(m)
+    await rt.handle(command(ANN, "start"))
+    await rt.handle(press(ANN, m, "Item 1"))
+    row = await pool.fetchrow("SELECT first_name, language FROM users WHERE user_id = $1", ANN.id)
+    assert (row["first_name"], row["language"]) == ("Ann", "en")
