@@ -137,7 +137,8 @@ def assemble(bundle: Bundle, pool: asyncpg.Pool, bot: Bot, admin_ids: frozenset[
              **deps: Any) -> Assembled:
     """The interpreter, its dispatcher and the plug-ins' services; shared by main and tests."""
     messenger = AiogramMessenger(bot)
-    kit = build_plugins(bundle=bundle, pool=pool, bot=bot, messenger=messenger, **deps)
+    kit = build_plugins(bundle=bundle, pool=pool, bot=bot, messenger=messenger,
+                        admin_ids=admin_ids, **deps)
     plugin_set = PluginSet.of([*kit.plugins, *extra_plugins])
     runtime = Runtime(bundle, plugin_set, sessions or SessionStore(pool), messenger, admin_ids)
     dispatcher = Dispatcher()

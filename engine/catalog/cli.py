@@ -62,8 +62,6 @@ def _cells(row: CatalogRow) -> tuple[str, ...]:
 # ------------------------------------------------------------------ catalog sync
 
 EXIT_SYNCED, EXIT_DRIFT, EXIT_FAILED = 0, 1, 2
-#: price verdicts the text report shows; the rest are in ``--format json``
-SHOWN_PRICES = ("mismatch", "no_rule")
 
 
 def sync_parser() -> argparse.ArgumentParser:
@@ -126,6 +124,8 @@ async def run_sync(args: argparse.Namespace, *, pacer: Pacer | None = None,
             print(f"catalog sync: {exc}", file=sys.stderr)
         return EXIT_FAILED
     print(format_sync_json(report) if args.format == "json" else format_sync_text(report))
+    if report.errors:
+        return EXIT_FAILED
     return EXIT_SYNCED if report.in_sync else EXIT_DRIFT
 
 
@@ -167,15 +167,15 @@ def format_sync_text(report: SyncReport) -> str:
         for changed in report.changed:
             lines.append(f"  ~ {changed.id}")
             lines += [f"      {change.line()}" for change in changed.changes]
-    shown = [p for p in report.prices if p.verdict in SHOWN_PRICES]
-    if shown:
-        lines += ["", "Prices (ours is the lowest a user can pick, in credits):"]
-        for check in shown:
-            mark = "!" if check.verdict == "mismatch" else "?"
-            ours = "no price rule" if check.price_from is None else f"from {plain(check.price_from)}"
-            lines.append(f"  {mark} {check.model}: ours {ours}; Kie: {check.pricing_desc}")
+    if report.mismatches:
+        lines += ["", "Prices Kie states otherwise (ours: the lowest a user can pick, in credits):"]
+        for check in report.mismatches:
+            ours = "?" if check.price_from is None else plain(check.price_from)
+            lines.append(f"  ! {check.model}: ours from {ours}; Kie: {check.pricing_desc}")
     if report.notes:
         lines += ["", "Notes:"] + [f"  {n.id}: {n.text}" for n in report.notes]
+    if report.errors:
+        lines += ["", "Not checked (errors):"] + [f"  {n.id}: {n.text}" for n in report.errors]
     if report.drafts:
         lines += ["", "Drafts (disabled; review, then move into models/):"]
         lines += [f"  {d.path}" if d.path else f"  {d.id}: not written — {d.problem}"
@@ -185,12 +185,22 @@ def format_sync_text(report: SyncReport) -> str:
 
 
 def _verdict(report: SyncReport) -> str:
-    judge = sum(p.verdict == "judge" for p in report.prices)
-    tail = (f" {judge} price text(s) name several figures or none: --format json lists every "
-            f"one beside our price." if judge else "")
-    if report.in_sync:
-        return "In sync: no new, retired or changed models, no price mismatch." + tail
     counts = [(len(report.new), "new"), (len(report.retired), "retired"),
               (len(report.changed), "with changed fields"),
               (len(report.mismatches), "price mismatch(es)")]
-    return "Differences: " + ", ".join(f"{n} {what}" for n, what in counts if n) + "." + tail
+    found = ", ".join(f"{n} {what}" for n, what in counts if n)
+    if report.errors:
+        head = (f"Incomplete: {len(report.errors)} model(s) could not be checked"
+                + (f"; differences among the rest: {found}." if found else "."))
+    elif found:
+        head = f"Differences: {found}."
+    else:
+        head = "In sync: no new, retired or changed models, no price mismatch."
+    judge = sum(p.verdict == "judge" for p in report.prices)
+    unpriced = sum(p.verdict == "no_rule" for p in report.prices)
+    read = [f"{judge} name several figures or none" if judge else "",
+            f"{unpriced} are for models without a price rule here" if unpriced else ""]
+    if judge or unpriced:
+        head += (f" Price texts to read by eye: {'; '.join(filter(None, read))} — --format json "
+                 f"lists each beside our price.")
+    return head

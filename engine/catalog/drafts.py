@@ -89,6 +89,8 @@ def changed_model_draft(entry: ModelEntry, comparison: Comparison,
         notes.append(f"the price still names {', '.join(orphans)}, which Kie no longer lists")
     if pricing_desc:
         notes.append(f"Kie pricingDesc: {pricing_desc}")
+    if not entry.enabled:
+        notes.append(f"disabled in models/: {entry.disabled_reason}")
     data.update(enabled=False, disabled_reason=DRAFT_REASON, notes=notes, input=fields)
     if not fields:
         del data["input"]

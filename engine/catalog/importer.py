@@ -79,7 +79,7 @@ def reference_input(field: KieField) -> dict[str, Any]:
 
 def _reference_type(field: KieField) -> str:
     node, types = field.node, field.types
-    if node.enum and not types <= {"boolean"}:
+    if node.enum:  # even of booleans: the reference (and so our catalog) keeps those as enums
         return "enum"
     url = field.name in media_names()
     if "array" in types:

@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.catalog import drafts
 from engine.catalog.drift import FieldChange, PriceCheck, check_price, compare_inputs
+from engine.catalog.importer import ImporterMissing
 from engine.catalog.openapi import InputSchema, OpenApiError, input_schema
 from engine.config import config_problems
 from engine.plugins.kie.client import DEFAULT_BASE_URL, KieClient
@@ -54,7 +55,9 @@ def read_credentials(api_key: str | None = None, api_url: str | None = None) -> 
     try:
         settings = KieSettings(**{k: v for k, v in given.items() if v is not None})
     except ValidationError as exc:
-        raise SyncError("; ".join(config_problems(exc))) from None
+        problems = "; ".join(config_problems(exc))
+        raise SyncError(problems.replace("KIE_API_URL:", "--api-url:") if api_url else problems) \
+            from None
     key = settings.kie_api_key.get_secret_value().strip() if settings.kie_api_key else ""
     if not key:
         raise SyncError("no Kie.ai API key: set KIE_API_KEY (or pass --api-key)")
@@ -185,6 +188,7 @@ class SyncReport:
     changed: list[ChangedModel] = field(default_factory=list)
     prices: list[PriceCheck] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    errors: list[Note] = field(default_factory=list)  # models that could not be checked
     drafts: list[DraftResult] = field(default_factory=list)
 
     @property
@@ -194,7 +198,7 @@ class SyncReport:
     @property
     def in_sync(self) -> bool:
         """Nothing an editor must act on (notes and prices to judge by eye do not count)."""
-        return not (self.new or self.retired or self.changed or self.mismatches)
+        return not (self.new or self.retired or self.changed or self.mismatches or self.errors)
 
     def as_json(self) -> dict[str, Any]:
         return {"in_sync": self.in_sync, "kie_models": self.listed, "our_models": self.ours,
@@ -203,6 +207,7 @@ class SyncReport:
                 "changed": [m.as_json() for m in self.changed],
                 "prices": [p.as_json() for p in self.prices],
                 "notes": [n.as_json() for n in self.notes],
+                "errors": [n.as_json() for n in self.errors],
                 "drafts": [d.as_json() for d in self.drafts]}
 
 
@@ -226,21 +231,32 @@ async def sync_catalog(entries: Mapping[str, ModelEntry], kie: Discovery, *,
         entry, info = entries[model_id], listed[model_id]
         pricing = info.pricing_desc or await _price(kie, model_id, report)
         report.prices.append(check_price(entry, pricing))
-        schema = await _schema(kie, model_id, report)
+        schema, _ = await _schema(kie, model_id, report)
         if schema is None:
             continue
-        comparison = compare_inputs(entry, schema)
-        if comparison.changes:
-            report.changed.append(ChangedModel(model_id, comparison.changes))
-            if drafts_dir is not None:
-                written.append(drafts.changed_model_draft(entry, comparison, pricing))
+        try:
+            comparison = compare_inputs(entry, schema)
+            if comparison.changes:
+                report.changed.append(ChangedModel(model_id, comparison.changes))
+                if drafts_dir is not None:
+                    written.append(drafts.changed_model_draft(entry, comparison, pricing))
+        except ImporterMissing:
+            raise
+        except Exception as exc:  # one odd schema must not hide the rest of the report
+            report.errors.append(Note(model_id, f"fields not compared ({type(exc).__name__}: {exc})"))
     for model_id in new:
         report.new.append(NewModel.of(listed[model_id]))
         if drafts_dir is None:
             continue
-        schema = await _schema(kie, model_id, report)
-        if schema is not None or _unpublished(report, model_id):
+        schema, published = await _schema(kie, model_id, report)
+        if schema is None and published:
+            continue  # unavailable, unreadable or not a createTask model: nothing to draft from
+        try:
             written.append(drafts.new_model_draft(listed[model_id], schema))
+        except ImporterMissing:
+            raise
+        except Exception as exc:
+            report.errors.append(Note(model_id, f"no draft ({type(exc).__name__}: {exc})"))
     if drafts_dir is not None:
         report.drafts = [_write(drafts_dir, d, today or date.today()) for d in written]
     return report
@@ -254,30 +270,27 @@ async def _price(kie: Discovery, model_id: str, report: SyncReport) -> str | Non
         return None
 
 
-async def _schema(kie: Discovery, model_id: str, report: SyncReport) -> InputSchema | None:
-    """The model's input fields, or None with a note saying why there are none."""
+async def _schema(kie: Discovery, model_id: str,
+                  report: SyncReport) -> tuple[InputSchema | None, bool]:
+    """The model's input fields and whether Kie published a schema at all; when there are no
+    fields to compare, a note (or an error, for a document we cannot read) says why."""
     try:
         doc = await kie.schema(model_id)
     except (KieValidationError, ValueError) as exc:
         report.notes.append(Note(model_id, f"schema unavailable: {exc}"))
-        return None
+        return None, True
     if doc is None:
         report.notes.append(Note(model_id, "schema not published"))
-        return None
+        return None, False
     try:
         schema = input_schema(doc)
     except OpenApiError as exc:
-        report.notes.append(Note(model_id, f"schema unreadable: {exc}"))
-        return None
+        report.errors.append(Note(model_id, f"schema unreadable: {exc}"))
+        return None, True
     if not schema.task_based:
         report.notes.append(Note(model_id, "not a createTask model (a chat-style endpoint)"))
-        return None
-    return schema
-
-
-def _unpublished(report: SyncReport, model_id: str) -> bool:
-    """A model whose schema Kie has not published still gets a draft (without fields)."""
-    return any(n.id == model_id and n.text == "schema not published" for n in report.notes)
+        return None, True
+    return schema, True
 
 
 def _write(directory: Path, entry: dict[str, Any], day: date) -> DraftResult:

@@ -28,6 +28,7 @@ from engine.plugins.wallet.plugin import WalletPlugin
 
 def assemble_plugins(*, bundle: Bundle, pool: asyncpg.Pool, bot: Bot, kie_url: str,
                      kie_key: str, config: Config | None = None, kie_upload_url: str | None = None,
+                     admin_ids: frozenset[int] = frozenset(),
                      runner_options: dict[str, Any] | None = None, **_: Any) -> PluginKit:
     client = KieClient(kie_key, base_url=kie_url, upload_url=kie_upload_url or kie_url)
     wallet_plugin = WalletPlugin(pool)
@@ -56,7 +57,7 @@ def assemble_plugins(*, bundle: Bundle, pool: asyncpg.Pool, bot: Bot, kie_url: s
     generation = GenerationPlugin(bundle, store, wallet, wake=runner.wake)
     routes = callback_routes(store, runner, secret, hmac_key) if secret else []
     catalog = CatalogPlugin(bundle, wallet)
-    payments = PaymentsPlugin(bundle, bot, wallet)
+    payments = PaymentsPlugin(bundle, bot, wallet, admin_ids)
     return PluginKit([UserPlugin(), wallet_plugin, payments, catalog, generation],
                      routers=[payments_router(bundle, wallet)], services=[runner], routes=routes,
                      closers=[client.close])

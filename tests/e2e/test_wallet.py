@@ -71,6 +71,8 @@ async def test_receipt_waits_for_an_admin_then_credits_once(
     await anna.send_photo(png(), "receipt.png")
     anna.expect("на проверку")
     assert await wallet.balance(ANNA) == WELCOME     # nothing without an approval
+    await under_test.emulator.wait_bot_message(
+        ADMIN_ID, match=lambda m: "Новый чек" in m.content and "ждёт проверки" in m.content)
 
     await anna.send("/admin")
     anna.expect("Этот раздел вам недоступен")

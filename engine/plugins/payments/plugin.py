@@ -3,6 +3,7 @@ decided their manual top-up. Crediting itself is the wallet's, on ``successful_p
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -14,6 +15,9 @@ from engine.plugins.wallet.service import Wallet
 
 if TYPE_CHECKING:
     from aiogram import Bot
+
+
+log = logging.getLogger(__name__)
 
 
 class PackageArgs(BaseModel):
@@ -38,6 +42,7 @@ PAYMENT_TEXTS = {
     "payments.receipt_approved": {"amount": str},
     "payments.receipt_rejected": {"amount": str},
     "payments.no_such_package": {},
+    "payments.receipt_waiting": {"receipt": int, "user": int, "amount": str},
 }
 
 
@@ -45,10 +50,12 @@ class PaymentsPlugin(Plugin):
     namespace = "payments"
     texts = PAYMENT_TEXTS
 
-    def __init__(self, bundle: Bundle, bot: Bot, wallet: Wallet) -> None:
+    def __init__(self, bundle: Bundle, bot: Bot, wallet: Wallet,
+                 admin_ids: frozenset[int] = frozenset()) -> None:
         self.bundle = bundle
         self.bot = bot
         self.wallet = wallet
+        self.admin_ids = admin_ids
 
     @action
     async def stars_invoice(self, ctx: CallContext, args: PackageArgs) -> InvoiceSent:
@@ -81,6 +88,22 @@ class PaymentsPlugin(Plugin):
         text = self.bundle.render(key, language,
                                   {"amount": format_rub(receipt.amount_kopecks, language)})
         await self.bot.send_message(receipt.user_id, text, parse_mode="HTML")
+
+    @action
+    async def tell_admins(self, ctx: CallContext, args: ReceiptArgs) -> None:
+        """Let every admin know a receipt waits for a decision (they decide in /admin)."""
+        receipt = await self.wallet.receipts.get(args.receipt_id)
+        if receipt is None or receipt.status != "pending":
+            return
+        for admin in sorted(self.admin_ids):
+            language = await self._language_of(admin)
+            text = self.bundle.render("payments.receipt_waiting", language, {
+                "receipt": receipt.id, "user": receipt.user_id,
+                "amount": format_rub(receipt.amount_kopecks, language)})
+            try:
+                await self.bot.send_message(admin, text, parse_mode="HTML")
+            except Exception:  # an admin who blocked the bot must not stop the others
+                log.warning("admin %s could not be told about receipt %s", admin, receipt.id)
 
     @action
     async def show_receipt(self, ctx: CallContext, args: ReceiptArgs) -> None:

@@ -259,6 +259,20 @@ async def test_an_unpublished_schema_is_a_note_not_a_difference(
     assert any("not published this model's schema" in n for n in entry.notes)
 
 
+async def test_an_unreadable_schema_exits_2_after_the_report(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path, PAINT, CLIP, OLD)
+    broken = clip_doc(["5", "10"])
+    del broken["components"]["schemas"]["Duration"]
+    async with KieSandbox(KEY, models=[paint(), clip(broken)]) as sandbox:
+        code = await sync(root, sandbox)
+    out = capsys.readouterr().out
+    assert code == 2
+    assert "acme/clip: schema unreadable: $ref '#/components/schemas/Duration' points nowhere" in out
+    assert "- acme/old" in out  # the rest of the report is still there
+    assert "Incomplete: 1 model(s) could not be checked; differences among the rest: 1 retired." in out
+
+
 async def test_a_price_text_that_disagrees_is_flagged(tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     root = project(tmp_path, PAINT, CLIP)
@@ -315,6 +329,47 @@ async def test_drafts_are_never_written_into_models(tmp_path: Path,
         code = await sync(root, sandbox, "--write-drafts", str(root / "models" / "new"))
     assert code == 2 and "never written into models/" in capsys.readouterr().err
     assert sandbox.count(Endpoint.MODELS) == 0
+
+
+async def test_the_shipped_catalog_matches_schemas_built_from_its_reference(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Serve the reference that models/ was imported from as Kie's schemas: no field may be
+    reported, so every editor adjustment the import script records is recognised as one."""
+    root = Path(__file__).resolve().parents[3]
+    reference = root.parent / "shared" / "reference" / "kie_models.json"
+    if not reference.exists():
+        pytest.skip(f"reference catalog not found at {reference}")
+    market = [m for m in json.loads(reference.read_text(encoding="utf-8"))["models"]
+              if m["api"] == "market"]
+    served = [SandboxModel(m["id"], MediaKind.IMAGE, Decimal(1), schema_published=bool(m["inputs"]),
+                           input_schema=_as_json_schema(m["inputs"]), pricing="see kie.ai/pricing")
+              for m in market]
+    async with KieSandbox(KEY, models=served) as sandbox:
+        code, report = await sync_json(root, sandbox, capsys)
+    assert report["changed"] == [] and report["errors"] == []
+    assert report["new"] == [] and report["retired"] == [] and code == 0
+
+
+def _as_json_schema(inputs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The reference's inputs written back as the JSON Schema a Kie document would hold."""
+    shapes = {"url": {"type": "string", "format": "uri"},
+              "url-array": {"type": "array", "items": {"type": "string", "format": "uri"}},
+              "object-array": {"type": "array", "items": {"type": "object"}},
+              "string-array": {"type": "array", "items": {"type": "string"}},
+              "integer-array": {"type": "array", "items": {"type": "integer"}},
+              "array-array": {"type": "array", "items": {"type": "array"}}}
+    keys = {"min": "minimum", "max": "maximum", "min_length": "minLength", "max_length": "maxLength",
+            "min_items": "minItems", "max_items": "maxItems", "default": "default",
+            "deprecated": "deprecated"}
+    properties = {}
+    for item in inputs:
+        kind = item["type"]
+        shape = ({"type": item.get("value_type", "string"), "enum": item["enum"]} if kind == "enum"
+                 else dict(shapes.get(kind, {"type": kind})))
+        shape.update({keys[k]: v for k, v in item.items() if k in keys})
+        properties[item["name"]] = shape
+    return {"type": "object", "properties": properties,
+            "required": [i["name"] for i in inputs if i["required"]]}
 
 
 # ------------------------------------------------------------------ rate limit
