@@ -13,18 +13,6 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 
-def _money(kopecks: Any) -> str:
-    """12345 → '123.45 ₽'; whole roubles lose the kopecks."""
-    try:
-        value = int(kopecks)
-    except (TypeError, ValueError):
-        return str(kopecks)
-    sign = "-" if value < 0 else ""
-    rub, kop = divmod(abs(value), 100)
-    whole = f"{rub:,}".replace(",", "\u202f")
-    return f"{sign}{whole} ₽" if kop == 0 else f"{sign}{whole}.{kop:02d} ₽"
-
-
 def _number(value: Any) -> str:
     """5.0 → '5', 2.5 → '2.5', 0.333 → '0.33': numbers as people write them."""
     try:
@@ -39,7 +27,6 @@ def _number(value: Any) -> str:
 ENVIRONMENT = ImmutableSandboxedEnvironment(
     autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     keep_trailing_newline=False)
-ENVIRONMENT.filters["money"] = _money
 ENVIRONMENT.filters["num"] = _number
 
 #: names every template can use whatever the screen
