@@ -88,9 +88,22 @@ async def hold_polling_lock(pool: asyncpg.Pool) -> asyncpg.Connection:
     return conn
 
 
+async def watch_polling_lock(conn: asyncpg.Connection, every: float = 5.0) -> None:
+    """Return when the connection holding the polling lock is gone (and the lock with it):
+    another instance may poll now, and this one's session cache would no longer be sound."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.wait_for(conn.fetchval("SELECT 1"), timeout=every)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            return
+
+
 async def release_polling_lock(pool: asyncpg.Pool, conn: asyncpg.Connection) -> None:
     try:
         await conn.execute("SELECT pg_advisory_unlock($1)", POLLING_LOCK)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        pass  # the connection is gone, and the lock went with it
     finally:
         await pool.release(conn)
 
@@ -215,8 +228,13 @@ async def run(config: Config) -> None:
                 loop.add_signal_handler(sig, stop.set)
         polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False,
                                                                close_bot_session=False))
-        await asyncio.wait([polling, asyncio.create_task(stop.wait())],
+        watchdog = asyncio.create_task(watch_polling_lock(lock))
+        await asyncio.wait([polling, watchdog, asyncio.create_task(stop.wait())],
                            return_when=asyncio.FIRST_COMPLETED)
+        if watchdog.done():
+            log.error("the polling lock was lost: stopping, so that two instances never poll "
+                      "(a supervisor should start this process again)")
+        watchdog.cancel()
         log.info("shutting down")
         if not polling.done():
             await dispatcher.stop_polling()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -51,3 +52,20 @@ def test_bad_configuration_stops_start_up_with_one_line_per_problem() -> None:
     lines = [line for line in result.stderr.splitlines() if line.startswith("  - ")]
     assert len(lines) == 3, result.stderr
     assert "oops-secret-value" not in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_losing_the_polling_lock_is_noticed(database_dsn: str) -> None:
+    from engine.app import POLLING_LOCK, hold_polling_lock, watch_polling_lock
+
+    pool = await asyncpg.create_pool(database_dsn, min_size=1, max_size=3)
+    try:
+        conn = await hold_polling_lock(pool)
+        other = await pool.acquire()
+        assert not await other.fetchval("SELECT pg_try_advisory_lock($1)", POLLING_LOCK)
+        pid = await conn.fetchval("SELECT pg_backend_pid()")
+        await other.execute("SELECT pg_terminate_backend($1)", pid)   # the lock holder dies
+        await asyncio.wait_for(watch_polling_lock(conn, every=0.05), timeout=5)
+        assert await other.fetchval("SELECT pg_try_advisory_lock($1)", POLLING_LOCK)
+        await pool.release(other)
+    finally:
+        pool.terminate()
