@@ -3,6 +3,8 @@ payment), a failed generation refunded and explained, a receipt approved by an a
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import asyncpg
 
 from engine.emulators.kie.faults import TaskFault
@@ -87,3 +89,21 @@ async def test_receipt_waits_for_an_admin_then_credits_once(
     assert await wallet.balance(ANNA) == WELCOME + 150_000
     await admin.press("🧾 Чеки на проверке")
     assert not any("1\xa0500" in b for b in admin.buttons())
+
+
+async def test_admin_changes_the_markup_and_prices_follow(
+        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    under_test, _ = bot
+    admin = under_test.chat(ADMIN_ID)
+    await admin.send("/admin")
+    await admin.press("⚙️ Настройки денег")
+    await admin.press("markup = 2.0")
+    await admin.send("a lot")
+    admin.expect("Значение не подходит для markup")
+    assert (await Wallet(pool).get_settings()).markup == 2
+    await admin.send("3")
+    admin.expect("Сохранено: markup = 3")
+    assert (await Wallet(pool).get_settings()).markup == 3
+    assert await Wallet(pool).price(Decimal(100)) == 14_250   # 100 cr × $0.005 × 95 × 3, kopecks
+    audit = await pool.fetchval("SELECT count(*) FROM wallet_audit WHERE admin_id = $1", ADMIN_ID)
+    assert audit == 1
