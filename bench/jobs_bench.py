@@ -44,7 +44,6 @@ from engine.plugins.generation.plugin import money_settlers
 from engine.plugins.generation.runner import JobRunner, poll_delay
 from engine.plugins.generation.store import JobStore
 from engine.plugins.kie.client import KieClient
-from engine.plugins.wallet.money import format_rub
 from engine.plugins.wallet.service import Wallet
 from engine.storage.migrations import migrate
 
@@ -102,12 +101,9 @@ async def _run(pool: asyncpg.Pool, bundle: Bundle, kie_url: str, telegram_url: s
     for user in USERS:
         await wallet.credit(user, 10**9, "adjustment", f"bench-{user}")
 
-    def name(model: str, language: str) -> str:
-        return bundle.models[model].entry.name.get(language)
-
     on_success, on_failure = money_settlers(wallet)
     runner = JobRunner(store, client, InputBuilder(bot, client),
-                       Delivery(bot, client, bundle.render, name, format_rub), bundle,
+                       Delivery(bot, client, bundle), bundle,
                        settle_success=on_success, settle_failure=on_failure,
                        concurrency=1000, batch=250, idle_sleep=0.05, poll_delay=poll)
     for index in range(jobs):

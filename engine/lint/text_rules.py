@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,7 @@ declare("TEXT002", "a text key nothing uses", Severity.WARNING)
 declare("TEXT003", "a text is not a valid template")
 declare("TEXT004", "a template uses a variable the screen does not provide")
 declare("TEXT005", "a text is longer than Telegram allows (4096, or 1024 under media)")
+declare("TEXT006", "a line of text ends in a block tag, so its line break disappears")
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -112,3 +114,26 @@ def text_limits(ctx: LintContext) -> Iterator[Problem]:
                 yield finding("TEXT005", locale.positions[key],
                               f'text "{key}" in {locale.language} has {length} characters; '
                               f"{what} allows {limit}")
+
+
+_BLOCK_TAG = re.compile(r"\{%-?.*?-?%\}")
+
+
+@check
+def swallowed_line_breaks(ctx: LintContext) -> Iterator[Problem]:
+    """Texts are rendered with trim_blocks (so a tag alone on a line leaves no blank line),
+    which also removes the line break after a tag that ends a line of text: the next line
+    is glued on. Ending such a line with an expression ({{ ... }}) keeps the break."""
+    for locale in ctx.bundle.locales.values():
+        for key, text in locale.texts.items():
+            if text.ast is None:
+                continue
+            lines = text.source.split("\n")
+            for number, line in enumerate(lines[:-1]):
+                stripped = line.rstrip()
+                rest = "".join(lines[number + 1:]).strip()
+                if rest and stripped.endswith("%}") and _BLOCK_TAG.sub("", stripped).strip():
+                    at = locale.positions[key]
+                    yield finding("TEXT006", Location(at.file, at.line + number, at.column),
+                                  f'text "{key}": line {number + 1} ends in a block tag, so '
+                                  "the next line is glued to it; end it with {{ ... }} instead")

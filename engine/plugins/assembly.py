@@ -22,7 +22,6 @@ from engine.plugins.kie.client import KieClient
 from engine.plugins.payments.plugin import PaymentsPlugin
 from engine.plugins.payments.router import payments_router
 from engine.plugins.user import UserPlugin
-from engine.plugins.wallet.money import format_rub
 from engine.plugins.wallet.plugin import WalletPlugin
 
 
@@ -35,11 +34,7 @@ def assemble_plugins(*, bundle: Bundle, pool: asyncpg.Pool, bot: Bot, kie_url: s
     wallet = wallet_plugin.wallet
     store = JobStore(pool)
 
-    def model_name(model: str, language: str) -> str:
-        found = bundle.models.get(model)
-        return found.entry.name.get(language) if found else model
-
-    delivery = Delivery(bot, client, bundle.render, model_name, format_rub)
+    delivery = Delivery(bot, client, bundle)
     on_success, on_failure = money_settlers(wallet)
     public_url = str(config.public_url) if config and config.public_url else None
     secret = (config.kie_callback_secret.get_secret_value()

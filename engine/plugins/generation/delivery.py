@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot
@@ -15,24 +13,18 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 from markupsafe import Markup
 
+from engine.loader.bundle import Bundle
 from engine.plugins.generation.job import FailureKind, Job, JobState
 from engine.plugins.generation.media import ResultKind, sniff
-from engine.plugins.generation.views import JobView
+from engine.plugins.generation.views import JobView, job_view
 from engine.plugins.kie.client import KieClient
 from engine.plugins.kie.errors import KieError
 
 log = logging.getLogger(__name__)
 
-Texts = Callable[[str, str, dict[str, Any]], str]
 UPLOAD_LIMIT = 50 * 1024 * 1024     # the public Bot API's upload limit
 PHOTO_LIMIT = 10 * 1024 * 1024      # bigger images go out as documents
 PRESS_PREFIX = "g:"
-
-
-def elapsed_text(job: Job, now: datetime | None = None) -> str:
-    end = job.finished_at or now or datetime.now(UTC)
-    seconds = max(0, int((end - job.created_at).total_seconds()))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def press_data(job: Job, op: str) -> str:
@@ -40,24 +32,16 @@ def press_data(job: Job, op: str) -> str:
 
 
 class Delivery:
-    def __init__(self, bot: Bot, client: KieClient, texts: Texts,
-                 model_name: Callable[[str, str], str], money: Callable[[int, str], str]) -> None:
+    def __init__(self, bot: Bot, client: KieClient, bundle: Bundle) -> None:
         self.bot = bot
         self.client = client
-        self.texts = texts
-        self.model_name = model_name
-        self.money = money
+        self.bundle = bundle
 
     def view(self, job: Job) -> JobView:
-        return JobView(id=job.id.hex, model=job.model,
-                       model_name=self.model_name(job.model, job.language),
-                       price=self.money(job.price_kopecks, job.language), free=job.free,
-                       state=job.state.value, elapsed=elapsed_text(job),
-                       created=job.created_at.strftime("%d.%m.%Y %H:%M"),
-                       error=job.error_code or "")
+        return job_view(job, self.bundle)
 
     def _t(self, key: str, job: Job, **params: Any) -> str:
-        return self.texts(key, job.language, {"job": self.view(job), **params})
+        return self.bundle.render(key, job.language, {"job": self.view(job), **params})
 
     def _label(self, key: str, job: Job) -> str:
         return html.unescape(self._t(key, job)).strip()

@@ -18,7 +18,7 @@ from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, Pr
 from engine.plugins.generation.job import Job
 from engine.plugins.generation.store import JobStore
 from engine.plugins.generation.texts import GENERATION_TEXTS
-from engine.plugins.generation.views import JobView
+from engine.plugins.generation.views import JobView, job_view
 from engine.plugins.wallet.errors import InsufficientFunds
 from engine.plugins.wallet.free_tier import pick_free_models
 from engine.plugins.wallet.money import format_rub
@@ -177,13 +177,7 @@ class GenerationPlugin(Plugin):
         return job
 
     def _view(self, job: Job) -> JobView:
-        name = self.bundle.models[job.model].entry.name.get(job.language) \
-            if job.model in self.bundle.models else job.model
-        return JobView(id=job.id.hex, model=job.model, model_name=name,
-                       price=format_rub(job.price_kopecks, job.language), free=job.free,
-                       state=job.state.value, elapsed="",
-                       created=job.created_at.strftime("%d.%m.%Y %H:%M"),
-                       error=job.error_code or "")
+        return job_view(job, self.bundle)
 
     async def on_press(self, ctx: CallContext, data: str) -> PressResult:
         """Buttons on status and result messages: cancel, again, change parameters, history."""

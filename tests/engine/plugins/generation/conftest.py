@@ -24,7 +24,6 @@ from engine.plugins.generation.runner import JobRunner
 from engine.plugins.generation.store import JobStore
 from engine.plugins.kie.client import KieClient
 from engine.plugins.kie.retry import RetryPolicy
-from engine.plugins.wallet.money import format_rub
 from engine.plugins.wallet.service import Wallet
 from tests.conftest import PROJECT_ROOT
 
@@ -105,10 +104,7 @@ async def rig(pool: asyncpg.Pool, shipped_bundle: Bundle) -> AsyncIterator[Rig]:
         await wallet.credit(USER, START_BALANCE, "adjustment", "test-topup")
         store = JobStore(pool)
 
-        def name(model: str, language: str) -> str:
-            return shipped_bundle.models[model].entry.name.get(language)
-
-        delivery = Delivery(bot, client, shipped_bundle.render, name, format_rub)
+        delivery = Delivery(bot, client, shipped_bundle)
         on_success, on_failure = money_settlers(wallet)
         runner = JobRunner(store, client, InputBuilder(bot, client), delivery, shipped_bundle,
                            settle_success=on_success, settle_failure=on_failure,
