@@ -39,3 +39,7 @@ class MemorySessionStore(SessionStore):
             raise StaleSession(s.user_id)
         self.rows[s.user_id] = row
         s.is_new, s.loaded_version = False, s.version
+
+    async def remember_user(self, user_id: int, first_name: str, username: str | None,
+                            language: str | None) -> None:
+        """The users table is PostgreSQL's; in memory there is nothing to note."""
