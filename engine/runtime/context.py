@@ -17,7 +17,6 @@ class ActionContext:
     session: Session
     person: Person
     is_admin: bool
-    incoming_input: Any = None
 
     @property
     def user_id(self) -> int:

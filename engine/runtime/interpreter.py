@@ -206,8 +206,7 @@ class Runtime:
             await self.show(turn, screen.id, session.args, enter=False,
                             notice=self._text(key, turn))
             return
-        value: Any = incoming.text if kind == "text" else incoming.file.model_dump()  # type: ignore[union-attr]
-        turn.ctx.incoming_input = value
+        value: Any = incoming.file.model_dump() if incoming.file else incoming.text
         next_screen = screen.resolve(spec.next)
         on_error = screen.resolve(spec.on_error) if spec.on_error else None
         if spec.call is None:

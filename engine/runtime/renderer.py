@@ -55,8 +55,7 @@ class Renderer:
             "result": session.flash.get("result"), "error": session.flash.get("error"),
             **(extra or {}),
         }
-        for name, instance in self.calls.plugins.instances.items():
-            del name
+        for instance in self.calls.plugins.instances.values():
             context.update(await instance.template_values(ctx))
         for name, call in screen.screen.data.items():
             context[name] = await self.calls.run(call.query, render_args(call.args, context), ctx)
