@@ -69,3 +69,14 @@ async def test_stale_and_forged_presses_are_refused(pool: asyncpg.Pool) -> None:
             assert answer == "Это меню устарело — вот актуальное."
         assert all(a.text is None or "устарело" in a.text
                    for a in bot.emulator.callback_answers(ANNA))
+
+
+async def test_a_file_where_none_is_asked_gets_a_hint(pool: asyncpg.Pool) -> None:
+    async with running_bot(pool) as bot:
+        chat = bot.chat(ANNA)
+        await chat.send("/start")
+        mark = bot.emulator.mark()
+        await bot.emulator.send_document(ANNA, b"%PDF-1.4 nothing", "invoice.pdf")
+        reply = await bot.emulator.wait_bot_message(ANNA, since=mark)
+        assert "Здесь не нужно ничего присылать" in reply.content
+        assert "❓ Помощь" in chat.buttons()
