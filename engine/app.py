@@ -193,6 +193,10 @@ async def run(config: Config) -> None:
         kie_url = str(config.kie_api_url).rstrip("/")
         kie_key = config.kie_api_key.get_secret_value() if config.kie_api_key else None
         if kie_key is None:
+            if config.telegram_bot_token is not None and not config.kie_sandbox:
+                raise StartupError(
+                    "KIE_API_KEY is not set: real Telegram users would pay for sandbox results."
+                    " Set KIE_API_KEY, or KIE_SANDBOX=1 to try the bot against the local sandbox.")
             from engine.localdev import start_local_kie
 
             kie = await start_local_kie(config, stack)

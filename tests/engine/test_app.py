@@ -69,3 +69,14 @@ async def test_losing_the_polling_lock_is_noticed(database_dsn: str) -> None:
         await pool.release(other)
     finally:
         pool.terminate()
+
+
+def test_a_real_bot_without_a_kie_key_refuses_to_start(database_dsn: str) -> None:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35, "DATABASE_URL": database_dsn,
+           "HTTP_PORT": "0"}
+    env.pop("KIE_API_KEY", None)
+    env.pop("KIE_SANDBOX", None)
+    result = subprocess.run([sys.executable, "main.py"], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "KIE_API_KEY is not set" in result.stderr and "Traceback" not in result.stderr
