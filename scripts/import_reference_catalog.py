@@ -12,6 +12,10 @@ each with its reason, which also lands in the model's ``notes`` so an editor see
     .venv/bin/python scripts/import_reference_catalog.py [--check]
 
 ``--check`` writes nothing and exits 1 when models/ differs from what the script would write.
+
+``scripts/verified_models.yaml`` overlays the reference: for each model it lists, the complete
+input schema (when given) and price rows checked against a named public record, with that
+``source``. A listed model counts as documented; the price rule itself still lives in PRICES.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT.parent / "shared" / "reference" / "kie_models.json"
+VERIFIED = Path(__file__).resolve().parent / "verified_models.yaml"
 OUT = ROOT / "models"
 
 # ============================================================================ tables: menu
@@ -665,7 +670,7 @@ _IMAGES = (("Изображения", "Images"),
            ("Отправьте одно или несколько изображений", "Send one or more images"))
 _IMAGE = (("Изображение", "Image"), ("Отправьте фото или картинку", "Send a photo or a picture"))
 _LAST = (("Последний кадр", "Last frame"),
-         ("Необязательно: картинка, которой ролик закончится", "Optional: the clip's final image"))
+         ("Картинка, которой ролик закончится", "The image the clip ends on"))
 _FIRST = (("Первый кадр", "First frame"), ("Картинка, с которой начнётся ролик",
                                           "The image the clip starts from"))
 _SOUND = (("Звук", "Sound"), ("Сгенерировать звуковую дорожку", "Generate a sound track"))
@@ -1033,6 +1038,7 @@ PRICE_SOURCES = {
     "GM": "Kie pricing snapshot 2026-10-07",
     "SEED": "Kie pricing table 2025-12-21 (seed project)",
     "MISC": "client code citing Kie pricing, Sep 2026",
+    "VERIFIED": "scripts/verified_models.yaml",
 }
 JAN_2026 = ("Kie price dump 2026-01-15 (shared/reference/seed_price_list_2026-01-15.txt, "
             "RUB / 157.14); kie_models.json has no price for this model")
@@ -1239,6 +1245,7 @@ PRICES: dict[str, dict[str, Any]] = {
                                          per="duration")),
     "minimax-h3/text-to-video": P(by("resolution", {"768P": 8, "2K": 13}, per="duration")),
     "pixverse-v6/text-to-video": P([C(18.4, per="duration")], note=_TOP),
+    "pixverse-v6/transition": P([C(18.4, per="duration")], note=_TOP),
     "sora-2-pro-text-to-video": P(grid("size", "n_frames", _SORA_PRO)),
     "sora-2-text-to-video": P(by("n_frames", {"10": 20, "15": 25})),
     "wan/2-2-a14b-text-to-video-turbo": P(by("resolution", {"480p": 40, "720p": 80}),
@@ -1476,7 +1483,11 @@ class Model:
         if spec is None:
             return
         rows = self.ref.get("price") or []
-        sources = sorted({PRICE_SOURCES[r["source"].split(":")[0]] for r in rows})
+        if self.ref.get("verified_source"):
+            rows = [r for r in rows if r["source"].startswith("VERIFIED:")]
+            sources = [f"{PRICE_SOURCES['VERIFIED']}: {self.ref['verified_source']}"]
+        else:
+            sources = sorted({PRICE_SOURCES[r["source"].split(":")[0]] for r in rows})
         source = spec.get("source") or "; ".join(sources)
         self.price = {"source": source}
         if spec.get("note"):
@@ -1829,9 +1840,38 @@ Prices are Kie.ai credits (1 credit = $0.005); see price.source and price.note p
 
 # ----------------------------------------------------------------------------- main
 
+def apply_verified(models: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reference with ``verified_models.yaml`` laid over it (see the module docstring)."""
+    overlay = yaml.safe_load(VERIFIED.read_text(encoding="utf-8"))["models"]
+    by_id = {m["id"]: m for m in models}
+    unknown = sorted(set(overlay) - set(by_id))
+    if unknown:
+        raise SystemExit(f"{VERIFIED.name}: not in the reference: {', '.join(unknown)}")
+    out = []
+    for ref in models:
+        spec = overlay.get(ref["id"])
+        if spec is None:
+            out.append(ref)
+            continue
+        if "inputs" not in spec and ref["schema_confidence"] not in ("high", "medium"):
+            raise SystemExit(f"{VERIFIED.name}: {ref['id']} needs its verified inputs: the "
+                             f"reference schema is {ref['schema_confidence']}-confidence")
+        source = " ".join(str(spec["source"]).split())
+        ref = {**ref, "schema_confidence": "high",
+               "status": f"documented (verified: {VERIFIED.name})"}
+        if "inputs" in spec:
+            ref["inputs"] = spec["inputs"]
+        rows = [{**row, "source": f"VERIFIED: {source}"} for row in spec.get("price", [])]
+        ref["price"] = [*(ref.get("price") or []), *rows]
+        ref["verified_source"] = source
+        out.append(ref)
+    return out
+
+
 def build() -> dict[str, str]:
     data = json.loads(REFERENCE.read_text(encoding="utf-8"))
     market = sorted((m for m in data["models"] if m["api"] == "market"), key=lambda m: m["id"])
+    market = apply_verified(market)
     models = []
     for ref in market:
         model = Model(ref)
