@@ -1206,6 +1206,8 @@ PRICES: dict[str, dict[str, Any]] = {
     "qwen3/pro-text-to-image": P([C(12)], note=_TOP),
     "seedream/4.5-text-to-image": P([C(6.5)]),
     "seedream/5-lite-text-to-image": P([C(5.5)]),
+    "seedream/5-flash-text-to-image": P([C(3.24)]),
+    "seedream/5-flash-image-to-image": P([C(3.24)]),
     "seedream/5-pro-text-to-image": P(by("quality", {"basic": 7, "high": 14}),
                                       note="basic = 1K, high = 2K (the field's description)"),
     "wan/2-7-image": P([C(4.8, per="n")]),
