@@ -54,23 +54,35 @@ class _Open:
     byte_offset: int
 
 
+class PlainWriter:
+    """The plain text a parse mode produces from marked-up source, with the position Telegram
+    counts entity offsets in (UTF-16 units) and byte offsets of the source for its errors."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.parts: list[str] = []
+        self.pos16 = 0
+
+    def emit(self, chunk: str) -> None:
+        self.parts.append(chunk)
+        self.pos16 += utf16_len(chunk)
+
+    def byte_offset(self, index: int) -> int:
+        return len(self.source[:index].encode("utf-8"))
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
 def parse_html(source: str) -> tuple[str, list[Entity]]:
     """Telegram's HTML parse mode: returns the plain text and its entities."""
-    out: list[str] = []
-    pos16 = 0
+    writer = PlainWriter(source)
     stack: list[_Open] = []
     entities: list[Entity] = []
     i = 0
     n = len(source)
 
-    def byte_offset(index: int) -> int:
-        return len(source[:index].encode("utf-8"))
-
-    def emit(chunk: str) -> None:
-        nonlocal pos16
-        out.append(chunk)
-        pos16 += utf16_len(chunk)
-
+    emit, byte_offset = writer.emit, writer.byte_offset
     while i < n:
         ch = source[i]
         if ch == "<":
@@ -87,7 +99,7 @@ def parse_html(source: str) -> tuple[str, list[Entity]]:
                         f'Unmatched end tag at byte offset {byte_offset(i)}, expected "</{top.tag}>", '
                         f'found "</{name}>"'
                     )
-                entity = _close_tag(top, pos16, stack)
+                entity = _close_tag(top, writer.pos16, stack)
                 if entity is not None:
                     entities.append(entity)
                 i = close + 1
@@ -118,7 +130,7 @@ def parse_html(source: str) -> tuple[str, list[Entity]]:
                 raise parse_error(
                     f'Tag "tg-emoji" must have attribute "emoji-id" at byte offset {byte_offset(i)}'
                 )
-            stack.append(_Open(name, attrs, pos16, byte_offset(i)))
+            stack.append(_Open(name, attrs, writer.pos16, byte_offset(i)))
             i = j + 1
         elif ch == "&":
             end = source.find(";", i, i + 12)
@@ -140,7 +152,7 @@ def parse_html(source: str) -> tuple[str, list[Entity]]:
     if stack:
         raise parse_error(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
-    return "".join(out), entities
+    return writer.text(), entities
 
 
 def _decode_entity(ref: str) -> str | None:

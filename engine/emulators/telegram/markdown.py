@@ -3,7 +3,7 @@ mistakes (an unescaped '.' or '-' in MarkdownV2, an unclosed '*') with Telegram'
 
 from __future__ import annotations
 
-from .entities import Entity, parse_error, utf16_len
+from .entities import Entity, PlainWriter, parse_error
 
 _RESERVED_V2 = set("_*[]()~`>#+-=|{}.!")
 _V2_MARKERS = {"*": "bold", "_": "italic", "__": "underline", "~": "strikethrough", "||": "spoiler"}
@@ -12,24 +12,17 @@ _LEGACY_MARKERS = {"*": "bold", "_": "italic"}
 
 def parse_markdown(source: str, *, v2: bool) -> tuple[str, list[Entity]]:
     markers = _V2_MARKERS if v2 else _LEGACY_MARKERS
-    out: list[str] = []
-    pos16 = 0
+    writer = PlainWriter(source)
     entities: list[Entity] = []
     stack: list[tuple[str, int, int]] = []  # marker, start offset (UTF-16), byte offset
     i = 0
     n = len(source)
 
-    def byte_offset(index: int) -> int:
-        return len(source[:index].encode("utf-8"))
-
-    def emit(chunk: str) -> None:
-        nonlocal pos16
-        out.append(chunk)
-        pos16 += utf16_len(chunk)
+    emit, byte_offset = writer.emit, writer.byte_offset
 
     def add(kind: str, start: int, **extra: str) -> None:
-        if pos16 > start:
-            entities.append({"type": kind, "offset": start, "length": pos16 - start, **extra})
+        if writer.pos16 > start:
+            entities.append({"type": kind, "offset": start, "length": writer.pos16 - start, **extra})
 
     while i < n:
         ch = source[i]
@@ -45,7 +38,7 @@ def parse_markdown(source: str, *, v2: bool) -> tuple[str, list[Entity]]:
             language = ""
             if "\n" in body and body.split("\n", 1)[0].strip() and " " not in body.split("\n", 1)[0]:
                 language, body = body.split("\n", 1)
-            start = pos16
+            start = writer.pos16
             emit(_unescape_code(body, v2))
             add("pre", start, **({"language": language} if language else {}))
             i = end + 3
@@ -54,7 +47,7 @@ def parse_markdown(source: str, *, v2: bool) -> tuple[str, list[Entity]]:
             end = source.find("`", i + 1)
             if end == -1:
                 raise parse_error(f"Can't find end of the entity starting at byte offset {byte_offset(i)}")
-            start = pos16
+            start = writer.pos16
             emit(_unescape_code(source[i + 1 : end], v2))
             add("code", start)
             i = end + 1
@@ -72,7 +65,7 @@ def parse_markdown(source: str, *, v2: bool) -> tuple[str, list[Entity]]:
             text_end, url_end = close
             label, _ = parse_markdown(source[i + 1 : text_end], v2=v2)
             url = source[text_end + 2 : url_end].replace("\\)", ")").replace("\\\\", "\\")
-            start = pos16
+            start = writer.pos16
             emit(label)
             add("text_link", start, url=url)
             i = url_end + 1
@@ -87,7 +80,7 @@ def parse_markdown(source: str, *, v2: bool) -> tuple[str, list[Entity]]:
             elif any(m == marker for m, _, _ in stack):
                 raise parse_error(f"Can't find end of the entity starting at byte offset {stack[-1][2]}")
             else:
-                stack.append((marker, pos16, byte_offset(i)))
+                stack.append((marker, writer.pos16, byte_offset(i)))
             i += len(marker)
             continue
         if v2 and ch in _RESERVED_V2:
@@ -97,7 +90,7 @@ def parse_markdown(source: str, *, v2: bool) -> tuple[str, list[Entity]]:
     if stack:
         raise parse_error(f"Can't find end of the entity starting at byte offset {stack[-1][2]}")
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
-    return "".join(out), entities
+    return writer.text(), entities
 
 
 def _unescape_code(body: str, v2: bool) -> str:
