@@ -13,9 +13,10 @@ each with its reason, which also lands in the model's ``notes`` so an editor see
 
 ``--check`` writes nothing and exits 1 when models/ differs from what the script would write.
 
-``scripts/verified_models.yaml`` overlays the reference: for each model it lists, the complete
+``scripts/verified/*.yaml`` overlay the reference: for each model they list, the complete
 input schema (when given) and price rows checked against a named public record, with that
-``source``. A listed model counts as documented; the price rule itself still lives in PRICES.
+``source``. A listed model counts as documented. Its price rule lives in PRICES, or beside the
+rows as ``rule`` (the same cases PRICES holds), checked against those rows like any other.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT.parent / "shared" / "reference" / "kie_models.json"
-VERIFIED = Path(__file__).resolve().parent / "verified_models.yaml"
+VERIFIED = Path(__file__).resolve().parent / "verified"
 OUT = ROOT / "models"
 
 # ============================================================================ tables: menu
@@ -1038,7 +1039,7 @@ PRICE_SOURCES = {
     "GM": "Kie pricing snapshot 2026-10-07",
     "SEED": "Kie pricing table 2025-12-21 (seed project)",
     "MISC": "client code citing Kie pricing, Sep 2026",
-    "VERIFIED": "scripts/verified_models.yaml",
+    "VERIFIED": "scripts/verified",
 }
 JAN_2026 = ("Kie price dump 2026-01-15 (shared/reference/seed_price_list_2026-01-15.txt, "
             "RUB / 157.14); kie_models.json has no price for this model")
@@ -1481,13 +1482,13 @@ class Model:
 
     # -- price
     def build_price(self) -> None:
-        spec = PRICES.get(self.id)
+        spec = PRICES.get(self.id) or self.ref.get("verified_rule")
         if spec is None:
             return
         rows = self.ref.get("price") or []
         if self.ref.get("verified_source"):
             rows = [r for r in rows if r["source"].startswith("VERIFIED:")]
-            sources = [f"{PRICE_SOURCES['VERIFIED']}: {self.ref['verified_source']}"]
+            sources = [f"{self.ref['verified_file']}: {self.ref['verified_source']}"]
         else:
             sources = sorted({PRICE_SOURCES[r["source"].split(":")[0]] for r in rows})
         source = spec.get("source") or "; ".join(sources)
@@ -1842,13 +1843,24 @@ Prices are Kie.ai credits (1 credit = $0.005); see price.source and price.note p
 
 # ----------------------------------------------------------------------------- main
 
+def load_overlay() -> dict[str, dict[str, Any]]:
+    """Every model of ``scripts/verified/*.yaml``, each tagged with the file it came from."""
+    overlay: dict[str, dict[str, Any]] = {}
+    for path in sorted(VERIFIED.glob("*.yaml")):
+        for model_id, spec in (yaml.safe_load(path.read_text(encoding="utf-8"))["models"] or {}).items():
+            if model_id in overlay:
+                raise SystemExit(f"{path.name}: {model_id} is already in {overlay[model_id]['file']}")
+            overlay[model_id] = {**spec, "file": f"scripts/verified/{path.name}"}
+    return overlay
+
+
 def apply_verified(models: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The reference with ``verified_models.yaml`` laid over it (see the module docstring)."""
-    overlay = yaml.safe_load(VERIFIED.read_text(encoding="utf-8"))["models"]
+    """The reference with ``scripts/verified/`` laid over it (see the module docstring)."""
+    overlay = load_overlay()
     by_id = {m["id"]: m for m in models}
     unknown = sorted(set(overlay) - set(by_id))
     if unknown:
-        raise SystemExit(f"{VERIFIED.name}: not in the reference: {', '.join(unknown)}")
+        raise SystemExit(f"scripts/verified: not in the reference: {', '.join(unknown)}")
     out = []
     for ref in models:
         spec = overlay.get(ref["id"])
@@ -1856,16 +1868,21 @@ def apply_verified(models: list[dict[str, Any]]) -> list[dict[str, Any]]:
             out.append(ref)
             continue
         if "inputs" not in spec and ref["schema_confidence"] not in ("high", "medium"):
-            raise SystemExit(f"{VERIFIED.name}: {ref['id']} needs its verified inputs: the "
+            raise SystemExit(f"{spec['file']}: {ref['id']} needs its verified inputs: the "
                              f"reference schema is {ref['schema_confidence']}-confidence")
         source = " ".join(str(spec["source"]).split())
-        ref = {**ref, "schema_confidence": "high",
-               "status": f"documented (verified: {VERIFIED.name})"}
+        ref = {**ref, "schema_confidence": "high", "status": f"documented (verified: {spec['file']})"}
         if "inputs" in spec:
             ref["inputs"] = spec["inputs"]
         rows = [{**row, "source": f"VERIFIED: {source}"} for row in spec.get("price", [])]
         ref["price"] = [*(ref.get("price") or []), *rows]
         ref["verified_source"] = source
+        ref["verified_file"] = spec["file"]
+        if "rule" in spec:
+            if ref["id"] in PRICES:
+                raise SystemExit(f"{spec['file']}: {ref['id']} has a rule here and in PRICES")
+            ref["verified_rule"] = P(spec["rule"]["cases"], note=spec["rule"].get("note"),
+                                     extra=spec["rule"].get("extra_credits", ()))
         out.append(ref)
     return out
 
