@@ -330,7 +330,7 @@ NAMES: dict[str, tuple[str, str]] = {
     "gpt-image-2-text-to-image": ("GPT Image 2", "t2i"),
     "gpt-image/1.5-image-to-image": ("GPT Image 1.5", "edit"),
     "gpt-image/1.5-text-to-image": ("GPT Image 1.5", "t2i"),
-    "grok-imagine-image-2-0/image-edit": ("Grok Imagine Image 2.0", "mask"),
+    "grok-imagine-image-2-0/image-edit": ("Grok Imagine Image 2.0", "edit"),
     "grok-imagine-image-2-0/segment-edit": ("Grok Imagine Image 2.0 Segment", "mask"),
     "grok-imagine-image-2-0/segment-map": ("Grok Imagine Image 2.0", "seg"),
     "grok-imagine-image-2-0/text-to-image": ("Grok Imagine Image 2.0", "t2i"),
@@ -775,6 +775,30 @@ FIELD_TEXT: dict[Any, tuple[T, ...]] = {
     "task_id": (("ID задачи", "Task ID"),
                 ("ID ранее созданной генерации (из истории)", "ID of an earlier generation "
                                                              "(from history)")),
+    # Suno (ai-music-api/*)
+    "custom_mode": (("Расширенный режим", "Custom mode"),
+                    ("Да — задать стиль, название и текст песни; нет — хватит описания",
+                     "Yes: set the style, title and lyrics; no: a description is enough")),
+    "instrumental": (("Без вокала", "Instrumental"),),
+    "lyrics": (("Текст песни", "Lyrics"),),
+    "title": (("Название трека", "Track title"),),
+    "tags": (("Стиль (теги)", "Style tags"),),
+    "negative_tags": (("Каких стилей избегать", "Styles to avoid"),),
+    ("vocal_gender", "enum"): (("Голос вокала", "Vocal gender"),),
+    "variety": (("Разнообразие", "Variety"),),
+    "style_weight": (("Сила стиля (0–1)", "Style weight (0–1)"),),
+    "weirdness_constraint": (("Необычность (0–1)", "Weirdness (0–1)"),),
+    "audio_weight": (("Вес исходного аудио (0–1)", "Audio weight (0–1)"),),
+    "upload_url": (("Исходный трек", "Source track"),
+                   ("Отправьте аудиофайл", "Send an audio file")),
+    "default_param_flag": (("Свои параметры продления", "Custom extension settings"),
+                           ("Нет — взять стиль исходного трека", "No: keep the source track's style")),
+    "continue_at": (("С какой секунды продолжить", "Continue from second"),),
+    "sound_loop": (("Зациклить", "Loop"),),
+    "sound_tempo": (("Темп, BPM", "Tempo, BPM"),),
+    "sound_key": (("Тональность", "Key"),),
+    ("model", "enum"): (("Версия модели", "Model version"),),
+    ("background", "enum"): (("Фон", "Background"),),
     "extend_at": (("С какой секунды продлить", "Extend from second"),),
     "extend_times": (("На сколько секунд продлить", "Extend by, s"),),
     "character_orientation": (("Ориентация персонажа", "Character orientation"),),
@@ -823,6 +847,8 @@ LABELS: dict[tuple[str, ...], T] = {
     ("character_orientation", "image"): ("Как на фото", "As in the image"),
     ("character_orientation", "video"): ("Как в видео", "As in the video"),
     ("vocal_gender", "m"): ("Мужской", "Male"), ("vocal_gender", "f"): ("Женский", "Female"),
+    ("background", "transparent"): ("Прозрачный", "Transparent"),
+    ("background", "opaque"): ("Непрозрачный", "Opaque"), ("background", "auto"): ("Авто", "Auto"),
     ("mode", "fun"): ("Весёлый", "Fun"), ("mode", "normal"): ("Обычный", "Normal"),
     ("mode", "spicy"): ("Пикантный", "Spicy"),
     ("mode", "lite"): ("Lite — быстрее", "Lite — faster"),
@@ -892,7 +918,31 @@ def _seedance(duration_max: int) -> dict[str, Any]:
                                       "duration": {"minimum": 4, "maximum": duration_max}}}
 
 
+_EARLIER_SUNO = ("needs the ids of an earlier Suno generation (task_id, audio_id), which a chat user "
+                 "does not have")
 OVERRIDES: dict[str, dict[str, Any]] = {
+    # Suno on createTask (scripts/verified/audio.yaml)
+    "ai-music-api/extend": {"disable": _EARLIER_SUNO},
+    "ai-music-api/timeStamped-lyrics": {"disable": _EARLIER_SUNO},
+    "ai-music-api/convert-to-wav-format": {"disable": _EARLIER_SUNO},
+    "ai-music-api/create-music-video": {"disable": _EARLIER_SUNO},
+    "ai-music-api/generate-lyrics": {
+        "disable": "text result: the lyrics come back as text, and delivery sends files only"},
+    # Runway and Gemini Omni (scripts/verified/video_b.yaml)
+    "runway": {
+        "omit": {"watermark": "a text stamped on the video; a chat user does not need it"},
+        "fields": {"aspect_ratio": {"excludes": ["image_url"]}},
+        "notes": ["aspect_ratio is not asked with a photo: the docs say it is ignored then",
+                  "10 s at 1080p is refused by Kie (before any charge); the form cannot forbid "
+                  "that pair"]},
+    "runway/gen4-aleph": {
+        "omit": {"watermark": "a text stamped on the video; a chat user does not need it",
+                 "upload_cn": "which Kie region stores the result; not the user's concern"}},
+    "google/gemini-omni-flash-1-1": {
+        "fields": {"image_urls": {"excludes": ["first_frame_url"]},
+                   "last_frame_url": {"requires": ["first_frame_url"]}},
+        "notes": ["image_urls (references) and first_frame_url exclude each other; last_frame_url "
+                  "needs first_frame_url (the docs' field descriptions)"]},
     "elevenlabs/audio-isolation": {"fields": {"audio_url": {"max_seconds": 300}},
                                    "notes": [f"audio_url max_seconds 300: {_CAP}"]},
     "elevenlabs/text-to-speech-multilingual-v2": {"omit": _TTS_OMIT},

@@ -17,8 +17,8 @@ from engine.schema.catalog import COLLECTABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT.parent / "shared" / "reference" / "kie_models.json"
-#: what the reference supports today (see the report in scripts/import_reference_catalog.py)
-MIN_ENABLED = 126
+#: what the reference and scripts/verified/ support today (see their notes and sources)
+MIN_ENABLED = 149
 #: high/medium-confidence, priced models that are still disabled, and why
 KNOWN_EXCEPTIONS = {"qwen/image-to-image": "price unknown before generation"}
 
@@ -41,8 +41,8 @@ def test_enough_models_are_enabled(bundle: Bundle) -> None:
     assert len(enabled) >= MIN_ENABLED
 
 
-@pytest.mark.xfail(strict=True, reason="the reference has a complete schema and a price for "
-                   "only ~127 of 205 market models; 190 would need invented parameters/prices")
+@pytest.mark.xfail(strict=True, reason="public records give a complete schema and a price for "
+                   "only 149 of 205 market models; 190 would need invented parameters/prices")
 def test_the_issue_target_of_190_enabled_models(bundle: Bundle) -> None:
     assert sum(m.entry.enabled for m in bundle.models.values()) >= 190
 
