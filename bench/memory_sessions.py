@@ -33,7 +33,7 @@ class MemorySessionStore(SessionStore):
                "screen": s.screen, "args": json.dumps(s.args),
                "stack": json.dumps([f.as_json() for f in s.stack]), "form": json.dumps(s.form),
                "rendered": json.dumps(s.rendered), "flash": json.dumps(s.flash),
-               "version": s.version, "message_id": s.message_id}
+               "version": s.version}
         current = self.rows.get(s.user_id)
         if (current is not None) and (s.is_new or current["version"] != s.loaded_version):
             raise StaleSession(s.user_id)

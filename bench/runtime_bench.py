@@ -7,7 +7,7 @@ without HTTP):
 
   (a) engine   — a flow project in a temporary folder, load_bundle, Runtime with a real
                  SessionStore on PostgreSQL (a temporary database, migrated, dropped at the end),
-                 build_router(runtime) in a Dispatcher, AiogramMessenger;
+                 build_dispatcher(runtime) as the app builds it, AiogramMessenger;
   (b) aiogram  — plain aiogram handlers (a /start message handler, callback handlers editing
                  the message), aiogram's defaults (MemoryStorage FSM);
   (c) dialog   — aiogram-dialog (Dialog/Window/StatesGroup, SwitchTo/Back widgets,
@@ -92,7 +92,7 @@ from engine.runtime.interpreter import Runtime  # noqa: E402
 from engine.runtime.session import SessionStore  # noqa: E402
 from engine.storage.database import open_database, with_database  # noqa: E402
 from engine.telegram.messenger import AiogramMessenger  # noqa: E402
-from engine.telegram.router import build_router  # noqa: E402
+from engine.telegram.router import build_dispatcher  # noqa: E402
 from engine.variables import ENGINE_TEXTS  # noqa: E402
 
 TARGET_PER_CORE = 1000.0   # updates/s the issue asks of (a) on one core
@@ -379,9 +379,7 @@ def build_engine(project: Path, store: SessionStore, key: str, title: str) -> Wa
     recorder = Recorder()
     bot = new_bot(recorder)
     runtime = Runtime(bundle, PluginSet.of([UserPlugin()]), store, AiogramMessenger(bot))
-    dispatcher = Dispatcher()
-    dispatcher.include_router(build_router(runtime))
-    return Way(key, title, bot, dispatcher, recorder, runtime)
+    return Way(key, title, bot, build_dispatcher(runtime), recorder, runtime)
 
 
 def build_plain() -> Way:

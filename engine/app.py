@@ -33,7 +33,7 @@ from engine.runtime.interpreter import Runtime
 from engine.runtime.session import SessionStore
 from engine.storage.database import open_database
 from engine.telegram.messenger import AiogramMessenger
-from engine.telegram.router import build_router
+from engine.telegram.router import build_dispatcher
 
 log = logging.getLogger("bot")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -154,11 +154,7 @@ def assemble(bundle: Bundle, pool: asyncpg.Pool, bot: Bot, admin_ids: frozenset[
                         admin_ids=admin_ids, **deps)
     plugin_set = PluginSet.of([*kit.plugins, *extra_plugins])
     runtime = Runtime(bundle, plugin_set, sessions or SessionStore(pool), messenger, admin_ids)
-    dispatcher = Dispatcher()
-    for router in kit.routers:
-        dispatcher.include_router(router)
-    dispatcher.include_router(build_router(runtime))
-    return Assembled(runtime, dispatcher, kit)
+    return Assembled(runtime, build_dispatcher(runtime, *kit.routers), kit)
 
 
 async def run(config: Config) -> None:

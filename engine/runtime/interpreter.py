@@ -38,10 +38,15 @@ def language_of(code: str | None) -> str:
 
 @dataclass
 class Turn:
-    """One update being handled: the context plus the message a press came from."""
+    """One update being handled: the context, the update, and the screen to show at the end.
+
+    The screen is sent once the work is done, while the session is being saved (see
+    ``Runtime._finish``); a turn that shows several screens in a row sends only the last.
+    """
 
     ctx: ActionContext
     incoming: Incoming
+    outbox: tuple[View, int | None] | None = None
 
     @property
     def session(self) -> Session:
@@ -101,14 +106,47 @@ class Runtime:
                 # whatever the failed work changed is dropped: back to the session as stored
                 turn.ctx.session = await self.store.load(person.id, incoming.chat_id,
                                                          session.language)
+                turn.outbox = None
                 await self._apologise(turn, error_id)
+            await self._finish(turn)
+
+    async def _finish(self, turn: Turn) -> None:
+        """Save the session and send the screen at once: neither waits for the other.
+
+        Both are done before the user's next update is handled (the caller holds their lock).
+        Should the screen not arrive, the saved keyboard version is newer than the one the
+        user sees, so their next press is answered as out of date — never acted on wrongly.
+        """
+        delivery = asyncio.ensure_future(self._send_screen(turn)) if turn.outbox else None
+        person = turn.ctx.person
+        try:
+            if turn.session.is_new:
+                await self.store.remember_user(person.id, person.first_name, person.username,
+                                               person.language_code)
+            await self.store.save(turn.session)
+        except StaleSession:
+            log.info("session of user %s was saved by another update first", person.id)
+        finally:
+            if delivery is not None:
+                await delivery
+
+    async def _send_screen(self, turn: Turn) -> None:
+        assert turn.outbox is not None
+        view, edit = turn.outbox
+        chat_id = turn.session.chat_id
+        try:
+            if edit is None or not await self.messenger.edit(chat_id, edit, view):
+                await self.messenger.send(chat_id, view)
+        except Exception:
+            self.stats["errors"] += 1
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("could not send a screen (error id %s, user %s)", error_id,
+                          turn.ctx.person.id)
             try:
-                if turn.session.is_new:
-                    await self.store.remember_user(person.id, person.first_name,
-                                                   person.username, person.language_code)
-                await self.store.save(turn.session)
-            except StaleSession:
-                log.info("session of user %s was saved by another update first", person.id)
+                await self.messenger.send(chat_id, View(self._text("engine.internal_error", turn,
+                                                                   {"error_id": error_id})))
+            except Exception:
+                log.exception("could not even apologise for error %s", error_id)
 
     async def _dispatch(self, turn: Turn) -> None:
         kind = turn.incoming.kind
@@ -304,14 +342,7 @@ class Runtime:
         view = rendered.view
         if notice:
             view = View(f"{notice}\n\n{view.text}", view.keyboard, view.media)
-        await self._deliver(turn, view, edit)
-
-    async def _deliver(self, turn: Turn, view: View, edit: int | None) -> None:
-        session = turn.session
-        if edit is not None and await self.messenger.edit(session.chat_id, edit, view):
-            session.message_id = edit
-            return
-        session.message_id = await self.messenger.send(session.chat_id, view)
+        turn.outbox = (view, edit)  # sent when the turn ends: see Turn
 
     async def _apologise(self, turn: Turn, error_id: str) -> None:
         notice = self._text("engine.internal_error", turn, {"error_id": error_id})

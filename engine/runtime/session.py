@@ -16,6 +16,8 @@ from typing import Any
 
 import asyncpg
 
+from engine.runtime.session_writes import SessionWrites
+
 
 @dataclass
 class Frame:
@@ -38,7 +40,6 @@ class Session:
     rendered: dict[str, dict[str, Any]] = field(default_factory=dict)
     flash: dict[str, Any] = field(default_factory=dict)
     version: int = 0
-    message_id: int | None = None
     is_new: bool = True
     loaded_version: int = 0
 
@@ -53,7 +54,7 @@ class Session:
         return self.stack.pop() if self.stack else None
 
 
-_COLUMNS = "user_id, chat_id, language, screen, args, stack, form, rendered, flash, version, message_id"
+_COLUMNS = "user_id, chat_id, language, screen, args, stack, form, rendered, flash, version"
 
 
 def _decode(row: Mapping[str, Any]) -> Session:
@@ -66,7 +67,7 @@ def _decode(row: Mapping[str, Any]) -> Session:
         screen=row["screen"], args=load("args"),
         stack=[Frame(f["screen"], f["args"]) for f in load("stack")], form=load("form"),
         rendered=load("rendered"), flash=load("flash"), version=row["version"],
-        message_id=row["message_id"], is_new=False, loaded_version=row["version"])
+        is_new=False, loaded_version=row["version"])
 
 
 class StaleSession(Exception):
@@ -78,11 +79,13 @@ class SessionStore:
 
     ``cache_size`` > 0 is for the one instance that polls Telegram (it holds the polling lock,
     so no other process writes these rows): a load then costs no query. The version check on
-    save still catches a row changed elsewhere, and the entry is dropped.
+    save still catches a row changed elsewhere, and the entry is dropped. Saves of existing
+    sessions go through ``SessionWrites``, which groups concurrent ones into one statement.
     """
 
     def __init__(self, pool: asyncpg.Pool, cache_size: int = 0) -> None:
         self.pool = pool
+        self.writes = SessionWrites(pool)
         self.cache_size = cache_size
         self._saved: OrderedDict[int, dict[str, Any]] = OrderedDict()
 
@@ -114,19 +117,16 @@ class SessionStore:
     async def save(self, s: Session) -> None:
         values = (s.user_id, s.chat_id, s.language, s.screen, json.dumps(s.args),
                   json.dumps([f.as_json() for f in s.stack]), json.dumps(s.form),
-                  json.dumps(s.rendered), json.dumps(s.flash), s.version, s.message_id)
+                  json.dumps(s.rendered), json.dumps(s.flash), s.version)
         if s.is_new:
             status = await self.pool.execute(
                 f"INSERT INTO sessions ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb,"
-                " $7::jsonb, $8::jsonb, $9::jsonb, $10, $11) ON CONFLICT (user_id) DO NOTHING",
+                " $7::jsonb, $8::jsonb, $9::jsonb, $10) ON CONFLICT (user_id) DO NOTHING",
                 *values)
+            written = not status.endswith(" 0")
         else:
-            status = await self.pool.execute(
-                "UPDATE sessions SET chat_id = $2, language = $3, screen = $4, args = $5::jsonb,"
-                " stack = $6::jsonb, form = $7::jsonb, rendered = $8::jsonb, flash = $9::jsonb,"
-                " version = $10, message_id = $11, updated_at = now()"
-                " WHERE user_id = $1 AND version = $12", *values, s.loaded_version)
-        if status.endswith(" 0"):
+            written = await self.writes.update((*values, s.loaded_version))
+        if not written:
             self.forget(s.user_id)
             raise StaleSession(s.user_id)
         s.is_new, s.loaded_version = False, s.version

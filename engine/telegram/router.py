@@ -5,7 +5,7 @@ No screen-specific handler exists; the interpreter decides everything from the b
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Dispatcher, Router
 from aiogram.types import CallbackQuery, Message, User
 
 from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
@@ -75,3 +75,16 @@ def build_router(runtime: Runtime) -> Router:
         await runtime.handle(incoming_press(query))
 
     return router
+
+
+def build_dispatcher(runtime: Runtime, *routers: Router) -> Dispatcher:
+    """A dispatcher for the engine: plug-ins' ``routers`` first, then the flows router.
+
+    aiogram's FSM is off: the engine keeps its own sessions, so the FSM's per-update context
+    lookup would be work for nothing.
+    """
+    dispatcher = Dispatcher(disable_fsm=True)
+    for router in routers:
+        dispatcher.include_router(router)
+    dispatcher.include_router(build_router(runtime))
+    return dispatcher

@@ -116,6 +116,31 @@ async def test_exception_in_an_action_apologises_with_an_error_id(runtime_factor
     assert m.last.view.text == "You chose 1"
 
 
+class FlakyMessenger(RecordingMessenger):
+    """Telegram refuses the next edit (network down, a 500): the screen cannot be shown."""
+
+    fail_next_edit = False
+
+    async def edit(self, chat_id: int, message_id: int, view):  # type: ignore[no-untyped-def]
+        if self.fail_next_edit:
+            self.fail_next_edit = False
+            raise RuntimeError("Telegram is down")
+        return await super().edit(chat_id, message_id, view)
+
+
+async def test_a_screen_that_cannot_be_sent_gets_an_apology_and_no_wrong_move(
+        runtime_factory) -> None:
+    m = FlakyMessenger()
+    rt = runtime_factory(m)
+    await rt.handle(command(ANN, "start"))
+    m.fail_next_edit = True
+    await rt.handle(press(ANN, m, "Item 2"))        # saved as "You chose 2", never shown
+    assert m.last.view.text.startswith("engine internal_error")
+    await rt.handle(press(ANN, m, "Item 1"))        # the keyboard the user still sees
+    assert m.answers[-1][1] == "engine stale"       # is out of date: refused, not acted on
+    assert m.last.view.text == "You chose 2"        # and the user is shown where they are
+
+
 async def test_text_input_runs_the_action_and_shows_its_result(runtime_factory) -> None:
     m = RecordingMessenger()
     rt = runtime_factory(m)

@@ -1,0 +1,76 @@
+"""Grouped session saves: concurrent users' saves share a statement, yet each is still
+refused when its row moved on, and a failed statement fails its own saves only."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import asyncpg
+import pytest
+
+from engine.runtime.session import SessionStore, StaleSession
+from engine.runtime.session_writes import Row, SessionWrites
+
+
+async def seeded(store: SessionStore, users: range) -> None:
+    for user in users:
+        session = await store.load(user, user, "ru")
+        session.screen, session.version = "main.start", 1
+        await store.save(session)
+
+
+def row(user: int, screen: str, version: int, loaded: int, args: str = "{}") -> Row:
+    return (user, user, "ru", screen, args, "[]", "{}", "{}", "{}", version, loaded)
+
+
+async def stored(pool: asyncpg.Pool, users: range) -> dict[int, tuple[str, int]]:
+    rows = await pool.fetch("SELECT user_id, screen, version FROM sessions WHERE user_id = ANY($1)"
+                            " ORDER BY user_id", list(users))
+    return {r["user_id"]: (r["screen"], r["version"]) for r in rows}
+
+
+async def test_concurrent_saves_share_statements_and_all_land(pool: asyncpg.Pool) -> None:
+    store = SessionStore(pool)
+    users = range(1, 41)
+    await seeded(store, users)
+    sessions = [await store.load(u, u, "ru") for u in users]
+    for session in sessions:
+        session.screen, session.version = "help.index", 2
+    before = store.writes.statements
+    await asyncio.gather(*(store.save(s) for s in sessions))
+    assert store.writes.statements - before < len(sessions) / 4   # grouped, not one by one
+    assert await stored(pool, users) == {u: ("help.index", 2) for u in users}
+    assert all(s.loaded_version == 2 for s in sessions)
+
+
+async def test_a_stale_save_in_a_group_is_refused_and_the_others_land(pool: asyncpg.Pool) -> None:
+    store = SessionStore(pool)
+    users = range(50, 60)
+    await seeded(store, users)
+    await pool.execute("UPDATE sessions SET version = 7, screen = 'elsewhere' WHERE user_id = 55")
+    writes = SessionWrites(pool)
+    outcomes = await asyncio.gather(*(writes.update(row(u, "next", 2, 1)) for u in users))
+    assert outcomes == [u != 55 for u in users]
+    expected = {u: ("next", 2) for u in users} | {55: ("elsewhere", 7)}
+    assert await stored(pool, users) == expected
+    with pytest.raises(StaleSession):   # and the store turns a refusal into StaleSession
+        stale = await store.load(55, 55, "ru")
+        stale.loaded_version, stale.version = 1, 2
+        await store.save(stale)
+
+
+async def test_a_failed_statement_fails_its_saves_and_the_next_ones_still_land(
+        pool: asyncpg.Pool) -> None:
+    store = SessionStore(pool)
+    users = range(70, 76)
+    await seeded(store, users)
+    writes = SessionWrites(pool)
+    broken = [writes.update(row(u, "next", 2, 1, args="{not json")) for u in users]
+    results = await asyncio.gather(*broken, return_exceptions=True)
+    assert all(isinstance(r, asyncpg.PostgresError) for r in results)
+    assert await stored(pool, users) == {u: ("main.start", 1) for u in users}   # nothing moved
+    good = await asyncio.gather(*(writes.update(row(u, "next", 2, 1, json.dumps({"a": u})))
+                                  for u in users))
+    assert good == [True] * len(users)
+    assert await stored(pool, users) == {u: ("next", 2) for u in users}
