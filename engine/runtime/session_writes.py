@@ -72,7 +72,13 @@ class SessionWrites:
 
     async def _write_until(self, mine: _Save) -> None:
         """Write batches until ``mine`` is written; whatever still waits gets a drainer task,
-        so no caller keeps writing other users' saves after its own is done."""
+        so no caller keeps writing other users' saves after its own is done.
+
+        A drainer that finds another writer at work (or its save written) leaves at once: that
+        writer leaves a drainer of its own for whatever still waits when it is done.
+        """
+        if self._writing or mine.done.done():
+            return
         self._writing = True
         try:
             while not mine.done.done():

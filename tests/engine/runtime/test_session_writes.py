@@ -74,3 +74,32 @@ async def test_a_failed_statement_fails_its_saves_and_the_next_ones_still_land(
                                   for u in users))
     assert good == [True] * len(users)
     assert await stored(pool, users) == {u: ("next", 2) for u in users}
+
+
+async def test_waves_of_saves_never_run_two_statements_at_once(pool: asyncpg.Pool) -> None:
+    """Saves arriving while a drainer is pending must not start a second writer beside it."""
+    store = SessionStore(pool)
+    users = range(100, 160)
+    await seeded(store, users)
+    writes = SessionWrites(pool)
+    in_flight = peak = 0
+    write = writes._write
+
+    async def counting(batch):  # type: ignore[no-untyped-def]
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        try:
+            await write(batch)
+        finally:
+            in_flight -= 1
+
+    writes._write = counting  # type: ignore[method-assign]
+
+    async def wave(start: int) -> list[bool]:
+        await asyncio.sleep(0.0005 * (start % 7))
+        return await writes.update(row(start, "next", 2, 1))
+
+    assert all(await asyncio.gather(*(wave(u) for u in users)))
+    assert peak == 1
+    assert await stored(pool, users) == {u: ("next", 2) for u in users}
