@@ -918,6 +918,8 @@ def _seedance(duration_max: int) -> dict[str, Any]:
                                       "duration": {"minimum": 4, "maximum": duration_max}}}
 
 
+_SUNO_MODES = ("Suno's modes from the docs: custom mode asks for style and title (a plain description "
+               "otherwise); a vocal gender only for songs with vocals")
 _EARLIER_SUNO = ("needs the ids of an earlier Suno generation (task_id, audio_id), which a chat user "
                  "does not have")
 OVERRIDES: dict[str, dict[str, Any]] = {
@@ -926,6 +928,20 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "ai-music-api/timeStamped-lyrics": {"disable": _EARLIER_SUNO},
     "ai-music-api/convert-to-wav-format": {"disable": _EARLIER_SUNO},
     "ai-music-api/create-music-video": {"disable": _EARLIER_SUNO},
+    "ai-music-api/generate": {
+        "fields": {"prompt": {"ask_when": {"custom_mode": [False]}, "required": True},
+                   "style": {"ask_when": {"custom_mode": [True]}, "required": True},
+                   "title": {"ask_when": {"custom_mode": [True]}, "required": True},
+                   "lyrics": {"ask_when": {"custom_mode": [True], "instrumental": [False]}},
+                   "vocal_gender": {"ask_when": {"instrumental": [False]}},
+                   "duration": {"ask_when": {"custom_mode": [True]}},
+                   "variety": {"ask_when": {"custom_mode": [True]}}},
+        "notes": [_SUNO_MODES, "duration and variety only in custom mode (the docs)"]},
+    "ai-music-api/upload-and-cover-audio": {
+        "fields": {"style": {"ask_when": {"custom_mode": [True]}, "required": True},
+                   "title": {"ask_when": {"custom_mode": [True]}, "required": True},
+                   "vocal_gender": {"ask_when": {"instrumental": [False]}}},
+        "notes": [_SUNO_MODES]},
     "ai-music-api/generate-lyrics": {
         "disable": "text result: the lyrics come back as text, and delivery sends files only"},
     # Runway and Gemini Omni (scripts/verified/video_b.yaml)
