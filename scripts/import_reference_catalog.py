@@ -1105,7 +1105,6 @@ PRICE_SOURCES = {
     "GM": "Kie pricing snapshot 2026-10-07",
     "SEED": "Kie pricing table 2025-12-21 (seed project)",
     "MISC": "client code citing Kie pricing, Sep 2026",
-    "VERIFIED": "scripts/verified",
 }
 JAN_2026 = ("Kie price dump 2026-01-15 (shared/reference/seed_price_list_2026-01-15.txt, "
             "RUB / 157.14); kie_models.json has no price for this model")
@@ -1915,8 +1914,9 @@ def load_overlay() -> dict[str, dict[str, Any]]:
     for path in sorted(VERIFIED.glob("*.yaml")):
         for model_id, spec in (yaml.safe_load(path.read_text(encoding="utf-8"))["models"] or {}).items():
             if model_id in overlay:
-                raise SystemExit(f"{path.name}: {model_id} is already in {overlay[model_id]['file']}")
-            overlay[model_id] = {**spec, "file": f"scripts/verified/{path.name}"}
+                raise SystemExit(f"{path.relative_to(ROOT)}: {model_id} is already in "
+                                 f"{overlay[model_id]['file']}")
+            overlay[model_id] = {**spec, "file": str(path.relative_to(ROOT))}
     return overlay
 
 

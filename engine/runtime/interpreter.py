@@ -100,9 +100,7 @@ class Runtime:
             try:
                 await work(turn)
             except Exception:
-                self.stats["errors"] += 1
-                error_id = uuid.uuid4().hex[:8]
-                log.exception("update failed (error id %s, user %s)", error_id, person.id)
+                error_id = self._incident("update failed", person.id)
                 # whatever the failed work changed is dropped: back to the session as stored
                 turn.ctx.session = await self.store.load(person.id, incoming.chat_id,
                                                          session.language)
@@ -138,15 +136,23 @@ class Runtime:
             if edit is None or not await self.messenger.edit(chat_id, edit, view):
                 await self.messenger.send(chat_id, view)
         except Exception:
-            self.stats["errors"] += 1
-            error_id = uuid.uuid4().hex[:8]
-            log.exception("could not send a screen (error id %s, user %s)", error_id,
-                          turn.ctx.person.id)
-            try:
-                await self.messenger.send(chat_id, View(self._text("engine.internal_error", turn,
-                                                                   {"error_id": error_id})))
-            except Exception:
-                log.exception("could not even apologise for error %s", error_id)
+            error_id = self._incident("could not send a screen", turn.ctx.person.id)
+            await self._say_sorry(turn, error_id)
+
+    def _incident(self, what: str, user_id: int) -> str:
+        """Log the exception being handled under a short id the user is told."""
+        self.stats["errors"] += 1
+        error_id = uuid.uuid4().hex[:8]
+        log.exception("%s (error id %s, user %s)", what, error_id, user_id)
+        return error_id
+
+    async def _say_sorry(self, turn: Turn, error_id: str) -> None:
+        """The last resort: a plain message with the error id, when no screen can be shown."""
+        notice = self._text("engine.internal_error", turn, {"error_id": error_id})
+        try:
+            await self.messenger.send(turn.session.chat_id, View(notice))
+        except Exception:
+            log.exception("could not even apologise for error %s", error_id)
 
     async def _dispatch(self, turn: Turn) -> None:
         kind = turn.incoming.kind
@@ -357,10 +363,7 @@ class Runtime:
                 return
             except Exception:
                 log.exception("could not show %s after error %s", screen_id, error_id)
-        try:
-            await self.messenger.send(session.chat_id, View(notice))
-        except Exception:
-            log.exception("could not even apologise for error %s", error_id)
+        await self._say_sorry(turn, error_id)
 
     def _text(self, key: str, turn: Turn, params: dict[str, Any] | None = None) -> str:
         return self.renderer.text(key, turn.session.language, params or {})

@@ -51,12 +51,13 @@ async def test_a_stale_save_in_a_group_is_refused_and_the_others_land(pool: asyn
     await pool.execute("UPDATE sessions SET version = 7, screen = 'elsewhere' WHERE user_id = 55")
     writes = SessionWrites(pool)
     outcomes = await asyncio.gather(*(writes.update(row(u, "next", 2, 1)) for u in users))
+    assert writes.statements == 2               # the first alone, the other nine (55 among them)
     assert outcomes == [u != 55 for u in users]
     expected = {u: ("next", 2) for u in users} | {55: ("elsewhere", 7)}
     assert await stored(pool, users) == expected
-    with pytest.raises(StaleSession):   # and the store turns a refusal into StaleSession
-        stale = await store.load(55, 55, "ru")
-        stale.loaded_version, stale.version = 1, 2
+    stale = await store.load(55, 55, "ru")
+    stale.loaded_version, stale.version = 1, 2
+    with pytest.raises(StaleSession):           # and the store turns a refusal into StaleSession
         await store.save(stale)
 
 
