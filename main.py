@@ -6,12 +6,12 @@ Telegram emulator with a web chat at http://127.0.0.1:8080 and the Kie.ai sandbo
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 
 from pydantic import ValidationError
 
+from engine import event_loop
 from engine.app import StartupError, run
 from engine.config import Config, config_problems
 
@@ -30,7 +30,7 @@ def main() -> int:
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     logging.getLogger("engine.emulators").setLevel(logging.WARNING)  # one line per API call
     try:
-        asyncio.run(run(config))
+        event_loop.run(run(config))
     except StartupError as exc:
         print(f"Cannot start: {exc}", file=sys.stderr)
         return 1

@@ -83,6 +83,7 @@ from bench.recording_session import (  # noqa: E402
     RecordingSession,
     message_json,
 )
+from engine import event_loop  # noqa: E402
 from engine.app import SESSION_CACHE  # noqa: E402
 from engine.lint.linter import format_text, has_errors, lint  # noqa: E402
 from engine.loader.bundle import load_bundle  # noqa: E402
@@ -732,6 +733,8 @@ def main() -> None:
     parser.add_argument("--ways", default="ambc",
                         help="which of a, m, b, c to run (default ambc; m is a diagnostic)")
     parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
+    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default=event_loop.best_loop(),
+                        help="event loop for every way (default: the one main.py runs on)")
     parser.add_argument("--profile", choices=("cprofile", "pyinstrument", "none"),
                         default="cprofile", help="profile one more run of (a) (default cprofile)")
     parser.add_argument("--profile-mode", choices=("sequential", "concurrent"),
@@ -745,7 +748,7 @@ def main() -> None:
     print("runtime benchmark:", pin_to_one_core() if not args.no_pin else "not pinned (--no-pin)")
     print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} CPUs")
-    print(f"python {sys.version.split()[0]}, event loop: asyncio default")
+    print(f"python {sys.version.split()[0]}, event loop: {args.loop} (the same for every way)")
 
     dsn = args.dsn or os.environ.get("TEST_DATABASE_URL")
     server = None
@@ -759,7 +762,7 @@ def main() -> None:
     else:
         print(f"PostgreSQL: {urlsplit(dsn).hostname}:{urlsplit(dsn).port or 5432}")
     try:
-        asyncio.run(measure(args, dsn))
+        event_loop.run(measure(args, dsn), args.loop)
     finally:
         if server is not None:
             server.cleanup()
