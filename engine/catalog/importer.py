@@ -109,7 +109,7 @@ def import_fields(model_id: str, schema: InputSchema, *, keep_uncollectable: boo
         model, adjusted = _built(ref, adjusted=True), True
     except (SystemExit, KeyError, TypeError):  # an adjustment that no longer fits Kie's fields
         model, adjusted = _built(ref, adjusted=False), False
-    per = importer()._per
+    per = importer().per_fields
     priced = {name for case in price_cases for name in [*case.get("when", {}), *per(case)]}
     if price_cases and priced <= set(model.fields):
         model.price = {"cases": list(price_cases)}
@@ -128,7 +128,7 @@ def _built(ref: dict[str, Any], *, adjusted: bool) -> Any:
         model.over = {}
     else:
         omitted = set(model.over.get("omit", {}))
-        present = {script._api_safe(i["name"])[0] for i in ref["inputs"]
+        present = {script.api_safe_name(i["name"])[0] for i in ref["inputs"]
                    if i["name"] not in omitted and not i.get("deprecated")}
         patches = model.over.get("fields", {})
         model.over = {**model.over, "fields": {k: v for k, v in patches.items() if k in present}}

@@ -1,0 +1,69 @@
+"""Texts that repeat across the models of one file: standard field titles, hints and labels move
+to its ``field_texts`` once, and descriptions two models would share are told apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .field_texts import FIELD_TEXT, local_text
+
+
+def share_texts(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Move the standard title/hint of a field name used twice or more to ``field_texts``."""
+    uses: dict[str, int] = {}
+    for entry in entries:
+        for name in entry.get("input", {}):
+            uses[name] = uses.get(name, 0) + 1
+    shared: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        for name, field in entry.get("input", {}).items():
+            spec = FIELD_TEXT.get(name)
+            if spec is None or uses[name] < 2:
+                continue
+            texts = {"title": local_text(spec[0]),
+                     **({"hint": local_text(spec[1])} if len(spec) > 1 else {})}
+            if field.get("title") == texts["title"]:
+                del field["title"]
+                if field.get("hint") == texts.get("hint"):
+                    field.pop("hint", None)
+                elif "hint" not in field and "hint" in texts:
+                    raise SystemExit(f"{entry['id']}: {name} would inherit a hint it lacks")
+                shared[name] = texts
+    for name, labels in shared_labels(entries).items():
+        shared.setdefault(name, {})["labels"] = labels
+    return dict(sorted(shared.items()))
+
+
+def shared_labels(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Option labels every model of the file gives alike move to ``field_texts.<name>.labels``."""
+    seen: dict[str, dict[str, list[Any]]] = {}
+    for entry in entries:
+        for name, field in entry.get("input", {}).items():
+            for option in field.get("options", []):
+                if isinstance(option, dict):
+                    seen.setdefault(name, {}).setdefault(str(option["value"]), []).append(
+                        option["label"])
+    shared = {name: {value: labels[0] for value, labels in by_value.items()
+                     if len(labels) > 1 and all(label == labels[0] for label in labels)}
+              for name, by_value in seen.items()}
+    for entry in entries:
+        for name, field in entry.get("input", {}).items():
+            labels = shared.get(name, {})
+            if "options" in field:
+                field["options"] = [o["value"] if isinstance(o, dict) and str(o["value"]) in labels
+                                    else o for o in field["options"]]
+    return {name: labels for name, labels in shared.items() if labels}
+
+
+def disambiguate(entries: list[dict[str, Any]]) -> None:
+    """Two models never share a description: add the short name where texts collide."""
+    for lang in ("ru", "en"):
+        seen: dict[str, list[dict[str, Any]]] = {}
+        for entry in entries:
+            seen.setdefault(entry["description"][lang], []).append(entry)
+        for group in seen.values():
+            if len(group) > 1:
+                for entry in group:
+                    base = entry["name"][lang].split(" — ")[0]
+                    entry["description"][lang] = entry["description"][lang][:-1] + f" ({base})."
