@@ -114,6 +114,8 @@ FIELD_TEXT: dict[Any, tuple[T, ...]] = {
                 ("ID ранее созданной генерации (из истории)", "ID of an earlier generation "
                                                              "(from history)")),
     # Suno (ai-music-api/*)
+    ("generation_type", "enum"): (("Режим", "Mode"),),
+    "enable_translation": (("Перевести промпт на английский", "Translate the prompt to English"),),
     "custom_mode": (("Расширенный режим", "Custom mode"),
                     ("Да — задать стиль, название и текст песни; нет — хватит описания",
                      "Yes: set the style, title and lyrics; no: a description is enough")),
@@ -185,6 +187,13 @@ LABELS: dict[tuple[str, ...], T] = {
     ("character_orientation", "image"): ("Как на фото", "As in the image"),
     ("character_orientation", "video"): ("Как в видео", "As in the video"),
     ("vocal_gender", "m"): ("Мужской", "Male"), ("vocal_gender", "f"): ("Женский", "Female"),
+    ("veo-3-1", "model", "veo3_fast"): ("Fast — быстрее", "Fast"),
+    ("veo-3-1", "model", "veo3"): ("Quality — лучшее качество", "Quality"),
+    ("veo-3-1", "model", "veo3_lite"): ("Lite — дешевле", "Lite — cheaper"),
+    ("generation_type", "TEXT_2_VIDEO"): ("По тексту", "From text"),
+    ("generation_type", "FIRST_AND_LAST_FRAMES_2_VIDEO"): ("Первый и последний кадр",
+                                                          "First and last frame"),
+    ("generation_type", "REFERENCE_2_VIDEO"): ("По референсам", "From references"),
     ("background", "transparent"): ("Прозрачный", "Transparent"),
     ("background", "opaque"): ("Непрозрачный", "Opaque"), ("background", "auto"): ("Авто", "Auto"),
     ("mode", "fun"): ("Весёлый", "Fun"), ("mode", "normal"): ("Обычный", "Normal"),

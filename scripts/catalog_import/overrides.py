@@ -46,6 +46,11 @@ _SUNO_MODES = ("Suno's modes from the docs: custom mode asks for style and title
 _EARLIER_SUNO = ("needs the ids of an earlier Suno generation (task_id, audio_id), which a chat user "
                  "does not have")
 OVERRIDES: dict[str, dict[str, Any]] = {
+    # Veo 3.1 on createTask (scripts/verified/veo.yaml)
+    "veo-3-1": {
+        "omit": {"watermark": "a text stamped on the video; a chat user does not need it"},
+        "notes": ["the docs' limits between fields (3 images only with REFERENCE_2_VIDEO, which "
+                  "is Fast/Lite and 8 s only) are in Kie's hands: a refused request is not charged"]},
     # Suno on createTask (scripts/verified/audio.yaml)
     "ai-music-api/extend": {"disable": _EARLIER_SUNO},
     "ai-music-api/timeStamped-lyrics": {"disable": _EARLIER_SUNO},
