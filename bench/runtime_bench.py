@@ -6,7 +6,10 @@ Bot with a BaseSession that serialises every request as a real one would and ans
 without HTTP):
 
   (a) engine   — a flow project in a temporary folder, load_bundle, Runtime with a real
-                 SessionStore on PostgreSQL (a temporary database, migrated, dropped at the end),
+                 SessionStore on PostgreSQL (a temporary database, migrated, dropped at the end)
+                 as the polling instance has it (engine.app.polling_sessions: cached, written
+                 behind; each run's time includes flushing the last writes, and afterwards
+                 every user's stored version must have moved by exactly their updates),
                  build_dispatcher(runtime) as the app builds it, AiogramMessenger;
   (b) aiogram  — plain aiogram handlers (a /start message handler, callback handlers editing
                  the message), aiogram's defaults (MemoryStorage FSM);
@@ -84,7 +87,7 @@ from bench.recording_session import (  # noqa: E402
     message_json,
 )
 from engine import event_loop  # noqa: E402
-from engine.app import SESSION_CACHE  # noqa: E402
+from engine.app import polling_sessions  # noqa: E402
 from engine.lint.linter import format_text, has_errors, lint  # noqa: E402
 from engine.loader.bundle import load_bundle  # noqa: E402
 from engine.plugin import PluginSet  # noqa: E402
@@ -292,6 +295,7 @@ class RunResult:
     wall: float
     cpu: float        # user + system time of this process
     system: float     # of which in the kernel (mostly socket calls to PostgreSQL)
+    writes: int = 0   # statements the session saves took (grouped: fewer than updates)
 
     @property
     def rate(self) -> float:
@@ -322,16 +326,47 @@ async def run_way(way: Way, users: int, cycles: int, concurrency: int) -> RunRes
                 for uid in uids:
                     await way.step(uid, step)
 
+    store = way.runtime.store if way.runtime is not None else None
+    versions_before = await stored_versions(store, lanes)
+    writes0 = store.writes.statements if store is not None else 0
     wall0, times0 = time.perf_counter(), os.times()
     if len(lanes) == 1:
         await lane(lanes[0])
     else:
         await asyncio.gather(*(lane(uids) for uids in lanes))
+    if store is not None:
+        await store.flush()   # writes queued behind the last updates count in the time
     wall, times = time.perf_counter() - wall0, os.times()
     user, system = times.user - times0.user, times.system - times0.system
     updates = users * cycles * len(SCRIPT)
     check_counts(way, updates, users * cycles, calls_before, stats_before)
-    return RunResult(updates, wall, user + system, system)
+    await check_stored(store, lanes, versions_before, cycles * len(SCRIPT))
+    writes = store.writes.statements - writes0 if store is not None else 0
+    return RunResult(updates, wall, user + system, system, writes)
+
+
+async def stored_versions(store: SessionStore | None, lanes: list[list[int]]) -> dict[int, int]:
+    """Each user's session version as the table holds it (none for ways without a table)."""
+    if store is None or store.pool is None:
+        return {}
+    rows = await store.pool.fetch("SELECT user_id, version FROM sessions WHERE user_id = ANY($1)",
+                                  [uid for uids in lanes for uid in uids])
+    return {r["user_id"]: r["version"] for r in rows}
+
+
+async def check_stored(store: SessionStore | None, lanes: list[list[int]],
+                       before: dict[int, int], per_user: int) -> None:
+    """Every update's session write reached the table: none lost, none left queued."""
+    after = await stored_versions(store, lanes)
+    if store is None or store.pool is None:
+        return
+    short = {uid: v - before.get(uid, 0) for uid, v in after.items()
+             if v - before.get(uid, 0) != per_user and uid in before}
+    missing = sum(len(uids) for uids in lanes) - len(after)
+    if short or missing:
+        raise NavigationFailed(f"sessions in the table lag the updates handled: {missing} rows "
+                               f"missing, versions off for {len(short)} users, e.g. "
+                               f"{list(short.items())[:3]}")
 
 
 def check_counts(way: Way, updates: int, starts: int, calls_before: Counter[str],
@@ -664,8 +699,7 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
             print(f"PostgreSQL: {await server_settings(pool)}; pool from engine's open_database"
                   f" (max {pool.get_max_size()} connections)")
             builders = {
-                "a": lambda: build_engine(project_dir,
-                                          SessionStore(pool, cache_size=SESSION_CACHE), "a",
+                "a": lambda: build_engine(project_dir, polling_sessions(pool), "a",
                                           "engine, sessions in PostgreSQL"),
                 "m": lambda: build_engine(project_dir, MemorySessionStore(), "m",
                                           "engine, sessions in memory [diag]"),
@@ -706,6 +740,11 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
                     print(f"\n(a) PostgreSQL round trips per update: {total / updates:.2f} "
                           f"({detail})")
 
+            for mode, by_way in results.items():
+                if "a" in by_way:
+                    r = by_way["a"].median
+                    print(f"(a) {mode}: session saves took {r.writes / r.updates:.2f} "
+                          f"statements per update (median run)")
             print()
             print(table(results, ways))
             print()

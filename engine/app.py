@@ -157,6 +157,12 @@ def assemble(bundle: Bundle, pool: asyncpg.Pool, bot: Bot, admin_ids: frozenset[
     return Assembled(runtime, build_dispatcher(runtime, *kit.routers), kit)
 
 
+def polling_sessions(pool: asyncpg.Pool) -> SessionStore:
+    """The sessions of the one instance that polls (it holds the polling lock, so no other
+    process writes them): read from memory, written behind (see ``SessionStore``)."""
+    return SessionStore(pool, cache_size=SESSION_CACHE, write_behind=True)
+
+
 async def run(config: Config) -> None:
     bundle = load_checked_bundle()
     async with AsyncExitStack() as stack:
@@ -174,7 +180,8 @@ async def run(config: Config) -> None:
         # read cache that is sound because only this instance polls (it holds the lock below)
         session_pool = await open_database(dsn, durable=False)
         stack.push_async_callback(session_pool.close)
-        sessions = SessionStore(session_pool, cache_size=SESSION_CACHE)
+        sessions = polling_sessions(session_pool)
+        stack.push_async_callback(sessions.flush)   # queued writes land before the pool closes
 
         admin_ids = set(config.admin_ids)
         if config.telegram_bot_token is None:

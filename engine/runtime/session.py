@@ -8,7 +8,9 @@ from before a newer save is recognised as stale rather than acted on.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +19,11 @@ from typing import Any
 import asyncpg
 
 from engine.runtime.session_writes import SessionWrites
+
+log = logging.getLogger(__name__)
+
+#: written behind, a save may wait this long (seconds) for others to share its statement
+WRITE_BEHIND_LINGER = 0.005
 
 
 @dataclass
@@ -81,12 +88,24 @@ class SessionStore:
     so no other process writes these rows): a load then costs no query. The version check on
     save still catches a row changed elsewhere, and the entry is dropped. Saves of existing
     sessions go through ``SessionWrites``, which groups concurrent ones into one statement.
+
+    ``write_behind`` (with the cache) lets ``save`` return once the session is in memory and
+    its write queued, so the user's next update need not wait for the commit: it reads the
+    cache, and the writes keep the user's order. A write that fails or is refused later is
+    logged and drops the cached entry, so the next load reads what the table holds — as a
+    refused save does anyway. Up to ``max_backlog`` queued writes; past that, saves wait.
+    ``flush`` before the pool closes.
     """
 
-    def __init__(self, pool: asyncpg.Pool, cache_size: int = 0) -> None:
+    def __init__(self, pool: asyncpg.Pool, cache_size: int = 0, *, write_behind: bool = False,
+                 max_backlog: int = 1000) -> None:
+        if write_behind and not cache_size:
+            raise ValueError("write_behind needs the cache: a load must see the queued state")
         self.pool = pool
-        self.writes = SessionWrites(pool)
+        self.writes = SessionWrites(pool, linger=WRITE_BEHIND_LINGER if write_behind else 0.0)
         self.cache_size = cache_size
+        self.write_behind = write_behind
+        self.max_backlog = max_backlog
         self._saved: OrderedDict[int, dict[str, Any]] = OrderedDict()
 
     async def load(self, user_id: int, chat_id: int, language: str) -> Session:
@@ -125,7 +144,12 @@ class SessionStore:
                 *values)
             written = not status.endswith(" 0")
         else:
-            written = await self.writes.update((*values, s.loaded_version))
+            outcome = self.writes.submit((*values, s.loaded_version))
+            if self.write_behind and self.writes.backlog <= self.max_backlog:
+                outcome.add_done_callback(lambda done: self._settled(s.user_id, done))
+                written = True
+            else:
+                written = await asyncio.shield(outcome)
         if not written:
             self.forget(s.user_id)
             raise StaleSession(s.user_id)
@@ -135,3 +159,19 @@ class SessionStore:
             self._saved.move_to_end(s.user_id)
             while len(self._saved) > self.cache_size:
                 self._saved.popitem(last=False)
+
+    async def flush(self) -> None:
+        """Wait for every queued write (write-behind): call before closing the pool."""
+        await self.writes.flush()
+
+    def _settled(self, user_id: int, outcome: asyncio.Future[bool]) -> None:
+        """A write-behind save's late outcome: on failure the cache must not outlive it."""
+        if outcome.cancelled():
+            self.forget(user_id)
+            log.warning("the save of user %s's session was cancelled", user_id)
+        elif (error := outcome.exception()) is not None:
+            self.forget(user_id)
+            log.error("could not save the session of user %s: %r", user_id, error)
+        elif not outcome.result():
+            self.forget(user_id)
+            log.info("session of user %s was saved by another update first", user_id)

@@ -7,21 +7,24 @@ Saves that arrive while a write is in flight wait for it and then go together, a
 read at, and the statement says which rows it wrote, so a stale save is refused exactly as
 a single one would be. A lone save (no others waiting) takes the plain one-row statement.
 
-No save is acknowledged before its statement committed, so batching loses nothing on a crash.
-Two saves of one user never meet in a batch: the interpreter saves a user's session under
-that user's lock, and waits for the save before releasing it.
+At most one save per user waits. A user's next save, made while the previous one still
+waits, takes its place (the row is the newer state; the version checked is the one the
+stored row has), so both share one outcome; a save made while the user's previous one is
+in flight waits for the next statement. Either way a user's saves reach the table in order.
+Whoever awaits a save's outcome hears of it only once its statement committed.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import asyncpg
 
 #: (user_id, chat_id, language, screen, args, stack, form, rendered, flash, version) + the
 #: version the session was read at; the five JSON documents are already encoded
 Row = tuple[int, int, str, str | None, str, str, str, str, str, int, int]
+_VERSION, _LOADED = 9, 10
 
 _ONE = (
     "UPDATE sessions SET chat_id = $2, language = $3, screen = $4, args = $5::jsonb,"
@@ -43,72 +46,102 @@ _MANY = (
 @dataclass
 class _Save:
     row: Row
-    done: asyncio.Future[bool] = field(default_factory=lambda: asyncio.get_running_loop()
-                                       .create_future())
+    done: asyncio.Future[bool]
 
 
 class SessionWrites:
     """Grouped optimistic updates of existing session rows (see the module docstring).
 
     ``max_batch`` bounds one statement; one statement is in flight at a time, so the rows
-    waiting behind it are what the next one carries.
+    waiting behind it are what the next one carries. ``linger`` (seconds) lets a batch that
+    is not full wait that long for more saves first — for callers that do not wait for the
+    outcome (write-behind), fewer statements for the same saves. The writer keeps one
+    connection while saves keep coming, rather than taking one from the pool per statement.
     """
 
-    def __init__(self, pool: asyncpg.Pool, max_batch: int = 100) -> None:
+    def __init__(self, pool: asyncpg.Pool, max_batch: int = 100, linger: float = 0.0) -> None:
         self.pool = pool
         self.max_batch = max_batch
-        self._waiting: list[_Save] = []
-        self._writing = False
-        self._drainers: set[asyncio.Task[None]] = set()
+        self.linger = linger
+        self._waiting: dict[int, _Save] = {}
+        self._writer: asyncio.Task[None] | None = None
         self.statements = 0   # for benchmarks and tests: how many round trips the saves took
+
+    @property
+    def backlog(self) -> int:
+        """Saves not yet in a statement."""
+        return len(self._waiting)
 
     async def update(self, row: Row) -> bool:
         """Write ``row`` if the stored version is still the one it was read at."""
-        save = _Save(row)
-        self._waiting.append(save)
-        if not self._writing:
-            await self._write_until(save)
-        return await save.done
+        return await asyncio.shield(self.submit(row))   # a cancelled caller cancels no save
 
-    async def _write_until(self, mine: _Save) -> None:
-        """Write batches until ``mine`` is written; whatever still waits gets a drainer task,
-        so no caller keeps writing other users' saves after its own is done.
+    def submit(self, row: Row) -> asyncio.Future[bool]:
+        """Queue ``row``; the future says, once its statement committed, whether it was written."""
+        user = row[0]
+        earlier = self._waiting.pop(user, None)
+        if earlier is None:
+            save = _Save(row, asyncio.get_running_loop().create_future())
+        elif row[_LOADED] == earlier.row[_VERSION]:
+            # the newer state of the same session: one write, checked against what is stored
+            save = _Save((*row[:_LOADED], earlier.row[_LOADED]), earlier.done)
+        else:
+            # read afresh from the table, not from the waiting save: that one is refused
+            earlier.done.set_result(False)
+            save = _Save(row, asyncio.get_running_loop().create_future())
+        self._waiting[user] = save
+        if self._writer is None:
+            self._writer = asyncio.ensure_future(self._drain())
+        return save.done
 
-        A drainer that finds another writer at work (or its save written) leaves at once: that
-        writer leaves a drainer of its own for whatever still waits when it is done.
-        """
-        if self._writing or mine.done.done():
-            return
-        self._writing = True
+    async def flush(self) -> None:
+        """Return once every save queued so far has its outcome (before closing the pool)."""
+        while self._writer is not None:
+            await asyncio.wait([self._writer])
+
+    async def _drain(self) -> None:
         try:
-            while not mine.done.done():
-                batch = self._waiting[: self.max_batch]
-                del self._waiting[: self.max_batch]
-                await self._write(batch)
+            while self._waiting:
+                try:
+                    async with self.pool.acquire() as connection:
+                        while self._waiting:
+                            if self.linger and len(self._waiting) < self.max_batch:
+                                await asyncio.sleep(self.linger)
+                            users = list(self._waiting)[: self.max_batch]
+                            batch = [self._waiting.pop(user) for user in users]
+                            if not await self._write(connection, batch):
+                                break   # the connection may be broken: take a fresh one
+                except Exception as exc:   # no connection: the saves waiting fail with it
+                    for save in self._waiting.values():
+                        save.done.set_exception(exc)
+                    self._waiting.clear()
         finally:
-            self._writing = False
-            if self._waiting:
-                drainer = asyncio.ensure_future(self._write_until(self._waiting[-1]))
-                self._drainers.add(drainer)
-                drainer.add_done_callback(self._drainers.discard)
+            self._writer = None
+            for save in self._waiting.values():   # only when cancelled: nobody will write these
+                save.done.cancel()
+            self._waiting.clear()
 
-    async def _write(self, batch: list[_Save]) -> None:
-        """One statement for ``batch``; its outcome (or failure) lands on each save."""
+    async def _write(self, connection: asyncpg.Connection, batch: list[_Save]) -> bool:
+        """One statement for ``batch``; its outcome (or failure) lands on each save. False if
+        the statement failed."""
         self.statements += 1
         try:
             if len(batch) == 1:
-                status = await self.pool.execute(_ONE, *batch[0].row)
+                status = await connection.execute(_ONE, *batch[0].row)
                 written = {batch[0].row[0]} if not status.endswith(" 0") else set()
             else:
                 columns = [list(c) for c in zip(*(s.row for s in batch), strict=True)]
-                written = {r[0] for r in await self.pool.fetch(_MANY, *columns)}
+                written = {r[0] for r in await connection.fetch(_MANY, *columns)}
         except Exception as exc:
             for save in batch:
-                save.done.set_exception(exc)
-            return
+                if not save.done.done():
+                    save.done.set_exception(exc)
+            return False
         except BaseException:
             for save in batch:
                 save.done.cancel()
             raise
         for save in batch:
-            save.done.set_result(save.row[0] in written)
+            if not save.done.done():
+                save.done.set_result(save.row[0] in written)
+        return True

@@ -1,9 +1,16 @@
-"""`python main.py` as a real process: killed with SIGKILL mid-flow, restarted, the user goes on."""
+"""`python main.py` as a real process: killed with SIGKILL mid-flow, restarted, the user goes on.
+
+The polling instance writes sessions behind (engine.app.polling_sessions): a kill within a few
+milliseconds of a screen can lose that last step, which the next press then hears as out of
+date (tests/engine/runtime/test_interpreter.py). Here the kill comes once the step is stored.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import signal
+
+import asyncpg
 
 from engine.emulators.telegram.server import TelegramEmulator
 from tests.support.process import start_bot_process
@@ -17,6 +24,21 @@ async def _start_bot_process(emulator: TelegramEmulator, dsn: str) -> asyncio.su
                                    KIE_API_URL="http://127.0.0.1:9", ADMIN_IDS="9001")
 
 
+async def stored_version(dsn: str, user_id: int, version: int) -> None:
+    """Wait until the user's session row reaches ``version`` (written behind, in milliseconds)."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        for _ in range(200):
+            stored = await connection.fetchval(
+                "SELECT version FROM sessions WHERE user_id = $1", user_id)
+            if stored is not None and stored >= version:
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"the session of {user_id} never reached version {version}")
+    finally:
+        await connection.close()
+
+
 async def test_killed_bot_process_resumes_the_conversation(database_dsn: str) -> None:
     async with TelegramEmulator() as emulator:
         chat = Chat(emulator, ANNA)
@@ -25,6 +47,7 @@ async def test_killed_bot_process_resumes_the_conversation(database_dsn: str) ->
             await chat.send("/start")
             await chat.press("❓ Помощь")
             chat.expect("Выберите задачу, затем модель")
+            await stored_version(database_dsn, ANNA, 2)   # /start, then the press
         finally:
             process.send_signal(signal.SIGKILL)
             await process.wait()

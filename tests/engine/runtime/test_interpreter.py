@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import asyncpg
 import pytest
 
+from engine.app import polling_sessions
 from engine.loader.bundle import load_bundle
 from engine.plugin import PluginSet
 from engine.plugins.user import UserPlugin
@@ -192,3 +194,36 @@ async def test_a_new_user_is_remembered_once(runtime_factory, pool: asyncpg.Pool
     await rt.handle(press(ANN, m, "Item 1"))
     row = await pool.fetchrow("SELECT first_name, language FROM users WHERE user_id = $1", ANN.id)
     assert (row["first_name"], row["language"]) == ("Ann", "en")
+
+
+async def test_written_behind_a_stopped_bot_keeps_every_step(bundle, pool: asyncpg.Pool,
+                                                              runtime_factory) -> None:
+    m = RecordingMessenger()
+    store = polling_sessions(pool)
+    rt = Runtime(bundle, PluginSet.of([Demo(), UserPlugin()]), store, m)
+    await rt.handle(command(ANN, "start"))
+    await rt.handle(press(ANN, m, "Item 3"))
+    await rt.handle(press(ANN, m, "Back"))
+    await rt.handle(press(ANN, m, "Item 2"))
+    await store.flush()                                  # what a graceful stop does
+    await runtime_factory(m).handle(press(ANN, m, "Back"))   # a new process
+    assert m.last.view.text == "Hello Ann"
+    assert m.answers[-1][1] is None
+
+
+async def test_a_crash_before_the_write_lands_answers_out_of_date_never_a_wrong_move(
+        bundle, pool: asyncpg.Pool, runtime_factory) -> None:
+    m = RecordingMessenger()
+    store = polling_sessions(pool)
+    rt = Runtime(bundle, PluginSet.of([Demo(), UserPlugin()]), store, m)
+    await rt.handle(command(ANN, "start"))
+    await store.flush()
+    await rt.handle(press(ANN, m, "Item 3"))
+    assert m.last.view.text == "You chose 3"
+    writer = store.writes._writer            # the process dies before the queued write runs
+    assert writer is not None
+    writer.cancel()
+    await asyncio.wait([writer])
+    await runtime_factory(m).handle(press(ANN, m, "Back"))   # restarted: the table is older
+    assert m.answers[-1][1] == "engine stale"
+    assert m.last.view.text == "Hello Ann"                   # the screen the table holds
