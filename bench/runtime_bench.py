@@ -25,6 +25,11 @@ keyboard the bot last sent them (as a real user would). Each update is parsed fr
 an ``Update`` (as polling does) and fed with ``Dispatcher.feed_update``. After every update
 the benchmark checks the user now sees the expected screen and fails loudly if not.
 
+aiogram's reply models (``Response[T]``) are held for the whole process before any way runs
+(engine.telegram.response_models, as the bot's make_bot does): otherwise each full garbage
+collection frees them and some reply, in whichever way runs then, pays to rebuild one —
+noise of up to a fifth of a run. The hold is process-wide, so every way gets it alike.
+
 Runs sequentially (one update in flight) and concurrently (``--concurrency`` updates in
 flight, never two of one user at once). Warm-up first, then the median of ``--reps`` runs
 (interleaved across the ways, so drift and neighbours' load hit every way alike).
@@ -96,6 +101,7 @@ from engine.runtime.interpreter import Runtime  # noqa: E402
 from engine.runtime.session import SessionStore  # noqa: E402
 from engine.storage.database import open_database, with_database  # noqa: E402
 from engine.telegram.messenger import AiogramMessenger  # noqa: E402
+from engine.telegram.response_models import hold_response_models  # noqa: E402
 from engine.telegram.router import build_dispatcher  # noqa: E402
 from engine.variables import ENGINE_TEXTS  # noqa: E402
 
@@ -692,6 +698,7 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
     cycles = max(1, round(args.updates / (users * len(SCRIPT))))
     updates = users * cycles * len(SCRIPT)
     modes = {"sequential": 1, f"concurrent{args.concurrency}": args.concurrency}
+    hold_response_models()   # for every way alike: see the module docstring
     project_dir = Path(tempfile.mkdtemp(prefix="rtbench-flows-"))
     try:
         write_flow_project(project_dir)

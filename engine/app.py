@@ -33,6 +33,7 @@ from engine.runtime.interpreter import Runtime
 from engine.runtime.session import SessionStore
 from engine.storage.database import open_database
 from engine.telegram.messenger import AiogramMessenger
+from engine.telegram.response_models import hold_response_models
 from engine.telegram.router import build_dispatcher
 
 log = logging.getLogger("bot")
@@ -60,6 +61,7 @@ def load_checked_bundle(root: Path = PROJECT_ROOT, declarations: PluginSet | Non
 
 
 def make_bot(token: str, api_url: str | None) -> Bot:
+    hold_response_models()
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else None
     return Bot(token, session=session)
 
