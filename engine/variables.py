@@ -34,7 +34,8 @@ class FieldView(BaseModel):
     max_mb: float | None = None
     min_items: int | None = None
     max_items: int | None = None
-    count: int = 0             # files collected so far
+    count: int = 0             # files (or items of a list) collected so far
+    items: list[str] = []      # a list's items so far, one line each (escaped)
 
 
 class SummaryLine(BaseModel):
@@ -87,5 +88,7 @@ FORM_TEXTS: dict[str, dict[str, Any]] = {
     "form.error_file_long": _FIELD, "form.error_file_kind": _FIELD, "form.error_file_type": _FIELD,
     "form.error_file_size": _FIELD, "form.error_files_count": _FIELD,
     "form.error_use_buttons": _FIELD, "form.error_model": {},
+    "form.ask_items": _STEP, "form.item_header": _FIELD, "form.add": _FIELD,
+    "form.remove_last": _FIELD, "form.error_items_count": _FIELD,
 }
 ENGINE_TEXTS.update(FORM_TEXTS)

@@ -22,7 +22,8 @@ from engine.catalog.drift import Comparison, FieldChange
 from engine.catalog.importer import Imported, import_fields, importer
 from engine.catalog.openapi import InputSchema
 from engine.plugins.kie.records import ModelInfo
-from engine.schema.catalog import CatalogFile, InputField, ModelEntry
+from engine.schema.catalog import InputField, ModelEntry
+from engine.schema.catalog_file import CatalogFile
 
 DRAFT_REASON = "draft from catalog sync — review fields, texts and price"
 HEADER = """Draft written by `python -m engine catalog sync` on {day} for an editor: review fields,

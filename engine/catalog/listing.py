@@ -11,7 +11,8 @@ from engine.loader.bundle import Bundle
 from engine.schema.catalog import ModelEntry
 
 #: how ``price_basis`` kinds read after a unit price
-BASIS_TEXT = {"characters": "chars of", "seconds": "s of", "items": "files in"}
+BASIS_TEXT = {"characters": "chars of", "seconds": "s of", "items": "files in",
+              "entries": "items of"}
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ class PriceBasis:
     """What a unit price is per, for "from 12 credits per 1000 characters" on a card."""
 
     field: str
-    kind: Literal["characters", "seconds", "items"]
+    kind: Literal["characters", "seconds", "items", "entries"]  # items: files; entries: a list's
     unit: Decimal
 
 
@@ -81,19 +81,32 @@ def _units(entry: ModelEntry, case: PriceCase, values: Mapping[str, Any],
     return max(amounts) / case.unit
 
 
-def _amount(entry: ModelEntry, name: str, values: Mapping[str, Any],
+def _amount(entry: ModelEntry, path: str, values: Mapping[str, Any],
             media_seconds: Mapping[str, float]) -> Decimal:
+    name, _, sub = path.partition(".")
     field = entry.input.get(name)
-    if field is None:
-        raise PricingError(f'model "{entry.id}": price is per unknown field "{name}"')
+    if field is None or (sub and sub not in field.items):
+        raise PricingError(f'model "{entry.id}": price is per unknown field "{path}"')
     value = values.get(name)
+    if sub:  # a field of a list's items: summed over the items
+        if not is_given(value) or not isinstance(value, list):
+            raise PricingError(f'model "{entry.id}": the price needs a value for "{name}"')
+        item_field = field.items[sub]
+        given = [i.get(sub, item_field.default) for i in value if isinstance(i, dict)]
+        return sum((_plain_amount(entry, path, item_field, v) for v in given if is_given(v)),
+                   Decimal(0))
     if field.type in (FieldType.FILE, FieldType.FILES) and field.media in TIMED_MEDIA:
         return _seconds(entry, name, field, value, media_seconds)
     if not is_given(value):
         raise PricingError(f'model "{entry.id}": the price needs a value for "{name}"')
+    return _plain_amount(entry, name, field, value)
+
+
+def _plain_amount(entry: ModelEntry, path: str, field: InputField, value: Any) -> Decimal:
+    """The amount of a value that needs no media lengths: characters, count or number."""
     if field.type is FieldType.STRING:
         return Decimal(len(str(value)))
-    if field.type is FieldType.FILES:
+    if field.type in (FieldType.FILES, FieldType.LIST):
         return Decimal(len(value) if isinstance(value, list | tuple) else 1)
     if field.type in (FieldType.INTEGER, FieldType.NUMBER, FieldType.ENUM) and not isinstance(
             value, bool):
@@ -101,7 +114,7 @@ def _amount(entry: ModelEntry, name: str, values: Mapping[str, Any],
             return Decimal(str(value))
         except InvalidOperation:
             pass
-    raise PricingError(f'model "{entry.id}": "{name}" = {value!r} is not an amount')
+    raise PricingError(f'model "{entry.id}": "{path}" = {value!r} is not an amount')
 
 
 def _seconds(entry: ModelEntry, name: str, field: InputField, value: Any,
@@ -142,17 +155,28 @@ def price_from(entry: ModelEntry) -> Decimal:
 def price_basis(entry: ModelEntry) -> PriceBasis | None:
     """The unit of a per-character, per-second-of-media or per-item price, if it is one."""
     for case in entry.price.cases if entry.price else []:
-        for name in case.per_fields:
-            field = entry.input.get(name)
+        for path in case.per_fields:
+            field = field_at(entry, path)
             if field is None:
                 continue
             if field.type is FieldType.STRING:
-                return PriceBasis(name, "characters", case.unit)
+                return PriceBasis(path, "characters", case.unit)
             if field.type in (FieldType.FILE, FieldType.FILES) and field.media in TIMED_MEDIA:
-                return PriceBasis(name, "seconds", case.unit)
+                return PriceBasis(path, "seconds", case.unit)
             if field.type is FieldType.FILES:
-                return PriceBasis(name, "items", case.unit)
+                return PriceBasis(path, "items", case.unit)
+            if field.type is FieldType.LIST:
+                return PriceBasis(path, "entries", case.unit)
     return None
+
+
+def field_at(entry: ModelEntry, path: str) -> InputField | None:
+    """The field a price's ``per`` names: ``name`` or ``list.item_field``."""
+    name, _, sub = path.partition(".")
+    field = entry.input.get(name)
+    if field is None or not sub:
+        return field
+    return field.items.get(sub)
 
 
 def finite_choices(entry: ModelEntry, name: str) -> list[Any] | None:
@@ -180,21 +204,41 @@ def _lowest_choices(entry: ModelEntry) -> list[tuple[dict[str, Any], dict[str, f
         if name in finite:
             continue
         field = entry.input[name]
-        if field.type is FieldType.STRING:
-            base[name] = "x" * max(int(units), field.min_length or 1)
-        elif field.type is FieldType.FILES and field.media not in TIMED_MEDIA:
-            base[name] = ["x"] * max(field.min_items or 1, 1)
-        elif field.type in (FieldType.FILE, FieldType.FILES):
+        if field.type is FieldType.LIST:
+            base[name] = _sample_items(field, units)
+        elif field.type in (FieldType.FILE, FieldType.FILES) and field.media in TIMED_MEDIA:
             base[name], seconds[name] = "x", 1.0
-        elif field.minimum is not None:
-            base[name] = field.minimum
-        elif field.default is not None:
-            base[name] = field.default
         else:
-            base[name] = 1
+            base[name] = _sample(field, units)
     combos = math.prod(len(c) for c in finite.values())
     if combos > MAX_COMBINATIONS:
         return [(base, seconds)]
     keys = list(finite)
     return [({**base, **dict(zip(keys, combo, strict=True))}, seconds)
             for combo in itertools.product(*(finite[k] for k in keys))]
+
+
+def _sample(field: InputField, units: Decimal) -> Any:
+    """The smallest value of a field that still counts one unit of a per-unit price."""
+    if field.type is FieldType.STRING:
+        return "x" * max(int(units), field.min_length or 1)
+    if field.type is FieldType.FILES:
+        return ["x"] * max(field.min_items or 1, 1)
+    if field.type is FieldType.FILE:
+        return "x"
+    if field.type is FieldType.ENUM:
+        return field.options[0].value
+    if field.type is FieldType.BOOLEAN:
+        return False
+    if field.minimum is not None:
+        return field.minimum
+    return field.default if field.default is not None else 1
+
+
+def _sample_items(field: InputField, units: Decimal) -> list[dict[str, Any]]:
+    """The fewest items a list takes: the first counts one unit, the others their least."""
+    count = max(field.min_items or 1, 1)
+    return [{k: _sample(f, units if i == 0 else Decimal(1)) for k, f in field.items.items()}
+            for i in range(count)]
+
+

@@ -10,6 +10,7 @@ from engine.lint import (  # noqa: F401  (importing a rule module registers its 
     guard_rules,
     model_rules,
     plugin_rules,
+    price_rules,
     text_rules,
 )
 from engine.lint.context import LintContext

@@ -1,15 +1,9 @@
-"""The model catalog: every enabled model can be collected by a form and priced."""
+"""The model catalog: every enabled model can be collected by a form (prices: price_rules)."""
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Iterator
-from decimal import Decimal
-from typing import Any
 
-from engine.catalog.pricing import MAX_COMBINATIONS, match_case
-from engine.catalog.visibility import effective_values
 from engine.lint.context import LintContext
 from engine.lint.plugin_rules import call_sites
 from engine.lint.registry import check, declare, finding
@@ -18,11 +12,10 @@ from engine.loader.errors import Problem
 from engine.plugin import is_model_ref
 from engine.schema.catalog import (
     COLLECTABLE,
-    TIMED_MEDIA,
     FieldType,
     InputField,
-    ModelEntry,
     canonical,
+    is_collectable,
 )
 from engine.templates import is_template
 
@@ -37,6 +30,7 @@ declare("MODEL008", "a cross-field rule depends on a field asked later, or can n
 declare("MODEL009", "an enabled model's price rule leaves some choice of values unpriced")
 declare("MODEL010", "a price per second of media whose field has no max_seconds")
 declare("MODEL011", "an enabled model serves no task, so no menu reaches it")
+declare("MODEL012", "an enabled model's list of objects, or a field of its items, has no title")
 
 CROSS_RULES = ("requires", "excludes", "required_unless")
 
@@ -63,40 +57,38 @@ def model_references(ctx: LintContext) -> Iterator[Problem]:
 
 @check
 def collectable_fields(ctx: LintContext) -> Iterator[Problem]:
-    for model in _enabled(ctx):
+    for model in enabled_models(ctx):
         for name, field in model.entry.input.items():
-            if field.type not in COLLECTABLE:
+            if is_collectable(field):
+                continue
+            bad = next((k for k, f in field.items.items() if f.type not in COLLECTABLE), None)
+            if bad is not None:
+                yield finding("MODEL002", model.locate("input", name, "items", bad, "type"),
+                              f'model "{model.entry.id}": item field "{name}.{bad}" of type '
+                              f"{field.items[bad].type.value} cannot be asked in a chat (lists "
+                              f"of objects do not nest); disable the model or describe it as "
+                              f"a scalar or file field")
+            else:
                 yield finding("MODEL002", model.locate("input", name, "type"),
                               f'model "{model.entry.id}": field "{name}" of type '
                               f"{field.type.value} cannot be asked in a chat; disable the model "
-                              f"or describe the field as a collectable type")
+                              f"or describe the field as a collectable type (a list of objects "
+                              f"needs its items)")
 
 
 @check
-def price_rules(ctx: LintContext) -> Iterator[Problem]:
-    for model in _enabled(ctx):
-        entry = model.entry
-        if entry.price is None:
-            yield finding("MODEL003", model.locate(),
-                          f'model "{entry.id}" is enabled but has no price rule')
-            continue
-        for i, case in enumerate(entry.price.cases):
-            for name in case.per_fields:
-                field = entry.input.get(name)
-                if field is None or not _has_amount(field):
-                    yield finding("MODEL003", model.locate("price", "cases", i, "per"),
-                                  f'model "{entry.id}": price is per "{name}", which is not a '
-                                  f"number, text, media file or list of files of the model")
-
-
-def _has_amount(field: InputField) -> bool:
-    if field.type in (FieldType.INTEGER, FieldType.NUMBER, FieldType.STRING, FieldType.FILES):
-        return True
-    if field.type is FieldType.FILE:
-        return field.media in TIMED_MEDIA
-    if field.type is FieldType.ENUM:
-        return all(isinstance(canonical(o.value), Decimal) for o in field.options)
-    return False
+def titled_lists(ctx: LintContext) -> Iterator[Problem]:
+    """A list's screen and its items' steps are named by titles; a raw API name won't do."""
+    for model in enabled_models(ctx):
+        for name, field in model.entry.input.items():
+            if not field.is_object_list:
+                continue
+            untitled = [((name,), name)] if field.title is None else []
+            untitled += [((name, "items", k), f"{name}.{k}") for k, f in field.items.items()
+                         if f.title is None]
+            for path, shown in untitled:
+                yield finding("MODEL012", model.locate("input", *path),
+                              f'model "{model.entry.id}": "{shown}" needs a title (ru and en)')
 
 
 @check
@@ -180,20 +172,6 @@ def _bad_default(field: InputField) -> str | None:
 
 
 @check
-def priced_fields_filled(ctx: LintContext) -> Iterator[Problem]:
-    for model in _enabled(ctx):
-        entry = model.entry
-        for name in entry.price.fields() if entry.price else ():
-            field = entry.input.get(name)
-            if field is None or field.type in (FieldType.FILE, FieldType.FILES):
-                continue
-            if field.default is None and (not field.required or field.is_conditional):
-                yield finding("MODEL007", model.locate("input", name),
-                              f'model "{entry.id}": the price depends on "{name}", which may be '
-                              f"left empty; make it required or give it a default")
-
-
-@check
 def cross_field_order(ctx: LintContext) -> Iterator[Problem]:
     for model in ctx.bundle.models.values():
         order = list(model.entry.input)
@@ -215,72 +193,13 @@ def cross_field_order(ctx: LintContext) -> Iterator[Problem]:
                               f"(conditions on {', '.join(never)} cannot hold)")
 
 
-_OTHER = object()
-
-
-@check
-def exhaustive_prices(ctx: LintContext) -> Iterator[Problem]:
-    for model in _enabled(ctx):
-        entry = model.entry
-        if entry.price is None:
-            continue
-        combo = _unpriced_choice(entry)
-        if combo is not None:
-            shown = ", ".join(f"{k}={'(other)' if v is _OTHER else v!r}" for k, v in combo.items())
-            yield finding("MODEL009", model.doc.locate_key((*model.path, "price", "cases")),
-                          f'model "{entry.id}": no price case matches {shown}; add a case or '
-                          f"a last case without when")
-
-
-def _unpriced_choice(entry: ModelEntry) -> dict[str, Any] | None:
-    assert entry.price is not None
-    names = [n for n in dict.fromkeys(k for c in entry.price.cases for k in c.when)
-             if n in entry.input]
-    choices = {n: _choices(entry, n) for n in names}
-    if math.prod(len(c) for c in choices.values()) > MAX_COMBINATIONS:
-        return None
-    for combo in itertools.product(*choices.values()):
-        values = dict(zip(names, combo, strict=True))
-        if match_case(entry, effective_values(entry, values)) is None:
-            return values
-    return None
-
-
-def _choices(entry: ModelEntry, name: str) -> list[Any]:
-    field = entry.input[name]
-    if field.type is FieldType.ENUM:
-        found: list[Any] = [o.value for o in field.options]
-    elif field.type is FieldType.BOOLEAN:
-        found = [True, False]
-    else:
-        cases = entry.price.cases if entry.price else []
-        found = [v for case in cases for v in case.when.get(name, [])] + [_OTHER]
-    if field.default is None and (not field.required or field.is_conditional):
-        found.append(None)
-    return found
-
-
-@check
-def media_seconds_bounded(ctx: LintContext) -> Iterator[Problem]:
-    for model in _enabled(ctx):
-        entry = model.entry
-        for i, case in enumerate(entry.price.cases if entry.price else []):
-            for name in case.per_fields:
-                field = entry.input.get(name)
-                if (field is not None and field.type in (FieldType.FILE, FieldType.FILES)
-                        and field.media in TIMED_MEDIA and field.max_seconds is None):
-                    yield finding("MODEL010", model.locate("price", "cases", i, "per"),
-                                  f'model "{entry.id}": price is per second of "{name}", which '
-                                  f"has no max_seconds, so the worst case is unbounded")
-
-
 @check
 def served_tasks(ctx: LintContext) -> Iterator[Problem]:
-    for model in _enabled(ctx):
+    for model in enabled_models(ctx):
         if not model.entry.tasks:
             yield finding("MODEL011", model.locate("id"),
                           f'model "{model.entry.id}" is enabled but serves no task')
 
 
-def _enabled(ctx: LintContext) -> Iterator[ModelDef]:
+def enabled_models(ctx: LintContext) -> Iterator[ModelDef]:
     return (m for m in ctx.bundle.models.values() if m.entry.enabled)

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ValidationError
 
 from engine.loader.errors import BundleLoadError, Location, Problem
 from engine.loader.yaml_source import PathKey, YamlDocument, read_yaml
-from engine.schema.catalog import CatalogFile, ModelEntry, Task
+from engine.schema.catalog import ModelEntry
+from engine.schema.catalog_file import CatalogFile, Task
 from engine.schema.flow import Command, FlowFile, Screen
 from engine.templates import Text, compile_text
 

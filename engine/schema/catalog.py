@@ -13,6 +13,9 @@ Cross-field rules a form honours (each names fields asked *earlier*):
   fields was given ("at least one of").
 
 A field that is not asked is not sent, so Kie applies its own default, which ``default`` mirrors.
+
+A ``list`` field with ``items`` is a list of objects (ElevenLabs' dialogue lines, Sora's
+shots): the form collects it item by item, each item's fields asked like top-level ones.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 from engine.schema.flow import FlowModel, Identifier
 
 ModelId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$", max_length=120)]
+#: a field, or ``list.item_field`` — a field of a list's items (a price per characters of all lines)
+FieldPath = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")]
 ApiName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
 Scalar = str | int | float | bool
 
@@ -64,11 +69,13 @@ class FieldType(StrEnum):
     ENUM = "enum"
     FILE = "file"
     FILES = "files"
-    # kinds the reference knows but a chat cannot collect; the linter rejects them
+    # kinds the reference knows but a chat cannot collect (the linter rejects them), except a
+    # list whose ``items`` describe its objects
     OBJECT = "object"
     LIST = "list"
 
 
+#: scalar and file types: what a form asks directly (and what a list's items may hold)
 COLLECTABLE = frozenset({FieldType.STRING, FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN,
                          FieldType.ENUM, FieldType.FILE, FieldType.FILES})
 
@@ -123,6 +130,9 @@ class InputField(FlowModel):
         default_factory=list, description="Ask only when none of these fields was given.")
     required_unless: list[Identifier] = Field(
         default_factory=list, description="Required when none of these fields was given.")
+    items: dict[Identifier, InputField] = Field(
+        default_factory=dict, description="A list of objects: the fields of one item, asked in "
+                                          "this order; ``min_items``/``max_items`` bound the count.")
 
     @field_validator("options", mode="before")
     @classmethod
@@ -151,11 +161,29 @@ class InputField(FlowModel):
             raise ValueError("min_items is greater than max_items")
         if self.max_seconds is not None and self.media not in TIMED_MEDIA:
             raise ValueError("max_seconds belongs to an audio or video field")
+        if self.items and self.type is not FieldType.LIST:
+            raise ValueError("items belong to a list field")
+        for name, item in self.items.items():
+            if item.is_conditional or item.required_unless:
+                raise ValueError(f"item field {name} cannot depend on other fields")
         return self
 
     @property
     def is_conditional(self) -> bool:
         return bool(self.ask_when or self.requires or self.excludes)
+
+    @property
+    def is_object_list(self) -> bool:
+        """A list of objects whose fields are described (and so can be asked)."""
+        return self.type is FieldType.LIST and bool(self.items)
+
+
+def is_collectable(field: InputField) -> bool:
+    """Whether a chat form can ask ``field``: a scalar or file, or a list of objects whose
+    item fields all are (lists of objects do not nest: a chat would lose its way)."""
+    if field.type in COLLECTABLE:
+        return True
+    return field.is_object_list and all(f.type in COLLECTABLE for f in field.items.values())
 
 
 class PriceCase(FlowModel):
@@ -163,13 +191,14 @@ class PriceCase(FlowModel):
 
     What one unit of ``per`` is depends on the field: a number's value, a string's length in
     characters, the length in seconds of audio/video (all files of a ``files`` field together),
-    the count of a ``files`` field of images. A list of fields takes the largest of them (e.g.
-    the longer of a lip-sync's video and audio).
+    the count of a ``files`` field of images, the count of a list's items. ``list.field`` sums
+    that item field's amounts over the items (``dialogue.text``: characters of all lines). A
+    list of fields takes the largest of them (e.g. the longer of a lip-sync's video and audio).
     """
 
     when: dict[Identifier, list[Scalar]] = Field(default_factory=dict)
     credits: Decimal = Field(ge=0, description="Kie.ai credits (1 credit = $0.005).")
-    per: Identifier | list[Identifier] | None = Field(
+    per: FieldPath | list[FieldPath] | None = Field(
         None, description="Multiply by this field's amount (see the class docstring).")
     unit: Decimal = Field(Decimal(1), gt=0, description="Price is per this many units (1000 chars).")
 
@@ -200,11 +229,11 @@ class PriceRule(FlowModel):
     note: str | None = Field(None, description="How the source was read (worst cases, gaps).")
 
     def fields(self) -> tuple[str, ...]:
-        """Every field the price depends on, in first-seen order."""
+        """Every (top-level) field the price depends on, in first-seen order."""
         seen: dict[str, None] = {}
         for case in self.cases:
             seen.update(dict.fromkeys(case.when))
-            seen.update(dict.fromkeys(case.per_fields))
+            seen.update(dict.fromkeys(p.split(".", 1)[0] for p in case.per_fields))
         return tuple(seen)
 
 
@@ -227,75 +256,3 @@ class ModelEntry(FlowModel):
         if not self.enabled and not self.disabled_reason:
             raise ValueError("a disabled model needs disabled_reason")
         return self
-
-
-class Task(FlowModel):
-    """A user-facing task on the main menu ("video for Reels"), served by several models."""
-
-    id: Identifier
-    name: LocalText
-    emoji: str = ""
-    description: LocalText | None = None
-
-
-class FieldText(FlowModel):
-    title: LocalText | None = None
-    hint: LocalText | None = None
-    labels: dict[str, LocalText] = Field(
-        default_factory=dict, description="Option labels by value, for options without one.")
-
-    @field_validator("labels", mode="before")
-    @classmethod
-    def _same_everywhere(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {str(k): {"ru": v, "en": v} if isinstance(v, str) else v
-                    for k, v in value.items()}
-        return value
-
-
-class CatalogFile(FlowModel):
-    """One ``models/*.yaml`` file.
-
-    ``field_texts`` holds the titles, hints and option labels shared by same-named fields of
-    the file's models ("prompt" is "Промпт" everywhere), so a model lists only what is its own;
-    a field's own ``title``/``hint``/``label`` wins. They are filled in at load time: readers
-    see complete fields.
-    """
-
-    field_texts: dict[Identifier, FieldText] = Field(default_factory=dict)
-    tasks: list[Task] = Field(default_factory=list)
-    models: list[ModelEntry] = Field(default_factory=list)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shared_texts(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or not isinstance(data.get("field_texts"), dict):
-            return data
-        shared = {k: v for k, v in data["field_texts"].items() if isinstance(v, dict)}
-        models = data.get("models")
-        if not shared or not isinstance(models, list):
-            return data
-        return {**data, "models": [_with_texts(m, shared) for m in models]}
-
-
-def _with_texts(model: Any, shared: dict[str, dict[str, Any]]) -> Any:
-    """A copy of a raw model whose fields take missing title/hint from ``shared``."""
-    fields = model.get("input") if isinstance(model, dict) else None
-    if not isinstance(fields, dict):
-        return model
-    filled = {}
-    for name, field in fields.items():
-        texts = shared.get(name) if isinstance(name, str) else None
-        if texts and isinstance(field, dict):
-            field = {**{k: v for k, v in texts.items() if k in ("title", "hint")}, **field}
-            labels = texts.get("labels")
-            if isinstance(labels, dict) and isinstance(field.get("options"), list):
-                field["options"] = [_labelled(o, labels) for o in field["options"]]
-        filled[name] = field
-    return {**model, "input": filled}
-
-
-def _labelled(option: Any, labels: dict[Any, Any]) -> Any:
-    if isinstance(option, dict) or str(option) not in labels:
-        return option
-    return {"value": option, "label": labels[str(option)]}

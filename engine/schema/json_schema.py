@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.schema.catalog import CatalogFile
+from engine.schema.catalog_file import CatalogFile
 from engine.schema.flow import FlowFile
 
 SCHEMAS = {"flow": FlowFile, "models": CatalogFile}

@@ -16,7 +16,8 @@ _SOUND = (("Звук", "Sound"), ("Сгенерировать звуковую �
 _ENHANCE = (("Улучшить промпт", "Enhance prompt"),
             ("Модель сама дополнит описание", "Let the model expand your prompt"))
 
-#: field (or (field, our type)) → (title) or (title, hint), each (ru, en)
+#: field (or (field, our type), or "list.field" for a list's items) → (title) or (title, hint),
+#: each (ru, en)
 FIELD_TEXT: dict[Any, tuple[T, ...]] = {
     "prompt": (("Промпт", "Prompt"), ("Опишите, что должно получиться",
                                        "Describe what you want to get")),
@@ -149,6 +150,46 @@ FIELD_TEXT: dict[Any, tuple[T, ...]] = {
     "align_audio": (("Подгонять под аудио", "Align to audio"),),
     "align_audio_reverse": (("Обратное выравнивание", "Reverse alignment"),),
     "templ_start_seconds": (("Старт в исходном видео, с", "Start in source video, s"),),
+    # lists of objects and the fields of their items
+    "dialogue": (("Реплики диалога", "Dialogue lines"),
+                 ("Каждая реплика — текст и голос, в порядке звучания",
+                  "Each line is a text and a voice, in speaking order")),
+    "dialogue.text": (("Текст реплики", "Line text"),),
+    "multi_prompt": (("Сцены", "Shots"), ("Промпт и длительность каждой сцены ролика",
+                                          "A prompt and a duration for each shot of the clip")),
+    "multi_prompt.prompt": (("Промпт сцены", "Shot prompt"),
+                            ("Что происходит в этой сцене", "What happens in this shot")),
+    "multi_prompt.duration": (("Длительность сцены, с", "Shot duration, s"),),
+    "shots": (("Сцены раскадровки", "Storyboard shots"),
+              ("Описание и длительность каждой сцены; вместе не дольше ролика",
+               "A description and a duration per shot; together no longer than the clip")),
+    "shots.scene": (("Описание сцены", "Scene description"),),
+    "shots.duration": (("Длительность сцены, с", "Shot duration, s"),),
+    "image_references": (("Референсы", "Reference images"),
+                         ("Фото людей, товаров или фона для ролика",
+                          "Photos of people, products or a background for the clip")),
+    "image_references.type": (("Роль фото", "Image role"),),
+    "image_references.ref_name": (("Имя референса", "Reference name"),
+                                  ("Короткое имя, чтобы сослаться на фото в промпте",
+                                   "A short name to refer to the image in the prompt")),
+    "speakers": (("Спикеры", "Speakers"), ("Голос и манера каждого спикера",
+                                           "The voice and manner of each speaker")),
+    "speakers.speaker_id": (("Имя спикера", "Speaker id"),
+                            ("В виде Speaker 1, Speaker 2 …", "As Speaker 1, Speaker 2 …")),
+    "speakers.voice_name": (("Голос", "Voice"),),
+    "speakers.audio_profile": (("Образ голоса", "Voice profile"),
+                               ("Например: тёплый спокойный рассказчик",
+                                "e.g. a warm and soothing narrator")),
+    "speakers.accent": (("Акцент", "Accent"),),
+    "speakers.style": (("Манера", "Style"),),
+    "speakers.pace": (("Темп", "Pace"),),
+    "dialogue_turns": (("Реплики", "Dialogue turns"),
+                       ("Реплики по порядку: кто говорит и что", "Turns in order: who speaks "
+                                                                 "and what")),
+    "dialogue_turns.speaker_id": (("Спикер", "Speaker"),
+                                  ("Имя из списка спикеров, например Speaker 1",
+                                   "A speaker id from the speakers, e.g. Speaker 1")),
+    "dialogue_turns.text": (("Текст реплики", "Line text"),),
 }
 
 #: (field, value) or (model id, field, value) → option label (ru, en); raw values stay where clear
@@ -196,6 +237,8 @@ LABELS: dict[tuple[str, ...], T] = {
     ("generation_type", "REFERENCE_2_VIDEO"): ("По референсам", "From references"),
     ("background", "transparent"): ("Прозрачный", "Transparent"),
     ("background", "opaque"): ("Непрозрачный", "Opaque"), ("background", "auto"): ("Авто", "Auto"),
+    ("pixverse-v6/reference-to-video", "type", "subject"): ("Объект", "Subject"),
+    ("pixverse-v6/reference-to-video", "type", "background"): ("Фон", "Background"),
     ("mode", "fun"): ("Весёлый", "Fun"), ("mode", "normal"): ("Обычный", "Normal"),
     ("mode", "spicy"): ("Пикантный", "Spicy"),
     ("mode", "lite"): ("Lite — быстрее", "Lite — faster"),

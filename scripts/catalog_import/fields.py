@@ -1,7 +1,9 @@
 """One reference input → one catalog field: its type, media kind, texts, limits and default.
 
 Media fields are recognised by name (``MEDIA``); list and object inputs become the uncollectable
-types ``list`` and ``object``, which ``Model`` leaves out or reports as blockers.
+types ``list`` and ``object``, which ``Model`` leaves out or reports as blockers — except a list
+of objects whose items the reference describes: a ``list`` with ``items``, each item field
+converted like a top-level one (titles may be ``list.field`` in ``FIELD_TEXT``).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ UNCOLLECTABLE = {"object": "object", "object-array": "list", "array-array": "lis
 FIELD_KEYS = ["type", "media", "required", "required_unless", "default", "title", "hint", "options",
               "minimum", "maximum", "min_length", "max_length", "min_items", "max_items",
               "accept", "max_mb", "max_seconds", "send_as", "api_name", "ask_when", "requires",
-              "excludes", "advanced"]
+              "excludes", "advanced", "items"]
 
 
 def _media_of(name: str) -> str | None:
@@ -72,8 +74,9 @@ def _options(model_id: str, name: str, ref: dict[str, Any]) -> list[Any]:
     return options
 
 
-def _title(name: str, kind: str) -> dict[str, Any]:
-    spec = FIELD_TEXT.get((name, kind)) or FIELD_TEXT.get(name)
+def _title(name: str, kind: str, parent: str | None = None) -> dict[str, Any]:
+    spec = (FIELD_TEXT.get(f"{parent}.{api_safe_name(name)[0]}") if parent else None) or (
+        FIELD_TEXT.get((name, kind)) or FIELD_TEXT.get(name))
     if spec is None:
         return {}
     out: dict[str, Any] = {"title": local_text(spec[0])}
@@ -99,11 +102,14 @@ def _default_ok(field: dict[str, Any], value: Any) -> bool:
     return isinstance(value, str)
 
 
-def convert_field(model_id: str, ref: dict[str, Any]) -> dict[str, Any]:
-    """One reference input → a field of ours (its ``type`` may be list/object: uncollectable)."""
+def convert_field(model_id: str, ref: dict[str, Any], parent: str | None = None) -> dict[str, Any]:
+    """One reference input (``parent``: of that list's items) → a field of ours; its ``type`` may
+    be list/object: uncollectable unless it is a list with ``items``."""
     name, kind = ref["name"], ref["type"]
     field: dict[str, Any] = {}
-    if kind in UNCOLLECTABLE:
+    if kind == "object-array" and ref.get("items") and parent is None:
+        field["type"] = "list"
+    elif kind in UNCOLLECTABLE:
         field["type"] = UNCOLLECTABLE[kind]
     elif kind in ("url", "url-array"):
         media = _media_of(name)
@@ -119,8 +125,8 @@ def convert_field(model_id: str, ref: dict[str, Any]) -> dict[str, Any]:
         field["type"] = kind
     if ref.get("required"):
         field["required"] = True
-    field.update(_title(name, field["type"]))
-    if name in ADVANCED or (name, field["type"]) in ADVANCED:
+    field.update(_title(name, field["type"], parent))
+    if parent is None and (name in ADVANCED or (name, field["type"]) in ADVANCED):
         field["advanced"] = True
     low, high = ref.get("min"), ref.get("max")
     if "range_from_description" in ref:
@@ -140,14 +146,34 @@ def convert_field(model_id: str, ref: dict[str, Any]) -> dict[str, Any]:
             field["accept"] = list(ref["accepted_mime"])
         if ref.get("max_file_mb"):
             field["max_mb"] = _number(ref["max_file_mb"])
-    if field["type"] == "files":
+    if field["type"] in ("files", "list"):
         if ref.get("min_items"):
             field["min_items"] = ref["min_items"]
         if ref.get("max_items"):
             field["max_items"] = ref["max_items"]
     if _default_ok(field, ref.get("default")):
         field["default"] = ref["default"]
+    if field["type"] == "list" and parent is None and ref.get("items"):
+        field["items"] = _items(model_id, name, ref["items"])
     return field
+
+
+def _items(model_id: str, parent: str, refs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The fields of a list's items, by our names, keys in catalog order."""
+    items: dict[str, Any] = {}
+    for ref in refs:
+        name, api_name = api_safe_name(ref["name"])
+        field = convert_field(model_id, ref, parent)
+        if api_name:
+            field["api_name"] = api_name
+        items[name] = {k: field[k] for k in sorted(field, key=FIELD_KEYS.index)}
+    return items
+
+
+def uncollectable_item(field: dict[str, Any]) -> str | None:
+    """The first item field of a list a form cannot ask, if any."""
+    return next((k for k, f in field.get("items", {}).items() if f["type"] in ("list", "object")),
+                None)
 
 
 def _number(value: Any) -> int | float:

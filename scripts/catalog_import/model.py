@@ -10,11 +10,11 @@ from typing import Any
 from .capabilities import capabilities
 from .card_texts import FAMILY_TEXT, MODE_TEXT, VARIANT_TEXT, family_of, vendor_of
 from .examples import EXAMPLES
-from .fields import FIELD_KEYS, api_safe_name, convert_field
+from .fields import FIELD_KEYS, api_safe_name, convert_field, uncollectable_item
 from .menu import CATEGORY, TASK_OF_MODE
 from .names import NAMES
 from .overrides import OVERRIDES
-from .prices import PRICE_SOURCES, PRICES, per_fields
+from .prices import PRICE_SOURCES, PRICES, per_fields, per_paths
 
 LEGACY_NOTE = "legacy id: not in the Aug-2026 docs, still listed in the playground paths (2026-06)"
 PROMPT_FIELDS = ("prompt", "text")
@@ -47,12 +47,14 @@ class Model:
             if api_name:
                 field["api_name"] = api_name
             if field["type"] in ("list", "object"):
-                what = ("a document or web link" if ref["type"].startswith("url")
-                        else f"an {ref['type']}" if ref["type"][0] in "aeiou"
-                        else f"a {ref['type']}")
-                if ref.get("required"):
+                what = _uncollectable(ref, field)
+                if what is None and not ref.get("required"):
+                    self.notes.append(f"omitted {ref['name']}: an optional list of objects, "
+                                      f"left out to keep the form short")
+                    continue
+                if what is not None and ref.get("required"):
                     self.blockers.append(f"{ref['name']} ({what})")
-                elif self.ref["schema_confidence"] not in ("low", "none"):
+                elif what is not None and self.ref["schema_confidence"] not in ("low", "none"):
                     self.notes.append(f"omitted {ref['name']}: {what}, which a chat cannot collect")
                     continue
             self.fields[name] = field
@@ -96,8 +98,9 @@ class Model:
             self.price["note"] = spec["note"]
         self.price["cases"] = spec["cases"]
         for case in spec["cases"]:
-            for name in [*case.get("when", {}), *per_fields(case)]:
-                if name not in self.fields:
+            for name in [*case.get("when", {}), *per_paths(case)]:
+                top, _, item = name.partition(".")
+                if top not in self.fields or (item and item not in self.fields[top].get("items", {})):
                     raise SystemExit(f"{self.id}: price names unknown field {name}")
         self._check_against_reference(spec, rows)
 
@@ -165,7 +168,11 @@ class Model:
             return False, ("uncollectable input: requires " + ", ".join(self.blockers)
                            + ", which a chat cannot collect")
         if self.price is None:
-            return False, "no price: the reference gives no price for this model"
+            lists = [n for n, f in self.fields.items() if f.get("items")]
+            return False, ("no price: neither the reference nor scripts/verified/ gives a Kie "
+                           "price for this model" + (f" (its input schema is complete, the "
+                                                     f"lists of objects {', '.join(lists)} "
+                                                     f"included)" if lists else ""))
         return True, None
 
     # -- texts
@@ -242,6 +249,23 @@ class Model:
         if self.fields:
             entry["input"] = self.ordered_fields()
         return entry
+
+
+def _uncollectable(ref: dict[str, Any], field: dict[str, Any]) -> str | None:
+    """Why a list/object input cannot be asked (None: a list of objects a form can collect)."""
+    kind = ref["type"]
+    if kind.startswith("url"):
+        return "a document or web link"
+    what = f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+    if kind != "object-array":
+        return what
+    if not field.get("items"):
+        return f"{what} whose items the reference does not describe"
+    bad = uncollectable_item(field)
+    if bad is not None:
+        item = next(i for i in ref["items"] if api_safe_name(i["name"])[0] == bad)
+        return f"{what} whose item field {item['name']} is {_uncollectable(item, {}) or 'a list'}"
+    return None
 
 
 def _short(status: str) -> str:

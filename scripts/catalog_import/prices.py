@@ -72,6 +72,9 @@ PRICES: dict[str, dict[str, Any]] = {
     "elevenlabs/audio-isolation": P([C(0.2, per="audio_url")]),
     "elevenlabs/text-to-speech-multilingual-v2": P([C(12, per="text", unit=1000)]),
     "elevenlabs/text-to-speech-turbo-2-5": P([C(6, per="text", unit=1000)]),
+    "elevenlabs/text-to-dialogue-v3": P(
+        [C(14, per="dialogue.text", unit=1000)],
+        note="per 1000 characters: the characters of all the dialogue's lines together"),
     # avatar / lip-sync
     "infinitalk/from-audio": P(by("resolution", {"480p": 3, "720p": 12}, per="audio_url")),
     "kling/ai-avatar-pro": P([C(16, per="audio_url")]),
@@ -222,6 +225,12 @@ PRICES: dict[str, dict[str, Any]] = {
                                          per="duration")),
     "minimax-h3/text-to-video": P(by("resolution", {"768P": 8, "2K": 13}, per="duration")),
     "sora-2-pro-text-to-video": P(grid("size", "n_frames", _SORA_PRO)),
+    "sora-2-pro-storyboard": P(by("n_frames", {"10": 150, "15": 270, "25": 270})),
+    "kling-3.0/video": P(
+        [*grid("mode", "sound", {("std", False): 14, ("std", True): 20, ("pro", False): 18,
+                                 ("pro", True): 27}, per="duration"),
+         C(67, per="duration", mode="4K")],
+        note="per second of the whole video (duration), whatever its shots"),
     "sora-2-text-to-video": P(by("n_frames", {"10": 20, "15": 25})),
     "wan/2-2-a14b-text-to-video-turbo": P(by("resolution", {"480p": 40, "720p": 80}),
                                           note="5 s clips"),
@@ -259,6 +268,12 @@ PRICES: dict[str, dict[str, Any]] = {
 }
 
 
-def per_fields(case: dict[str, Any]) -> list[str]:
+def per_paths(case: dict[str, Any]) -> list[str]:
+    """What a case multiplies by, as written: ``field`` or ``list.item_field``."""
     per = case.get("per")
     return [] if per is None else [per] if isinstance(per, str) else list(per)
+
+
+def per_fields(case: dict[str, Any]) -> list[str]:
+    """The (top-level) fields a case multiplies by: a list's own for ``list.item_field``."""
+    return [path.split(".", 1)[0] for path in per_paths(case)]

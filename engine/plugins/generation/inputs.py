@@ -2,6 +2,7 @@
 
 Files a user sent are Telegram file ids; the bot downloads each and uploads it to Kie.ai's
 file storage, so the URL in the task is Kie's own — never a Telegram URL with the bot token.
+A list of objects goes as a list of objects under Kie's keys, its files turned into URLs alike.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from aiogram import Bot
 
 from engine.plugins.kie.client import KieClient
-from engine.schema.catalog import FieldType, ModelEntry
+from engine.schema.catalog import FieldType, InputField, ModelEntry
 
 UPLOAD_PATH = "telegram-uploads"
 
@@ -45,21 +46,30 @@ class InputBuilder:
         self.client = client
 
     async def build(self, entry: ModelEntry, values: dict[str, Any]) -> dict[str, Any]:
+        return await self._object(entry.input, values)
+
+    async def _object(self, fields: dict[str, InputField], values: dict[str, Any]) -> dict[str, Any]:
+        """Values by Kie's keys; keys the fields do not know are dropped."""
         result: dict[str, Any] = {}
         for name, value in values.items():
-            spec = entry.input.get(name)
-            if spec is None:
-                continue
-            if spec.type is FieldType.FILE:
-                value = await self.upload(value)
-            elif spec.type is FieldType.FILES:
-                value = [await self.upload(item) for item in value]
-            if spec.send_as == "string":
-                value = _as_string(value)
-            elif spec.send_as == "number":
-                value = _as_number(value)
-            result[spec.api_name or name] = value
+            spec = fields.get(name)
+            if spec is not None:
+                result[spec.api_name or name] = await self._value(spec, value)
         return result
+
+    async def _value(self, spec: InputField, value: Any) -> Any:
+        if spec.type is FieldType.FILE:
+            value = await self.upload(value)
+        elif spec.type is FieldType.FILES:
+            value = [await self.upload(item) for item in value]
+        elif spec.is_object_list:
+            value = [await self._object(spec.items, item) for item in value
+                     if isinstance(item, dict)]
+        if spec.send_as == "string":
+            value = _as_string(value)
+        elif spec.send_as == "number":
+            value = _as_number(value)
+        return value
 
     async def upload(self, file: dict[str, Any]) -> str:
         file_id = str(file.get("file_id") or "")

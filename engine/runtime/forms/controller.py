@@ -11,35 +11,25 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from engine.catalog.visibility import effective_values, is_required
 from engine.loader.bundle import Bundle, ScreenDef
 from engine.plugin import ActionError
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext
+from engine.runtime.forms import items
+from engine.runtime.forms.screens import FormScreens
 from engine.runtime.forms.state import (
     SUMMARY,
     FormState,
-    active_fields,
     final_values,
     missing_required,
+    move_to,
     next_step,
 )
 from engine.runtime.forms.values import Refusal, check_file, parse_text
-from engine.runtime.forms.view import (
-    ASK_KEYS,
-    ButtonMaker,
-    display,
-    field_view,
-    form_view,
-    option_label,
-    title_of,
-)
 from engine.runtime.incoming import FileInfo
 from engine.runtime.renderer import Rendered, Renderer
-from engine.runtime.view import View, ViewButton
-from engine.schema.catalog import FieldType, ModelEntry
+from engine.schema.catalog import FieldType, InputField, ModelEntry
 from engine.templates import render_inline
-from engine.variables import SummaryLine
 
 
 @dataclass
@@ -59,6 +49,7 @@ class Forms:
         self.bundle = bundle
         self.renderer = renderer
         self.calls = calls
+        self.screens = FormScreens(renderer, calls)
 
     # ------------------------------------------------------------------ state helpers
     def _state(self, screen: ScreenDef, ctx: ActionContext) -> FormState | None:
@@ -95,7 +86,7 @@ class Forms:
             values = found.model_dump() if isinstance(found, BaseModel) else dict(found or {})
             state.values = {k: v for k, v in values.get("values", values).items()
                             if k in entry.input}
-        state.step = next_step(entry, state)
+        move_to(entry, state, next_step(entry, state))
         self._save(ctx, state)
         return None
 
@@ -105,67 +96,9 @@ class Forms:
         entry = self._entry(state) if state else None
         if state is None or entry is None:
             raise LookupError(f"no form in progress on {screen.id}")
-        language = ctx.session.language
-        maker = ButtonMaker(screen.id, ctx.session.version)
         if state.step == SUMMARY:
-            return await self._summary(screen, ctx, context, state, entry, maker)
-        spec = entry.input[state.step]
-        yes, no = self._label("form.yes", ctx), self._label("form.no", ctx)
-        names = [n for n, _ in active_fields(entry, state)]
-        fview = field_view(state.step, spec, language, yes, no, len(state.pending_files))
-        step_no = names.index(state.step) + 1 if state.step in names else len(names)
-        header = self.renderer.text(screen.screen.text, language, {
-            **context, "form": form_view(entry, language, step_no, len(names))})
-        body = self.renderer.text(ASK_KEYS[spec.type], language, {
-            "field": fview, "form": form_view(entry, language, step_no, len(names))})
-        rows: list[list[ViewButton]] = []
-        if spec.type is FieldType.ENUM:
-            options = [maker.button(option_label(spec, o.value, language), f"f.o{i}",
-                                    op="value", index=i) for i, o in enumerate(spec.options)]
-            width = 3 if all(len(b.text) <= 8 for b in options) else 1
-            rows += [options[i:i + width] for i in range(0, len(options), width)]
-        elif spec.type is FieldType.BOOLEAN:
-            rows.append([maker.button(yes, "f.y", op="bool", value=True),
-                         maker.button(no, "f.n", op="bool", value=False)])
-        elif spec.type is FieldType.FILES and len(state.pending_files) >= max(spec.min_items or 1,
-                                                                               1):
-            rows.append([maker.button(self._label("form.done", ctx, field=fview), "f.done",
-                                      op="done")])
-        if not is_required(spec, effective_values(entry, state.values)) and not state.pending_files:
-            rows.append([maker.button(self._label("form.skip", ctx, field=fview), "f.skip",
-                                      op="skip")])
-        rows.append([maker.button(self._label("form.back", ctx), "f.back", op="back"),
-                     maker.button(self._label("form.cancel", ctx), "f.cancel", op="cancel")])
-        return Rendered(View(f"{header}\n\n{body}" if header else body, rows), maker.actions)
-
-    async def _summary(self, screen: ScreenDef, ctx: ActionContext, context: dict[str, Any],
-                       state: FormState, entry: ModelEntry, maker: ButtonMaker) -> Rendered:
-        language = ctx.session.language
-        yes, no = self._label("form.yes", ctx), self._label("form.no", ctx)
-        values = final_values(entry, state)
-        lines, edits = [], []
-        for i, (name, spec) in enumerate(active_fields(entry, state)):
-            shown = display(spec, values[name], language, yes, no) if name in values else "—"
-            lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))
-            label = self._label("form.edit", ctx,
-                                field=field_view(name, spec, language, yes, no))
-            edits.append(maker.button(label, f"f.e{i}", op="edit", field=name))
-        fview = form_view(entry, language, len(lines), len(lines), lines)
-        price = await self._price(screen, ctx, entry, values)
-        header = self.renderer.text(screen.screen.text, language, {**context, "form": fview})
-        body = self.renderer.text("form.summary", language, {"form": fview, "price": price})
-        rows = [edits[i:i + 2] for i in range(0, len(edits), 2)]
-        rows.append([maker.button(self._label("form.confirm", ctx), "f.ok", op="confirm")])
-        rows.append([maker.button(self._label("form.back", ctx), "f.back", op="back"),
-                     maker.button(self._label("form.cancel", ctx), "f.cancel", op="cancel")])
-        return Rendered(View(f"{header}\n\n{body}" if header else body, rows), maker.actions)
-
-    async def _price(self, screen: ScreenDef, ctx: ActionContext, entry: ModelEntry,
-                     values: dict[str, Any]) -> Any:
-        spec = screen.screen.form
-        if spec is None or spec.price is None:
-            return None
-        return await self.calls.run(spec.price, {"model": entry.id, "values": values}, ctx)
+            return await self.screens.summary(screen, ctx, context, state, entry)
+        return self.screens.step(screen, ctx, context, state, entry)
 
     # ------------------------------------------------------------------------ answers
     async def press(self, screen: ScreenDef, ctx: ActionContext,
@@ -180,45 +113,82 @@ class Forms:
             ctx.session.form = {}
             return Leave(screen.resolve(spec.cancel))
         if op == "back":
-            if not state.history:
-                ctx.session.form = {}
-                return Leave(screen.resolve(spec.cancel))
-            state.pending_files = []
-            state.step = state.history.pop()
-            self._save(ctx, state)
-            return None
+            return self._back(screen, ctx, state, entry)
         if op == "confirm":
             return await self._confirm(screen, ctx, state, entry)
         if op == "edit":
             state.history.append(state.step)
-            state.step = str(action["field"])
+            move_to(entry, state, str(action["field"]))
             self._save(ctx, state)
             return None
-        field_spec = entry.input.get(state.step)
-        if field_spec is None:
+        asked = self._asked(entry, state)
+        if asked is None:
             return None
+        if asked.is_object_list:
+            return self._list_press(ctx, state, entry, asked, op)
         if op == "value":
-            return self._answer(ctx, state, entry, field_spec.options[int(action["index"])].value)
+            return self._answer(ctx, state, entry, asked.options[int(action["index"])].value)
         if op == "bool":
             return self._answer(ctx, state, entry, bool(action["value"]))
         if op == "done":
             files, state.pending_files = state.pending_files, []
             return self._answer(ctx, state, entry, files)
         if op == "skip":
-            state.values.pop(state.step, None)
-            state.skipped.append(state.step)
-            return self._advance(ctx, state, entry)
+            return self._skip(ctx, state, entry)
+        return None
+
+    @staticmethod
+    def _asked(entry: ModelEntry, state: FormState) -> InputField | None:
+        """The field asked now: a top-level one, a list's own screen, or a field of its item."""
+        spec = entry.input.get(state.step)
+        if spec is not None and state.item_step is not None:
+            return spec.items.get(state.item_step)
+        return spec
+
+    def _list_press(self, ctx: ActionContext, state: FormState, entry: ModelEntry,
+                    spec: InputField, op: Any) -> Outcome:
+        """A press on a list of objects' own screen: Add, Remove last, Done or Skip."""
+        refusal: Refusal | None = None
+        if op == "add":
+            refusal = items.add(spec, state)
+        elif op == "remove":
+            items.remove_last(state)
+        elif op == "done":
+            done = items.finished(spec, state)
+            if not isinstance(done, Refusal):
+                return self._answer(ctx, state, entry, done)
+            refusal = done
+        elif op == "skip" and not state.items:
+            return self._skip(ctx, state, entry)
+        if refusal is not None:  # refused: nothing changes
+            shown = self.screens.field(state.step, spec, ctx, collected=state.items)
+            return self._t(refusal.text_key, ctx, field=shown)
+        self._save(ctx, state)
+        return None
+
+    def _back(self, screen: ScreenDef, ctx: ActionContext, state: FormState,
+              entry: ModelEntry) -> Outcome:
+        spec = entry.input.get(state.step)
+        if spec is not None and state.item_step is not None:
+            items.back(spec, state)
+        elif not state.history:
+            ctx.session.form = {}
+            form = screen.screen.form
+            return Leave(screen.resolve(form.cancel) if form else screen.id)
+        else:
+            move_to(entry, state, state.history.pop())
+        self._save(ctx, state)
         return None
 
     async def message(self, screen: ScreenDef, ctx: ActionContext, text: str | None,
                       file: FileInfo | None) -> Outcome:
         state = self._state(screen, ctx)
         entry = self._entry(state) if state else None
-        if state is None or entry is None or state.step == SUMMARY:
+        spec = self._asked(entry, state) if state and entry else None
+        if state is None or entry is None or spec is None:
             return self._t("engine.expect_button", ctx)
-        spec = entry.input[state.step]
-        fview = field_view(state.step, spec, ctx.session.language, "", "",
-                           len(state.pending_files))
+        name = state.item_step or state.step
+        fview = self.screens.field(name, spec, ctx, len(state.pending_files))
         if spec.type in (FieldType.FILE, FieldType.FILES):
             if file is None:
                 return self._t("form.error_file_kind", ctx, field=fview)
@@ -242,14 +212,29 @@ class Forms:
 
     def _answer(self, ctx: ActionContext, state: FormState, entry: ModelEntry,
                 value: Any) -> Outcome:
+        """The asked field (of an item, when one is being filled) gets ``value``."""
+        spec = entry.input[state.step]
+        if state.item_step is not None:
+            items.answer(spec, state, value)
+            self._save(ctx, state)
+            return None
         state.values[state.step] = value
         if state.step in state.skipped:
             state.skipped.remove(state.step)
         return self._advance(ctx, state, entry)
 
+    def _skip(self, ctx: ActionContext, state: FormState, entry: ModelEntry) -> Outcome:
+        if state.item_step is not None:
+            items.skip(entry.input[state.step], state)
+            self._save(ctx, state)
+            return None
+        state.values.pop(state.step, None)
+        state.skipped.append(state.step)
+        return self._advance(ctx, state, entry)
+
     def _advance(self, ctx: ActionContext, state: FormState, entry: ModelEntry) -> Outcome:
         state.history.append(state.step)
-        state.step = next_step(entry, state)
+        move_to(entry, state, next_step(entry, state))
         self._save(ctx, state)
         return None
 
@@ -259,7 +244,7 @@ class Forms:
         assert spec is not None
         missing = missing_required(entry, state)
         if missing:
-            state.step = missing[0]
+            move_to(entry, state, missing[0])
             self._save(ctx, state)
             return None
         values = final_values(entry, state)

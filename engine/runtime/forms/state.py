@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from engine.catalog.visibility import effective_values, is_asked, is_given, is_required
-from engine.schema.catalog import COLLECTABLE, InputField, ModelEntry
+from engine.schema.catalog import InputField, ModelEntry, is_collectable
 
 SUMMARY = "__summary"
 
@@ -24,6 +24,11 @@ class FormState:
     step: str = SUMMARY
     editing: bool = False
     pending_files: list[dict[str, Any]] = field(default_factory=list)
+    # a list of objects being collected (see ``items``): its items so far, and the item being
+    # filled — its answers and which of its fields is asked (None: the list itself is shown)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    item: dict[str, Any] = field(default_factory=dict)
+    item_step: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -45,7 +50,18 @@ def active_fields(entry: ModelEntry, state: FormState) -> list[tuple[str, InputF
     """The fields that apply given the answers so far, in asking order."""
     answers = _answers(entry, state)
     return [(name, spec) for name, spec in entry.input.items()
-            if spec.type in COLLECTABLE and is_asked(spec, answers)]
+            if is_collectable(spec) and is_asked(spec, answers)]
+
+
+def move_to(entry: ModelEntry, state: FormState, step: str) -> None:
+    """Make ``step`` the field asked; a list of objects reopens with the items it has."""
+    state.step = step
+    state.pending_files = []
+    state.item, state.item_step = {}, None
+    spec = entry.input.get(step)
+    value = state.values.get(step)
+    state.items = [dict(i) for i in value] if spec and spec.is_object_list and isinstance(
+        value, list) else []
 
 
 def next_step(entry: ModelEntry, state: FormState) -> str:

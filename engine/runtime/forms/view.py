@@ -14,8 +14,9 @@ ASK_KEYS = {
     FieldType.ENUM: "form.ask_choice", FieldType.BOOLEAN: "form.ask_boolean",
     FieldType.INTEGER: "form.ask_number", FieldType.NUMBER: "form.ask_number",
     FieldType.STRING: "form.ask_text", FieldType.FILE: "form.ask_file",
-    FieldType.FILES: "form.ask_files",
+    FieldType.FILES: "form.ask_files", FieldType.LIST: "form.ask_items",
 }
+ITEM_TEXT_LIMIT = 40  # characters of one value in an item's one-line summary
 
 
 def title_of(name: str, spec: InputField, language: str) -> str:
@@ -33,23 +34,37 @@ def option_label(spec: InputField, value: Any, language: str) -> str:
 
 def display(spec: InputField, value: Any, language: str, yes: str, no: str) -> str:
     """A value as the user reads it in the summary (escaped: it goes into HTML)."""
+    return html.escape(_shorten(_plain(spec, value, language, yes, no), 300))
+
+
+def item_summary(spec: InputField, item: dict[str, Any], language: str, yes: str,
+                 no: str) -> str:
+    """One item of a list of objects on one line, each value shortened (not escaped)."""
+    return ", ".join(_shorten(_plain(sub, item[name], language, yes, no), ITEM_TEXT_LIMIT)
+                     for name, sub in spec.items.items() if name in item)
+
+
+def _plain(spec: InputField, value: Any, language: str, yes: str, no: str) -> str:
     if spec.type is FieldType.ENUM:
-        text = option_label(spec, value, language)
-    elif spec.type is FieldType.BOOLEAN:
-        text = yes if value else no
-    elif spec.type is FieldType.FILE and isinstance(value, dict):
-        text = "📎 " + (value.get("file_name") or value.get("kind") or "file")
-    elif spec.type is FieldType.FILES and isinstance(value, list):
-        text = "📎 × " + str(len(value))
-    else:
-        text = str(value)
-        if len(text) > 300:
-            text = text[:299] + "…"
-    return html.escape(text)
+        return option_label(spec, value, language)
+    if spec.type is FieldType.BOOLEAN:
+        return yes if value else no
+    if spec.type is FieldType.FILE and isinstance(value, dict):
+        return "📎 " + (value.get("file_name") or value.get("kind") or "file")
+    if spec.type is FieldType.FILES and isinstance(value, list):
+        return "📎 × " + str(len(value))
+    if spec.type is FieldType.LIST and isinstance(value, list):
+        return f"{len(value)}: " + "; ".join(item_summary(spec, i, language, yes, no)
+                                             for i in value if isinstance(i, dict))
+    return str(value)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def field_view(name: str, spec: InputField, language: str, yes: str, no: str,
-               count: int = 0) -> FieldView:
+               count: int = 0, items: list[dict[str, Any]] | None = None) -> FieldView:
     default = "" if spec.default is None else html.unescape(
         display(spec, spec.default, language, yes, no))
     return FieldView(
@@ -58,7 +73,9 @@ def field_view(name: str, spec: InputField, language: str, yes: str, no: str,
         default=default, minimum=spec.minimum, maximum=spec.maximum,
         max_length=spec.max_length, min_length=spec.min_length, max_seconds=spec.max_seconds,
         media=spec.media.value if spec.media else None,
-        max_mb=spec.max_mb, min_items=spec.min_items, max_items=spec.max_items, count=count)
+        max_mb=spec.max_mb, min_items=spec.min_items, max_items=spec.max_items,
+        count=len(items) if items is not None else count,
+        items=[html.escape(item_summary(spec, i, language, yes, no)) for i in items or []])
 
 
 def form_view(entry: ModelEntry, language: str, step: int = 0, steps: int = 0,

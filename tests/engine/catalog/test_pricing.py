@@ -137,3 +137,48 @@ def test_files_of_video_are_priced_by_total_seconds() -> None:
                               "max_items": 3}})
     assert credits_for(entry, {"clips": ["a", "b"]}) == D("40")             # worst case 2 × 10 s
     assert credits_for(entry, {"clips": ["a", "b"]}, {"clips": 12.5}) == D("26")
+
+
+def test_a_dialogue_is_priced_per_1000_characters_of_all_its_lines(
+        catalog: dict[str, ModelEntry]) -> None:
+    dialogue = catalog["elevenlabs/text-to-dialogue-v3"]
+    lines = [{"text": "a" * 1200, "voice": "EkK5I93UQWFDigLMpZcX"},
+             {"text": "b" * 800, "voice": "Z3R5wn05IrDiVCyEkUrK"}]
+    assert credits_for(dialogue, {"dialogue": lines}) == D("28")      # 14 per 1000 of 2000
+    assert credits_for(dialogue, {"dialogue": lines[:1]}) == D("16.8")
+    assert price_from(dialogue) == D("14")
+    basis = price_basis(dialogue)
+    assert basis is not None and (basis.field, basis.kind) == ("dialogue.text", "characters")
+
+
+def test_shots_do_not_change_a_price_per_second_of_the_whole_video(
+        catalog: dict[str, ModelEntry]) -> None:
+    kling = catalog["kling-3.0/video"]
+    shots = [{"prompt": "a", "duration": 4}, {"prompt": "b", "duration": 6}]
+    assert credits_for(kling, {"multi_prompt": shots, "duration": "10"}) == D("180")  # pro
+    assert credits_for(kling, {"multi_prompt": shots, "duration": "10", "mode": "std",
+                               "sound": True}) == D("200")
+    assert credits_for(kling, {"multi_prompt": shots, "duration": "3", "mode": "4K"}) == D("201")
+    storyboard = catalog["sora-2-pro-storyboard"]
+    assert credits_for(storyboard, {"shots": [{"scene": "x", "duration": 5}]}) == D("270")
+    assert credits_for(storyboard, {"n_frames": "10"}) == D("150")
+
+
+def test_a_price_per_item_counts_the_items() -> None:
+    entry = ModelEntry.model_validate({
+        "id": "acme/talk", "vendor": "Acme", "category": "text-to-speech",
+        "name": {"ru": "Разговор", "en": "Talk"}, "description": {"ru": "Р", "en": "T"},
+        "price": {"cases": [{"credits": 3, "per": "turns"}]},
+        "input": {"turns": {"type": "list", "required": True, "min_items": 2,
+                            "items": {"who": {"type": "string", "required": True}}}}})
+    assert credits_for(entry, {"turns": [{"who": "a"}, {"who": "b"}, {"who": "c"}]}) == D("9")
+    assert price_from(entry) == D("6")                                 # the least: 2 items
+    basis = price_basis(entry)
+    assert basis is not None and basis.kind == "entries"
+    with pytest.raises(PricingError, match="needs a value"):
+        credits_for(entry, {})
+
+
+def test_a_price_per_item_field_needs_the_list(catalog: dict[str, ModelEntry]) -> None:
+    with pytest.raises(PricingError, match='needs a value for "dialogue"'):
+        credits_for(catalog["elevenlabs/text-to-dialogue-v3"], {})

@@ -8,7 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from engine.catalog.visibility import effective_values, is_asked, is_required
-from engine.schema.catalog import CatalogFile, InputField, ModelEntry, canonical
+from engine.schema.catalog import InputField, ModelEntry, canonical, is_collectable
+from engine.schema.catalog_file import CatalogFile
 
 MODEL = {"id": "t/x", "vendor": "T", "category": "c", "name": {"ru": "x", "en": "x"},
          "description": {"ru": "x", "en": "x"}}
@@ -44,6 +45,11 @@ def test_canonical_spelling_makes_enum_strings_match_numbers() -> None:
     ({"type": "files", "media": "video", "min_items": 3, "max_items": 2}, "min_items"),
     ({"type": "enum"}, "needs options"),
     ({"type": "file"}, "needs media"),
+    ({"type": "string", "items": {"a": {"type": "string"}}}, "items belong to a list"),
+    ({"type": "list", "items": {"a": {"type": "string", "requires": ["b"]}}},
+     "item field a cannot depend"),
+    ({"type": "list", "min_items": 3, "max_items": 2, "items": {"a": {"type": "string"}}},
+     "min_items"),
 ])
 def test_inconsistent_fields_are_refused(field: dict[str, object], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
@@ -59,6 +65,27 @@ def test_price_rule_fields_and_units() -> None:
     first, second = entry.price.cases
     assert first.credits == Decimal("1.75") and first.per_fields == ("a", "b")
     assert second.unit == Decimal(1000)
+
+
+def test_a_price_per_a_field_of_a_lists_items_depends_on_the_list() -> None:
+    entry = ModelEntry.model_validate({**MODEL, "price": {"cases": [
+        {"credits": 14, "per": "dialogue.text", "unit": 1000}]}})
+    assert entry.price is not None and entry.price.fields() == ("dialogue",)
+    assert entry.price.cases[0].per_fields == ("dialogue.text",)
+    with pytest.raises(ValidationError):
+        ModelEntry.model_validate({**MODEL, "price": {"cases": [
+            {"credits": 1, "per": "a.b.c"}]}})
+
+
+def test_a_list_is_collectable_when_its_items_are_scalars_or_files() -> None:
+    lines = InputField.model_validate({"type": "list", "items": {
+        "text": {"type": "string"}, "photo": {"type": "file", "media": "image"}}})
+    nested = InputField.model_validate({"type": "list", "items": {
+        "takes": {"type": "list", "items": {"a": {"type": "string"}}}}})
+    assert is_collectable(lines) and lines.is_object_list
+    assert not is_collectable(nested)
+    assert not is_collectable(InputField(type="list")) and not is_collectable(
+        InputField(type="object"))
 
 
 def _fields() -> ModelEntry:

@@ -185,3 +185,56 @@ def test_model004_required_unless_names_an_unknown_field(tmp_path: Path) -> None
       prompt: {type: string, required_unless: [image]}
 """
     assert findings(lint_models(tmp_path, body)) == [("MODEL004", "models/x.yaml", 14)]
+
+
+LINES = """\
+    price:
+      cases:
+        - {credits: 14, per: lines.text, unit: 1000}
+    input:
+      lines:
+        type: list
+        required: true
+        title: {ru: Реплики, en: Lines}
+        items:
+          text: {type: string, required: true, title: {ru: Текст, en: Text}}
+          voice:
+            type: enum
+            required: true
+            title: {ru: Голос, en: Voice}
+            options: [anna, boris]
+"""
+
+
+def test_a_list_of_objects_with_titled_scalar_items_is_clean(tmp_path: Path) -> None:
+    assert lint_models(tmp_path, LINES) == []
+
+
+def test_model002_a_list_of_objects_inside_an_item(tmp_path: Path) -> None:
+    body = LINES + "          takes: {type: list, title: {ru: Дубли, en: Takes}}\n"
+    problems = lint_models(tmp_path, body)
+    assert findings(problems) == [("MODEL002", "models/x.yaml", 25)]
+    assert '"lines.takes"' in problems[0].message and "do not nest" in problems[0].message
+
+
+def test_model003_price_per_an_item_field_without_amount(tmp_path: Path) -> None:
+    body = LINES.replace("per: lines.text", "per: lines.voice").replace(
+        "options: [anna, boris]", "options: [anna, boris]\n          loud: {type: boolean, "
+        "title: {ru: Громко, en: Loud}}").replace("per: lines.voice", "per: lines.loud")
+    problems = lint_models(tmp_path, body)
+    assert findings(problems) == [("MODEL003", "models/x.yaml", 12)]
+    assert 'per "lines.loud"' in problems[0].message
+
+
+def test_model003_price_per_an_unknown_item_field(tmp_path: Path) -> None:
+    problems = lint_models(tmp_path, LINES.replace("per: lines.text", "per: lines.words"))
+    assert findings(problems) == [("MODEL003", "models/x.yaml", 12)]
+
+
+def test_model012_a_list_or_an_item_field_without_title(tmp_path: Path) -> None:
+    body = LINES.replace("        title: {ru: Реплики, en: Lines}\n", "").replace(
+        ", title: {ru: Текст, en: Text}", "")
+    problems = lint_models(tmp_path, body)
+    assert findings(problems) == [("MODEL012", "models/x.yaml", 15),
+                                  ("MODEL012", "models/x.yaml", 18)]
+    assert '"lines.text"' in problems[1].message

@@ -78,8 +78,7 @@ class Walker:
 
     async def answer(self, name: str, spec: InputField) -> None:
         if not spec.required and not self.maximal and spec.type is not FieldType.FILES:
-            await self.press(next(b.text for row in self.m.last.view.keyboard for b in row
-                                  if b.text.startswith("Пропустить")))
+            await self.press(self.starting("Пропустить"))
             return
         if spec.type is FieldType.STRING:
             if spec.max_length:
@@ -111,18 +110,44 @@ class Walker:
             for _ in range(count):
                 await self.send(file=sample_file(spec))
             state = await self.state()
-            if state.step == name:
-                await self.press(next(b.text for row in self.m.last.view.keyboard for b in row
-                                      if b.text.startswith("Готово")))
+            if name in (state.item_step, state.step if state.item_step is None else None):
+                await self.press(self.starting("Готово"))
+
+    def starting(self, prefix: str) -> str:
+        return next(b.text for row in self.m.last.view.keyboard for b in row
+                    if b.text.startswith(prefix))
+
+    async def list_step(self, state: FormState, spec: InputField) -> None:
+        """A list of objects: add items up to the wanted count (two when maximal), then Done —
+        a forged Done before the least count is refused as out of date."""
+        wanted = max(spec.min_items or 1, 2 if self.maximal else 1)
+        wanted = min(wanted, spec.max_items or wanted)
+        if state.item_step is not None:
+            await self.answer(state.item_step, spec.items[state.item_step])
+        elif len(state.items) < wanted:
+            if not state.items:
+                _, data = self.m.button("➕ Добавить")
+                forged = data.rsplit(":", 1)[0] + ":f.done"
+                await self.refused(self.rt.handle(Incoming(
+                    Kind.PRESS, self.person, self.person.id, callback_id="q",
+                    callback_data=forged, message_id=self.m.last.message_id)), "устарело")
+                await self.refused(self.send("text instead of a button"), "кнопкой")
+            await self.press("➕ Добавить")
+        else:
+            await self.press(self.starting("Готово"))
 
     async def walk(self) -> FormState:
         await self.rt.open(self.person, self.person.id, "generation.form",
                            {"model": self.entry.id})
-        for _ in range(60):
+        for _ in range(80):
             state = await self.state()
             if state.step == SUMMARY:
                 return state
-            await self.answer(state.step, self.entry.input[state.step])
+            spec = self.entry.input[state.step]
+            if spec.is_object_list:
+                await self.list_step(state, spec)
+            else:
+                await self.answer(state.step, spec)
         raise AssertionError(f"{self.entry.id}: the form never reached its summary")
 
 

@@ -1,0 +1,149 @@
+"""A form's screens: the step asking one field (or a list of objects, or a field of its item)
+and the summary with the price. Texts come from ``form.*`` locale keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.catalog.visibility import effective_values, is_required
+from engine.loader.bundle import ScreenDef
+from engine.runtime.calls import Calls
+from engine.runtime.context import ActionContext
+from engine.runtime.forms import items
+from engine.runtime.forms.state import FormState, active_fields, final_values
+from engine.runtime.forms.view import (
+    ASK_KEYS,
+    ButtonMaker,
+    display,
+    field_view,
+    form_view,
+    option_label,
+    title_of,
+)
+from engine.runtime.renderer import Rendered, Renderer
+from engine.runtime.view import View, ViewButton
+from engine.schema.catalog import FieldType, InputField, ModelEntry
+from engine.variables import FieldView, FormView, SummaryLine
+
+
+class FormScreens:
+    def __init__(self, renderer: Renderer, calls: Calls) -> None:
+        self.renderer = renderer
+        self.calls = calls
+
+    def _t(self, key: str, ctx: ActionContext, **params: Any) -> str:
+        return self.renderer.text(key, ctx.session.language, params)
+
+    def _label(self, key: str, ctx: ActionContext, **params: Any) -> str:
+        return self.renderer.label(key, ctx.session.language, params)
+
+    def step(self, screen: ScreenDef, ctx: ActionContext, context: dict[str, Any],
+             state: FormState, entry: ModelEntry) -> Rendered:
+        """The asked field's screen: a question, a list of objects, or a field of its item."""
+        language = ctx.session.language
+        maker = ButtonMaker(screen.id, ctx.session.version)
+        spec = entry.input[state.step]
+        names = [n for n, _ in active_fields(entry, state)]
+        step_no = names.index(state.step) + 1 if state.step in names else len(names)
+        form = form_view(entry, language, step_no, len(names))
+        header = self.renderer.text(screen.screen.text, language, {**context, "form": form})
+        if not spec.is_object_list:
+            required = is_required(spec, effective_values(entry, state.values))
+            body, rows = self._ask(ctx, maker, form, state.step, spec, required,
+                                   len(state.pending_files))
+        elif state.item_step is None:
+            required = is_required(spec, effective_values(entry, state.values))
+            body, rows = self._list(ctx, maker, form, state, spec, required)
+        else:
+            sub = spec.items[state.item_step]
+            body, rows = self._ask(ctx, maker, form, state.item_step, sub, sub.required,
+                                   len(state.pending_files))
+            listed = self.field(state.step, spec, ctx, collected=state.items)
+            body = f"{self._t('form.item_header', ctx, field=listed)}\n{body}"
+        rows.append([maker.button(self._label("form.back", ctx), "f.back", op="back"),
+                     maker.button(self._label("form.cancel", ctx), "f.cancel", op="cancel")])
+        return Rendered(View(f"{header}\n\n{body}" if header else body, rows), maker.actions)
+
+    def field(self, name: str, spec: InputField, ctx: ActionContext, count: int = 0,
+              collected: list[dict[str, Any]] | None = None) -> FieldView:
+        """A field as texts see it (``collected``: a list's items so far)."""
+        yes, no = self._label("form.yes", ctx), self._label("form.no", ctx)
+        return field_view(name, spec, ctx.session.language, yes, no, count, collected)
+
+    def _ask(self, ctx: ActionContext, maker: ButtonMaker, form: FormView, name: str,
+             spec: InputField, required: bool, count: int) -> tuple[str, list[list[ViewButton]]]:
+        """A field's question and buttons (a top-level field or one of an item's)."""
+        language = ctx.session.language
+        fview = self.field(name, spec, ctx, count)
+        body = self.renderer.text(ASK_KEYS[spec.type], language, {"field": fview, "form": form})
+        rows: list[list[ViewButton]] = []
+        if spec.type is FieldType.ENUM:
+            options = [maker.button(option_label(spec, o.value, language), f"f.o{i}",
+                                    op="value", index=i) for i, o in enumerate(spec.options)]
+            width = 3 if all(len(b.text) <= 8 for b in options) else 1
+            rows += [options[i:i + width] for i in range(0, len(options), width)]
+        elif spec.type is FieldType.BOOLEAN:
+            rows.append([maker.button(self._label("form.yes", ctx), "f.y", op="bool", value=True),
+                         maker.button(self._label("form.no", ctx), "f.n", op="bool",
+                                      value=False)])
+        elif spec.type is FieldType.FILES and count >= max(spec.min_items or 1, 1):
+            rows.append([maker.button(self._label("form.done", ctx, field=fview), "f.done",
+                                      op="done")])
+        if not required and not count:
+            rows.append([maker.button(self._label("form.skip", ctx, field=fview), "f.skip",
+                                      op="skip")])
+        return body, rows
+
+    def _list(self, ctx: ActionContext, maker: ButtonMaker, form: FormView, state: FormState,
+              spec: InputField, required: bool) -> tuple[str, list[list[ViewButton]]]:
+        """A list of objects: its items so far, "Add", "Remove last" and "Done"."""
+        fview = self.field(state.step, spec, ctx, collected=state.items)
+        body = self.renderer.text("form.ask_items", ctx.session.language,
+                                  {"field": fview, "form": form})
+        edits = []
+        if items.can_add(spec, state):
+            edits.append(maker.button(self._label("form.add", ctx, field=fview), "f.add",
+                                      op="add"))
+        if state.items:
+            edits.append(maker.button(self._label("form.remove_last", ctx, field=fview), "f.rm",
+                                      op="remove"))
+        rows = [edits] if edits else []
+        if len(state.items) >= items.lowest(spec):
+            rows.append([maker.button(self._label("form.done", ctx, field=fview), "f.done",
+                                      op="done")])
+        elif not required and not state.items:
+            rows.append([maker.button(self._label("form.skip", ctx, field=fview), "f.skip",
+                                      op="skip")])
+        return body, rows
+
+    async def summary(self, screen: ScreenDef, ctx: ActionContext, context: dict[str, Any],
+                      state: FormState, entry: ModelEntry) -> Rendered:
+        """All values, the price, an edit button per field and Confirm."""
+        maker = ButtonMaker(screen.id, ctx.session.version)
+        language = ctx.session.language
+        yes, no = self._label("form.yes", ctx), self._label("form.no", ctx)
+        values = final_values(entry, state)
+        lines, edits = [], []
+        for i, (name, spec) in enumerate(active_fields(entry, state)):
+            shown = display(spec, values[name], language, yes, no) if name in values else "—"
+            lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))
+            label = self._label("form.edit", ctx,
+                                field=field_view(name, spec, language, yes, no))
+            edits.append(maker.button(label, f"f.e{i}", op="edit", field=name))
+        fview = form_view(entry, language, len(lines), len(lines), lines)
+        price = await self._price(screen, ctx, entry, values)
+        header = self.renderer.text(screen.screen.text, language, {**context, "form": fview})
+        body = self.renderer.text("form.summary", language, {"form": fview, "price": price})
+        rows = [edits[i:i + 2] for i in range(0, len(edits), 2)]
+        rows.append([maker.button(self._label("form.confirm", ctx), "f.ok", op="confirm")])
+        rows.append([maker.button(self._label("form.back", ctx), "f.back", op="back"),
+                     maker.button(self._label("form.cancel", ctx), "f.cancel", op="cancel")])
+        return Rendered(View(f"{header}\n\n{body}" if header else body, rows), maker.actions)
+
+    async def _price(self, screen: ScreenDef, ctx: ActionContext, entry: ModelEntry,
+                     values: dict[str, Any]) -> Any:
+        spec = screen.screen.form
+        if spec is None or spec.price is None:
+            return None
+        return await self.calls.run(spec.price, {"model": entry.id, "values": values}, ctx)
+

@@ -1,0 +1,82 @@
+"""One ``models/*.yaml`` file: its tasks, its models, and the field texts they share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
+
+from engine.schema.catalog import LocalText, ModelEntry
+from engine.schema.flow import FlowModel, Identifier
+
+
+class Task(FlowModel):
+    """A user-facing task on the main menu ("video for Reels"), served by several models."""
+
+    id: Identifier
+    name: LocalText
+    emoji: str = ""
+    description: LocalText | None = None
+
+
+class FieldText(FlowModel):
+    title: LocalText | None = None
+    hint: LocalText | None = None
+    labels: dict[str, LocalText] = Field(
+        default_factory=dict, description="Option labels by value, for options without one.")
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _same_everywhere(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): {"ru": v, "en": v} if isinstance(v, str) else v
+                    for k, v in value.items()}
+        return value
+
+
+class CatalogFile(FlowModel):
+    """One ``models/*.yaml`` file.
+
+    ``field_texts`` holds the titles, hints and option labels shared by same-named fields of
+    the file's models ("prompt" is "Промпт" everywhere), so a model lists only what is its own;
+    a field's own ``title``/``hint``/``label`` wins. They are filled in at load time: readers
+    see complete fields.
+    """
+
+    field_texts: dict[Identifier, FieldText] = Field(default_factory=dict)
+    tasks: list[Task] = Field(default_factory=list)
+    models: list[ModelEntry] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shared_texts(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("field_texts"), dict):
+            return data
+        shared = {k: v for k, v in data["field_texts"].items() if isinstance(v, dict)}
+        models = data.get("models")
+        if not shared or not isinstance(models, list):
+            return data
+        return {**data, "models": [_with_texts(m, shared) for m in models]}
+
+
+def _with_texts(model: Any, shared: dict[str, dict[str, Any]]) -> Any:
+    """A copy of a raw model whose fields take missing title/hint from ``shared``."""
+    fields = model.get("input") if isinstance(model, dict) else None
+    if not isinstance(fields, dict):
+        return model
+    filled = {}
+    for name, field in fields.items():
+        texts = shared.get(name) if isinstance(name, str) else None
+        if texts and isinstance(field, dict):
+            field = {**{k: v for k, v in texts.items() if k in ("title", "hint")}, **field}
+            labels = texts.get("labels")
+            if isinstance(labels, dict) and isinstance(field.get("options"), list):
+                field["options"] = [_labelled(o, labels) for o in field["options"]]
+        filled[name] = field
+    return {**model, "input": filled}
+
+
+def _labelled(option: Any, labels: dict[Any, Any]) -> Any:
+    if isinstance(option, dict) or str(option) not in labels:
+        return option
+    return {"value": option, "label": labels[str(option)]}
