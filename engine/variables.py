@@ -90,5 +90,6 @@ FORM_TEXTS: dict[str, dict[str, Any]] = {
     "form.error_use_buttons": _FIELD, "form.error_model": {},
     "form.ask_items": _STEP, "form.item_header": _FIELD, "form.add": _FIELD,
     "form.remove_last": _FIELD, "form.error_items_count": _FIELD,
+    "form.error_needs_job": {}, "form.from_job_value": {},
 }
 ENGINE_TEXTS.update(FORM_TEXTS)

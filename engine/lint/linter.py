@@ -7,6 +7,7 @@ import json
 from engine.lint import (  # noqa: F401  (importing a rule module registers its rules)
     callback_rules,
     flow_rules,
+    follow_up_rules,
     guard_rules,
     model_rules,
     plugin_rules,

@@ -89,6 +89,13 @@ class MediaKind(StrEnum):
 TIMED_MEDIA = frozenset({MediaKind.VIDEO, MediaKind.AUDIO})
 
 
+class FromJob(StrEnum):
+    """What a field takes from the user's earlier finished job (see ``FollowUp``)."""
+
+    TASK_ID = "task_id"      # the job's Kie.ai task id
+    TRACK_ID = "track_id"    # the id of the result item (a Suno track) the user picked
+
+
 class EnumOption(FlowModel):
     value: Scalar
     label: LocalText | None = Field(
@@ -133,6 +140,9 @@ class InputField(FlowModel):
     items: dict[Identifier, InputField] = Field(
         default_factory=dict, description="A list of objects: the fields of one item, asked in "
                                           "this order; ``min_items``/``max_items`` bound the count.")
+    from_job: FromJob | None = Field(
+        None, description="Never asked: filled from the user's own finished job of one of the "
+                          "model's ``follow_up.after`` models (its task id, or a track's id).")
 
     @field_validator("options", mode="before")
     @classmethod
@@ -166,6 +176,11 @@ class InputField(FlowModel):
         for name, item in self.items.items():
             if item.is_conditional or item.required_unless:
                 raise ValueError(f"item field {name} cannot depend on other fields")
+            if item.from_job is not None:
+                raise ValueError(f"item field {name} cannot be filled from a job")
+        if self.from_job is not None and (self.type is not FieldType.STRING or not self.required
+                                          or self.is_conditional):
+            raise ValueError("a from_job field is a required, unconditional string")
         return self
 
     @property
@@ -237,6 +252,13 @@ class PriceRule(FlowModel):
         return tuple(seen)
 
 
+class FollowUp(FlowModel):
+    """A model that works on an earlier result: its button goes under results of ``after``."""
+
+    after: list[ModelId] = Field(min_length=1, description="Models whose results it works on.")
+    label: LocalText = Field(description="The button under such a result (short: 'Extend').")
+
+
 class ModelEntry(FlowModel):
     id: ModelId
     vendor: str
@@ -250,9 +272,16 @@ class ModelEntry(FlowModel):
     notes: list[str] = Field(default_factory=list, description="For editors: how the source was read.")
     price: PriceRule | None = None
     input: dict[Identifier, InputField] = Field(default_factory=dict)
+    follow_up: FollowUp | None = Field(
+        None, description="Opened from a button under an earlier result, never from a menu.")
 
     @model_validator(mode="after")
     def _reasoned(self) -> ModelEntry:
         if not self.enabled and not self.disabled_reason:
             raise ValueError("a disabled model needs disabled_reason")
         return self
+
+    @property
+    def job_fields(self) -> dict[str, FromJob]:
+        """Fields filled from an earlier job (never asked), and what each takes from it."""
+        return {name: f.from_job for name, f in self.input.items() if f.from_job is not None}

@@ -45,7 +45,7 @@ UNCOLLECTABLE = {"object": "object", "object-array": "list", "array-array": "lis
 FIELD_KEYS = ["type", "media", "required", "required_unless", "default", "title", "hint", "options",
               "minimum", "maximum", "min_length", "max_length", "min_items", "max_items",
               "accept", "max_mb", "max_seconds", "send_as", "api_name", "ask_when", "requires",
-              "excludes", "advanced", "items"]
+              "excludes", "advanced", "from_job", "items"]
 
 
 def _media_of(name: str) -> str | None:

@@ -246,6 +246,8 @@ class Model:
             entry["notes"] = notes
         if self.price:
             entry["price"] = self.price
+        if self.over.get("follow_up"):
+            entry["follow_up"] = self.over["follow_up"]
         if self.fields:
             entry["input"] = self.ordered_fields()
         return entry

@@ -43,8 +43,26 @@ def _seedance(duration_max: int) -> dict[str, Any]:
 
 _SUNO_MODES = ("Suno's modes from the docs: custom mode asks for style and title (a plain description "
                "otherwise); a vocal gender only for songs with vocals")
-_EARLIER_SUNO = ("needs the ids of an earlier Suno generation (task_id, audio_id), which a chat user "
-                 "does not have")
+#: Suno results carry track ids (``data[].id``): the follow-ups take the task id and the id of
+#: the track the user pressed under, from the user's own finished job (never typed)
+_SUNO_SONGS = ["ai-music-api/generate", "ai-music-api/extend", "ai-music-api/upload-and-cover-audio",
+               "ai-music-api/upload-and-extend-audio", "ai-music-api/add-instrumental",
+               "ai-music-api/add-vocals"]
+_SOURCE_TASK = {"from_job": "task_id", "title": {"ru": "Исходная генерация", "en": "Source generation"},
+                "hint": None}
+_SOURCE_TRACK = {"from_job": "track_id", "title": {"ru": "Трек", "en": "Track"}}
+_FOLLOW_NOTE = ("task_id and audio_id are filled from the user's own finished Suno job (the track "
+                "pressed under); the model is opened only from a button under such a result")
+
+
+def _suno_follow_up(ru: str, en: str, *, task: bool = True, songs: list[str] | None = None,
+                    **extra: Any) -> dict[str, Any]:
+    fields = {"audio_id": _SOURCE_TRACK, **({"task_id": _SOURCE_TASK} if task else {})}
+    return {"fields": {**fields, **extra.pop("fields", {})},
+            "follow_up": {"after": songs or _SUNO_SONGS, "label": {"ru": ru, "en": en}},
+            "notes": [_FOLLOW_NOTE, *extra.pop("notes", [])], **extra}
+
+
 OVERRIDES: dict[str, dict[str, Any]] = {
     # Veo 3.1 on createTask (scripts/verified/veo.yaml)
     "veo-3-1": {
@@ -52,10 +70,23 @@ OVERRIDES: dict[str, dict[str, Any]] = {
         "notes": ["the docs' limits between fields (3 images only with REFERENCE_2_VIDEO, which "
                   "is Fast/Lite and 8 s only) are in Kie's hands: a refused request is not charged"]},
     # Suno on createTask (scripts/verified/audio.yaml)
-    "ai-music-api/extend": {"disable": _EARLIER_SUNO},
-    "ai-music-api/timeStamped-lyrics": {"disable": _EARLIER_SUNO},
-    "ai-music-api/convert-to-wav-format": {"disable": _EARLIER_SUNO},
-    "ai-music-api/create-music-video": {"disable": _EARLIER_SUNO},
+    "ai-music-api/extend": _suno_follow_up(
+        "⏩ Продлить", "⏩ Extend", task=False,
+        fields={"default_param_flag": {"title": {"ru": "Задать продолжение самому",
+                                                 "en": "Set the continuation yourself"},
+                                       "hint": {"ru": "Нет — Suno продолжит в духе трека",
+                                                "en": "No: Suno continues in the track's spirit"}},
+                "prompt": {"ask_when": {"default_param_flag": [True], "instrumental": [False]},
+                           "required": True},
+                "style": {"ask_when": {"default_param_flag": [True]}, "required": True},
+                "title": {"ask_when": {"default_param_flag": [True]}, "required": True},
+                "continue_at": {"ask_when": {"default_param_flag": [True]}, "required": True},
+                "vocal_gender": {"ask_when": {"instrumental": [False]}}},
+        notes=["the docs: with default_param_flag true, prompt (unless instrumental), style, "
+               "title and continue_at are required; with false the source track's are used"]),
+    "ai-music-api/timeStamped-lyrics": _suno_follow_up("🕒 Текст с таймингом", "🕒 Timed lyrics"),
+    "ai-music-api/convert-to-wav-format": _suno_follow_up("💿 WAV", "💿 WAV"),
+    "ai-music-api/create-music-video": _suno_follow_up("🎬 Клип", "🎬 Music video"),
     "ai-music-api/generate": {
         "fields": {"prompt": {"ask_when": {"custom_mode": [False]}, "required": True},
                    "style": {"ask_when": {"custom_mode": [True]}, "required": True},
@@ -71,7 +102,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
                    "vocal_gender": {"ask_when": {"instrumental": [False]}}},
         "notes": [_SUNO_MODES]},
     "ai-music-api/generate-lyrics": {
-        "disable": "text result: the lyrics come back as text, and delivery sends files only"},
+        "notes": ["the result is text: lyrics variants with their titles, sent as chat messages"]},
     # Runway and Gemini Omni (scripts/verified/video_b.yaml)
     "runway": {
         "omit": {"watermark": "a text stamped on the video; a chat user does not need it"},

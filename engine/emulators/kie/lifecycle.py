@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Callable
 from decimal import Decimal
 
+from engine.emulators.kie import suno
 from engine.emulators.kie.callbacks import CallbackSender
 from engine.emulators.kie.media import render
 from engine.emulators.kie.state import Latency, SandboxState, SandboxTask, StoredFile, now_ms
@@ -81,11 +82,23 @@ class TaskDriver:
         task.update_ms = now_ms()
 
     def _succeed(self, task: SandboxTask) -> None:
+        refused = suno.problem(task, self.state) if suno.is_suno(task.model) else None
+        if refused is not None:
+            self._fail(task, "400", refused)
+            return
+        task.result = suno.result(task, self.state, self.public_url())
+        if task.result is not None:
+            task.result_urls = [str(t["audio_url"]) for t in task.result.get("data", [])]
+            self._paid(task)
+            return
         prompt = str(task.input.get("prompt") or task.input.get("text") or task.model)
         media = render(task.kind, f"{task.model}\n{prompt}")
         key = f"results/{task.task_id}/0.{media.extension}"
         self.state.files[key] = StoredFile(media.data, media.mime)
         task.result_urls = [f"{self.public_url()}/files/{key}"]
+        self._paid(task)
+
+    def _paid(self, task: SandboxTask) -> None:
         task.credits_consumed = task.price
         self.state.credits -= task.price
         self._complete(task, "success")

@@ -51,6 +51,7 @@ class SandboxTask:
     fail_code: str | None = None
     fail_msg: str | None = None
     credits_consumed: Decimal | None = None
+    result: dict[str, Any] | None = None   # a resultJson other than {"resultUrls": …} (Suno)
 
     def __post_init__(self) -> None:
         self.update_ms = self.update_ms or self.create_ms
@@ -70,7 +71,7 @@ class SandboxTask:
     def record(self) -> dict[str, Any]:
         """recordInfo's ``data``: the superset of fields seen in docs and live answers."""
         success = self.state == "success"
-        result = {"resultUrls": list(self.result_urls)} if success else None
+        result = (self.result or {"resultUrls": list(self.result_urls)}) if success else None
         cost = round((self.complete_ms - self.create_ms) / 1000) if self.complete_ms else None
         return {
             "taskId": self.task_id,

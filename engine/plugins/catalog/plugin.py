@@ -1,5 +1,6 @@
 """The ``catalog`` namespace: what the menus list. Everything comes from ``models/``; only
-enabled models are shown, and a task appears only while it has one."""
+enabled models are shown (follow-ups only under the results they work on), and a task appears
+only while it has one."""
 
 from __future__ import annotations
 
@@ -63,7 +64,9 @@ class CatalogPlugin(Plugin):
     def __init__(self, bundle: Bundle, wallet: Wallet) -> None:
         self.bundle = bundle
         self.wallet = wallet
-        enabled = [m.entry for m in bundle.models.values() if m.entry.enabled]
+        # follow-ups (extend a track …) are opened from under a result, never from a menu
+        enabled = [m.entry for m in bundle.models.values()
+                   if m.entry.enabled and m.entry.follow_up is None]
         self._credits_from: dict[str, Decimal] = {e.id: price_from(e) for e in enabled}
         ordered = sorted(enabled, key=lambda e: (self._credits_from[e.id], e.id))
         self._by_task: dict[str, list[ModelEntry]] = {
@@ -74,7 +77,9 @@ class CatalogPlugin(Plugin):
         return pick_free_models(self._credits_from, settings.free_models_count)
 
     async def _price_text(self, entry: ModelEntry, language: str) -> str:
-        return format_rub(await self.wallet.price(self._credits_from[entry.id]), language)
+        credits = self._credits_from.get(entry.id)
+        return format_rub(await self.wallet.price(
+            credits if credits is not None else price_from(entry)), language)
 
     def _task(self, task_id: str, language: str) -> TaskItem:
         task = self.bundle.tasks.get(task_id)

@@ -14,6 +14,8 @@ from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboar
 from markupsafe import Markup
 
 from engine.loader.bundle import Bundle
+from engine.plugins.generation import text_result
+from engine.plugins.generation.follow_ups import FollowUps, follow_up_key
 from engine.plugins.generation.job import FailureKind, Job, JobState
 from engine.plugins.generation.media import ResultKind, sniff
 from engine.plugins.generation.views import JobView, job_view
@@ -36,6 +38,7 @@ class Delivery:
         self.bot = bot
         self.client = client
         self.bundle = bundle
+        self.follow_ups = FollowUps(bundle)
 
     def view(self, job: Job) -> JobView:
         return job_view(job, self.bundle)
@@ -93,12 +96,55 @@ class Delivery:
             log.info("chat action for job %s refused: %s", job.id, exc.message)
 
     async def result(self, job: Job) -> None:
+        """The files (each track with its follow-up buttons), or a text result as messages."""
         caption = self._t("generation.result_caption", job)
-        markup = self._keyboard(job, ["again", "edit", "history"])
-        for index, url in enumerate(job.result_urls or []):
-            last = index == len(job.result_urls) - 1
-            await self._send_one(job, url, caption if index == 0 else None,
-                                 markup if last else None)
+        common = self._keyboard(job, ["again", "edit", "history"])
+        if not job.result_urls and job.result_object is not None:
+            await self._send_text(job, caption, common)
+            return
+        urls = job.result_urls or []
+        for index, url in enumerate(urls):
+            last = index == len(urls) - 1
+            track = self.follow_ups.track_index(job, url, index)
+            text = caption if index == 0 else None
+            if track is not None and self.follow_ups.offered(job):
+                title = str(job.result_items[track].get("title") or "")
+                line = self._t("generation.track_caption", job, number=track + 1, title=title)
+                text = f"{text}\n{line}" if text else line
+            markup = self._follow_up_markup(job, track, common if last else None)
+            await self._send_one(job, url, text, markup)
+
+    def _follow_up_markup(self, job: Job, track: int | None,
+                          common: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+        """Buttons opening each follow-up model for this track ("Extend", "WAV" …)."""
+        rows = list(common.inline_keyboard) if common else []
+        if track is None:
+            return common
+        buttons = [InlineKeyboardButton(text=entry.follow_up.label.get(job.language),
+                                        callback_data=press_data(
+                                            job, f"x{follow_up_key(entry.id)}.{track}"))
+                   for entry in self.follow_ups.offered(job) if entry.follow_up is not None]
+        extra = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+        return InlineKeyboardMarkup(inline_keyboard=extra + rows) if extra or rows else None
+
+    async def _send_text(self, job: Job, caption: str,
+                         markup: InlineKeyboardMarkup | None) -> None:
+        """A text result: a few messages, or a .txt document when it would take more."""
+        parts = text_result.sections(job.result_object or {})
+        variant = self._label("generation.text_variant", job)
+        messages = text_result.messages(caption, parts, variant)
+        if len(messages) > text_result.MAX_MESSAGES:
+            data = text_result.plain_text(parts, variant).encode()
+            name = f"{job.model.replace('/', '-')}.txt"
+            note = self._t("generation.text_as_file", job)
+            await self.bot.send_document(job.chat_id, BufferedInputFile(data, filename=name),
+                                         caption=f"{caption}\n{note}",
+                                         parse_mode=ParseMode.HTML, reply_markup=markup)
+            return
+        for index, text in enumerate(messages):
+            last = index == len(messages) - 1
+            await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML,
+                                        reply_markup=markup if last else None)
 
     async def _send_one(self, job: Job, url: str, caption: str | None,
                         markup: InlineKeyboardMarkup | None) -> None:

@@ -42,6 +42,9 @@ class FailureKind(StrEnum):
     INTERNAL = "internal"
 
 
+JSON_COLUMNS = ("input", "kie_input", "result_urls", "result_object", "result_items")
+
+
 class Job(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -58,6 +61,8 @@ class Job(BaseModel):
     state: JobState
     kie_task_id: str | None
     result_urls: list[str]
+    result_object: dict[str, Any] | None = None     # a text result (lyrics …)
+    result_items: list[dict[str, Any]] = []         # items with ids (Suno tracks): ResultItem
     error_code: str | None
     error_message: str | None
     attempts: int
@@ -74,7 +79,7 @@ class Job(BaseModel):
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Job:
         data = dict(row)
-        for key in ("input", "kie_input", "result_urls"):
+        for key in JSON_COLUMNS:
             if isinstance(data.get(key), str):
                 data[key] = json.loads(data[key])
         data.pop("lease_until", None)

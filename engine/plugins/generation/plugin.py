@@ -6,6 +6,7 @@ with the same settings and reserves exactly that, in the same transaction as the
 
 from __future__ import annotations
 
+import html
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from pydantic import BaseModel
 from engine.catalog.pricing import PricingError, credits_for, price_from
 from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, PressResult, action, query
+from engine.plugins.generation.follow_ups import FollowUps, shown_values
 from engine.plugins.generation.job import Job
 from engine.plugins.generation.store import JobStore
 from engine.plugins.generation.texts import GENERATION_TEXTS
@@ -58,8 +60,15 @@ class JobArgs(BaseModel):
     job: str = ""
 
 
+class PrefillArgs(BaseModel):
+    job: str = ""
+    model: str = ""
+    track: str = ""   # set by a follow-up button: which track of the job's result
+
+
 class Prefill(BaseModel):
     values: dict[str, Any]
+    shown: dict[str, str] = {}   # how the summary shows values filled from an earlier job
 
 
 def media_seconds(entry: ModelEntry, values: dict[str, Any]) -> dict[str, float]:
@@ -90,8 +99,11 @@ class GenerationPlugin(Plugin):
         self.store = store
         self.wallet = wallet
         self.wake = wake or (lambda: None)
+        self.follow_ups = FollowUps(bundle)
+        # follow-ups are opened from a paid result, never from a menu: not in the free tier
         self._price_from = {m.entry.id: price_from(m.entry) for m in bundle.models.values()
-                            if m.entry.enabled and m.entry.price is not None}
+                            if m.entry.enabled and m.entry.price is not None
+                            and m.entry.follow_up is None}
 
     def _entry(self, model: str) -> ModelEntry:
         found = self.bundle.models.get(model)
@@ -161,11 +173,27 @@ class GenerationPlugin(Plugin):
         return self._view(await self._own_job(ctx, args.job))
 
     @query
-    async def prefill(self, ctx: CallContext, args: JobArgs) -> Prefill:
-        """The values of an earlier job of this user, to repeat or adjust it."""
+    async def prefill(self, ctx: CallContext, args: PrefillArgs) -> Prefill:
+        """Values of an earlier job of this user: to repeat or adjust it, or (with ``track``)
+        the ids a follow-up model takes from it — read from the job row, never from the press."""
         if not args.job:
             return Prefill(values={})
-        return Prefill(values=(await self._own_job(ctx, args.job)).input)
+        job = await self._own_job(ctx, args.job)
+        if args.track:
+            entry = self._entry(args.model)
+            index = int(args.track) if args.track.isdigit() else -1
+            values = self.follow_ups.values(entry, job, index)
+
+            def texts(key: str, **params: Any) -> str:
+                return html.unescape(self.bundle.render(key, ctx.language,
+                                                        {"job": self._view(job), **params}))
+
+            return Prefill(values=values, shown=shown_values(entry, job, index, texts))
+        values = dict(job.input)
+        target = self.bundle.models.get(args.model)
+        if target is not None and target.entry.id != job.model:  # ids only from the same model
+            values = {k: v for k, v in values.items() if k not in target.entry.job_fields}
+        return Prefill(values=values)
 
     async def _own_job(self, ctx: CallContext, job_id: str) -> Job:
         try:
@@ -180,7 +208,8 @@ class GenerationPlugin(Plugin):
         return job_view(job, self.bundle)
 
     async def on_press(self, ctx: CallContext, data: str) -> PressResult:
-        """Buttons on status and result messages: cancel, again, change parameters, history."""
+        """Buttons on status and result messages: cancel, again, change parameters, history,
+        and follow-ups under a result (extend this track …)."""
         job_hex, _, op = data.partition(":")
         job = await self._own_job(ctx, job_hex)
         if op == "cancel":
@@ -193,6 +222,13 @@ class GenerationPlugin(Plugin):
                                args={"model": job.model, "job": job.id.hex})
         if op == "history":
             return PressResult(None, screen="generation.history")
+        if op.startswith("x"):   # a follow-up: x<model key>.<track>
+            key, _, track = op[1:].partition(".")
+            entry = self.follow_ups.find(job, key)
+            index = int(track) if track.isdigit() else -1
+            self.follow_ups.values(entry, job, index)   # refuses a track the job does not have
+            return PressResult(None, screen="generation.form",
+                               args={"model": entry.id, "job": job.id.hex, "track": str(index)})
         raise ActionError("engine.stale")
 
 

@@ -258,12 +258,16 @@ class JobRunner:
         """What Kie.ai says about the task (from a poll or a callback) moves the job once."""
         active = {JobState.SUBMITTED, JobState.RUNNING}
         if record.state is TaskState.SUCCESS:
-            if not record.result_urls:
-                return await self.store.move(job.id, active, JobState.FAILED,
-                                             error_code=FailureKind.SERVICE_BUSY.value,
-                                             error_message="success without a result")
-            return await self.store.move(job.id, active, JobState.SUCCEEDED,
-                                         result_urls=list(record.result_urls))
+            if record.result_urls:   # files; their ids too when they have some (Suno tracks)
+                return await self.store.move(
+                    job.id, active, JobState.SUCCEEDED, result_urls=list(record.result_urls),
+                    result_items=[i.model_dump() for i in record.result_items])
+            if record.result_object:  # a text result (lyrics …), delivered as chat text
+                return await self.store.move(job.id, active, JobState.SUCCEEDED,
+                                             result_object=record.result_object)
+            return await self.store.move(job.id, active, JobState.FAILED,
+                                         error_code=FailureKind.SERVICE_BUSY.value,
+                                         error_message="success without a result")
         if record.state is TaskState.FAIL:
             kind = failure_kind(record.fail_code, record.fail_msg)
             return await self.store.move(job.id, active, JobState.FAILED, error_code=kind.value,

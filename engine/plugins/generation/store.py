@@ -14,7 +14,7 @@ from typing import Any
 
 import asyncpg
 
-from engine.plugins.generation.job import ACTIVE, Job, JobState
+from engine.plugins.generation.job import ACTIVE, JSON_COLUMNS, Job, JobState
 
 Reserve = Callable[[asyncpg.Connection, str], Awaitable[Any]]
 
@@ -74,8 +74,8 @@ class JobStore:
         if to.terminal:
             sets.append("finished_at = now()")
         for name, value in fields.items():
-            values.append(json.dumps(value) if name in ("result_urls", "kie_input") else value)
-            cast = "::jsonb" if name in ("result_urls", "kie_input") else ""
+            values.append(json.dumps(value) if name in JSON_COLUMNS else value)
+            cast = "::jsonb" if name in JSON_COLUMNS else ""
             sets.append(f"{name} = ${len(values)}{cast}")
         row = await self.pool.fetchrow(
             f"UPDATE jobs SET {', '.join(sets)} WHERE id = $1 AND state = ANY($2::text[])"

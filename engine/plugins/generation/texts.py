@@ -35,4 +35,10 @@ GENERATION_TEXTS: dict[str, dict[str, Any]] = {
     "generation.free_used_up": {},
     "generation.no_price": {},
     "generation.no_such_job": {},
+    "generation.no_follow_up": {},
+    "generation.track_caption": {**_JOB, "number": int, "title": str},
+    "generation.text_variant": _JOB,
+    "generation.text_as_file": _JOB,
+    "generation.source_job": _JOB,
+    "generation.source_track": {**_JOB, "number": int, "title": str},
 }

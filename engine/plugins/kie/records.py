@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from engine.plugins.kie.errors import KieProtocolError
+from engine.plugins.kie.items import ResultItem, result_items
 from engine.plugins.kie.wire import Envelope, ModelEntry, RecordData, UploadData
 
 
@@ -57,6 +58,7 @@ class TaskRecord(_Frozen):
     state: TaskState
     result_urls: tuple[str, ...] = ()
     result_object: dict[str, Any] | None = None  # text results (lyrics, ...) come as resultObject
+    result_items: tuple[ResultItem, ...] = ()    # items with ids (Suno tracks), see items.py
     fail_code: str | None = None
     fail_msg: str | None = None
     cost_time: float | None = None  # seconds
@@ -153,8 +155,11 @@ def _urls(payload: Mapping[str, Any]) -> tuple[str, ...]:
     urls = payload.get("resultUrls", payload.get("result_urls"))
     if isinstance(urls, str):  # Veo's OpenAPI types it as a string; accept a single URL
         urls = [urls]
-    if urls is None and isinstance(payload.get("data"), list):  # Suno through the market API
-        urls = [item.get("audio_url") or item.get("audioUrl") for item in payload["data"]]
+    if urls is None:  # Suno: data[] through the market API, sunoData[] on record-info
+        tracks = payload.get("data", payload.get("sunoData"))
+        if isinstance(tracks, list):
+            urls = [item.get("audio_url") or item.get("audioUrl") for item in tracks
+                    if isinstance(item, Mapping)]
     if urls is None:
         return ()
     if not isinstance(urls, list) or not all(isinstance(u, str) and u for u in urls):
@@ -199,6 +204,7 @@ def record_from_wire(raw: Any, *, fallback_state: TaskState | None = None,
         state=state,
         result_urls=urls,
         result_object=result_object if isinstance(result_object, dict) else None,
+        result_items=result_items(payload) if payload else (),
         fail_code=str(fail_code) if fail_code not in (None, "") else None,
         fail_msg=data.fail_msg or None,
         cost_time=data.cost_time,

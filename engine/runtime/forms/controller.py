@@ -21,6 +21,7 @@ from engine.runtime.forms.state import (
     SUMMARY,
     FormState,
     final_values,
+    missing_job_fields,
     missing_required,
     move_to,
     next_step,
@@ -86,6 +87,12 @@ class Forms:
             values = found.model_dump() if isinstance(found, BaseModel) else dict(found or {})
             state.values = {k: v for k, v in values.get("values", values).items()
                             if k in entry.input}
+            shown = values.get("shown")
+            state.shown = {str(k): str(v) for k, v in shown.items()} if isinstance(
+                shown, dict) else {}
+        if missing_job_fields(entry, state):  # opened from a menu, not from under a result
+            ctx.session.form = {}
+            raise ActionError("form.error_needs_job")
         move_to(entry, state, next_step(entry, state))
         self._save(ctx, state)
         return None
@@ -117,6 +124,9 @@ class Forms:
         if op == "confirm":
             return await self._confirm(screen, ctx, state, entry)
         if op == "edit":
+            if entry.input.get(str(action["field"])) is None or \
+                    entry.input[str(action["field"])].from_job is not None:
+                return None   # filled from an earlier job: never typed in
             state.history.append(state.step)
             move_to(entry, state, str(action["field"]))
             self._save(ctx, state)
@@ -242,6 +252,9 @@ class Forms:
                        entry: ModelEntry) -> Outcome:
         spec = screen.screen.form
         assert spec is not None
+        if missing_job_fields(entry, state):
+            ctx.session.form = {}
+            return Leave(screen.resolve(spec.cancel), self._t("form.error_needs_job", ctx))
         missing = missing_required(entry, state)
         if missing:
             move_to(entry, state, missing[0])

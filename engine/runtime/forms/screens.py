@@ -126,6 +126,10 @@ class FormScreens:
         lines, edits = [], []
         for i, (name, spec) in enumerate(active_fields(entry, state)):
             shown = display(spec, values[name], language, yes, no) if name in values else "—"
+            if spec.from_job is not None:   # from an earlier job: shown, never edited
+                shown = state.shown.get(name) or self._label("form.from_job_value", ctx)
+                lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))
+                continue
             lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))
             label = self._label("form.edit", ctx,
                                 field=field_view(name, spec, language, yes, no))

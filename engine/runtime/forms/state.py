@@ -29,6 +29,8 @@ class FormState:
     items: list[dict[str, Any]] = field(default_factory=list)
     item: dict[str, Any] = field(default_factory=dict)
     item_step: str | None = None
+    # how the summary shows values filled from an earlier job (``from_job`` fields)
+    shown: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,11 +70,11 @@ def next_step(entry: ModelEntry, state: FormState) -> str:
     """The first active field not yet answered or skipped, else the summary.
 
     Optional technical knobs (``advanced``) are not asked: they keep their defaults and can
-    be changed from the summary.
+    be changed from the summary. Fields filled from an earlier job are never asked.
     """
     answers = _answers(entry, state)
     for name, spec in active_fields(entry, state):
-        if name in state.values or name in state.skipped:
+        if name in state.values or name in state.skipped or spec.from_job is not None:
             continue
         if spec.advanced and not is_required(spec, answers):
             continue
@@ -89,6 +91,11 @@ def final_values(entry: ModelEntry, state: FormState) -> dict[str, Any]:
         elif spec.default is not None:
             result[name] = spec.default
     return result
+
+
+def missing_job_fields(entry: ModelEntry, state: FormState) -> list[str]:
+    """Fields that only an earlier job can fill and that are not filled: the form cannot go on."""
+    return [name for name in entry.job_fields if not state.values.get(name)]
 
 
 def missing_required(entry: ModelEntry, state: FormState) -> list[str]:

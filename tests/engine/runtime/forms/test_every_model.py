@@ -5,6 +5,7 @@ invalid answers are refused with a message and change nothing."""
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 
 import asyncpg
 import pytest
@@ -13,6 +14,7 @@ from engine.catalog.pricing import credits_for, price_from
 from engine.loader.bundle import Bundle, load_bundle
 from engine.plugin import PluginSet
 from engine.plugins.catalog.plugin import CatalogPlugin
+from engine.plugins.generation.job import Job, JobState
 from engine.plugins.generation.plugin import GenerationPlugin, media_seconds
 from engine.plugins.generation.store import JobStore
 from engine.plugins.user import UserPlugin
@@ -136,9 +138,12 @@ class Walker:
         else:
             await self.press(self.starting("Готово"))
 
-    async def walk(self) -> FormState:
-        await self.rt.open(self.person, self.person.id, "generation.form",
-                           {"model": self.entry.id})
+    async def walk(self, pool: asyncpg.Pool) -> FormState:
+        args = {"model": self.entry.id}
+        if self.entry.follow_up is not None:   # opened from under a result of the user's own
+            job = await finished_job(pool, self.person.id, self.entry.follow_up.after[0])
+            args.update(job=job.id.hex, track="1")
+        await self.rt.open(self.person, self.person.id, "generation.form", args)
         for _ in range(80):
             state = await self.state()
             if state.step == SUMMARY:
@@ -149,6 +154,23 @@ class Walker:
             else:
                 await self.answer(state.step, spec)
         raise AssertionError(f"{self.entry.id}: the form never reached its summary")
+
+
+async def finished_job(pool: asyncpg.Pool, user: int, model: str) -> Job:
+    """A succeeded job of ``user`` with two tracks, as the runner leaves one."""
+    store = JobStore(pool)
+
+    async def free(conn: asyncpg.Connection, job_id: str) -> None:
+        return None
+
+    job = await store.create(user_id=user, chat_id=user, language="ru", model=model,
+                             category="music", values={"prompt": "x"}, price_kopecks=0,
+                             free=False, timeout=timedelta(minutes=5), reserve=free)
+    moved = await store.move(job.id, {JobState.CREATED}, JobState.SUCCEEDED,
+                             kie_task_id=f"task-{job.id.hex}", result_urls=["u0", "u1"],
+                             result_items=[{"id": f"trk-{n}", "url": f"u{n}"} for n in (0, 1)])
+    assert moved is not None
+    return moved
 
 
 def _label_of(m: RecordingMessenger, option: object, spec: InputField) -> str:
@@ -167,10 +189,11 @@ async def runtime(pool: asyncpg.Pool) -> tuple[Runtime, RecordingMessenger, Wall
     return Runtime(BUNDLE, plugins, SessionStore(pool), messenger), messenger, wallet_plugin
 
 
-async def test_every_enabled_model_walks_to_a_priced_summary(runtime) -> None:
+async def test_every_enabled_model_walks_to_a_priced_summary(runtime, pool) -> None:
     rt, messenger, wallet_plugin = runtime
     settings = await wallet_plugin.wallet.get_settings()
-    free = pick_free_models({m: price_from(BUNDLE.models[m].entry) for m in ENABLED},
+    free = pick_free_models({m: price_from(BUNDLE.models[m].entry) for m in ENABLED
+                             if BUNDLE.models[m].entry.follow_up is None},
                             settings.free_models_count)
     assert len(free) == settings.free_models_count
     failures = []
@@ -178,8 +201,11 @@ async def test_every_enabled_model_walks_to_a_priced_summary(runtime) -> None:
         entry = BUNDLE.models[model].entry
         walker = Walker(rt, messenger, entry, maximal=index % 2 == 1)
         try:
-            state = await walker.walk()
+            state = await walker.walk(pool)
             assert missing_required(entry, state) == [], model
+            for name in entry.job_fields:   # filled from the job, never asked
+                value = state.values[name]
+                assert value == "trk-1" or value.startswith("task-"), (model, state.values)
             values = final_values(entry, state)
             credits = credits_for(entry, values, media_seconds(entry, values))
             kopecks = await wallet_plugin.wallet.price(credits)
