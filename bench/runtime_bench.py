@@ -33,11 +33,13 @@ noise of up to a fifth of a run. The hold is process-wide, so every way gets it 
 Runs sequentially (one update in flight) and concurrently (``--concurrency`` updates in
 flight, never two of one user at once). Warm-up first, then the median of ``--reps`` runs
 (interleaved across the ways, so drift and neighbours' load hit every way alike).
-The process is pinned to one CPU when the OS allows it; PostgreSQL runs in its own
-processes and is not pinned (it is not part of "the engine on one core").
+The process is pinned to one CPU when the OS allows it, and a local PostgreSQL server's
+processes are moved to the other CPUs for the run (bench/cpu_placement.py says why;
+``--postgres-anywhere`` leaves them be): PostgreSQL is not part of "the engine on one core".
 
     .venv/bin/python bench/runtime_bench.py [--updates 3000] [--dsn postgresql://…]
         [--reps 5] [--concurrency 16] [--ways ambc] [--profile cprofile|pyinstrument|none]
+        [--postgres-anywhere]
 
 DSN: --dsn, else TEST_DATABASE_URL, else an embedded server (pgserver). A database named
 ``rtbench_<random>`` is created on that server and dropped at the end.
@@ -84,6 +86,7 @@ from aiogram_dialog import Dialog, DialogManager, StartMode, Window, setup_dialo
 from aiogram_dialog.widgets.kbd import Back, Row, SwitchTo  # noqa: E402
 from aiogram_dialog.widgets.text import Const, Format  # noqa: E402
 
+from bench.cpu_placement import Pinning, PostgresOffCore, pin_to_one_core  # noqa: E402
 from bench.memory_sessions import MemorySessionStore  # noqa: E402
 from bench.recording_session import (  # noqa: E402
     BOT_TOKEN,
@@ -521,19 +524,6 @@ async def server_settings(pool: asyncpg.Pool) -> str:
 
 
 # ------------------------------------------------------------------------- reporting
-def pin_to_one_core() -> str:
-    if not hasattr(os, "sched_setaffinity"):
-        return "not pinned (os.sched_setaffinity is unavailable here)"
-    try:
-        allowed = sorted(os.sched_getaffinity(0))
-        cpu = allowed[0]
-        os.sched_setaffinity(0, {cpu})
-    except OSError as exc:
-        return f"not pinned ({exc})"
-    return (f"pinned to CPU {cpu} (of {len(allowed)} allowed); PostgreSQL's processes are "
-            "not pinned")
-
-
 @dataclass
 class Sampled:
     """The timed runs of one way in one mode."""
@@ -700,9 +690,12 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
     modes = {"sequential": 1, f"concurrent{args.concurrency}": args.concurrency}
     hold_response_models()   # for every way alike: see the module docstring
     project_dir = Path(tempfile.mkdtemp(prefix="rtbench-flows-"))
+    placement = PostgresOffCore()
     try:
         write_flow_project(project_dir)
         async with TempDatabase(server_dsn) as pool:
+            if not args.postgres_anywhere:
+                print(await placement.move(pool, args.pinning))
             print(f"PostgreSQL: {await server_settings(pool)}; pool from engine's open_database"
                   f" (max {pool.get_max_size()} connections)")
             builders = {
@@ -765,6 +758,7 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
             if args.profile != "none" and profiled is not None:
                 await profile_engine(profiled, args, users, cycles)
     finally:
+        placement.restore()
         shutil.rmtree(project_dir, ignore_errors=True)
 
 
@@ -787,11 +781,15 @@ def main() -> None:
                         default="sequential", help="which run of (a) to profile")
     parser.add_argument("--profile-way", choices=("a", "m", "b", "c"), default="a",
                         help="which way to profile (default a)")
+    parser.add_argument("--postgres-anywhere", action="store_true",
+                        help="leave PostgreSQL's processes where they are (see cpu_placement)")
     parser.add_argument("--top", type=int, default=20, help="rows in the profile listings")
     parser.add_argument("--profile-out", help="also dump the raw cProfile stats here")
     args = parser.parse_args()
 
-    print("runtime benchmark:", pin_to_one_core() if not args.no_pin else "not pinned (--no-pin)")
+    args.pinning = (pin_to_one_core() if not args.no_pin
+                    else Pinning(None, frozenset(), "not pinned (--no-pin)"))
+    print("runtime benchmark:", args.pinning.note)
     print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} CPUs")
     print(f"python {sys.version.split()[0]}, event loop: {args.loop} (the same for every way)")

@@ -3,7 +3,8 @@
 Every update ends with one session write. Sent one by one, each write costs a pool checkout
 and a round trip of client CPU, which under load is most of what the database costs the bot.
 Saves that arrive while a write is in flight wait for it and then go together, as one
-``UPDATE … FROM unnest(…)``; each still commits only if its row is at the version it was
+``UPDATE … FROM jsonb_to_recordset(…)`` (one JSON parameter: half the client CPU per row of
+eleven arrays, the parsing done on the server's core); each still commits only if its row is at the version it was
 read at, and the statement says which rows it wrote, so a stale save is refused exactly as
 a single one would be. A lone save (no others waiting) takes the plain one-row statement.
 
@@ -17,6 +18,7 @@ Whoever awaits a save's outcome hears of it only once its statement committed.
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 
 import asyncpg
@@ -33,14 +35,25 @@ _ONE = (
 
 _MANY = (
     "UPDATE sessions AS s SET chat_id = u.chat_id, language = u.language, screen = u.screen,"
-    " args = u.args::jsonb, stack = u.stack::jsonb, form = u.form::jsonb,"
-    " rendered = u.rendered::jsonb, flash = u.flash::jsonb, version = u.version,"
-    " updated_at = now()"
-    " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],"
-    " $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])"
-    " AS u(user_id, chat_id, language, screen, args, stack, form, rendered, flash, version,"
-    " loaded)"
+    " args = u.args, stack = u.stack, form = u.form, rendered = u.rendered, flash = u.flash,"
+    " version = u.version, updated_at = now()"
+    " FROM jsonb_to_recordset($1::text::jsonb) AS u(user_id bigint, chat_id bigint,"
+    " language text, screen text, args jsonb, stack jsonb, form jsonb, rendered jsonb,"
+    " flash jsonb, version bigint, loaded bigint)"
     " WHERE s.user_id = u.user_id AND s.version = u.loaded RETURNING s.user_id")
+
+
+def _as_json(batch: list[Row]) -> str:
+    """The batch as one JSON array, the already-encoded documents spliced in as they are.
+
+    Sound only because those documents come from ``json.dumps`` (SessionStore.save): one that
+    was not JSON would make the whole statement fail, never write a wrong row.
+    """
+    dumps = json.dumps
+    return "[" + ",".join(
+        f'{{"user_id":{r[0]},"chat_id":{r[1]},"language":{dumps(r[2])},"screen":{dumps(r[3])},'
+        f'"args":{r[4]},"stack":{r[5]},"form":{r[6]},"rendered":{r[7]},"flash":{r[8]},'
+        f'"version":{r[9]},"loaded":{r[10]}}}' for r in batch) + "]"
 
 
 @dataclass
@@ -130,8 +143,8 @@ class SessionWrites:
                 status = await connection.execute(_ONE, *batch[0].row)
                 written = {batch[0].row[0]} if not status.endswith(" 0") else set()
             else:
-                columns = [list(c) for c in zip(*(s.row for s in batch), strict=True)]
-                written = {r[0] for r in await connection.fetch(_MANY, *columns)}
+                rows = await connection.fetch(_MANY, _as_json([s.row for s in batch]))
+                written = {r[0] for r in rows}
         except Exception as exc:
             for save in batch:
                 if not save.done.done():
