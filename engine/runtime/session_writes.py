@@ -4,9 +4,10 @@ Every update ends with one session write. Sent one by one, each write costs a po
 and a round trip of client CPU, which under load is most of what the database costs the bot.
 Saves that arrive while a write is in flight wait for it and then go together, as one
 ``UPDATE … FROM jsonb_to_recordset(…)`` (one JSON parameter: half the client CPU per row of
-eleven arrays, the parsing done on the server's core); each still commits only if its row is at the version it was
-read at, and the statement says which rows it wrote, so a stale save is refused exactly as
-a single one would be. A lone save (no others waiting) takes the plain one-row statement.
+eleven arrays, the parsing done on the server's core); each still commits only if its row
+is at the version it was read at, and the statement says which rows it wrote, so a stale
+save is refused exactly as a single one would be. A lone save (no others waiting) takes
+the plain one-row statement.
 
 At most one save per user waits. A user's next save, made while the previous one still
 waits, takes its place (the row is the newer state; the version checked is the one the
