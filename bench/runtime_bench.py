@@ -37,7 +37,7 @@ The process is pinned to one CPU when the OS allows it, and a local PostgreSQL s
 processes are moved to the other CPUs for the run (bench/cpu_placement.py says why;
 ``--postgres-anywhere`` leaves them be): PostgreSQL is not part of "the engine on one core".
 
-    .venv/bin/python bench/runtime_bench.py [--updates 3000] [--dsn postgresql://…]
+    .venv/bin/python bench/runtime_bench.py [--updates 6000] [--dsn postgresql://…]
         [--reps 5] [--concurrency 16] [--ways ambc] [--profile cprofile|pyinstrument|none]
         [--postgres-anywhere]
 
@@ -764,7 +764,7 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--updates", type=int, default=3000, help="updates per run (~)")
+    parser.add_argument("--updates", type=int, default=6000, help="updates per run (~)")
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=16, help="updates in flight")
     parser.add_argument("--reps", type=int, default=5, help="timed runs; the median is shown")
