@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from engine.catalog.pricing import MAX_COMBINATIONS, field_at, match_case
+from engine.catalog.pricing import MAX_COMBINATIONS, field_at, finite_choices, match_case
 from engine.catalog.visibility import effective_values
 from engine.lint.context import LintContext
 from engine.lint.model_rules import enabled_models
@@ -99,14 +99,14 @@ def _unpriced_choice(entry: ModelEntry) -> dict[str, Any] | None:
 
 
 def _choices(entry: ModelEntry, name: str) -> list[Any]:
+    """An enum's or boolean's values; for any other field, the values the price cases name
+    and one value none of them names."""
+    found = finite_choices(entry, name)
+    if found is not None:
+        return found
     field = entry.input[name]
-    if field.type is FieldType.ENUM:
-        found: list[Any] = [o.value for o in field.options]
-    elif field.type is FieldType.BOOLEAN:
-        found = [True, False]
-    else:
-        cases = entry.price.cases if entry.price else []
-        found = [v for case in cases for v in case.when.get(name, [])] + [_OTHER]
+    cases = entry.price.cases if entry.price else []
+    found = [v for case in cases for v in case.when.get(name, [])] + [_OTHER]
     if field.default is None and (not field.required or field.is_conditional):
         found.append(None)
     return found
