@@ -41,8 +41,8 @@ class BotApi:
         name, handler = entry
         injected = self.state.injected.get(name)
         try:
-            if injected:
-                raise injected.pop(0)
+            if injected and (error := injected.pop(0)) is not None:
+                raise error
             result = await handler(self, params)
         except ApiError as exc:
             self._record(name, params, ok=False, error=exc.description, result=None)

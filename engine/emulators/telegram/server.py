@@ -279,9 +279,12 @@ class TelegramEmulator:
         error_code: int = 400,
         retry_after: int | None = None,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail (e.g. 429 with retry_after)."""
+        """Make ``times`` calls of ``method`` fail (e.g. 429 with retry_after), once the next
+        ``after`` calls have gone through."""
         queue = self.state.injected.setdefault(method, [])
+        queue.extend([None] * after)
         queue.extend(ApiError(error_code, description, retry_after=retry_after) for _ in range(times))
 
     def mark(self) -> int:

@@ -213,7 +213,7 @@ class EmulatorState:
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.chat_actions: dict[int, tuple[str, float]] = {}
         self.calls: list[ApiCall] = []
-        self.injected: dict[str, list[ApiError]] = {}
+        self.injected: dict[str, list[ApiError | None]] = {}   # None: that call succeeds
         self.last_action_seq: dict[int, int] = {}
         self.seq = 0
         self.closing = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot
@@ -27,6 +28,14 @@ log = logging.getLogger(__name__)
 UPLOAD_LIMIT = 50 * 1024 * 1024     # the public Bot API's upload limit
 PHOTO_LIMIT = 10 * 1024 * 1024      # bigger images go out as documents
 PRESS_PREFIX = "g:"
+
+
+#: told how many result messages have been sent so far (see ``Delivery.result``)
+Progress = Callable[[int], Awaitable[None]]
+
+
+async def _nothing(sent: int) -> None:
+    """No one keeps count (a delivery that is not retried)."""
 
 
 def press_data(job: Job, op: str) -> str:
@@ -95,15 +104,21 @@ class Delivery:
         except TelegramBadRequest as exc:
             log.info("chat action for job %s refused: %s", job.id, exc.message)
 
-    async def result(self, job: Job) -> None:
-        """The files (each track with its follow-up buttons), or a text result as messages."""
+    async def result(self, job: Job, progress: Progress = _nothing) -> None:
+        """The files (each track with its follow-up buttons), or a text result as messages.
+
+        ``progress(n)`` is told after each message that ``n`` are sent; a retried delivery (a
+        send failed) starts after the ``job.sent_parts`` the user already has.
+        """
         caption = self._t("generation.result_caption", job)
         common = self._keyboard(job, ["again", "edit", "history"])
         if not job.result_urls and job.result_object is not None:
-            await self._send_text(job, caption, common)
+            await self._send_text(job, caption, common, progress)
             return
         urls = job.result_urls or []
         for index, url in enumerate(urls):
+            if index < job.sent_parts:
+                continue
             last = index == len(urls) - 1
             track = self.follow_ups.track_index(job, url, index)
             text = caption if index == 0 else None
@@ -113,6 +128,7 @@ class Delivery:
                 text = f"{text}\n{line}" if text else line
             markup = self._follow_up_markup(job, track, common if last else None)
             await self._send_one(job, url, text, markup)
+            await progress(index + 1)
 
     def _follow_up_markup(self, job: Job, track: int | None,
                           common: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
@@ -127,24 +143,30 @@ class Delivery:
         extra = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
         return InlineKeyboardMarkup(inline_keyboard=extra + rows) if extra or rows else None
 
-    async def _send_text(self, job: Job, caption: str,
-                         markup: InlineKeyboardMarkup | None) -> None:
+    async def _send_text(self, job: Job, caption: str, markup: InlineKeyboardMarkup | None,
+                         progress: Progress) -> None:
         """A text result: a few messages, or a .txt document when it would take more."""
         parts = text_result.sections(job.result_object or {})
         variant = self._label("generation.text_variant", job)
         messages = text_result.messages(caption, parts, variant)
         if len(messages) > text_result.MAX_MESSAGES:
+            if job.sent_parts:
+                return
             data = text_result.plain_text(parts, variant).encode()
             name = f"{job.model.replace('/', '-')}.txt"
             note = self._t("generation.text_as_file", job)
             await self.bot.send_document(job.chat_id, BufferedInputFile(data, filename=name),
                                          caption=f"{caption}\n{note}",
                                          parse_mode=ParseMode.HTML, reply_markup=markup)
+            await progress(1)
             return
         for index, text in enumerate(messages):
+            if index < job.sent_parts:
+                continue
             last = index == len(messages) - 1
             await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML,
                                         reply_markup=markup if last else None)
+            await progress(index + 1)
 
     async def _send_one(self, job: Job, url: str, caption: str | None,
                         markup: InlineKeyboardMarkup | None) -> None:

@@ -63,6 +63,7 @@ class Job(BaseModel):
     result_urls: list[str]
     result_object: dict[str, Any] | None = None     # a text result (lyrics …)
     result_items: list[dict[str, Any]] = []         # items with ids (Suno tracks): ResultItem
+    sent_parts: int = 0                             # result messages already sent (a retry skips them)
     error_code: str | None
     error_message: str | None
     attempts: int

@@ -283,7 +283,8 @@ class JobRunner:
     async def _deliver(self, job: Job) -> None:
         await self._show_status(job)
         if job.state is JobState.SUCCEEDED:
-            await self.delivery.result(job)
+            await self.delivery.result(
+                job, lambda sent: self.store.note(job.id, sent_parts=sent))
         elif job.state is not JobState.CANCELLED:
             money_key = ("generation.free_returned" if job.free
                          else "generation.money_returned")

@@ -106,3 +106,4 @@ async def test_repeating_another_models_job_never_carries_ids(rig: Rig) -> None:
     job = await rig.new_job(SONG, {**SONG_INPUT, "audio_id": "smuggled"})
     found = await plugin.prefill(context(), PrefillArgs(job=job.id.hex, model=EXTEND))
     assert "audio_id" not in found.values
+
