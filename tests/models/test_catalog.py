@@ -18,7 +18,7 @@ from engine.schema.catalog import is_collectable
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT.parent / "shared" / "reference" / "kie_models.json"
 #: what the reference and scripts/verified/ support today (see their notes and sources)
-MIN_ENABLED = 158
+MIN_ENABLED = 159
 #: high/medium-confidence, priced models that are still disabled, and why
 KNOWN_EXCEPTIONS = {"qwen/image-to-image": "price unknown before generation"}
 
