@@ -93,7 +93,7 @@ class SessionWrites:
     def submit(self, row: Row) -> asyncio.Future[bool]:
         """Queue ``row``; the future says, once its statement committed, whether it was written."""
         user = row[0]
-        earlier = self._waiting.pop(user, None)
+        earlier = self._waiting.get(user)   # replaced where it stands: no one loses their turn
         if earlier is None:
             save = _Save(row, asyncio.get_running_loop().create_future())
         elif row[_LOADED] == earlier.row[_VERSION]:
