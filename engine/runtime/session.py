@@ -62,6 +62,7 @@ class Session:
 
 
 _COLUMNS = "user_id, chat_id, language, screen, args, stack, form, rendered, flash, version"
+_COLUMN_NAMES = tuple(_COLUMNS.split(", "))
 
 
 def _decode(row: Mapping[str, Any]) -> Session:
@@ -144,18 +145,19 @@ class SessionStore:
                 *values)
             written = not status.endswith(" 0")
         else:
-            outcome = self.writes.submit((*values, s.loaded_version))
-            if self.write_behind and self.writes.backlog <= self.max_backlog:
-                outcome.add_done_callback(lambda done: self._settled(s.user_id, done))
+            row = (*values, s.loaded_version)
+            if self.write_behind and self.writes.backlog < self.max_backlog:
+                self.writes.submit(row).add_done_callback(
+                    lambda done: self._settled(s.user_id, done))
                 written = True
             else:
-                written = await asyncio.shield(outcome)
+                written = await self.writes.update(row)
         if not written:
             self.forget(s.user_id)
             raise StaleSession(s.user_id)
         s.is_new, s.loaded_version = False, s.version
         if self.cache_size:
-            self._saved[s.user_id] = dict(zip(_COLUMNS.split(", "), values, strict=True))
+            self._saved[s.user_id] = dict(zip(_COLUMN_NAMES, values, strict=True))
             self._saved.move_to_end(s.user_id)
             while len(self._saved) > self.cache_size:
                 self._saved.popitem(last=False)

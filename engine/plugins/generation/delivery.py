@@ -34,10 +34,6 @@ PRESS_PREFIX = "g:"
 Progress = Callable[[int], Awaitable[None]]
 
 
-async def _nothing(sent: int) -> None:
-    """No one keeps count (a delivery that is not retried)."""
-
-
 def press_data(job: Job, op: str) -> str:
     return f"{PRESS_PREFIX}{job.id.hex}:{op}"
 
@@ -104,7 +100,7 @@ class Delivery:
         except TelegramBadRequest as exc:
             log.info("chat action for job %s refused: %s", job.id, exc.message)
 
-    async def result(self, job: Job, progress: Progress = _nothing) -> None:
+    async def result(self, job: Job, progress: Progress) -> None:
         """The files (each track with its follow-up buttons), or a text result as messages.
 
         ``progress(n)`` is told after each message that ``n`` are sent; a retried delivery (a
