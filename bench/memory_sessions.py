@@ -32,7 +32,7 @@ class MemorySessionStore(SessionStore):
         row = {"user_id": s.user_id, "chat_id": s.chat_id, "language": s.language,
                "screen": s.screen, "args": json.dumps(s.args),
                "stack": json.dumps([f.as_json() for f in s.stack]), "form": json.dumps(s.form),
-               "rendered": json.dumps(s.rendered), "flash": json.dumps(s.flash),
+               "rendered": json.dumps(s.rendered), "state": json.dumps(s.state),
                "version": s.version}
         current = self.rows.get(s.user_id)
         if (current is not None) and (s.is_new or current["version"] != s.loaded_version):

@@ -7,7 +7,7 @@ import re
 from engine.loader.bundle import Bundle
 from engine.transitions import COMMAND_SOURCE, Via, all_transitions
 
-_DASHED = {Via.ACTION_ERROR, Via.INPUT_ERROR, Via.FORM_CANCEL}
+_DASHED = {Via.ACTION_ERROR, Via.INPUT_ERROR, Via.FORM_CANCEL, Via.FORM_ERROR}
 
 
 def _node(screen_id: str) -> str:

@@ -20,9 +20,12 @@ import typing
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
+
+from engine.params import BUILTIN_TYPES, ParamType
 
 
 class _ModelRefMarker:
@@ -114,8 +117,8 @@ class PressResult:
 
     text_key: str | None = None          # shown as the callback answer
     params: dict[str, Any] = field(default_factory=dict)
-    screen: str | None = None            # then open this screen, as a new message
-    args: dict[str, Any] = field(default_factory=dict)
+    screen: str | None = None            # then open this screen (declared in ``screens``) …
+    args: dict[str, Any] = field(default_factory=dict)   # … with these arguments
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,8 @@ class Declarations:
     operations: Mapping[str, Operation]
     globals: Mapping[str, Any] = field(default_factory=dict)
     texts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    screens: tuple[str, ...] = ()
+    screens: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    param_types: tuple[ParamType, ...] = ()
 
 
 class Plugin:
@@ -137,8 +141,11 @@ class Plugin:
     template_globals: ClassVar[dict[str, Any]] = {}
     #: locale keys the plug-in renders itself (messages outside screens), with their variables
     texts: ClassVar[dict[str, dict[str, Any]]] = {}
-    #: screens the plug-in opens by itself (from presses on its own messages)
-    screens: ClassVar[tuple[str, ...]] = ()
+    #: screens the plug-in opens by itself (from presses on its own messages), each with the
+    #: arguments it passes and their Python types: the linter checks them against the params
+    screens: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
+    #: parameter types the plug-in adds to the flow language (``model``, ``job``, …)
+    param_types: ClassVar[tuple[ParamType, ...]] = ()
     #: callback data starting with this is a press on one of the plug-in's own messages
     press_prefix: ClassVar[str | None] = None
 
@@ -156,7 +163,7 @@ class Plugin:
             ops[name] = Operation(name, kind, args_model, hints.get("return"), func,
                                   inspect.getdoc(func) or "")
         return Declarations(cls.namespace, ops, dict(cls.template_globals), dict(cls.texts),
-                            tuple(cls.screens))
+                            {k: dict(v) for k, v in cls.screens.items()}, tuple(cls.param_types))
 
     async def template_values(self, ctx: CallContext) -> dict[str, Any]:
         """Values for ``template_globals`` on one render; override when there are any."""
@@ -190,6 +197,17 @@ class PluginSet:
         namespace, _, name = ref.partition(".")
         decl = self.by_namespace.get(namespace)
         return decl.operations.get(name) if decl else None
+
+    @cached_property
+    def param_types(self) -> dict[str, ParamType]:
+        """Every parameter type flows may use: the built-in ones and the plug-ins'."""
+        types = dict(BUILTIN_TYPES)
+        for decl in self.by_namespace.values():
+            for kind in decl.param_types:
+                if kind.name in types:
+                    raise ValueError(f"parameter type {kind.name!r} is declared twice")
+                types[kind.name] = kind
+        return types
 
     def template_globals(self) -> dict[str, Any]:
         merged: dict[str, Any] = {}

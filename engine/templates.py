@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 
@@ -71,6 +71,34 @@ def render_inline(source: str, context: dict[str, Any]) -> str:
 
 
 _INLINE: dict[str, Any] = {}
+_EXPRESSIONS: dict[str, Any] = {}
+
+
+def expression_of(source: str) -> str | None:
+    """The expression of a template that is exactly one ``{{ … }}``; None for anything else."""
+    stripped = source.strip()
+    if (stripped.startswith("{{") and stripped.endswith("}}") and stripped.count("{{") == 1
+            and stripped.count("}}") == 1 and "{%" not in stripped):
+        return stripped[2:-2].strip()
+    return None
+
+
+def render_value(value: Any, context: dict[str, Any]) -> Any:
+    """An argument written in a flow, evaluated: ``"{{ args.job }}"`` gives the job id itself
+    (a number stays a number, none stays none); other templates render to text."""
+    if not isinstance(value, str) or not is_template(value):
+        return value
+    expression = expression_of(value)
+    if expression is None:
+        return render_inline(value, context)
+    compiled = _EXPRESSIONS.get(expression)
+    if compiled is None:
+        compiled = _EXPRESSIONS[expression] = ENVIRONMENT.compile_expression(
+            expression, undefined_to_none=False)
+    result = compiled(**context)
+    if isinstance(result, Undefined):
+        result._fail_with_undefined_error()
+    return result
 
 
 def _inline_cache(source: str) -> Any:
@@ -87,6 +115,48 @@ class VariableUse:
     name: str
     attribute: str | None
     line: int
+
+
+@dataclass(frozen=True)
+class VariablePath:
+    """A variable with the chain of attributes a template reads from it (``result.job.id``)."""
+
+    name: str
+    attributes: tuple[str, ...]
+    line: int
+
+
+def _chain(node: nodes.Node) -> tuple[str, tuple[str, ...]] | None:
+    attributes: list[str] = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            attributes.append(node.attr)
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and \
+                isinstance(node.arg.value, str):
+            attributes.append(node.arg.value)
+        else:
+            break
+        node = node.node
+    if isinstance(node, nodes.Name) and node.ctx == "load":
+        return node.name, tuple(reversed(attributes))
+    return None
+
+
+def variable_paths(source: str | nodes.Template) -> list[VariablePath]:
+    """Every variable a template reads, with the longest attribute chain at each use."""
+    ast = ENVIRONMENT.parse(source) if isinstance(source, str) else source
+    assigned = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    inner: set[int] = set()
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        inner.add(id(node.node))
+    paths: list[VariablePath] = []
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+        if id(node) in inner:
+            continue
+        found = _chain(node)
+        if found is not None and found[0] not in assigned:
+            paths.append(VariablePath(found[0], found[1], node.lineno))
+    return paths
 
 
 def variables_used(source: str | nodes.Template) -> list[VariableUse]:

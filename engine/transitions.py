@@ -6,13 +6,14 @@ guard-leak rules and the graph exporter all walk it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from engine.loader.bundle import Bundle, ScreenDef
 from engine.loader.errors import Location
-from engine.schema.flow import Button, ForEach
+from engine.schema.flow import Button, ForEach, Target
 
 COMMAND_SOURCE = "/"
 
@@ -27,6 +28,7 @@ class Via(StrEnum):
     INPUT_ERROR = "input_error"
     FORM_DONE = "form_done"
     FORM_CANCEL = "form_cancel"
+    FORM_ERROR = "form_error"
 
 
 @dataclass(frozen=True)
@@ -37,19 +39,31 @@ class Transition:
     label: str             # locale key of the button, or the command name
     location: Location     # where the target is written
     button_guard: str | None = None
+    args: Mapping[str, Any] = field(default_factory=dict)   # for the target's params
+    args_path: tuple[str | int, ...] = ()    # where those args are written in the screen
+    call: str | None = None  # the action whose ``result`` (or error) the args may read
+    in_row: bool = False     # written in a for_each row: the args may read ``item``
 
 
 def _button_transitions(screen: ScreenDef, button: Button, via: Via,
                         path: tuple[str | int, ...]) -> Iterator[Transition]:
+    row = via is Via.ROW
     if button.go:
         yield Transition(screen.id, screen.resolve(button.go), via, button.text,
-                         screen.locate(*path, "go"), button.guard)
-    if button.call and button.next:
-        yield Transition(screen.id, screen.resolve(button.next), Via.ACTION_OK, button.text,
-                         screen.locate(*path, "next"), button.guard)
-    if button.call and button.on_error:
-        yield Transition(screen.id, screen.resolve(button.on_error), Via.ACTION_ERROR,
-                         button.text, screen.locate(*path, "on_error"), button.guard)
+                         screen.locate(*path, "go"), button.guard, button.args, (*path, "args"),
+                         in_row=row)
+    for key, target, kind in (("next", button.next, Via.ACTION_OK),
+                              ("on_error", button.on_error, Via.ACTION_ERROR)):
+        if button.call and target is not None:
+            yield Transition(screen.id, screen.resolve(target.screen), kind, button.text,
+                             screen.locate(*path, key, "screen"), button.guard, target.args,
+                             (*path, key, "args"), button.call, row)
+
+
+def _target(screen: ScreenDef, target: Target, via: Via, label: str,
+            path: tuple[str | int, ...], call: str | None = None) -> Transition:
+    return Transition(screen.id, screen.resolve(target.screen), via, label,
+                      screen.locate(*path, "screen"), None, target.args, (*path, "args"), call)
 
 
 def screen_buttons(screen: ScreenDef) -> Iterator[tuple[tuple[str | int, ...], Button]]:
@@ -68,19 +82,18 @@ def screen_transitions(screen: ScreenDef) -> Iterator[Transition]:
         via = Via.ROW if path[-1] == "button" else Via.BUTTON
         yield from _button_transitions(screen, button, via, path)
     if spec.input is not None:
-        yield Transition(screen.id, screen.resolve(spec.input.next), Via.INPUT, "input",
-                         screen.locate("input", "next"))
+        yield _target(screen, spec.input.next, Via.INPUT, "input", ("input", "next"),
+                      spec.input.call)
         if spec.input.on_error:
-            yield Transition(screen.id, screen.resolve(spec.input.on_error), Via.INPUT_ERROR,
-                             "input", screen.locate("input", "on_error"))
+            yield _target(screen, spec.input.on_error, Via.INPUT_ERROR, "input",
+                          ("input", "on_error"), spec.input.call)
     if spec.form is not None:
-        yield Transition(screen.id, screen.resolve(spec.form.done), Via.FORM_DONE, "form",
-                         screen.locate("form", "done"))
-        yield Transition(screen.id, screen.resolve(spec.form.cancel), Via.FORM_CANCEL, "form",
-                         screen.locate("form", "cancel"))
+        yield _target(screen, spec.form.done, Via.FORM_DONE, "form", ("form", "done"),
+                      spec.form.submit)
+        yield _target(screen, spec.form.cancel, Via.FORM_CANCEL, "form", ("form", "cancel"))
         if spec.form.on_error:
-            yield Transition(screen.id, screen.resolve(spec.form.on_error), Via.ACTION_ERROR,
-                             "form", screen.locate("form", "on_error"))
+            yield _target(screen, spec.form.on_error, Via.FORM_ERROR, "form",
+                          ("form", "on_error"), spec.form.submit)
 
 
 def all_transitions(bundle: Bundle) -> list[Transition]:

@@ -53,12 +53,18 @@ class FormView(BaseModel):
     lines: list[SummaryLine] = []
 
 
-#: name → type; ``dict`` and ``Any`` accept any attribute
+class ErrorView(BaseModel):
+    """Why an action refused, as an ``on_error`` target's arguments may read it."""
+
+    text: str
+    key: str
+
+
+#: name → type; ``dict`` and ``Any`` accept any attribute. A screen's templates also see
+#: ``args`` (its parameters), plug-in globals, its data and on_enter results; a call's targets
+#: see ``result`` or ``error`` (see engine/lint/scopes.py, which mirrors the runtime).
 BASE_VARIABLES: dict[str, Any] = {
     "user": UserView,
-    "args": dict,      # the screen's arguments
-    "result": Any,     # what the last action returned
-    "error": Any,      # the failure that led to an error screen: {text}
 }
 
 #: texts the engine renders on its own, with the variables each receives
@@ -72,6 +78,7 @@ ENGINE_TEXTS: dict[str, dict[str, Any]] = {
     "engine.next_page": {"page": int, "pages": int},
     "engine.prev_page": {"page": int, "pages": int},
     "engine.action_failed": {},
+    "engine.invalid_input": {},
 }
 
 _STEP = {"field": FieldView, "form": FormView}

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from engine.lint.scopes import Scopes
 from engine.loader.bundle import Bundle, ScreenDef
 from engine.loader.errors import Location
 from engine.plugin import PluginSet
 from engine.schema.flow import ForEach
 from engine.transitions import Transition, all_transitions
-from engine.variables import BASE_VARIABLES, ENGINE_TEXTS, FormView
+from engine.variables import ENGINE_TEXTS, FormView
 
 
 @dataclass(frozen=True)
@@ -36,18 +37,15 @@ class LintContext:
     def transitions(self) -> list[Transition]:
         return all_transitions(self.bundle)
 
+    @cached_property
+    def scopes(self) -> Scopes:
+        return Scopes(self.plugins)
+
     def screen_variables(self, screen: ScreenDef) -> dict[str, Any]:
-        variables = dict(BASE_VARIABLES)
-        variables.update(self.plugins.template_globals())
-        for name, call in screen.screen.data.items():
-            op = self.plugins.find(call.query)
-            variables[name] = op.result_type if op else Any
+        """What the screen's text sees (a form's header also gets ``form``)."""
+        variables = dict(self.scopes.screen(screen))
         if screen.screen.form is not None:
             variables["form"] = FormView
-        for entered in screen.screen.on_enter:
-            if entered.save_as:
-                op = self.plugins.find(entered.call)
-                variables[entered.save_as] = op.result_type if op else Any
         return variables
 
     @cached_property

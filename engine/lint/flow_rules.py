@@ -32,7 +32,7 @@ def orphaned_targets(ctx: LintContext) -> Iterator[Problem]:
             continue
         what = (f"command {t.label}" if t.via is Via.COMMAND
                 else "input" if t.via in (Via.INPUT, Via.INPUT_ERROR)
-                else "form" if t.via in (Via.FORM_DONE, Via.FORM_CANCEL)
+                else "form" if t.via in (Via.FORM_DONE, Via.FORM_CANCEL, Via.FORM_ERROR)
                 else f'button "{t.label}"')
         yield finding("FLOW001", t.location,
                       f'{what} points to unknown screen "{t.target}"{_near(t.target, known)}')

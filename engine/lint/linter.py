@@ -10,8 +10,10 @@ from engine.lint import (  # noqa: F401  (importing a rule module registers its 
     follow_up_rules,
     guard_rules,
     model_rules,
+    param_rules,
     plugin_rules,
     price_rules,
+    template_rules,
     text_rules,
 )
 from engine.lint.context import LintContext

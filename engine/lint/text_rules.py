@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from jinja2 import nodes
-from pydantic import BaseModel
 
-from engine.lint.context import LintContext, TextUse
+from engine.lint.context import LintContext
 from engine.lint.registry import check, declare, finding
+from engine.lint.variable_check import problems
 from engine.loader.bundle import DEFAULT_LANGUAGE
 from engine.loader.errors import Location, Problem, Severity
-from engine.templates import BUILTIN_NAMES, ENVIRONMENT, Text, variables_used
+from engine.templates import Text, variable_paths
 
 declare("TEXT001", "a text key is used, or defined in one locale, but missing in another")
 declare("TEXT002", "a text key nothing uses", Severity.WARNING)
@@ -62,36 +61,18 @@ def template_syntax(ctx: LintContext) -> Iterator[Problem]:
             yield finding("TEXT003", location, f'text "{key}" is not a valid template: {message}')
 
 
-def _attribute_ok(kind: Any, attribute: str) -> bool:
-    if isinstance(kind, type) and issubclass(kind, BaseModel):
-        return attribute in kind.model_fields or hasattr(kind, attribute)
-    return True  # dict, Any and plain values are not checked further
-
-
 @check
 def unknown_variables(ctx: LintContext) -> Iterator[Problem]:
     for locale in ctx.bundle.locales.values():
         for key, text in locale.texts.items():
             if text.compiled is None or key in locale.syntax_errors:
                 continue
-            uses = variables_used(text.ast)
-            for use_site in ctx.text_uses.get(key, []):
-                yield from _check_variables(key, uses, use_site, locale.positions[key])
-
-
-def _check_variables(key: str, uses: list[Any], site: TextUse, at: Location) -> Iterator[Problem]:
-    for use in uses:
-        if use.name in BUILTIN_NAMES or use.name in ENVIRONMENT.globals:
-            continue
-        where = Location(at.file, at.line + use.line - 1, at.column)
-        if use.name not in site.variables:
-            yield finding("TEXT004", where,
-                          f'text "{key}" uses "{use.name}", which {site.where} does not provide '
-                          f"(available: {', '.join(sorted(site.variables)) or 'none'})")
-        elif use.attribute and not _attribute_ok(site.variables[use.name], use.attribute):
-            yield finding("TEXT004", where,
-                          f'text "{key}" uses "{use.name}.{use.attribute}", but "{use.name}" on '
-                          f"{site.where} has no \"{use.attribute}\"")
+            paths = variable_paths(text.ast)
+            at = locale.positions[key]
+            for site in ctx.text_uses.get(key, []):
+                for path, message in problems(paths, site.variables, f"on {site.where}"):
+                    yield finding("TEXT004", Location(at.file, at.line + path.line - 1, at.column),
+                                  f'text "{key}": {message}')
 
 
 def _static_length(text: Text) -> int:

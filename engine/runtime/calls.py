@@ -8,11 +8,11 @@ from pydantic import ValidationError
 
 from engine.plugin import ActionError, PluginSet
 from engine.runtime.context import ActionContext
-from engine.templates import render_inline
+from engine.templates import render_value
 
 
 def render_args(args: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
-    return {k: render_inline(v, context) if isinstance(v, str) else v for k, v in args.items()}
+    return {k: render_value(v, context) for k, v in args.items()}
 
 
 class Calls:

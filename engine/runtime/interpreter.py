@@ -16,16 +16,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
 from engine.callbacks import CallbackData
-from engine.loader.bundle import Bundle
+from engine.loader.bundle import Bundle, ScreenDef
+from engine.params import BadArguments, coerce_args
 from engine.plugin import ActionError, Plugin, PluginSet, PressResult
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext, Guards
 from engine.runtime.forms.controller import Forms, Leave, Outcome
 from engine.runtime.incoming import Incoming, Kind, Person
-from engine.runtime.renderer import PAGES_KEY, Renderer
+from engine.runtime.presses import Back, Call, Go, NextTarget, Page, restored
+from engine.runtime.renderer import ENTERED, PAGES, Renderer, plain
 from engine.runtime.session import Session, SessionStore, StaleSession
 from engine.runtime.view import Messenger, View
 
@@ -61,6 +61,7 @@ class Runtime:
         self.messenger = messenger
         self.admin_ids = admin_ids
         self.calls = Calls(plugins)
+        self.types = plugins.param_types
         extra_guards = {}
         for instance in plugins.instances.values():
             extra_guards.update(instance.guards())
@@ -82,7 +83,7 @@ class Runtime:
                    args: dict[str, Any] | None = None) -> None:
         """Put a user on a screen as if they had navigated there (deep links, tests)."""
         async def go(turn: Turn) -> None:
-            await self.show(turn, screen, args or {}, push=True)
+            await self.show(turn, screen, dict(args or {}), push=True)
         await self._turn(Incoming(Kind.COMMAND, person, chat_id, text="open"), go)
 
     async def _turn(self, incoming: Incoming, work: Callable[[Turn], Awaitable[None]]) -> None:
@@ -187,36 +188,38 @@ class Runtime:
                 await self._plugin_press(turn, plugin, raw[len(plugin.press_prefix):])
                 return
         data = CallbackData.decode(incoming.callback_data)
-        action = session.rendered.get(data.key) if data else None
-        if (data is None or action is None or data.screen != session.screen
+        press = restored(session.rendered.get(data.key)) if data else None
+        if (data is None or press is None or data.screen != session.screen
                 or data.version != session.loaded_version):
+            # an outdated or used message, or forged data: nothing runs, the screen is redrawn
             self.stats["stale_presses"] += 1
             await self.messenger.answer_press(incoming.callback_id or "",
                                               self._text("engine.stale", turn))
-            await self.show(turn, session.screen or self.start_screen, session.args,
-                            enter=False)
+            await self._redraw(turn)
             return
         await self.messenger.answer_press(incoming.callback_id or "")
         edit = incoming.message_id
-        do = action["do"]
-        if do == "go":
-            await self.show(turn, action["target"], action["args"], push=True, edit=edit)
-        elif do == "back":
+        if isinstance(press, Go):
+            await self.show(turn, press.screen, self._same_or(turn, press.screen, press.args),
+                            push=True, edit=edit)
+        elif isinstance(press, Back):
             frame = session.pop()
-            target, args = (frame.screen, frame.args) if frame else (self.start_screen, {})
-            await self.show(turn, target, args, edit=edit, enter=False)
-        elif do == "form":
-            screen = self.bundle.screens[session.screen or self.start_screen]
-            outcome = await self.forms.press(screen, turn.ctx, action)
-            await self._after_form(turn, outcome, edit)
-        elif do == "page":
-            pages = dict(session.args.get(PAGES_KEY, {}))
-            pages[str(action["row"])] = action["page"]
-            await self.show(turn, session.screen or self.start_screen,
-                            {**session.args, PAGES_KEY: pages}, edit=edit, enter=False)
+            if frame is None:
+                await self.show(turn, self.start_screen, {}, edit=edit)
+            else:
+                await self.show(turn, frame.screen, frame.args, edit=edit, state=frame.state)
+        elif isinstance(press, Page):
+            pages = {**session.state.get(PAGES, {}), str(press.row): press.page}
+            await self.show(turn, session.screen or self.start_screen, session.args, edit=edit,
+                            state={**session.state, PAGES: pages})
+        elif isinstance(press, Call):
+            scope = {"user": turn.ctx.user_view(), "args": session.args, "item": press.item}
+            await self._call(turn, press.call, press.args, press.next, press.on_error, scope,
+                             edit=edit)
         else:
-            await self._call(turn, action["call"], action["args"], action["next"],
-                             action["on_error"], edit=edit)
+            screen = self.bundle.screens[session.screen or self.start_screen]
+            outcome = await self.forms.press(screen, turn.ctx, press)
+            await self._after_form(turn, outcome, edit)
 
     async def _plugin_press(self, turn: Turn, plugin: Plugin, data: str) -> None:
         """A press on a message a plug-in sent itself (a result, a status): the plug-in decides."""
@@ -247,60 +250,80 @@ class Runtime:
                                                           else "")
         if spec is None or kind not in spec.accept:
             key = "engine.expect_button" if incoming.kind is Kind.TEXT else "engine.unexpected_input"
-            await self.show(turn, screen.id, session.args, enter=False,
-                            notice=self._text(key, turn))
+            await self._redraw(turn, self._text(key, turn))
             return
         value: Any = incoming.file.model_dump() if incoming.file else incoming.text
-        next_screen = screen.resolve(spec.next)
-        on_error = screen.resolve(spec.on_error) if spec.on_error else None
+        scope = {**await self.renderer.context(screen, turn.ctx), "input": value}
+        next_target = NextTarget(screen=screen.resolve(spec.next.screen), args=spec.next.args)
+        on_error = (NextTarget(screen=screen.resolve(spec.on_error.screen),
+                               args=spec.on_error.args) if spec.on_error else None)
         if spec.call is None:
-            await self.show(turn, next_screen, {"input": value}, push=True)
+            await self._arrive(turn, next_target, scope, from_input=True)
             return
-        context = await self.renderer.context(screen, turn.ctx)
-        args = render_args(spec.args, {**context, "input": value})
-        await self._call(turn, spec.call, args, next_screen, on_error, next_args={"input": value})
+        args = render_args(spec.args, scope)
+        await self._call(turn, spec.call, args, next_target, on_error, scope, from_input=True)
 
     # --------------------------------------------------------------------------- moves
+    def _same_or(self, turn: Turn, screen: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Re-entering the screen one is on with no arguments keeps its parameters."""
+        session = turn.session
+        return dict(session.args) if not args and screen == session.screen else args
+
+    async def _arrive(self, turn: Turn, target: NextTarget, scope: dict[str, Any], *,
+                      edit: int | None = None, from_input: bool = False) -> None:
+        """Open a call's or an input's target, its arguments rendered in ``scope``."""
+        args = self._same_or(turn, target.screen, render_args(target.args, scope))
+        await self.show(turn, target.screen, args, push=True, edit=edit, from_input=from_input)
+
     async def _after_form(self, turn: Turn, outcome: Outcome, edit: int | None) -> None:
         session = turn.session
         if isinstance(outcome, Leave):
-            session.flash = outcome.flash
-            if session.stack and session.stack[-1].screen == outcome.screen:
-                frame = session.pop()  # leaving to where the user came from: as they left it
-                assert frame is not None
-                await self.show(turn, frame.screen, frame.args, edit=edit, enter=False,
+            top = session.stack[-1] if session.stack else None
+            if top is not None and (top.screen, top.args) == (outcome.screen, outcome.args):
+                session.pop()  # leaving to where the user came from: as they left it
+                await self.show(turn, top.screen, top.args, edit=edit, state=top.state,
                                 notice=outcome.notice)
                 return
-            await self.show(turn, outcome.screen, {}, push=True, edit=edit, notice=outcome.notice)
+            await self.show(turn, outcome.screen, outcome.args, push=True, edit=edit,
+                            notice=outcome.notice)
             return
-        await self.show(turn, session.screen or self.start_screen, session.args, edit=edit,
-                        enter=False, notice=outcome)
+        await self._redraw(turn, outcome, edit=edit)
 
-    async def _call(self, turn: Turn, ref: str, args: dict[str, Any], next_screen: str,
-                    on_error: str | None, *, edit: int | None = None,
-                    next_args: dict[str, Any] | None = None) -> None:
-        session = turn.session
+    async def _call(self, turn: Turn, ref: str, args: dict[str, Any], next_target: NextTarget,
+                    on_error: NextTarget | None, scope: dict[str, Any], *,
+                    edit: int | None = None, from_input: bool = False) -> None:
         try:
             result = await self.calls.run(ref, args, turn.ctx)
         except ActionError as err:
             text = self._text(err.text_key, turn, err.params)
-            session.flash = {"error": {"text": text, "key": err.text_key}}
             if on_error:
-                await self.show(turn, on_error, session.args, push=True, edit=edit)
+                error = {"text": text, "key": err.text_key}
+                await self._arrive(turn, on_error, {**scope, "error": error}, edit=edit,
+                                   from_input=from_input)
             else:
-                await self.show(turn, session.screen or self.start_screen, session.args,
-                                edit=edit, enter=False, notice=text)
+                await self._redraw(turn, text, edit=edit)
             return
-        if result is not None:
-            session.flash = {"result": result.model_dump(mode="json")
-                             if isinstance(result, BaseModel) else result}
-        await self.show(turn, next_screen, next_args if next_args is not None else args,
-                        push=True, edit=edit)
+        await self._arrive(turn, next_target, {**scope, "result": plain(result)}, edit=edit,
+                           from_input=from_input)
+
+    async def _redraw(self, turn: Turn, notice: str | None = None, *,
+                      edit: int | None = None) -> None:
+        """Show the user's screen again as it is (args and state kept), with a notice."""
+        session = turn.session
+        await self.show(turn, session.screen or self.start_screen,
+                        session.args if session.screen else {}, edit=edit,
+                        state=session.state if session.screen else None, notice=notice)
 
     async def show(self, turn: Turn, screen_id: str, args: dict[str, Any], *,
-                   push: bool = False, edit: int | None = None, enter: bool = True,
-                   notice: str | None = None) -> None:
-        """Make ``screen_id`` the user's screen and display it (editing ``edit`` if given)."""
+                   push: bool = False, edit: int | None = None,
+                   state: dict[str, Any] | None = None, notice: str | None = None,
+                   from_input: bool = False) -> None:
+        """Make ``screen_id`` the user's screen and display it (editing ``edit`` if given).
+
+        ``state`` None enters the screen (its on_enter actions run); given, the screen is
+        redrawn as it was (back, a page turn, a stale press). Arguments are checked against
+        the screen's parameters first: ones that do not fit never reach a template.
+        """
         session, ctx = turn.session, turn.ctx
         screen = self.bundle.screens.get(screen_id)
         if screen is None or not self.guards.allows(screen.guard, ctx):
@@ -308,35 +331,31 @@ class Runtime:
                 log.warning("user %s refused screen %s (guard %s)", ctx.user_id, screen_id,
                             screen.guard)
             notice = self._text("engine.forbidden", turn)
-            screen, args, push, enter = self.bundle.screens[self.start_screen], {}, False, True
+            screen, args, push, state = self.bundle.screens[self.start_screen], {}, False, None
             session.stack.clear()
+        try:
+            args = coerce_args(screen.screen.params, self.types, args)
+        except BadArguments as exc:
+            await self._misfit(turn, screen.id, exc, edit=edit, from_input=from_input)
+            return
         if push and session.screen != screen.id:
             session.push()
         session.screen, session.args = screen.id, args
-        # results of on_enter actions exist only when the screen is entered; none otherwise
-        entered: dict[str, Any] = {c.save_as: None for c in screen.screen.on_enter if c.save_as}
-        if enter:
-            for call in screen.screen.on_enter:
-                context = await self.renderer.context(screen, ctx, entered)
-                try:
-                    result = await self.calls.run(call.call, render_args(call.args, context), ctx)
-                except ActionError as err:
-                    notice = self._text(err.text_key, turn, err.params)
-                    continue
-                if call.save_as:
-                    entered[call.save_as] = result
+        session.state = {} if state is None else state
+        if state is None:
+            notice = await self._enter(turn, screen) or notice
         try:
+            context = await self.renderer.context(screen, ctx)
             if screen.screen.form is not None:
-                context = await self.renderer.context(screen, ctx, entered)
-                if enter:
+                if state is None:
                     outcome = await self.forms.start(screen, ctx, context)
                     if isinstance(outcome, Leave):
-                        await self.show(turn, outcome.screen, {}, edit=edit,
+                        await self.show(turn, outcome.screen, outcome.args, edit=edit,
                                         notice=outcome.notice)
                         return
                 rendered = await self.forms.render(screen, ctx, context)
             else:
-                rendered = await self.renderer.render(screen, ctx, entered)
+                rendered = await self.renderer.render(screen, ctx)
         except ActionError as err:  # the screen's data is gone (a model disabled, a job not ours)
             if screen.id == self.start_screen:
                 raise
@@ -344,25 +363,64 @@ class Runtime:
                             notice=self._text(err.text_key, turn, err.params))
             return
         session.rendered = rendered.actions
-        session.flash = {}
         view = rendered.view
         if notice:
             view = View(f"{notice}\n\n{view.text}", view.keyboard, view.media)
         turn.outbox = (view, edit)  # sent when the turn ends: see Turn
 
+    async def _enter(self, turn: Turn, screen: ScreenDef) -> str | None:
+        """Run the screen's on_enter actions; their results join its state. Returns a refusal."""
+        ctx, notice = turn.ctx, None
+        entered: dict[str, Any] = {}
+        for call in screen.screen.on_enter:
+            turn.session.state = {ENTERED: entered}
+            context = await self.renderer.context(screen, ctx)
+            try:
+                result = await self.calls.run(call.call, render_args(call.args, context), ctx)
+            except ActionError as err:
+                notice = self._text(err.text_key, turn, err.params)
+                result = None
+            if call.save_as:
+                entered[call.save_as] = plain(result)
+        turn.session.state = {ENTERED: entered} if entered else {}
+        return notice
+
+    async def _misfit(self, turn: Turn, screen_id: str, exc: BadArguments, *,
+                      edit: int | None, from_input: bool) -> None:
+        """Arguments that do not fit the screen: typed input is refused with a word on what
+        was expected; anything else is an outdated button — the user stays where they are."""
+        session = turn.session
+        log.info("user %s: arguments for %s refused: %s", turn.ctx.user_id, screen_id, exc)
+        key = "engine.invalid_input" if from_input else "engine.stale"
+        if session.screen is not None and session.screen != screen_id and \
+                session.screen in self.bundle.screens:
+            try:
+                coerce_args(self.bundle.screens[session.screen].screen.params, self.types,
+                            session.args)
+            except BadArguments:
+                pass
+            else:
+                await self._redraw(turn, self._text(key, turn), edit=edit)
+                return
+        session.stack.clear()
+        await self.show(turn, self.start_screen, {}, edit=edit, notice=self._text(key, turn))
+
     async def _apologise(self, turn: Turn, error_id: str) -> None:
         notice = self._text("engine.internal_error", turn, {"error_id": error_id})
         session = turn.session
         session.version = session.loaded_version + 1
-        for screen_id in (session.screen, self.start_screen):
-            if screen_id is None:
-                continue
+        if session.screen is not None:
             try:
-                await self.show(turn, screen_id, session.args if screen_id == session.screen
-                                else {}, enter=False, notice=notice)
+                await self._redraw(turn, notice)
                 return
             except Exception:
-                log.exception("could not show %s after error %s", screen_id, error_id)
+                log.exception("could not show %s after error %s", session.screen, error_id)
+        try:
+            session.stack.clear()
+            await self.show(turn, self.start_screen, {}, notice=notice)
+            return
+        except Exception:
+            log.exception("could not show %s after error %s", self.start_screen, error_id)
         await self._say_sorry(turn, error_id)
 
     def _text(self, key: str, turn: Turn, params: dict[str, Any] | None = None) -> str:

@@ -1,7 +1,7 @@
 """Turn a screen definition into a View: text, keyboard, media, and the map of pressable keys.
 
-The map (key → what the press does, with its arguments already rendered) is saved in the
-session; a press is later resolved only through it, never through the callback data itself.
+The map (key → the typed press, with its arguments already rendered) is saved in the session;
+a press is later resolved only through it, never through the callback data itself.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from engine.callbacks import CallbackData
 from engine.loader.bundle import Bundle, ScreenDef
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext, Guards
+from engine.runtime.presses import Back, Call, Go, NextTarget, Page, PressModel, stored
 from engine.runtime.view import Media, View, ViewButton
-from engine.schema.flow import Button, ForEach
-from engine.templates import render_inline
+from engine.schema.flow import Button, ForEach, Target
+from engine.templates import render_inline, variable_paths
 
-PAGES_KEY = "__pages"
+PAGES = "pages"        # screen state: the page shown of each generated block, by row
+ENTERED = "entered"    # screen state: results of the on_enter actions, by save_as
 
 
 @dataclass
@@ -30,8 +32,46 @@ class Rendered:
     actions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _plain(value: Any) -> Any:
-    return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+def plain(value: Any) -> Any:
+    """A plug-in's value as templates and the session hold it: JSON-shaped."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A button compiled at start-up: its press with the arguments still templates."""
+
+    press: Go | Back | Call | None     # None: a link
+    url: str | None = None
+    needs_item: bool = False           # a call's targets read the row's item
+
+
+def _target(screen: ScreenDef, target: Target | None) -> NextTarget | None:
+    return NextTarget(screen=screen.resolve(target.screen), args=target.args) if target else None
+
+
+def _reads_item(*targets: Target | None) -> bool:
+    return any(isinstance(v, str) and any(p.name == "item" for p in variable_paths(v))
+               for t in targets if t is not None for v in t.args.values())
+
+
+def compile_button(screen: ScreenDef, button: Button) -> _Compiled:
+    if button.url:
+        return _Compiled(None, button.url)
+    if button.back:
+        return _Compiled(Back())
+    if button.go:
+        return _Compiled(Go(screen=screen.resolve(button.go), args=button.args))
+    assert button.call is not None and button.next is not None
+    next_target = _target(screen, button.next)
+    assert next_target is not None
+    return _Compiled(Call(call=button.call, args=button.args, next=next_target,
+                          on_error=_target(screen, button.on_error)),
+                     needs_item=_reads_item(button.next, button.on_error))
 
 
 class Renderer:
@@ -39,6 +79,11 @@ class Renderer:
         self.bundle = bundle
         self.calls = calls
         self.guards = guards
+        self._compiled: dict[int, _Compiled] = {}
+        for screen in bundle.screens.values():
+            for row in screen.screen.keyboard:
+                for button in [row.button] if isinstance(row, ForEach) else row:
+                    self._compiled[id(button)] = compile_button(screen, button)
 
     def text(self, key: str, language: str, context: dict[str, Any]) -> str:
         return self.bundle.render(key, language, context)
@@ -47,23 +92,20 @@ class Renderer:
         """Button labels are plain text: undo the HTML escaping meant for messages."""
         return html.unescape(self.text(key, language, context)).strip()
 
-    async def context(self, screen: ScreenDef, ctx: ActionContext,
-                      extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def context(self, screen: ScreenDef, ctx: ActionContext) -> dict[str, Any]:
+        """What the screen's templates see: the user, its args, its on_enter results, the
+        plug-ins' globals and its data queries (each may read those before it)."""
         session = ctx.session
-        context: dict[str, Any] = {
-            "user": ctx.user_view(), "args": session.args,
-            "result": session.flash.get("result"), "error": session.flash.get("error"),
-            **(extra or {}),
-        }
+        context: dict[str, Any] = {"user": ctx.user_view(), "args": session.args,
+                                   **session.state.get(ENTERED, {})}
         for instance in self.calls.plugins.instances.values():
             context.update(await instance.template_values(ctx))
         for name, call in screen.screen.data.items():
             context[name] = await self.calls.run(call.query, render_args(call.args, context), ctx)
         return context
 
-    async def render(self, screen: ScreenDef, ctx: ActionContext,
-                     extra: dict[str, Any] | None = None) -> Rendered:
-        context = await self.context(screen, ctx, extra)
+    async def render(self, screen: ScreenDef, ctx: ActionContext) -> Rendered:
+        context = await self.context(screen, ctx)
         language = ctx.session.language
         spec = screen.screen
         rendered = Rendered(View(self.text(spec.text, language, context)))
@@ -87,19 +129,18 @@ class Renderer:
     def _button(self, screen: ScreenDef, key: str, button: Button, context: dict[str, Any],
                 ctx: ActionContext, rendered: Rendered) -> ViewButton:
         label = self.label(button.text, ctx.session.language, context)
-        if button.url:
-            return ViewButton(label, url=render_inline(button.url, context))
-        if button.back:
-            action: dict[str, Any] = {"do": "back"}
-        elif button.go:
-            action = {"do": "go", "target": screen.resolve(button.go),
-                      "args": render_args(button.args, context)}
-        else:
-            action = {"do": "call", "call": button.call,
-                      "args": render_args(button.args, context),
-                      "next": screen.resolve(button.next or ""),
-                      "on_error": screen.resolve(button.on_error) if button.on_error else None}
-        rendered.actions[key] = action
+        compiled = self._compiled.get(id(button)) or compile_button(screen, button)
+        template = compiled.press
+        if template is None:
+            return ViewButton(label, url=render_inline(compiled.url or "", context))
+        press: PressModel = template
+        if isinstance(template, Go):
+            press = template.model_copy(update={"args": render_args(template.args, context)})
+        elif isinstance(template, Call):
+            press = template.model_copy(update={
+                "args": render_args(template.args, context),
+                "item": context.get("item") if compiled.needs_item else None})
+        rendered.actions[key] = stored(press)
         data = CallbackData(screen.id, ctx.session.version, key).encode()
         return ViewButton(label, callback_data=data)
 
@@ -107,11 +148,12 @@ class Renderer:
                          ctx: ActionContext, rendered: Rendered) -> list[list[ViewButton]]:
         items = list(await self.calls.run(row.for_each, render_args(row.args, context), ctx))
         pages = max(1, math.ceil(len(items) / row.page_size))
-        page = min(int(ctx.session.args.get(PAGES_KEY, {}).get(str(r), 0)), pages - 1)
+        shown = ctx.session.state.get(PAGES, {}).get(str(r), 0)
+        page = min(shown if isinstance(shown, int) else 0, pages - 1)
         start = page * row.page_size
         buttons = []
         for index, item in enumerate(items[start:start + row.page_size], start):
-            item_context = {**context, "item": _plain(item)}
+            item_context = {**context, "item": plain(item)}
             buttons.append(self._button(screen, f"i{r}.{index}", row.button, item_context, ctx,
                                         rendered))
         lines = [buttons[i:i + row.columns] for i in range(0, len(buttons), row.columns)]
@@ -121,7 +163,7 @@ class Renderer:
             for target, text_key in ((page - 1, "engine.prev_page"), (page + 1, "engine.next_page")):
                 if 0 <= target < pages:
                     key = f"p{r}.{target}"
-                    rendered.actions[key] = {"do": "page", "row": r, "page": target}
+                    rendered.actions[key] = stored(Page(row=r, page=target))
                     data = CallbackData(screen.id, ctx.session.version, key).encode()
                     nav.append(ViewButton(self.label(text_key, ctx.session.language, paging),
                                           callback_data=data))

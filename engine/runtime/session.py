@@ -28,11 +28,14 @@ WRITE_BEHIND_LINGER = 0.005
 
 @dataclass
 class Frame:
+    """A screen the user left for another, as it was: back returns to it unchanged."""
+
     screen: str
     args: dict[str, Any]
+    state: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        return {"screen": self.screen, "args": self.args}
+        return {"screen": self.screen, "args": self.args, "state": self.state}
 
 
 @dataclass
@@ -45,7 +48,9 @@ class Session:
     stack: list[Frame] = field(default_factory=list)
     form: dict[str, Any] = field(default_factory=dict)
     rendered: dict[str, dict[str, Any]] = field(default_factory=dict)
-    flash: dict[str, Any] = field(default_factory=dict)
+    #: the screen's own state beside its args: ``pages`` of generated rows, ``entered``
+    #: (results of its on_enter actions); kept on re-render, reset when a screen is entered
+    state: dict[str, Any] = field(default_factory=dict)
     version: int = 0
     is_new: bool = True
     loaded_version: int = 0
@@ -54,14 +59,14 @@ class Session:
 
     def push(self) -> None:
         if self.screen is not None:
-            self.stack.append(Frame(self.screen, self.args))
+            self.stack.append(Frame(self.screen, self.args, self.state))
             del self.stack[: -self.MAX_STACK]
 
     def pop(self) -> Frame | None:
         return self.stack.pop() if self.stack else None
 
 
-_COLUMNS = "user_id, chat_id, language, screen, args, stack, form, rendered, flash, version"
+_COLUMNS = "user_id, chat_id, language, screen, args, stack, form, rendered, state, version"
 _COLUMN_NAMES = tuple(_COLUMNS.split(", "))
 
 
@@ -73,8 +78,8 @@ def _decode(row: Mapping[str, Any]) -> Session:
     return Session(
         user_id=row["user_id"], chat_id=row["chat_id"], language=row["language"],
         screen=row["screen"], args=load("args"),
-        stack=[Frame(f["screen"], f["args"]) for f in load("stack")], form=load("form"),
-        rendered=load("rendered"), flash=load("flash"), version=row["version"],
+        stack=[Frame(f["screen"], f["args"], f.get("state", {})) for f in load("stack")],
+        form=load("form"), rendered=load("rendered"), state=load("state"), version=row["version"],
         is_new=False, loaded_version=row["version"])
 
 
@@ -137,7 +142,7 @@ class SessionStore:
     async def save(self, s: Session) -> None:
         values = (s.user_id, s.chat_id, s.language, s.screen, json.dumps(s.args),
                   json.dumps([f.as_json() for f in s.stack]), json.dumps(s.form),
-                  json.dumps(s.rendered), json.dumps(s.flash), s.version)
+                  json.dumps(s.rendered), json.dumps(s.state), s.version)
         if s.is_new:
             status = await self.pool.execute(
                 f"INSERT INTO sessions ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb,"

@@ -24,23 +24,23 @@ from dataclasses import dataclass
 
 import asyncpg
 
-#: (user_id, chat_id, language, screen, args, stack, form, rendered, flash, version) + the
+#: (user_id, chat_id, language, screen, args, stack, form, rendered, state, version) + the
 #: version the session was read at; the five JSON documents are already encoded
 Row = tuple[int, int, str, str | None, str, str, str, str, str, int, int]
 _VERSION, _LOADED = 9, 10
 
 _ONE = (
     "UPDATE sessions SET chat_id = $2, language = $3, screen = $4, args = $5::jsonb,"
-    " stack = $6::jsonb, form = $7::jsonb, rendered = $8::jsonb, flash = $9::jsonb,"
+    " stack = $6::jsonb, form = $7::jsonb, rendered = $8::jsonb, state = $9::jsonb,"
     " version = $10, updated_at = now() WHERE user_id = $1 AND version = $11")
 
 _MANY = (
     "UPDATE sessions AS s SET chat_id = u.chat_id, language = u.language, screen = u.screen,"
-    " args = u.args, stack = u.stack, form = u.form, rendered = u.rendered, flash = u.flash,"
+    " args = u.args, stack = u.stack, form = u.form, rendered = u.rendered, state = u.state,"
     " version = u.version, updated_at = now()"
     " FROM jsonb_to_recordset($1::text::jsonb) AS u(user_id bigint, chat_id bigint,"
     " language text, screen text, args jsonb, stack jsonb, form jsonb, rendered jsonb,"
-    " flash jsonb, version bigint, loaded bigint)"
+    " state jsonb, version bigint, loaded bigint)"
     " WHERE s.user_id = u.user_id AND s.version = u.loaded RETURNING s.user_id")
 
 
@@ -53,7 +53,7 @@ def _as_json(batch: list[Row]) -> str:
     dumps = json.dumps
     return "[" + ",".join(
         f'{{"user_id":{r[0]},"chat_id":{r[1]},"language":{dumps(r[2])},"screen":{dumps(r[3])},'
-        f'"args":{r[4]},"stack":{r[5]},"form":{r[6]},"rendered":{r[7]},"flash":{r[8]},'
+        f'"args":{r[4]},"stack":{r[5]},"form":{r[6]},"rendered":{r[7]},"state":{r[8]},'
         f'"version":{r[9]},"loaded":{r[10]}}}' for r in batch) + "]"
 
 

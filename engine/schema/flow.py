@@ -32,6 +32,45 @@ class FlowModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Param(FlowModel):
+    """One parameter a screen takes: its type, and whether it may be left out."""
+
+    type: Identifier = Field(description="text, integer, number, boolean, choice, or a plug-in's "
+                                         "type (model, job, receipt, …): `engine schema` lists them.")
+    values: list[str] | None = Field(None, description="The allowed values of a `choice`.")
+    optional: bool = Field(False, description="May be left out; then it is none.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        """``model`` is a required model, ``optional job`` a job that may be left out,
+        ``[a, b]`` a choice of those values."""
+        if isinstance(value, str):
+            kind = value.removeprefix("optional ").strip()
+            return {"type": kind, "optional": kind != value.strip()}
+        if isinstance(value, list):
+            return {"type": "choice", "values": value}
+        return value
+
+    @model_validator(mode="after")
+    def _choice_values(self) -> Param:
+        if (self.type == "choice") != (self.values is not None):
+            raise ValueError("`values` belong to a parameter of type choice, and it needs them")
+        return self
+
+
+class Target(FlowModel):
+    """A screen to open, with the arguments it takes (templates may read ``result``/``error``)."""
+
+    screen: ScreenRef
+    args: Args = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"screen": value} if isinstance(value, str) else value
+
+
 class Button(FlowModel):
     """One inline button. Exactly one of ``go``, ``call``, ``url`` or ``back`` says what it does."""
 
@@ -41,8 +80,10 @@ class Button(FlowModel):
     url: str | None = Field(None, description="Open this link (a template).")
     back: bool = Field(False, description="Return to the previous screen.")
     args: Args = Field(default_factory=dict, description="Arguments; values may be templates.")
-    next: ScreenRef | None = Field(None, description="After `call` succeeds, open this screen.")
-    on_error: ScreenRef | None = Field(None, description="After `call` fails, open this screen.")
+    next: Target | None = Field(
+        None, description="After `call` succeeds, open this screen (its args may use {{ result }}).")
+    on_error: Target | None = Field(
+        None, description="After `call` fails, open this screen (its args may use {{ error }}).")
     guard: Identifier | None = Field(None, description="Show the button only to users passing it.")
 
     @model_validator(mode="after")
@@ -62,7 +103,7 @@ class Button(FlowModel):
 
     @property
     def target(self) -> str | None:
-        return self.go or self.next
+        return self.go or (self.next.screen if self.next else None)
 
 
 class ForEach(FlowModel):
@@ -100,8 +141,9 @@ class Input(FlowModel):
     accept: list[InputKind] = Field(default_factory=lambda: [InputKind.TEXT], min_length=1)
     call: OperationRef | None = Field(None, description="Action receiving {{ input }}.")
     args: Args = Field(default_factory=dict)
-    next: ScreenRef
-    on_error: ScreenRef | None = None
+    next: Target = Field(description="The screen after the input (its args may use {{ input }}, "
+                                     "and {{ result }} after a call).")
+    on_error: Target | None = None
 
     @field_validator("accept", mode="before")
     @classmethod
@@ -130,7 +172,8 @@ class FormSpec(FlowModel):
     """A form generated from a model's input_schema; the steps are not written by hand.
 
     The summary shows every value and, when ``price`` is set, what that query returns for the
-    chosen values; confirming calls ``submit`` with ``{model, values}`` and opens ``done``.
+    chosen values; confirming calls ``submit`` with ``{model, values}`` and opens ``done``,
+    whose args may read the submission's ``result``.
     """
 
     model: str = Field(description="Model id, or a template giving one (e.g. {{ args.model }}).")
@@ -138,12 +181,15 @@ class FormSpec(FlowModel):
         None, description="Query giving starting values (e.g. those of an earlier job).")
     price: OperationRef | None = Field(None, description="Query: price of {model, values}.")
     submit: OperationRef | None = Field(None, description="Action run on confirm.")
-    done: ScreenRef = Field(description="Screen after the summary is confirmed.")
-    on_error: ScreenRef | None = Field(None, description="Screen when submit fails.")
-    cancel: ScreenRef = Field(description="Screen after the form is cancelled.")
+    done: Target = Field(description="Screen after the summary is confirmed.")
+    on_error: Target | None = Field(None, description="Screen when submit fails.")
+    cancel: Target = Field(description="Screen after the form is cancelled (or left by Back).")
 
 
 class Screen(FlowModel):
+    params: dict[Identifier, Param] = Field(
+        default_factory=dict,
+        description="What the screen takes: every way here passes them, templates read {{ args.* }}.")
     text: TextKey = Field(description="Locale key of the message text.")
     media: Media | None = None
     guard: Identifier | None = None

@@ -24,15 +24,18 @@ screens:
       - [{text: main.refuse, call: demo.refuse, next: help}]
       - [{text: main.secret, go: admin_only, guard: admin}]
   item:
+    params: {n: integer}
     text: main.item_text
     keyboard:
       - [{text: common.back, back: true}]
   help:
     text: main.help_text
-    input: {accept: [text], call: demo.echo, args: {text: "{{ input }}"}, next: echoed}
+    input: {accept: [text], call: demo.echo, args: {text: "{{ input }}"},
+            next: {screen: echoed, args: {text: "{{ result.text }}"}}}
     keyboard:
       - [{text: common.back, back: true}]
   echoed:
+    params: {text: text}
     text: main.echoed
     keyboard:
       - [{text: common.back, back: true}]
@@ -53,7 +56,7 @@ main:
   boom: Boom
   refuse: Refuse
   secret: Secret
-  echoed: "Echo: {{ result.text }}"
+  echoed: "Echo: {{ args.text }}"
   refused: "No way, {{ who }}"
 common:
   back: Back

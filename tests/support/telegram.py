@@ -42,10 +42,11 @@ class Chat:
         await self.emulator.send_text(self.user_id, text)
         await self._after(mark)
 
-    async def press(self, label: str) -> str | None:
-        """Press a button on the newest message showing it; returns the callback answer text."""
+    async def press(self, label: str, message_id: int | None = None) -> str | None:
+        """Press a button on the newest message showing it (or on ``message_id``); returns the
+        callback answer text."""
         mark = self.emulator.mark()
-        query_id = await self.emulator.press(self.user_id, label)
+        query_id = await self.emulator.press(self.user_id, label, message_id)
         answer = await self.emulator.wait_callback_answer(query_id, timeout=10)
         await self._after(mark)
         return answer.text
@@ -94,8 +95,8 @@ class Chat:
         markup = (message or self.last).reply_markup or {}
         return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
 
-    def callback_data(self, label: str) -> str:
-        markup = self.last.reply_markup or {}
+    def callback_data(self, label: str, message: ChatMessage | None = None) -> str:
+        markup = (message or self.last).reply_markup or {}
         for row in markup.get("inline_keyboard", []):
             for button in row:
                 if button["text"] == label:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from engine.catalog.pricing import price_from
 from engine.loader.bundle import Bundle
+from engine.params import ParamType
 from engine.plugin import ActionError, CallContext, ModelRef, Plugin, query
 from engine.plugins.wallet.free_tier import pick_free_models
 from engine.plugins.wallet.money import format_rub
@@ -59,6 +60,8 @@ class ModelCard(BaseModel):
 
 class CatalogPlugin(Plugin):
     namespace = "catalog"
+    param_types = (ParamType("model", str, "a model id from models/", model_ref=True),
+                   ParamType("task", str, "a task id from models/tasks.yaml"))
     texts: ClassVar[dict[str, dict[str, Any]]] = {"catalog.no_such_task": {}}
 
     def __init__(self, bundle: Bundle, wallet: Wallet) -> None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from engine.catalog.pricing import PricingError, credits_for, price_from
 from engine.loader.bundle import Bundle
+from engine.params import ParamType
 from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, PressResult, action, query
 from engine.plugins.generation.follow_ups import FollowUps, shown_values
 from engine.plugins.generation.job import Job
@@ -57,13 +58,13 @@ class Submitted(BaseModel):
 
 
 class JobArgs(BaseModel):
-    job: str = ""
+    job: str
 
 
 class PrefillArgs(BaseModel):
-    job: str = ""
+    job: str | None = None
     model: str = ""
-    track: str = ""   # set by a follow-up button: which track of the job's result
+    track: int | None = None   # set by a follow-up button: which track of the job's result
 
 
 class Prefill(BaseModel):
@@ -89,7 +90,9 @@ def media_seconds(entry: ModelEntry, values: dict[str, Any]) -> dict[str, float]
 class GenerationPlugin(Plugin):
     namespace = "generation"
     texts = GENERATION_TEXTS
-    screens = ("generation.form", "generation.history")
+    param_types = (ParamType("job", str, "one of the user's generations (its id)"),)
+    screens = {"generation.form": {"model": str, "job": str, "track": int},
+               "generation.history": {}}
     press_prefix = "g:"
 
     def __init__(self, bundle: Bundle, store: JobStore, wallet: Wallet,
@@ -179,9 +182,9 @@ class GenerationPlugin(Plugin):
         if not args.job:
             return Prefill(values={})
         job = await self._own_job(ctx, args.job)
-        if args.track:
+        if args.track is not None:
             entry = self._entry(args.model)
-            index = int(args.track) if args.track.isdigit() else -1
+            index = args.track
             values = self.follow_ups.values(entry, job, index)
 
             def texts(key: str, **params: Any) -> str:
@@ -228,7 +231,7 @@ class GenerationPlugin(Plugin):
             index = int(track) if track.isdigit() else -1
             self.follow_ups.values(entry, job, index)   # refuses a track the job does not have
             return PressResult(None, screen="generation.form",
-                               args={"model": entry.id, "job": job.id.hex, "track": str(index)})
+                               args={"model": entry.id, "job": job.id.hex, "track": index})
         raise ActionError("engine.stale")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from engine.params import ParamType
 from engine.plugin import ActionError, CallContext, NoArgs, Plugin, action, query
 from engine.plugins.wallet.errors import InvalidSetting, ReceiptRefused
 from engine.plugins.wallet.money import parse_rub
@@ -60,6 +61,8 @@ def _receipt_item(r: Receipt, language: str) -> ReceiptItem:
 
 class WalletPlugin(Plugin):
     namespace = "wallet"
+    param_types = (ParamType("receipt", int, "a top-up receipt (its number)"),
+                   ParamType("setting", str, "a money setting's key"))
     texts = WALLET_TEXTS
 
     def __init__(self, pool: asyncpg.Pool, packages_file: Path = PACKAGES_FILE) -> None:

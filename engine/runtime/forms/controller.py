@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-
 from engine.loader.bundle import Bundle, ScreenDef
 from engine.plugin import ActionError
 from engine.runtime.calls import Calls, render_args
@@ -28,18 +26,20 @@ from engine.runtime.forms.state import (
 )
 from engine.runtime.forms.values import Refusal, check_file, parse_text
 from engine.runtime.incoming import FileInfo
-from engine.runtime.renderer import Rendered, Renderer
+from engine.runtime.presses import Answer, Choose, Edit, FormPress
+from engine.runtime.renderer import Rendered, Renderer, plain
 from engine.schema.catalog import FieldType, InputField, ModelEntry
+from engine.schema.flow import Target
 from engine.templates import render_inline
 
 
 @dataclass
 class Leave:
-    """The form is over (done, cancelled or impossible): open this screen."""
+    """The form is over (done, cancelled or impossible): open this screen with these args."""
 
     screen: str
+    args: dict[str, Any] = field(default_factory=dict)
     notice: str | None = None
-    flash: dict[str, Any] = field(default_factory=dict)
 
 
 Outcome = Leave | str | None   # leave, stay with a notice, or stay silently
@@ -64,6 +64,14 @@ class Forms:
     def _save(self, ctx: ActionContext, state: FormState) -> None:
         ctx.session.form = state.as_json()
 
+    @staticmethod
+    def _leave(screen: ScreenDef, target: Target, ctx: ActionContext, notice: str | None = None,
+               **scope: Any) -> Leave:
+        """Where the form leads, its arguments rendered with the form screen's ``args``
+        (and the submission's ``result`` or ``error``, when there is one)."""
+        context = {"user": ctx.user_view(), "args": ctx.session.args, **scope}
+        return Leave(screen.resolve(target.screen), render_args(target.args, context), notice)
+
     def _t(self, key: str, ctx: ActionContext, **params: Any) -> str:
         return self.renderer.text(key, ctx.session.language, params)
 
@@ -80,11 +88,11 @@ class Forms:
         entry = self._entry(state)
         if entry is None:
             ctx.session.form = {}
-            return Leave(screen.resolve(spec.cancel), self._t("form.error_model", ctx))
+            return self._leave(screen, spec.cancel, ctx, self._t("form.error_model", ctx))
         if spec.prefill is not None:
             found = await self.calls.run(spec.prefill.query,
                                          render_args(spec.prefill.args, context), ctx)
-            values = found.model_dump() if isinstance(found, BaseModel) else dict(found or {})
+            values = plain(found) if found is not None else {}
             state.values = {k: v for k, v in values.get("values", values).items()
                             if k in entry.input}
             shown = values.get("shown")
@@ -108,42 +116,45 @@ class Forms:
         return self.screens.step(screen, ctx, context, state, entry)
 
     # ------------------------------------------------------------------------ answers
-    async def press(self, screen: ScreenDef, ctx: ActionContext,
-                    action: dict[str, Any]) -> Outcome:
+    async def press(self, screen: ScreenDef, ctx: ActionContext, press: FormPress) -> Outcome:
         state = self._state(screen, ctx)
         entry = self._entry(state) if state else None
         spec = screen.screen.form
-        if state is None or entry is None or spec is None:
-            return Leave(screen.resolve(spec.cancel) if spec else screen.id)
-        op = action.get("op")
-        if op == "cancel":
+        assert spec is not None, "form presses are rendered on form screens only"
+        if state is None or entry is None:
             ctx.session.form = {}
-            return Leave(screen.resolve(spec.cancel))
-        if op == "back":
+            return self._leave(screen, spec.cancel, ctx, self._t("form.error_model", ctx))
+        kind = press.kind
+        if kind == "form.cancel":
+            ctx.session.form = {}
+            return self._leave(screen, spec.cancel, ctx)
+        if kind == "form.back":
             return self._back(screen, ctx, state, entry)
-        if op == "confirm":
+        if kind == "form.confirm":
             return await self._confirm(screen, ctx, state, entry)
-        if op == "edit":
-            if entry.input.get(str(action["field"])) is None or \
-                    entry.input[str(action["field"])].from_job is not None:
+        if isinstance(press, Edit):
+            field_spec = entry.input.get(press.field)
+            if field_spec is None or field_spec.from_job is not None:
                 return None   # filled from an earlier job: never typed in
             state.history.append(state.step)
-            move_to(entry, state, str(action["field"]))
+            move_to(entry, state, press.field)
             self._save(ctx, state)
             return None
         asked = self._asked(entry, state)
         if asked is None:
             return None
         if asked.is_object_list:
-            return self._list_press(ctx, state, entry, asked, op)
-        if op == "value":
-            return self._answer(ctx, state, entry, asked.options[int(action["index"])].value)
-        if op == "bool":
-            return self._answer(ctx, state, entry, bool(action["value"]))
-        if op == "done":
+            return self._list_press(ctx, state, entry, asked, kind)
+        if isinstance(press, Choose):
+            if not 0 <= press.index < len(asked.options):
+                return None
+            return self._answer(ctx, state, entry, asked.options[press.index].value)
+        if isinstance(press, Answer):
+            return self._answer(ctx, state, entry, press.value)
+        if kind == "form.done":
             files, state.pending_files = state.pending_files, []
             return self._answer(ctx, state, entry, files)
-        if op == "skip":
+        if kind == "form.skip":
             return self._skip(ctx, state, entry)
         return None
 
@@ -156,19 +167,19 @@ class Forms:
         return spec
 
     def _list_press(self, ctx: ActionContext, state: FormState, entry: ModelEntry,
-                    spec: InputField, op: Any) -> Outcome:
+                    spec: InputField, kind: str) -> Outcome:
         """A press on a list of objects' own screen: Add, Remove last, Done or Skip."""
         refusal: Refusal | None = None
-        if op == "add":
+        if kind == "form.add":
             refusal = items.add(spec, state)
-        elif op == "remove":
+        elif kind == "form.remove":
             items.remove_last(state)
-        elif op == "done":
+        elif kind == "form.done":
             done = items.finished(spec, state)
             if not isinstance(done, Refusal):
                 return self._answer(ctx, state, entry, done)
             refusal = done
-        elif op == "skip" and not state.items:
+        elif kind == "form.skip" and not state.items:
             return self._skip(ctx, state, entry)
         if refusal is not None:  # refused: nothing changes
             shown = self.screens.field(state.step, spec, ctx, collected=state.items)
@@ -184,7 +195,8 @@ class Forms:
         elif not state.history:
             ctx.session.form = {}
             form = screen.screen.form
-            return Leave(screen.resolve(form.cancel) if form else screen.id)
+            assert form is not None
+            return self._leave(screen, form.cancel, ctx)
         else:
             move_to(entry, state, state.history.pop())
         self._save(ctx, state)
@@ -254,7 +266,7 @@ class Forms:
         assert spec is not None
         if missing_job_fields(entry, state):
             ctx.session.form = {}
-            return Leave(screen.resolve(spec.cancel), self._t("form.error_needs_job", ctx))
+            return self._leave(screen, spec.cancel, ctx, self._t("form.error_needs_job", ctx))
         missing = missing_required(entry, state)
         if missing:
             move_to(entry, state, missing[0])
@@ -270,10 +282,8 @@ class Forms:
                 notice = self._t(err.text_key, ctx, **err.params)
                 if spec.on_error:
                     ctx.session.form = {}
-                    return Leave(screen.resolve(spec.on_error), notice,
-                                 {"error": {"text": notice, "key": err.text_key}})
+                    return self._leave(screen, spec.on_error, ctx, notice,
+                                       error={"text": notice, "key": err.text_key})
                 return notice
         ctx.session.form = {}
-        flash = {"result": result.model_dump(mode="json") if isinstance(result, BaseModel)
-                 else result} if result is not None else {}
-        return Leave(screen.resolve(spec.done), None, flash)
+        return self._leave(screen, spec.done, ctx, result=plain(result))

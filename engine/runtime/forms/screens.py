@@ -20,6 +20,7 @@ from engine.runtime.forms.view import (
     option_label,
     title_of,
 )
+from engine.runtime.presses import Answer, Choose, Edit, FormOp
 from engine.runtime.renderer import Rendered, Renderer
 from engine.runtime.view import View, ViewButton
 from engine.schema.catalog import FieldType, InputField, ModelEntry
@@ -60,8 +61,8 @@ class FormScreens:
                                    len(state.pending_files))
             listed = self.field(state.step, spec, ctx, collected=state.items)
             body = f"{self._t('form.item_header', ctx, field=listed)}\n{body}"
-        rows.append([maker.button(self._label("form.back", ctx), "f.back", op="back"),
-                     maker.button(self._label("form.cancel", ctx), "f.cancel", op="cancel")])
+        rows.append([maker.button(self._label("form.back", ctx), "f.back", FormOp(kind="form.back")),
+                     maker.button(self._label("form.cancel", ctx), "f.cancel", FormOp(kind="form.cancel"))])
         return Rendered(View(f"{header}\n\n{body}" if header else body, rows), maker.actions)
 
     def field(self, name: str, spec: InputField, ctx: ActionContext, count: int = 0,
@@ -79,19 +80,18 @@ class FormScreens:
         rows: list[list[ViewButton]] = []
         if spec.type is FieldType.ENUM:
             options = [maker.button(option_label(spec, o.value, language), f"f.o{i}",
-                                    op="value", index=i) for i, o in enumerate(spec.options)]
+                                    Choose(index=i)) for i, o in enumerate(spec.options)]
             width = 3 if all(len(b.text) <= 8 for b in options) else 1
             rows += [options[i:i + width] for i in range(0, len(options), width)]
         elif spec.type is FieldType.BOOLEAN:
-            rows.append([maker.button(self._label("form.yes", ctx), "f.y", op="bool", value=True),
-                         maker.button(self._label("form.no", ctx), "f.n", op="bool",
-                                      value=False)])
+            rows.append([maker.button(self._label("form.yes", ctx), "f.y", Answer(value=True)),
+                         maker.button(self._label("form.no", ctx), "f.n", Answer(value=False))])
         elif spec.type is FieldType.FILES and count >= max(spec.min_items or 1, 1):
             rows.append([maker.button(self._label("form.done", ctx, field=fview), "f.done",
-                                      op="done")])
+                                      FormOp(kind="form.done"))])
         if not required and not count:
             rows.append([maker.button(self._label("form.skip", ctx, field=fview), "f.skip",
-                                      op="skip")])
+                                      FormOp(kind="form.skip"))])
         return body, rows
 
     def _list(self, ctx: ActionContext, maker: ButtonMaker, form: FormView, state: FormState,
@@ -103,17 +103,17 @@ class FormScreens:
         edits = []
         if items.can_add(spec, state):
             edits.append(maker.button(self._label("form.add", ctx, field=fview), "f.add",
-                                      op="add"))
+                                      FormOp(kind="form.add")))
         if state.items:
             edits.append(maker.button(self._label("form.remove_last", ctx, field=fview), "f.rm",
-                                      op="remove"))
+                                      FormOp(kind="form.remove")))
         rows = [edits] if edits else []
         if len(state.items) >= items.lowest(spec):
             rows.append([maker.button(self._label("form.done", ctx, field=fview), "f.done",
-                                      op="done")])
+                                      FormOp(kind="form.done"))])
         elif not required and not state.items:
             rows.append([maker.button(self._label("form.skip", ctx, field=fview), "f.skip",
-                                      op="skip")])
+                                      FormOp(kind="form.skip"))])
         return body, rows
 
     async def summary(self, screen: ScreenDef, ctx: ActionContext, context: dict[str, Any],
@@ -133,15 +133,15 @@ class FormScreens:
             lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))
             label = self._label("form.edit", ctx,
                                 field=field_view(name, spec, language, yes, no))
-            edits.append(maker.button(label, f"f.e{i}", op="edit", field=name))
+            edits.append(maker.button(label, f"f.e{i}", Edit(field=name)))
         fview = form_view(entry, language, len(lines), len(lines), lines)
         price = await self._price(screen, ctx, entry, values)
         header = self.renderer.text(screen.screen.text, language, {**context, "form": fview})
         body = self.renderer.text("form.summary", language, {"form": fview, "price": price})
         rows = [edits[i:i + 2] for i in range(0, len(edits), 2)]
-        rows.append([maker.button(self._label("form.confirm", ctx), "f.ok", op="confirm")])
-        rows.append([maker.button(self._label("form.back", ctx), "f.back", op="back"),
-                     maker.button(self._label("form.cancel", ctx), "f.cancel", op="cancel")])
+        rows.append([maker.button(self._label("form.confirm", ctx), "f.ok", FormOp(kind="form.confirm"))])
+        rows.append([maker.button(self._label("form.back", ctx), "f.back", FormOp(kind="form.back")),
+                     maker.button(self._label("form.cancel", ctx), "f.cancel", FormOp(kind="form.cancel"))])
         return Rendered(View(f"{header}\n\n{body}" if header else body, rows), maker.actions)
 
     async def _price(self, screen: ScreenDef, ctx: ActionContext, entry: ModelEntry,

@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 from engine.callbacks import CallbackData
+from engine.runtime.presses import FormPress, stored
 from engine.runtime.view import ViewButton
 from engine.schema.catalog import FieldType, InputField, ModelEntry
 from engine.variables import FieldView, FormView, SummaryLine
@@ -92,7 +93,7 @@ class ButtonMaker:
         self.version = version
         self.actions: dict[str, dict[str, Any]] = {}
 
-    def button(self, label: str, key: str, **action: Any) -> ViewButton:
-        self.actions[key] = {"do": "form", **action}
+    def button(self, label: str, key: str, press: FormPress) -> ViewButton:
+        self.actions[key] = stored(press)
         return ViewButton(label, callback_data=CallbackData(self.screen, self.version,
                                                             key).encode())

@@ -1,6 +1,7 @@
 """FLOW rules: each minimal broken project yields exactly its code at the right file:line."""
 
 from pathlib import Path
+from typing import Any
 
 from tests.support.projects import BASE_FLOW, findings, lint_project, write_project
 
@@ -75,7 +76,7 @@ def test_plugin_opening_a_screen_no_flow_defines(tmp_path: Path) -> None:
 
     class Opener(Plugin):
         namespace = "opener"
-        screens: ClassVar[tuple[str, ...]] = ("main.missing",)
+        screens: ClassVar[dict[str, dict[str, Any]]] = {"main.missing": {}}
 
     write_project(tmp_path)
     problems = lint(load_bundle(tmp_path),

@@ -93,10 +93,13 @@ def test_literal_of_the_wrong_type(tmp_path: Path) -> None:
     assert findings(_lint(tmp_path, flow)) == [("PLUG002", "flows/main.yaml", 9)]
 
 
-def test_template_arguments_are_not_type_checked(tmp_path: Path) -> None:
-    flow = _with_row("      - for_each: shop.items\n        args: {limit: '{{ args.n }}'}\n"
+def test_template_arguments_are_checked_by_what_they_read(tmp_path: Path) -> None:
+    flow = _with_row("      - for_each: shop.items\n        args: {limit: '{{ user.id }}'}\n"
                      "        button: {text: main.help, go: help}\n")
     assert _lint(tmp_path, flow) == []
+    typo = flow.replace("{{ user.id }}", "{{ args.n }}")
+    problems = _lint(tmp_path, typo)
+    assert findings(problems) == [("TPL002", "flows/main.yaml", 9)]
 
 
 def test_query_used_as_an_action(tmp_path: Path) -> None:

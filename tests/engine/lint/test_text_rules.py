@@ -50,8 +50,15 @@ def test_attribute_a_typed_variable_does_not_have(tmp_path: Path) -> None:
 
 
 def test_known_variables_pass(tmp_path: Path) -> None:
-    en = BASE_TEXTS.replace("title: Hello", "title: 'Hi {{ user.first_name }} {{ args.x }}'")
+    en = BASE_TEXTS.replace("title: Hello", "title: 'Hi {{ user.first_name }}'")
     assert lint_project(write_project(tmp_path, {"locales/en.yaml": en})) == []
+
+
+def test_args_are_the_screens_declared_parameters(tmp_path: Path) -> None:
+    en = BASE_TEXTS.replace("title: Hello", "title: 'Hi {{ args.x }}'")
+    problems = lint_project(write_project(tmp_path, {"locales/en.yaml": en}))
+    assert findings(problems) == [("TEXT004", "locales/en.yaml", 2)]
+    assert '"args" on screen main.start has no "x"' in problems[0].message
 
 
 def test_message_longer_than_telegram_allows(tmp_path: Path) -> None:

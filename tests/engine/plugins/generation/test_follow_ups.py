@@ -68,15 +68,15 @@ async def test_lyrics_arrive_as_text_charged_once_despite_a_refused_send(rig: Ri
 async def test_follow_up_values_come_from_the_users_own_job(rig: Rig) -> None:
     plugin = GenerationPlugin(rig.bundle, rig.store, rig.wallet)
     song = await rig.finished(await rig.new_job(SONG, SONG_INPUT))
-    found = await plugin.prefill(context(), PrefillArgs(job=song.id.hex, model=WAV, track="1"))
+    found = await plugin.prefill(context(), PrefillArgs(job=song.id.hex, model=WAV, track=1))
     assert found.values == {"task_id": song.kie_task_id, "audio_id": song.result_items[1]["id"]}
     assert "№2" in found.shown["audio_id"]
     extend = await plugin.prefill(context(), PrefillArgs(job=song.id.hex, model=EXTEND,
-                                                         track="0"))
+                                                         track=0))
     assert extend.values == {"audio_id": song.result_items[0]["id"]}
     press = await plugin.on_press(context(), f"{song.id.hex}:x{follow_up_key(WAV)}.1")
     assert press.screen == "generation.form"
-    assert press.args == {"model": WAV, "job": song.id.hex, "track": "1"}
+    assert press.args == {"model": WAV, "job": song.id.hex, "track": 1}
 
 
 @pytest.mark.parametrize("case", ["other_user", "not_suno", "bad_track", "bad_key", "garbage"])

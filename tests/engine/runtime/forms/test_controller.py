@@ -26,14 +26,16 @@ screens:
       - [{text: main.go, go: form, args: {model: demo/video}}]
       - [{text: main.bad, go: form, args: {model: no/such}}]
   form:
+    params: {model: text}
     text: main.form_header
     form:
       model: "{{ args.model }}"
       price: shop.price
       submit: shop.submit
-      done: done
+      done: {screen: done, args: {echo: "{{ result.echo }}"}}
       cancel: start
   done:
+    params: {echo: text}
     text: main.done
     keyboard:
       - [{text: main.home, go: start}]
@@ -45,7 +47,7 @@ main:
   go: Make a video
   bad: Broken
   form_header: "{{ form.model_name }}"
-  done: "Submitted {{ result.echo }}"
+  done: "Submitted {{ args.echo }}"
   home: Home
   poor: Not enough money
 """

@@ -31,6 +31,7 @@ screens:
     keyboard:
       - [{text: main.go, go: form, args: {model: demo/dialogue}}]
   form:
+    params: {model: text}
     text: main.form_header
     form:
       model: "{{ args.model }}"
