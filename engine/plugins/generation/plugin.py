@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
@@ -91,8 +91,8 @@ class GenerationPlugin(Plugin):
     namespace = "generation"
     texts = GENERATION_TEXTS
     param_types = (ParamType("job", str, "one of the user's generations (its id)"),)
-    screens = {"generation.form": {"model": str, "job": str, "track": int},
-               "generation.history": {}}
+    screens: ClassVar[dict[str, dict[str, Any]]] = {
+        "generation.form": {"model": str, "job": str, "track": int}, "generation.history": {}}
     press_prefix = "g:"
 
     def __init__(self, bundle: Bundle, store: JobStore, wallet: Wallet,
