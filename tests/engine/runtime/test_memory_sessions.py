@@ -17,7 +17,7 @@ async def test_it_stores_the_encoded_row_so_loads_are_copies() -> None:
     assert (await store.load(1, 1, "ru")).args is not (await store.load(1, 1, "ru")).args
 
 
-async def test_a_value_json_cannot_hold_is_refused_as_postgresql_would() -> None:
+async def test_a_value_json_cannot_hold_is_refused_before_anything_is_stored() -> None:
     store = MemorySessionStore()
     session = await store.load(2, 2, "ru")
     session.args, session.version = {"when": object()}, 1
