@@ -6,7 +6,7 @@ Bot with a BaseSession that serialises every request as a real one would and ans
 without HTTP):
 
   (a) engine   — a flow project in a temporary folder, load_bundle, Runtime with a real
-                 SessionStore on PostgreSQL (a temporary database, migrated, dropped at the end)
+                 PgSessionStore (a temporary database, migrated, dropped at the end)
                  as the polling instance has it (engine.app.polling_sessions: cached, written
                  behind; each run's time includes flushing the last writes, and afterwards
                  every user's stored version must have moved by exactly their updates),
@@ -17,8 +17,9 @@ without HTTP):
                  MemoryStorage), its defaults.
 
 plus, as a diagnostic only, (m): the engine exactly as in (a) but with its sessions in process
-memory (bench/memory_sessions.py), so (a) - (m) is what PostgreSQL costs and (m) vs (b)/(c)
-is what the interpreter itself costs. (m) is not a configuration to run.
+memory (engine.runtime.memory_sessions: the same rows, encoded and decoded alike, kept in a
+dict), so (a) - (m) is what PostgreSQL costs and (m) vs (b)/(c) is what the interpreter itself
+costs. (m) is not a configuration to run.
 
 Every user repeats /start → A → Back → B → Back, pressing the callback data taken from the
 keyboard the bot last sent them (as a real user would). Each update is parsed from JSON into
@@ -87,7 +88,6 @@ from aiogram_dialog.widgets.kbd import Back, Row, SwitchTo  # noqa: E402
 from aiogram_dialog.widgets.text import Const, Format  # noqa: E402
 
 from bench.cpu_placement import Pinning, PostgresOffCore, pin_to_one_core  # noqa: E402
-from bench.memory_sessions import MemorySessionStore  # noqa: E402
 from bench.recording_session import (  # noqa: E402
     BOT_TOKEN,
     Recorder,
@@ -101,6 +101,8 @@ from engine.loader.bundle import load_bundle  # noqa: E402
 from engine.plugin import PluginSet  # noqa: E402
 from engine.plugins.user import UserPlugin  # noqa: E402
 from engine.runtime.interpreter import Runtime  # noqa: E402
+from engine.runtime.memory_sessions import MemorySessionStore  # noqa: E402
+from engine.runtime.pg_sessions import PgSessionStore  # noqa: E402
 from engine.runtime.session import SessionStore  # noqa: E402
 from engine.storage.database import open_database, with_database  # noqa: E402
 from engine.telegram.messenger import AiogramMessenger  # noqa: E402
@@ -337,7 +339,7 @@ async def run_way(way: Way, users: int, cycles: int, concurrency: int) -> RunRes
 
     store = way.runtime.store if way.runtime is not None else None
     versions_before = await stored_versions(store, lanes)
-    writes0 = store.writes.statements if store is not None else 0
+    writes0 = statements(store)
     wall0, times0 = time.perf_counter(), os.times()
     if len(lanes) == 1:
         await lane(lanes[0])
@@ -350,30 +352,39 @@ async def run_way(way: Way, users: int, cycles: int, concurrency: int) -> RunRes
     updates = users * cycles * len(SCRIPT)
     check_counts(way, updates, users * cycles, calls_before, stats_before)
     await check_stored(store, lanes, versions_before, cycles * len(SCRIPT))
-    writes = store.writes.statements - writes0 if store is not None else 0
+    writes = statements(store) - writes0
     return RunResult(updates, wall, user + system, system, writes)
 
 
+def statements(store: SessionStore | None) -> int:
+    """Round trips the session saves took so far (PostgreSQL's grouped writes; else none)."""
+    return store.writes.statements if isinstance(store, PgSessionStore) else 0
+
+
 async def stored_versions(store: SessionStore | None, lanes: list[list[int]]) -> dict[int, int]:
-    """Each user's session version as the table holds it (none for ways without a table)."""
-    if store is None or store.pool is None:
-        return {}
-    rows = await store.pool.fetch("SELECT user_id, version FROM sessions WHERE user_id = ANY($1)",
-                                  [uid for uids in lanes for uid in uids])
-    return {r["user_id"]: r["version"] for r in rows}
+    """Each user's session version as stored: what the table holds, not the cache in front of
+    it (none for ways without engine sessions)."""
+    users = [uid for uids in lanes for uid in uids]
+    if isinstance(store, PgSessionStore):
+        rows = await store.pool.fetch(
+            "SELECT user_id, version FROM sessions WHERE user_id = ANY($1)", users)
+        return {r["user_id"]: r["version"] for r in rows}
+    if isinstance(store, MemorySessionStore):
+        return {uid: store.rows[uid]["version"] for uid in users if uid in store.rows}
+    return {}
 
 
 async def check_stored(store: SessionStore | None, lanes: list[list[int]],
                        before: dict[int, int], per_user: int) -> None:
-    """Every update's session write reached the table: none lost, none left queued."""
+    """Every update's session write was stored: none lost, none left queued."""
     after = await stored_versions(store, lanes)
-    if store is None or store.pool is None:
+    if store is None:
         return
     short = {uid: v - before.get(uid, 0) for uid, v in after.items()
              if v - before.get(uid, 0) != per_user and uid in before}
     missing = sum(len(uids) for uids in lanes) - len(after)
     if short or missing:
-        raise NavigationFailed(f"sessions in the table lag the updates handled: {missing} rows "
+        raise NavigationFailed(f"stored sessions lag the updates handled: {missing} rows "
                                f"missing, versions off for {len(short)} users, e.g. "
                                f"{list(short.items())[:3]}")
 

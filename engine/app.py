@@ -30,6 +30,7 @@ from engine.loader.errors import BundleLoadError
 from engine.plugin import Plugin, PluginSet
 from engine.plugins import PluginKit, build_plugins, builtin_declarations
 from engine.runtime.interpreter import Runtime
+from engine.runtime.pg_sessions import PgSessionStore
 from engine.runtime.session import SessionStore
 from engine.storage.database import open_database
 from engine.telegram.messenger import AiogramMessenger
@@ -155,14 +156,14 @@ def assemble(bundle: Bundle, pool: asyncpg.Pool, bot: Bot, admin_ids: frozenset[
     kit = build_plugins(bundle=bundle, pool=pool, bot=bot, messenger=messenger,
                         admin_ids=admin_ids, **deps)
     plugin_set = PluginSet.of([*kit.plugins, *extra_plugins])
-    runtime = Runtime(bundle, plugin_set, sessions or SessionStore(pool), messenger, admin_ids)
+    runtime = Runtime(bundle, plugin_set, sessions or PgSessionStore(pool), messenger, admin_ids)
     return Assembled(runtime, build_dispatcher(runtime, *kit.routers), kit)
 
 
-def polling_sessions(pool: asyncpg.Pool) -> SessionStore:
+def polling_sessions(pool: asyncpg.Pool) -> PgSessionStore:
     """The sessions of the one instance that polls (it holds the polling lock, so no other
-    process writes them): read from memory, written behind (see ``SessionStore``)."""
-    return SessionStore(pool, cache_size=SESSION_CACHE, write_behind=True)
+    process writes them): read from memory, written behind (see ``PgSessionStore``)."""
+    return PgSessionStore(pool, cache_size=SESSION_CACHE, write_behind=True)
 
 
 async def run(config: Config) -> None:

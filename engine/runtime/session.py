@@ -1,29 +1,21 @@
-"""Per-user conversation state in PostgreSQL, so any instance serves any update and a restart
-loses nothing.
+"""Per-user conversation state: what a session holds, how it is stored, and the store's seam.
 
-Saving is optimistic: a row is written only if its version is still the one that was read.
+Saving is optimistic: a session is written only if its version is still the one that was read.
 Every rendered keyboard carries that version in its callback data, so a press on a keyboard
 from before a newer save is recognised as stale rather than acted on.
+
+``SessionStore`` is what the interpreter and the app need of a store; ``PgSessionStore``
+(engine.runtime.pg_sessions) keeps sessions in PostgreSQL, ``MemorySessionStore``
+(engine.runtime.memory_sessions) in a dict, for tests and diagnostics. Both store the row
+``Session.as_row`` gives and read it back with ``Session.from_row``: a field is added there once.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import asyncpg
-
-from engine.runtime.session_writes import SessionWrites
-
-log = logging.getLogger(__name__)
-
-#: written behind, a save may wait this long (seconds) for others to share its statement
-WRITE_BEHIND_LINGER = 0.005
+from typing import Any, Protocol
 
 
 @dataclass
@@ -65,120 +57,61 @@ class Session:
     def pop(self) -> Frame | None:
         return self.stack.pop() if self.stack else None
 
+    def as_row(self) -> SessionRow:
+        """The session as every store keeps it (see ``SESSION_COLUMNS``): encoded, so a copy
+        that nothing done to this session later changes."""
+        return (self.user_id, self.chat_id, self.language, self.screen, json.dumps(self.args),
+                json.dumps([f.as_json() for f in self.stack]), json.dumps(self.form),
+                json.dumps(self.rendered), json.dumps(self.state), self.version)
 
-_COLUMNS = "user_id, chat_id, language, screen, args, stack, form, rendered, state, version"
-_COLUMN_NAMES = tuple(_COLUMNS.split(", "))
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Session:
+        """A stored session by column name (a dict of ``as_row``'s values, or a database
+        record whose documents may come decoded already), loaded at its stored version."""
+        def load(name: str) -> Any:
+            value = row[name]
+            return json.loads(value) if isinstance(value, str) else value
+
+        return cls(
+            user_id=row["user_id"], chat_id=row["chat_id"], language=row["language"],
+            screen=row["screen"], args=load("args"),
+            stack=[Frame(f["screen"], f["args"], f.get("state", {})) for f in load("stack")],
+            form=load("form"), rendered=load("rendered"), state=load("state"),
+            version=row["version"],
+            is_new=False, loaded_version=row["version"])
 
 
-def _decode(row: Mapping[str, Any]) -> Session:
-    def load(name: str) -> Any:
-        value = row[name]
-        return json.loads(value) if isinstance(value, str) else value
+#: a session's stored columns, in the order of ``Session.as_row``'s values
+SESSION_COLUMNS = ("user_id", "chat_id", "language", "screen", "args", "stack", "form",
+                   "rendered", "state", "version")
 
-    return Session(
-        user_id=row["user_id"], chat_id=row["chat_id"], language=row["language"],
-        screen=row["screen"], args=load("args"),
-        stack=[Frame(f["screen"], f["args"], f.get("state", {})) for f in load("stack")],
-        form=load("form"), rendered=load("rendered"), state=load("state"), version=row["version"],
-        is_new=False, loaded_version=row["version"])
+#: a session as stored: those columns' values, its documents already JSON-encoded
+SessionRow = tuple[int, int, str, str | None, str, str, str, str, str, int]
 
 
 class StaleSession(Exception):
     """Another update saved this session first; ours must not overwrite it."""
 
 
-class SessionStore:
-    """Sessions in PostgreSQL, optionally remembering what this process saved last.
-
-    ``cache_size`` > 0 is for the one instance that polls Telegram (it holds the polling lock,
-    so no other process writes these rows): a load then costs no query. The version check on
-    save still catches a row changed elsewhere, and the entry is dropped. Saves of existing
-    sessions go through ``SessionWrites``, which groups concurrent ones into one statement.
-
-    ``write_behind`` (with the cache) lets ``save`` return once the session is in memory and
-    its write queued, so the user's next update need not wait for the commit: it reads the
-    cache, and the writes keep the user's order. A write that fails or is refused later is
-    logged and drops the cached entry, so the next load reads what the table holds — as a
-    refused save does anyway. Up to ``max_backlog`` queued writes; past that, saves wait.
-    ``flush`` before the pool closes.
-    """
-
-    def __init__(self, pool: asyncpg.Pool, cache_size: int = 0, *, write_behind: bool = False,
-                 max_backlog: int = 1000) -> None:
-        if write_behind and not cache_size:
-            raise ValueError("write_behind needs the cache: a load must see the queued state")
-        self.pool = pool
-        self.writes = SessionWrites(pool, linger=WRITE_BEHIND_LINGER if write_behind else 0.0)
-        self.cache_size = cache_size
-        self.write_behind = write_behind
-        self.max_backlog = max_backlog
-        self._saved: OrderedDict[int, dict[str, Any]] = OrderedDict()
+class SessionStore(Protocol):
+    """Where sessions live between updates: what the interpreter and the app use of a store."""
 
     async def load(self, user_id: int, chat_id: int, language: str) -> Session:
-        row: Any = self._saved.get(user_id)
-        if row is not None:
-            self._saved.move_to_end(user_id)
-        else:
-            row = await self.pool.fetchrow(
-                f"SELECT {_COLUMNS} FROM sessions WHERE user_id = $1", user_id)
-        if row is None:
-            return Session(user_id=user_id, chat_id=chat_id, language=language)
-        session = _decode(row)
-        session.chat_id = chat_id
-        return session
+        """The user's session as last saved (``chat_id`` is the chat of this update), or a new
+        one (``is_new``) in ``language``. Changing it changes nothing stored until ``save``."""
+        ...
+
+    async def save(self, s: Session) -> None:
+        """Store ``s`` if the stored version is still ``s.loaded_version`` (or, for a new
+        session, if there is none), else raise ``StaleSession``; then ``s`` counts as loaded
+        at ``s.version``."""
+        ...
 
     async def remember_user(self, user_id: int, first_name: str, username: str | None,
                             language: str | None) -> None:
-        """Note a person the bot has met (for admin screens and notifications); once, when
-        their session is created, so ordinary updates cost nothing more."""
-        await self.pool.execute(
-            "INSERT INTO users (user_id, first_name, username, language) VALUES ($1, $2, $3, $4)"
-            " ON CONFLICT (user_id) DO UPDATE SET first_name = $2, username = $3,"
-            " language = $4, last_seen_at = now()", user_id, first_name, username, language)
-
-    def forget(self, user_id: int) -> None:
-        self._saved.pop(user_id, None)
-
-    async def save(self, s: Session) -> None:
-        values = (s.user_id, s.chat_id, s.language, s.screen, json.dumps(s.args),
-                  json.dumps([f.as_json() for f in s.stack]), json.dumps(s.form),
-                  json.dumps(s.rendered), json.dumps(s.state), s.version)
-        if s.is_new:
-            status = await self.pool.execute(
-                f"INSERT INTO sessions ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb,"
-                " $7::jsonb, $8::jsonb, $9::jsonb, $10) ON CONFLICT (user_id) DO NOTHING",
-                *values)
-            written = not status.endswith(" 0")
-        else:
-            row = (*values, s.loaded_version)
-            if self.write_behind and self.writes.backlog < self.max_backlog:
-                self.writes.submit(row).add_done_callback(
-                    lambda done: self._settled(s.user_id, done))
-                written = True
-            else:
-                written = await self.writes.update(row)
-        if not written:
-            self.forget(s.user_id)
-            raise StaleSession(s.user_id)
-        s.is_new, s.loaded_version = False, s.version
-        if self.cache_size:
-            self._saved[s.user_id] = dict(zip(_COLUMN_NAMES, values, strict=True))
-            self._saved.move_to_end(s.user_id)
-            while len(self._saved) > self.cache_size:
-                self._saved.popitem(last=False)
+        """Note a person the bot has met (for admin screens and notifications)."""
+        ...
 
     async def flush(self) -> None:
-        """Wait for every queued write (write-behind): call before closing the pool."""
-        await self.writes.flush()
-
-    def _settled(self, user_id: int, outcome: asyncio.Future[bool]) -> None:
-        """A write-behind save's late outcome: on failure the cache must not outlive it."""
-        if outcome.cancelled():
-            self.forget(user_id)
-            log.warning("the save of user %s's session was cancelled", user_id)
-        elif (error := outcome.exception()) is not None:
-            self.forget(user_id)
-            log.error("could not save the session of user %s: %r", user_id, error)
-        elif not outcome.result():
-            self.forget(user_id)
-            log.info("session of user %s was saved by another update first", user_id)
+        """Return once every save made so far is stored (before the store's resources close)."""
+        ...

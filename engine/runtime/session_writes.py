@@ -47,7 +47,7 @@ _MANY = (
 def _as_json(batch: list[Row]) -> str:
     """The batch as one JSON array, the already-encoded documents spliced in as they are.
 
-    Sound only because those documents come from ``json.dumps`` (SessionStore.save): one that
+    Sound only because those documents come from ``json.dumps`` (Session.as_row): one that
     was not JSON would make the whole statement fail, never write a wrong row.
     """
     dumps = json.dumps

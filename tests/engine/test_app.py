@@ -15,14 +15,14 @@ from engine.app import health_app, load_checked_bundle
 from engine.plugin import PluginSet
 from engine.plugins.user import UserPlugin
 from engine.runtime.interpreter import Runtime
-from engine.runtime.session import SessionStore
+from engine.runtime.pg_sessions import PgSessionStore
 from tests.conftest import PROJECT_ROOT
 from tests.support.messenger import RecordingMessenger
 
 
 async def test_health_and_metrics(pool: asyncpg.Pool) -> None:
     bundle = load_checked_bundle()
-    runtime = Runtime(bundle, PluginSet.of([UserPlugin()]), SessionStore(pool),
+    runtime = Runtime(bundle, PluginSet.of([UserPlugin()]), PgSessionStore(pool),
                       RecordingMessenger())
     runtime.stats["updates"] += 3
     runner = web.AppRunner(health_app(pool, runtime))

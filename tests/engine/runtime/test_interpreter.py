@@ -1,4 +1,5 @@
-"""The interpreter in-process: a recording messenger, real PostgreSQL sessions."""
+"""The interpreter in-process: a recording messenger, sessions in memory; where what is at
+stake is how sessions reach PostgreSQL (written behind, a crash), real PostgreSQL sessions."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from engine.plugin import PluginSet
 from engine.plugins.user import UserPlugin
 from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
 from engine.runtime.interpreter import Runtime
-from engine.runtime.session import SessionStore
+from engine.runtime.memory_sessions import KnownUser, MemorySessionStore
+from engine.runtime.pg_sessions import PgSessionStore
 from tests.support.demo import Demo, write_demo_project
 from tests.support.messenger import RecordingMessenger
 
@@ -28,10 +30,25 @@ def bundle(tmp_path: Path):
 
 
 @pytest.fixture
-def runtime_factory(bundle, pool: asyncpg.Pool):
+def sessions() -> MemorySessionStore:
+    """The test's stored sessions: each runtime made is a process, these outlive it."""
+    return MemorySessionStore()
+
+
+@pytest.fixture
+def runtime_factory(bundle, sessions: MemorySessionStore):
     def make(messenger: RecordingMessenger) -> Runtime:
         plugins = PluginSet.of([Demo(), UserPlugin()])
-        return Runtime(bundle, plugins, SessionStore(pool), messenger, frozenset({99}))
+        return Runtime(bundle, plugins, sessions, messenger, frozenset({99}))
+    return make
+
+
+@pytest.fixture
+def pg_runtime_factory(bundle, pool: asyncpg.Pool):
+    """A new process over the sessions in PostgreSQL (uncached: it reads the table)."""
+    def make(messenger: RecordingMessenger) -> Runtime:
+        plugins = PluginSet.of([Demo(), UserPlugin()])
+        return Runtime(bundle, plugins, PgSessionStore(pool), messenger, frozenset({99}))
     return make
 
 
@@ -182,22 +199,24 @@ async def test_restart_keeps_the_user_mid_flow(runtime_factory) -> None:
     m = RecordingMessenger()
     await runtime_factory(m).handle(command(ANN, "start"))
     await runtime_factory(m).handle(press(ANN, m, "Item 3"))
-    fresh = runtime_factory(m)  # a new process: nothing in memory
+    fresh = runtime_factory(m)  # a new process: only the stored sessions survive
     await fresh.handle(press(ANN, m, "Back"))
     assert m.last.view.text == "Hello Ann"
 
 
-async def test_a_new_user_is_remembered_once(runtime_factory, pool: asyncpg.Pool) -> None:
+async def test_a_new_user_is_remembered_once(runtime_factory,
+                                             sessions: MemorySessionStore) -> None:
     m = RecordingMessenger()
     rt = runtime_factory(m)
     await rt.handle(command(ANN, "start"))
+    assert sessions.people == {ANN.id: KnownUser("Ann", None, "en")}
+    sessions.people.clear()
     await rt.handle(press(ANN, m, "Item 1"))
-    row = await pool.fetchrow("SELECT first_name, language FROM users WHERE user_id = $1", ANN.id)
-    assert (row["first_name"], row["language"]) == ("Ann", "en")
+    assert sessions.people == {}                        # not again on later updates
 
 
 async def test_written_behind_a_stopped_bot_keeps_every_step(bundle, pool: asyncpg.Pool,
-                                                              runtime_factory) -> None:
+                                                              pg_runtime_factory) -> None:
     m = RecordingMessenger()
     store = polling_sessions(pool)
     rt = Runtime(bundle, PluginSet.of([Demo(), UserPlugin()]), store, m)
@@ -206,13 +225,13 @@ async def test_written_behind_a_stopped_bot_keeps_every_step(bundle, pool: async
     await rt.handle(press(ANN, m, "Back"))
     await rt.handle(press(ANN, m, "Item 2"))
     await store.flush()                                  # what a graceful stop does
-    await runtime_factory(m).handle(press(ANN, m, "Back"))   # a new process
+    await pg_runtime_factory(m).handle(press(ANN, m, "Back"))   # a new process
     assert m.last.view.text == "Hello Ann"
     assert m.answers[-1][1] is None
 
 
 async def test_a_crash_before_the_write_lands_answers_out_of_date_never_a_wrong_move(
-        bundle, pool: asyncpg.Pool, runtime_factory) -> None:
+        bundle, pool: asyncpg.Pool, pg_runtime_factory) -> None:
     m = RecordingMessenger()
     store = polling_sessions(pool)
     rt = Runtime(bundle, PluginSet.of([Demo(), UserPlugin()]), store, m)
@@ -224,6 +243,6 @@ async def test_a_crash_before_the_write_lands_answers_out_of_date_never_a_wrong_
     assert writer is not None
     writer.cancel()
     await asyncio.wait([writer])
-    await runtime_factory(m).handle(press(ANN, m, "Back"))   # restarted: the table is older
+    await pg_runtime_factory(m).handle(press(ANN, m, "Back"))   # restarted: the table is older
     assert m.answers[-1][1] == "engine stale"
     assert m.last.view.text == "Hello Ann"                   # the screen the table holds

@@ -9,11 +9,12 @@ import json
 import asyncpg
 import pytest
 
-from engine.runtime.session import SessionStore, StaleSession
+from engine.runtime.pg_sessions import PgSessionStore
+from engine.runtime.session import StaleSession
 from engine.runtime.session_writes import Row, SessionWrites
 
 
-async def seeded(store: SessionStore, users: range) -> None:
+async def seeded(store: PgSessionStore, users: range) -> None:
     for user in users:
         session = await store.load(user, user, "ru")
         session.screen, session.version = "main.start", 1
@@ -31,7 +32,7 @@ async def stored(pool: asyncpg.Pool, users: range) -> dict[int, tuple[str, int]]
 
 
 async def test_concurrent_saves_share_statements_and_all_land(pool: asyncpg.Pool) -> None:
-    store = SessionStore(pool)
+    store = PgSessionStore(pool)
     users = range(1, 41)
     await seeded(store, users)
     sessions = [await store.load(u, u, "ru") for u in users]
@@ -45,7 +46,7 @@ async def test_concurrent_saves_share_statements_and_all_land(pool: asyncpg.Pool
 
 
 async def test_a_stale_save_in_a_group_is_refused_and_the_others_land(pool: asyncpg.Pool) -> None:
-    store = SessionStore(pool)
+    store = PgSessionStore(pool)
     users = range(50, 60)
     await seeded(store, users)
     await pool.execute("UPDATE sessions SET version = 7, screen = 'elsewhere' WHERE user_id = 55")
@@ -63,7 +64,7 @@ async def test_a_stale_save_in_a_group_is_refused_and_the_others_land(pool: asyn
 
 async def test_a_failed_statement_fails_its_saves_and_the_next_ones_still_land(
         pool: asyncpg.Pool) -> None:
-    store = SessionStore(pool)
+    store = PgSessionStore(pool)
     users = range(70, 76)
     await seeded(store, users)
     writes = SessionWrites(pool)
@@ -79,7 +80,7 @@ async def test_a_failed_statement_fails_its_saves_and_the_next_ones_still_land(
 
 async def test_waves_of_saves_never_run_two_statements_at_once(pool: asyncpg.Pool) -> None:
     """Saves arriving while a drainer is pending must not start a second writer beside it."""
-    store = SessionStore(pool)
+    store = PgSessionStore(pool)
     users = range(100, 160)
     await seeded(store, users)
     writes = SessionWrites(pool)

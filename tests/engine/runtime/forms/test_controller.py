@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import asyncpg
 import pytest
 from pydantic import BaseModel
 
@@ -12,7 +11,7 @@ from engine.loader.bundle import load_bundle
 from engine.plugin import ActionError, CallContext, Plugin, PluginSet, action, query
 from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
 from engine.runtime.interpreter import Runtime
-from engine.runtime.session import SessionStore
+from engine.runtime.memory_sessions import MemorySessionStore
 from tests.support.messenger import RecordingMessenger
 from tests.support.projects import write_project
 
@@ -144,12 +143,12 @@ class User:
 
 
 @pytest.fixture
-async def user(tmp_path: Path, pool: asyncpg.Pool) -> User:
+async def user(tmp_path: Path) -> User:
     root = write_project(tmp_path, {"flows/main.yaml": FLOW, "locales/ru.yaml": TEXTS,
                                     "locales/en.yaml": TEXTS, "models/demo.yaml": MODEL})
     bundle = load_bundle(root)
     messenger = RecordingMessenger()
-    runtime = Runtime(bundle, PluginSet.of([Shop()]), SessionStore(pool), messenger)
+    runtime = Runtime(bundle, PluginSet.of([Shop()]), MemorySessionStore(), messenger)
     SUBMITTED.clear()
     return User(runtime, messenger)
 
@@ -257,11 +256,11 @@ async def test_unknown_model_leaves_with_a_message(user: User) -> None:
     assert user.screen.endswith("Menu")
 
 
-async def test_form_survives_a_restart(user: User, pool: asyncpg.Pool) -> None:
+async def test_form_survives_a_restart(user: User) -> None:
     await user.send("/start")
     await user.press("Make a video")
     await user.send("prompt")
-    restarted = Runtime(user.rt.bundle, PluginSet.of([Shop()]), SessionStore(pool), user.m)
+    restarted = Runtime(user.rt.bundle, PluginSet.of([Shop()]), user.rt.store, user.m)
     user.rt = restarted
     await user.press("Pro")
     assert "form ask_number" in user.screen

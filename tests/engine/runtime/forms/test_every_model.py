@@ -24,7 +24,7 @@ from engine.plugins.wallet.plugin import WalletPlugin
 from engine.runtime.forms.state import SUMMARY, FormState, final_values, missing_required
 from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
 from engine.runtime.interpreter import Runtime
-from engine.runtime.session import SessionStore
+from engine.runtime.memory_sessions import MemorySessionStore
 from engine.schema.catalog import FieldType, InputField, MediaKind, ModelEntry
 from tests.conftest import PROJECT_ROOT
 from tests.support.messenger import RecordingMessenger
@@ -186,7 +186,7 @@ async def runtime(pool: asyncpg.Pool) -> tuple[Runtime, RecordingMessenger, Wall
     plugins = PluginSet.of([UserPlugin(), wallet_plugin, CatalogPlugin(BUNDLE, wallet),
                             GenerationPlugin(BUNDLE, JobStore(pool), wallet)])
     messenger = RecordingMessenger()
-    return Runtime(BUNDLE, plugins, SessionStore(pool), messenger), messenger, wallet_plugin
+    return Runtime(BUNDLE, plugins, MemorySessionStore(), messenger), messenger, wallet_plugin
 
 
 async def test_every_enabled_model_walks_to_a_priced_summary(runtime, pool) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 import yaml
 from pydantic import BaseModel
@@ -17,7 +16,7 @@ from engine.runtime.forms import items
 from engine.runtime.forms.state import FormState
 from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
 from engine.runtime.interpreter import Runtime
-from engine.runtime.session import SessionStore
+from engine.runtime.memory_sessions import MemorySessionStore
 from tests.conftest import PROJECT_ROOT
 from tests.support.messenger import RecordingMessenger
 from tests.support.projects import engine_texts, write_project
@@ -164,14 +163,14 @@ class User:
 
 
 @pytest.fixture
-async def user(tmp_path: Path, pool: asyncpg.Pool) -> User:
+async def user(tmp_path: Path) -> User:
     root = write_project(tmp_path, {"flows/main.yaml": FLOW, "models/demo.yaml": MODEL})
     for language in ("ru", "en"):
         (root / "locales" / f"{language}.yaml").write_text(locale(), encoding="utf-8")
     bundle = load_bundle(root)
     messenger = RecordingMessenger()
     SUBMITTED.clear()
-    runtime = Runtime(bundle, PluginSet.of([Shop(bundle)]), SessionStore(pool), messenger)
+    runtime = Runtime(bundle, PluginSet.of([Shop(bundle)]), MemorySessionStore(), messenger)
     person = User(runtime, messenger)
     await person.send("/start")
     await person.press("Talk")

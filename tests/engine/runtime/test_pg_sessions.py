@@ -6,23 +6,24 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from engine.runtime.session import Frame, SessionStore, StaleSession
+from engine.runtime.pg_sessions import PgSessionStore
+from engine.runtime.session import Frame, StaleSession
 
 
 async def test_a_session_round_trips(pool: asyncpg.Pool) -> None:
-    store = SessionStore(pool)
+    store = PgSessionStore(pool)
     session = await store.load(7, 7, "en")
     session.screen, session.args = "main.start", {"page": 2}
     session.stack.append(Frame("help.index", {"a": 1}))
     session.version = 1
     await store.save(session)
-    again = await SessionStore(pool).load(7, 7, "ru")
+    again = await PgSessionStore(pool).load(7, 7, "ru")
     assert (again.screen, again.args, again.language) == ("main.start", {"page": 2}, "en")
     assert again.stack == [Frame("help.index", {"a": 1})] and again.loaded_version == 1
 
 
 async def test_two_saves_from_the_same_version_lose_nothing_silently(pool: asyncpg.Pool) -> None:
-    store = SessionStore(pool)
+    store = PgSessionStore(pool)
     first = await store.load(8, 8, "ru")
     first.version = 1
     await store.save(first)
@@ -34,7 +35,7 @@ async def test_two_saves_from_the_same_version_lose_nothing_silently(pool: async
 
 
 async def test_cache_is_dropped_when_the_row_changed_elsewhere(pool: asyncpg.Pool) -> None:
-    store = SessionStore(pool, cache_size=10)
+    store = PgSessionStore(pool, cache_size=10)
     session = await store.load(9, 9, "ru")
     session.screen, session.version = "main.start", 1
     await store.save(session)
@@ -49,7 +50,7 @@ async def test_cache_is_dropped_when_the_row_changed_elsewhere(pool: asyncpg.Poo
 
 
 async def test_cache_keeps_at_most_its_size(pool: asyncpg.Pool) -> None:
-    store = SessionStore(pool, cache_size=2)
+    store = PgSessionStore(pool, cache_size=2)
     for user in (1, 2, 3):
         session = await store.load(user, user, "ru")
         session.version = 1
@@ -64,7 +65,7 @@ async def stored(pool: asyncpg.Pool, user: int) -> tuple[str, int]:
 
 
 async def test_written_behind_saves_return_at_once_and_land_in_order(pool: asyncpg.Pool) -> None:
-    store = SessionStore(pool, cache_size=10, write_behind=True)
+    store = PgSessionStore(pool, cache_size=10, write_behind=True)
     session = await store.load(11, 11, "ru")
     session.screen, session.version = "main.start", 1
     await store.save(session)                        # a new row is inserted there and then
@@ -81,7 +82,7 @@ async def test_written_behind_saves_return_at_once_and_land_in_order(pool: async
 
 
 async def test_a_refused_write_behind_save_drops_the_cache(pool: asyncpg.Pool) -> None:
-    store = SessionStore(pool, cache_size=10, write_behind=True)
+    store = PgSessionStore(pool, cache_size=10, write_behind=True)
     session = await store.load(12, 12, "ru")
     session.screen, session.version = "main.start", 1
     await store.save(session)
@@ -97,4 +98,4 @@ async def test_a_refused_write_behind_save_drops_the_cache(pool: asyncpg.Pool) -
 
 def test_write_behind_needs_the_cache(pool: asyncpg.Pool) -> None:
     with pytest.raises(ValueError, match="cache"):
-        SessionStore(pool, write_behind=True)
+        PgSessionStore(pool, write_behind=True)
