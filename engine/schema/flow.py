@@ -103,7 +103,8 @@ class Input(FlowModel):
     next: ScreenRef
     on_error: ScreenRef | None = None
 
-    @field_validator("accept", mode="before")
+    @field_validator("accept", mode="before",
+                     json_schema_input_type=InputKind | Annotated[list[InputKind], Field(min_length=1)])
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
@@ -154,7 +155,8 @@ class Screen(FlowModel):
     input: Input | None = None
     form: FormSpec | None = None
 
-    @field_validator("keyboard", mode="before")
+    @field_validator("keyboard", mode="before",
+                     json_schema_input_type=list[list[Button] | ForEach | Button])
     @classmethod
     def _single_button_rows(cls, value: Any) -> Any:
         if isinstance(value, list):
@@ -162,7 +164,8 @@ class Screen(FlowModel):
                     for row in value]
         return value
 
-    @field_validator("data", mode="before")
+    @field_validator("data", mode="before",
+                     json_schema_input_type=dict[Identifier, QueryCall | OperationRef])
     @classmethod
     def _query_shorthand(cls, value: Any) -> Any:
         if isinstance(value, dict):
@@ -183,7 +186,8 @@ class FlowFile(FlowModel):
     commands: dict[Identifier, Command] = Field(default_factory=dict)
     screens: dict[Identifier, Screen] = Field(default_factory=dict)
 
-    @field_validator("commands", mode="before")
+    @field_validator("commands", mode="before",
+                     json_schema_input_type=dict[Identifier, Command | ScreenRef])
     @classmethod
     def _command_shorthand(cls, value: Any) -> Any:
         if isinstance(value, dict):
