@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from engine.graph import to_dot, to_mermaid
-from engine.lint.linter import format_json, format_text, has_errors, lint, rules_table
+from engine.lint.formats import FORMATS, render
+from engine.lint.linter import has_errors, lint, rules_table
 from engine.loader.bundle import Bundle, load_bundle
 from engine.loader.errors import BundleLoadError
 from engine.plugins import builtin_declarations
@@ -21,7 +22,7 @@ def _load(root: str, fmt: str) -> Bundle | int:
     try:
         return load_bundle(Path(root))
     except BundleLoadError as exc:
-        print(format_json(exc.problems) if fmt == "json" else format_text(exc.problems))
+        print(render(exc.problems, fmt, Path(root)))
         return EXIT_UNLOADABLE
 
 
@@ -30,7 +31,7 @@ def _lint(args: argparse.Namespace) -> int:
     if isinstance(bundle, int):
         return bundle
     problems = lint(bundle, builtin_declarations())
-    print(format_json(problems) if args.format == "json" else format_text(problems))
+    print(render(problems, args.format, Path(args.root)))
     return EXIT_FINDINGS if has_errors(problems) else EXIT_CLEAN
 
 
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("lint", help="check flows, models and locales")
     p.add_argument("root", nargs="?", default=".")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--format", choices=list(FORMATS), default="text")
     p.set_defaults(run=_lint)
     p = sub.add_parser("graph", help="draw screens and transitions")
     p.add_argument("root", nargs="?", default=".")

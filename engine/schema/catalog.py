@@ -33,6 +33,10 @@ ModelId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-/
 FieldPath = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")]
 ApiName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
 Scalar = str | int | float | bool
+#: a text the same in both languages: what a plain string stands for where a LocalText goes
+OneText = Annotated[str, StringConstraints(min_length=1)]
+#: as written: a field's allowed values, one value standing for a list of it
+Condition = dict[Identifier, list[Scalar] | Scalar]
 
 #: 1 Kie.ai credit in USD (kie_api.md §5.2)
 CREDIT_USD = Decimal("0.005")
@@ -101,7 +105,7 @@ class EnumOption(FlowModel):
     label: LocalText | None = Field(
         None, description="A plain string is the same label in both languages (a voice's name).")
 
-    @field_validator("label", mode="before")
+    @field_validator("label", mode="before", json_schema_input_type=LocalText | OneText | None)
     @classmethod
     def _same_everywhere(cls, value: Any) -> Any:
         return {"ru": value, "en": value} if isinstance(value, str) else value
@@ -144,14 +148,14 @@ class InputField(FlowModel):
         None, description="Never asked: filled from the user's own finished job of one of the "
                           "model's ``follow_up.after`` models (its task id, or a track's id).")
 
-    @field_validator("options", mode="before")
+    @field_validator("options", mode="before", json_schema_input_type=list[EnumOption | Scalar])
     @classmethod
     def _plain_values(cls, value: Any) -> Any:
         if isinstance(value, list):
             return [v if isinstance(v, dict) else {"value": v} for v in value]
         return value
 
-    @field_validator("ask_when", mode="before")
+    @field_validator("ask_when", mode="before", json_schema_input_type=Condition)
     @classmethod
     def _listify(cls, value: Any) -> Any:
         if isinstance(value, dict):
@@ -217,7 +221,7 @@ class PriceCase(FlowModel):
         None, description="Multiply by this field's amount (see the class docstring).")
     unit: Decimal = Field(Decimal(1), gt=0, description="Price is per this many units (1000 chars).")
 
-    @field_validator("when", mode="before")
+    @field_validator("when", mode="before", json_schema_input_type=Condition)
     @classmethod
     def _listify(cls, value: Any) -> Any:
         if isinstance(value, dict):

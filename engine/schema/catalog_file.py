@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from engine.schema.catalog import LocalText, ModelEntry
+from engine.schema.catalog import LocalText, ModelEntry, OneText
 from engine.schema.flow import FlowModel, Identifier
 
 
@@ -25,7 +25,7 @@ class FieldText(FlowModel):
     labels: dict[str, LocalText] = Field(
         default_factory=dict, description="Option labels by value, for options without one.")
 
-    @field_validator("labels", mode="before")
+    @field_validator("labels", mode="before", json_schema_input_type=dict[str, LocalText | OneText])
     @classmethod
     def _same_everywhere(cls, value: Any) -> Any:
         if isinstance(value, dict):

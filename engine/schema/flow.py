@@ -145,7 +145,8 @@ class Input(FlowModel):
                                      "and {{ result }} after a call).")
     on_error: Target | None = None
 
-    @field_validator("accept", mode="before")
+    @field_validator("accept", mode="before",
+                     json_schema_input_type=InputKind | Annotated[list[InputKind], Field(min_length=1)])
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
@@ -200,7 +201,8 @@ class Screen(FlowModel):
     input: Input | None = None
     form: FormSpec | None = None
 
-    @field_validator("keyboard", mode="before")
+    @field_validator("keyboard", mode="before",
+                     json_schema_input_type=list[list[Button] | ForEach | Button])
     @classmethod
     def _single_button_rows(cls, value: Any) -> Any:
         if isinstance(value, list):
@@ -208,7 +210,8 @@ class Screen(FlowModel):
                     for row in value]
         return value
 
-    @field_validator("data", mode="before")
+    @field_validator("data", mode="before",
+                     json_schema_input_type=dict[Identifier, QueryCall | OperationRef])
     @classmethod
     def _query_shorthand(cls, value: Any) -> Any:
         if isinstance(value, dict):
@@ -229,7 +232,8 @@ class FlowFile(FlowModel):
     commands: dict[Identifier, Command] = Field(default_factory=dict)
     screens: dict[Identifier, Screen] = Field(default_factory=dict)
 
-    @field_validator("commands", mode="before")
+    @field_validator("commands", mode="before",
+                     json_schema_input_type=dict[Identifier, Command | ScreenRef])
     @classmethod
     def _command_shorthand(cls, value: Any) -> Any:
         if isinstance(value, dict):
