@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -36,21 +37,9 @@ class Param(FlowModel):
     """One parameter a screen takes: its type, and whether it may be left out."""
 
     type: Identifier = Field(description="text, integer, number, boolean, choice, or a plug-in's "
-                                         "type (model, job, receipt, …): `engine schema` lists them.")
+                                         "type (model, task, job, receipt, setting).")
     values: list[str] | None = Field(None, description="The allowed values of a `choice`.")
     optional: bool = Field(False, description="May be left out; then it is none.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        """``model`` is a required model, ``optional job`` a job that may be left out,
-        ``[a, b]`` a choice of those values."""
-        if isinstance(value, str):
-            kind = value.removeprefix("optional ").strip()
-            return {"type": kind, "optional": kind != value.strip()}
-        if isinstance(value, list):
-            return {"type": "choice", "values": value}
-        return value
 
     @model_validator(mode="after")
     def _choice_values(self) -> Param:
@@ -59,16 +48,36 @@ class Param(FlowModel):
         return self
 
 
+def _param_shorthand(value: Any) -> Any:
+    """``model`` is a required model, ``optional job`` a job that may be left out,
+    ``[a, b]`` a choice of those values."""
+    if isinstance(value, str):
+        kind = value.removeprefix("optional ").strip()
+        return {"type": kind, "optional": kind != value.strip()}
+    if isinstance(value, list):
+        return {"type": "choice", "values": value}
+    return value
+
+
+ParamShorthand = Annotated[str, StringConstraints(pattern=r"^(optional )?[a-z][a-z0-9_]*$")]
+ParamSpec = Annotated[Param, BeforeValidator(
+    _param_shorthand, json_schema_input_type=ParamShorthand | list[str] | Param)]
+
+
 class Target(FlowModel):
     """A screen to open, with the arguments it takes (templates may read ``result``/``error``)."""
 
     screen: ScreenRef
     args: Args = Field(default_factory=dict)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        return {"screen": value} if isinstance(value, str) else value
+
+def _target_shorthand(value: Any) -> Any:
+    return {"screen": value} if isinstance(value, str) else value
+
+
+#: a screen name, or ``{screen, args}``
+TargetSpec = Annotated[Target, BeforeValidator(_target_shorthand,
+                                               json_schema_input_type=ScreenRef | Target)]
 
 
 class Button(FlowModel):
@@ -80,9 +89,9 @@ class Button(FlowModel):
     url: str | None = Field(None, description="Open this link (a template).")
     back: bool = Field(False, description="Return to the previous screen.")
     args: Args = Field(default_factory=dict, description="Arguments; values may be templates.")
-    next: Target | None = Field(
+    next: TargetSpec | None = Field(
         None, description="After `call` succeeds, open this screen (its args may use {{ result }}).")
-    on_error: Target | None = Field(
+    on_error: TargetSpec | None = Field(
         None, description="After `call` fails, open this screen (its args may use {{ error }}).")
     guard: Identifier | None = Field(None, description="Show the button only to users passing it.")
 
@@ -141,9 +150,9 @@ class Input(FlowModel):
     accept: list[InputKind] = Field(default_factory=lambda: [InputKind.TEXT], min_length=1)
     call: OperationRef | None = Field(None, description="Action receiving {{ input }}.")
     args: Args = Field(default_factory=dict)
-    next: Target = Field(description="The screen after the input (its args may use {{ input }}, "
+    next: TargetSpec = Field(description="The screen after the input (its args may use {{ input }}, "
                                      "and {{ result }} after a call).")
-    on_error: Target | None = None
+    on_error: TargetSpec | None = None
 
     @field_validator("accept", mode="before",
                      json_schema_input_type=InputKind | Annotated[list[InputKind], Field(min_length=1)])
@@ -182,13 +191,13 @@ class FormSpec(FlowModel):
         None, description="Query giving starting values (e.g. those of an earlier job).")
     price: OperationRef | None = Field(None, description="Query: price of {model, values}.")
     submit: OperationRef | None = Field(None, description="Action run on confirm.")
-    done: Target = Field(description="Screen after the summary is confirmed.")
-    on_error: Target | None = Field(None, description="Screen when submit fails.")
-    cancel: Target = Field(description="Screen after the form is cancelled (or left by Back).")
+    done: TargetSpec = Field(description="Screen after the summary is confirmed.")
+    on_error: TargetSpec | None = Field(None, description="Screen when submit fails.")
+    cancel: TargetSpec = Field(description="Screen after the form is cancelled (or left by Back).")
 
 
 class Screen(FlowModel):
-    params: dict[Identifier, Param] = Field(
+    params: dict[Identifier, ParamSpec] = Field(
         default_factory=dict,
         description="What the screen takes: every way here passes them, templates read {{ args.* }}.")
     text: TextKey = Field(description="Locale key of the message text.")
