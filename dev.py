@@ -53,13 +53,20 @@ def start(argv: list[str]) -> int:
     return subprocess.call([str(PYTHON), "main.py", *argv], cwd=ROOT)
 
 
+def workers() -> str:
+    """pytest-xdist workers: one per core, at most 4 (the tests mostly wait on sockets and
+    PostgreSQL, and each worker starts its own emulators and, without a server, PostgreSQL)."""
+    return str(max(1, min(os.cpu_count() or 1, 4)))
+
+
 def test(argv: list[str]) -> int:
     _ensure_venv("dev")
     _ensure_chromium()
     steps = [
         [str(PYTHON), "-m", "engine", "lint"],
         [str(PYTHON), "-m", "ruff", "check", "."],
-        [str(PYTHON), "-m", "pytest", "-q", *argv],
+        # extra arguments come last, so `-n 0` (serial) or `-n 4` replaces the default
+        [str(PYTHON), "-m", "pytest", "-q", "-n", workers(), *argv],
     ]
     for step in steps:
         print("$", " ".join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step)),

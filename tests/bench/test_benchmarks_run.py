@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 
+pytestmark = pytest.mark.bench   # deselected by default: `pytest -m bench` runs these
+
 RUNS = {
     "lint_bench.py": ["--runs", "1", "--factor", "2"],
     "runtime_bench.py": ["--updates", "60", "--users", "6", "--reps", "1", "--profile", "none",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import uuid
 from datetime import timedelta
 
 import asyncpg
@@ -27,6 +28,16 @@ async def _bot(emulator: TelegramEmulator, sandbox: KieSandbox,
     return await start_bot_process(emulator, dsn, KIE_API_KEY=sandbox.api_key,
                                    KIE_API_URL=sandbox.base_url,
                                    KIE_UPLOAD_URL=sandbox.upload_url, JOB_LEASE_SECONDS="2")
+
+
+async def _until_done(pool: asyncpg.Pool, job_id: uuid.UUID, timeout: float = 30) -> None:
+    """Until the job is delivered and no instance holds it any more."""
+    async def done() -> bool:
+        return bool(await pool.fetchval(
+            "SELECT delivered AND lease_until IS NULL FROM jobs WHERE id = $1", job_id))
+    async with asyncio.timeout(timeout):
+        while not await done():
+            await asyncio.sleep(0.05)
 
 
 async def test_sigkill_mid_poll_then_restart_delivers_once(database_dsn: str) -> None:
@@ -53,17 +64,12 @@ async def test_sigkill_mid_poll_then_restart_delivers_once(database_dsn: str) ->
             assert current is not None and current.kie_task_id and not current.delivered
 
             process = await _bot(emulator, sandbox, database_dsn)
-            try:
-                for _ in range(300):
-                    current = await store.get(job.id)
-                    if current is not None and current.delivered:
-                        break
-                    await asyncio.sleep(0.1)
-                assert current is not None and current.delivered
-                await asyncio.sleep(1.0)   # anything sent twice would show by now
-            finally:
+            try:   # until the step that delivered it has finished (its lease given back) …
+                await _until_done(pool, job.id)
+            finally:   # … then a graceful stop, which lets any step under way finish first
                 process.send_signal(signal.SIGTERM)
                 await process.wait()
+            # no process is left that could send, pay or submit anything more
             photos = [m for m in emulator.bot_messages(USER) if m.media_kind == "photo"]
             assert len(photos) == 1
             assert sandbox.create_calls() == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +13,9 @@ from engine.lint.linter import lint
 from engine.loader.bundle import Bundle, load_bundle
 from engine.plugins import builtin_declarations
 from engine.schema.catalog import is_collectable
+from tests.support import reference as references
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = ROOT.parent / "shared" / "reference" / "kie_models.json"
 #: what the reference and scripts/verified/ support today (see their notes and sources)
 MIN_ENABLED = 159
 #: high/medium-confidence, priced models that are still disabled, and why
@@ -28,12 +27,17 @@ def bundle() -> Bundle:
     return load_bundle(ROOT)
 
 
+@pytest.fixture(scope="module", params=[
+    pytest.param(references.TRIMMED, id="trimmed"),
+    pytest.param(references.FULL, id="full", marks=pytest.mark.reference)])
+def reference(request: pytest.FixtureRequest) -> list[dict[str, object]]:
+    """The market models of the trimmed copy, and of the full reference where it is present."""
+    return references.models(request.param)
+
+
 @pytest.fixture(scope="module")
-def reference() -> list[dict[str, object]]:
-    if not REFERENCE.exists():
-        pytest.skip(f"reference catalog not found at {REFERENCE}")
-    data = json.loads(REFERENCE.read_text(encoding="utf-8"))
-    return [m for m in data["models"] if m["api"] == "market"]
+def full_reference() -> list[dict[str, object]]:
+    return references.models(references.FULL)
 
 
 def test_enough_models_are_enabled(bundle: Bundle) -> None:
@@ -80,11 +84,25 @@ def test_the_catalog_lints_clean(bundle: Bundle) -> None:
     assert problems == []
 
 
+@pytest.mark.reference
+def test_the_trimmed_reference_is_a_verbatim_part_of_the_full_one(
+        full_reference: list[dict[str, object]]) -> None:
+    """tests/fixtures/reference holds copies, never edits: refresh it when the reference moves."""
+    for model in references.models(references.TRIMMED, api=None):
+        assert model in full_reference, model["id"]
+
+
+@pytest.mark.reference
 def test_every_market_id_is_present_exactly_once(bundle: Bundle,
-                                                 reference: list[dict[str, object]]) -> None:
-    ids = {str(m["id"]) for m in reference}
-    assert len(ids) == len(reference) == 205
+                                                 full_reference: list[dict[str, object]]) -> None:
+    ids = {str(m["id"]) for m in full_reference}
+    assert len(ids) == len(full_reference) == 205
     assert set(bundle.models) == ids
+
+
+def test_every_reference_id_is_in_the_catalog(bundle: Bundle,
+                                              reference: list[dict[str, object]]) -> None:
+    assert {str(m["id"]) for m in reference} <= set(bundle.models)
 
 
 def test_adequate_reference_models_are_enabled(bundle: Bundle,
@@ -108,7 +126,8 @@ def test_adequate_reference_models_are_enabled(bundle: Bundle,
             assert bundle.models[str(ref["id"])].entry.enabled, ref["id"]
 
 
-def test_models_are_what_the_import_script_writes(reference: list[dict[str, object]]) -> None:
+@pytest.mark.reference
+def test_models_are_what_the_import_script_writes() -> None:
     script = ROOT / "scripts" / "import_reference_catalog.py"
     result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True,
                             text=True, cwd=ROOT, check=False)

@@ -41,6 +41,11 @@ class TaskDriver:
             with contextlib.suppress(asyncio.CancelledError):
                 await job
 
+    @property
+    def deliveries_pending(self) -> int:
+        """Callback deliveries (with their retries) still under way."""
+        return len(self._deliveries)
+
     async def finish(self, task: SandboxTask, fail_code: str | None = None, fail_msg: str | None = None,
                      callback_copies: int = 1) -> None:
         """End a task now (used by the driver, and by tests to end a never-finishing task).

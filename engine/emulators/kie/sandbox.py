@@ -201,6 +201,12 @@ class KieSandbox:
     def callbacks(self) -> list[CallbackDelivery]:
         return self.state.callbacks
 
+    @property
+    def callbacks_pending(self) -> int:
+        """Callback deliveries still under way: at 0 every attempt, retries included, is in
+        ``callbacks`` and no more will come (so a test waits on it instead of sleeping)."""
+        return self.driver.deliveries_pending
+
     # ------------------------------------------------------- manual endings
 
     async def complete_task(self, task_id: str) -> None:

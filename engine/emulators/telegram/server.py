@@ -256,6 +256,11 @@ class TelegramEmulator:
         return list(self.state.commands.get(key, []))
 
     @property
+    def polls_waiting(self) -> int:
+        """getUpdates requests the emulator is holding open for want of updates."""
+        return self.state.updates.polls_waiting
+
+    @property
     def pending_updates(self) -> list[dict[str, Any]]:
         return list(self.state.updates.pending)
 

@@ -115,6 +115,11 @@ class UpdateQueue:
         self.allowed = frozenset(str(kind) for kind in raw if kind in UPDATE_TYPES) or DEFAULT_ALLOWED
 
     # -- getUpdates -----------------------------------------------------------------------
+    @property
+    def polls_waiting(self) -> int:
+        """getUpdates requests being held open (long polls with nothing to answer yet)."""
+        return self._polls_waiting
+
     def confirm(self, offset: int | None) -> None:
         if offset is None or offset == 0:
             return

@@ -95,6 +95,8 @@ class JobRunner:
         self._posted: dict[uuid.UUID, tuple[float, float]] = {}   # job → last status, action
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
+        #: looks for due jobs so far: a test waits for the next look instead of sleeping
+        self.ticks = 0
 
     # ---------------------------------------------------------------------- the loop
     def wake(self) -> None:
@@ -129,7 +131,13 @@ class JobRunner:
             task = asyncio.create_task(self._guarded(job))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+        self.ticks += 1
         return len(jobs)
+
+    @property
+    def in_flight(self) -> int:
+        """Job steps started and not yet finished."""
+        return len(self._tasks)
 
     async def _guarded(self, job: Job) -> None:
         try:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
 
 from engine.emulators.kie import KieSandbox, Latency, MediaKind
+from tests.support.waiting import until
 
 from .conftest import AUTH, call
 
@@ -60,8 +59,7 @@ async def test_task_faults_latency_credits_models_over_http(http: aiohttp.Client
     job = {"model": "acme/x", "input": {"prompt": "x"}}
     ids = [(await call(http, "POST", f"{base}/api/v1/jobs/createTask", json=job))[1]["data"]["taskId"]
            for _ in range(2)]
-    await asyncio.sleep(0.05)
-    assert all(sandbox.task(i).state == "generating" for i in ids)
+    await until(lambda: all(sandbox.task(i).state == "generating" for i in ids))
 
     async with http.post(f"{base}/sandbox/tasks/{ids[0]}/complete") as resp:
         assert (await resp.json())["task"]["state"] == "success"

@@ -14,6 +14,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import web
 
 from engine.emulators.telegram import TelegramEmulator
+from tests.support.waiting import until
 
 ANNA, BORIS = 1001, 1002
 
@@ -21,7 +22,7 @@ ANNA, BORIS = 1001, 1002
 async def test_long_poll_returns_as_soon_as_a_user_writes(bot: Bot, emulator: TelegramEmulator) -> None:
     started = time.monotonic()
     poll = asyncio.create_task(bot.get_updates(timeout=10))
-    await asyncio.sleep(0.2)
+    await until(lambda: emulator.polls_waiting == 1, what="the poll is held")
     assert not poll.done()
     await emulator.send_text(ANNA, "/start ref_42")
     updates = await asyncio.wait_for(poll, 5)
@@ -117,7 +118,7 @@ async def test_delete_webhook_can_drop_pending(bot: Bot, emulator: TelegramEmula
 
 async def test_second_poller_terminates_the_first(bot: Bot, emulator: TelegramEmulator) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=10))
-    await asyncio.sleep(0.2)
+    await until(lambda: emulator.polls_waiting == 1, what="the first poll is held")
     second = asyncio.create_task(bot.get_updates(timeout=1))
     with pytest.raises(TelegramConflictError, match="terminated by other getUpdates request"):
         await asyncio.wait_for(first, 5)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
 from aiohttp import web
 
@@ -11,6 +9,7 @@ from engine.emulators.kie.faults import TaskFault
 from engine.plugins.generation.callbacks import callback_routes, callback_url
 from engine.plugins.generation.job import JobState
 from tests.engine.plugins.generation.conftest import PRICE, START_BALANCE, USER, Rig, model_of
+from tests.support.waiting import until
 
 SECRET = "callback-secret-for-tests"
 
@@ -36,8 +35,12 @@ async def test_duplicate_callbacks_capture_and_deliver_once(rig: Rig) -> None:
         job = await rig.new_job(model_of(rig.bundle, "text-to-image"))
         done = await rig.finished(job)
         assert done.state is JobState.SUCCEEDED
-        await asyncio.sleep(0.5)   # let the extra copies arrive
-        assert len(rig.sandbox.callbacks) >= 3
+        # every copy answered (so handled), then a whole look for due jobs, its steps finished
+        await until(lambda: rig.sandbox.callbacks_pending == 0, what="callbacks sent")
+        assert [c.status for c in rig.sandbox.callbacks] == [200] * 3
+        looked = rig.runner.ticks
+        await until(lambda: rig.runner.ticks >= looked + 2 and rig.runner.in_flight == 0,
+                    what="the runner looked again and went idle")
         photos = [m for m in rig.emulator.bot_messages(USER) if m.media_kind == "photo"]
         assert len(photos) == 1
         assert await rig.balance() == START_BALANCE - PRICE == await rig.ledger_sum()

@@ -24,6 +24,7 @@ from engine.plugins.kie import (
     parse_callback,
     verify_signature,
 )
+from tests.support.waiting import until
 
 from .conftest import API_KEY, FAST_RETRY
 
@@ -204,6 +205,6 @@ async def test_failed_deliveries_are_retried_three_times(sandbox: KieSandbox, re
     async with KieClient(API_KEY, sandbox.base_url, retry=FAST_RETRY) as kie:
         await kie.create_task("nano-banana-2", {"prompt": "x"}, callback_url=f"{receiver.url}/job-3")
         await receiver.wait(4)
-    await asyncio.sleep(0.1)
+    await until(lambda: sandbox.callbacks_pending == 0, what="the sandbox gave up")
     assert len(receiver.received) == 4
     assert [d.status for d in sandbox.callbacks] == [500] * 4
