@@ -7,11 +7,11 @@ import json
 import sys
 from pathlib import Path
 
+from app.project import builtin_declarations
 from engine.graph import to_dot, to_mermaid
 from engine.lint.linter import format_json, format_text, has_errors, lint, rules_table
 from engine.loader.bundle import Bundle, load_bundle
 from engine.loader.errors import BundleLoadError
-from engine.plugins import builtin_declarations
 from engine.schema.json_schema import SCHEMAS, json_schema
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNLOADABLE = 0, 1, 2
@@ -48,7 +48,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _catalog(args: argparse.Namespace) -> int:
-    from engine.catalog.cli import run
+    from plugins.catalog.cli import run
 
     bundle = _load(args.root, "json" if args.format == "json" else "text")
     return bundle if isinstance(bundle, int) else run(bundle, args.format)
@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:2] == ["catalog", "sync"]:  # a sub-action beside the listing's optional ROOT
-        from engine.catalog.cli import sync_main
+        from plugins.catalog.cli import sync_main
 
         return sync_main(argv[2:])
     args = build_parser().parse_args(argv)

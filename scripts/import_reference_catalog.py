@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 # run as a file, scripts/ is on sys.path; catalog sync loads this file by path
-# (engine/catalog/importer.py), where it is not
+# (plugins/catalog/importer.py), where it is not
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 

@@ -11,7 +11,6 @@ from engine.lint import (  # noqa: F401  (importing a rule module registers its 
     guard_rules,
     model_rules,
     plugin_rules,
-    price_rules,
     text_rules,
 )
 from engine.lint.context import LintContext

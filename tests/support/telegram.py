@@ -16,12 +16,12 @@ from typing import Any
 import asyncpg
 from aiogram import Bot
 
-from engine.app import PROJECT_ROOT, Assembled, assemble, load_checked_bundle
-from engine.emulators.telegram.server import TelegramEmulator
-from engine.emulators.telegram.transcript import ChatMessage
+from app.bot import PROJECT_ROOT, Assembled, assemble, load_checked_bundle
+from emulators.telegram.server import TelegramEmulator
+from emulators.telegram.transcript import ChatMessage
 from engine.plugin import Plugin, PluginSet
-from engine.plugins.user import UserPlugin
 from engine.runtime.interpreter import Runtime
+from plugins.user import UserPlugin
 
 ADMIN_ID = 9001
 
