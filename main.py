@@ -12,8 +12,9 @@ import sys
 from pydantic import ValidationError
 
 from app.bot import StartupError, run
-from app.config import Config, config_problems
+from app.config import Config
 from engine import event_loop
+from engine.settings import config_problems
 
 
 def main() -> int:

@@ -25,11 +25,12 @@ from aiohttp import web
 
 from app.assembly import PluginKit, build_plugins
 from app.config import Config
-from app.project import builtin_declarations
+from app.project import project
 from engine.lint.linter import format_text, has_errors, lint
 from engine.loader.bundle import LANGUAGES, Bundle, load_bundle
 from engine.loader.errors import BundleLoadError
 from engine.plugin import Plugin, PluginSet
+from engine.project import register_lint_rules
 from engine.runtime.interpreter import Runtime
 from engine.runtime.session import SessionStore
 from engine.storage.database import open_database
@@ -55,7 +56,8 @@ def load_checked_bundle(root: Path = PROJECT_ROOT, declarations: PluginSet | Non
         bundle = load_bundle(root)
     except BundleLoadError as exc:
         raise StartupError("the flows cannot be loaded:\n" + format_text(exc.problems)) from exc
-    problems = lint(bundle, declarations or builtin_declarations())
+    register_lint_rules(project)
+    problems = lint(bundle, declarations or project.declarations())
     if has_errors(problems):
         raise StartupError("the flows do not lint clean:\n" + format_text(problems))
     return bundle

@@ -1,13 +1,14 @@
 """Configuration from the environment (and ``.env``), validated once at start-up.
 
-Secrets are ``SecretStr``: they never appear in logs, reprs or error messages.
+Secrets are ``SecretStr``: they never appear in logs, reprs or error messages; problems are
+told by ``engine.settings.config_problems``, which never echoes a value either.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -64,11 +65,3 @@ class Config(BaseSettings):
         """No bot token: run everything locally (emulator, sandbox, embedded database)."""
         return self.telegram_bot_token is None
 
-
-def config_problems(error: ValidationError) -> list[str]:
-    """One line per problem, naming the variable, never echoing its value."""
-    lines = []
-    for item in error.errors(include_url=False, include_input=False):
-        name = str(item["loc"][0]).upper() if item["loc"] else "configuration"
-        lines.append(f"{name}: {str(item['msg']).removeprefix('Value error, ')}")
-    return lines

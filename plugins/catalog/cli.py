@@ -15,12 +15,42 @@ from engine.lint.linter import format_json as format_problems_json
 from engine.lint.linter import format_text as format_problems_text
 from engine.loader.bundle import Bundle, load_bundle
 from engine.loader.errors import BundleLoadError
+from engine.project import ProjectCommand
 from plugins.catalog.listing import CatalogRow, CatalogSummary, catalog_rows, plain, summarize
 
 if TYPE_CHECKING:  # the sync pulls in aiohttp; the plain listing stays quick to start
     from plugins.catalog.sync import Pacer, SyncReport
 
 COLUMNS = ("ID", "CATEGORY", "TASKS", "STATUS", "FROM CR", "FROM USD", "PER", "REQ/OPT")
+EXIT_UNLOADABLE = 2
+
+
+def main(argv: list[str]) -> int:
+    """``catalog [ROOT] [--format table|json]``, or ``catalog sync …``."""
+    if argv[:1] == ["sync"]:  # a sub-action beside the listing's optional ROOT
+        return sync_main(argv[1:])
+    args = listing_parser().parse_args(argv)
+    try:
+        bundle = load_bundle(Path(args.root))
+    except BundleLoadError as exc:
+        print(format_problems_json(exc.problems) if args.format == "json"
+              else format_problems_text(exc.problems))
+        return EXIT_UNLOADABLE
+    return run(bundle, args.format)
+
+
+def listing_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m engine catalog",
+        description="List the models: status, price from, fields ('catalog sync --help': "
+                    "compare them with Kie.ai).")
+    parser.add_argument("root", nargs="?", default=".")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+    return parser
+
+
+COMMAND = ProjectCommand("catalog", "list the models: status, price from, fields "
+                                    "('catalog sync --help': compare them with Kie.ai)", main)
 
 
 def run(bundle: Bundle, fmt: str = "table") -> int:

@@ -1,5 +1,6 @@
 """The catalog's prices: every enabled model has a rule, it prices every choice a form allows,
-and what it multiplies by always has an amount."""
+and what it multiplies by always has an amount. They need the catalog's pricing, so they live
+with the catalog plug-in and run where the project lists them (``Project.lint_rules``)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from typing import Any
 
 from engine.lint.context import LintContext
 from engine.lint.model_rules import enabled_models
-from engine.lint.registry import check, finding
+from engine.lint.registry import check, declare, finding
 from engine.loader.errors import Problem
 from engine.schema.catalog import TIMED_MEDIA, FieldType, InputField, ModelEntry, canonical
 from engine.schema.visibility import effective_values
 from plugins.catalog.pricing import MAX_COMBINATIONS, field_at, finite_choices, match_case
+
+declare("MODEL003", "an enabled model has no price rule, or its rule is per a field with no amount")
+declare("MODEL007", "an enabled model's price depends on a field that may be left empty")
+declare("MODEL009", "an enabled model's price rule leaves some choice of values unpriced")
 
 
 @check

@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 from pydantic import AnyHttpUrl, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.config import config_problems
 from engine.schema.catalog import ModelEntry
+from engine.settings import config_problems
 from plugins.catalog import drafts
 from plugins.catalog.drift import FieldChange, PriceCheck, check_price, compare_inputs
 from plugins.catalog.importer import ImporterMissing

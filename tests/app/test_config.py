@@ -3,7 +3,8 @@
 import pytest
 from pydantic import ValidationError
 
-from app.config import Config, config_problems
+from app.config import Config
+from engine.settings import config_problems
 
 TOKEN = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
