@@ -10,33 +10,28 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import asyncpg
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand
 from aiohttp import web
 
-from app.assembly import PluginKit, build_plugins
+from app.assembly import Dependencies, assemble
 from app.config import Config
 from app.project import project
 from engine.lint.linter import format_text, has_errors, lint
 from engine.loader.bundle import LANGUAGES, Bundle, load_bundle
 from engine.loader.errors import BundleLoadError
-from engine.plugin import Plugin, PluginSet
+from engine.plugin import PluginSet
 from engine.project import register_lint_rules
 from engine.runtime.interpreter import Runtime
 from engine.runtime.session import SessionStore
 from engine.storage.database import open_database
-from engine.telegram.messenger import AiogramMessenger
 from engine.telegram.response_models import hold_response_models
-from engine.telegram.router import build_dispatcher
 
 log = logging.getLogger("bot")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -132,36 +127,6 @@ def health_app(pool: asyncpg.Pool, runtime: Runtime) -> web.Application:
     return app
 
 
-@dataclass
-class Assembled:
-    runtime: Runtime
-    dispatcher: Dispatcher
-    kit: PluginKit
-
-    async def start_services(self) -> list[asyncio.Task[None]]:
-        return [asyncio.create_task(service.run()) for service in self.kit.services]
-
-    async def stop_services(self, tasks: list[asyncio.Task[None]]) -> None:
-        for service in self.kit.services:
-            await service.stop()
-        for task in tasks:
-            task.cancel()
-        for close in self.kit.closers:
-            await close()
-
-
-def assemble(bundle: Bundle, pool: asyncpg.Pool, bot: Bot, admin_ids: frozenset[int],
-             extra_plugins: Sequence[Plugin] = (), sessions: SessionStore | None = None,
-             **deps: Any) -> Assembled:
-    """The interpreter, its dispatcher and the plug-ins' services; shared by main and tests."""
-    messenger = AiogramMessenger(bot)
-    kit = build_plugins(bundle=bundle, pool=pool, bot=bot, messenger=messenger,
-                        admin_ids=admin_ids, **deps)
-    plugin_set = PluginSet.of([*kit.plugins, *extra_plugins])
-    runtime = Runtime(bundle, plugin_set, sessions or SessionStore(pool), messenger, admin_ids)
-    return Assembled(runtime, build_dispatcher(runtime, *kit.routers), kit)
-
-
 def polling_sessions(pool: asyncpg.Pool) -> SessionStore:
     """The sessions of the one instance that polls (it holds the polling lock, so no other
     process writes them): read from memory, written behind (see ``SessionStore``)."""
@@ -212,10 +177,11 @@ async def run(config: Config) -> None:
 
         bot = make_bot(token, api_url)
         stack.push_async_callback(bot.session.close)
-        app = assemble(bundle, pool, bot, frozenset(admin_ids), sessions=sessions,
-                       kie_url=kie_url, kie_key=kie_key,
-                       kie_upload_url=str(config.kie_upload_url).rstrip("/")
-                       if config.kie_api_key else None, config=config)
+        deps = Dependencies(bundle=bundle, pool=pool, bot=bot, admin_ids=frozenset(admin_ids),
+                            kie_url=kie_url, kie_key=kie_key,
+                            kie_upload_url=str(config.kie_upload_url).rstrip("/")
+                            if config.kie_api_key else None, config=config)
+        app = assemble(deps, sessions=sessions)
         runtime, dispatcher = app.runtime, app.dispatcher
         services = await app.start_services()
         stack.push_async_callback(app.stop_services, services)
