@@ -42,7 +42,7 @@ from catalog_import.prices import per_fields
 from catalog_import.render import HEADER, render
 from catalog_import.shared_texts import disambiguate, share_texts
 
-#: what engine/catalog (sync, drafts) and the tests use of the importer
+#: what plugins/catalog (sync, drafts) and the tests use of the importer
 __all__ = [
     "CATEGORY",
     "MEDIA",
