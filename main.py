@@ -11,9 +11,10 @@ import sys
 
 from pydantic import ValidationError
 
+from app.bot import StartupError, run
+from app.config import Config
 from engine import event_loop
-from engine.app import StartupError, run
-from engine.config import Config, config_problems
+from engine.settings import config_problems
 
 
 def main() -> int:
@@ -28,7 +29,7 @@ def main() -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     logging.getLogger("pgserver").setLevel(logging.WARNING)
-    logging.getLogger("engine.emulators").setLevel(logging.WARNING)  # one line per API call
+    logging.getLogger("emulators").setLevel(logging.WARNING)  # one line per API call
     try:
         event_loop.run(run(config))
     except StartupError as exc:

@@ -36,16 +36,16 @@ from aiogram.client.telegram import TelegramAPIServer
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.databases import server_dsn, temporary_database
-from engine.emulators.telegram.server import DEFAULT_TOKEN
+from emulators.telegram.server import DEFAULT_TOKEN
 from engine.loader.bundle import Bundle, load_bundle
-from engine.plugins.generation.delivery import Delivery
-from engine.plugins.generation.inputs import InputBuilder
-from engine.plugins.generation.plugin import money_settlers
-from engine.plugins.generation.runner import JobRunner, poll_delay
-from engine.plugins.generation.store import JobStore
-from engine.plugins.kie.client import KieClient
-from engine.plugins.wallet.service import Wallet
 from engine.storage.migrations import migrate
+from plugins.generation.delivery import Delivery
+from plugins.generation.inputs import InputBuilder
+from plugins.generation.plugin import money_settlers
+from plugins.generation.runner import JobRunner, poll_delay
+from plugins.generation.store import JobStore
+from plugins.integrations.kie.client import KieClient
+from plugins.wallet.service import Wallet
 
 ROOT = Path(__file__).resolve().parent.parent
 USERS = 1001, 1002, 9001     # the emulator's users: results go to real chats
@@ -75,8 +75,8 @@ async def _serve(module: str, *args: str) -> tuple[asyncio.subprocess.Process, s
 
 async def one_run(dsn: str, jobs: int, poll: Callable[[float], float], label: str) -> None:
     bundle = load_bundle(ROOT)
-    kie, kie_url = await _serve("engine.emulators.kie", "--latency", "2", "--credits", "1e9")
-    telegram, telegram_url = await _serve("engine.emulators.telegram", "--token", DEFAULT_TOKEN)
+    kie, kie_url = await _serve("emulators.kie", "--latency", "2", "--credits", "1e9")
+    telegram, telegram_url = await _serve("emulators.telegram", "--token", DEFAULT_TOKEN)
     try:
         async with temporary_database(dsn, "jobs_bench") as db:
             conn = await asyncpg.connect(db)

@@ -22,9 +22,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.project import builtin_declarations  # noqa: E402
 from engine.lint.linter import lint  # noqa: E402
 from engine.loader.bundle import load_bundle  # noqa: E402
-from engine.plugins import builtin_declarations  # noqa: E402
 
 
 def _timed(func: Callable[[], object], runs: int) -> float:

@@ -7,7 +7,7 @@ without HTTP):
 
   (a) engine   — a flow project in a temporary folder, load_bundle, Runtime with a real
                  PgSessionStore (a temporary database, migrated, dropped at the end)
-                 as the polling instance has it (engine.app.polling_sessions: cached, written
+                 as the polling instance has it (app.bot.polling_sessions: cached, written
                  behind; each run's time includes flushing the last writes, and afterwards
                  every user's stored version must have moved by exactly their updates),
                  build_dispatcher(runtime) as the app builds it, AiogramMessenger;
@@ -87,6 +87,7 @@ from aiogram_dialog import Dialog, DialogManager, StartMode, Window, setup_dialo
 from aiogram_dialog.widgets.kbd import Back, Row, SwitchTo  # noqa: E402
 from aiogram_dialog.widgets.text import Const, Format  # noqa: E402
 
+from app.bot import polling_sessions  # noqa: E402
 from bench.cpu_placement import Pinning, PostgresOffCore, pin_to_one_core  # noqa: E402
 from bench.recording_session import (  # noqa: E402
     BOT_TOKEN,
@@ -95,11 +96,9 @@ from bench.recording_session import (  # noqa: E402
     message_json,
 )
 from engine import event_loop  # noqa: E402
-from engine.app import polling_sessions  # noqa: E402
 from engine.lint.linter import format_text, has_errors, lint  # noqa: E402
 from engine.loader.bundle import load_bundle  # noqa: E402
 from engine.plugin import PluginSet  # noqa: E402
-from engine.plugins.user import UserPlugin  # noqa: E402
 from engine.runtime.interpreter import Runtime  # noqa: E402
 from engine.runtime.memory_sessions import MemorySessionStore  # noqa: E402
 from engine.runtime.pg_sessions import PgSessionStore  # noqa: E402
@@ -109,6 +108,7 @@ from engine.telegram.messenger import AiogramMessenger  # noqa: E402
 from engine.telegram.response_models import hold_response_models  # noqa: E402
 from engine.telegram.router import build_dispatcher  # noqa: E402
 from engine.variables import ENGINE_TEXTS  # noqa: E402
+from plugins.user import UserPlugin  # noqa: E402
 
 TARGET_PER_CORE = 1000.0   # updates/s the issue asks of (a) on one core
 
@@ -468,7 +468,7 @@ class TempDatabase:
             await admin.execute(f'CREATE DATABASE "{self.name}"')
         finally:
             await admin.close()
-        # the production sessions pool: open_database as engine.app opens it for sessions
+        # the production sessions pool: open_database as app.bot opens it for sessions
         # (size 1..10, migrations applied, commits not waiting for the disk)
         self.pool = await open_database(with_database(self.server_dsn, self.name), durable=False)
         return self.pool

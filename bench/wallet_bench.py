@@ -39,8 +39,8 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a file or a module
 
 from bench.databases import server_dsn, temporary_database
-from engine.plugins.wallet import Wallet
 from engine.storage.migrations import migrate
+from plugins.wallet import Wallet
 
 TARGET_RATIO = 0.3
 PRICE = 100

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 # run as a file, scripts/ is on sys.path; catalog sync loads this file by path
-# (engine/catalog/importer.py), where it is not
+# (plugins/catalog/importer.py), where it is not
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -42,7 +42,7 @@ from catalog_import.prices import per_fields
 from catalog_import.render import HEADER, render
 from catalog_import.shared_texts import disambiguate, share_texts
 
-#: what engine/catalog (sync, drafts) and the tests use of the importer
+#: what plugins/catalog (sync, drafts) and the tests use of the importer
 __all__ = [
     "CATEGORY",
     "MEDIA",

@@ -12,7 +12,6 @@ from engine.lint import (  # noqa: F401  (importing a rule module registers its 
     model_rules,
     param_rules,
     plugin_rules,
-    price_rules,
     template_rules,
     text_rules,
 )

@@ -1,4 +1,4 @@
-"""The model catalog: every enabled model can be collected by a form (prices: price_rules)."""
+"""The model catalog: every enabled model can be collected by a form (price rules: the project's)."""
 
 from __future__ import annotations
 
@@ -21,13 +21,10 @@ from engine.templates import is_template
 
 declare("MODEL001", "a flow names a model that is not in models/")
 declare("MODEL002", "an enabled model has an input field a form cannot collect")
-declare("MODEL003", "an enabled model has no price rule, or its rule is per a field with no amount")
 declare("MODEL004", "a condition (ask_when, requires, price when …) names an unknown field or value")
 declare("MODEL005", "a model serves a task that is not defined")
 declare("MODEL006", "a default is not one of the field's options or outside its limits")
-declare("MODEL007", "an enabled model's price depends on a field that may be left empty")
 declare("MODEL008", "a cross-field rule depends on a field asked later, or can never hold")
-declare("MODEL009", "an enabled model's price rule leaves some choice of values unpriced")
 declare("MODEL010", "a price per second of media whose field has no max_seconds")
 declare("MODEL011", "an enabled model serves no task, so no menu reaches it")
 declare("MODEL012", "an enabled model's list of objects, or a field of its items, has no title")

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from engine.emulators.kie.sandbox import KieSandbox
+from emulators.kie.sandbox import KieSandbox
 from tests.support.telegram import BotUnderTest, running_bot
 
 

@@ -11,12 +11,12 @@ import zlib
 import asyncpg
 import pytest
 
-from engine.catalog.pricing import price_from
-from engine.emulators.kie.sandbox import KieSandbox
+from emulators.kie.sandbox import KieSandbox
 from engine.loader.bundle import load_bundle
-from engine.plugins.wallet.money import parse_rub
-from engine.plugins.wallet.service import Wallet
 from engine.schema.catalog import FieldType, MediaKind
+from plugins.catalog.pricing import price_from
+from plugins.wallet.money import parse_rub
+from plugins.wallet.service import Wallet
 from tests.conftest import PROJECT_ROOT
 from tests.support.telegram import BotUnderTest, Chat
 

@@ -10,14 +10,14 @@ from datetime import timedelta
 
 import asyncpg
 
-from engine.emulators.kie.sandbox import KieSandbox
-from engine.emulators.kie.state import Latency
-from engine.emulators.telegram.server import TelegramEmulator
+from emulators.kie.sandbox import KieSandbox
+from emulators.kie.state import Latency
+from emulators.telegram.server import TelegramEmulator
 from engine.loader.bundle import load_bundle
-from engine.plugins.generation.store import JobStore
-from engine.plugins.wallet.service import Wallet
+from plugins.generation.store import JobStore
+from plugins.wallet.service import Wallet
 from tests.conftest import PROJECT_ROOT
-from tests.engine.plugins.generation.conftest import model_of
+from tests.plugins.generation.conftest import model_of
 from tests.support.process import start_bot_process
 
 USER, PRICE, START = 1001, 4_200, 50_000

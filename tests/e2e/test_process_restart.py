@@ -1,6 +1,6 @@
 """`python main.py` as a real process: killed with SIGKILL mid-flow, restarted, the user goes on.
 
-The polling instance writes sessions behind (engine.app.polling_sessions): a kill within a few
+The polling instance writes sessions behind (app.bot.polling_sessions): a kill within a few
 milliseconds of a screen can lose that last step, which the next press then hears as out of
 date (tests/engine/runtime/test_interpreter.py). Here the kill comes once the step is stored.
 """
@@ -12,7 +12,7 @@ import signal
 
 import asyncpg
 
-from engine.emulators.telegram.server import TelegramEmulator
+from emulators.telegram.server import TelegramEmulator
 from tests.support.process import start_bot_process
 from tests.support.telegram import Chat
 

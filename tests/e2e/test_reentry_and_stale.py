@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import asyncpg
 
-from engine.emulators.kie.sandbox import KieSandbox
-from engine.emulators.telegram.transcript import ChatMessage
-from engine.plugins.wallet.service import Wallet
+from emulators.kie.sandbox import KieSandbox
+from emulators.telegram.transcript import ChatMessage
+from plugins.wallet.service import Wallet
 from tests.e2e.test_generation import NEXT, answer_until_summary, cheapest, png
 from tests.support.telegram import ADMIN_ID, BotUnderTest, Chat
 

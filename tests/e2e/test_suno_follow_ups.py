@@ -8,10 +8,10 @@ import re
 
 import asyncpg
 
-from engine.catalog.pricing import credits_for
-from engine.emulators.kie.sandbox import KieSandbox
-from engine.plugins.wallet.money import format_rub, parse_rub
-from engine.plugins.wallet.service import Wallet
+from emulators.kie.sandbox import KieSandbox
+from plugins.catalog.pricing import credits_for
+from plugins.wallet.money import format_rub, parse_rub
+from plugins.wallet.service import Wallet
 from tests.e2e.test_generation import BUNDLE, NEXT, answer_until_summary
 from tests.support.telegram import BotUnderTest, Chat
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import asyncpg
 
-from engine.emulators.kie.faults import TaskFault
-from engine.emulators.kie.sandbox import KieSandbox
-from engine.plugins.wallet.service import Wallet
+from emulators.kie.faults import TaskFault
+from emulators.kie.sandbox import KieSandbox
+from plugins.wallet.service import Wallet
 from tests.e2e.test_generation import NEXT, answer_until_summary, cheapest, png
 from tests.support.telegram import ADMIN_ID, BotUnderTest
 

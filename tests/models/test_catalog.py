@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.catalog.pricing import price_from
+from app.project import builtin_declarations
 from engine.lint.linter import lint
 from engine.loader.bundle import Bundle, load_bundle
-from engine.plugins import builtin_declarations
 from engine.schema.catalog import is_collectable
+from plugins.catalog.pricing import price_from
 from tests.support import reference as references
 
 ROOT = Path(__file__).resolve().parents[2]

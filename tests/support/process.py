@@ -6,7 +6,7 @@ import asyncio
 import os
 import sys
 
-from engine.emulators.telegram.server import TelegramEmulator
+from emulators.telegram.server import TelegramEmulator
 from tests.conftest import PROJECT_ROOT
 
 

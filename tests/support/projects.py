@@ -9,8 +9,9 @@ from engine.lint.linter import lint
 from engine.loader.bundle import load_bundle
 from engine.loader.errors import Problem
 from engine.plugin import PluginSet
-from engine.plugins.user import UserPlugin
 from engine.variables import ENGINE_TEXTS
+from plugins.catalog import lint_rules  # noqa: F401  (registers the price rules)
+from plugins.user import UserPlugin
 
 BASE_FLOW = """\
 commands:

@@ -16,12 +16,13 @@ from typing import Any
 import asyncpg
 from aiogram import Bot
 
-from engine.app import PROJECT_ROOT, Assembled, assemble, load_checked_bundle
-from engine.emulators.telegram.server import TelegramEmulator
-from engine.emulators.telegram.transcript import ChatMessage
+from app.assembly import Assembled, Dependencies, RunnerOptions, assemble
+from app.bot import PROJECT_ROOT, load_checked_bundle
+from emulators.telegram.server import TelegramEmulator
+from emulators.telegram.transcript import ChatMessage
 from engine.plugin import Plugin, PluginSet
-from engine.plugins.user import UserPlugin
 from engine.runtime.interpreter import Runtime
+from plugins.user import UserPlugin
 
 ADMIN_ID = 9001
 
@@ -136,16 +137,20 @@ class BotUnderTest:
 
 
 async def start_bot(emulator: TelegramEmulator, pool: asyncpg.Pool, root: Path | None = None,
-                    extra_plugins: Sequence[Plugin] = (), **deps: Any) -> BotUnderTest:
+                    extra_plugins: Sequence[Plugin] = (), *,
+                    kie_url: str = "http://127.0.0.1:9", kie_key: str = "no-kie-in-this-test",
+                    kie_upload_url: str | None = None,
+                    runner_options: RunnerOptions | None = None) -> BotUnderTest:
     # a project of a test's own is checked against the plug-ins it was written for
     declarations = (PluginSet([UserPlugin.declarations()]
                               + [type(p).declarations() for p in extra_plugins])
                     if root else None)
     bundle = load_checked_bundle(root or PROJECT_ROOT, declarations)
     bot = emulator.make_bot()
-    deps.setdefault("kie_url", "http://127.0.0.1:9")
-    deps.setdefault("kie_key", "no-kie-in-this-test")
-    app = assemble(bundle, pool, bot, frozenset({ADMIN_ID}), extra_plugins, **deps)
+    deps = Dependencies(bundle=bundle, pool=pool, bot=bot, admin_ids=frozenset({ADMIN_ID}),
+                        kie_url=kie_url, kie_key=kie_key, kie_upload_url=kie_upload_url,
+                        runner_options=runner_options or RunnerOptions())
+    app = assemble(deps, extra_plugins)
     services = await app.start_services()
     polling = asyncio.create_task(app.dispatcher.start_polling(
         bot, handle_signals=False, close_bot_session=False, polling_timeout=1))
@@ -154,10 +159,15 @@ async def start_bot(emulator: TelegramEmulator, pool: asyncpg.Pool, root: Path |
 
 @contextlib.asynccontextmanager
 async def running_bot(pool: asyncpg.Pool, root: Path | None = None,
-                      extra_plugins: Sequence[Plugin] = (), **deps: Any
+                      extra_plugins: Sequence[Plugin] = (), *,
+                      kie_url: str = "http://127.0.0.1:9", kie_key: str = "no-kie-in-this-test",
+                      kie_upload_url: str | None = None,
+                      runner_options: RunnerOptions | None = None
                       ) -> AsyncIterator[BotUnderTest]:
     async with TelegramEmulator() as emulator:
-        under_test = await start_bot(emulator, pool, root, extra_plugins, **deps)
+        under_test = await start_bot(emulator, pool, root, extra_plugins, kie_url=kie_url,
+                                     kie_key=kie_key, kie_upload_url=kie_upload_url,
+                                     runner_options=runner_options)
         try:
             yield under_test
         finally:

@@ -14,6 +14,7 @@ from engine.plugin import ActionError
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext
 from engine.runtime.forms import items
+from engine.runtime.forms.models import BundleModels, ModelSource
 from engine.runtime.forms.screens import FormScreens
 from engine.runtime.forms.state import (
     SUMMARY,
@@ -46,8 +47,10 @@ Outcome = Leave | str | None   # leave, stay with a notice, or stay silently
 
 
 class Forms:
-    def __init__(self, bundle: Bundle, renderer: Renderer, calls: Calls) -> None:
+    def __init__(self, bundle: Bundle, renderer: Renderer, calls: Calls,
+                 models: ModelSource | None = None) -> None:
         self.bundle = bundle
+        self.models: ModelSource = models or BundleModels(bundle)
         self.renderer = renderer
         self.calls = calls
         self.screens = FormScreens(renderer, calls)
@@ -58,8 +61,7 @@ class Forms:
         return state if state is not None and state.screen == screen.id else None
 
     def _entry(self, state: FormState) -> ModelEntry | None:
-        found = self.bundle.models.get(state.model)
-        return found.entry if found is not None and found.entry.enabled else None
+        return self.models.enabled_model(state.model)
 
     def _save(self, ctx: ActionContext, state: FormState) -> None:
         ctx.session.form = state.as_json()

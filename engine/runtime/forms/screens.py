@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.catalog.visibility import effective_values, is_required
 from engine.loader.bundle import ScreenDef
 from engine.runtime.calls import Calls
 from engine.runtime.context import ActionContext
@@ -24,6 +23,7 @@ from engine.runtime.presses import Answer, Choose, Edit, FormOp
 from engine.runtime.renderer import Rendered, Renderer
 from engine.runtime.view import View, ViewButton
 from engine.schema.catalog import FieldType, InputField, ModelEntry
+from engine.schema.visibility import effective_values, is_required
 from engine.variables import FieldView, FormView, SummaryLine
 
 

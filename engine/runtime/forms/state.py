@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from engine.catalog.visibility import effective_values, is_asked, is_given, is_required
 from engine.schema.catalog import InputField, ModelEntry, is_collectable
+from engine.schema.visibility import effective_values, is_asked, is_given, is_required
 
 SUMMARY = "__summary"
 

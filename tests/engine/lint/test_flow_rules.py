@@ -72,7 +72,7 @@ def test_plugin_opening_a_screen_no_flow_defines(tmp_path: Path) -> None:
     from engine.lint.linter import lint
     from engine.loader.bundle import load_bundle
     from engine.plugin import Plugin, PluginSet
-    from engine.plugins.user import UserPlugin
+    from plugins.user import UserPlugin
 
     class Opener(Plugin):
         namespace = "opener"

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from engine.lint.linter import lint
 from engine.loader.bundle import load_bundle
 from engine.plugin import CallContext, NoArgs, Plugin, PluginSet, action, query
-from engine.plugins.user import UserPlugin
+from plugins.user import UserPlugin
 from tests.support.projects import BASE_FLOW, findings, write_project
 
 

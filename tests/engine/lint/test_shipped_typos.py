@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from app.project import builtin_declarations
 from engine.lint.linter import lint
 from engine.loader.bundle import load_bundle
-from engine.plugins import builtin_declarations
 from tests.conftest import PROJECT_ROOT
 
 

@@ -9,14 +9,14 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from engine.app import polling_sessions
+from app.bot import polling_sessions
 from engine.loader.bundle import load_bundle
 from engine.plugin import PluginSet
-from engine.plugins.user import UserPlugin
 from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
 from engine.runtime.interpreter import Runtime
 from engine.runtime.memory_sessions import KnownUser, MemorySessionStore
 from engine.runtime.pg_sessions import PgSessionStore
+from plugins.user import UserPlugin
 from tests.support.demo import Demo, write_demo_project
 from tests.support.messenger import RecordingMessenger
 

@@ -10,22 +10,22 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
-from engine.catalog.pricing import credits_for, price_from
 from engine.loader.bundle import Bundle, load_bundle
 from engine.plugin import PluginSet
-from engine.plugins.catalog.plugin import CatalogPlugin
-from engine.plugins.generation.job import Job, JobState
-from engine.plugins.generation.plugin import GenerationPlugin, media_seconds
-from engine.plugins.generation.store import JobStore
-from engine.plugins.user import UserPlugin
-from engine.plugins.wallet.free_tier import pick_free_models
-from engine.plugins.wallet.money import format_rub
-from engine.plugins.wallet.plugin import WalletPlugin
 from engine.runtime.forms.state import SUMMARY, FormState, final_values, missing_required
 from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
 from engine.runtime.interpreter import Runtime
 from engine.runtime.memory_sessions import MemorySessionStore
 from engine.schema.catalog import FieldType, InputField, MediaKind, ModelEntry
+from plugins.catalog.plugin import CatalogPlugin
+from plugins.catalog.pricing import credits_for, price_from
+from plugins.generation.job import Job, JobState
+from plugins.generation.plugin import GenerationPlugin, media_seconds
+from plugins.generation.store import JobStore
+from plugins.user import UserPlugin
+from plugins.wallet.free_tier import pick_free_models
+from plugins.wallet.money import format_rub
+from plugins.wallet.plugin import WalletPlugin
 from tests.conftest import PROJECT_ROOT
 from tests.support.messenger import RecordingMessenger
 

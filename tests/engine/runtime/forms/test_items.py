@@ -9,7 +9,6 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from engine.catalog.pricing import credits_for
 from engine.loader.bundle import Bundle, load_bundle
 from engine.plugin import CallContext, Plugin, PluginSet, action, query
 from engine.runtime.forms import items
@@ -17,6 +16,7 @@ from engine.runtime.forms.state import FormState
 from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
 from engine.runtime.interpreter import Runtime
 from engine.runtime.memory_sessions import MemorySessionStore
+from plugins.catalog.pricing import credits_for
 from tests.conftest import PROJECT_ROOT
 from tests.support.messenger import RecordingMessenger
 from tests.support.projects import engine_texts, write_project

@@ -1,0 +1,140 @@
+"""Wire the built-in plug-ins to their dependencies, and the interpreter to the plug-ins: one
+place that knows who needs what, shared by ``main`` and the tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Protocol, TypedDict
+
+import asyncpg
+from aiogram import Bot, Dispatcher, Router
+from aiohttp import web
+
+from app.config import Config
+from engine.loader.bundle import Bundle
+from engine.plugin import Plugin, PluginSet
+from engine.runtime.interpreter import Runtime
+from engine.runtime.pg_sessions import PgSessionStore
+from engine.runtime.session import SessionStore
+from engine.telegram.messenger import AiogramMessenger
+from engine.telegram.router import build_dispatcher
+from plugins.catalog.plugin import CatalogPlugin
+from plugins.generation.callbacks import callback_routes, callback_url
+from plugins.generation.delivery import Delivery
+from plugins.generation.inputs import InputBuilder
+from plugins.generation.plugin import GenerationPlugin, money_settlers
+from plugins.generation.runner import JobRunner
+from plugins.generation.store import JobStore
+from plugins.integrations.kie.client import KieClient
+from plugins.payments.plugin import PaymentsPlugin
+from plugins.payments.router import payments_router
+from plugins.user import UserPlugin
+from plugins.wallet.plugin import WalletPlugin
+
+
+class RunnerOptions(TypedDict, total=False):
+    """The job runner's pace, for tests and benchmarks (see ``JobRunner``)."""
+
+    concurrency: int
+    batch: int
+    idle_sleep: float
+    lease: timedelta
+    poll_delay: Callable[[float], float]
+    retry_delay: Callable[[int], float]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dependencies:
+    """What the built-in plug-ins depend on. A dataclass, not ``**kwargs``: a misspelt name is
+    a TypeError at start (and a type checker's error before)."""
+
+    bundle: Bundle
+    pool: asyncpg.Pool
+    bot: Bot
+    kie_url: str
+    kie_key: str
+    kie_upload_url: str | None = None   # None: uploads go to kie_url (the sandbox serves both)
+    config: Config | None = None
+    admin_ids: frozenset[int] = frozenset()
+    runner_options: RunnerOptions = field(default_factory=lambda: RunnerOptions())
+
+
+class Service(Protocol):
+    """Something that runs beside the bot (the job runner) until stopped."""
+
+    async def run(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+@dataclass
+class PluginKit:
+    plugins: list[Plugin]
+    services: list[Service] = field(default_factory=list)
+    routes: list[web.RouteDef] = field(default_factory=list)
+    routers: list[Router] = field(default_factory=list)   # run before the flows' router
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)   # at shutdown
+
+
+def build_plugins(deps: Dependencies) -> PluginKit:
+    """The running plug-ins, given what they depend on."""
+    bundle, pool, bot, config = deps.bundle, deps.pool, deps.bot, deps.config
+    kie_url, kie_key, kie_upload_url = deps.kie_url, deps.kie_key, deps.kie_upload_url
+    client = KieClient(kie_key, base_url=kie_url, upload_url=kie_upload_url or kie_url)
+    wallet_plugin = WalletPlugin(pool)
+    wallet = wallet_plugin.wallet
+    store = JobStore(pool)
+
+    delivery = Delivery(bot, client, bundle)
+    on_success, on_failure = money_settlers(wallet)
+    public_url = str(config.public_url) if config and config.public_url else None
+    secret = (config.kie_callback_secret.get_secret_value()
+              if config and config.kie_callback_secret else None)
+    hmac_key = (config.kie_webhook_hmac_key.get_secret_value()
+                if config and config.kie_webhook_hmac_key else None)
+    make_url = ((lambda job: callback_url(public_url, secret, job))
+                if public_url and secret else None)
+    options = RunnerOptions(**deps.runner_options)
+    if config is not None:
+        options.setdefault("lease", timedelta(seconds=config.job_lease_seconds))
+    runner = JobRunner(store, client, InputBuilder(bot, client), delivery, bundle,
+                       settle_success=on_success, settle_failure=on_failure,
+                       callback_url=make_url, **options)
+    generation = GenerationPlugin(bundle, store, wallet, wake=runner.wake)
+    routes = callback_routes(store, runner, secret, hmac_key) if secret else []
+    catalog = CatalogPlugin(bundle, wallet)
+    payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
+    return PluginKit([UserPlugin(), wallet_plugin, payments, catalog, generation],
+                     routers=[payments_router(bundle, wallet)], services=[runner], routes=routes,
+                     closers=[client.close])
+
+
+@dataclass
+class Assembled:
+    runtime: Runtime
+    dispatcher: Dispatcher
+    kit: PluginKit
+
+    async def start_services(self) -> list[asyncio.Task[None]]:
+        return [asyncio.create_task(service.run()) for service in self.kit.services]
+
+    async def stop_services(self, tasks: list[asyncio.Task[None]]) -> None:
+        for service in self.kit.services:
+            await service.stop()
+        for task in tasks:
+            task.cancel()
+        for close in self.kit.closers:
+            await close()
+
+
+def assemble(deps: Dependencies, extra_plugins: Sequence[Plugin] = (),
+             sessions: SessionStore | None = None) -> Assembled:
+    """The interpreter, its dispatcher and the plug-ins' services."""
+    kit = build_plugins(deps)
+    plugin_set = PluginSet.of([*kit.plugins, *extra_plugins])
+    runtime = Runtime(deps.bundle, plugin_set, sessions or PgSessionStore(deps.pool),
+                      AiogramMessenger(deps.bot), deps.admin_ids)
+    return Assembled(runtime, build_dispatcher(runtime, *kit.routers), kit)

@@ -1,0 +1,222 @@
+"""Assemble and run the bot: database, bundle, plug-ins, interpreter, aiogram, HTTP health.
+
+With no ``TELEGRAM_BOT_TOKEN`` everything runs locally (see app.local_services): an embedded
+PostgreSQL, the Telegram emulator with its web chat, and the Kie.ai sandbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+import asyncpg
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import BotCommand
+from aiohttp import web
+
+from app.assembly import Dependencies, assemble
+from app.config import Config
+from app.project import project
+from engine.lint.linter import format_text, has_errors, lint
+from engine.loader.bundle import LANGUAGES, Bundle, load_bundle
+from engine.loader.errors import BundleLoadError
+from engine.plugin import PluginSet
+from engine.project import register_lint_rules
+from engine.runtime.interpreter import Runtime
+from engine.runtime.pg_sessions import PgSessionStore
+from engine.storage.database import open_database
+from engine.telegram.response_models import hold_response_models
+
+log = logging.getLogger("bot")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SESSION_CACHE = 50_000  # sessions the polling instance keeps in memory (a few KB each)
+SHUTDOWN_GRACE = 3.0  # seconds for updates in hand to finish
+POLLING_LOCK = 0x4B1E_B07  # only one instance may poll Telegram: it holds this advisory lock
+
+
+class StartupError(Exception):
+    """Start-up cannot go on; the message says why, for the person starting it."""
+
+
+def load_checked_bundle(root: Path = PROJECT_ROOT, declarations: PluginSet | None = None
+                        ) -> Bundle:
+    """Refuse to start on flows that do not load or lint clean: a broken flow never runs."""
+    try:
+        bundle = load_bundle(root)
+    except BundleLoadError as exc:
+        raise StartupError("the flows cannot be loaded:\n" + format_text(exc.problems)) from exc
+    register_lint_rules(project)
+    problems = lint(bundle, declarations or project.declarations())
+    if has_errors(problems):
+        raise StartupError("the flows do not lint clean:\n" + format_text(problems))
+    return bundle
+
+
+def make_bot(token: str, api_url: str | None) -> Bot:
+    hold_response_models()
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else None
+    return Bot(token, session=session)
+
+
+async def publish_commands(bot: Bot, runtime: Runtime) -> None:
+    """Telegram's command menu, in each language, from the flows' command descriptions."""
+    bundle = runtime.bundle
+    for language in LANGUAGES:
+        commands = []
+        for name, command in bundle.commands.items():
+            if command.command.description:
+                text = runtime.renderer.text(command.command.description, language, {})
+                commands.append(BotCommand(command=name, description=text[:256]))
+        await bot.set_my_commands(commands, language_code=None if language == "ru" else language)
+
+
+async def hold_polling_lock(pool: asyncpg.Pool) -> asyncpg.Connection:
+    """Wait until this instance is the one that polls; the lock lives as long as the connection."""
+    conn = await pool.acquire()
+    warned = False
+    while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", POLLING_LOCK):
+        if not warned:
+            log.warning("another instance is polling Telegram; waiting for its lock")
+            warned = True
+        await asyncio.sleep(5)
+    return conn
+
+
+async def watch_polling_lock(conn: asyncpg.Connection, every: float = 5.0) -> None:
+    """Return when the connection holding the polling lock is gone (and the lock with it):
+    another instance may poll now, and this one's session cache would no longer be sound."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.wait_for(conn.fetchval("SELECT 1"), timeout=every)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            return
+
+
+async def release_polling_lock(pool: asyncpg.Pool, conn: asyncpg.Connection) -> None:
+    try:
+        await conn.execute("SELECT pg_advisory_unlock($1)", POLLING_LOCK)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        pass  # the connection is gone, and the lock went with it
+    finally:
+        await pool.release(conn)
+
+
+def health_app(pool: asyncpg.Pool, runtime: Runtime) -> web.Application:
+    async def health(_: web.Request) -> web.Response:
+        try:
+            await pool.fetchval("SELECT 1")
+        except Exception as exc:  # whatever keeps the database away, the answer is "not healthy"
+            return web.json_response({"status": "unhealthy", "database": type(exc).__name__},
+                                     status=503)
+        return web.json_response({"status": "ok"})
+
+    async def metrics(_: web.Request) -> web.Response:
+        lines = [f"bot_{name}_total {value}" for name, value in sorted(runtime.stats.items())]
+        return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
+
+    app = web.Application()
+    app.router.add_get("/health", health)
+    app.router.add_get("/metrics", metrics)
+    return app
+
+
+def polling_sessions(pool: asyncpg.Pool) -> PgSessionStore:
+    """The sessions of the one instance that polls (it holds the polling lock, so no other
+    process writes them): read from memory, written behind (see ``PgSessionStore``)."""
+    return PgSessionStore(pool, cache_size=SESSION_CACHE, write_behind=True)
+
+
+async def run(config: Config) -> None:
+    bundle = load_checked_bundle()
+    async with AsyncExitStack() as stack:
+        dsn = config.database_url
+        if dsn is None:
+            from engine.storage.embedded import start_embedded
+
+            dsn, server = await asyncio.to_thread(
+                start_embedded, PROJECT_ROOT / config.data_dir / "postgres")
+            stack.callback(server.cleanup)
+            log.info("embedded PostgreSQL is running (data in %s/postgres)", config.data_dir)
+        pool = await open_database(dsn)
+        stack.push_async_callback(pool.close)
+        # conversation state: its own pool that does not wait for the disk on commit, and a
+        # read cache that is sound because only this instance polls (it holds the lock below)
+        session_pool = await open_database(dsn, durable=False)
+        stack.push_async_callback(session_pool.close)
+        sessions = polling_sessions(session_pool)
+        stack.push_async_callback(sessions.flush)   # queued writes land before the pool closes
+
+        admin_ids = set(config.admin_ids)
+        if config.telegram_bot_token is None:
+            from app.local_services import start_local_telegram
+
+            telegram = await start_local_telegram(config, stack)
+            token, api_url = telegram.token, telegram.api_url
+            admin_ids |= telegram.admin_ids
+        else:
+            token = config.telegram_bot_token.get_secret_value()
+            api_url = str(config.telegram_api_url).rstrip("/") if config.telegram_api_url else None
+        kie_url = str(config.kie_api_url).rstrip("/")
+        kie_key = config.kie_api_key.get_secret_value() if config.kie_api_key else None
+        if kie_key is None:
+            if config.telegram_bot_token is not None and not config.kie_sandbox:
+                raise StartupError(
+                    "KIE_API_KEY is not set: real Telegram users would pay for sandbox results."
+                    " Set KIE_API_KEY, or KIE_SANDBOX=1 to try the bot against the local sandbox.")
+            from app.local_services import start_local_kie
+
+            kie = await start_local_kie(config, stack)
+            kie_url, kie_key = kie.api_url, kie.api_key
+
+        bot = make_bot(token, api_url)
+        stack.push_async_callback(bot.session.close)
+        deps = Dependencies(bundle=bundle, pool=pool, bot=bot, admin_ids=frozenset(admin_ids),
+                            kie_url=kie_url, kie_key=kie_key,
+                            kie_upload_url=str(config.kie_upload_url).rstrip("/")
+                            if config.kie_api_key else None, config=config)
+        app = assemble(deps, sessions=sessions)
+        runtime, dispatcher = app.runtime, app.dispatcher
+        services = await app.start_services()
+        stack.push_async_callback(app.stop_services, services)
+
+        http = health_app(pool, runtime)
+        http.add_routes(app.kit.routes)
+        runner = web.AppRunner(http)
+        await runner.setup()
+        stack.push_async_callback(runner.cleanup)
+        await web.TCPSite(runner, config.http_host, config.http_port).start()
+
+        lock = await hold_polling_lock(pool)
+        stack.push_async_callback(release_polling_lock, pool, lock)
+        await publish_commands(bot, runtime)
+        await bot.delete_webhook(drop_pending_updates=False)
+        log.info("bot is polling; health on http://%s:%s/health", config.http_host,
+                 config.http_port)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False,
+                                                               close_bot_session=False))
+        watchdog = asyncio.create_task(watch_polling_lock(lock))
+        await asyncio.wait([polling, watchdog, asyncio.create_task(stop.wait())],
+                           return_when=asyncio.FIRST_COMPLETED)
+        if watchdog.done():
+            log.error("the polling lock was lost: stopping, so that two instances never poll "
+                      "(a supervisor should start this process again)")
+        watchdog.cancel()
+        log.info("shutting down")
+        if not polling.done():
+            await dispatcher.stop_polling()
+        try:  # a long poll in flight holds no work of ours: do not wait out its timeout
+            await asyncio.wait_for(polling, SHUTDOWN_GRACE)
+        except (TimeoutError, asyncio.CancelledError, RuntimeError):
+            polling.cancel()

@@ -1,0 +1,67 @@
+"""Configuration from the environment (and ``.env``), validated once at start-up.
+
+Secrets are ``SecretStr``: they never appear in logs, reprs or error messages; problems are
+told by ``engine.settings.config_problems``, which never echoes a value either.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Config(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: AnyHttpUrl | None = None
+    database_url: str | None = None
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    kie_api_key: SecretStr | None = None
+    kie_api_url: AnyHttpUrl = AnyHttpUrl("https://api.kie.ai")
+    kie_upload_url: AnyHttpUrl = AnyHttpUrl("https://kieai.redpandaai.co")
+    public_url: AnyHttpUrl | None = Field(
+        None, description="Where this bot's HTTP server is reachable from the internet; "
+                          "with KIE_CALLBACK_SECRET it receives Kie.ai callbacks.")
+    kie_sandbox: bool = Field(
+        False, description="With a real bot token, answer generations from the local sandbox.")
+    kie_callback_secret: SecretStr | None = None
+    kie_webhook_hmac_key: SecretStr | None = None
+    job_lease_seconds: float = Field(
+        60, gt=0, le=3600, description="How long a crashed instance's job waits for another.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(8081, ge=0, le=65535)
+    local_chat_port: int = Field(8080, ge=0, le=65535)
+    local_kie_port: int = Field(8090, ge=0, le=65535)
+    data_dir: str = ".data"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            bad = [p for p in parts if not p.lstrip("-").isdigit()]
+            if bad:
+                raise ValueError(f"ADMIN_IDS must be comma-separated Telegram user ids, "
+                                 f"not {', '.join(bad)}")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            head, _, tail = value.get_secret_value().partition(":")
+            if not head.isdigit() or len(tail) < 20:
+                raise ValueError("TELEGRAM_BOT_TOKEN does not look like a bot token "
+                                 "(digits:secret, as BotFather gives it)")
+        return value
+
+    @property
+    def local(self) -> bool:
+        """No bot token: run everything locally (emulator, sandbox, embedded database)."""
+        return self.telegram_bot_token is None
+

@@ -1,0 +1,42 @@
+"""This bot as the engine's tools see it (named in pyproject.toml: ``[tool.engine] project``).
+
+Imported by ``python -m engine lint``: the plug-in classes come in for their declarations, but
+nothing that connects or starts (aiogram and aiohttp stay out of the way).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.plugin import Plugin, PluginSet
+from engine.project import ExplorerDriverFactory, Project, ProjectCommand
+from plugins.catalog import cli as catalog_cli
+from plugins.catalog.plugin import CatalogPlugin
+from plugins.generation.plugin import GenerationPlugin
+from plugins.payments.plugin import PaymentsPlugin
+from plugins.user import UserPlugin
+from plugins.wallet.plugin import WalletPlugin
+
+#: The built-in plug-ins. Only namespaces with something real behind them are listed.
+BUILTIN: tuple[type[Plugin], ...] = (UserPlugin, WalletPlugin, PaymentsPlugin, CatalogPlugin,
+                                        GenerationPlugin)
+
+
+def builtin_declarations() -> PluginSet:
+    """Declarations only, for the linter and the graph: nothing is connected or started."""
+    return PluginSet([cls.declarations() for cls in BUILTIN])
+
+
+@dataclass(frozen=True)
+class BotProject:
+    """The ``Project`` the engine's CLI loads: plug-ins, the catalog's price rules and commands."""
+
+    lint_rules: tuple[str, ...] = ("plugins.catalog.lint_rules",)
+    commands: tuple[ProjectCommand, ...] = (catalog_cli.COMMAND,)
+    explorer_driver: ExplorerDriverFactory | None = None  # python -m engine explore: to come
+
+    def declarations(self) -> PluginSet:
+        return builtin_declarations()
+
+
+project: Project = BotProject()

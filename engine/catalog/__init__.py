@@ -1,1 +1,0 @@
-"""Catalog tooling beside the schema: pricing in Kie.ai credits and the ``catalog`` listing."""

@@ -1,0 +1,251 @@
+"""The ``generation`` namespace: price a form, submit it as a paid job, list and repeat jobs.
+
+The price a summary shows comes from ``quote``; ``submit`` recomputes it from the same values
+with the same settings and reserves exactly that, in the same transaction as the job row.
+"""
+
+from __future__ import annotations
+
+import html
+import uuid
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
+
+from engine.loader.bundle import Bundle
+from engine.params import ParamType
+from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, PressResult, action, query
+from engine.schema.catalog import FieldType, ModelEntry
+from plugins.catalog.pricing import PricingError, credits_for, price_from
+from plugins.generation.follow_ups import FollowUps, shown_values
+from plugins.generation.job import Job
+from plugins.generation.store import JobStore
+from plugins.generation.texts import GENERATION_TEXTS
+from plugins.generation.views import JobView, job_view
+from plugins.wallet.errors import InsufficientFunds
+from plugins.wallet.free_tier import pick_free_models
+from plugins.wallet.money import format_rub
+from plugins.wallet.service import Wallet
+
+
+def job_timeout(category: str) -> timedelta:
+    """How long a job may take before it is given up (Kie.ai: video can take 10+ minutes)."""
+    if "video" in category or "avatar" in category or "lipsync" in category:
+        return timedelta(minutes=30)
+    if "image" in category:
+        return timedelta(minutes=10)
+    return timedelta(minutes=15)
+
+
+class FormArgs(BaseModel):
+    model: ModelRef
+    values: dict[str, Any]
+
+
+class Quote(BaseModel):
+    text: str
+    kopecks: int
+    credits: str
+    free: bool
+    free_left: int = 0
+
+
+class Submitted(BaseModel):
+    job: str
+    price: str
+    free: bool
+
+
+class JobArgs(BaseModel):
+    job: str
+
+
+class PrefillArgs(BaseModel):
+    job: str | None = None
+    model: str = ""
+    track: int | None = None   # set by a follow-up button: which track of the job's result
+
+
+class Prefill(BaseModel):
+    values: dict[str, Any]
+    shown: dict[str, str] = {}   # how the summary shows values filled from an earlier job
+
+
+def media_seconds(entry: ModelEntry, values: dict[str, Any]) -> dict[str, float]:
+    """Durations of uploaded audio/video, for prices per second of the user's media."""
+    seconds: dict[str, float] = {}
+    for name, value in values.items():
+        spec = entry.input.get(name)
+        items = value if isinstance(value, list) else [value]
+        if spec is None or spec.type not in (FieldType.FILE, FieldType.FILES):
+            continue
+        durations = [float(v["duration"]) for v in items
+                     if isinstance(v, dict) and v.get("duration") is not None]
+        if durations and len(durations) == len(items):
+            seconds[name] = sum(durations)
+    return seconds
+
+
+class GenerationPlugin(Plugin):
+    namespace = "generation"
+    texts = GENERATION_TEXTS
+    param_types = (ParamType("job", str, "one of the user's generations (its id)"),)
+    screens: ClassVar[dict[str, dict[str, Any]]] = {
+        "generation.form": {"model": str, "job": str, "track": int}, "generation.history": {}}
+    press_prefix = "g:"
+
+    def __init__(self, bundle: Bundle, store: JobStore, wallet: Wallet,
+                 wake: Any = None, timeout_for: Any = job_timeout) -> None:
+        self.bundle = bundle
+        self.timeout_for = timeout_for
+        self.store = store
+        self.wallet = wallet
+        self.wake = wake or (lambda: None)
+        self.follow_ups = FollowUps(bundle)
+        # follow-ups are opened from a paid result, never from a menu: not in the free tier
+        self._price_from = {m.entry.id: price_from(m.entry) for m in bundle.models.values()
+                            if m.entry.enabled and m.entry.price is not None
+                            and m.entry.follow_up is None}
+
+    def _entry(self, model: str) -> ModelEntry:
+        found = self.bundle.models.get(model)
+        if found is None or not found.entry.enabled:
+            raise ActionError("form.error_model")
+        return found.entry
+
+    async def _quote(self, ctx: CallContext, model: str, values: dict[str, Any]) -> Quote:
+        entry = self._entry(model)
+        try:
+            credits = credits_for(entry, values, media_seconds(entry, values))
+        except PricingError as exc:
+            raise ActionError("generation.no_price") from exc
+        kopecks = await self.wallet.price(credits)
+        settings = await self.wallet.get_settings()
+        free_models = pick_free_models(self._price_from, settings.free_models_count)
+        free_left = 0
+        if model in free_models:
+            hour, day = await self.wallet.free_left(ctx.user_id, model)
+            free_left = min(hour, day)
+        free = free_left > 0
+        text = format_rub(kopecks, ctx.language)
+        return Quote(text=text, kopecks=0 if free else kopecks, credits=str(credits), free=free,
+                     free_left=free_left)
+
+    @query
+    async def quote(self, ctx: CallContext, args: FormArgs) -> Quote:
+        """The price of a generation with these values, as the summary shows it."""
+        return await self._quote(ctx, args.model, args.values)
+
+    @action
+    async def submit(self, ctx: CallContext, args: FormArgs) -> Submitted:
+        """Create the job and pay for it (or use a free run) — atomically."""
+        entry = self._entry(args.model)
+        quote = await self._quote(ctx, args.model, args.values)
+        settings = await self.wallet.get_settings()
+        free_models = pick_free_models(self._price_from, settings.free_models_count)
+
+        async def pay(conn: Any, job_id: str) -> None:
+            if quote.free:
+                used = await self.wallet.try_use_free(ctx.user_id, entry.id, job_id,
+                                                      free_models=free_models, conn=conn)
+                if used is not None:
+                    return
+                raise ActionError("generation.free_used_up")
+            await self.wallet.reserve(ctx.user_id, job_id, quote.kopecks, conn=conn)
+
+        timeout = self.timeout_for(entry.category)
+        try:
+            job = await self.store.create(
+                user_id=ctx.user_id, chat_id=ctx.chat_id,
+                language=ctx.language, model=entry.id, category=entry.category,
+                values=args.values, price_kopecks=quote.kopecks, free=quote.free,
+                timeout=timeout, reserve=pay)
+        except InsufficientFunds as exc:
+            raise ActionError("generation.not_enough", price=quote.text,
+                              balance=format_rub(exc.balance, ctx.language)) from exc
+        self.wake()
+        return Submitted(job=job.id.hex, price=quote.text, free=quote.free)
+
+    @query
+    async def history(self, ctx: CallContext, args: NoArgs) -> list[JobView]:
+        return [self._view(job) for job in await self.store.history(ctx.user_id)]
+
+    @query
+    async def job(self, ctx: CallContext, args: JobArgs) -> JobView:
+        return self._view(await self._own_job(ctx, args.job))
+
+    @query
+    async def prefill(self, ctx: CallContext, args: PrefillArgs) -> Prefill:
+        """Values of an earlier job of this user: to repeat or adjust it, or (with ``track``)
+        the ids a follow-up model takes from it — read from the job row, never from the press."""
+        if not args.job:
+            return Prefill(values={})
+        job = await self._own_job(ctx, args.job)
+        if args.track is not None:
+            entry = self._entry(args.model)
+            index = args.track
+            values = self.follow_ups.values(entry, job, index)
+
+            def texts(key: str, **params: Any) -> str:
+                return html.unescape(self.bundle.render(key, ctx.language,
+                                                        {"job": self._view(job), **params}))
+
+            return Prefill(values=values, shown=shown_values(entry, job, index, texts))
+        values = dict(job.input)
+        target = self.bundle.models.get(args.model)
+        if target is not None and target.entry.id != job.model:  # ids only from the same model
+            values = {k: v for k, v in values.items() if k not in target.entry.job_fields}
+        return Prefill(values=values)
+
+    async def _own_job(self, ctx: CallContext, job_id: str) -> Job:
+        try:
+            job = await self.store.get(uuid.UUID(job_id))
+        except ValueError:
+            job = None
+        if job is None or job.user_id != ctx.user_id:
+            raise ActionError("generation.no_such_job")
+        return job
+
+    def _view(self, job: Job) -> JobView:
+        return job_view(job, self.bundle)
+
+    async def on_press(self, ctx: CallContext, data: str) -> PressResult:
+        """Buttons on status and result messages: cancel, again, change parameters, history,
+        and follow-ups under a result (extend this track …)."""
+        job_hex, _, op = data.partition(":")
+        job = await self._own_job(ctx, job_hex)
+        if op == "cancel":
+            if await self.store.cancel(job.id, ctx.user_id) is None:
+                return PressResult("generation.cannot_cancel")
+            self.wake()
+            return PressResult("generation.cancelled_answer")
+        if op in ("again", "edit"):
+            return PressResult(None, screen="generation.form",
+                               args={"model": job.model, "job": job.id.hex})
+        if op == "history":
+            return PressResult(None, screen="generation.history")
+        if op.startswith("x"):   # a follow-up: x<model key>.<track>
+            key, _, track = op[1:].partition(".")
+            entry = self.follow_ups.find(job, key)
+            index = int(track) if track.isdigit() else -1
+            self.follow_ups.values(entry, job, index)   # refuses a track the job does not have
+            return PressResult(None, screen="generation.form",
+                               args={"model": entry.id, "job": job.id.hex, "track": index})
+        raise ActionError("engine.stale")
+
+
+def money_settlers(wallet: Wallet) -> tuple[Any, Any]:
+    """How a finished job settles: capture on success; release (or return the free run)."""
+    async def on_success(job: Job, conn: Any) -> None:
+        if not job.free:
+            await wallet.capture(str(job.id), conn=conn)
+
+    async def on_failure(job: Job, conn: Any) -> None:
+        if job.free:
+            await wallet.return_free(str(job.id), conn=conn)
+        else:
+            await wallet.release(str(job.id), reason=job.state.value, conn=conn)
+
+    return on_success, on_failure
+

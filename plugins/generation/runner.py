@@ -1,0 +1,302 @@
+"""The job runner: every instance runs one; jobs are leased, so each step runs in one place.
+
+A job's life: submit to Kie.ai (uploading the user's files first), poll with backoff until
+it ends or its deadline passes, settle its money (capture on success, release otherwise),
+deliver the result or explain the failure. Each of these is recorded in the job row before
+the next begins, so after a crash or restart the runner picks up exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+
+from engine.loader.bundle import Bundle
+from plugins.generation.delivery import Delivery
+from plugins.generation.inputs import InputBuilder, InputError
+from plugins.generation.job import FailureKind, Job, JobState
+from plugins.generation.store import JobStore
+from plugins.integrations.kie.client import KieClient
+from plugins.integrations.kie.errors import (
+    KieAuthError,
+    KieCreateUncertain,
+    KieError,
+    KieInsufficientCredits,
+    KieRateLimited,
+    KieTaskNotVisible,
+    KieUnavailable,
+    KieValidationError,
+)
+from plugins.integrations.kie.records import TaskRecord, TaskState
+
+log = logging.getLogger(__name__)
+
+Money = Callable[[Job, asyncpg.Connection], Awaitable[Any]]
+MAX_ATTEMPTS = 6
+STATUS_EVERY = 10.0        # seconds between edits of the status message's elapsed time
+CHAT_ACTION_EVERY = 4.5    # Telegram shows a chat action for 5 s
+POLICY_CODES = {"400", "422", "451"}
+POLICY_WORDS = ("policy", "flagged", "prohibited", "sensitive", "nsfw", "moderation", "safety")
+
+
+def poll_delay(elapsed: float) -> float:
+    """Often at first, then less: Kie.ai's own guidance (2–3 s, then 5–10 s, then 15–30 s)."""
+    if elapsed < 30:
+        return 2.0
+    if elapsed < 120:
+        return 5.0
+    return 15.0
+
+
+def retry_delay(attempt: int) -> float:
+    return min(60.0, 2.0 * 2 ** max(0, attempt - 1))
+
+
+def failure_kind(code: str | None, message: str | None) -> FailureKind:
+    text = (message or "").lower()
+    if any(word in text for word in POLICY_WORDS):
+        return FailureKind.CONTENT_POLICY
+    if code in POLICY_CODES:
+        return FailureKind.BAD_INPUT
+    return FailureKind.SERVICE_BUSY
+
+
+class JobRunner:
+    def __init__(self, store: JobStore, client: KieClient, inputs: InputBuilder,
+                 delivery: Delivery, bundle: Bundle, *, settle_success: Money,
+                 settle_failure: Money, callback_url: Callable[[Job], str | None] | None = None,
+                 concurrency: int = 1000, batch: int = 200, idle_sleep: float = 0.5,
+                 lease: timedelta = timedelta(seconds=90),
+                 poll_delay: Callable[[float], float] = poll_delay,
+                 retry_delay: Callable[[int], float] = retry_delay) -> None:
+        self.store = store
+        self.client = client
+        self.inputs = inputs
+        self.delivery = delivery
+        self.bundle = bundle
+        self.settle_success = settle_success
+        self.settle_failure = settle_failure
+        self.callback_url = callback_url or (lambda job: None)
+        self.batch = batch
+        self.idle_sleep = idle_sleep
+        self.lease = lease
+        self.poll_delay = poll_delay
+        self.retry_delay = retry_delay
+        self.concurrency = concurrency
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._posted: dict[uuid.UUID, tuple[float, float]] = {}   # job → last status, action
+        self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+        #: looks for due jobs so far: a test waits for the next look instead of sleeping
+        self.ticks = 0
+
+    # ---------------------------------------------------------------------- the loop
+    def wake(self) -> None:
+        """A job became due (created, or called back): look now rather than after a nap."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                found = await self.tick()
+            except (OSError, asyncpg.PostgresError):
+                log.exception("job runner could not reach the database; retrying")
+                found = 0
+            if found == 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.idle_sleep)
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=10)
+
+    async def tick(self) -> int:
+        """Lease due jobs (as many as free slots allow) and start a step for each."""
+        free = self.concurrency - len(self._tasks)
+        if free <= 0:
+            return 0
+        jobs = await self.store.lease(min(self.batch, free), self.lease)
+        for job in jobs:
+            task = asyncio.create_task(self._guarded(job))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        self.ticks += 1
+        return len(jobs)
+
+    @property
+    def in_flight(self) -> int:
+        """Job steps started and not yet finished."""
+        return len(self._tasks)
+
+    async def _guarded(self, job: Job) -> None:
+        try:
+            next_run = await self.step(job)
+        except Exception:
+            log.exception("job %s step failed; it will be retried", job.id)
+            next_run = datetime.now(UTC) + timedelta(seconds=self.retry_delay(job.attempts + 1))
+            with contextlib.suppress(Exception):
+                await self.store.note(job.id, attempts=job.attempts + 1)
+        with contextlib.suppress(Exception):
+            await self.store.release_lease(job.id, next_run)
+
+    # ---------------------------------------------------------------------- one step
+    async def step(self, job: Job) -> datetime:
+        """Move the job as far as it can go now; returns when to look at it again."""
+        now = datetime.now(UTC)
+        if job.state is JobState.CREATED:
+            job, wait = await self._submit(job, now)
+            if not job.state.terminal:
+                return now + timedelta(seconds=wait)
+        elif job.state in (JobState.SUBMITTED, JobState.RUNNING):
+            job, wait = await self._poll(job, now)
+            if not job.state.terminal:
+                return now + timedelta(seconds=wait)
+        if not job.settled:
+            await self._settle(job)
+            job = await self.store.get(job.id) or job
+        if not job.delivered:
+            await self._deliver(job)
+        self._posted.pop(job.id, None)
+        return now + timedelta(days=3650)
+
+    async def _show_status(self, job: Job) -> Job:
+        message_id = await self.delivery.status(job)
+        if message_id != job.status_message_id:
+            await self.store.note(job.id, status_message_id=message_id)
+            job = job.model_copy(update={"status_message_id": message_id})
+        return job
+
+    async def _fail(self, job: Job, kind: FailureKind, message: str,
+                    state: JobState = JobState.FAILED) -> Job:
+        moved = await self.store.move(job.id, {job.state}, state, error_code=kind.value,
+                                      error_message=message[:500])
+        return moved or (await self.store.get(job.id) or job)
+
+    async def _submit(self, job: Job, now: datetime) -> tuple[Job, float]:
+        if job.status_message_id is None:
+            job = await self._show_status(job)
+        if now >= job.deadline_at:
+            return await self._fail(job, FailureKind.SERVICE_BUSY, "not accepted before deadline",
+                                    JobState.TIMED_OUT), 0
+        entry = self.bundle.models.get(job.model)
+        if entry is None:
+            return await self._fail(job, FailureKind.INTERNAL, "model left the catalog"), 0
+        try:
+            kie_input = job.kie_input or await self.inputs.build(entry.entry, job.input)
+            if job.kie_input is None:
+                await self.store.note_input(job.id, kie_input)
+            task_id = await self.client.create_task(job.model, kie_input, self.callback_url(job))
+        except InputError as exc:
+            return await self._fail(job, FailureKind.BAD_INPUT, str(exc)), 0
+        except (KieRateLimited, KieUnavailable) as exc:
+            attempts = job.attempts + 1
+            await self.store.note(job.id, attempts=attempts)
+            log.info("job %s not accepted yet (%s); attempt %s", job.id, exc, attempts)
+            if attempts == 1:   # now waiting on Kie.ai: offer to cancel
+                await self._show_status(job.model_copy(update={"attempts": attempts}))
+            return job, self.retry_delay(attempts)
+        except KieCreateUncertain as exc:
+            # Kie.ai may have made the task, but without its id we can never poll it: the user
+            # is refunded rather than left waiting on something we cannot see.
+            log.warning("job %s: create uncertain (%s); refunding", job.id, exc)
+            return await self._fail(job, FailureKind.UNCERTAIN, str(exc)), 0
+        except KieValidationError as exc:
+            return await self._fail(job, FailureKind.BAD_INPUT, str(exc)), 0
+        except (KieAuthError, KieInsufficientCredits) as exc:
+            log.error("job %s: our Kie.ai account cannot pay or is refused: %s", job.id, exc)
+            return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
+        except KieError as exc:
+            return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
+        moved = await self.store.move(job.id, {JobState.CREATED}, JobState.SUBMITTED,
+                                      kie_task_id=task_id)
+        if moved is None:  # cancelled meanwhile: Kie has a task we no longer want
+            log.warning("job %s was cancelled while its task %s was created", job.id, task_id)
+            return await self.store.get(job.id) or job, 0
+        if job.attempts:   # the cancel button was offered: it no longer applies
+            await self._show_status(moved)
+        return moved, self.poll_delay(0)
+
+    async def _poll(self, job: Job, now: datetime) -> tuple[Job, float]:
+        elapsed = (now - job.created_at).total_seconds()
+        if now >= job.deadline_at:
+            return await self._fail(job, FailureKind.TIMEOUT, "no result before the deadline",
+                                    JobState.TIMED_OUT), 0
+        assert job.kie_task_id is not None
+        try:
+            record = await self.client.record_info(job.kie_task_id)
+        except (KieTaskNotVisible, KieRateLimited, KieUnavailable):
+            return job, self.poll_delay(elapsed)
+        except KieError as exc:
+            log.warning("job %s: polling failed (%s)", job.id, exc)
+            await self.store.note(job.id, attempts=job.attempts + 1)
+            if job.attempts + 1 >= MAX_ATTEMPTS:
+                return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
+            return job, self.retry_delay(job.attempts + 1)
+        moved = await self.apply_record(job, record)
+        current = moved or job
+        if not current.state.terminal:
+            await self._keep_user_posted(current, changed=current.state != job.state)
+        return current, self.poll_delay(elapsed)
+
+    async def _keep_user_posted(self, job: Job, changed: bool) -> None:
+        """The status message (state, elapsed time) and the chat action, not more often than
+        they are useful: every poll would flood Telegram with hundreds of jobs in flight."""
+        now = time.monotonic()
+        status_at, action_at = self._posted.get(job.id, (0.0, 0.0))
+        if changed or now - status_at >= STATUS_EVERY:
+            await self._show_status(job)
+            status_at = now
+        if now - action_at >= CHAT_ACTION_EVERY:
+            await self.delivery.working(job)
+            action_at = now
+        self._posted[job.id] = (status_at, action_at)
+
+    async def apply_record(self, job: Job, record: TaskRecord) -> Job | None:
+        """What Kie.ai says about the task (from a poll or a callback) moves the job once."""
+        active = {JobState.SUBMITTED, JobState.RUNNING}
+        if record.state is TaskState.SUCCESS:
+            if record.result_urls:   # files; their ids too when they have some (Suno tracks)
+                return await self.store.move(
+                    job.id, active, JobState.SUCCEEDED, result_urls=list(record.result_urls),
+                    result_items=[i.model_dump() for i in record.result_items])
+            if record.result_object:  # a text result (lyrics …), delivered as chat text
+                return await self.store.move(job.id, active, JobState.SUCCEEDED,
+                                             result_object=record.result_object)
+            return await self.store.move(job.id, active, JobState.FAILED,
+                                         error_code=FailureKind.SERVICE_BUSY.value,
+                                         error_message="success without a result")
+        if record.state is TaskState.FAIL:
+            kind = failure_kind(record.fail_code, record.fail_msg)
+            return await self.store.move(job.id, active, JobState.FAILED, error_code=kind.value,
+                                         error_message=(record.fail_msg or "")[:500])
+        if record.state is TaskState.GENERATING and job.state is JobState.SUBMITTED:
+            return await self.store.move(job.id, {JobState.SUBMITTED}, JobState.RUNNING)
+        return None
+
+    async def _settle(self, job: Job) -> None:
+        money = self.settle_success if job.state is JobState.SUCCEEDED else self.settle_failure
+        await self.store.settle(job, lambda conn: money(job, conn))
+
+    async def _deliver(self, job: Job) -> None:
+        await self._show_status(job)
+        if job.state is JobState.SUCCEEDED:
+            await self.delivery.result(
+                job, lambda sent: self.store.note(job.id, sent_parts=sent))
+        elif job.state is not JobState.CANCELLED:
+            money_key = ("generation.free_returned" if job.free
+                         else "generation.money_returned")
+            kind = FailureKind(job.error_code) if job.error_code in FailureKind._value2member_map_ \
+                else FailureKind.INTERNAL
+            await self.delivery.failure(job, kind, money_key)
+        await self.store.mark_delivered(job.id)

@@ -1,0 +1,59 @@
+"""Telegram's payment updates: answer the pre-checkout at once (within Telegram's 10 s) and
+credit only on ``successful_payment``, exactly once per charge id (the wallet guarantees it)."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.types import Message, PreCheckoutQuery
+
+from engine.loader.bundle import Bundle
+from plugins.wallet.money import format_rub
+from plugins.wallet.service import Wallet
+from plugins.wallet.topup import PaymentOutcome
+
+log = logging.getLogger(__name__)
+
+
+def _language(code: str | None) -> str:
+    return "en" if code and not code.lower().startswith(("ru", "uk", "be", "kk")) else "ru"
+
+
+def payments_router(bundle: Bundle, wallet: Wallet) -> Router:
+    router = Router(name="payments")
+
+    @router.pre_checkout_query()
+    async def checkout(query: PreCheckoutQuery) -> None:
+        problem = wallet.stars.catalog.mismatch(query.invoice_payload, query.total_amount,
+                                                query.currency)
+        if problem is None:
+            await query.answer(ok=True)
+            return
+        log.warning("pre-checkout refused for user %s: %s", query.from_user.id, problem)
+        text = bundle.render("payments.checkout_refused", _language(query.from_user.language_code),
+                             {})
+        await query.answer(ok=False, error_message=text)
+
+    @router.message(F.successful_payment)
+    async def paid(message: Message) -> None:
+        payment = message.successful_payment
+        assert payment is not None and message.from_user is not None
+        user = message.from_user
+        outcome = await wallet.credit_stars_payment(
+            user.id, payment.telegram_payment_charge_id, payment.invoice_payload,
+            payment.total_amount, payment.currency, payment.provider_payment_charge_id or "")
+        language = _language(user.language_code)
+        if outcome is PaymentOutcome.DUPLICATE:
+            return  # told the first time
+        if outcome is PaymentOutcome.REFUSED:
+            await message.answer(bundle.render("payments.refused", language, {}))
+            return
+        package = wallet.stars.catalog.by_payload(payment.invoice_payload)
+        amount = format_rub(package.kopecks if package else 0, language)
+        balance = format_rub(await wallet.balance(user.id), language)
+        await message.answer(bundle.render("payments.credited", language,
+                                           {"amount": amount, "balance": balance}),
+                             parse_mode="HTML")
+
+    return router

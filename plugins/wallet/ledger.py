@@ -1,0 +1,121 @@
+"""The ledger: every balance change is one row here, applied to the wallet by a database
+trigger in the same statement, and guarded by a unique idempotency key."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+
+import asyncpg
+from pydantic import BaseModel, ConfigDict
+
+from plugins.wallet.db import lock_wallet, transaction
+from plugins.wallet.errors import InsufficientFunds
+
+_KIND = re.compile(r"^[a-z][a-z_]{0,31}$")
+#: written only together with a hold row (holds.py), never by credit/debit
+RESERVED_PREFIXES = ("hold:", "release:")
+
+
+class Kind(StrEnum):
+    """Ledger kinds the money core writes; other plug-ins may use their own (e.g. ``referral``)."""
+
+    WELCOME = "welcome"
+    TOPUP_STARS = "topup_stars"
+    TOPUP_RECEIPT = "topup_receipt"
+    HOLD = "hold"
+    RELEASE = "release"
+    ADJUSTMENT = "adjustment"
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    user_id: int
+    amount: int
+    kind: str
+    idempotency_key: str
+    job_id: str | None
+    payment_ref: str | None
+    note: str
+    created_at: datetime
+
+
+# Inserting is applying: the AFTER INSERT trigger moves the balance only for a row really
+# inserted, so a key seen before moves nothing.
+_POST = """
+INSERT INTO ledger (user_id, amount, kind, idempotency_key, job_id, payment_ref, note)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (idempotency_key) DO NOTHING
+RETURNING id
+"""
+
+
+async def post(conn: asyncpg.Connection, user_id: int, amount: int, kind: str, key: str, *,
+               note: str = "", job_id: str | None = None,
+               payment_ref: str | None = None) -> bool:
+    """Write one entry on a connection that already holds the wallet lock; True if new."""
+    return await conn.fetchval(_POST, user_id, amount, kind, key, job_id, payment_ref,
+                               note) is not None
+
+
+def _check(amount: int, kind: str, key: str) -> None:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise ValueError(f"amount must be a positive int of kopecks, got {amount!r}")
+    if not _KIND.match(kind):
+        raise ValueError(f"bad ledger kind {kind!r}")
+    if not key or len(key) > 200:
+        raise ValueError("an idempotency key is 1–200 characters")
+    if key.startswith(RESERVED_PREFIXES):
+        raise ValueError(f"keys starting with {RESERVED_PREFIXES} belong to generation holds")
+
+
+class Ledger:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def ensure_wallet(self, user_id: int, conn: asyncpg.Connection | None = None) -> None:
+        db = conn or self.pool
+        await db.execute(
+            "INSERT INTO wallets (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING", user_id)
+
+    async def balance(self, user_id: int, conn: asyncpg.Connection | None = None) -> int:
+        db = conn or self.pool
+        value = await db.fetchval("SELECT balance FROM wallets WHERE user_id = $1", user_id)
+        return int(value or 0)
+
+    async def credit(self, user_id: int, amount: int, kind: str, key: str, *, note: str = "",
+                     job_id: str | None = None, payment_ref: str | None = None,
+                     conn: asyncpg.Connection | None = None) -> bool:
+        """Add ``amount`` kopecks once per ``key``: True if applied now, False if applied before."""
+        _check(amount, kind, key)
+        async with transaction(self.pool, conn) as c:
+            await lock_wallet(c, user_id)
+            return await post(c, user_id, amount, kind, key, note=note, job_id=job_id,
+                              payment_ref=payment_ref)
+
+    async def debit(self, user_id: int, amount: int, kind: str, key: str, *, note: str = "",
+                    job_id: str | None = None, payment_ref: str | None = None,
+                    conn: asyncpg.Connection | None = None) -> bool:
+        """Take ``amount`` kopecks once per ``key``; ``InsufficientFunds`` if the balance is short.
+
+        A key applied before answers False even if the balance is short now: the event happened.
+        """
+        _check(amount, kind, key)
+        async with transaction(self.pool, conn) as c:
+            balance = await lock_wallet(c, user_id)
+            if await c.fetchval("SELECT 1 FROM ledger WHERE idempotency_key = $1", key):
+                return False
+            if balance < amount:
+                raise InsufficientFunds(balance, amount)
+            return await post(c, user_id, -amount, kind, key, note=note, job_id=job_id,
+                              payment_ref=payment_ref)
+
+    async def recent(self, user_id: int, limit: int = 20) -> list[Entry]:
+        rows = await self.pool.fetch(
+            "SELECT id, user_id, amount, kind, idempotency_key, job_id, payment_ref, note,"
+            " created_at FROM ledger WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+            user_id, limit)
+        return [Entry(**dict(r)) for r in rows]

@@ -1,0 +1,166 @@
+"""The ``wallet`` namespace for flows: balance, operations, Stars packages, manual top-ups and
+admin settings. Generation money (reserve/capture/release) is not here: the job runner calls
+``plugin.wallet`` directly, inside its own transactions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from engine.params import ParamType
+from engine.plugin import ActionError, CallContext, NoArgs, Plugin, action, query
+from plugins.wallet.errors import InvalidSetting, ReceiptRefused
+from plugins.wallet.money import parse_rub
+from plugins.wallet.receipts import Receipt
+from plugins.wallet.service import Wallet
+from plugins.wallet.settings import SETTING_KEYS, setting_text
+from plugins.wallet.topup import PACKAGES_FILE
+from plugins.wallet.views import (
+    BalanceView,
+    OperationItem,
+    OperationsArgs,
+    PackageItem,
+    ReceiptDecision,
+    ReceiptIdArgs,
+    ReceiptItem,
+    ReceiptSubmitted,
+    RejectReceiptArgs,
+    SetSettingArgs,
+    SettingItem,
+    SubmitReceiptArgs,
+    WelcomeResult,
+    rub,
+    show_date,
+)
+
+#: texts this plug-in shows on its own (refusals raised as ActionError), with their variables
+WALLET_TEXTS: dict[str, dict[str, Any]] = {
+    "wallet.error.forbidden": {},
+    "wallet.error.amount_invalid": {},
+    "wallet.error.amount_out_of_range": {"min": str, "max": str},
+    "wallet.error.too_many_pending": {"limit": int},
+    "wallet.error.already_decided": {},
+    "wallet.error.receipt_not_found": {},
+    "wallet.error.invalid_setting": {"key": str, "reason": str},
+}
+
+
+def _admin_only(ctx: CallContext) -> None:
+    # the flow guard should stop a non-admin first; this holds even if a flow forgets it
+    if not ctx.is_admin:
+        raise ActionError("wallet.error.forbidden")
+
+
+def _receipt_item(r: Receipt, language: str) -> ReceiptItem:
+    return ReceiptItem(id=r.id, user_id=r.user_id, amount_kopecks=r.amount_kopecks,
+                       amount_text=rub(r.amount_kopecks, language), file_id=r.file_id,
+                       file_kind=r.file_kind, date=show_date(r.created_at))
+
+
+class WalletPlugin(Plugin):
+    namespace = "wallet"
+    param_types = (ParamType("receipt", int, "a top-up receipt (its number)"),
+                   ParamType("setting", str, "a money setting's key"))
+    texts = WALLET_TEXTS
+
+    def __init__(self, pool: asyncpg.Pool, packages_file: Path = PACKAGES_FILE) -> None:
+        self.wallet = Wallet(pool, packages_file)
+
+    @query
+    async def balance(self, ctx: CallContext, args: NoArgs) -> BalanceView:
+        """The user's balance."""
+        kopecks = await self.wallet.balance(ctx.user_id)
+        return BalanceView(kopecks=kopecks, text=rub(kopecks, ctx.language))
+
+    @query
+    async def operations(self, ctx: CallContext, args: OperationsArgs) -> list[OperationItem]:
+        """The user's latest ledger entries, newest first."""
+        return [OperationItem(id=e.id, kind=e.kind, amount_kopecks=e.amount,
+                              amount_text=rub(e.amount, ctx.language, signed=True), note=e.note,
+                              job_id=e.job_id, date=show_date(e.created_at))
+                for e in await self.wallet.recent(ctx.user_id, args.limit)]
+
+    @query
+    async def packages(self, ctx: CallContext, args: NoArgs) -> list[PackageItem]:
+        """Stars top-up packages on sale."""
+        return [PackageItem(id=p.id, stars=p.stars, kopecks=p.kopecks, label=p.label,
+                            price_text=rub(p.kopecks, ctx.language), payload=p.payload)
+                for p in self.wallet.stars.catalog.packages]
+
+    @query
+    async def pending_receipts(self, ctx: CallContext, args: NoArgs) -> list[ReceiptItem]:
+        """Manual top-ups waiting for a decision, oldest first (admin)."""
+        _admin_only(ctx)
+        return [_receipt_item(r, ctx.language) for r in await self.wallet.pending_receipts()]
+
+    @query
+    async def settings(self, ctx: CallContext, args: NoArgs) -> list[SettingItem]:
+        """Current money settings (admin)."""
+        _admin_only(ctx)
+        current = await self.wallet.get_settings()
+        return [SettingItem(key=k, value=setting_text(current, k)) for k in SETTING_KEYS]
+
+    @action
+    async def grant_welcome(self, ctx: CallContext, args: NoArgs) -> WelcomeResult:
+        """The welcome bonus, once per user; a no-op on every later call."""
+        granted = await self.wallet.grant_welcome(ctx.user_id)
+        amount = (await self.wallet.get_settings()).welcome_bonus_kopecks if granted else 0
+        return WelcomeResult(granted=granted, amount_kopecks=amount,
+                             amount_text=rub(amount, ctx.language))
+
+    @action
+    async def submit_receipt(self, ctx: CallContext, args: SubmitReceiptArgs) -> ReceiptSubmitted:
+        """Queue a manual top-up for an admin's review; nothing is credited yet."""
+        try:
+            kopecks = parse_rub(args.amount)
+        except ValueError:
+            raise ActionError("wallet.error.amount_invalid") from None
+        try:
+            receipt_id = await self.wallet.submit_receipt(ctx.user_id, kopecks, args.file_id,
+                                                          args.kind)
+        except ReceiptRefused as exc:
+            params = {k: rub(v, ctx.language) if k in ("min", "max") and isinstance(v, int)
+                      else v for k, v in exc.params.items()}
+            raise ActionError(f"wallet.error.{exc.reason}", **params) from None
+        return ReceiptSubmitted(id=receipt_id, amount_kopecks=kopecks,
+                                amount_text=rub(kopecks, ctx.language))
+
+    async def _decision(self, receipt_id: int, language: str) -> ReceiptDecision:
+        receipt = await self.wallet.receipts.get(receipt_id)
+        if receipt is None:  # pragma: no cover - decided receipts are never deleted
+            raise ActionError("wallet.error.receipt_not_found")
+        return ReceiptDecision(id=receipt.id, user_id=receipt.user_id, status=receipt.status,
+                               amount_text=rub(receipt.amount_kopecks, language))
+
+    @action
+    async def approve_receipt(self, ctx: CallContext, args: ReceiptIdArgs) -> ReceiptDecision:
+        """Credit a pending receipt (admin); refused if it was decided already."""
+        _admin_only(ctx)
+        if await self.wallet.receipts.get(args.receipt_id) is None:
+            raise ActionError("wallet.error.receipt_not_found")
+        if not await self.wallet.approve_receipt(args.receipt_id, ctx.user_id):
+            raise ActionError("wallet.error.already_decided")
+        return await self._decision(args.receipt_id, ctx.language)
+
+    @action
+    async def reject_receipt(self, ctx: CallContext, args: RejectReceiptArgs) -> ReceiptDecision:
+        """Refuse a pending receipt (admin); refused if it was decided already."""
+        _admin_only(ctx)
+        if await self.wallet.receipts.get(args.receipt_id) is None:
+            raise ActionError("wallet.error.receipt_not_found")
+        if not await self.wallet.reject_receipt(args.receipt_id, ctx.user_id, args.reason):
+            raise ActionError("wallet.error.already_decided")
+        return await self._decision(args.receipt_id, ctx.language)
+
+    @action
+    async def set_setting(self, ctx: CallContext, args: SetSettingArgs) -> SettingItem:
+        """Change one money setting (admin); audited."""
+        _admin_only(ctx)
+        try:
+            updated = await self.wallet.set_setting(args.key, args.value, ctx.user_id)
+        except InvalidSetting as exc:
+            raise ActionError("wallet.error.invalid_setting", key=exc.key,
+                              reason=exc.reason) from None
+        return SettingItem(key=args.key, value=setting_text(updated, args.key))

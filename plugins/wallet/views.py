@@ -1,0 +1,114 @@
+"""What flows see of the money core: pydantic views with amounts already formatted, and the
+arguments of the wallet actions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from plugins.wallet.money import format_rub
+from plugins.wallet.settings import SettingKey
+
+#: dates are shown in Moscow time (UTC+3 all year), the audience's default
+DISPLAY_TZ = timezone(timedelta(hours=3), "MSK")
+
+
+def show_date(moment: datetime) -> str:
+    return moment.astimezone(DISPLAY_TZ).strftime("%d.%m.%Y %H:%M")
+
+
+class View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class BalanceView(View):
+    kopecks: int
+    text: str = Field(description="formatted, e.g. '1 234,50 ₽'")
+
+
+class OperationItem(View):
+    id: int
+    kind: str
+    amount_kopecks: int
+    amount_text: str = Field(description="signed, e.g. '+200 ₽' or '−35,40 ₽'")
+    note: str
+    job_id: str | None
+    date: str
+
+
+class PackageItem(View):
+    id: str
+    stars: int
+    kopecks: int
+    label: str
+    price_text: str
+    payload: str
+
+
+class ReceiptItem(View):
+    id: int
+    user_id: int
+    amount_kopecks: int
+    amount_text: str
+    file_id: str
+    file_kind: str
+    date: str
+
+
+class WelcomeResult(View):
+    granted: bool
+    amount_kopecks: int
+    amount_text: str
+
+
+class ReceiptSubmitted(View):
+    id: int
+    amount_kopecks: int
+    amount_text: str
+
+
+class ReceiptDecision(View):
+    id: int
+    user_id: int
+    status: str
+    amount_text: str
+
+
+class SettingItem(View):
+    key: str
+    value: str
+
+
+class OperationsArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(10, ge=1, le=50)
+
+
+class SubmitReceiptArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount: str = Field(description="roubles as the user typed them, e.g. '1 500' or '99,90'")
+    file_id: str = Field(min_length=1, max_length=255)
+    kind: Literal["photo", "document"] = "photo"
+
+
+class ReceiptIdArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    receipt_id: int
+
+
+class RejectReceiptArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    receipt_id: int
+    reason: str = Field("", max_length=500)
+
+
+class SetSettingArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key: SettingKey
+    value: str = Field(max_length=100)
+
+
+def rub(kopecks: int, language: str, *, signed: bool = False) -> str:
+    return format_rub(kopecks, language, signed=signed)

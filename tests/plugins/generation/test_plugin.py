@@ -1,0 +1,63 @@
+"""Confirming a generation: the job row and its money move together, under concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+
+from engine.loader.bundle import Bundle
+from engine.plugin import ActionError
+from engine.runtime.context import ActionContext
+from engine.runtime.incoming import Person
+from engine.runtime.session import Session
+from plugins.catalog.pricing import price_from
+from plugins.generation.plugin import FormArgs, GenerationPlugin
+from plugins.generation.store import JobStore
+from plugins.wallet.free_tier import pick_free_models
+from plugins.wallet.service import Wallet
+
+USER = 4242
+
+
+def _prompt_only(bundle: Bundle, model: str) -> bool:
+    required = [n for n, f in bundle.models[model].entry.input.items() if f.required]
+    return required == ["prompt"]
+
+
+def context() -> ActionContext:
+    return ActionContext(Session(user_id=USER, chat_id=USER), Person(id=USER), is_admin=False)
+
+
+async def test_200_concurrent_confirmations_pay_for_exactly_k(
+        pool: asyncpg.Pool, shipped_bundle: Bundle) -> None:
+    wallet = Wallet(pool)
+    settings = await wallet.get_settings()
+    enabled = {m.entry.id: price_from(m.entry) for m in shipped_bundle.models.values()
+               if m.entry.enabled}
+    free = pick_free_models(enabled, settings.free_models_count)
+    model = next(m for m in sorted(enabled, key=enabled.__getitem__, reverse=True)
+                 if m not in free and _prompt_only(shipped_bundle, m))
+    plugin = GenerationPlugin(shipped_bundle, JobStore(pool), wallet)
+    values = {"prompt": "a red bicycle"}
+    price = (await plugin.quote(context(), FormArgs(model=model, values=values))).kopecks
+    assert price > 0
+    k = 37
+    await wallet.credit(USER, k * price + price - 1, "adjustment", "test-funds")
+
+    async def confirm() -> bool:
+        try:
+            await plugin.submit(context(), FormArgs(model=model, values=values))
+        except ActionError as err:
+            assert err.text_key == "generation.not_enough"
+            return False
+        return True
+
+    results = await asyncio.gather(*(confirm() for _ in range(200)))
+    assert sum(results) == k
+    assert await pool.fetchval("SELECT count(*) FROM jobs WHERE user_id = $1", USER) == k
+    assert await pool.fetchval("SELECT count(*) FROM holds WHERE user_id = $1", USER) == k
+    balance = await wallet.balance(USER)
+    assert balance == price - 1
+    assert balance == await pool.fetchval(
+        "SELECT sum(amount) FROM ledger WHERE user_id = $1", USER)

@@ -1,0 +1,110 @@
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import pytest
+
+from engine.plugin import ActionError, NoArgs, OperationKind, PluginSet
+from plugins.wallet import WalletPlugin
+from plugins.wallet.views import (
+    OperationsArgs,
+    ReceiptIdArgs,
+    RejectReceiptArgs,
+    SetSettingArgs,
+    SubmitReceiptArgs,
+)
+
+
+@dataclass
+class Ctx:
+    user_id: int
+    is_admin: bool = False
+    language: str = "ru"
+    session_args: dict[str, Any] = field(default_factory=dict)
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+
+
+def test_the_plugin_declares_what_flows_need() -> None:
+    ops = WalletPlugin.declarations().operations
+    queries = {n for n, o in ops.items() if o.kind is OperationKind.QUERY}
+    actions = {n for n, o in ops.items() if o.kind is OperationKind.ACTION}
+    assert queries == {"balance", "operations", "packages", "pending_receipts", "settings"}
+    assert actions == {"grant_welcome", "submit_receipt", "approve_receipt", "reject_receipt",
+                       "set_setting"}
+    for name in ("operations", "packages", "pending_receipts", "settings"):
+        assert ops[name].item_type is not None, name
+    # job money is plain Python for the job runner, never a button
+    assert not {"reserve", "capture", "release", "credit", "debit"} & set(ops)
+    assert PluginSet([WalletPlugin.declarations()]).find("wallet.balance") == ops["balance"]
+
+
+async def test_a_user_sees_balance_operations_and_packages(pool: asyncpg.Pool) -> None:
+    plugin = WalletPlugin(pool)
+    user = Ctx(1)
+    welcome = await plugin.grant_welcome(user, NoArgs())
+    assert (welcome.granted, welcome.amount_kopecks) == (True, 20_000)
+    assert (await plugin.grant_welcome(user, NoArgs())).granted is False
+    balance = await plugin.balance(user, NoArgs())
+    assert (balance.kopecks, balance.text) == (20_000, "200\u00a0₽")
+    await plugin.wallet.reserve(1, "job-1", 3_540)
+    ops = await plugin.operations(user, OperationsArgs(limit=5))
+    assert [(o.kind, o.amount_text) for o in ops] == [("hold", "−35,40\u00a0₽"),
+                                                      ("welcome", "+200\u00a0₽")]
+    assert ops[0].job_id == "job-1" and ops[0].date
+    packages = await plugin.packages(Ctx(1, language="en"), NoArgs())
+    assert packages[0].payload.startswith("stars:") and packages[0].price_text.endswith("₽")
+
+
+async def test_manual_top_up_through_the_flow_actions(pool: asyncpg.Pool) -> None:
+    plugin = WalletPlugin(pool)
+    user, admin = Ctx(2), Ctx(99, is_admin=True)
+    submitted = await plugin.submit_receipt(
+        user, SubmitReceiptArgs(amount="1 500,50", file_id="photo-1", kind="photo"))
+    assert submitted.amount_kopecks == 150_050
+    with pytest.raises(ActionError) as bad:
+        await plugin.submit_receipt(user, SubmitReceiptArgs(amount="lots", file_id="p"))
+    assert bad.value.text_key == "wallet.error.amount_invalid"
+    with pytest.raises(ActionError) as small:
+        await plugin.submit_receipt(user, SubmitReceiptArgs(amount="5", file_id="p"))
+    assert small.value.text_key == "wallet.error.amount_out_of_range"
+    assert small.value.params == {"min": "100\u00a0₽", "max": "50\u00a0000\u00a0₽"}
+
+    # a non-admin reaches nothing of the queue, even if a flow forgot its guard
+    for call in (plugin.pending_receipts(user, NoArgs()),
+                 plugin.approve_receipt(user, ReceiptIdArgs(receipt_id=submitted.id)),
+                 plugin.reject_receipt(user, RejectReceiptArgs(receipt_id=submitted.id)),
+                 plugin.set_setting(user, SetSettingArgs(key="markup", value="1")),
+                 plugin.settings(user, NoArgs())):
+        with pytest.raises(ActionError) as denied:
+            await call
+        assert denied.value.text_key == "wallet.error.forbidden"
+    assert await plugin.wallet.balance(2) == 0
+
+    queue = await plugin.pending_receipts(admin, NoArgs())
+    assert [(r.id, r.amount_text) for r in queue] == [(submitted.id, "1\u00a0500,50\u00a0₽")]
+    decision = await plugin.approve_receipt(admin, ReceiptIdArgs(receipt_id=submitted.id))
+    assert (decision.status, decision.user_id) == ("approved", 2)
+    with pytest.raises(ActionError) as twice:
+        await plugin.approve_receipt(admin, ReceiptIdArgs(receipt_id=submitted.id))
+    assert twice.value.text_key == "wallet.error.already_decided"
+    with pytest.raises(ActionError) as missing:
+        await plugin.reject_receipt(admin, RejectReceiptArgs(receipt_id=424242))
+    assert missing.value.text_key == "wallet.error.receipt_not_found"
+    assert await plugin.wallet.balance(2) == 150_050
+
+
+async def test_admin_settings_through_the_flow_actions(pool: asyncpg.Pool) -> None:
+    plugin = WalletPlugin(pool)
+    admin = Ctx(99, is_admin=True)
+    changed = await plugin.set_setting(admin, SetSettingArgs(key="markup", value="2,5"))
+    assert (changed.key, changed.value) == ("markup", "2.5")
+    with pytest.raises(ActionError) as refused:
+        await plugin.set_setting(admin, SetSettingArgs(key="markup", value="0.9"))
+    assert refused.value.text_key == "wallet.error.invalid_setting"
+    assert refused.value.params["key"] == "markup"
+    items = {s.key: s.value for s in await plugin.settings(admin, NoArgs())}
+    assert items["markup"] == "2.5" and items["fx_rub_per_usd"] == "95.00"
+    audit = await pool.fetch("SELECT admin_id, new_value FROM wallet_audit")
+    assert [tuple(a) for a in audit] == [(99, "2.5")]
