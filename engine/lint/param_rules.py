@@ -78,6 +78,8 @@ def _inferred(source: str, variables: dict[str, Any]) -> Any:
     paths = variable_paths(ast)
     if len(paths) != 1 or not isinstance(node, nodes.Getattr | nodes.Name | nodes.Getitem):
         return Any
+    if (paths[0].name, paths[0].attributes) == ("input", ()):
+        return Any  # typed text is read as the parameter's type on arrival, or refused then
     return path_type(paths[0], variables)
 
 
