@@ -27,12 +27,17 @@ def _sites(ctx: LintContext, screen: ScreenDef
     spec = screen.screen
     base = ctx.scopes.screen(screen)
     where = f"on screen {screen.id}"
-    for name, q in spec.data.items():
-        for arg, value in q.args.items():
-            yield ("data", name, "args", arg), value, base, where
+    data_names = list(spec.data)
+    for j, (name, q) in enumerate(spec.data.items()):
+        earlier = {k: v for k, v in base.items() if k not in data_names[j:]}
+        for arg, value in q.args.items():   # the queries before it only
+            yield ("data", name, "args", arg), value, earlier, where
     for i, call in enumerate(spec.on_enter):
-        for arg, value in call.args.items():
-            yield ("on_enter", i, "args", arg), value, base, where
+        later = set(data_names) | {c.save_as for c in spec.on_enter[i:] if c.save_as}
+        scope = {k: v for k, v in base.items() if k not in later}
+        for arg, value in call.args.items():  # run before the data; earlier results only
+            yield ("on_enter", i, "args", arg), value, scope, where
+
     if spec.media is not None:
         yield ("media", "source"), spec.media.source, base, where
     for r, row in enumerate(spec.keyboard):

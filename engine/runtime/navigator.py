@@ -124,7 +124,7 @@ class Navigator:
                         return
                 rendered = await self.forms.render(screen, ctx, context)
             else:
-                rendered = await self.renderer.render(screen, ctx)
+                rendered = await self.renderer.render(screen, ctx, context)
         except ActionError as err:  # the screen's data is gone (a model disabled, a job not ours)
             if screen.id == self.start_screen:
                 raise
@@ -143,7 +143,7 @@ class Navigator:
         entered: dict[str, Any] = {}
         for call in screen.screen.on_enter:
             turn.session.state = {ENTERED: entered}
-            context = await self.renderer.context(screen, ctx)
+            context = await self.renderer.context(screen, ctx, with_data=False)
             try:
                 result = await self.calls.run(call.call, render_args(call.args, context), ctx)
             except ActionError as err:

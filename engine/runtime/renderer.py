@@ -92,20 +92,26 @@ class Renderer:
         """Button labels are plain text: undo the HTML escaping meant for messages."""
         return html.unescape(self.text(key, language, context)).strip()
 
-    async def context(self, screen: ScreenDef, ctx: ActionContext) -> dict[str, Any]:
+    async def context(self, screen: ScreenDef, ctx: ActionContext, *,
+                      with_data: bool = True) -> dict[str, Any]:
         """What the screen's templates see: the user, its args, its on_enter results, the
-        plug-ins' globals and its data queries (each may read those before it)."""
+        plug-ins' globals and its data queries (each may read those before it). The on_enter
+        actions themselves run before the data is read (``with_data=False``)."""
         session = ctx.session
         context: dict[str, Any] = {"user": ctx.user_view(), "args": session.args,
                                    **session.state.get(ENTERED, {})}
         for instance in self.calls.plugins.instances.values():
             context.update(await instance.template_values(ctx))
-        for name, call in screen.screen.data.items():
-            context[name] = await self.calls.run(call.query, render_args(call.args, context), ctx)
+        if with_data:
+            for name, call in screen.screen.data.items():
+                context[name] = await self.calls.run(call.query, render_args(call.args, context),
+                                                     ctx)
         return context
 
-    async def render(self, screen: ScreenDef, ctx: ActionContext) -> Rendered:
-        context = await self.context(screen, ctx)
+    async def render(self, screen: ScreenDef, ctx: ActionContext,
+                     context: dict[str, Any] | None = None) -> Rendered:
+        if context is None:
+            context = await self.context(screen, ctx)
         language = ctx.session.language
         spec = screen.screen
         rendered = Rendered(View(self.text(spec.text, language, context)))
