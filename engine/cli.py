@@ -54,6 +54,12 @@ def _catalog(args: argparse.Namespace) -> int:
     return bundle if isinstance(bundle, int) else run(bundle, args.format)
 
 
+def _explore(args: argparse.Namespace) -> int:
+    from engine.explorer.cli import run
+
+    return run(args)
+
+
 def _rules(_: argparse.Namespace) -> int:
     print(rules_table())
     return EXIT_CLEAN
@@ -78,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("root", nargs="?", default=".")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(run=_catalog)
+    p = sub.add_parser("explore", help="drive the bot through every screen and button")
+    from engine.explorer.cli import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(run=_explore)
     p = sub.add_parser("rules", help="list the lint rules and their codes")
     p.set_defaults(run=_rules)
     return parser
