@@ -7,7 +7,6 @@ is imported by name, so the core never imports the emulators or plug-ins it driv
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 from collections.abc import Callable
 from pathlib import Path

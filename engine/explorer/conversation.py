@@ -91,12 +91,9 @@ class Conversation:
         if self.limits.budget is not None and counts["actions"] >= self.limits.budget:
             raise OutOfBudget
         driver, user = self.driver, self.user
-        if step.kind == "restart":
+        if step.restart:
             await driver.restart()
             counts["restarts"] += 1
-            self.path.append(step)
-            self.replies.append(Reply((), self.place, answered=True))
-            return self.replies[-1]
         counts["actions"] += 1
         if step.kind == "command":
             reply = await driver.command(user, step.value)

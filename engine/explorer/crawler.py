@@ -10,14 +10,29 @@ once per role and language, replaying its path with a fresh user for every try.
 from __future__ import annotations
 
 import random
+import re
 import zlib
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from engine.explorer.conversation import Conversation, Diverged, Limits
 from engine.explorer.driver import Driver, Place, Role, Shown
-from engine.explorer.inputs import answer, unexpected
+from engine.explorer.inputs import answers, unexpected
 from engine.explorer.report import Report, Step
+
+DIGITS = re.compile(r"\d+([.,:]\d+)*")
+Key = tuple[str | None, frozenset[str]]
+
+
+def state_key(shown: Shown) -> Key:
+    """A message's screen and the shapes of its labels: numbers (prices, dates, ids) are
+    masked and repeats folded, so a list of three receipts is the state a list of one is."""
+    return shown.screen, frozenset(DIGITS.sub("#", label) for label in shown.buttons)
+
+
+def replayable(path: list[Step]) -> list[Step]:
+    """A path without its restarts: the state after one is the state before it."""
+    return [replace(step, restart=False) if step.restart else step for step in path]
 
 
 @dataclass
@@ -46,12 +61,13 @@ class Crawler:
     languages: tuple[str, ...]
     forms: dict[str, FormEntry] = field(default_factory=dict)
     topics: set[str] = field(default_factory=set)
+    seen: dict[str, set[Key]] = field(default_factory=dict)   # per language, for all roles
 
     async def _conversation(self, role: Role, language: str) -> Conversation:
         return await Conversation(self.driver, self.report, self.limits, role, language).begin()
 
     async def crawl(self, role: Role, language: str) -> None:
-        seen: set[tuple[str | None, tuple[str, ...]]] = set()
+        seen = self.seen.setdefault(language, set())
         queue: deque[State] = deque()
         for name in self.driver.commands(role):
             conv = await self._conversation(role, language)
@@ -65,18 +81,18 @@ class Crawler:
         index = zlib.crc32(model.encode()) % len(self.languages)
         return role is Role.USER and self.languages[index] == language
 
-    def _discover(self, conv: Conversation, seen: set[tuple[str | None, tuple[str, ...]]],
+    def _discover(self, conv: Conversation, seen: set[Key],
                   queue: deque[State]) -> None:
         """Queue the messages the last step showed that are states not seen yet."""
         last = len(conv.replies) - 1
         place = conv.place
         if place.model and place.step and place.model not in self.forms:
-            self.forms[place.model] = FormEntry(conv.role, conv.language, list(conv.path))
+            self.forms[place.model] = FormEntry(conv.role, conv.language, replayable(conv.path))
         for index, shown in conv.messages():
             if index != last:
                 continue
             current = shown.screen is not None and shown.screen == place.screen
-            key = (shown.screen, shown.buttons)
+            key = state_key(shown)
             topic = place.model if current and not place.step else None
             new_topic = (topic is not None and topic not in self.topics
                          and self._owns(topic, conv.role, conv.language))
@@ -87,10 +103,11 @@ class Crawler:
                 assert topic is not None
                 self.topics.add(topic)
             self.report.counts["states"] += 1
-            queue.append(State(list(conv.path), index, shown, place if current else None))
+            queue.append(State(replayable(conv.path), index, shown,
+                               place if current else None))
 
     async def _explore(self, state: State, role: Role, language: str,
-                       seen: set[tuple[str | None, tuple[str, ...]]],
+                       seen: set[Key],
                        queue: deque[State]) -> None:
         labels = list(state.shown.buttons)
         self.rng.shuffle(labels)
@@ -100,9 +117,7 @@ class Crawler:
             except Diverged as exc:
                 self.report.notes.append(str(exc))
                 return
-            if number == 0:
-                await conv.do(Step("restart"))
-            if await conv.do(Step("press", label, on=state.on)) is None:
+            if await conv.do(Step("press", label, on=state.on, restart=number == 0)) is None:
                 continue
             self._discover(conv, seen, queue)
             await conv.do(Step("again", label))
@@ -113,8 +128,7 @@ class Crawler:
             await conv.do(step)
         for label in labels:  # the state's message is outdated now
             await conv.do(Step("press", label, on=state.on, stale=True))
-        wanted = answer(state.place.expects, self.rng)
-        if wanted is not None:
+        for wanted in answers(state.place.expects, self.rng):
             conv = await (await self._conversation(role, language)).replay(state.path)
             if await conv.do(wanted) is not None:
                 self._discover(conv, seen, queue)

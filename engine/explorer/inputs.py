@@ -50,6 +50,17 @@ def answer(expects: Expectation, rng: random.Random) -> Step | None:
     return None
 
 
+def answers(expects: Expectation, rng: random.Random) -> list[Step]:
+    """Inputs worth trying on a screen: a free text box gets a number and a sentence, since
+    the explorer cannot tell an amount from a prompt."""
+    found = answer(expects, rng)
+    if found is None:
+        return []
+    if expects.kind == "text":
+        return [Step("text", "500"), found]
+    return [found]
+
+
 def unexpected(expects: Expectation) -> list[Step]:
     """A text, a photo and a sticker — those of them the screen does not ask for."""
     steps = []

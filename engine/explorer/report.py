@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -12,14 +13,19 @@ from engine.explorer.driver import Role
 @dataclass(frozen=True)
 class Step:
     """One thing the user did: a command, a text, a file, a press (on the message step
-    ``on`` of the path produced), a double tap, or a restart of the bot's process."""
+    ``on`` of the path produced) or a double tap — the bot's process restarted first if
+    ``restart``."""
 
-    kind: str            # command, text, upload, press, again, restart
+    kind: str            # command, text, upload, press, again
     value: str = ""
     on: int = -1         # for presses: index of the step whose reply showed the message
     stale: bool = False  # the press is on a message the bot has since replaced
+    restart: bool = False
 
     def describe(self) -> str:
+        return ("[restart] → " if self.restart else "") + self._what()
+
+    def _what(self) -> str:
         if self.kind == "command":
             return f"/{self.value}"
         if self.kind == "text":
@@ -28,8 +34,6 @@ class Step:
             return f"[{self.value}]"
         if self.kind == "again":
             return f'"{self.value}" again'
-        if self.kind == "restart":
-            return "[restart]"
         return f'{"(old message) " if self.stale else ""}"{self.value}"'
 
 
@@ -50,6 +54,14 @@ class Failure:
                 f"    {self.detail}")
 
 
+VARYING = re.compile(r"(error id|user|job|id) [0-9a-f-]+", re.IGNORECASE)
+
+
+def signature(detail: str) -> str:
+    """A failure's detail without what differs between occurrences (error ids, user ids)."""
+    return VARYING.sub(r"\1 …", detail.split("\n")[0])[:200]
+
+
 @dataclass
 class Report:
     started: float = field(default_factory=time.monotonic)
@@ -63,7 +75,7 @@ class Report:
     def fail(self, failure: Failure) -> None:
         """Keep one failure per kind, detail and last step: the first (shortest) path to it."""
         last = failure.path[-1].describe() if failure.path else ""
-        key = (failure.kind, failure.detail.split("\n")[0][:200], last)
+        key = (failure.kind, signature(failure.detail), last)
         if key not in self._seen:
             self._seen.add(key)
             self.failures.append(failure)
