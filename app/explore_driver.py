@@ -31,6 +31,7 @@ from engine.emulators.telegram.server import TelegramEmulator
 from engine.emulators.telegram.state import EmulatedUser
 from engine.emulators.telegram.transcript import ChatMessage
 from engine.explorer.driver import Gone, Place, Reply, Role, Shown
+from engine.loader.bundle import load_bundle
 from engine.plugin import Plugin, PluginSet
 from engine.plugins.user import UserPlugin
 from engine.plugins.wallet.plugin import WalletPlugin
@@ -66,14 +67,15 @@ class Incidents(logging.Handler):
 
 class ExploreDriver:
     def __init__(self, emulator: TelegramEmulator, sandbox: KieSandbox, pool: asyncpg.Pool,
-                 root: Path, extra_plugins: Sequence[Plugin]) -> None:
+                 root: Path, extra_plugins: Sequence[Plugin], checked: bool = True) -> None:
         self.emulator = emulator
         self.sandbox = sandbox
         self.pool = pool
         declarations = (PluginSet([UserPlugin.declarations()]
                                   + [type(p).declarations() for p in extra_plugins])
                         if extra_plugins else None)
-        self.bundle = load_checked_bundle(root, declarations)
+        # unchecked: to prove the explorer finds what a lint gap would let through
+        self.bundle = load_checked_bundle(root, declarations) if checked else load_bundle(root)
         self.extra_plugins = extra_plugins
         self.bot = emulator.make_bot()
         self.admins: set[int] = set()
@@ -256,7 +258,8 @@ class ExploreDriver:
 
 @contextlib.asynccontextmanager
 async def make_driver(root: Path | None = None, extra_plugins: Sequence[Plugin] = (),
-                      dsn: str | None = None) -> AsyncIterator[ExploreDriver]:
+                      dsn: str | None = None, checked: bool = True
+                      ) -> AsyncIterator[ExploreDriver]:
     """The driver over ``root`` (the shipped bundle by default) with a fresh database on
     ``dsn``, else TEST_DATABASE_URL or DATABASE_URL, else an embedded PostgreSQL."""
     async with AsyncExitStack() as stack:
@@ -279,7 +282,8 @@ async def make_driver(root: Path | None = None, extra_plugins: Sequence[Plugin] 
         stack.push_async_callback(pool.close)
         emulator = await stack.enter_async_context(TelegramEmulator(users=[]))
         sandbox = await stack.enter_async_context(KieSandbox())
-        driver = ExploreDriver(emulator, sandbox, pool, root or PROJECT_ROOT, extra_plugins)
+        driver = ExploreDriver(emulator, sandbox, pool, root or PROJECT_ROOT, extra_plugins,
+                               checked)
         stack.push_async_callback(driver.bot.session.close)
         logging.getLogger().addHandler(driver.incidents)
         stack.callback(logging.getLogger().removeHandler, driver.incidents)

@@ -62,6 +62,7 @@ class Crawler:
     forms: dict[str, FormEntry] = field(default_factory=dict)
     topics: set[str] = field(default_factory=set)
     seen: dict[str, set[Key]] = field(default_factory=dict)   # per language, for all roles
+    max_topics: int | None = None   # how many models' cards to explore (all when None)
 
     async def _conversation(self, role: Role, language: str) -> Conversation:
         return await Conversation(self.driver, self.report, self.limits, role, language).begin()
@@ -79,6 +80,8 @@ class Crawler:
     def _owns(self, model: str, role: Role, language: str) -> bool:
         """Each model's card is explored once, by users, in one language (by a stable hash)."""
         index = zlib.crc32(model.encode()) % len(self.languages)
+        if self.max_topics is not None and len(self.topics) >= self.max_topics:
+            return False
         return role is Role.USER and self.languages[index] == language
 
     def _discover(self, conv: Conversation, seen: set[Key],

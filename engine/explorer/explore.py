@@ -18,19 +18,23 @@ async def explore(driver: Driver, *, seed: int = 0, budget: int | None = None,
                   languages: tuple[str, ...] = LANGUAGES) -> Report:
     """Explore until done or out of budget; ``models`` caps how many forms are walked."""
     report = Report()
-    limits = Limits(budget)
     rng = random.Random(seed)
-    crawler = Crawler(driver, report, limits, rng, languages)
+    # with a budget, the crawl leaves a third of it for walking forms
+    crawler = Crawler(driver, report, Limits(budget * 2 // 3 if budget else None), rng,
+                      languages, max_topics=models)
     try:
         for role in roles:  # users first: what they leave behind (receipts) is what admins see
             for language in languages:
                 await crawler.crawl(role, language)
-        walker = Walker(driver, report, limits, rng)
-        chosen = sorted(crawler.forms)
-        if models is not None:
-            chosen = sorted(rng.sample(chosen, min(models, len(chosen))))
+    except OutOfBudget:
+        report.notes.append("the crawl stopped at two thirds of --budget")
+    walker = Walker(driver, report, Limits(budget), rng)
+    chosen = sorted(crawler.forms)
+    if models is not None:
+        chosen = sorted(rng.sample(chosen, min(models, len(chosen))))
+    try:
         for model in chosen:
             await walker.walk(model, crawler.forms[model])
     except OutOfBudget:
-        report.notes.append(f"stopped after {limits.budget} actions (--budget)")
+        report.notes.append(f"stopped after {budget} actions (--budget)")
     return report

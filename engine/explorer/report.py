@@ -54,7 +54,7 @@ class Failure:
                 f"    {self.detail}")
 
 
-VARYING = re.compile(r"(error id|user|job|id) [0-9a-f-]+", re.IGNORECASE)
+VARYING = re.compile(r"(error id|error|user|job|id) [0-9a-f-]+", re.IGNORECASE)
 
 
 def signature(detail: str) -> str:
