@@ -67,13 +67,14 @@ class Incidents(logging.Handler):
 
 class ExploreDriver:
     def __init__(self, emulator: TelegramEmulator, sandbox: KieSandbox, pool: asyncpg.Pool,
-                 root: Path, extra_plugins: Sequence[Plugin], checked: bool = True) -> None:
+                 root: Path, extra_plugins: Sequence[Plugin], checked: bool = True,
+                 declarations: PluginSet | None = None) -> None:
         self.emulator = emulator
         self.sandbox = sandbox
         self.pool = pool
-        declarations = (PluginSet([UserPlugin.declarations()]
-                                  + [type(p).declarations() for p in extra_plugins])
-                        if extra_plugins else None)
+        if declarations is None and extra_plugins:
+            declarations = PluginSet([UserPlugin.declarations()]
+                                     + [type(p).declarations() for p in extra_plugins])
         # unchecked: to prove the explorer finds what a lint gap would let through
         self.bundle = load_checked_bundle(root, declarations) if checked else load_bundle(root)
         self.extra_plugins = extra_plugins
@@ -258,10 +259,13 @@ class ExploreDriver:
 
 @contextlib.asynccontextmanager
 async def make_driver(root: Path | None = None, extra_plugins: Sequence[Plugin] = (),
-                      dsn: str | None = None, checked: bool = True
-                      ) -> AsyncIterator[ExploreDriver]:
+                      dsn: str | None = None, checked: bool = True,
+                      declarations: PluginSet | None = None) -> AsyncIterator[ExploreDriver]:
     """The driver over ``root`` (the shipped bundle by default) with a fresh database on
-    ``dsn``, else TEST_DATABASE_URL or DATABASE_URL, else an embedded PostgreSQL."""
+    ``dsn``, else TEST_DATABASE_URL or DATABASE_URL, else an embedded PostgreSQL.
+
+    ``declarations`` are what the bundle is linted against (a small project's own plug-ins);
+    ``checked=False`` skips the lint, to show what the explorer finds behind a lint gap."""
     async with AsyncExitStack() as stack:
         server = stack.enter_context(scratch_server(
             dsn or os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")))
@@ -283,7 +287,7 @@ async def make_driver(root: Path | None = None, extra_plugins: Sequence[Plugin] 
         emulator = await stack.enter_async_context(TelegramEmulator(users=[]))
         sandbox = await stack.enter_async_context(KieSandbox())
         driver = ExploreDriver(emulator, sandbox, pool, root or PROJECT_ROOT, extra_plugins,
-                               checked)
+                               checked, declarations)
         stack.push_async_callback(driver.bot.session.close)
         logging.getLogger().addHandler(driver.incidents)
         stack.callback(logging.getLogger().removeHandler, driver.incidents)
