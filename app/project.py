@@ -33,7 +33,13 @@ class BotProject:
 
     lint_rules: tuple[str, ...] = ("plugins.catalog.lint_rules",)
     commands: tuple[ProjectCommand, ...] = (catalog_cli.COMMAND,)
-    explorer_driver: ExplorerDriverFactory | None = None  # python -m engine explore: to come
+
+    @property
+    def explorer_driver(self) -> ExplorerDriverFactory | None:
+        """The bot over the emulators, for ``python -m engine explore`` (imported only then)."""
+        from app.explore_driver import make_driver
+
+        return make_driver
 
     def declarations(self) -> PluginSet:
         return builtin_declarations()

@@ -53,6 +53,12 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _explore(args: argparse.Namespace) -> int:
+    from engine.explorer.cli import run
+
+    return run(args)
+
+
 def _rules(_: argparse.Namespace) -> int:
     print(rules_table())
     return EXIT_CLEAN
@@ -76,6 +82,12 @@ def build_parser(project: Project) -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of flow (or model) files")
     p.add_argument("--kind", choices=sorted(SCHEMAS), default="flow")
     p.set_defaults(run=_schema)
+    p = sub.add_parser("explore", help="drive the bot through every screen and button, as a "
+                                       "user and an admin, in every language")
+    from engine.explorer.cli import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(run=_explore)
     p = sub.add_parser("rules", help="list the lint rules and their codes")
     p.set_defaults(run=_rules)
     for command in project.commands:  # listed for --help; main() hands them their arguments

@@ -159,7 +159,11 @@ class Navigator:
         """Arguments that do not fit the screen: typed input is refused with a word on what
         was expected; anything else is an outdated button — the user stays where they are."""
         session = turn.session
-        log.info("user %s: arguments for %s refused: %s", turn.ctx.user_id, screen_id, exc)
+        if from_input:
+            log.info("user %s: input for %s refused: %s", turn.ctx.user_id, screen_id, exc)
+        else:  # a button the linter let through, or one from before the flows changed
+            log.error("user %s: arguments for %s do not fit its parameters: %s",
+                      turn.ctx.user_id, screen_id, exc)
         key = "engine.invalid_input" if from_input else "engine.stale"
         if session.screen is not None and session.screen != screen_id and \
                 session.screen in self.bundle.screens:

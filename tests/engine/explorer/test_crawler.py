@@ -1,0 +1,77 @@
+"""The crawler over a fake bot: every button pressed, twice, stale and after a restart; a
+fault is reported with the path that led to it."""
+
+from __future__ import annotations
+
+from engine.explorer.driver import Gone, Place, Reply, Role, Shown
+from engine.explorer.explore import explore
+
+SCREENS = {"start": ["Shop", "Help"], "shop": ["Buy", "Back"], "help": ["Back"],
+           "bought": ["Back"]}
+TARGETS = {"Shop": "shop", "Help": "help", "Buy": "bought", "Back": "start"}
+
+
+class FakeBot:
+    """Screens with buttons; "Buy" pressed twice in a row logs an internal error."""
+
+    def __init__(self) -> None:
+        self.screen: dict[int, str] = {}
+        self.messages: dict[int, int] = {}
+        self.last: dict[int, str] = {}
+        self.users = 0
+        self.restarts = 0
+
+    async def new_user(self, role: Role, language: str) -> int:
+        self.users += 1
+        return self.users
+
+    def commands(self, role: Role) -> list[str]:
+        return ["start"]
+
+    def _show(self, user: int, screen: str, incidents: tuple[str, ...] = ()) -> Reply:
+        self.screen[user] = screen
+        self.messages[user] = self.messages.get(user, 0) + 1
+        shown = Shown(self.messages[user], f"{screen} text", tuple(SCREENS[screen]),
+                      screen=screen)
+        return Reply((shown,), Place(screen), answered=True, incidents=incidents)
+
+    async def command(self, user: int, name: str) -> Reply:
+        return self._show(user, "start")
+
+    async def text(self, user: int, text: str) -> Reply:
+        return self._show(user, self.screen.get(user, "start"))
+
+    async def upload(self, user: int, kind: str) -> Reply:
+        return self._show(user, self.screen.get(user, "start"))
+
+    async def press(self, user: int, message_id: int, label: str) -> Reply:
+        if message_id != self.messages.get(user) and label not in SCREENS[self.screen[user]]:
+            raise Gone(label)
+        if label not in SCREENS[self.screen[user]]:
+            raise Gone(label)
+        self.last[user] = label
+        return self._show(user, TARGETS[label])
+
+    async def press_again(self, user: int) -> Reply:
+        label = self.last[user]
+        return self._show(user, self.screen[user],
+                          ("double Buy",) if label == "Buy" else ())
+
+    async def restart(self) -> None:
+        self.restarts += 1
+
+
+async def test_every_state_is_seen_and_the_double_press_fault_named_by_its_path() -> None:
+    bot = FakeBot()
+    report = await explore(bot, seed=1, roles=(Role.USER,), languages=("ru",))
+    assert report.screens == {"start", "shop", "help", "bought"}
+    assert bot.restarts > 0
+    [failure] = report.failures
+    assert failure.kind == "internal error"
+    assert [s.describe() for s in failure.path] == ["/start", '"Shop"', '"Buy"', '"Buy" again']
+
+
+async def test_a_budget_stops_the_run() -> None:
+    report = await explore(FakeBot(), budget=5, roles=(Role.USER,), languages=("ru",))
+    assert report.counts["actions"] <= 5
+    assert any("budget" in note for note in report.notes)
