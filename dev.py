@@ -65,6 +65,7 @@ def test(argv: list[str]) -> int:
     steps = [
         [str(PYTHON), "-m", "engine", "lint"],
         [str(PYTHON), "-m", "ruff", "check", "."],
+        [str(PYTHON), "-m", "mypy", "engine"],   # the core is typed strictly ([tool.mypy])
         # extra arguments come last, so `-n 0` (serial) or `-n 4` replaces the default
         [str(PYTHON), "-m", "pytest", "-q", "-n", workers(), *argv],
     ]

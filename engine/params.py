@@ -15,13 +15,16 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, create
 
 from engine.schema.flow import Param
 
+#: what a parameter's value may be in Python (``coerce_value`` knows how to make each)
+Scalar = str | int | float | bool
+
 
 @dataclass(frozen=True)
 class ParamType:
     """A type a parameter may have: a Python scalar, with what it means to an editor."""
 
     name: str
-    python: type
+    python: type[Scalar]
     doc: str
     model_ref: bool = False     # literal values must be models in models/
 
@@ -39,7 +42,7 @@ class BadArguments(ValueError):
     """Arguments that do not fit a screen's parameters (an old button, a changed flow)."""
 
 
-_ADAPTERS = {t: TypeAdapter(t) for t in (int, float, bool)}
+_ADAPTERS: dict[type[Scalar], TypeAdapter[Any]] = {t: TypeAdapter(t) for t in (int, float, bool)}
 
 
 def coerce_value(kind: ParamType, param: Param, value: Any) -> Any:

@@ -148,6 +148,7 @@ def variable_paths(source: str | nodes.Template) -> list[VariablePath]:
     assigned = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
     inner: set[int] = set()
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        assert isinstance(node, nodes.Getattr | nodes.Getitem)   # find_all types it as their base
         inner.add(id(node.node))
     paths: list[VariablePath] = []
     for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
@@ -171,10 +172,10 @@ def variables_used(source: str | nodes.Template) -> list[VariableUse]:
             attr_names.add(id(node.node))
             if node.node.name not in assigned:
                 uses.append(VariableUse(node.node.name, node.attr, node.lineno))
-    for node in ast.find_all(nodes.Name):
-        if node.ctx != "load" or id(node) in attr_names or node.name in assigned:
+    for name in ast.find_all(nodes.Name):
+        if name.ctx != "load" or id(name) in attr_names or name.name in assigned:
             continue
-        if node.name not in seen_plain:
-            seen_plain.add(node.name)
-            uses.append(VariableUse(node.name, None, node.lineno))
+        if name.name not in seen_plain:
+            seen_plain.add(name.name)
+            uses.append(VariableUse(name.name, None, name.lineno))
     return uses

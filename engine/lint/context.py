@@ -54,8 +54,8 @@ class LintContext:
         for key, names in ENGINE_TEXTS.items():
             uses[key].append(TextUse(key, Location("engine", 1, 1), dict(names), "the engine"))
         for decl in self.plugins.by_namespace.values():
-            for key, names in decl.texts.items():
-                uses[key].append(TextUse(key, Location("engine", 1, 1), dict(names),
+            for key, declared in decl.texts.items():
+                uses[key].append(TextUse(key, Location("engine", 1, 1), dict(declared),
                                          f"the {decl.namespace} plug-in"))
         for command in self.bundle.commands.values():
             if command.command.description:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 
 from engine.lint.context import LintContext
 from engine.lint.plugin_rules import call_sites
 from engine.lint.registry import check, declare, finding
 from engine.loader.bundle import ModelDef
 from engine.loader.errors import Problem
+from engine.loader.yaml_source import PathKey
 from engine.plugin import is_model_ref
 from engine.schema.catalog import (
     COLLECTABLE,
@@ -80,7 +81,7 @@ def titled_lists(ctx: LintContext) -> Iterator[Problem]:
         for name, field in model.entry.input.items():
             if not field.is_object_list:
                 continue
-            untitled = [((name,), name)] if field.title is None else []
+            untitled: list[tuple[PathKey, str]] = [((name,), name)] if field.title is None else []
             untitled += [((name, "items", k), f"{name}.{k}") for k, f in field.items.items()
                          if f.title is None]
             for path, shown in untitled:
@@ -103,7 +104,7 @@ def conditions(ctx: LintContext) -> Iterator[Problem]:
             yield from _condition(model, case.when, ("price", "cases", i, "when"))
 
 
-def _condition(model: ModelDef, when: dict[str, list[object]],
+def _condition(model: ModelDef, when: Mapping[str, Sequence[object]],
                path: tuple[str | int, ...]) -> Iterator[Problem]:
     for other, values in when.items():
         target: InputField | None = model.entry.input.get(other)

@@ -12,8 +12,9 @@ from engine.lint.context import LintContext
 from engine.lint.registry import check, declare, finding
 from engine.loader.bundle import ScreenDef
 from engine.loader.errors import Problem
+from engine.loader.yaml_source import PathKey
 from engine.plugin import OperationKind
-from engine.schema.flow import ForEach
+from engine.schema.flow import Button, ForEach
 from engine.templates import is_template
 
 declare("PLUG001", "an action or query that no plug-in declares")
@@ -42,7 +43,7 @@ def call_sites(screen: ScreenDef) -> Iterator[CallSite]:
         if isinstance(row, ForEach):
             yield CallSite(screen, row.for_each, OperationKind.QUERY, row.args, ("keyboard", r),
                            "for_each", needs_items=True)
-            buttons = [(("keyboard", r, "button"), row.button)]
+            buttons: list[tuple[PathKey, Button]] = [(("keyboard", r, "button"), row.button)]
         else:
             buttons = [(("keyboard", r, c), b) for c, b in enumerate(row)]
         for path, button in buttons:

@@ -14,7 +14,8 @@ from engine.lint.registry import check, declare, finding
 from engine.lint.variable_check import problems
 from engine.loader.bundle import ScreenDef
 from engine.loader.errors import Location, Problem
-from engine.schema.flow import ForEach
+from engine.loader.yaml_source import PathKey
+from engine.schema.flow import Button, ForEach
 from engine.templates import ENVIRONMENT, is_template, variable_paths
 
 declare("TPL001", "a template written in a flow is not valid")
@@ -44,7 +45,7 @@ def _sites(ctx: LintContext, screen: ScreenDef
         if isinstance(row, ForEach):
             for arg, value in row.args.items():
                 yield ("keyboard", r, "args", arg), value, base, where
-            buttons = [(("keyboard", r, "button"), row.button)]
+            buttons: list[tuple[PathKey, Button]] = [(("keyboard", r, "button"), row.button)]
             scope = {**base, "item": ctx.scopes.item(row)}
             place = f"in a row of {screen.id}"
         else:

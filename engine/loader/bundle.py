@@ -228,13 +228,13 @@ def load_bundle(root: Path | str) -> Bundle:
                                         f"task '{task.id}' is defined twice"))
             tasks[task.id] = task
         for i, entry in enumerate(catalog.models):
-            definition = ModelDef(entry, doc, ("models", i))
+            model = ModelDef(entry, doc, ("models", i))
             if entry.id in models:
                 problems.append(Problem(
-                    "LOAD004", definition.locate(),
+                    "LOAD004", model.locate(),
                     f"model '{entry.id}' is defined twice (also at {models[entry.id].locate()})"))
                 continue
-            models[entry.id] = definition
+            models[entry.id] = model
 
     locales: dict[str, Locale] = {}
     for language in LANGUAGES:

@@ -17,7 +17,7 @@ from typing import Any
 
 from engine.callbacks import CallbackData
 from engine.loader.bundle import Bundle
-from engine.plugin import ActionError, Plugin, PluginSet, PressResult
+from engine.plugin import ActionError, GuardCheck, Plugin, PluginSet, PressResult
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext, Guards
 from engine.runtime.forms.controller import Forms
@@ -45,7 +45,7 @@ class Runtime:
         self.admin_ids = admin_ids
         self.calls = Calls(plugins)
         self.types = plugins.param_types
-        extra_guards = {}
+        extra_guards: dict[str, GuardCheck] = {}
         for instance in plugins.instances.values():
             extra_guards.update(instance.guards())
         self.guards = Guards(extra_guards)

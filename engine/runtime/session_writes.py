@@ -21,13 +21,17 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
+from typing import Final
 
 import asyncpg
+
+from engine.storage.connection import Connection
 
 #: (user_id, chat_id, language, screen, args, stack, form, rendered, state, version) + the
 #: version the session was read at; the five JSON documents are already encoded
 Row = tuple[int, int, str, str | None, str, str, str, str, str, int, int]
-_VERSION, _LOADED = 9, 10
+_VERSION: Final = 9
+_LOADED: Final = 10
 
 _ONE = (
     "UPDATE sessions SET chat_id = $2, language = $3, screen = $4, args = $5::jsonb,"
@@ -135,7 +139,7 @@ class SessionWrites:
                 save.done.cancel()
             self._waiting.clear()
 
-    async def _write(self, connection: asyncpg.Connection, batch: list[_Save]) -> bool:
+    async def _write(self, connection: Connection, batch: list[_Save]) -> bool:
         """One statement for ``batch``; its outcome (or failure) lands on each save. False if
         the statement failed."""
         self.statements += 1

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from engine.schema.catalog_file import CatalogFile
 from engine.schema.flow import FlowFile
 
-SCHEMAS = {"flow": FlowFile, "models": CatalogFile}
+SCHEMAS: dict[str, type[BaseModel]] = {"flow": FlowFile, "models": CatalogFile}
 
 
 def json_schema(kind: str = "flow") -> dict[str, Any]:

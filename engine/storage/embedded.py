@@ -9,10 +9,13 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # an optional dependency (the ``embedded`` extra): imported when used
+    from pgserver.postgres_server import PostgresServer
 
 
-def start_embedded(data_dir: Path) -> tuple[str, Any]:
+def start_embedded(data_dir: Path) -> tuple[str, PostgresServer]:
     """Start (or reuse) a server whose data lives in ``data_dir``; returns its DSN and handle.
 
     The handle must be kept alive while the server is used; the data survives a restart.
@@ -20,7 +23,7 @@ def start_embedded(data_dir: Path) -> tuple[str, Any]:
     try:
         with warnings.catch_warnings():  # platformdirs complains when XDG_RUNTIME_DIR is unset
             warnings.simplefilter("ignore")
-            import pgserver
+            from pgserver.postgres_server import get_server
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise RuntimeError(
             "DATABASE_URL is not set and the embedded PostgreSQL is not installed: "
@@ -28,7 +31,7 @@ def start_embedded(data_dir: Path) -> tuple[str, Any]:
     data_dir.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
+        server = get_server(str(data_dir), cleanup_mode="stop")
     return server.get_uri(), server
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
+from engine.storage.connection import Connection
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 LOCK_KEY = 0x4B1E_F10E  # advisory lock id shared by every instance of the bot
@@ -38,7 +38,7 @@ def discover(folder: Path = MIGRATIONS_DIR) -> list[Migration]:
     return [found[v] for v in sorted(found)]
 
 
-async def migrate(conn: asyncpg.Connection, folder: Path = MIGRATIONS_DIR) -> list[int]:
+async def migrate(conn: Connection, folder: Path = MIGRATIONS_DIR) -> list[int]:
     """Apply what is missing; returns the versions applied now."""
     applied_now: list[int] = []
     await conn.execute("SELECT pg_advisory_lock($1)", LOCK_KEY)

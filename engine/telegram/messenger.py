@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from engine.runtime.view import View
 
@@ -24,6 +25,14 @@ def markup(view: View) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=[
         [InlineKeyboardButton(text=b.text, callback_data=b.callback_data, url=b.url) for b in row]
         for row in view.keyboard])
+
+
+class _SendMedia(Protocol):
+    """What ``Bot.send_photo``, ``send_video`` … have in common (the media comes second,
+    under a different name in each)."""
+
+    async def __call__(self, chat_id: int, media: str, /, *, caption: str, parse_mode: str,
+                       reply_markup: InlineKeyboardMarkup | None) -> Message: ...
 
 
 def _fit(text: str, limit: int) -> str:
@@ -50,7 +59,7 @@ class AiogramMessenger:
                                                   reply_markup=reply_markup)
             return message.message_id
         caption = _fit(view.text, CAPTION_LIMIT)
-        senders = {
+        senders: dict[str, _SendMedia] = {
             "photo": self.bot.send_photo, "video": self.bot.send_video,
             "animation": self.bot.send_animation, "audio": self.bot.send_audio,
             "voice": self.bot.send_voice, "document": self.bot.send_document,
