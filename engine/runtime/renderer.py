@@ -17,7 +17,7 @@ from engine.callbacks import CallbackData
 from engine.loader.bundle import Bundle, ScreenDef
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext, Guards
-from engine.runtime.presses import Back, Call, Go, NextTarget, Page, PressModel, stored
+from engine.runtime.presses import Back, Call, Go, NextTarget, Page, stored
 from engine.runtime.view import Media, View, ViewButton
 from engine.schema.flow import Button, ForEach, Target
 from engine.templates import render_inline, variable_paths
@@ -48,6 +48,11 @@ class _Compiled:
     press: Go | Back | Call | None     # None: a link
     url: str | None = None
     needs_item: bool = False           # a call's targets read the row's item
+    stored: dict[str, Any] = field(default_factory=dict)   # the press as the session keeps it
+
+    def __post_init__(self) -> None:
+        if self.press is not None:   # once here, so a render only fills in the arguments
+            object.__setattr__(self, "stored", stored(self.press))
 
 
 def _target(screen: ScreenDef, target: Target | None) -> NextTarget | None:
@@ -139,14 +144,13 @@ class Renderer:
         template = compiled.press
         if template is None:
             return ViewButton(label, url=render_inline(compiled.url or "", context))
-        press: PressModel = template
-        if isinstance(template, Go):
-            press = template.model_copy(update={"args": render_args(template.args, context)})
-        elif isinstance(template, Call):
-            press = template.model_copy(update={
-                "args": render_args(template.args, context),
-                "item": context.get("item") if compiled.needs_item else None})
-        rendered.actions[key] = stored(press)
+        # the typed press as JSON, its arguments rendered; read back as a Press on a press
+        action = compiled.stored
+        if isinstance(template, Go | Call):
+            action = {**action, "args": render_args(template.args, context)}
+            if compiled.needs_item:
+                action["item"] = context.get("item")
+        rendered.actions[key] = action
         data = CallbackData(screen.id, ctx.session.version, key).encode()
         return ViewButton(label, callback_data=data)
 
