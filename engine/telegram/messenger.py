@@ -1,4 +1,8 @@
-"""The Messenger seam implemented over aiogram's Bot: HTML texts, inline keyboards, media."""
+"""The Messenger seam implemented over aiogram's Bot: HTML texts, inline keyboards, media.
+
+Every text is fitted to Telegram's limits first (engine.telegram.html_fit), so a long screen
+arrives shortened rather than refused.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,10 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from engine.runtime.view import View
+from engine.telegram.html_fit import fit_html
+from engine.text_units import ANSWER_LIMIT, CAPTION_LIMIT, MESSAGE_LIMIT, shorten
 
 log = logging.getLogger(__name__)
-
-ANSWER_LIMIT = 200
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
 
 
 def markup(view: View) -> InlineKeyboardMarkup | None:
@@ -26,17 +28,13 @@ def markup(view: View) -> InlineKeyboardMarkup | None:
         for row in view.keyboard])
 
 
-def _fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 class AiogramMessenger:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
     async def answer_press(self, callback_id: str, text: str | None = None) -> None:
         try:
-            await self.bot.answer_callback_query(callback_id, text=_fit(text, ANSWER_LIMIT)
+            await self.bot.answer_callback_query(callback_id, text=shorten(text, ANSWER_LIMIT)
                                                  if text else None)
         except TelegramBadRequest as exc:  # too old: the user still gets the screen we send
             log.info("callback %s not answered: %s", callback_id, exc.message)
@@ -45,11 +43,11 @@ class AiogramMessenger:
         reply_markup = markup(view)
         media = view.media
         if media is None:
-            message = await self.bot.send_message(chat_id, _fit(view.text, TEXT_LIMIT),
+            message = await self.bot.send_message(chat_id, fit_html(view.text, MESSAGE_LIMIT),
                                                   parse_mode=ParseMode.HTML,
                                                   reply_markup=reply_markup)
             return message.message_id
-        caption = _fit(view.text, CAPTION_LIMIT)
+        caption = fit_html(view.text, CAPTION_LIMIT)
         senders = {
             "photo": self.bot.send_photo, "video": self.bot.send_video,
             "animation": self.bot.send_animation, "audio": self.bot.send_audio,
@@ -64,7 +62,7 @@ class AiogramMessenger:
         if view.media is not None:
             return False
         try:
-            await self.bot.edit_message_text(_fit(view.text, TEXT_LIMIT), chat_id=chat_id,
+            await self.bot.edit_message_text(fit_html(view.text, MESSAGE_LIMIT), chat_id=chat_id,
                                              message_id=message_id, parse_mode=ParseMode.HTML,
                                              reply_markup=markup(view))
         except TelegramBadRequest as exc:

@@ -9,6 +9,7 @@ from engine.callbacks import CallbackData
 from engine.runtime.presses import FormPress, stored
 from engine.runtime.view import ViewButton
 from engine.schema.catalog import FieldType, InputField, ModelEntry
+from engine.text_units import shorten
 from engine.variables import FieldView, FormView, SummaryLine
 
 ASK_KEYS = {
@@ -61,7 +62,7 @@ def _plain(spec: InputField, value: Any, language: str, yes: str, no: str) -> st
 
 
 def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return shorten(text, limit)  # in UTF-16 units, before escaping: never inside an entity
 
 
 def field_view(name: str, spec: InputField, language: str, yes: str, no: str,
