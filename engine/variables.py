@@ -79,6 +79,8 @@ ENGINE_TEXTS: dict[str, dict[str, Any]] = {
     "engine.prev_page": {"page": int, "pages": int},
     "engine.action_failed": {},
     "engine.invalid_input": {},
+    "engine.too_fast": {},
+    "engine.private_only": {"bot": str},
 }
 
 _STEP = {"field": FieldView, "form": FormView}
