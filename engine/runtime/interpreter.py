@@ -67,7 +67,7 @@ class Runtime:
             extra_guards.update(instance.guards())
         self.guards = Guards(extra_guards)
         self.renderer = Renderer(bundle, self.calls, self.guards)
-        self.forms = Forms(bundle, self.renderer, self.calls)
+        self.forms = Forms(bundle, self.renderer, self.calls, files=messenger)
         self.start_screen = bundle.commands["start"].target
         help_command = bundle.commands.get("help")
         self.help_screen = help_command.target if help_command else self.start_screen
