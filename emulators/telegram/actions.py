@@ -9,9 +9,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from .entities import detect_entities
+from .entities import detect_entities, utf16_len
 from .errors import EmulatorError
 from .files import MEDIA_KINDS
+from .formatting import MAX_TEXT
 from .state import (
     CallbackQueryRecord,
     EmulatedGroup,
@@ -23,6 +24,25 @@ from .state import (
     StoredMessage,
 )
 from .transcript import ChatMessage, snapshot
+
+
+def split_long_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """A text as Telegram apps send it: several messages of at most ``limit`` UTF-16 units,
+    cut at a line end or a space where one is near."""
+    parts: list[str] = []
+    while utf16_len(text) > limit:
+        used, cut = 0, 0
+        for index, char in enumerate(text):
+            used += 2 if ord(char) > 0xFFFF else 1
+            if used > limit:
+                cut = index
+                break
+        space = max(text.rfind("\n", 0, cut), text.rfind(" ", 0, cut))
+        if space > cut // 2:
+            cut = space + 1
+        parts.append(text[:cut])
+        text = text[cut:]
+    return [part for part in (*parts, text) if part.strip()]
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,11 @@ class UserActions:
     def send_text(self, user_id: int, text: str) -> ChatMessage:
         if not text:
             raise EmulatorError("Telegram clients do not send empty messages")
+        if utf16_len(text) > MAX_TEXT:
+            raise EmulatorError(
+                f"one message carries at most {MAX_TEXT} UTF-16 units, this text has "
+                f"{utf16_len(text)}; clients split it (split_long_text) or send it as a file"
+            )
         self._begin(user_id)
         message = self.state.add_message(user_id, from_bot=False, text=text, entities=detect_entities(text))
         return self._deliver(message)
