@@ -19,6 +19,7 @@ from engine.plugin import Plugin, PluginSet
 from engine.runtime.interpreter import Runtime
 from engine.runtime.pg_sessions import PgSessionStore
 from engine.runtime.session import SessionStore
+from engine.telegram.flood import FloodLimit
 from engine.telegram.messenger import AiogramMessenger
 from engine.telegram.router import build_dispatcher
 from plugins.catalog.plugin import CatalogPlugin
@@ -59,6 +60,7 @@ class Dependencies:
     kie_upload_url: str | None = None   # None: uploads go to kie_url (the sandbox serves both)
     config: Config | None = None
     admin_ids: frozenset[int] = frozenset()
+    flood: FloodLimit | None = None     # per-user flood control; None: off (tests drive fast)
     runner_options: RunnerOptions = field(default_factory=lambda: RunnerOptions())
 
 
@@ -137,4 +139,4 @@ def assemble(deps: Dependencies, extra_plugins: Sequence[Plugin] = (),
     plugin_set = PluginSet.of([*kit.plugins, *extra_plugins])
     runtime = Runtime(deps.bundle, plugin_set, sessions or PgSessionStore(deps.pool),
                       AiogramMessenger(deps.bot), deps.admin_ids)
-    return Assembled(runtime, build_dispatcher(runtime, *kit.routers), kit)
+    return Assembled(runtime, build_dispatcher(runtime, *kit.routers, flood=deps.flood), kit)

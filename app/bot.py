@@ -180,7 +180,8 @@ async def run(config: Config) -> None:
         deps = Dependencies(bundle=bundle, pool=pool, bot=bot, admin_ids=frozenset(admin_ids),
                             kie_url=kie_url, kie_key=kie_key,
                             kie_upload_url=str(config.kie_upload_url).rstrip("/")
-                            if config.kie_api_key else None, config=config)
+                            if config.kie_api_key else None, config=config,
+                            flood=config.flood_limit)
         app = assemble(deps, sessions=sessions)
         runtime, dispatcher = app.runtime, app.dispatcher
         services = await app.start_services()

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from engine.telegram.flood import FloodLimit
+
 
 class Config(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -31,6 +33,11 @@ class Config(BaseSettings):
     kie_webhook_hmac_key: SecretStr | None = None
     job_lease_seconds: float = Field(
         60, gt=0, le=3600, description="How long a crashed instance's job waits for another.")
+    flood_rate: float = Field(
+        3, ge=0, le=1000, description="Updates a second one user may keep sending; 0 turns "
+                                      "flood control off.")
+    flood_burst: int = Field(
+        12, ge=1, le=1000, description="Updates one user may send at once (an album is 10).")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     http_host: str = "127.0.0.1"
     http_port: int = Field(8081, ge=0, le=65535)
@@ -59,6 +66,11 @@ class Config(BaseSettings):
                 raise ValueError("TELEGRAM_BOT_TOKEN does not look like a bot token "
                                  "(digits:secret, as BotFather gives it)")
         return value
+
+    @property
+    def flood_limit(self) -> FloodLimit | None:
+        """Per-user flood control for the flows' router; None when turned off."""
+        return FloodLimit(self.flood_rate, self.flood_burst) if self.flood_rate > 0 else None
 
     @property
     def local(self) -> bool:

@@ -27,7 +27,8 @@ class FieldView(BaseModel):
     default: str = ""          # the default, as the user would read it; "" when none
     minimum: float | None = None
     maximum: float | None = None
-    max_length: int | None = None
+    max_length: int | None = None        # of a typed answer: never more than one message
+    file_max_length: int | None = None   # of a text sent as .txt, where more is allowed
     min_length: int | None = None
     max_seconds: int | None = None
     media: str | None = None
@@ -79,6 +80,8 @@ ENGINE_TEXTS: dict[str, dict[str, Any]] = {
     "engine.prev_page": {"page": int, "pages": int},
     "engine.action_failed": {},
     "engine.invalid_input": {},
+    "engine.too_fast": {},
+    "engine.private_only": {"bot": str},
 }
 
 _STEP = {"field": FieldView, "form": FormView}
@@ -91,7 +94,7 @@ FORM_TEXTS: dict[str, dict[str, Any]] = {
     "form.skip": _FIELD, "form.yes": {}, "form.no": {}, "form.done": _FIELD,
     "form.back": {}, "form.cancel": {}, "form.confirm": {}, "form.edit": _FIELD,
     "form.error_number": _FIELD, "form.error_range": _FIELD, "form.error_text_length": _FIELD,
-    "form.error_empty": _FIELD, "form.error_text_short": _FIELD,
+    "form.error_empty": _FIELD, "form.error_text_file": _FIELD, "form.error_text_short": _FIELD,
     "form.error_file_long": _FIELD, "form.error_file_kind": _FIELD, "form.error_file_type": _FIELD,
     "form.error_file_size": _FIELD, "form.error_files_count": _FIELD,
     "form.error_use_buttons": _FIELD, "form.error_model": {},

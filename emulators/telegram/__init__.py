@@ -8,7 +8,7 @@ page at http://127.0.0.1:8080/.
 from .actions import PaymentResult
 from .errors import ApiError, EmulatorError
 from .server import DEFAULT_TOKEN, TelegramEmulator
-from .state import DEFAULT_USERS, ApiCall, CallbackAnswer, EmulatedUser, Invoice, Payment
+from .state import DEFAULT_USERS, ApiCall, CallbackAnswer, EmulatedGroup, EmulatedUser, Invoice, Payment
 from .transcript import ChatMessage
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "ApiError",
     "CallbackAnswer",
     "ChatMessage",
+    "EmulatedGroup",
     "EmulatedUser",
     "EmulatorError",
     "Invoice",

@@ -9,11 +9,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from .entities import detect_entities
+from .entities import detect_entities, utf16_len
 from .errors import EmulatorError
 from .files import MEDIA_KINDS
+from .formatting import MAX_TEXT
 from .state import (
     CallbackQueryRecord,
+    EmulatedGroup,
     EmulatedUser,
     EmulatorState,
     Invoice,
@@ -22,6 +24,25 @@ from .state import (
     StoredMessage,
 )
 from .transcript import ChatMessage, snapshot
+
+
+def split_long_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """A text as Telegram apps send it: several messages of at most ``limit`` UTF-16 units,
+    cut at a line end or a space where one is near."""
+    parts: list[str] = []
+    while utf16_len(text) > limit:
+        used, cut = 0, 0
+        for index, char in enumerate(text):
+            used += 2 if ord(char) > 0xFFFF else 1
+            if used > limit:
+                cut = index
+                break
+        space = max(text.rfind("\n", 0, cut), text.rfind(" ", 0, cut))
+        if space > cut // 2:
+            cut = space + 1
+        parts.append(text[:cut])
+        text = text[cut:]
+    return [part for part in (*parts, text) if part.strip()]
 
 
 @dataclass(frozen=True)
@@ -61,9 +82,34 @@ class UserActions:
     def send_text(self, user_id: int, text: str) -> ChatMessage:
         if not text:
             raise EmulatorError("Telegram clients do not send empty messages")
+        if utf16_len(text) > MAX_TEXT:
+            raise EmulatorError(
+                f"one message carries at most {MAX_TEXT} UTF-16 units, this text has "
+                f"{utf16_len(text)}; clients split it (split_long_text) or send it as a file"
+            )
         self._begin(user_id)
         message = self.state.add_message(user_id, from_bot=False, text=text, entities=detect_entities(text))
         return self._deliver(message)
+
+    def group(self, chat_id: int) -> EmulatedGroup:
+        try:
+            return self.state.groups[chat_id]
+        except KeyError:
+            known = ", ".join(str(g) for g in self.state.groups)
+            raise EmulatorError(f"unknown group {chat_id}; known groups: {known}") from None
+
+    def send_group_text(self, chat_id: int, user_id: int, text: str) -> ChatMessage:
+        """``user_id`` writes in a group (or a channel's admin posts, when it is a channel)."""
+        if not text:
+            raise EmulatorError("Telegram clients do not send empty messages")
+        group = self.group(chat_id)
+        self._begin(user_id)
+        message = self.state.add_message(
+            chat_id, from_bot=False, sender_id=user_id, text=text, entities=detect_entities(text)
+        )
+        kind = "channel_post" if group.type == "channel" else "message"
+        self.state.updates.push(kind, self.state.message_api(message))
+        return snapshot(message)
 
     def send_media(
         self,
@@ -122,16 +168,20 @@ class UserActions:
             raise EmulatorError(f"button {text!r} is a {kind} button; pressing it sends nothing to the bot")
         return self._callback(user_id, message, button["callback_data"])
 
-    def press_data(self, user_id: int, data: str, message_id: int | None = None) -> str:
-        """A forged press: any callback data, as a modified client could send."""
+    def press_data(
+        self, user_id: int, data: str, message_id: int | None = None, *, chat_id: int | None = None
+    ) -> str:
+        """A forged press: any callback data, as a modified client could send (on a message
+        in ``chat_id``, the user's private chat unless given)."""
         self.user(user_id)
-        messages = self.state.chats.get(user_id, {})
+        chat_id = user_id if chat_id is None else chat_id
+        messages = self.state.chats.get(chat_id, {})
         if message_id is None:
             message = next(
                 (m for m in reversed(list(messages.values())) if m.from_bot and not m.deleted), None
             )
         else:
-            message = self.state.find_message(user_id, message_id)
+            message = self.state.find_message(chat_id, message_id)
         return self._callback(user_id, message, data)
 
     def _callback(self, user_id: int, message: StoredMessage | None, data: str) -> str:

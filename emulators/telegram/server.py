@@ -13,7 +13,16 @@ from aiohttp import web
 from .actions import PaymentResult, UserActions
 from .bot_api import BotApi
 from .errors import ApiError, EmulatorError
-from .state import DEFAULT_USERS, ApiCall, CallbackAnswer, EmulatedUser, EmulatorState, Invoice, Payment
+from .state import (
+    DEFAULT_USERS,
+    ApiCall,
+    CallbackAnswer,
+    EmulatedGroup,
+    EmulatedUser,
+    EmulatorState,
+    Invoice,
+    Payment,
+)
 from .transcript import ChatMessage, snapshot
 from .web import WebChat
 
@@ -125,10 +134,19 @@ class TelegramEmulator:
         self.state.users[user.id] = user
         self.state.touch()
 
+    def add_group(self, group: EmulatedGroup) -> None:
+        """Put the bot in a group, supergroup or channel (its users are the emulator's)."""
+        self.state.groups[group.id] = group
+        self.state.touch()
+
     # -- what users do ---------------------------------------------------------------------
     async def send_text(self, user_id: int, text: str) -> ChatMessage:
         """The user writes ``text`` (``/command args`` get bot_command entities)."""
         return self.actions.send_text(user_id, text)
+
+    async def send_group_text(self, chat_id: int, user_id: int, text: str) -> ChatMessage:
+        """``user_id`` writes ``text`` in a group; in a channel it is posted as the channel."""
+        return self.actions.send_group_text(chat_id, user_id, text)
 
     async def send_photo(
         self,
@@ -196,9 +214,12 @@ class TelegramEmulator:
         (or on ``message_id``); returns the callback query id."""
         return self.actions.press(user_id, button_text, message_id)
 
-    async def press_data(self, user_id: int, data: str, message_id: int | None = None) -> str:
-        """A forged press with arbitrary callback data (a stale or tampered client)."""
-        return self.actions.press_data(user_id, data, message_id)
+    async def press_data(
+        self, user_id: int, data: str, message_id: int | None = None, *, chat_id: int | None = None
+    ) -> str:
+        """A forged press with arbitrary callback data (a stale or tampered client), on a
+        message of ``chat_id`` (the user's private chat unless given)."""
+        return self.actions.press_data(user_id, data, message_id, chat_id=chat_id)
 
     async def pay_invoice(self, user_id: int, message_id: int | None = None) -> PaymentResult:
         """Pay the invoice (the newest one when ``message_id`` is None): pre_checkout_query,
@@ -213,8 +234,10 @@ class TelegramEmulator:
 
     # -- what tests look at ----------------------------------------------------------------
     def messages(self, user_id: int, *, include_deleted: bool = False) -> list[ChatMessage]:
-        """The chat transcript, oldest first, bot and user messages alike."""
-        self.actions.user(user_id)
+        """The chat transcript, oldest first, bot and user messages alike (``user_id`` may
+        also be a group's id)."""
+        if user_id not in self.state.groups:
+            self.actions.user(user_id)
         return [
             snapshot(m)
             for m in self.state.chats.get(user_id, {}).values()

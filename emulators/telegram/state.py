@@ -1,4 +1,5 @@
-"""Everything the emulated Telegram remembers: users, private chats and their messages,
+"""Everything the emulated Telegram remembers: users, private chats, groups and channels and
+their messages,
 callback and pre-checkout queries, invoices, payments, files and the record of API calls.
 
 One :class:`EmulatorState` is shared by the Bot API handlers, the simulated users and the web
@@ -47,6 +48,18 @@ class EmulatedUser:
         return out
 
 
+@dataclass(frozen=True)
+class EmulatedGroup:
+    """A group, supergroup or channel the bot is in; ids are negative, as in Telegram."""
+
+    id: int
+    title: str
+    type: str = "group"    # group, supergroup or channel
+
+    def chat(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "title": self.title}
+
+
 DEFAULT_USERS: tuple[EmulatedUser, ...] = (
     EmulatedUser(1001, "Anna", "ru", username="anna"),
     EmulatedUser(1002, "Boris", "en", username="boris"),
@@ -59,7 +72,7 @@ class StoredMessage:
     chat_id: int
     message_id: int
     from_bot: bool
-    sender: dict[str, Any]
+    sender: dict[str, Any] | None     # None: a channel post, sent by the channel itself
     date: int
     text: str | None = None
     entities: list[dict[str, Any]] = field(default_factory=list)
@@ -82,12 +95,12 @@ class StoredMessage:
         return self.file.kind if self.file else None
 
     def api(self, chat: dict[str, Any], *, nested: bool = False) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "message_id": self.message_id,
-            "from": self.sender,
-            "chat": chat,
-            "date": self.date,
-        }
+        out: dict[str, Any] = {"message_id": self.message_id}
+        if self.sender is not None:
+            out["from"] = self.sender
+        else:
+            out["sender_chat"] = chat
+        out.update(chat=chat, date=self.date)
         if self.edit_date is not None:
             out["edit_date"] = self.edit_date
         if self.text is not None:
@@ -200,6 +213,7 @@ class EmulatorState:
             "username": bot_username,
         }
         self.users: dict[int, EmulatedUser] = {u.id: u for u in users}
+        self.groups: dict[int, EmulatedGroup] = {}
         self.blocked: set[int] = set()
         self.chats: dict[int, dict[int, StoredMessage]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -254,8 +268,9 @@ class EmulatorState:
         except KeyError:
             raise bad_request("chat not found") from None
 
-    def resolve_chat(self, raw: str | None) -> EmulatedUser:
-        """A ``chat_id`` parameter (numeric id or @username) to the private chat's user."""
+    def resolve_chat(self, raw: str | None) -> EmulatedUser | EmulatedGroup:
+        """A ``chat_id`` parameter (numeric id or @username) to the private chat's user, or
+        to the group or channel."""
         if raw is None or raw == "":
             raise bad_request("chat_id is empty")
         raw = raw.strip()
@@ -266,9 +281,12 @@ class EmulatorState:
             user = found
         else:
             try:
-                user = self.user(int(raw))
+                chat_id = int(raw)
             except ValueError:
                 raise bad_request("chat not found") from None
+            if chat_id in self.groups:
+                return self.groups[chat_id]
+            user = self.user(chat_id)
         if user.id in self.blocked:
             raise forbidden("bot was blocked by the user")
         return user
@@ -276,9 +294,20 @@ class EmulatorState:
     def chat_messages(self, chat_id: int) -> dict[int, StoredMessage]:
         return self.chats.setdefault(chat_id, {})
 
-    def add_message(self, chat_id: int, *, from_bot: bool, **fields: Any) -> StoredMessage:
+    def add_message(
+        self, chat_id: int, *, from_bot: bool, sender_id: int | None = None, **fields: Any
+    ) -> StoredMessage:
+        """A message in a chat; in a group ``sender_id`` is the user who wrote it (none in a
+        channel, where the channel posts)."""
         counter = self._message_ids.setdefault(chat_id, itertools.count(1))
-        sender = self.bot_user if from_bot else self.user(chat_id).api()
+        group = self.groups.get(chat_id)
+        sender: dict[str, Any] | None
+        if from_bot:
+            sender = self.bot_user
+        elif group is not None and group.type == "channel":
+            sender = None
+        else:
+            sender = self.user(chat_id if sender_id is None else sender_id).api()
         message = StoredMessage(
             chat_id=chat_id,
             message_id=next(counter),
@@ -299,8 +328,12 @@ class EmulatorState:
         message = self.chats.get(chat_id, {}).get(message_id)
         return None if message is None or message.deleted else message
 
+    def chat_api(self, chat_id: int) -> dict[str, Any]:
+        group = self.groups.get(chat_id)
+        return group.chat() if group is not None else self.user(chat_id).chat()
+
     def message_api(self, message: StoredMessage) -> dict[str, Any]:
-        return message.api(self.user(message.chat_id).chat())
+        return message.api(self.chat_api(message.chat_id))
 
     def next_query_id(self) -> str:
         return str(next(self._query_ids))

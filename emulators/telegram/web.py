@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError
 
-from .actions import UserActions
+from .actions import UserActions, split_long_text
 from .errors import EmulatorError
 from .state import EmulatorState
 from .transcript import reply_keyboard, ui_message
@@ -25,7 +25,7 @@ MAX_POLL_SECONDS = 25.0
 
 
 class TextBody(BaseModel):
-    text: str = Field(min_length=1, max_length=4096)
+    text: str = Field(min_length=1, max_length=200_000)
 
 
 class PressBody(BaseModel):
@@ -137,8 +137,12 @@ class WebChat:
     async def text(self, request: web.Request) -> web.Response:
         user_id = self._user_id(request)
         body = await self._body(request, TextBody)
-        message = self.actions.send_text(user_id, body.text)
-        return web.json_response({"message_id": message.message_id})
+        # longer than one message: sent as several, as Telegram apps do
+        sent = [self.actions.send_text(user_id, part) for part in split_long_text(body.text)]
+        if not sent:
+            return web.json_response({"error": "the message is empty"}, status=400)
+        return web.json_response({"message_id": sent[-1].message_id,
+                                  "message_ids": [m.message_id for m in sent]})
 
     async def press(self, request: web.Request) -> web.Response:
         user_id = self._user_id(request)

@@ -50,7 +50,7 @@ class Runtime:
             extra_guards.update(instance.guards())
         self.guards = Guards(extra_guards)
         self.renderer = Renderer(bundle, self.calls, self.guards)
-        self.forms = Forms(bundle, self.renderer, self.calls)
+        self.forms = Forms(bundle, self.renderer, self.calls, files=messenger)
         self.start_screen = bundle.commands["start"].target
         self.moves = Navigator(bundle, self.renderer, self.forms, self.calls, self.guards,
                                self.types, self.start_screen)

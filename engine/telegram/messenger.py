@@ -1,22 +1,27 @@
-"""The Messenger seam implemented over aiogram's Bot: HTML texts, inline keyboards, media."""
+"""The Messenger seam implemented over aiogram's Bot: HTML texts, inline keyboards, media.
+
+Every text is fitted to Telegram's limits first (engine.telegram.html_fit), so a long screen
+arrives shortened rather than refused.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from pathlib import Path
 from typing import Protocol
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiohttp import ClientError
 
 from engine.runtime.view import View
+from engine.telegram.html_fit import fit_html
+from engine.text_units import ANSWER_LIMIT, CAPTION_LIMIT, MESSAGE_LIMIT, shorten
 
 log = logging.getLogger(__name__)
-
-ANSWER_LIMIT = 200
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
 
 
 def markup(view: View) -> InlineKeyboardMarkup | None:
@@ -35,8 +40,9 @@ class _SendMedia(Protocol):
                        reply_markup: InlineKeyboardMarkup | None) -> Message: ...
 
 
-def _fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _read_local(path: str, limit: int) -> bytes:
+    with Path(path).open("rb") as file:
+        return file.read(limit)
 
 
 class AiogramMessenger:
@@ -45,7 +51,7 @@ class AiogramMessenger:
 
     async def answer_press(self, callback_id: str, text: str | None = None) -> None:
         try:
-            await self.bot.answer_callback_query(callback_id, text=_fit(text, ANSWER_LIMIT)
+            await self.bot.answer_callback_query(callback_id, text=shorten(text, ANSWER_LIMIT)
                                                  if text else None)
         except TelegramBadRequest as exc:  # too old: the user still gets the screen we send
             log.info("callback %s not answered: %s", callback_id, exc.message)
@@ -54,11 +60,11 @@ class AiogramMessenger:
         reply_markup = markup(view)
         media = view.media
         if media is None:
-            message = await self.bot.send_message(chat_id, _fit(view.text, TEXT_LIMIT),
+            message = await self.bot.send_message(chat_id, fit_html(view.text, MESSAGE_LIMIT),
                                                   parse_mode=ParseMode.HTML,
                                                   reply_markup=reply_markup)
             return message.message_id
-        caption = _fit(view.text, CAPTION_LIMIT)
+        caption = fit_html(view.text, CAPTION_LIMIT)
         senders: dict[str, _SendMedia] = {
             "photo": self.bot.send_photo, "video": self.bot.send_video,
             "animation": self.bot.send_animation, "audio": self.bot.send_audio,
@@ -69,11 +75,32 @@ class AiogramMessenger:
                              reply_markup=reply_markup)
         return message.message_id
 
+    async def read_file(self, file_id: str, max_bytes: int) -> bytes | None:
+        """A file the user sent, read while counting: never more than ``max_bytes``, whatever
+        size Telegram states (or does not)."""
+        try:
+            found = await self.bot.get_file(file_id)
+            if found.file_path is None or (found.file_size or 0) > max_bytes:
+                return None
+            session, data = self.bot.session, bytearray()
+            if session.api.is_local:   # a local Bot API server gives a path on this machine
+                data += await asyncio.to_thread(_read_local, found.file_path, max_bytes + 1)
+            else:
+                url = session.api.file_url(self.bot.token, found.file_path)
+                async for chunk in session.stream_content(url, chunk_size=64 * 1024):
+                    data += chunk
+                    if len(data) > max_bytes:
+                        break
+        except (TelegramAPIError, ClientError, OSError, TimeoutError) as exc:
+            log.info("cannot read file %s: %s", file_id, exc)
+            return None
+        return bytes(data) if len(data) <= max_bytes else None
+
     async def edit(self, chat_id: int, message_id: int, view: View) -> bool:
         if view.media is not None:
             return False
         try:
-            await self.bot.edit_message_text(_fit(view.text, TEXT_LIMIT), chat_id=chat_id,
+            await self.bot.edit_message_text(fit_html(view.text, MESSAGE_LIMIT), chat_id=chat_id,
                                              message_id=message_id, parse_mode=ParseMode.HTML,
                                              reply_markup=markup(view))
         except TelegramBadRequest as exc:

@@ -1,15 +1,21 @@
 """One aiogram router for every update: translate it into an Incoming and hand it over.
 
-No screen-specific handler exists; the interpreter decides everything from the bundle.
+No screen-specific handler exists; the interpreter decides everything from the bundle. Before
+it, the router keeps the bot to private chats (engine.telegram.chats) and each user to their
+flood limit (engine.telegram.flood).
 """
 
 from __future__ import annotations
 
 from aiogram import Dispatcher, Router
+from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Message, User
 
 from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
-from engine.runtime.interpreter import Runtime
+from engine.runtime.interpreter import Runtime, language_of
+from engine.runtime.view import View
+from engine.telegram.chats import addressed_to, bot_username, command_target
+from engine.telegram.flood import FloodGate, FloodLimit, FloodMiddleware
 
 
 def person(user: User) -> Person:
@@ -59,26 +65,60 @@ def incoming_press(query: CallbackQuery) -> Incoming:
                     callback_data=query.data, message_id=message_id)
 
 
-def build_router(runtime: Runtime) -> Router:
+def build_router(runtime: Runtime, flood: FloodLimit | None = None) -> Router:
+    """The flows' router; with ``flood``, each user's updates beyond it are turned away."""
     router = Router(name="flows")
+
+    def text(key: str, user: User, **params: object) -> str:
+        return runtime.renderer.text(key, language_of(user.language_code), dict(params))
+
+    if flood is not None:
+        guard = FloodMiddleware(FloodGate(flood), runtime.messenger,
+                                lambda user: text("engine.too_fast", user), runtime.stats)
+        router.message.outer_middleware(guard)
+        router.callback_query.outer_middleware(guard)
+
+    async def outside_private(message: Message) -> None:
+        """Groups and channels get no screen, ever: a command meant for us gets one line
+        pointing to the private chat; anything else is not for us."""
+        if message.from_user is None or command_target(message.text) is None:
+            return
+        username = await bot_username(message)
+        if not addressed_to(message.text, username):
+            return
+        runtime.stats["outside_private"] += 1
+        await runtime.messenger.send(message.chat.id, View(
+            text("engine.private_only", message.from_user, bot=f"@{username}")))
 
     @router.message()
     async def on_message(message: Message) -> None:
         if message.successful_payment is not None:
             return  # handled by the payments router, registered before this one
+        if message.chat.type != ChatType.PRIVATE:
+            await outside_private(message)
+            return
+        if command_target(message.text) and not addressed_to(
+                message.text, await bot_username(message)):
+            return  # /start@otherbot: another bot's command
         incoming = incoming_message(message)
         if incoming is not None:
             await runtime.handle(incoming)
 
     @router.callback_query()
     async def on_press(query: CallbackQuery) -> None:
+        if query.message is not None and query.message.chat.type != ChatType.PRIVATE:
+            await runtime.messenger.answer_press(query.id, text(
+                "engine.private_only", query.from_user, bot=f"@{await bot_username(query)}"))
+            return
         await runtime.handle(incoming_press(query))
 
     return router
 
 
-def build_dispatcher(runtime: Runtime, *routers: Router) -> Dispatcher:
-    """A dispatcher for the engine: plug-ins' ``routers`` first, then the flows router.
+def build_dispatcher(runtime: Runtime, *routers: Router,
+                     flood: FloodLimit | None = None) -> Dispatcher:
+    """A dispatcher for the engine: plug-ins' ``routers`` first, then the flows router
+    (with per-user flood control when ``flood`` is given).
 
     aiogram's FSM is off: the engine keeps its own sessions, so the FSM's per-update context
     lookup would be work for nothing.
@@ -86,5 +126,5 @@ def build_dispatcher(runtime: Runtime, *routers: Router) -> Dispatcher:
     dispatcher = Dispatcher(disable_fsm=True)
     for router in routers:
         dispatcher.include_router(router)
-    dispatcher.include_router(build_router(runtime))
+    dispatcher.include_router(build_router(runtime, flood))
     return dispatcher

@@ -5,12 +5,14 @@ from pydantic import ValidationError
 
 from app.config import Config
 from engine.settings import config_problems
+from engine.telegram.flood import FloodLimit
 
 TOKEN = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
 
 def _config(monkeypatch: pytest.MonkeyPatch, **env: str) -> Config:
-    for name in ("TELEGRAM_BOT_TOKEN", "ADMIN_IDS", "KIE_API_KEY", "LOG_LEVEL", "DATABASE_URL"):
+    for name in ("TELEGRAM_BOT_TOKEN", "ADMIN_IDS", "KIE_API_KEY", "LOG_LEVEL", "DATABASE_URL",
+                 "FLOOD_RATE", "FLOOD_BURST"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -42,3 +44,12 @@ def test_each_problem_is_reported_once_without_the_secret(monkeypatch: pytest.Mo
 def test_token_is_hidden_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     config = _config(monkeypatch, TELEGRAM_BOT_TOKEN=TOKEN)
     assert TOKEN not in repr(config) and TOKEN not in str(config)
+
+
+def test_flood_control_is_on_by_default_and_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _config(monkeypatch).flood_limit == FloodLimit(rate=3, burst=12)
+    config = _config(monkeypatch, FLOOD_RATE="0.5", FLOOD_BURST="4")
+    assert config.flood_limit == FloodLimit(rate=0.5, burst=4)
+    assert _config(monkeypatch, FLOOD_RATE="0").flood_limit is None
+    with pytest.raises(ValidationError):
+        _config(monkeypatch, FLOOD_BURST="0")

@@ -18,6 +18,8 @@ RUNS = {
     "lint_bench.py": ["--runs", "1", "--factor", "2"],
     "runtime_bench.py": ["--updates", "60", "--users", "6", "--reps", "1", "--profile", "none",
                          "--no-pin"],
+    "flood_bench.py": ["--users", "3", "--steps", "3", "--pace", "0.4", "--flood-rate", "200",
+                       "--flood-seconds", "0.5"],
     "jobs_bench.py": ["--jobs", "12"],
     "wallet_bench.py": ["--pairs", "40", "--seconds", "1", "--rounds", "1"],
 }

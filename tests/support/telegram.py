@@ -22,6 +22,7 @@ from emulators.telegram.server import TelegramEmulator
 from emulators.telegram.transcript import ChatMessage
 from engine.plugin import Plugin, PluginSet
 from engine.runtime.interpreter import Runtime
+from engine.telegram.flood import FloodLimit
 from plugins.user import UserPlugin
 
 ADMIN_ID = 9001
@@ -140,7 +141,8 @@ async def start_bot(emulator: TelegramEmulator, pool: asyncpg.Pool, root: Path |
                     extra_plugins: Sequence[Plugin] = (), *,
                     kie_url: str = "http://127.0.0.1:9", kie_key: str = "no-kie-in-this-test",
                     kie_upload_url: str | None = None,
-                    runner_options: RunnerOptions | None = None) -> BotUnderTest:
+                    runner_options: RunnerOptions | None = None,
+                    flood: FloodLimit | None = None) -> BotUnderTest:
     # a project of a test's own is checked against the plug-ins it was written for
     declarations = (PluginSet([UserPlugin.declarations()]
                               + [type(p).declarations() for p in extra_plugins])
@@ -149,7 +151,7 @@ async def start_bot(emulator: TelegramEmulator, pool: asyncpg.Pool, root: Path |
     bot = emulator.make_bot()
     deps = Dependencies(bundle=bundle, pool=pool, bot=bot, admin_ids=frozenset({ADMIN_ID}),
                         kie_url=kie_url, kie_key=kie_key, kie_upload_url=kie_upload_url,
-                        runner_options=runner_options or RunnerOptions())
+                        runner_options=runner_options or RunnerOptions(), flood=flood)
     app = assemble(deps, extra_plugins)
     services = await app.start_services()
     polling = asyncio.create_task(app.dispatcher.start_polling(
@@ -162,12 +164,14 @@ async def running_bot(pool: asyncpg.Pool, root: Path | None = None,
                       extra_plugins: Sequence[Plugin] = (), *,
                       kie_url: str = "http://127.0.0.1:9", kie_key: str = "no-kie-in-this-test",
                       kie_upload_url: str | None = None,
-                      runner_options: RunnerOptions | None = None
-                      ) -> AsyncIterator[BotUnderTest]:
+                      runner_options: RunnerOptions | None = None,
+                      flood: FloodLimit | None = None) -> AsyncIterator[BotUnderTest]:
+    """The bot polling a fresh emulator. Flood control is off unless ``flood`` is given: the
+    conversations here run much faster than people type."""
     async with TelegramEmulator() as emulator:
         under_test = await start_bot(emulator, pool, root, extra_plugins, kie_url=kie_url,
                                      kie_key=kie_key, kie_upload_url=kie_upload_url,
-                                     runner_options=runner_options)
+                                     runner_options=runner_options, flood=flood)
         try:
             yield under_test
         finally:

@@ -11,14 +11,14 @@ from ..errors import bad_request
 from ..files import StoredFile
 from ..models import validate_reply_markup
 from ..params import Params, Upload
-from ..state import EmulatedUser, StoredMessage
+from ..state import EmulatedGroup, EmulatedUser, StoredMessage
 from ..updates import is_local_url
 
 if TYPE_CHECKING:
     from ..bot_api import BotApi
 
 
-def target_user(api: BotApi, params: Params) -> EmulatedUser:
+def target_user(api: BotApi, params: Params) -> EmulatedUser | EmulatedGroup:
     return api.state.resolve_chat(params.get_str("chat_id"))
 
 
@@ -42,7 +42,9 @@ def reply_markup(params: Params) -> dict[str, Any] | None:
     return validate_reply_markup(params.get_json("reply_markup", "reply keyboard markup"))
 
 
-def send(api: BotApi, user: EmulatedUser, params: Params, **fields: Any) -> dict[str, Any]:
+def send(
+    api: BotApi, user: EmulatedUser | EmulatedGroup, params: Params, **fields: Any
+) -> dict[str, Any]:
     """Store a bot message in the user's chat and return it as the Bot API Message."""
     message = api.state.add_message(
         user.id,

@@ -14,6 +14,7 @@ from engine.plugin import ActionError
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext
 from engine.runtime.forms import items
+from engine.runtime.forms.documents import FileReader, document_text
 from engine.runtime.forms.models import BundleModels, ModelSource
 from engine.runtime.forms.screens import FormScreens
 from engine.runtime.forms.state import (
@@ -48,8 +49,9 @@ Outcome = Leave | str | None   # leave, stay with a notice, or stay silently
 
 class Forms:
     def __init__(self, bundle: Bundle, renderer: Renderer, calls: Calls,
-                 models: ModelSource | None = None) -> None:
+                 models: ModelSource | None = None, files: FileReader | None = None) -> None:
         self.bundle = bundle
+        self.files = files
         self.models: ModelSource = models or BundleModels(bundle)
         self.renderer = renderer
         self.calls = calls
@@ -227,9 +229,12 @@ class Forms:
                 return self._answer(ctx, state, entry, files)
             self._save(ctx, state)
             return None
-        if file is not None or text is None:
+        if file is not None and spec.type is FieldType.STRING:
+            parsed = await document_text(spec, file, self.files)   # a long text as a .txt
+        elif file is not None or text is None:
             return self._t("form.error_use_buttons", ctx, field=fview)
-        parsed = parse_text(spec, text)
+        else:
+            parsed = parse_text(spec, text)
         if isinstance(parsed, Refusal):
             return self._t(parsed.text_key, ctx, field=fview)
         return self._answer(ctx, state, entry, parsed)

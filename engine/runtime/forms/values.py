@@ -9,6 +9,7 @@ from typing import Any
 
 from engine.runtime.incoming import FileInfo
 from engine.schema.catalog import FieldType, InputField, MediaKind
+from engine.text_units import utf16_len
 
 TELEGRAM_DOWNLOAD_MB = 20  # bots cannot download bigger files through the Bot API
 
@@ -33,7 +34,7 @@ def parse_text(spec: InputField, raw: str) -> Any | Refusal:
     if spec.type is FieldType.STRING:
         if not text:
             return Refusal("form.error_empty")
-        if spec.max_length is not None and len(text) > spec.max_length:
+        if spec.max_length is not None and utf16_len(text) > spec.max_length:  # as Telegram
             return Refusal("form.error_text_length")
         if spec.min_length is not None and len(text) < spec.min_length:
             return Refusal("form.error_text_short")

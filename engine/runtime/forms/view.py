@@ -6,9 +6,11 @@ import html
 from typing import Any
 
 from engine.callbacks import CallbackData
+from engine.runtime.forms.documents import file_limit, message_limit
 from engine.runtime.presses import FormPress, stored
 from engine.runtime.view import ViewButton
 from engine.schema.catalog import FieldType, InputField, ModelEntry
+from engine.text_units import shorten
 from engine.variables import FieldView, FormView, SummaryLine
 
 ASK_KEYS = {
@@ -61,7 +63,7 @@ def _plain(spec: InputField, value: Any, language: str, yes: str, no: str) -> st
 
 
 def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return shorten(text, limit)  # in UTF-16 units, before escaping: never inside an entity
 
 
 def field_view(name: str, spec: InputField, language: str, yes: str, no: str,
@@ -72,7 +74,8 @@ def field_view(name: str, spec: InputField, language: str, yes: str, no: str,
         name=name, title=title_of(name, spec, language),
         hint=spec.hint.get(language) if spec.hint else "", required=spec.required,
         default=default, minimum=spec.minimum, maximum=spec.maximum,
-        max_length=spec.max_length, min_length=spec.min_length, max_seconds=spec.max_seconds,
+        max_length=message_limit(spec), file_max_length=file_limit(spec),
+        min_length=spec.min_length, max_seconds=spec.max_seconds,
         media=spec.media.value if spec.media else None,
         max_mb=spec.max_mb, min_items=spec.min_items, max_items=spec.max_items,
         count=len(items) if items is not None else count,

@@ -13,7 +13,7 @@ from aiogram.exceptions import TelegramConflictError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import web
 
-from emulators.telegram import TelegramEmulator
+from emulators.telegram import EmulatedGroup, TelegramEmulator
 from tests.support.waiting import until
 
 ANNA, BORIS = 1001, 1002
@@ -195,3 +195,24 @@ async def test_redelivery_over_polling_reaches_the_bot_again(bot: Bot, emulator:
     [again] = await bot.get_updates(offset=first.update_id + 1)
     assert again.message is not None and first.message is not None
     assert again.message.message_id == first.message.message_id and again.message.text == "pay me once"
+
+
+async def test_groups_and_channels_deliver_as_telegram_does() -> None:
+    async with TelegramEmulator() as emulator:
+        emulator.add_group(EmulatedGroup(-100777, "Team", "supergroup"))
+        emulator.add_group(EmulatedGroup(-100888, "News", "channel"))
+        await emulator.send_group_text(-100777, 1001, "/start@kie_flow_bot")
+        await emulator.send_group_text(-100888, 9001, "post")
+        group_update, channel_update = emulator.pending_updates
+        message = group_update["message"]
+        assert message["chat"] == {"id": -100777, "type": "supergroup", "title": "Team"}
+        assert message["from"]["id"] == 1001
+        post = channel_update["channel_post"]
+        assert "from" not in post and post["sender_chat"]["type"] == "channel"
+        bot = emulator.make_bot()
+        try:
+            sent = await bot.send_message(-100777, "hello group")
+        finally:
+            await bot.session.close()
+        assert sent.chat.type == "supergroup"
+        assert [m.content for m in emulator.bot_messages(-100777)] == ["hello group"]

@@ -10,7 +10,9 @@ import pytest
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice
 
-from emulators.telegram import TelegramEmulator
+from emulators.telegram import EmulatorError, TelegramEmulator
+from emulators.telegram.actions import split_long_text
+from emulators.telegram.entities import utf16_len
 
 ANNA = 1001
 
@@ -113,3 +115,23 @@ async def test_pay_from_the_page(emulator: TelegramEmulator, bot: Bot, http: aio
 async def test_unknown_user_is_404(emulator: TelegramEmulator, http: aiohttp.ClientSession) -> None:
     async with http.get(f"{emulator.base_url}/ui/chat/42") as resp:
         assert resp.status == 404
+
+
+async def test_a_text_longer_than_a_message_is_sent_as_several(
+    emulator: TelegramEmulator, bot: Bot, http: aiohttp.ClientSession
+) -> None:
+    text = ("слово " * 1000).strip()   # 5,999 characters
+    async with http.post(f"{emulator.base_url}/ui/chat/{ANNA}/text", json={"text": text}) as resp:
+        assert resp.status == 200, await resp.text()
+        sent = await resp.json()
+    assert len(sent["message_ids"]) == 2
+    updates = await bot.get_updates()
+    parts = [u.message.text for u in updates if u.message is not None and u.message.text]
+    assert all(utf16_len(p) <= 4096 for p in parts)
+    assert " ".join(p.strip() for p in parts) == text
+
+
+async def test_the_test_api_refuses_what_no_client_can_send(emulator: TelegramEmulator) -> None:
+    with pytest.raises(EmulatorError, match="4096"):
+        await emulator.send_text(ANNA, "😀" * 3000)   # 6,000 UTF-16 units
+    assert [len(p) for p in split_long_text("😀" * 3000)] == [2048, 952]

@@ -1,0 +1,45 @@
+"""The messenger against the Telegram emulator: texts too long for one message still arrive."""
+
+from __future__ import annotations
+
+from emulators.telegram.entities import utf16_len
+from emulators.telegram.server import TelegramEmulator
+from engine.runtime.view import View, ViewButton
+from engine.telegram.messenger import AiogramMessenger
+
+ANNA = 1001
+
+
+async def test_long_texts_arrive_shortened_not_refused() -> None:
+    async with TelegramEmulator() as emulator:
+        bot = emulator.make_bot()
+        messenger = AiogramMessenger(bot)
+        try:
+            emoji = await messenger.send(ANNA, View("😀" * 3000))   # 6,000 UTF-16 units
+            bold = await messenger.send(ANNA, View("<b>" + "x" * 5000 + "</b>",
+                                                   [[ViewButton("ok", callback_data="k")]]))
+            assert await messenger.edit(ANNA, bold, View("&amp;" * 5000))
+            await messenger.answer_press("no-such-query", "👍" * 150)
+        finally:
+            await bot.session.close()
+        shown = {m.message_id: m for m in emulator.bot_messages(ANNA)}
+        assert shown[emoji].text is not None and shown[emoji].text.endswith("…")
+        assert utf16_len(shown[emoji].text) <= 4096
+        assert shown[bold].text == "&" * 4095 + "…"
+        assert not emulator.calls(ok=False) or all(
+            c.method.lower() == "answercallbackquery" for c in emulator.calls(ok=False))
+
+
+async def test_a_sent_file_is_read_within_a_byte_cap() -> None:
+    async with TelegramEmulator() as emulator:
+        data = ("Длинный промпт. " * 400).encode()
+        sent = await emulator.send_document(ANNA, data, "prompt.txt", "text/plain")
+        assert sent.file_id is not None
+        bot = emulator.make_bot()
+        messenger = AiogramMessenger(bot)
+        try:
+            assert await messenger.read_file(sent.file_id, len(data)) == data
+            assert await messenger.read_file(sent.file_id, len(data) - 1) is None
+            assert await messenger.read_file("no-such-file", 10_000) is None
+        finally:
+            await bot.session.close()
