@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.callbacks import CallbackData
+from engine.files.source import FileSource
 from engine.loader.bundle import Bundle, ScreenDef
 from engine.params import BadArguments, coerce_args
 from engine.plugin import ActionError, Plugin, PluginSet, PressResult
@@ -55,7 +56,8 @@ class Turn:
 
 class Runtime:
     def __init__(self, bundle: Bundle, plugins: PluginSet, store: SessionStore,
-                 messenger: Messenger, admin_ids: frozenset[int] = frozenset()) -> None:
+                 messenger: Messenger, admin_ids: frozenset[int] = frozenset(),
+                 files: FileSource | None = None) -> None:
         self.bundle = bundle
         self.store = store
         self.messenger = messenger
@@ -67,7 +69,7 @@ class Runtime:
             extra_guards.update(instance.guards())
         self.guards = Guards(extra_guards)
         self.renderer = Renderer(bundle, self.calls, self.guards)
-        self.forms = Forms(bundle, self.renderer, self.calls)
+        self.forms = Forms(bundle, self.renderer, self.calls, files=files)
         self.start_screen = bundle.commands["start"].target
         help_command = bundle.commands.get("help")
         self.help_screen = help_command.target if help_command else self.start_screen

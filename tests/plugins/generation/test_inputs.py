@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.schema.catalog import ModelEntry
+from engine.schema.catalog import InputField, ModelEntry
 from plugins.generation.inputs import InputBuilder
 
 ENTRY = ModelEntry.model_validate({
@@ -24,9 +24,9 @@ class Uploads(InputBuilder):
     """Uploads without Telegram or Kie: a file becomes a Kie-like URL of its id."""
 
     def __init__(self) -> None:
-        super().__init__(bot=None, client=None)  # type: ignore[arg-type]
+        super().__init__(files=None, client=None)  # type: ignore[arg-type]
 
-    async def upload(self, file: dict[str, Any]) -> str:
+    async def upload(self, file: dict[str, Any], spec: InputField) -> str:
         return f"https://kie.example/{file['file_id']}"
 
 
