@@ -74,3 +74,20 @@ def svg() -> bytes:
 
 def pdf() -> bytes:
     return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _element(ident: int, payload: bytes, unknown_size: bool = False) -> bytes:
+    size = b"\x01\xff\xff\xff\xff\xff\xff\xff" if unknown_size else (
+        b"\x01" + len(payload).to_bytes(7, "big"))
+    return ident.to_bytes((ident.bit_length() + 7) // 8, "big") + size + payload
+
+
+def mkv(seconds: float, doc_type: bytes = b"matroska") -> bytes:
+    """A Matroska (or WebM) file whose segment says it plays ``seconds`` (milliseconds at the
+    default timecode scale), with a cluster of unknown size after it, as live muxers write."""
+    header = _element(0x1A45DFA3, _element(0x4282, doc_type))
+    info = _element(0x1549A966, _element(0x2AD7B1, (1_000_000).to_bytes(3, "big"))
+                    + _element(0x4489, struct.pack(">d", seconds * 1000)))
+    seek_head = _element(0x114D9B74, b"\x00" * 16)
+    cluster = _element(0x1F43B675, b"\xe7\x81\x00" + b"\x00" * 32, unknown_size=True)
+    return header + _element(0x18538067, seek_head + info + cluster, unknown_size=True)

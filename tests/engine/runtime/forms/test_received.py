@@ -10,7 +10,7 @@ from engine.files.source import MB, MemoryFiles
 from engine.runtime.forms.received import inspect, size_cap
 from engine.runtime.forms.values import Refusal
 from engine.schema.catalog import InputField
-from tests.support.media import exe, mp4, padded_png, png, svg, wav
+from tests.support.media import exe, mkv, mp4, padded_png, png, svg, wav
 
 AUDIO = InputField.model_validate({"type": "file", "media": "audio", "max_mb": 10,
                                    "max_seconds": 30, "accept": ["audio/mpeg", "audio/x-wav"]})
@@ -36,8 +36,11 @@ async def test_a_recording_keeps_its_measured_length_and_true_type() -> None:
 async def test_a_video_without_max_seconds_keeps_its_length_when_readable() -> None:
     value = await received(VIDEO, mp4(4))
     assert isinstance(value, dict) and value["seconds"] == 4.0
-    matroska = await received(VIDEO, b"\x1aE\xdf\xa3" + b"\x00" * 64)
-    assert isinstance(matroska, dict) and "seconds" not in matroska   # nothing priced on it
+    assert await received(VIDEO, mkv(6)) == {
+        "file_id": "f", "kind": "document", "file_name": "x.png", "mime_type": "video/x-matroska",
+        "file_size": len(mkv(6)), "seconds": 6.0}
+    broken = await received(VIDEO, b"\x1aE\xdf\xa3" + b"\x00" * 64)
+    assert isinstance(broken, dict) and "seconds" not in broken   # no max_seconds: nothing priced
 
 
 @pytest.mark.parametrize(("spec", "data", "key"), [
