@@ -14,11 +14,13 @@ from aiogram import Bot, Dispatcher, Router
 from aiohttp import web
 
 from app.config import Config
+from engine.files.source import FileSource
 from engine.loader.bundle import Bundle
 from engine.plugin import Plugin, PluginSet
 from engine.runtime.interpreter import Runtime
 from engine.runtime.pg_sessions import PgSessionStore
 from engine.runtime.session import SessionStore
+from engine.telegram.files import TelegramFiles
 from engine.telegram.flood import FloodLimit
 from engine.telegram.messenger import AiogramMessenger
 from engine.telegram.router import build_dispatcher
@@ -62,6 +64,7 @@ class Dependencies:
     admin_ids: frozenset[int] = frozenset()
     flood: FloodLimit | None = None     # per-user flood control; None: off (tests drive fast)
     runner_options: RunnerOptions = field(default_factory=lambda: RunnerOptions())
+    files: FileSource | None = None   # None: files are read from Telegram through ``bot``
 
 
 class Service(Protocol):
@@ -79,6 +82,7 @@ class PluginKit:
     routes: list[web.RouteDef] = field(default_factory=list)
     routers: list[Router] = field(default_factory=list)   # run before the flows' router
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)   # at shutdown
+    files: FileSource | None = None   # where forms read the files users send
 
 
 def build_plugins(deps: Dependencies) -> PluginKit:
@@ -86,7 +90,8 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     bundle, pool, bot, config = deps.bundle, deps.pool, deps.bot, deps.config
     kie_url, kie_key, kie_upload_url = deps.kie_url, deps.kie_key, deps.kie_upload_url
     client = KieClient(kie_key, base_url=kie_url, upload_url=kie_upload_url or kie_url)
-    wallet_plugin = WalletPlugin(pool)
+    files = deps.files or TelegramFiles(bot)
+    wallet_plugin = WalletPlugin(pool, files=files)
     wallet = wallet_plugin.wallet
     store = JobStore(pool)
 
@@ -102,7 +107,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     options = RunnerOptions(**deps.runner_options)
     if config is not None:
         options.setdefault("lease", timedelta(seconds=config.job_lease_seconds))
-    runner = JobRunner(store, client, InputBuilder(bot, client), delivery, bundle,
+    runner = JobRunner(store, client, InputBuilder(files, client), delivery, bundle,
                        settle_success=on_success, settle_failure=on_failure,
                        callback_url=make_url, **options)
     generation = GenerationPlugin(bundle, store, wallet, wake=runner.wake)
@@ -111,7 +116,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
     return PluginKit([UserPlugin(), wallet_plugin, payments, catalog, generation],
                      routers=[payments_router(bundle, wallet)], services=[runner], routes=routes,
-                     closers=[client.close])
+                     closers=[client.close], files=files)
 
 
 @dataclass
@@ -138,5 +143,5 @@ def assemble(deps: Dependencies, extra_plugins: Sequence[Plugin] = (),
     kit = build_plugins(deps)
     plugin_set = PluginSet.of([*kit.plugins, *extra_plugins])
     runtime = Runtime(deps.bundle, plugin_set, sessions or PgSessionStore(deps.pool),
-                      AiogramMessenger(deps.bot), deps.admin_ids)
+                      AiogramMessenger(deps.bot), deps.admin_ids, files=kit.files)
     return Assembled(runtime, build_dispatcher(runtime, *kit.routers, flood=deps.flood), kit)

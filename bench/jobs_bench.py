@@ -39,6 +39,7 @@ from bench.databases import server_dsn, temporary_database
 from emulators.telegram.server import DEFAULT_TOKEN
 from engine.loader.bundle import Bundle, load_bundle
 from engine.storage.migrations import migrate
+from engine.telegram.files import TelegramFiles
 from plugins.generation.delivery import Delivery
 from plugins.generation.inputs import InputBuilder
 from plugins.generation.plugin import money_settlers
@@ -102,7 +103,7 @@ async def _run(pool: asyncpg.Pool, bundle: Bundle, kie_url: str, telegram_url: s
         await wallet.credit(user, 10**9, "adjustment", f"bench-{user}")
 
     on_success, on_failure = money_settlers(wallet)
-    runner = JobRunner(store, client, InputBuilder(bot, client),
+    runner = JobRunner(store, client, InputBuilder(TelegramFiles(bot), client),
                        Delivery(bot, client, bundle), bundle,
                        settle_success=on_success, settle_failure=on_failure,
                        concurrency=1000, batch=250, idle_sleep=0.05, poll_delay=poll)

@@ -97,6 +97,7 @@ FORM_TEXTS: dict[str, dict[str, Any]] = {
     "form.error_empty": _FIELD, "form.error_text_file": _FIELD, "form.error_text_short": _FIELD,
     "form.error_file_long": _FIELD, "form.error_file_kind": _FIELD, "form.error_file_type": _FIELD,
     "form.error_file_size": _FIELD, "form.error_files_count": _FIELD,
+    "form.error_file_unreadable": _FIELD, "form.error_file_unavailable": _FIELD,
     "form.error_use_buttons": _FIELD, "form.error_model": {},
     "form.ask_items": _STEP, "form.item_header": _FIELD, "form.add": _FIELD,
     "form.remove_last": _FIELD, "form.error_items_count": _FIELD,

@@ -121,13 +121,18 @@ class UserActions:
         *,
         caption: str | None = None,
         duration: int | None = None,
+        state_size: bool = True,
     ) -> ChatMessage:
+        """``state_size=False``: Telegram tells the bot nothing of the file's size (the bot's
+        own cap must hold while it downloads)."""
         if kind not in MEDIA_KINDS:
             raise EmulatorError(f"unknown media kind {kind!r}; one of {', '.join(MEDIA_KINDS)}")
         self._begin(user_id)
         if kind in ("audio", "voice", "video", "animation") and duration is None:
             duration = 3
-        stored = self.state.files.add(kind, data=data, file_name=filename, mime_type=mime, duration=duration)
+        stored = self.state.files.add(
+            kind, data=data, file_name=filename, mime_type=mime, duration=duration, size_stated=state_size
+        )
         message = self.state.add_message(
             user_id,
             from_bot=False,

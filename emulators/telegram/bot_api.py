@@ -12,6 +12,7 @@ from aiohttp import web
 
 from . import methods  # noqa: F401  (registers the method handlers)
 from .errors import ApiError, bad_request, not_found, unauthorized
+from .files import StoredFile
 from .params import Params, read_params
 from .registry import METHODS
 from .state import ApiCall, EmulatorState
@@ -95,6 +96,28 @@ class BotApi:
             return web.json_response(not_found().payload(), status=404)
         if stored.data is None:
             raise web.HTTPFound(stored.url or "/")
-        return web.Response(
-            body=stored.data, headers={"Content-Type": stored.mime_type or "application/octet-stream"}
-        )
+        return await _stream(request, stored)
+
+
+FILE_CHUNK = 64 * 1024
+
+
+async def _stream(request: web.Request, stored: StoredFile) -> web.StreamResponse:
+    """The file in chunks, counting what was handed over: a client that stops reading (a bot
+    capping a download) leaves ``stored.served`` short of the file's size."""
+    data = stored.data or b""
+    response = web.StreamResponse(
+        headers={"Content-Type": stored.mime_type or "application/octet-stream"})
+    if stored.size_stated:
+        response.content_length = len(data)
+    await response.prepare(request)
+    try:
+        for start in range(0, len(data), FILE_CHUNK):
+            chunk = data[start:start + FILE_CHUNK]
+            await response.write(chunk)
+            stored.served += len(chunk)
+        await response.write_eof()
+    except ConnectionError:   # the downloader went away: what it got is counted
+        log.info("download of %s stopped by the client after %d bytes", stored.file_path,
+                 stored.served)
+    return response

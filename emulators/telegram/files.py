@@ -56,16 +56,23 @@ class StoredFile:
     duration: int | None = None
     title: str | None = None
     performer: str | None = None
+    size_stated: bool = True   # False: messages and getFile say nothing of the size
+    served: int = 0            # bytes handed to downloaders so far (a stopped download shows)
 
     @property
     def size(self) -> int | None:
         return None if self.data is None else len(self.data)
 
+    @property
+    def stated_size(self) -> int | None:
+        """The size Telegram tells bots, if it tells it."""
+        return self.size if self.size_stated else None
+
     def media_object(self) -> Any:
         """The value of ``message.<kind>`` (a PhotoSize list for photos)."""
         base: dict[str, Any] = {"file_id": self.file_id, "file_unique_id": self.file_unique_id}
-        if self.size is not None:
-            base["file_size"] = self.size
+        if self.stated_size is not None:
+            base["file_size"] = self.stated_size
         if self.kind == "photo":
             return [{**base, "width": self.width or 0, "height": self.height or 0}]
         if self.kind in ("video", "animation"):
@@ -87,8 +94,8 @@ class StoredFile:
             "file_unique_id": self.file_unique_id,
             "file_path": self.file_path,
         }
-        if self.size is not None:
-            out["file_size"] = self.size
+        if self.stated_size is not None:
+            out["file_size"] = self.stated_size
         return out
 
 
@@ -121,6 +128,7 @@ class FileStore:
         height: int | None = None,
         title: str | None = None,
         performer: str | None = None,
+        size_stated: bool = True,
     ) -> StoredFile:
         if kind not in _PREFIX:
             raise ValueError(f"unknown media kind {kind!r}")
@@ -146,6 +154,7 @@ class FileStore:
             duration=duration,
             title=title,
             performer=performer,
+            size_stated=size_stated,
         )
         self._by_id[stored.file_id] = stored
         self._by_path[stored.file_path] = stored

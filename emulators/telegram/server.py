@@ -156,8 +156,11 @@ class TelegramEmulator:
         mime: str = "image/jpeg",
         *,
         caption: str | None = None,
+        state_size: bool = True,
     ) -> ChatMessage:
-        return self.actions.send_media(user_id, "photo", data, filename, mime, caption=caption)
+        return self.actions.send_media(
+            user_id, "photo", data, filename, mime, caption=caption, state_size=state_size
+        )
 
     async def send_document(
         self,
@@ -167,8 +170,11 @@ class TelegramEmulator:
         mime: str = "application/octet-stream",
         *,
         caption: str | None = None,
+        state_size: bool = True,
     ) -> ChatMessage:
-        return self.actions.send_media(user_id, "document", data, filename, mime, caption=caption)
+        return self.actions.send_media(
+            user_id, "document", data, filename, mime, caption=caption, state_size=state_size
+        )
 
     async def send_audio(
         self,

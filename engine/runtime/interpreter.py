@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from engine.callbacks import CallbackData
+from engine.files.source import FileSource
 from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, GuardCheck, Plugin, PluginSet, PressResult
 from engine.runtime.calls import Calls, render_args
@@ -38,7 +39,8 @@ def language_of(code: str | None) -> str:
 
 class Runtime:
     def __init__(self, bundle: Bundle, plugins: PluginSet, store: SessionStore,
-                 messenger: Messenger, admin_ids: frozenset[int] = frozenset()) -> None:
+                 messenger: Messenger, admin_ids: frozenset[int] = frozenset(),
+                 files: FileSource | None = None) -> None:
         self.bundle = bundle
         self.store = store
         self.messenger = messenger
@@ -50,7 +52,7 @@ class Runtime:
             extra_guards.update(instance.guards())
         self.guards = Guards(extra_guards)
         self.renderer = Renderer(bundle, self.calls, self.guards)
-        self.forms = Forms(bundle, self.renderer, self.calls, files=messenger)
+        self.forms = Forms(bundle, self.renderer, self.calls, files=files)
         self.start_screen = bundle.commands["start"].target
         self.moves = Navigator(bundle, self.renderer, self.forms, self.calls, self.guards,
                                self.types, self.start_screen)

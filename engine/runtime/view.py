@@ -38,7 +38,3 @@ class Messenger(Protocol):
     async def edit(self, chat_id: int, message_id: int, view: View) -> bool:
         """Replace a message in place; False when Telegram cannot (then the caller sends)."""
         ...
-
-    async def read_file(self, file_id: str, max_bytes: int) -> bytes | None:
-        """A file the user sent; None when bigger than ``max_bytes`` or unreadable."""
-        ...

@@ -6,16 +6,13 @@ arrives shortened rather than refused.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from pathlib import Path
 from typing import Protocol
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiohttp import ClientError
 
 from engine.runtime.view import View
 from engine.telegram.html_fit import fit_html
@@ -38,11 +35,6 @@ class _SendMedia(Protocol):
 
     async def __call__(self, chat_id: int, media: str, /, *, caption: str, parse_mode: str,
                        reply_markup: InlineKeyboardMarkup | None) -> Message: ...
-
-
-def _read_local(path: str, limit: int) -> bytes:
-    with Path(path).open("rb") as file:
-        return file.read(limit)
 
 
 class AiogramMessenger:
@@ -74,27 +66,6 @@ class AiogramMessenger:
         message = await send(chat_id, media.source, caption=caption, parse_mode=ParseMode.HTML,
                              reply_markup=reply_markup)
         return message.message_id
-
-    async def read_file(self, file_id: str, max_bytes: int) -> bytes | None:
-        """A file the user sent, read while counting: never more than ``max_bytes``, whatever
-        size Telegram states (or does not)."""
-        try:
-            found = await self.bot.get_file(file_id)
-            if found.file_path is None or (found.file_size or 0) > max_bytes:
-                return None
-            session, data = self.bot.session, bytearray()
-            if session.api.is_local:   # a local Bot API server gives a path on this machine
-                data += await asyncio.to_thread(_read_local, found.file_path, max_bytes + 1)
-            else:
-                url = session.api.file_url(self.bot.token, found.file_path)
-                async for chunk in session.stream_content(url, chunk_size=64 * 1024):
-                    data += chunk
-                    if len(data) > max_bytes:
-                        break
-        except (TelegramAPIError, ClientError, OSError, TimeoutError) as exc:
-            log.info("cannot read file %s: %s", file_id, exc)
-            return None
-        return bytes(data) if len(data) <= max_bytes else None
 
     async def edit(self, chat_id: int, message_id: int, view: View) -> bool:
         if view.media is not None:

@@ -1,19 +1,20 @@
 """From collected form values to a Kie.ai task input.
 
-Files a user sent are Telegram file ids; the bot downloads each and uploads it to Kie.ai's
-file storage, so the URL in the task is Kie's own — never a Telegram URL with the bot token.
+Files a user sent are Telegram file ids; the bot fetches each (usually from the bytes kept
+since the form checked it, else downloaded again, stopping past the field's cap) and uploads it
+to Kie.ai's file storage, so the URL in the task is Kie's own — never a Telegram URL with the
+bot token. The type sent is the one read from the bytes.
 A list of objects goes as a list of objects under Kie's keys, its files turned into URLs alike.
 """
 
 from __future__ import annotations
 
-import io
-import mimetypes
 import uuid
 from typing import Any
 
-from aiogram import Bot
-
+from engine.files.content import sniff
+from engine.files.source import FileSource, FileTooLarge, FileUnavailable
+from engine.runtime.forms.received import size_cap
 from engine.schema.catalog import FieldType, InputField, ModelEntry
 from plugins.integrations.kie.client import KieClient
 
@@ -41,8 +42,8 @@ def _as_string(value: Any) -> str:
 
 
 class InputBuilder:
-    def __init__(self, bot: Bot, client: KieClient) -> None:
-        self.bot = bot
+    def __init__(self, files: FileSource, client: KieClient) -> None:
+        self.files = files
         self.client = client
 
     async def build(self, entry: ModelEntry, values: dict[str, Any]) -> dict[str, Any]:
@@ -59,9 +60,9 @@ class InputBuilder:
 
     async def _value(self, spec: InputField, value: Any) -> Any:
         if spec.type is FieldType.FILE:
-            value = await self.upload(value)
+            value = await self.upload(value, spec)
         elif spec.type is FieldType.FILES:
-            value = [await self.upload(item) for item in value]
+            value = [await self.upload(item, spec) for item in value]
         elif spec.is_object_list:
             value = [await self._object(spec.items, item) for item in value
                      if isinstance(item, dict)]
@@ -71,23 +72,19 @@ class InputBuilder:
             value = _as_number(value)
         return value
 
-    async def upload(self, file: dict[str, Any]) -> str:
+    async def upload(self, file: dict[str, Any], spec: InputField) -> str:
         file_id = str(file.get("file_id") or "")
         if not file_id:
             raise InputError("a file without a Telegram file id")
         try:
-            info = await self.bot.get_file(file_id)
-            if info.file_path is None:
-                raise InputError("Telegram gave no path for the file")
-            buffer = io.BytesIO()
-            await self.bot.download_file(info.file_path, destination=buffer)
-        except InputError:
-            raise
-        except Exception as exc:  # aiogram raises several kinds; all mean the file is not ours
-            raise InputError(f"the file could not be downloaded: {type(exc).__name__}") from exc
-        mime = str(file.get("mime_type") or mimetypes.guess_type(info.file_path)[0]
-                   or "application/octet-stream")
-        extension = mimetypes.guess_extension(mime) or ".bin"
-        uploaded = await self.client.upload_file(buffer.getvalue(), f"{uuid.uuid4().hex}{extension}",
-                                                 mime, upload_path=UPLOAD_PATH)
+            data = await self.files.fetch(file_id, size_cap(spec))
+        except FileTooLarge as exc:
+            raise InputError("the file is bigger than the field takes") from exc
+        except FileUnavailable as exc:
+            raise InputError(f"the file could not be downloaded: {exc}") from exc
+        content = sniff(data)
+        if content is None:   # the form checked it; a job from before that check may not be
+            raise InputError("the file is of no type the bot takes")
+        uploaded = await self.client.upload_file(data, f"{uuid.uuid4().hex}.{content.extension}",
+                                                 content.mime, upload_path=UPLOAD_PATH)
         return uploaded.download_url

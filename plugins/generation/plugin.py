@@ -73,17 +73,19 @@ class Prefill(BaseModel):
 
 
 def media_seconds(entry: ModelEntry, values: dict[str, Any]) -> dict[str, float]:
-    """Durations of uploaded audio/video, for prices per second of the user's media."""
+    """Lengths of uploaded audio/video, for prices per second of the user's media: only the
+    ``seconds`` the form measured from the file's bytes, never the ``duration`` a Telegram
+    client states. A field without them is priced at its ``max_seconds`` (the worst case)."""
     seconds: dict[str, float] = {}
     for name, value in values.items():
         spec = entry.input.get(name)
         items = value if isinstance(value, list) else [value]
         if spec is None or spec.type not in (FieldType.FILE, FieldType.FILES):
             continue
-        durations = [float(v["duration"]) for v in items
-                     if isinstance(v, dict) and v.get("duration") is not None]
-        if durations and len(durations) == len(items):
-            seconds[name] = sum(durations)
+        measured = [float(v["seconds"]) for v in items
+                    if isinstance(v, dict) and isinstance(v.get("seconds"), int | float)]
+        if measured and len(measured) == len(items):
+            seconds[name] = sum(measured)
     return seconds
 
 
@@ -142,6 +144,8 @@ class GenerationPlugin(Plugin):
         """Create the job and pay for it (or use a free run) — atomically."""
         entry = self._entry(args.model)
         quote = await self._quote(ctx, args.model, args.values)
+        if not quote.free and quote.kopecks <= 0:   # a paid model is never given away
+            raise ActionError("generation.no_price")
         settings = await self.wallet.get_settings()
         free_models = pick_free_models(self._price_from, settings.free_models_count)
 

@@ -9,10 +9,12 @@ from typing import Any
 
 import asyncpg
 
+from engine.files.source import FileSource, NoFiles
 from engine.params import ParamType
 from engine.plugin import ActionError, CallContext, NoArgs, Plugin, action, query
 from plugins.wallet.errors import InvalidSetting, ReceiptRefused
 from plugins.wallet.money import parse_rub
+from plugins.wallet.receipt_file import check_receipt_file
 from plugins.wallet.receipts import Receipt
 from plugins.wallet.service import Wallet
 from plugins.wallet.settings import SETTING_KEYS, setting_text
@@ -43,6 +45,9 @@ WALLET_TEXTS: dict[str, dict[str, Any]] = {
     "wallet.error.too_many_pending": {"limit": int},
     "wallet.error.already_decided": {},
     "wallet.error.receipt_not_found": {},
+    "wallet.error.receipt_file_type": {},
+    "wallet.error.receipt_too_big": {"max_mb": int},
+    "wallet.error.receipt_unavailable": {},
     "wallet.error.invalid_setting": {"key": str, "reason": str},
 }
 
@@ -65,8 +70,10 @@ class WalletPlugin(Plugin):
                    ParamType("setting", str, "a money setting's key"))
     texts = WALLET_TEXTS
 
-    def __init__(self, pool: asyncpg.Pool, packages_file: Path = PACKAGES_FILE) -> None:
+    def __init__(self, pool: asyncpg.Pool, packages_file: Path = PACKAGES_FILE,
+                 files: FileSource | None = None) -> None:
         self.wallet = Wallet(pool, packages_file)
+        self.files: FileSource = files or NoFiles()   # without a source no receipt is taken
 
     @query
     async def balance(self, ctx: CallContext, args: NoArgs) -> BalanceView:
@@ -117,6 +124,7 @@ class WalletPlugin(Plugin):
             kopecks = parse_rub(args.amount)
         except ValueError:
             raise ActionError("wallet.error.amount_invalid") from None
+        await check_receipt_file(self.files, args.file_id)
         try:
             receipt_id = await self.wallet.submit_receipt(ctx.user_id, kopecks, args.file_id,
                                                           args.kind)

@@ -18,6 +18,7 @@ from plugins.catalog.pricing import price_from
 from plugins.wallet.money import parse_rub
 from plugins.wallet.service import Wallet
 from tests.conftest import PROJECT_ROOT
+from tests.support.media import wav
 from tests.support.telegram import BotUnderTest, Chat
 
 ANNA = 1001
@@ -49,8 +50,10 @@ def cheapest(task: str, category: str, needs_image: bool = False) -> str:
     return sorted(found)[0][2]
 
 
-async def answer_until_summary(chat: Chat) -> None:
-    """Answer each step the way a hurried user would: skip what can be skipped."""
+async def answer_until_summary(chat: Chat, audio: bytes | None = None,
+                               claimed_seconds: int = 3) -> None:
+    """Answer each step the way a hurried user would: skip what can be skipped. Audio is a
+    real recording (``audio``, 3 s of WAV by default) sent claiming ``claimed_seconds``."""
     for _ in range(40):
         screen, buttons = chat.screen, chat.buttons()
         if "Проверьте параметры" in screen:
@@ -64,7 +67,8 @@ async def answer_until_summary(chat: Chat) -> None:
         elif "Пришлите картинк" in screen:
             await chat.send_photo(png())
         elif "Пришлите аудио" in screen:
-            await chat.send_audio(b"ID3" + b"\x00" * 2000)
+            await chat.send_audio(audio or wav(3), "voice.wav", duration=claimed_seconds,
+                                  mime="audio/wav")
         elif "Напишите текст" in screen:
             await chat.send("Привет! Это проверка озвучки и генерации.")
         elif "Пришлите число" in screen:

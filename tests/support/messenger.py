@@ -19,7 +19,6 @@ class RecordingMessenger:
     messages: dict[int, Shown] = field(default_factory=dict)
     answers: list[tuple[str, str | None]] = field(default_factory=list)
     sends: int = 0
-    files: dict[str, bytes] = field(default_factory=dict)   # what read_file finds, by file id
     _next_id: int = 100
 
     async def answer_press(self, callback_id: str, text: str | None = None) -> None:
@@ -36,10 +35,6 @@ class RecordingMessenger:
             return False
         self.messages[message_id] = Shown(message_id, view, edited=True)
         return True
-
-    async def read_file(self, file_id: str, max_bytes: int) -> bytes | None:
-        data = self.files.get(file_id)
-        return None if data is None or len(data) > max_bytes else data
 
     @property
     def last(self) -> Shown:

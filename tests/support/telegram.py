@@ -60,15 +60,22 @@ class Chat:
         await self._after(mark)
         return answer.text
 
-    async def send_photo(self, data: bytes, name: str = "photo.png") -> None:
+    async def send_photo(self, data: bytes, name: str = "photo.png", *,
+                         state_size: bool = True) -> None:
         mark = self.emulator.mark()
-        await self.emulator.send_photo(self.user_id, data, name)
+        await self.emulator.send_photo(self.user_id, data, name, state_size=state_size)
         await self._after(mark)
 
-    async def send_audio(self, data: bytes, name: str = "voice.mp3", duration: int = 3) -> None:
+    async def send_document(self, data: bytes, name: str, mime: str) -> None:
         mark = self.emulator.mark()
-        await self.emulator.send_audio(self.user_id, data, name, mime="audio/mpeg",
-                                       duration=duration)
+        await self.emulator.send_document(self.user_id, data, name, mime)
+        await self._after(mark)
+
+    async def send_audio(self, data: bytes, name: str = "voice.mp3", duration: int = 3,
+                         mime: str = "audio/mpeg") -> None:
+        """An audio message; ``duration`` is what the client claims, whatever the file holds."""
+        mark = self.emulator.mark()
+        await self.emulator.send_audio(self.user_id, data, name, mime=mime, duration=duration)
         await self._after(mark)
 
     async def press_containing(self, part: str, next_page: str | None = None) -> str:

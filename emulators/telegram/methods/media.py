@@ -122,6 +122,6 @@ async def get_file(api: BotApi, params: Params) -> Any:
     stored = api.state.files.get(params.get_str("file_id") or "")
     if stored is None:
         raise bad_request("wrong file_id or the file is temporarily unavailable")
-    if stored.size is not None and stored.size > MAX_DOWNLOAD_BYTES:
+    if stored.stated_size is not None and stored.stated_size > MAX_DOWNLOAD_BYTES:
         raise bad_request("file is too big")
     return stored.file_object()

@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.files.source import FileSource, NoFiles
 from engine.loader.bundle import Bundle, ScreenDef
 from engine.plugin import ActionError
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext
 from engine.runtime.forms import items
-from engine.runtime.forms.documents import FileReader, document_text
+from engine.runtime.forms.documents import document_text
 from engine.runtime.forms.models import BundleModels, ModelSource
+from engine.runtime.forms.received import inspect
 from engine.runtime.forms.screens import FormScreens
 from engine.runtime.forms.state import (
     SUMMARY,
@@ -49,9 +51,9 @@ Outcome = Leave | str | None   # leave, stay with a notice, or stay silently
 
 class Forms:
     def __init__(self, bundle: Bundle, renderer: Renderer, calls: Calls,
-                 models: ModelSource | None = None, files: FileReader | None = None) -> None:
+                 models: ModelSource | None = None, files: FileSource | None = None) -> None:
         self.bundle = bundle
-        self.files = files
+        self.files: FileSource = files or NoFiles()
         self.models: ModelSource = models or BundleModels(bundle)
         self.renderer = renderer
         self.calls = calls
@@ -219,6 +221,8 @@ class Forms:
             if file is None:
                 return self._t("form.error_file_kind", ctx, field=fview)
             checked = check_file(spec, file)
+            if not isinstance(checked, Refusal):
+                checked = await inspect(spec, checked, self.files)
             if isinstance(checked, Refusal):
                 return self._t(checked.text_key, ctx, field=fview)
             if spec.type is FieldType.FILE:

@@ -8,22 +8,13 @@ must be UTF-8, and is then checked like typed text.
 
 from __future__ import annotations
 
-from typing import Protocol
-
+from engine.files.source import FileSource, FileTooLarge, FileUnavailable
 from engine.runtime.forms.values import Refusal, parse_text
 from engine.runtime.incoming import FileInfo
 from engine.schema.catalog import FieldType, InputField
 from engine.text_units import MESSAGE_LIMIT, utf16_len
 
 BYTES_PER_CHARACTER = 4   # UTF-8 needs at most four bytes for one character
-
-
-class FileReader(Protocol):
-    """Reads a file the user sent (the Telegram adapter's Messenger is one)."""
-
-    async def read_file(self, file_id: str, max_bytes: int) -> bytes | None:
-        """The file's bytes; None when it is bigger than ``max_bytes`` or cannot be read."""
-        ...
 
 
 def message_limit(spec: InputField) -> int | None:
@@ -45,17 +36,17 @@ def is_text_document(file: FileInfo) -> bool:
         name.endswith(".txt") or (file.mime_type or "").startswith("text/plain"))
 
 
-async def document_text(spec: InputField, file: FileInfo, reader: FileReader | None
-                        ) -> str | Refusal:
+async def document_text(spec: InputField, file: FileInfo, files: FileSource) -> str | Refusal:
     """The field's value from a .txt document, or why not."""
     limit = file_limit(spec)
-    if limit is None or reader is None or not is_text_document(file):
+    if limit is None or not is_text_document(file):
         return Refusal("form.error_use_buttons" if limit is None else "form.error_text_file")
     max_bytes = limit * BYTES_PER_CHARACTER + 3   # and a byte-order mark
     if file.file_size is not None and file.file_size > max_bytes:
         return Refusal("form.error_text_file")
-    data = await reader.read_file(file.file_id, max_bytes)
-    if data is None:
+    try:
+        data = await files.fetch(file.file_id, max_bytes)
+    except (FileTooLarge, FileUnavailable):
         return Refusal("form.error_text_file")
     try:
         text = data.decode("utf-8-sig")

@@ -30,16 +30,3 @@ async def test_long_texts_arrive_shortened_not_refused() -> None:
             c.method.lower() == "answercallbackquery" for c in emulator.calls(ok=False))
 
 
-async def test_a_sent_file_is_read_within_a_byte_cap() -> None:
-    async with TelegramEmulator() as emulator:
-        data = ("Длинный промпт. " * 400).encode()
-        sent = await emulator.send_document(ANNA, data, "prompt.txt", "text/plain")
-        assert sent.file_id is not None
-        bot = emulator.make_bot()
-        messenger = AiogramMessenger(bot)
-        try:
-            assert await messenger.read_file(sent.file_id, len(data)) == data
-            assert await messenger.read_file(sent.file_id, len(data) - 1) is None
-            assert await messenger.read_file("no-such-file", 10_000) is None
-        finally:
-            await bot.session.close()

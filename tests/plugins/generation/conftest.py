@@ -16,6 +16,7 @@ import pytest
 from emulators.kie.sandbox import KieSandbox
 from emulators.telegram.server import TelegramEmulator
 from engine.loader.bundle import Bundle, load_bundle
+from engine.telegram.files import TelegramFiles
 from plugins.generation.delivery import Delivery
 from plugins.generation.inputs import InputBuilder
 from plugins.generation.job import Job
@@ -106,7 +107,7 @@ async def rig(pool: asyncpg.Pool, shipped_bundle: Bundle) -> AsyncIterator[Rig]:
 
         delivery = Delivery(bot, client, shipped_bundle)
         on_success, on_failure = money_settlers(wallet)
-        runner = JobRunner(store, client, InputBuilder(bot, client), delivery, shipped_bundle,
+        runner = JobRunner(store, client, InputBuilder(TelegramFiles(bot), client), delivery, shipped_bundle,
                            settle_success=on_success, settle_failure=on_failure,
                            idle_sleep=0.02, poll_delay=lambda elapsed: 0.05,
                            retry_delay=lambda attempt: 0.05)

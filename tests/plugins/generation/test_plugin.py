@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 
 import asyncpg
+import pytest
 
 from engine.loader.bundle import Bundle
 from engine.plugin import ActionError
 from engine.runtime.context import ActionContext
 from engine.runtime.incoming import Person
 from engine.runtime.session import Session
-from plugins.catalog.pricing import price_from
-from plugins.generation.plugin import FormArgs, GenerationPlugin
+from plugins.catalog.pricing import credits_for, price_from
+from plugins.generation.plugin import FormArgs, GenerationPlugin, media_seconds
 from plugins.generation.store import JobStore
 from plugins.wallet.free_tier import pick_free_models
 from plugins.wallet.service import Wallet
@@ -61,3 +62,26 @@ async def test_200_concurrent_confirmations_pay_for_exactly_k(
     assert balance == price - 1
     assert balance == await pool.fetchval(
         "SELECT sum(amount) FROM ledger WHERE user_id = $1", USER)
+
+
+def test_per_second_prices_read_only_the_measured_seconds(shipped_bundle: Bundle) -> None:
+    entry = shipped_bundle.models["omnihuman-1-5"].entry
+    claimed = {"audio_url": {"file_id": "a", "duration": 1}}           # the client's word
+    measured = {"audio_url": {"file_id": "a", "duration": 1, "seconds": 12.4}}
+    assert media_seconds(entry, claimed) == {}          # priced at max_seconds, never at 1 s
+    assert media_seconds(entry, measured) == {"audio_url": 12.4}
+    assert credits_for(entry, claimed, media_seconds(entry, claimed)) == 27 * 30
+    assert credits_for(entry, measured, media_seconds(entry, measured)) == 27 * 13
+
+
+async def test_a_zero_price_for_a_paid_model_is_refused_not_crashed(
+        pool: asyncpg.Pool, shipped_bundle: Bundle) -> None:
+    wallet = Wallet(pool)
+    await wallet.credit(USER, 100_000, "adjustment", "test-funds")
+    plugin = GenerationPlugin(shipped_bundle, JobStore(pool), wallet)
+    values = {"image_url": {"file_id": "i"}, "audio_url": {"file_id": "a", "seconds": 0.0}}
+    with pytest.raises(ActionError) as refused:
+        await plugin.submit(context(), FormArgs(model="omnihuman-1-5", values=values))
+    assert refused.value.text_key == "generation.no_price"
+    assert await pool.fetchval("SELECT count(*) FROM jobs WHERE user_id = $1", USER) == 0
+    assert await wallet.balance(USER) == 100_000

@@ -4,6 +4,7 @@ from typing import Any
 import asyncpg
 import pytest
 
+from engine.files.source import MB, MemoryFiles
 from engine.plugin import ActionError, NoArgs, OperationKind, PluginSet
 from plugins.wallet import WalletPlugin
 from plugins.wallet.views import (
@@ -13,6 +14,7 @@ from plugins.wallet.views import (
     SetSettingArgs,
     SubmitReceiptArgs,
 )
+from tests.support.media import exe, padded_png, pdf, png, svg, zip_archive
 
 
 @dataclass
@@ -58,7 +60,7 @@ async def test_a_user_sees_balance_operations_and_packages(pool: asyncpg.Pool) -
 
 
 async def test_manual_top_up_through_the_flow_actions(pool: asyncpg.Pool) -> None:
-    plugin = WalletPlugin(pool)
+    plugin = WalletPlugin(pool, files=MemoryFiles({"photo-1": png(), "p": png()}))
     user, admin = Ctx(2), Ctx(99, is_admin=True)
     submitted = await plugin.submit_receipt(
         user, SubmitReceiptArgs(amount="1 500,50", file_id="photo-1", kind="photo"))
@@ -108,3 +110,35 @@ async def test_admin_settings_through_the_flow_actions(pool: asyncpg.Pool) -> No
     assert items["markup"] == "2.5" and items["fx_rub_per_usd"] == "95.00"
     audit = await pool.fetch("SELECT admin_id, new_value FROM wallet_audit")
     assert [tuple(a) for a in audit] == [(99, "2.5")]
+
+
+async def test_a_receipt_is_an_image_or_a_pdf_by_its_bytes_whatever_its_name(
+        pool: asyncpg.Pool) -> None:
+    files = MemoryFiles({"exe": exe(), "zip": zip_archive(), "svg": svg(), "pdf": pdf(),
+                         "huge": padded_png(11 * MB)})
+    plugin = WalletPlugin(pool, files=files)
+    user, admin = Ctx(3), Ctx(99, is_admin=True)
+    for file_id in ("exe", "zip", "svg"):   # each sent as a document named receipt.png
+        with pytest.raises(ActionError) as refused:
+            await plugin.submit_receipt(user, SubmitReceiptArgs(amount="500", file_id=file_id,
+                                                                kind="document"))
+        assert refused.value.text_key == "wallet.error.receipt_file_type"
+    with pytest.raises(ActionError) as big:
+        await plugin.submit_receipt(user, SubmitReceiptArgs(amount="500", file_id="huge"))
+    assert big.value.text_key == "wallet.error.receipt_too_big"
+    assert big.value.params == {"max_mb": 10}
+    with pytest.raises(ActionError) as gone:
+        await plugin.submit_receipt(user, SubmitReceiptArgs(amount="500", file_id="nowhere"))
+    assert gone.value.text_key == "wallet.error.receipt_unavailable"
+    assert await plugin.pending_receipts(admin, NoArgs()) == []   # nothing stored or shown
+
+    taken = await plugin.submit_receipt(user, SubmitReceiptArgs(amount="500", file_id="pdf",
+                                                                kind="document"))
+    assert [r.id for r in await plugin.pending_receipts(admin, NoArgs())] == [taken.id]
+
+
+async def test_without_a_file_source_no_receipt_is_taken(pool: asyncpg.Pool) -> None:
+    with pytest.raises(ActionError) as refused:
+        await WalletPlugin(pool).submit_receipt(Ctx(4), SubmitReceiptArgs(amount="500",
+                                                                          file_id="x"))
+    assert refused.value.text_key == "wallet.error.receipt_unavailable"

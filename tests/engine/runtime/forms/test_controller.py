@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
+from engine.files.source import MemoryFiles
 from engine.loader.bundle import load_bundle
 from engine.plugin import ActionError, CallContext, Plugin, PluginSet, action, query
 from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
 from engine.runtime.interpreter import Runtime
 from engine.runtime.memory_sessions import MemorySessionStore
+from tests.support.media import mp4, padded_png, png
 from tests.support.messenger import RecordingMessenger
 from tests.support.projects import write_project
 
@@ -148,7 +150,10 @@ async def user(tmp_path: Path) -> User:
                                     "locales/en.yaml": TEXTS, "models/demo.yaml": MODEL})
     bundle = load_bundle(root)
     messenger = RecordingMessenger()
-    runtime = Runtime(bundle, PluginSet.of([Shop()]), MemorySessionStore(), messenger)
+    files = MemoryFiles({"vid": mp4(3), "big": padded_png(2 * 1024 * 1024), "good": png(),
+                         "img": png()})
+    runtime = Runtime(bundle, PluginSet.of([Shop()]), MemorySessionStore(), messenger,
+                      files=files)
     SUBMITTED.clear()
     return User(runtime, messenger)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.files.source import MemoryFiles
 from engine.loader.bundle import Bundle, load_bundle
 from engine.plugin import PluginSet
 from engine.runtime.forms.view import field_view
@@ -54,8 +55,9 @@ LONG_MODEL = MODEL.replace("max_length: 50", "max_length: 5000")
 
 
 class Writer:
-    def __init__(self, runtime: Runtime, messenger: RecordingMessenger) -> None:
-        self.rt, self.m = runtime, messenger
+    def __init__(self, runtime: Runtime, messenger: RecordingMessenger,
+                 files: MemoryFiles) -> None:
+        self.rt, self.m, self.files = runtime, messenger, files
 
     async def send(self, text: str) -> None:
         kind = Kind.COMMAND if text.startswith("/") else Kind.TEXT
@@ -63,8 +65,8 @@ class Writer:
 
     async def send_txt(self, data: bytes, name: str = "prompt.txt",
                        mime: str | None = "text/plain") -> None:
-        file_id = f"doc{len(self.m.files)}"
-        self.m.files[file_id] = data
+        file_id = f"doc{len(self.files.files)}"
+        self.files.files[file_id] = data
         await self.rt.handle(Incoming(Kind.FILE, ANN, ANN.id, file=FileInfo(
             kind="document", file_id=file_id, file_name=name, mime_type=mime,
             file_size=len(data))))
@@ -83,11 +85,11 @@ class Writer:
 async def person(tmp_path: Path) -> Writer:
     root = write_project(tmp_path, {"flows/main.yaml": FLOW, "locales/ru.yaml": TEXTS,
                                     "locales/en.yaml": TEXTS, "models/demo.yaml": LONG_MODEL})
-    messenger = RecordingMessenger()
+    messenger, files = RecordingMessenger(), MemoryFiles()
     runtime = Runtime(load_bundle(root), PluginSet.of([Shop()]), MemorySessionStore(),
-                      messenger)
+                      messenger, files=files)
     SUBMITTED.clear()
-    user = Writer(runtime, messenger)
+    user = Writer(runtime, messenger, files)
     await user.send("/start")
     await user.press("Make a video")
     return user

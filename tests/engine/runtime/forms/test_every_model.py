@@ -10,6 +10,7 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
+from engine.files.source import MemoryFiles
 from engine.loader.bundle import Bundle, load_bundle
 from engine.plugin import PluginSet
 from engine.runtime.forms.state import SUMMARY, FormState, final_values, missing_required
@@ -27,11 +28,13 @@ from plugins.wallet.free_tier import pick_free_models
 from plugins.wallet.money import format_rub
 from plugins.wallet.plugin import WalletPlugin
 from tests.conftest import PROJECT_ROOT
+from tests.support.media import mp4, png, wav
 from tests.support.messenger import RecordingMessenger
 
 BUNDLE: Bundle = load_bundle(PROJECT_ROOT)
 ENABLED = sorted(m.entry.id for m in BUNDLE.models.values() if m.entry.enabled)
 _ids = itertools.count(10_000)
+FILES = MemoryFiles()   # what each sample file id holds: real media of its kind
 
 
 def sample_file(spec: InputField, wrong: bool = False) -> FileInfo:
@@ -39,12 +42,15 @@ def sample_file(spec: InputField, wrong: bool = False) -> FileInfo:
     if wrong:
         media = MediaKind.AUDIO if media is MediaKind.IMAGE else MediaKind.IMAGE
     if media is MediaKind.IMAGE:
-        return FileInfo(kind="photo", file_id=f"img{next(_ids)}", file_size=50_000,
+        file_id = f"img{next(_ids)}"
+        FILES.files[file_id] = png()
+        return FileInfo(kind="photo", file_id=file_id, file_size=50_000,
                         mime_type="image/jpeg", width=640, height=480)
-    mime = spec.accept[0] if spec.accept and not wrong else (
-        "video/mp4" if media is MediaKind.VIDEO else "audio/mpeg")
+    file_id = f"f{next(_ids)}"
+    FILES.files[file_id] = mp4(4) if media is MediaKind.VIDEO else wav(4)
+    mime = "video/mp4" if media is MediaKind.VIDEO else "audio/wav"
     return FileInfo(kind="video" if media is MediaKind.VIDEO else "audio",
-                    file_id=f"f{next(_ids)}", file_size=200_000, mime_type=mime, duration=4)
+                    file_id=file_id, file_size=200_000, mime_type=mime, duration=4)
 
 
 class Walker:
@@ -186,7 +192,8 @@ async def runtime(pool: asyncpg.Pool) -> tuple[Runtime, RecordingMessenger, Wall
     plugins = PluginSet.of([UserPlugin(), wallet_plugin, CatalogPlugin(BUNDLE, wallet),
                             GenerationPlugin(BUNDLE, JobStore(pool), wallet)])
     messenger = RecordingMessenger()
-    return Runtime(BUNDLE, plugins, MemorySessionStore(), messenger), messenger, wallet_plugin
+    return (Runtime(BUNDLE, plugins, MemorySessionStore(), messenger, files=FILES), messenger,
+            wallet_plugin)
 
 
 async def test_every_enabled_model_walks_to_a_priced_summary(runtime, pool) -> None:

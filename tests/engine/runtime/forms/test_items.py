@@ -9,6 +9,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
+from engine.files.source import MemoryFiles
 from engine.loader.bundle import Bundle, load_bundle
 from engine.plugin import CallContext, Plugin, PluginSet, action, query
 from engine.runtime.forms import items
@@ -18,6 +19,7 @@ from engine.runtime.interpreter import Runtime
 from engine.runtime.memory_sessions import MemorySessionStore
 from plugins.catalog.pricing import credits_for
 from tests.conftest import PROJECT_ROOT
+from tests.support.media import mp4, padded_png, png
 from tests.support.messenger import RecordingMessenger
 from tests.support.projects import engine_texts, write_project
 
@@ -170,7 +172,10 @@ async def user(tmp_path: Path) -> User:
     bundle = load_bundle(root)
     messenger = RecordingMessenger()
     SUBMITTED.clear()
-    runtime = Runtime(bundle, PluginSet.of([Shop(bundle)]), MemorySessionStore(), messenger)
+    files = MemoryFiles({"face1": png(), "p": png(), "big": padded_png(2 * 1024 * 1024),
+                         "v": mp4(3)})
+    runtime = Runtime(bundle, PluginSet.of([Shop(bundle)]), MemorySessionStore(), messenger,
+                      files=files)
     person = User(runtime, messenger)
     await person.send("/start")
     await person.press("Talk")
@@ -211,8 +216,8 @@ async def test_add_two_remove_one_done_and_the_summary_shows_them(user: User) ->
     assert "• Lines: 2: Hello there, Anna, 1.5, 📎 photo; Hi, Boris" in user.screen
     assert "Price: 0.182 cr" in user.screen          # 14 per 1000 characters of 13
     await user.press("✅ Confirm")
-    face = {"file_id": "face1", "kind": "photo", "mime_type": "image/jpeg", "file_name": None,
-            "file_size": 1000, "duration": None}
+    face = {"file_id": "face1", "kind": "photo", "mime_type": "image/png", "file_name": None,
+            "file_size": len(png())}
     lines = [{"text": "Hello there", "voice": "v1", "speed": 1.5, "face": face},
              {"text": "Hi", "voice": "v2"}]
     assert len(SUBMITTED) == 1 and SUBMITTED[0] == {"lines": lines, "mood": "calm"}
