@@ -45,6 +45,7 @@ from plugins.generation.plugin import money_settlers
 from plugins.generation.runner import JobRunner, poll_delay
 from plugins.generation.store import JobStore
 from plugins.integrations.kie.client import KieClient
+from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
 from plugins.wallet.service import Wallet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +104,8 @@ async def _run(pool: asyncpg.Pool, bundle: Bundle, kie_url: str, telegram_url: s
 
     on_success, on_failure = money_settlers(wallet)
     runner = JobRunner(store, client, InputBuilder(bot, client),
-                       Delivery(bot, client, bundle), bundle,
+                       Delivery(bot, client, bundle,
+                                PublicFetcher(AddressPolicy.allowing(kie_url))), bundle,
                        settle_success=on_success, settle_failure=on_failure,
                        concurrency=1000, batch=250, idle_sleep=0.05, poll_delay=poll)
     for index in range(jobs):
