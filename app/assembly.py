@@ -32,6 +32,7 @@ from plugins.generation.plugin import GenerationPlugin, money_settlers
 from plugins.generation.runner import JobRunner
 from plugins.generation.store import JobStore
 from plugins.integrations.kie.client import KieClient
+from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
 from plugins.payments.plugin import PaymentsPlugin
 from plugins.payments.router import payments_router
 from plugins.user import UserPlugin
@@ -63,6 +64,8 @@ class Dependencies:
     config: Config | None = None
     admin_ids: frozenset[int] = frozenset()
     flood: FloodLimit | None = None     # per-user flood control; None: off (tests drive fast)
+    #: non-public host:port pairs results may still come from: the local sandbox's, never more
+    fetch_policy: AddressPolicy = field(default_factory=AddressPolicy)
     runner_options: RunnerOptions = field(default_factory=lambda: RunnerOptions())
     files: FileSource | None = None   # None: files are read from Telegram through ``bot``
 
@@ -95,7 +98,8 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     wallet = wallet_plugin.wallet
     store = JobStore(pool)
 
-    delivery = Delivery(bot, client, bundle)
+    fetcher = PublicFetcher(deps.fetch_policy)
+    delivery = Delivery(bot, client, bundle, fetcher)
     on_success, on_failure = money_settlers(wallet)
     public_url = str(config.public_url) if config and config.public_url else None
     secret = (config.kie_callback_secret.get_secret_value()
@@ -116,7 +120,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
     return PluginKit([UserPlugin(), wallet_plugin, payments, catalog, generation],
                      routers=[payments_router(bundle, wallet)], services=[runner], routes=routes,
-                     closers=[client.close], files=files)
+                     closers=[client.close, fetcher.close], files=files)
 
 
 @dataclass

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 from contextlib import AsyncExitStack
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand
 from aiohttp import web
 
+from app.access_log import RedactedAccessLogger
 from app.assembly import Dependencies, assemble
 from app.config import Config
 from app.project import project
@@ -32,6 +34,7 @@ from engine.runtime.interpreter import Runtime
 from engine.runtime.pg_sessions import PgSessionStore
 from engine.storage.database import open_database
 from engine.telegram.response_models import hold_response_models
+from plugins.integrations.public_fetch import AddressPolicy
 
 log = logging.getLogger("bot")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -127,6 +130,24 @@ def health_app(pool: asyncpg.Pool, runtime: Runtime) -> web.Application:
     return app
 
 
+def http_app(pool: asyncpg.Pool, runtime: Runtime,
+             routes: list[web.RouteDef]) -> web.Application:
+    """Health and metrics, and the plug-ins' routes (Kie.ai callbacks)."""
+    http = health_app(pool, runtime)
+    http.add_routes(routes)
+    return http
+
+
+async def serve_http(http: web.Application, host: str, port: int,
+                     sock: socket.socket | None = None) -> web.AppRunner:
+    """Serve it (on ``sock`` when given), with an access log that redacts secrets in paths."""
+    runner = web.AppRunner(http, access_log_class=RedactedAccessLogger)
+    await runner.setup()
+    site = web.SockSite(runner, sock) if sock is not None else web.TCPSite(runner, host, port)
+    await site.start()
+    return runner
+
+
 def polling_sessions(pool: asyncpg.Pool) -> PgSessionStore:
     """The sessions of the one instance that polls (it holds the polling lock, so no other
     process writes them): read from memory, written behind (see ``PgSessionStore``)."""
@@ -165,6 +186,8 @@ async def run(config: Config) -> None:
             api_url = str(config.telegram_api_url).rstrip("/") if config.telegram_api_url else None
         kie_url = str(config.kie_api_url).rstrip("/")
         kie_key = config.kie_api_key.get_secret_value() if config.kie_api_key else None
+        # results come from public addresses only; the sandbox's own is the one exception
+        fetch_policy = AddressPolicy.allowing(kie_url) if config.kie_sandbox else AddressPolicy()
         if kie_key is None:
             if config.telegram_bot_token is not None and not config.kie_sandbox:
                 raise StartupError(
@@ -174,6 +197,7 @@ async def run(config: Config) -> None:
 
             kie = await start_local_kie(config, stack)
             kie_url, kie_key = kie.api_url, kie.api_key
+            fetch_policy = AddressPolicy.allowing(kie_url)
 
         bot = make_bot(token, api_url)
         stack.push_async_callback(bot.session.close)
@@ -181,18 +205,15 @@ async def run(config: Config) -> None:
                             kie_url=kie_url, kie_key=kie_key,
                             kie_upload_url=str(config.kie_upload_url).rstrip("/")
                             if config.kie_api_key else None, config=config,
-                            flood=config.flood_limit)
+                            flood=config.flood_limit, fetch_policy=fetch_policy)
         app = assemble(deps, sessions=sessions)
         runtime, dispatcher = app.runtime, app.dispatcher
         services = await app.start_services()
         stack.push_async_callback(app.stop_services, services)
 
-        http = health_app(pool, runtime)
-        http.add_routes(app.kit.routes)
-        runner = web.AppRunner(http)
-        await runner.setup()
+        runner = await serve_http(http_app(pool, runtime, app.kit.routes),
+                                  config.http_host, config.http_port)
         stack.push_async_callback(runner.cleanup)
-        await web.TCPSite(runner, config.http_host, config.http_port).start()
 
         lock = await hold_polling_lock(pool)
         stack.push_async_callback(release_polling_lock, pool, lock)

@@ -28,7 +28,8 @@ class Config(BaseSettings):
         None, description="Where this bot's HTTP server is reachable from the internet; "
                           "with KIE_CALLBACK_SECRET it receives Kie.ai callbacks.")
     kie_sandbox: bool = Field(
-        False, description="With a real bot token, answer generations from the local sandbox.")
+        False, description="With a real bot token, answer generations from the local sandbox; "
+                           "with KIE_API_URL, results may come from that (local) address.")
     kie_callback_secret: SecretStr | None = None
     kie_webhook_hmac_key: SecretStr | None = None
     job_lease_seconds: float = Field(

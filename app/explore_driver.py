@@ -38,6 +38,7 @@ from engine.schema.catalog import InputField
 from engine.storage.database import open_database, with_database
 from engine.storage.embedded import scratch_server
 from engine.storage.migrations import migrate
+from plugins.integrations.public_fetch import AddressPolicy
 from plugins.user import UserPlugin
 from plugins.wallet.plugin import WalletPlugin
 
@@ -97,6 +98,7 @@ class ExploreDriver:
                             admin_ids=cast(frozenset[int], self.admins),
                             kie_url=self.sandbox.base_url, kie_key=self.sandbox.api_key,
                             kie_upload_url=self.sandbox.upload_url,
+                            fetch_policy=AddressPolicy.allowing(self.sandbox.base_url),
                             runner_options=RunnerOptions(idle_sleep=0.02,
                                                          poll_delay=lambda elapsed: 0.02))
         self.app = assemble(deps, self.extra_plugins, sessions=self.sessions)

@@ -46,6 +46,7 @@ from plugins.generation.plugin import money_settlers
 from plugins.generation.runner import JobRunner, poll_delay
 from plugins.generation.store import JobStore
 from plugins.integrations.kie.client import KieClient
+from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
 from plugins.wallet.service import Wallet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,8 +104,9 @@ async def _run(pool: asyncpg.Pool, bundle: Bundle, kie_url: str, telegram_url: s
         await wallet.credit(user, 10**9, "adjustment", f"bench-{user}")
 
     on_success, on_failure = money_settlers(wallet)
+    fetcher = PublicFetcher(AddressPolicy.allowing(kie_url))   # the sandbox's results only
     runner = JobRunner(store, client, InputBuilder(TelegramFiles(bot), client),
-                       Delivery(bot, client, bundle), bundle,
+                       Delivery(bot, client, bundle, fetcher), bundle,
                        settle_success=on_success, settle_failure=on_failure,
                        concurrency=1000, batch=250, idle_sleep=0.05, poll_delay=poll)
     for index in range(jobs):
@@ -139,6 +141,7 @@ async def _run(pool: asyncpg.Pool, bundle: Bundle, kie_url: str, telegram_url: s
             added.append((row["finished_at"] - record.complete_time).total_seconds())
     states = dict(await pool.fetch("SELECT state, count(*) FROM jobs GROUP BY state"))  # type: ignore[arg-type]
     await client.close()
+    await fetcher.close()
     await bot.session.close()
     added.sort()
     print(f"{label}: {jobs} jobs done in {elapsed:5.1f} s | peak in flight {peak} "

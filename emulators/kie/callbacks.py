@@ -14,6 +14,7 @@ import hmac
 import json
 import logging
 import time
+from typing import Any
 
 import aiohttp
 
@@ -76,6 +77,34 @@ class CallbackSender:
                      attempt + 1)
             if attempt < self.retries:
                 await asyncio.sleep(self.retry_delay)
+
+    def signed_headers(self, task_id: str) -> dict[str, str]:
+        """The headers Kie would send now: a fresh timestamp and its signature (when keyed)."""
+        headers = {"Content-Type": "application/json"}
+        if self.webhook_key:
+            stamp = str(int(time.time()))
+            headers["X-Webhook-Timestamp"] = stamp
+            headers["X-Webhook-Signature"] = sign(task_id, stamp, self.webhook_key)
+        return headers
+
+    async def post(self, task: SandboxTask, body: dict[str, Any],
+                   headers: dict[str, str]) -> CallbackDelivery:
+        """One POST of exactly this body and these headers to the task's callback URL, no
+        retries: for forged and replayed callbacks (see ``KieSandbox.forge_callback``)."""
+        assert task.callback_url is not None, "the task has no callback URL"
+        status: int | None = None
+        error: str | None = None
+        try:
+            async with self._ensure().post(task.callback_url, data=json.dumps(body).encode(),
+                                           headers=headers,
+                                           timeout=aiohttp.ClientTimeout(total=self.timeout)) as resp:
+                status = resp.status
+                await resp.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            error = type(exc).__name__
+        delivery = CallbackDelivery(task.task_id, task.callback_url, body, headers, status, error)
+        self.state.callbacks.append(delivery)
+        return delivery
 
     def _ensure(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:

@@ -6,7 +6,8 @@ Unauthenticated on purpose: the sandbox binds to 127.0.0.1 and holds nothing of 
     POST   /sandbox/faults       {"endpoint": "createTask", "fault": {"type": "error", "code": 429},
                                   "model": null, "times": 1}
     POST   /sandbox/task-faults  {"failCode": "422", "failMsg": "...", "neverFinish": false,
-                                  "latency": null, "callbackCopies": 1, "model": null, "times": 1}
+                                  "latency": null, "callbackCopies": 1, "resultUrls": null,
+                                  "model": null, "times": 1}
     DELETE /sandbox/faults
     POST   /sandbox/credits      {"credits": "12.5"}
     POST   /sandbox/latency      {"waiting": 1, "queuing": 1, "generating": 5, "model": null}
@@ -103,6 +104,7 @@ class TaskFaultBody(_Body):
     never_finish: bool = Field(default=False, alias="neverFinish")
     latency: float | None = Field(default=None, ge=0)
     callback_copies: int = Field(default=1, ge=1, le=10, alias="callbackCopies")
+    result_urls: list[str] | None = Field(default=None, alias="resultUrls")
     model: str | None = None
     times: int | None = Field(default=1, ge=1)
 
@@ -156,7 +158,8 @@ def control_routes(sandbox: KieSandbox) -> list[web.RouteDef]:
     async def add_task_fault(request: web.Request) -> web.Response:
         body = await _parse(request, TaskFaultBody)
         fault = TaskFault(body.fail_code, body.fail_msg, body.never_finish, body.latency,
-                          body.callback_copies)
+                          body.callback_copies,
+                          tuple(body.result_urls) if body.result_urls is not None else None)
         sandbox.faults.task(fault, model=body.model, times=body.times)
         return _done()
 

@@ -5,7 +5,7 @@ Two families:
 * reply faults change one HTTP answer (an error code in an HTTP-200 envelope, a real HTTP error
   status, a malformed body, a dropped connection, a slow answer);
 * task faults change what happens to a created task (ends in ``fail``, never finishes, runs
-  slowly, its callback is delivered several times).
+  slowly, its callback is delivered several times, its result names URLs of the test's choice).
 
 Each rule matches an endpoint (reply faults) and optionally a model, and fires ``times`` times
 (``None`` = until cleared). Model-specific rules win over global ones; among equals, the oldest
@@ -95,13 +95,15 @@ ReplyFault = ErrorReply | HttpError | MalformedBody | DropConnection | SlowReply
 @dataclass(frozen=True)
 class TaskFault:
     """How a created task misbehaves. ``latency`` (seconds spent generating) overrides the
-    configured latency; ``callback_copies`` > 1 delivers the final callback that many times."""
+    configured latency; ``callback_copies`` > 1 delivers the final callback that many times;
+    ``result_urls`` replaces the files a success names (e.g. an address that must be refused)."""
 
     fail_code: str | None = None
     fail_msg: str | None = None
     never_finish: bool = False
     latency: float | None = None
     callback_copies: int = 1
+    result_urls: tuple[str, ...] | None = None
 
     @classmethod
     def failed(cls, code: str = "422",

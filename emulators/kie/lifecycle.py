@@ -96,6 +96,10 @@ class TaskDriver:
             task.result_urls = [str(t["audio_url"]) for t in task.result.get("data", [])]
             self._paid(task)
             return
+        if task.fault is not None and task.fault.result_urls is not None:
+            task.result_urls = list(task.fault.result_urls)
+            self._paid(task)
+            return
         prompt = str(task.input.get("prompt") or task.input.get("text") or task.model)
         media = render(task.kind, f"{task.model}\n{prompt}")
         key = f"results/{task.task_id}/0.{media.extension}"

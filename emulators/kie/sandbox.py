@@ -216,3 +216,27 @@ class KieSandbox:
     async def fail_task(self, task_id: str, fail_code: str = "500",
                         fail_msg: str = "Internal server error") -> None:
         await self.driver.finish(self.task(task_id), fail_code, fail_msg)
+
+    # ------------------------------------------------------- lying callbacks
+
+    async def forge_callback(self, task_id: str, **data: Any) -> CallbackDelivery:
+        """POST the task's callback now, correctly signed (when the sandbox has a webhook key)
+        but with a body that says what ``data`` says, whatever the task's real state: e.g.
+        ``state="success", resultJson='{"resultUrls": ["http://..."]}'`` or ``state="fail"``.
+        Kie's signature covers only ``taskId.timestamp``, so this is what anyone holding one
+        fresh header pair could send."""
+        task = self.task(task_id)
+        body = task.callback_body()
+        body["data"] = {**body["data"], **data}
+        succeeded = body["data"].get("state") == "success"
+        body["code"] = 200 if succeeded else 501
+        sender = self.callback_sender
+        return await sender.post(task, body, sender.signed_headers(task_id))
+
+    async def replay_callback(self, delivery: CallbackDelivery,
+                              body: Mapping[str, Any] | None = None) -> CallbackDelivery:
+        """Send an earlier callback again with the same headers (its signature and timestamp),
+        with its own body or another one."""
+        task = self.task(delivery.task_id)
+        return await self.callback_sender.post(task, dict(body or delivery.body),
+                                               dict(delivery.headers))

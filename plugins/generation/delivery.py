@@ -18,10 +18,10 @@ from engine.loader.bundle import Bundle
 from plugins.generation import text_result
 from plugins.generation.follow_ups import FollowUps, follow_up_key
 from plugins.generation.job import FailureKind, Job, JobState
-from plugins.generation.media import ResultKind, sniff
+from plugins.generation.media import ResultKind, content_problem, sniff
 from plugins.generation.views import JobView, job_view
 from plugins.integrations.kie.client import KieClient
-from plugins.integrations.kie.errors import KieError
+from plugins.integrations.public_fetch import FetchError, FetchRefused, PublicFetcher, TooLarge
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,31 @@ def press_data(job: Job, op: str) -> str:
 
 
 class Delivery:
-    def __init__(self, bot: Bot, client: KieClient, bundle: Bundle) -> None:
+    def __init__(self, bot: Bot, client: KieClient, bundle: Bundle,
+                 fetcher: PublicFetcher | None = None) -> None:
         self.bot = bot
         self.client = client
         self.bundle = bundle
         self.follow_ups = FollowUps(bundle)
+        #: result files come from URLs Kie.ai names: public addresses only (see public_fetch)
+        self.fetcher = fetcher or PublicFetcher()
+
+    async def vet(self, job: Job, urls: list[str]) -> str | None:
+        """Why these result URLs must not be delivered (so the job fails and the money goes
+        back), or None. Each is probed: a public address, redirects included, and the first
+        bytes of what the model's category promises. A fetch that fails for now is no reason:
+        delivery tries again, or sends the link."""
+        for url in urls:
+            try:
+                probe = await self.fetcher.fetch(url, probe=True)
+            except FetchRefused as exc:
+                return f"result refused: {exc}"
+            except FetchError:
+                continue
+            problem = content_problem(probe.data, probe.content_type, job.category)
+            if problem is not None:
+                return f"result refused: {problem}"
+        return None
 
     def view(self, job: Job) -> JobView:
         return job_view(job, self.bundle)
@@ -167,13 +187,23 @@ class Delivery:
     async def _send_one(self, job: Job, url: str, caption: str | None,
                         markup: InlineKeyboardMarkup | None) -> None:
         try:
-            data = await self.client.download(url, max_bytes=UPLOAD_LIMIT)
-        except KieError as exc:  # too big or unreachable from here: Telegram users get a link
-            log.info("result of job %s sent as a link: %s", job.id, exc)
-            text = self._t("generation.result_link", job, url=url)
-            await self.bot.send_message(job.chat_id, f"{caption}\n\n{text}" if caption else text,
-                                        parse_mode=ParseMode.HTML, reply_markup=markup)
+            fetched = await self.fetcher.fetch(url, max_bytes=UPLOAD_LIMIT)
+        except FetchRefused as exc:
+            if not isinstance(exc, TooLarge):
+                # vetted before the money moved (``vet``), refused now (a redirect, DNS that
+                # changed its mind): nothing of it, not even the link, goes to the user
+                log.error("result of job %s not delivered: %s", job.id, exc)
+                return
+            await self._send_link(job, url, caption, markup, exc)
             return
+        except FetchError as exc:
+            await self._send_link(job, url, caption, markup, exc)
+            return
+        problem = content_problem(fetched.data, fetched.content_type, job.category)
+        if problem is not None:
+            log.error("result of job %s not delivered: %s", job.id, problem)
+            return
+        data = fetched.data
         kind, extension = sniff(data)
         if kind is ResultKind.PHOTO and len(data) > PHOTO_LIMIT:
             kind = ResultKind.DOCUMENT
@@ -183,6 +213,14 @@ class Delivery:
                 ResultKind.DOCUMENT: self.bot.send_document}[kind]
         await send(job.chat_id, upload, caption=caption, parse_mode=ParseMode.HTML,
                    reply_markup=markup)
+
+    async def _send_link(self, job: Job, url: str, caption: str | None,
+                         markup: InlineKeyboardMarkup | None, why: Exception) -> None:
+        """Too big, or unreachable from here: the (public) link instead of the file."""
+        log.info("result of job %s sent as a link: %s", job.id, why)
+        text = self._t("generation.result_link", job, url=url)
+        await self.bot.send_message(job.chat_id, f"{caption}\n\n{text}" if caption else text,
+                                    parse_mode=ParseMode.HTML, reply_markup=markup)
 
     async def failure(self, job: Job, kind: FailureKind, money_key: str) -> None:
         reason = self._t(f"generation.reason_{kind.value}", job)

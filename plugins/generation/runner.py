@@ -263,10 +263,17 @@ class JobRunner:
         self._posted[job.id] = (status_at, action_at)
 
     async def apply_record(self, job: Job, record: TaskRecord) -> Job | None:
-        """What Kie.ai says about the task (from a poll or a callback) moves the job once."""
+        """What Kie.ai's recordInfo says about the task moves the job once (a callback only
+        makes the job due for a poll: its body is not trusted, see callbacks)."""
         active = {JobState.SUBMITTED, JobState.RUNNING}
         if record.state is TaskState.SUCCESS:
             if record.result_urls:   # files; their ids too when they have some (Suno tracks)
+                refused = await self.delivery.vet(job, list(record.result_urls))
+                if refused is not None:   # not public, or not what the model makes: refunded
+                    log.warning("job %s: %s", job.id, refused)
+                    return await self.store.move(job.id, active, JobState.FAILED,
+                                                 error_code=FailureKind.SERVICE_BUSY.value,
+                                                 error_message=refused[:500])
                 return await self.store.move(
                     job.id, active, JobState.SUCCEEDED, result_urls=list(record.result_urls),
                     result_items=[i.model_dump() for i in record.result_items])

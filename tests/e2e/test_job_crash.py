@@ -27,7 +27,8 @@ async def _bot(emulator: TelegramEmulator, sandbox: KieSandbox,
                dsn: str) -> asyncio.subprocess.Process:
     return await start_bot_process(emulator, dsn, KIE_API_KEY=sandbox.api_key,
                                    KIE_API_URL=sandbox.base_url,
-                                   KIE_UPLOAD_URL=sandbox.upload_url, JOB_LEASE_SECONDS="2")
+                                   KIE_UPLOAD_URL=sandbox.upload_url, JOB_LEASE_SECONDS="2",
+                                   KIE_SANDBOX="1")   # its results are on 127.0.0.1
 
 
 async def _until_done(pool: asyncpg.Pool, job_id: uuid.UUID, timeout: float = 30) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,14 +16,19 @@ from typing import Any
 
 import asyncpg
 from aiogram import Bot
+from aiohttp import web
+from pydantic import AnyHttpUrl
 
 from app.assembly import Assembled, Dependencies, RunnerOptions, assemble
-from app.bot import PROJECT_ROOT, load_checked_bundle
+from app.bot import PROJECT_ROOT, http_app, load_checked_bundle
+from app.bot import serve_http as serve_bot_http
+from app.config import Config
 from emulators.telegram.server import TelegramEmulator
 from emulators.telegram.transcript import ChatMessage
 from engine.plugin import Plugin, PluginSet
 from engine.runtime.interpreter import Runtime
 from engine.telegram.flood import FloodLimit
+from plugins.integrations.public_fetch import AddressPolicy
 from plugins.user import UserPlugin
 
 ADMIN_ID = 9001
@@ -127,6 +133,8 @@ class BotUnderTest:
     bot: Bot
     polling: asyncio.Task[Any]
     services: list[asyncio.Task[None]]
+    http: web.AppRunner | None = None   # health, metrics, Kie.ai callbacks (``serve_http``)
+    http_url: str | None = None
 
     @property
     def runtime(self) -> Runtime:
@@ -141,6 +149,8 @@ class BotUnderTest:
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(self.polling, 10)
         await self.app.stop_services(self.services)
+        if self.http is not None:
+            await self.http.cleanup()
         await self.bot.session.close()
 
 
@@ -149,7 +159,15 @@ async def start_bot(emulator: TelegramEmulator, pool: asyncpg.Pool, root: Path |
                     kie_url: str = "http://127.0.0.1:9", kie_key: str = "no-kie-in-this-test",
                     kie_upload_url: str | None = None,
                     runner_options: RunnerOptions | None = None,
+                    fetch_policy: AddressPolicy | None = None,
+                    config: Config | None = None, serve_http: bool = False,
                     flood: FloodLimit | None = None) -> BotUnderTest:
+    """``serve_http``: also the bot's HTTP server (health, callbacks) on a free port, its URL
+    given to ``config`` as the public URL (so Kie.ai callbacks reach it)."""
+    sock = _listening_socket() if serve_http else None
+    if sock is not None:
+        public = AnyHttpUrl(f"http://127.0.0.1:{sock.getsockname()[1]}")
+        config = (config or Config(_env_file=None)).model_copy(update={"public_url": public})
     # a project of a test's own is checked against the plug-ins it was written for
     declarations = (PluginSet([UserPlugin.declarations()]
                               + [type(p).declarations() for p in extra_plugins])
@@ -158,12 +176,29 @@ async def start_bot(emulator: TelegramEmulator, pool: asyncpg.Pool, root: Path |
     bot = emulator.make_bot()
     deps = Dependencies(bundle=bundle, pool=pool, bot=bot, admin_ids=frozenset({ADMIN_ID}),
                         kie_url=kie_url, kie_key=kie_key, kie_upload_url=kie_upload_url,
-                        runner_options=runner_options or RunnerOptions(), flood=flood)
+                        runner_options=runner_options or RunnerOptions(),
+                        fetch_policy=fetch_policy or AddressPolicy(), config=config,
+                        flood=flood)
     app = assemble(deps, extra_plugins)
     services = await app.start_services()
+    http = None
+    if sock is not None:
+        http = await _serve(http_app(pool, app.runtime, app.kit.routes), sock)
     polling = asyncio.create_task(app.dispatcher.start_polling(
         bot, handle_signals=False, close_bot_session=False, polling_timeout=1))
-    return BotUnderTest(emulator, app, bot, polling, services)
+    return BotUnderTest(emulator, app, bot, polling, services, http,
+                        str(config.public_url).rstrip("/") if http and config else None)
+
+
+def _listening_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+async def _serve(http: web.Application, sock: socket.socket) -> web.AppRunner:
+    return await serve_bot_http(http, "127.0.0.1", 0, sock)
 
 
 @contextlib.asynccontextmanager
@@ -172,13 +207,17 @@ async def running_bot(pool: asyncpg.Pool, root: Path | None = None,
                       kie_url: str = "http://127.0.0.1:9", kie_key: str = "no-kie-in-this-test",
                       kie_upload_url: str | None = None,
                       runner_options: RunnerOptions | None = None,
+                      fetch_policy: AddressPolicy | None = None,
+                      config: Config | None = None, serve_http: bool = False,
+                      emulator: TelegramEmulator | None = None,
                       flood: FloodLimit | None = None) -> AsyncIterator[BotUnderTest]:
-    """The bot polling a fresh emulator. Flood control is off unless ``flood`` is given: the
-    conversations here run much faster than people type."""
-    async with TelegramEmulator() as emulator:
-        under_test = await start_bot(emulator, pool, root, extra_plugins, kie_url=kie_url,
+    """The bot polling a fresh emulator (or ``emulator``). Flood control is off unless ``flood``
+    is given: the conversations here run much faster than people type."""
+    async with emulator or TelegramEmulator() as telegram:
+        under_test = await start_bot(telegram, pool, root, extra_plugins, kie_url=kie_url,
                                      kie_key=kie_key, kie_upload_url=kie_upload_url,
-                                     runner_options=runner_options, flood=flood)
+                                     runner_options=runner_options, fetch_policy=fetch_policy,
+                                     config=config, serve_http=serve_http, flood=flood)
         try:
             yield under_test
         finally:

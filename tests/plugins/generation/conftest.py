@@ -25,6 +25,7 @@ from plugins.generation.runner import JobRunner
 from plugins.generation.store import JobStore
 from plugins.integrations.kie.client import KieClient
 from plugins.integrations.kie.retry import RetryPolicy
+from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
 from plugins.wallet.service import Wallet
 from tests.conftest import PROJECT_ROOT
 
@@ -105,7 +106,9 @@ async def rig(pool: asyncpg.Pool, shipped_bundle: Bundle) -> AsyncIterator[Rig]:
         await wallet.credit(USER, START_BALANCE, "adjustment", "test-topup")
         store = JobStore(pool)
 
-        delivery = Delivery(bot, client, shipped_bundle)
+        # results come from the sandbox on 127.0.0.1: the one address allowed besides public ones
+        fetcher = PublicFetcher(AddressPolicy.allowing(sandbox.public_url), retry_delay=0)
+        delivery = Delivery(bot, client, shipped_bundle, fetcher)
         on_success, on_failure = money_settlers(wallet)
         runner = JobRunner(store, client, InputBuilder(TelegramFiles(bot), client), delivery, shipped_bundle,
                            settle_success=on_success, settle_failure=on_failure,
@@ -120,4 +123,5 @@ async def rig(pool: asyncpg.Pool, shipped_bundle: Bundle) -> AsyncIterator[Rig]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             await client.close()
+            await fetcher.close()
             await bot.session.close()

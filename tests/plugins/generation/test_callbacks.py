@@ -1,12 +1,17 @@
-"""Kie.ai callbacks: a secret per-job path, optional HMAC, duplicates harmless."""
+"""Kie.ai callbacks: a secret per-job path, optional HMAC, duplicates harmless, replays and
+strange paths refused without a crash. (That a body cannot move money: tests/e2e.)"""
 
 from __future__ import annotations
 
+import time
+
 import aiohttp
+import pytest
 from aiohttp import web
 
+from emulators.kie.callbacks import sign
 from emulators.kie.faults import TaskFault
-from plugins.generation.callbacks import callback_routes, callback_url
+from plugins.generation.callbacks import callback_routes, callback_url, redact_path
 from plugins.generation.job import JobState
 from tests.plugins.generation.conftest import PRICE, START_BALANCE, USER, Rig, model_of
 from tests.support.waiting import until
@@ -14,9 +19,9 @@ from tests.support.waiting import until
 SECRET = "callback-secret-for-tests"
 
 
-async def _serve(rig: Rig) -> tuple[web.AppRunner, str]:
+async def _serve(rig: Rig, hmac_key: str | None = None) -> tuple[web.AppRunner, str]:
     app = web.Application()
-    app.add_routes(callback_routes(rig.store, rig.runner, SECRET))
+    app.add_routes(callback_routes(rig.store, rig.runner, SECRET, hmac_key))
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -69,3 +74,53 @@ async def test_forged_callbacks_are_refused(rig: Rig) -> None:
         assert current is not None and current.result_urls != ["http://e/x"]
     finally:
         await server.cleanup()
+
+
+@pytest.mark.parametrize("tail", [
+    "%D0%96" * 16, "é" * 32, "0" * 31, "g" * 32, "0" * 33, "%00" * 32, "..%2F..%2Fetc"])
+async def test_strange_paths_are_not_found_never_a_crash(rig: Rig, tail: str) -> None:
+    server, base = await _serve(rig)
+    try:
+        job = await rig.new_job(model_of(rig.bundle, "text-to-image"))
+        async with aiohttp.ClientSession() as http:
+            for path in (f"/kie/callback/{job.id.hex}/{tail}", f"/kie/callback/{tail}/{'0' * 32}"):
+                async with http.post(f"{base}{path}", json={}) as response:
+                    assert response.status == 404, path
+    finally:
+        await server.cleanup()
+
+
+async def test_a_replayed_signature_is_refused(rig: Rig) -> None:
+    key = "whsec-for-tests"
+    server, base = await _serve(rig, hmac_key=key)
+    try:
+        rig.runner.callback_url = lambda job: callback_url(base, SECRET, job)
+        rig.sandbox.faults.task(TaskFault.stuck())
+        job = await rig.new_job(model_of(rig.bundle, "text-to-image"))
+        async def submitted() -> str:
+            current = await rig.store.get(job.id)
+            assert current is not None
+            return current.kie_task_id or ""
+        task_id = ""
+        while not task_id:
+            task_id = await submitted()
+        stamp = str(int(time.time()))
+        headers = {"X-Webhook-Timestamp": stamp, "X-Webhook-Signature": sign(task_id, stamp, key)}
+        body = {"code": 200, "msg": "ok", "data": {"taskId": task_id, "state": "generating"}}
+        url = callback_url(base, SECRET, job)
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, json=body, headers=headers) as response:
+                assert response.status == 200
+            async with http.post(url, json=body, headers=headers) as response:
+                assert response.status == 409
+            stale = str(int(time.time()) - 3600)
+            old = {"X-Webhook-Timestamp": stale, "X-Webhook-Signature": sign(task_id, stale, key)}
+            async with http.post(url, json=body, headers=old) as response:
+                assert response.status == 401
+    finally:
+        await server.cleanup()
+
+
+def test_the_signature_segment_is_redacted() -> None:
+    assert redact_path("/kie/callback/abc/0123456789abcdef?x=1") == "/kie/callback/abc/***"
+    assert redact_path("/health") == "/health"
