@@ -50,6 +50,8 @@ def callback_routes(store: JobStore, runner: JobRunner, secret: str,
             log.warning("Kie.ai callback for job %s has a bad signature", job_hex)
             return web.json_response({"code": 401, "msg": "bad signature"}, status=401)
         job = await store.get(uuid.UUID(job_hex))
+        if job is not None and job.kie_task_id is None:   # its createTask answer was lost
+            job = await runner.adopt(job, record.task_id)
         if job is None or job.kie_task_id != record.task_id:
             return web.json_response({"code": 404, "msg": "not found"}, status=404)
         if await runner.apply_record(job, record) is not None:
