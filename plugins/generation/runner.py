@@ -216,7 +216,7 @@ class JobRunner:
                 await self.store.note_input(job.id, kie_input)
             marked = await self.store.move(job.id, {JobState.CREATED}, JobState.SUBMITTING,
                                            submit_started_at=now)
-            if marked is None:   # cancelled meanwhile: nothing is sent
+            if marked is None:   # cancelled, or another instance took it: nothing is sent
                 return await self.store.get(job.id) or job, 0
             job = marked         # from here on a crash leaves it "submitting": never resent
             task_id = await self.client.create_task(job.model, kie_input, self.callback_url(job))
