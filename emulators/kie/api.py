@@ -31,6 +31,7 @@ from emulators.kie.faults import (
     ErrorReply,
     Faults,
     HttpError,
+    LostAnswer,
     MalformedBody,
     SlowReply,
 )
@@ -121,6 +122,9 @@ class KieApi:
         if isinstance(fault, HttpError):
             return web.Response(status=fault.status, text=fault.body, content_type="text/html")
         if isinstance(fault, DropConnection):
+            return self._drop(request)
+        if isinstance(fault, LostAnswer):
+            await _until_gone(request, fault.hold)
             return self._drop(request)
         if isinstance(fault, MalformedBody):
             return web.Response(text=fault.body, content_type="application/json")
@@ -348,6 +352,16 @@ async def swallow_dropped(request: web.Request, handler: Handler) -> web.StreamR
         return await handler(request)
     except _Dropped:
         return web.Response(status=499)
+
+
+async def _until_gone(request: web.Request, seconds: float) -> None:
+    """Hold a request unanswered until its client disconnects or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        transport = request.transport
+        if transport is None or transport.is_closing():
+            return
+        await asyncio.sleep(0.05)
 
 
 async def _json_body(request: web.Request) -> Any:

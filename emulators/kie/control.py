@@ -5,6 +5,8 @@ Unauthenticated on purpose: the sandbox binds to 127.0.0.1 and holds nothing of 
 
     POST   /sandbox/faults       {"endpoint": "createTask", "fault": {"type": "error", "code": 429},
                                   "model": null, "times": 1}
+                                 fault types: error, http, malformed, drop, lost (the task is
+                                 made, its answer never comes), slow
     POST   /sandbox/task-faults  {"failCode": "422", "failMsg": "...", "neverFinish": false,
                                   "latency": null, "callbackCopies": 1, "resultUrls": null,
                                   "model": null, "times": 1}
@@ -31,6 +33,7 @@ from emulators.kie.faults import (
     Endpoint,
     ErrorReply,
     HttpError,
+    LostAnswer,
     MalformedBody,
     ReplyFault,
     SlowReply,
@@ -83,6 +86,14 @@ class _Drop(_Body):
         return DropConnection(self.apply)
 
 
+class _Lost(_Body):
+    type: Literal["lost"]
+    hold: float = Field(default=3600.0, ge=0)
+
+    def build(self) -> ReplyFault:
+        return LostAnswer(self.hold)
+
+
 class _Slow(_Body):
     type: Literal["slow"]
     seconds: float = Field(ge=0)
@@ -93,7 +104,8 @@ class _Slow(_Body):
 
 class ReplyFaultBody(_Body):
     endpoint: Endpoint
-    fault: Annotated[_Error | _Http | _Malformed | _Drop | _Slow, Field(discriminator="type")]
+    fault: Annotated[_Error | _Http | _Malformed | _Drop | _Lost | _Slow,
+                     Field(discriminator="type")]
     model: str | None = None
     times: int | None = Field(default=1, ge=1)
 

@@ -3,7 +3,7 @@
 Two families:
 
 * reply faults change one HTTP answer (an error code in an HTTP-200 envelope, a real HTTP error
-  status, a malformed body, a dropped connection, a slow answer);
+  status, a malformed body, a dropped connection, an answer that never comes, a slow answer);
 * task faults change what happens to a created task (ends in ``fail``, never finishes, runs
   slowly, its callback is delivered several times, its result names URLs of the test's choice).
 
@@ -83,13 +83,23 @@ class DropConnection:
 
 
 @dataclass(frozen=True)
+class LostAnswer:
+    """Perform the request, then never answer: the connection is held open (up to ``hold``
+    seconds, or until the client goes away) and then dropped. For createTask the task is made,
+    runs and calls back, while the client waits for an id that never comes, as when Kie.ai's
+    answer is lost on the way; a crash test kills the bot in that window."""
+
+    hold: float = 3600.0
+
+
+@dataclass(frozen=True)
 class SlowReply:
     """Perform the request, then wait ``seconds`` before answering (to trip client timeouts)."""
 
     seconds: float
 
 
-ReplyFault = ErrorReply | HttpError | MalformedBody | DropConnection | SlowReply
+ReplyFault = ErrorReply | HttpError | MalformedBody | DropConnection | LostAnswer | SlowReply
 
 
 @dataclass(frozen=True)

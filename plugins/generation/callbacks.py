@@ -100,6 +100,8 @@ def callback_routes(store: JobStore, runner: JobRunner, secret: str,
                 log.warning("Kie.ai callback for job %s replayed", job_hex)
                 return _answer(409, "replayed")
         job = await store.get(uuid.UUID(job_hex))
+        if job is not None and job.kie_task_id is None:   # its createTask answer was lost:
+            job = await runner.adopt(job, record.task_id)  # adopted only as recordInfo confirms
         if job is None or job.kie_task_id is None or not hmac.compare_digest(
                 job.kie_task_id.encode(), record.task_id.encode()):
             return _answer(404, "not found")

@@ -87,6 +87,7 @@ class Delivery:
         """Show the job's current state in its status message; returns the message id."""
         key = {JobState.CREATED: "generation.status_queued",
                JobState.SUBMITTED: "generation.status_queued",
+               JobState.SUBMITTING: "generation.status_queued",
                JobState.RUNNING: "generation.status_running",
                JobState.SUCCEEDED: "generation.status_done",
                JobState.CANCELLED: "generation.status_cancelled"}.get(

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 class JobState(StrEnum):
     CREATED = "created"        # paid (reserved), not yet accepted by Kie.ai
+    SUBMITTING = "submitting"  # createTask sent, its answer not (yet) recorded: never resent
     SUBMITTED = "submitted"    # Kie.ai has the task; waiting or queued there
     RUNNING = "running"        # Kie.ai is generating
     SUCCEEDED = "succeeded"
@@ -69,6 +70,7 @@ class Job(BaseModel):
     attempts: int
     polls: int
     next_run_at: datetime
+    submit_started_at: datetime | None = None       # when createTask was (last) about to be sent
     deadline_at: datetime
     status_message_id: int | None
     settled: bool

@@ -4,6 +4,15 @@ A job's life: submit to Kie.ai (uploading the user's files first), poll with bac
 it ends or its deadline passes, settle its money (capture on success, release otherwise),
 deliver the result or explain the failure. Each of these is recorded in the job row before
 the next begins, so after a crash or restart the runner picks up exactly where it stopped.
+
+createTask is the one step that cannot simply be repeated: it spends money and Kie.ai has no
+idempotency key. So the job is marked ``submitting`` before the request leaves, and a job found
+in that state (its answer lost to a crash or a dropped connection) is never sent again. The task,
+if Kie.ai made one, announces itself on the job's callback URL and is adopted once ``recordInfo``
+confirms it (``adopt``). Otherwise the job is resolved by rule (``_unresolved``): without a
+callback URL nothing can ever name the task, so at once; with one, when the job's deadline and a
+grace for Kie.ai's callback retries have passed. Either way the user's money is released then:
+a task still unseen by that time is one we could never deliver or charge for.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from typing import Any
 import asyncpg
 
 from engine.loader.bundle import Bundle
+from plugins.generation.adoption import adoption_refusal
 from plugins.generation.delivery import Delivery
 from plugins.generation.inputs import InputBuilder, InputError
 from plugins.generation.job import FailureKind, Job, JobState
@@ -43,6 +53,8 @@ Money = Callable[[Job, asyncpg.Connection], Awaitable[Any]]
 MAX_ATTEMPTS = 6
 STATUS_EVERY = 10.0        # seconds between edits of the status message's elapsed time
 CHAT_ACTION_EVERY = 4.5    # Telegram shows a chat action for 5 s
+UNKNOWN_GRACE = timedelta(minutes=2)   # after the deadline: Kie.ai retries a callback 3 times
+UNKNOWN_RECHECK = 30.0     # seconds between looks at a job whose createTask answer was lost
 POLICY_CODES = {"400", "422", "451"}
 POLICY_WORDS = ("policy", "flagged", "prohibited", "sensitive", "nsfw", "moderation", "safety")
 
@@ -75,6 +87,7 @@ class JobRunner:
                  settle_failure: Money, callback_url: Callable[[Job], str | None] | None = None,
                  concurrency: int = 1000, batch: int = 200, idle_sleep: float = 0.5,
                  lease: timedelta = timedelta(seconds=90),
+                 unknown_grace: timedelta = UNKNOWN_GRACE,
                  poll_delay: Callable[[float], float] = poll_delay,
                  retry_delay: Callable[[int], float] = retry_delay) -> None:
         self.store = store
@@ -88,6 +101,7 @@ class JobRunner:
         self.batch = batch
         self.idle_sleep = idle_sleep
         self.lease = lease
+        self.unknown_grace = unknown_grace
         self.poll_delay = poll_delay
         self.retry_delay = retry_delay
         self.concurrency = concurrency
@@ -158,6 +172,10 @@ class JobRunner:
             job, wait = await self._submit(job, now)
             if not job.state.terminal:
                 return now + timedelta(seconds=wait)
+        elif job.state is JobState.SUBMITTING:
+            job, wait = await self._unresolved(job, now)
+            if not job.state.terminal:
+                return now + timedelta(seconds=wait)
         elif job.state in (JobState.SUBMITTED, JobState.RUNNING):
             job, wait = await self._poll(job, now)
             if not job.state.terminal:
@@ -196,21 +214,27 @@ class JobRunner:
             kie_input = job.kie_input or await self.inputs.build(entry.entry, job.input)
             if job.kie_input is None:
                 await self.store.note_input(job.id, kie_input)
+            marked = await self.store.move(job.id, {JobState.CREATED}, JobState.SUBMITTING,
+                                           submit_started_at=now)
+            if marked is None:   # cancelled, or another instance took it: nothing is sent
+                return await self.store.get(job.id) or job, 0
+            job = marked         # from here on a crash leaves it "submitting": never resent
             task_id = await self.client.create_task(job.model, kie_input, self.callback_url(job))
         except InputError as exc:
             return await self._fail(job, FailureKind.BAD_INPUT, str(exc)), 0
-        except (KieRateLimited, KieUnavailable) as exc:
+        except (KieRateLimited, KieUnavailable) as exc:   # refused: nothing was created
             attempts = job.attempts + 1
-            await self.store.note(job.id, attempts=attempts)
+            back = await self.store.move(job.id, {job.state}, JobState.CREATED, attempts=attempts)
+            if back is None:     # cancelled while its files were uploaded
+                return await self.store.get(job.id) or job, 0
             log.info("job %s not accepted yet (%s); attempt %s", job.id, exc, attempts)
             if attempts == 1:   # now waiting on Kie.ai: offer to cancel
-                await self._show_status(job.model_copy(update={"attempts": attempts}))
-            return job, self.retry_delay(attempts)
+                await self._show_status(back)
+            return back, self.retry_delay(attempts)
         except KieCreateUncertain as exc:
-            # Kie.ai may have made the task, but without its id we can never poll it: the user
-            # is refunded rather than left waiting on something we cannot see.
-            log.warning("job %s: create uncertain (%s); refunding", job.id, exc)
-            return await self._fail(job, FailureKind.UNCERTAIN, str(exc)), 0
+            log.warning("job %s: createTask outcome unknown (%s); it is not sent again",
+                        job.id, exc)
+            return await self._unresolved(job, now)
         except KieValidationError as exc:
             return await self._fail(job, FailureKind.BAD_INPUT, str(exc)), 0
         except (KieAuthError, KieInsufficientCredits) as exc:
@@ -218,14 +242,63 @@ class JobRunner:
             return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
         except KieError as exc:
             return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
-        moved = await self.store.move(job.id, {JobState.CREATED}, JobState.SUBMITTED,
+        except ValueError as exc:   # refused by the client before anything was sent
+            return await self._fail(job, FailureKind.INTERNAL, str(exc)), 0
+        moved = await self.store.move(job.id, {JobState.SUBMITTING}, JobState.SUBMITTED,
                                       kie_task_id=task_id)
-        if moved is None:  # cancelled meanwhile: Kie has a task we no longer want
-            log.warning("job %s was cancelled while its task %s was created", job.id, task_id)
-            return await self.store.get(job.id) or job, 0
+        if moved is None:
+            current = await self.store.get(job.id) or job
+            if current.kie_task_id != task_id:
+                log.warning("job %s left %s while its task %s was created", job.id,
+                            JobState.SUBMITTING.value, task_id)
+            return current, self.poll_delay(0)   # else its callback came first and adopted it
         if job.attempts:   # the cancel button was offered: it no longer applies
             await self._show_status(moved)
         return moved, self.poll_delay(0)
+
+    async def _unresolved(self, job: Job, now: datetime) -> tuple[Job, float]:
+        """A job whose createTask answer was lost: wait for its task to announce itself, or
+        resolve it by the rule in the module's docstring. It is never sent again."""
+        if self.callback_url(job) is None:
+            return await self._fail(job, FailureKind.UNCERTAIN,
+                                    "createTask answer lost; no callback URL can name the task"), 0
+        give_up_at = job.deadline_at + self.unknown_grace
+        if now >= give_up_at:
+            return await self._fail(job, FailureKind.UNCERTAIN,
+                                    "createTask answer lost; no task announced itself in time",
+                                    JobState.TIMED_OUT), 0
+        return job, min(UNKNOWN_RECHECK, (give_up_at - now).total_seconds())
+
+    async def adopt(self, job: Job, task_id: str) -> Job:
+        """A task called back on the URL of a job that has no task id: take it as the job's
+        task if the job's createTask answer was lost and ``recordInfo`` confirms the task was
+        made for it; then apply what Kie.ai says of it. Returns the job as it now stands."""
+        if job.state is not JobState.SUBMITTING:
+            log.warning("task %s called back for job %s, which is %s without a task: not adopted"
+                        " (if Kie.ai ran it, we pay for it)", task_id, job.id, job.state.value)
+            return job
+        try:
+            record = await self.client.record_info(task_id)
+        except KieError as exc:   # not confirmed (yet): Kie.ai retries the callback
+            log.warning("job %s: could not confirm announced task %s (%s)", job.id, task_id, exc)
+            return job
+        refusal = adoption_refusal(job, record, self.callback_url(job))
+        if refusal is not None:
+            log.warning("job %s: task %s not adopted: %s", job.id, task_id, refusal)
+            return job
+        try:
+            adopted = await self.store.move(job.id, {JobState.SUBMITTING}, JobState.SUBMITTED,
+                                            kie_task_id=task_id)
+        except asyncpg.UniqueViolationError:
+            log.warning("job %s: task %s already belongs to another job", job.id, task_id)
+            return job
+        if adopted is None:   # its own createTask answer (or another callback) came first
+            return await self.store.get(job.id) or job
+        log.info("job %s adopted task %s, announced by its callback", job.id, task_id)
+        applied = await self.apply_record(adopted, record)
+        await self.store.due_now(job.id)
+        self.wake()
+        return applied or adopted
 
     async def _poll(self, job: Job, now: datetime) -> tuple[Job, float]:
         elapsed = (now - job.created_at).total_seconds()

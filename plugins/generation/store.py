@@ -51,7 +51,8 @@ class JobStore:
         """Take up to ``limit`` due jobs for ``lease``; other instances skip them meanwhile."""
         rows = await self.pool.fetch(
             "WITH due AS (SELECT id FROM jobs"
-            "  WHERE (state IN ('created', 'submitted', 'running') OR NOT settled OR NOT delivered)"
+            "  WHERE (state IN ('created', 'submitting', 'submitted', 'running')"
+            "         OR NOT settled OR NOT delivered)"
             "    AND next_run_at <= now() AND (lease_until IS NULL OR lease_until < now())"
             "  ORDER BY next_run_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
             " UPDATE jobs SET lease_until = now() + $2::interval FROM due WHERE jobs.id = due.id"

@@ -24,7 +24,8 @@ async def test_faults_over_http(http: aiohttp.ClientSession, sandbox: KieSandbox
     assert codes == [429, 429, 200]
     async with http.get(f"{base}/api/v1/chat/credit", headers=AUTH) as resp:
         assert resp.status == 502
-    for fault in ({"type": "malformed"}, {"type": "drop", "apply": False}, {"type": "slow", "seconds": 0.1}):
+    for fault in ({"type": "malformed"}, {"type": "drop", "apply": False}, {"type": "slow", "seconds": 0.1},
+                  {"type": "lost", "hold": 1}):
         rule = {"endpoint": "recordInfo", "fault": fault}
         async with http.post(f"{base}/sandbox/faults", json=rule) as resp:
             assert resp.status == 200

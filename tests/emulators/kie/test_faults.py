@@ -12,6 +12,7 @@ from emulators.kie import (
     Faults,
     HttpError,
     KieSandbox,
+    LostAnswer,
     MalformedBody,
     SlowReply,
     TaskFault,
@@ -88,6 +89,32 @@ async def test_create_applied_or_not(http: aiohttp.ClientSession, sandbox: KieSa
         assert resp.status == 503
     assert len(sandbox.tasks) == 3
     assert sandbox.create_calls() == 4
+
+
+async def test_lost_answer_creates_and_runs_the_task_but_never_answers(
+        http: aiohttp.ClientSession, sandbox: KieSandbox) -> None:
+    url = f"{sandbox.base_url}/api/v1/jobs/createTask"
+    job = {"model": "nano-banana-2", "input": {"prompt": "x"}}
+    sandbox.faults.reply("createTask", LostAnswer(hold=0.5))
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(aiohttp.ClientError):
+        async with http.post(url, headers=AUTH, json=job) as resp:
+            await resp.read()
+    assert asyncio.get_running_loop().time() - started >= 0.5
+    (task,) = sandbox.tasks.values()
+    assert task.state == "success" and sandbox.create_calls() == 1
+
+
+async def test_lost_answer_hangs_until_the_client_gives_up(
+        http: aiohttp.ClientSession, sandbox: KieSandbox) -> None:
+    url = f"{sandbox.base_url}/api/v1/jobs/createTask"
+    job = {"model": "nano-banana-2", "input": {"prompt": "x"}}
+    sandbox.faults.reply("createTask", LostAnswer())
+    with pytest.raises(TimeoutError):
+        async with http.post(url, headers=AUTH, json=job,
+                             timeout=aiohttp.ClientTimeout(total=0.3)) as resp:
+            await resp.read()
+    assert len(sandbox.tasks) == 1   # made although its id never came back
 
 
 async def test_refused_creates_do_not_consume_task_faults(http: aiohttp.ClientSession,
