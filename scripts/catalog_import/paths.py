@@ -6,6 +6,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 VERIFIED = Path(__file__).resolve().parents[1] / "verified"
+KNOWN = Path(__file__).resolve().parents[1] / "known"
 OUT = ROOT / "models"
 
 
