@@ -12,6 +12,9 @@ conditions, per-model adjustments — each with its reason, which also lands in 
 
     .venv/bin/python scripts/import_reference_catalog.py [--check]
 
+``scripts/known/not_models.yaml`` names ids the provider lists that are not models (helpers,
+aliases, test ids), each with its reason: they are left out.
+
 ``--check`` writes nothing and exits 1 when models/ differs from what the script would write.
 
 ``scripts/verified/*.yaml`` overlay the reference: for each model they list, the complete
@@ -36,6 +39,7 @@ if str(Path(__file__).resolve().parent) not in sys.path:
 from catalog_import.fields import MEDIA, api_safe_name
 from catalog_import.menu import CATEGORY, FILES, TASK_OF_MODE, TASKS
 from catalog_import.model import Model
+from catalog_import.not_models import load_not_models
 from catalog_import.overlay import apply_verified
 from catalog_import.paths import OUT, REFERENCE, ROOT
 from catalog_import.prices import per_fields
@@ -51,6 +55,7 @@ __all__ = [
     "api_safe_name",
     "apply_verified",
     "build",
+    "load_not_models",
     "main",
     "per_fields",
     "render",
@@ -59,8 +64,10 @@ __all__ = [
 
 def build() -> dict[str, str]:
     data = json.loads(REFERENCE.read_text(encoding="utf-8"))
-    market = sorted((m for m in data["models"] if m["api"] == "market"), key=lambda m: m["id"])
-    market = apply_verified(market)
+    not_models = load_not_models()
+    market = sorted((m for m in data["models"] if m["api"] == "market"
+                     and m["id"] not in not_models), key=lambda m: m["id"])
+    market = apply_verified(market, not_models)
     models = []
     for ref in market:
         model = Model(ref)

@@ -31,9 +31,12 @@ class SandboxModel:
     pricing: str | None = None  # Kie's own prose; None: one sentence built from ``credits``
     openapi_doc: Mapping[str, Any] | None = None  # a whole document served as is ($refs and all)
     schema_published: bool = True  # False: docs "not synced yet", the schema endpoint says null
+    priced: bool = True  # False: listed without a price (playground-only ids), pricingDesc null
 
     @property
-    def pricing_desc(self) -> str:
+    def pricing_desc(self) -> str | None:
+        if not self.priced:
+            return None
         if self.pricing is not None:
             return self.pricing
         return f"Each generation costs {self.credits} credits ({self.credits * CREDIT_USD} USD)."

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 from collections.abc import Callable
 from decimal import Decimal
 
 from emulators.kie import suno
 from emulators.kie.callbacks import CallbackSender
-from emulators.kie.media import render
+from emulators.kie.media import png_layer, render
 from emulators.kie.state import Latency, SandboxState, SandboxTask, StoredFile, now_ms
+
+LAYERS_SUFFIX = "-layer-decomposition"   # Seedream 5.0 Flash/Pro: a base and transparent layers
+LAYER_FILES = 3
 
 
 class TaskDriver:
@@ -101,10 +105,24 @@ class TaskDriver:
             self._paid(task)
             return
         prompt = str(task.input.get("prompt") or task.input.get("text") or task.model)
+        if task.model.endswith(LAYERS_SUFFIX):
+            self._layers(task, prompt)
+            return
         media = render(task.kind, f"{task.model}\n{prompt}")
         key = f"results/{task.task_id}/0.{media.extension}"
         self.state.files[key] = StoredFile(media.data, media.mime)
         task.result_urls = [f"{self.public_url()}/files/{key}"]
+        self._paid(task)
+
+    def _layers(self, task: SandboxTask, prompt: str) -> None:
+        """A layer decomposition: a base image and transparent layers, each its own PNG
+        (``resultUrls`` holds them all; Kie decides how many: here always ``LAYER_FILES``)."""
+        seed = hashlib.sha256(f"{task.model}\n{prompt}".encode()).digest()
+        task.result_urls = []
+        for index in range(LAYER_FILES):
+            key = f"results/{task.task_id}/{index}.png"
+            self.state.files[key] = StoredFile(png_layer(seed, index), "image/png")
+            task.result_urls.append(f"{self.public_url()}/files/{key}")
         self._paid(task)
 
     def _paid(self, task: SandboxTask) -> None:

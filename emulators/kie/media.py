@@ -81,6 +81,23 @@ def png_gradient(seed: bytes, width: int = 128, height: int = 128) -> bytes:
             + _png_chunk(b"IDAT", zlib.compress(bytes(raw), 9)) + _png_chunk(b"IEND", b""))
 
 
+def png_layer(seed: bytes, index: int, size: int = 96) -> bytes:
+    """An RGBA PNG: one opaque square of the seed's colour on a transparent ground, placed by
+    ``index`` — a stand-in for one layer of a layer decomposition."""
+    colour = bytes(seed[(3 * index + k) % len(seed)] for k in range(3)) + b"\xff"
+    clear = b"\x00\x00\x00\x00"
+    left = (index * 17) % (size // 2)
+    raw = bytearray()
+    for y in range(size):
+        raw.append(0)
+        inside_row = left <= y < left + size // 2
+        for x in range(size):
+            raw += colour if inside_row and left <= x < left + size // 2 else clear
+    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(bytes(raw), 9)) + _png_chunk(b"IEND", b""))
+
+
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 

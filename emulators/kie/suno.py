@@ -23,10 +23,11 @@ from emulators.kie.state import SandboxState, SandboxTask, StoredFile, now_ms
 
 PREFIX = "ai-music-api/"
 SONGS = frozenset({"generate", "extend", "upload-and-cover-audio", "upload-and-extend-audio",
-                   "add-instrumental", "add-vocals", "sounds"})
+                   "add-instrumental", "add-vocals", "sounds", "replace-section"})
 LYRICS = "generate-lyrics"
 TIMED = "timeStamped-lyrics"
 TRACKS_PER_TASK = 2
+TRACK_SECONDS = 120.0  # a song's length as Kie reports it (the stored stand-in is a short tone)
 
 
 def is_suno(model: str) -> bool:
@@ -82,7 +83,7 @@ def result(task: SandboxTask, state: SandboxState, public_url: str) -> dict[str,
         "image_url": f"{public_url}/cover/{task.task_id}/{n}.jpg", "prompt": prompt,
         "model_name": str(task.input.get("model") or "V6"), "title": f"{prompt[:30]} ({n + 1})",
         "tags": str(task.input.get("style") or "pop"), "createTime": now_ms(),
-        "duration": 1.0} for n in range(TRACKS_PER_TASK)]}
+        "duration": TRACK_SECONDS} for n in range(TRACKS_PER_TASK)]}
 
 
 def _store(task: SandboxTask, state: SandboxState, public_url: str, prompt: str, n: int) -> str:

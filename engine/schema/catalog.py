@@ -132,6 +132,8 @@ class InputField(FlowModel):
     min_items: int | None = Field(None, ge=0)
     max_items: int | None = Field(None, ge=1)
     send_as: Annotated[str, StringConstraints(pattern="^(string|number)$")] | None = None
+    send: bool = Field(True, description="False: asked and priced by the bot, never sent to Kie.ai "
+                                         "(how many outputs to pay for, where Kie decides it).")
     api_name: ApiName | None = Field(None, description="Kie's key when it is not a valid field id.")
     ask_when: dict[Identifier, list[Scalar]] = Field(
         default_factory=dict, description="Ask only when these fields have one of these values.")

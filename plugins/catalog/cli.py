@@ -188,6 +188,9 @@ def format_sync_text(report: SyncReport) -> str:
                          + (f" ({about})" if about else ""))
             if new.pricing_desc:
                 lines.append(f"      Kie price: {new.pricing_desc}")
+    if report.non_models:
+        lines += ["", f"Listed by Kie, known not to be models ({len(report.non_models)}):"]
+        lines += [f"  · {m.id}: {m.reason}" for m in report.non_models]
     if report.retired:
         lines += ["", f"In models/, no longer listed by Kie ({len(report.retired)}):"]
         lines += [f"  - {m.id}" + (" (enabled: users can still pick it)" if m.enabled else "")

@@ -54,7 +54,7 @@ def compare_inputs(entry: ModelEntry, schema: InputSchema) -> Comparison:
         if entry.price else []
     imported = import_fields(entry.id, schema, keep_uncollectable=True, price_cases=cases)
     theirs = {f.get("api_name") or name: f for name, f in imported.fields.items()}
-    ours = {f.api_name or name: f for name, f in entry.input.items()}
+    ours = {f.api_name or name: f for name, f in entry.input.items() if f.send}  # not Kie's
     left_out = _left_out(entry)
     changes: list[FieldChange] = []
     for key, raw in schema.fields.items():

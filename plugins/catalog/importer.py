@@ -53,6 +53,13 @@ def importer() -> ModuleType:
     return module
 
 
+def not_models() -> dict[str, str]:
+    """Ids Kie lists that are known not to be models, each with its reason
+    (``scripts/known/not_models.yaml``, which the importer leaves out of ``models/``)."""
+    found: dict[str, str] = importer().load_not_models()
+    return found
+
+
 def media_names() -> frozenset[str]:
     """Field names the importer treats as uploaded media (``image_urls``, ``audio_url`` …)."""
     return frozenset().union(*importer().MEDIA.values())

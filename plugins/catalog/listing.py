@@ -11,6 +11,8 @@ from engine.schema.catalog import ModelEntry
 from plugins.catalog.pricing import PricingError, price_basis, price_from, usd
 
 #: how ``price_basis`` kinds read after a unit price
+#: how an importer note marking a model unconfirmed begins (scripts/catalog_import/not_models.py)
+UNCONFIRMED = "unconfirmed since "
 BASIS_TEXT = {"characters": "chars of", "seconds": "s of", "items": "files in",
               "entries": "items of"}
 
@@ -28,10 +30,14 @@ class CatalogRow:
     required: int
     optional: int
     location: str
+    unconfirmed_since: str | None = None
 
     @property
     def status(self) -> str:
-        return "enabled" if self.enabled else f"disabled: {reason_group(self.reason)}"
+        if not self.enabled:
+            return f"disabled: {reason_group(self.reason)}"
+        return f"enabled, unconfirmed since {self.unconfirmed_since}" if self.unconfirmed_since \
+            else "enabled"
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -40,7 +46,7 @@ class CatalogRow:
             "price_from_credits": plain(self.price_from),
             "price_from_usd": plain(self.price_from_usd),
             "per": self.per, "required_fields": self.required, "optional_fields": self.optional,
-            "location": self.location,
+            "location": self.location, "unconfirmed_since": self.unconfirmed_since,
         }
 
 
@@ -80,11 +86,14 @@ def _row(entry: ModelEntry, location: str) -> CatalogRow:
             unit = "" if basis.unit == 1 else f"{plain(basis.unit)} "
             per = f"{unit}{BASIS_TEXT[basis.kind]} {basis.field}"
     required = sum(f.required for f in entry.input.values())
+    unconfirmed = next((n.removeprefix(UNCONFIRMED).split(":", 1)[0] for n in entry.notes
+                        if n.startswith(UNCONFIRMED)), None)
     return CatalogRow(
         id=entry.id, category=entry.category, tasks=tuple(entry.tasks), enabled=entry.enabled,
         reason=entry.disabled_reason, price_from=credits,
         price_from_usd=None if credits is None else usd(credits), per=per,
-        required=required, optional=len(entry.input) - required, location=location)
+        required=required, optional=len(entry.input) - required, location=location,
+        unconfirmed_since=unconfirmed)
 
 
 def summarize(rows: list[CatalogRow], task_order: list[str] | None = None) -> CatalogSummary:

@@ -24,7 +24,7 @@ from engine.schema.catalog import ModelEntry
 from engine.settings import config_problems
 from plugins.catalog import drafts
 from plugins.catalog.drift import FieldChange, PriceCheck, check_price, compare_inputs
-from plugins.catalog.importer import ImporterMissing
+from plugins.catalog.importer import ImporterMissing, not_models
 from plugins.catalog.openapi import InputSchema, OpenApiError, input_schema
 from plugins.integrations.kie.client import DEFAULT_BASE_URL, KieClient
 from plugins.integrations.kie.errors import KieAuthError, KieError, KieValidationError
@@ -140,6 +140,17 @@ class NewModel:
 
 
 @dataclass(frozen=True)
+class KnownNonModel:
+    """An id Kie lists that ``scripts/known/not_models.yaml`` says is not a model."""
+
+    id: str
+    reason: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class RetiredModel:
     id: str
     enabled: bool
@@ -184,6 +195,7 @@ class SyncReport:
     listed: int
     ours: int
     new: list[NewModel] = field(default_factory=list)
+    non_models: list[KnownNonModel] = field(default_factory=list)
     retired: list[RetiredModel] = field(default_factory=list)
     changed: list[ChangedModel] = field(default_factory=list)
     prices: list[PriceCheck] = field(default_factory=list)
@@ -203,6 +215,7 @@ class SyncReport:
     def as_json(self) -> dict[str, Any]:
         return {"in_sync": self.in_sync, "kie_models": self.listed, "our_models": self.ours,
                 "new": [m.as_json() for m in self.new],
+                "known_non_models": [m.as_json() for m in self.non_models],
                 "retired": [m.as_json() for m in self.retired],
                 "changed": [m.as_json() for m in self.changed],
                 "prices": [p.as_json() for p in self.prices],
@@ -221,6 +234,7 @@ async def sync_catalog(entries: Mapping[str, ModelEntry], kie: Discovery, *,
     report = SyncReport(listed=len(listed), ours=len(entries))
     both = sorted(i for i in entries if i in listed)
     new = sorted(i for i in listed if i not in entries)
+    new = await _set_aside_non_models(kie, listed, new, report)
     report.retired = [RetiredModel(i, entries[i].enabled) for i in sorted(entries) if i not in listed]
     calls = len(both) + (len(new) if drafts_dir is not None else 0)
     if announce and calls * kie.pacer.spacing >= ANNOUNCE_AFTER:
@@ -260,6 +274,33 @@ async def sync_catalog(entries: Mapping[str, ModelEntry], kie: Discovery, *,
     if drafts_dir is not None:
         report.drafts = [_write(drafts_dir, d, today or date.today()) for d in written]
     return report
+
+
+async def _set_aside_non_models(kie: Discovery, listed: Mapping[str, ModelInfo], new: list[str],
+                                report: SyncReport) -> list[str]:
+    """Known non-models among the new ids go to ``report.non_models`` with their reasons; one
+    is news again only once Kie prices it (in the listing, else on its price endpoint)."""
+    known = not_models()
+    still_new = []
+    for model_id in new:
+        if model_id not in known:
+            still_new.append(model_id)
+            continue
+        pricing = listed[model_id].pricing_desc or await _quiet_price(kie, model_id)
+        if pricing:
+            still_new.append(model_id)
+            report.notes.append(Note(model_id, f"listed as not a model ({known[model_id]}), "
+                                               f"but Kie now prices it: {pricing}"))
+        else:
+            report.non_models.append(KnownNonModel(model_id, known[model_id]))
+    return still_new
+
+
+async def _quiet_price(kie: Discovery, model_id: str) -> str | None:
+    try:
+        return await kie.price(model_id)
+    except (KieValidationError, ValueError):  # unpriced: what a non-model is expected to be
+        return None
 
 
 async def _price(kie: Discovery, model_id: str, report: SyncReport) -> str | None:

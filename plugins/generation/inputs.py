@@ -54,7 +54,7 @@ class InputBuilder:
         result: dict[str, Any] = {}
         for name, value in values.items():
             spec = fields.get(name)
-            if spec is not None:
+            if spec is not None and spec.send:
                 result[spec.api_name or name] = await self._value(spec, value)
         return result
 

@@ -28,8 +28,15 @@ _SIGNATURES: tuple[tuple[bytes, int, ResultKind, str], ...] = (
 )
 
 
+#: PNG colour types with an alpha channel (grey+alpha, RGBA): IHDR's byte at offset 25
+_ALPHA_TYPES = frozenset({4, 6})
+
+
 def sniff(data: bytes) -> tuple[ResultKind, str]:
-    """(kind, file extension) of a downloaded result."""
+    """(kind, file extension) of a downloaded result. A PNG with an alpha channel (a layer, a
+    cut-out) is a document: Telegram re-encodes photos without their transparency."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 25 and data[25] in _ALPHA_TYPES:
+        return ResultKind.DOCUMENT, "png"
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
         return ResultKind.AUDIO, "wav"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":

@@ -20,6 +20,7 @@ from engine.schema.catalog import FieldType, ModelEntry
 from plugins.catalog.pricing import PricingError, credits_for, price_from
 from plugins.generation.follow_ups import FollowUps, shown_values
 from plugins.generation.job import Job
+from plugins.generation.sections import check_section
 from plugins.generation.store import JobStore
 from plugins.generation.texts import GENERATION_TEXTS
 from plugins.generation.views import JobView, job_view
@@ -118,6 +119,7 @@ class GenerationPlugin(Plugin):
 
     async def _quote(self, ctx: CallContext, model: str, values: dict[str, Any]) -> Quote:
         entry = self._entry(model)
+        await check_section(entry, values, lambda task: self._own_task(ctx, task))
         try:
             credits = credits_for(entry, values, media_seconds(entry, values))
         except PricingError as exc:
@@ -210,6 +212,10 @@ class GenerationPlugin(Plugin):
         if job is None or job.user_id != ctx.user_id:
             raise ActionError("generation.no_such_job")
         return job
+
+    async def _own_task(self, ctx: CallContext, task_id: str) -> Job | None:
+        job = await self.store.by_task(task_id)
+        return job if job is not None and job.user_id == ctx.user_id else None
 
     def _view(self, job: Job) -> JobView:
         return job_view(job, self.bundle)

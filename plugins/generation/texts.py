@@ -36,6 +36,7 @@ GENERATION_TEXTS: dict[str, dict[str, Any]] = {
     "generation.no_price": {},
     "generation.no_such_job": {},
     "generation.no_follow_up": {},
+    "generation.bad_section": {"length": str},
     "generation.track_caption": {**_JOB, "number": int, "title": str},
     "generation.text_variant": _JOB,
     "generation.text_as_file": _JOB,

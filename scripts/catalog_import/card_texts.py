@@ -138,7 +138,10 @@ MODE_TEXT: dict[str, dict[str, Any]] = {
                "lead": ("Находит людей и объекты на фото для аватара",
                         "Finds people and objects in a photo for an avatar"), "examples": None},
     "layers": {"name": ("разбор на слои", "Layer Decomposition"),
-               "lead": ("Раскладывает картинку на слои", "Splits an image into layers"),
+               "lead": ("Раскладывает картинку на основу и прозрачные слои; каждый слой приходит "
+                        "отдельным PNG-файлом, документом",
+                        "Splits an image into a base and transparent layers; each layer comes as "
+                        "a separate PNG file, sent as a document"),
                "examples": None},
     "charvid": {"name": ("персонаж для Sora", "Sora Character"),
                 "lead": ("Создаёт персонажа для роликов Sora", "Creates a character for Sora videos"),

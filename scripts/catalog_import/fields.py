@@ -16,7 +16,7 @@ from .field_texts import FIELD_TEXT, LABELS, local_text
 #: reference field → media kind of the file the user sends
 MEDIA: dict[str, frozenset[str]] = {
     "image": frozenset({
-        "image", "image_url", "image_urls", "input_urls", "image_input", "mask_url",
+        "image", "image_url", "image_urls", "input_urls", "image_input", "input_image", "mask_url",
         "reference_image", "reference_image_urls", "reference_mask_urls", "first_frame",
         "first_frame_url", "last_frame_url", "first_frame_image_url", "last_frame_image_url",
         "end_image_url", "tail_image_url"}),
@@ -44,7 +44,7 @@ UNCOLLECTABLE = {"object": "object", "object-array": "list", "array-array": "lis
 
 FIELD_KEYS = ["type", "media", "required", "required_unless", "default", "title", "hint", "options",
               "minimum", "maximum", "min_length", "max_length", "min_items", "max_items",
-              "accept", "max_mb", "max_seconds", "send_as", "api_name", "ask_when", "requires",
+              "accept", "max_mb", "max_seconds", "send_as", "send", "api_name", "ask_when", "requires",
               "excludes", "advanced", "from_job", "items"]
 
 
@@ -155,6 +155,8 @@ def convert_field(model_id: str, ref: dict[str, Any], parent: str | None = None)
         field["default"] = ref["default"]
     if field["type"] == "list" and parent is None and ref.get("items"):
         field["items"] = _items(model_id, name, ref["items"])
+    if ref.get("bot_only"):  # scripts/verified/: asked and priced here, never a Kie input
+        field["send"] = False
     return field
 
 

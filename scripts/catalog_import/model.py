@@ -13,6 +13,7 @@ from .examples import EXAMPLES
 from .fields import FIELD_KEYS, api_safe_name, convert_field, uncollectable_item
 from .menu import CATEGORY, TASK_OF_MODE
 from .names import NAMES
+from .not_models import load_unconfirmed, unconfirmed_note
 from .overrides import OVERRIDES
 from .prices import PRICE_SOURCES, PRICES, per_fields, per_paths
 
@@ -229,6 +230,8 @@ class Model:
         if "legacy" in self.ref["status"]:
             self.notes.insert(0, LEGACY_NOTE)
         notes = [*self.over.get("notes", []), *self.notes]
+        if self.id in (unconfirmed := load_unconfirmed()):
+            notes.insert(0, unconfirmed_note(unconfirmed[self.id]))
         entry: dict[str, Any] = {
             "id": self.id,
             "vendor": vendor_of(self.ref),

@@ -42,7 +42,7 @@ NAMES: dict[str, tuple[str, str]] = {
     "elevenlabs/text-to-dialogue-v3": ("ElevenLabs V3", "dialog"),
     "elevenlabs/text-to-speech-multilingual-v2": ("ElevenLabs Multilingual V2", "tts"),
     "elevenlabs/text-to-speech-turbo-2-5": ("ElevenLabs Turbo 2.5", "tts"),
-    "features/flux1-kontext": ("FLUX.1 Kontext", "ti2i"),
+    "flux1-kontext": ("FLUX.1 Kontext", "ti2i"),
     "features/mj-api": ("Midjourney", "t2i"),
     "flux-2/flex-image-to-image": ("FLUX.2 Flex", "edit"),
     "flux-2/flex-text-to-image": ("FLUX.2 Flex", "t2i"),

@@ -1,5 +1,6 @@
 """``scripts/verified/*.yaml`` laid over the reference: schemas and prices checked against a named
-public record, so a listed model counts as documented.
+public record, so a listed model counts as documented. A market id the reference lacks comes with
+its whole ``record`` (name, family, vendor, category, modes), its inputs and its price rows.
 """
 
 from __future__ import annotations
@@ -24,13 +25,23 @@ def load_overlay() -> dict[str, dict[str, Any]]:
     return overlay
 
 
-def apply_verified(models: list[dict[str, Any]]) -> list[dict[str, Any]]:
+RECORD_KEYS = ("name", "family", "vendor", "category", "modes", "doc_url")
+
+
+def apply_verified(models: list[dict[str, Any]],
+                   not_models: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The reference with ``scripts/verified/`` laid over it (see the module docstring)."""
     overlay = load_overlay()
+    refused = sorted(set(overlay) & set(not_models or {}))
+    if refused:
+        raise SystemExit(f"scripts/verified: listed as not models: {', '.join(refused)}")
     by_id = {m["id"]: m for m in models}
-    unknown = sorted(set(overlay) - set(by_id))
+    added = [_new_record(model_id, spec) for model_id, spec in overlay.items()
+             if model_id not in by_id and "record" in spec]
+    unknown = sorted(set(overlay) - set(by_id) - {m["id"] for m in added})
     if unknown:
         raise SystemExit(f"scripts/verified: not in the reference: {', '.join(unknown)}")
+    models = sorted([*models, *added], key=lambda m: m["id"])
     out = []
     for ref in models:
         spec = overlay.get(ref["id"])
@@ -55,3 +66,15 @@ def apply_verified(models: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                      extra=spec["rule"].get("extra_credits", ()))
         out.append(ref)
     return out
+
+
+def _new_record(model_id: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """A market model the reference lacks, from its verified record, inputs and price rows."""
+    record = spec["record"]
+    missing = [k for k in RECORD_KEYS if k not in record]
+    if missing or "inputs" not in spec or not spec.get("price"):
+        raise SystemExit(f"{spec['file']}: {model_id} is not in the reference, so it needs "
+                         f"record ({', '.join(RECORD_KEYS)}), inputs and price")
+    return {"id": model_id, **{k: record[k] for k in RECORD_KEYS}, "api": "market",
+            "endpoint": "POST /api/v1/jobs/createTask", "status": "documented",
+            "schema_confidence": "high", "inputs": spec["inputs"], "price": []}

@@ -84,6 +84,20 @@ OVERRIDES: dict[str, dict[str, Any]] = {
                 "vocal_gender": {"ask_when": {"instrumental": [False]}}},
         notes=["the docs: with default_param_flag true, prompt (unless instrumental), style, "
                "title and continue_at are required; with false the source track's are used"]),
+    "ai-music-api/replace-section": _suno_follow_up(
+        "✂️ Заменить фрагмент", "✂️ Replace a section",
+        fields={"prompt": {"title": {"ru": "Новый текст фрагмента", "en": "Lyrics of the new section"},
+                           "hint": {"ru": "Строки, которые прозвучат в заменённом фрагменте",
+                                    "en": "The lines the replaced section will sing"}},
+                "infill_start_s": {"title": {"ru": "Начало фрагмента, с", "en": "Section start, s"}},
+                "infill_end_s": {"title": {"ru": "Конец фрагмента, с", "en": "Section end, s"},
+                                 "hint": {"ru": "Позже начала, в пределах трека, фрагмент не "
+                                                "длиннее 60 с",
+                                          "en": "After the start, inside the track, the section "
+                                                "60 s at most"}}},
+        notes=["the section is checked before any charge: start < end, end within the source "
+               "track's length, at most 60 s long (the docs' limit; they also ask at least 6 or 10 s "
+               "in different copies, which is left to Kie: a refused request is not charged)"]),
     "ai-music-api/timeStamped-lyrics": _suno_follow_up("🕒 Текст с таймингом", "🕒 Timed lyrics"),
     "ai-music-api/convert-to-wav-format": _suno_follow_up("💿 WAV", "💿 WAV"),
     "ai-music-api/create-music-video": _suno_follow_up("🎬 Клип", "🎬 Music video"),

@@ -192,6 +192,48 @@ async def test_a_new_model_is_reported_and_drafted(tmp_path: Path,
     assert any(n.startswith("omitted layers:") for n in loaded.notes)
 
 
+NOT_MODELS = ("bytedance/seedance-2-asset", "features/flux1-kontext", "features/mj-api",
+              "google/gemini-2.0-flash-exp", "midjourney/extend", "midjourney/upscale",
+              "midjourney/vary", "sora2-remix", "wantest/2-5-text-to-video")
+
+
+def unpriced(model_id: str) -> SandboxModel:
+    """A playground-only id as Kie lists it: no price, no schema."""
+    return SandboxModel(model_id, MediaKind.IMAGE, Decimal(0), model_id, "Kie", (), priced=False,
+                        schema_published=False)
+
+
+async def test_known_non_models_are_reported_with_their_reasons_not_as_new(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path, PAINT, CLIP)
+    listed = [paint(), clip(), *(unpriced(i) for i in NOT_MODELS)]
+    async with KieSandbox(KEY, models=listed) as sandbox:
+        code, report = await sync_json(root, sandbox, capsys)
+        text_code = await sync(root, sandbox)
+    assert code == 0 and report["in_sync"] is True and report["new"] == []
+    reasons = {m["id"]: m["reason"] for m in report["known_non_models"]}
+    assert sorted(reasons) == sorted(NOT_MODELS)
+    assert "asset-upload helper" in reasons["bytedance/seedance-2-asset"]
+    assert "test id" in reasons["wantest/2-5-text-to-video"]
+    out = capsys.readouterr().out
+    assert text_code == 0 and "known not to be models (9)" in out
+    assert "  · sora2-remix: an internal billing name" in out
+
+
+async def test_a_known_non_model_that_kie_starts_pricing_is_new_again(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path, PAINT, CLIP)
+    priced = SandboxModel("midjourney/vary", MediaKind.IMAGE, Decimal(8), "Midjourney Vary", "Kie",
+                          ("Image to Image",), schema_published=False)
+    async with KieSandbox(KEY, models=[paint(), clip(), priced, unpriced("sora2-remix")]) as sandbox:
+        code, report = await sync_json(root, sandbox, capsys)
+    assert code == 1
+    assert [m["id"] for m in report["new"]] == ["midjourney/vary"]
+    assert [m["id"] for m in report["known_non_models"]] == ["sora2-remix"]
+    assert any(n["id"] == "midjourney/vary" and "now prices it" in n["note"]
+               for n in report["notes"])
+
+
 async def test_a_retired_model_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = project(tmp_path, PAINT, CLIP, OLD)
     async with KieSandbox(KEY, models=[paint(), clip()]) as sandbox:
@@ -342,13 +384,17 @@ async def test_the_shipped_catalog_matches_schemas_built_from_its_reference(
     reported, so every editor adjustment the import script records is recognised as one."""
     root = Path(__file__).resolve().parents[3]
     everything = references.models(reference, api=None)
-    market = [m for m in importer().apply_verified(everything) if m["api"] == "market"]
+    known = importer().load_not_models()
+    market = [m for m in importer().apply_verified(everything) if m["api"] == "market"
+              and m["id"] not in known]
     served = [SandboxModel(m["id"], MediaKind.IMAGE, Decimal(1), schema_published=bool(m["inputs"]),
                            input_schema=_as_json_schema(m["inputs"]), pricing="see kie.ai/pricing")
               for m in market]
-    async with KieSandbox(KEY, models=served) as sandbox:
+    listed_non_models = [m["id"] for m in everything if m["id"] in known]
+    async with KieSandbox(KEY, models=[*served, *map(unpriced, listed_non_models)]) as sandbox:
         code, report = await sync_json(root, sandbox, capsys)
     assert report["changed"] == [] and report["errors"] == [] and report["new"] == []
+    assert sorted(m["id"] for m in report["known_non_models"]) == sorted(listed_non_models)
     unserved = set(load_bundle(root).models) - {m["id"] for m in market}
     assert {m["id"] for m in report["retired"]} == unserved
     assert code == (EXIT_DRIFT if unserved else EXIT_SYNCED)
@@ -365,6 +411,7 @@ def _as_json_schema(inputs: list[dict[str, Any]]) -> dict[str, Any]:
     keys = {"min": "minimum", "max": "maximum", "min_length": "minLength", "max_length": "maxLength",
             "min_items": "minItems", "max_items": "maxItems", "default": "default",
             "deprecated": "deprecated"}
+    inputs = [i for i in inputs if not i.get("bot_only")]  # asked by the bot, not Kie's
     properties = {}
     for item in inputs:
         kind = item["type"]
