@@ -24,6 +24,7 @@ from engine.telegram.files import TelegramFiles
 from engine.telegram.flood import FloodLimit
 from engine.telegram.messenger import AiogramMessenger
 from engine.telegram.router import build_dispatcher
+from plugins.admin.wiring import AdminConsole, admin_console
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.generation.callbacks import callback_routes, callback_url
 from plugins.generation.delivery import Delivery
@@ -86,6 +87,7 @@ class PluginKit:
     routers: list[Router] = field(default_factory=list)   # run before the flows' router
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)   # at shutdown
     files: FileSource | None = None   # where forms read the files users send
+    admin: AdminConsole | None = None
 
 
 def build_plugins(deps: Dependencies) -> PluginKit:
@@ -118,9 +120,11 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     routes = callback_routes(store, runner, secret, hmac_key) if secret else []
     catalog = CatalogPlugin(bundle, wallet)
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
-    return PluginKit([UserPlugin(), wallet_plugin, payments, catalog, generation],
-                     routers=[payments_router(bundle, wallet)], services=[runner], routes=routes,
-                     closers=[client.close, fetcher.close], files=files)
+    admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids)
+    return PluginKit([UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin],
+                     routers=[admin.router, payments_router(bundle, wallet)],
+                     services=[admin.watch, runner], routes=routes,
+                     closers=[client.close, fetcher.close], files=files, admin=admin)
 
 
 @dataclass
@@ -146,6 +150,10 @@ def assemble(deps: Dependencies, extra_plugins: Sequence[Plugin] = (),
     """The interpreter, its dispatcher and the plug-ins' services."""
     kit = build_plugins(deps)
     plugin_set = PluginSet.of([*kit.plugins, *extra_plugins])
+    # ctx.is_admin: anyone with a role (owners are ADMIN_IDS); guards tell the roles apart
+    staff = kit.admin.roles if kit.admin else deps.admin_ids
     runtime = Runtime(deps.bundle, plugin_set, sessions or PgSessionStore(deps.pool),
-                      AiogramMessenger(deps.bot), deps.admin_ids, files=kit.files)
+                      AiogramMessenger(deps.bot), staff, files=kit.files)
+    if kit.admin:
+        kit.admin.attach(runtime)
     return Assembled(runtime, build_dispatcher(runtime, *kit.routers, flood=deps.flood), kit)

@@ -18,7 +18,6 @@ import asyncpg
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import BotCommand
 from aiohttp import web
 
 from app.access_log import RedactedAccessLogger
@@ -34,6 +33,7 @@ from engine.runtime.interpreter import Runtime
 from engine.runtime.pg_sessions import PgSessionStore
 from engine.storage.database import open_database
 from engine.telegram.response_models import hold_response_models
+from plugins.admin.commands import CommandMenus, menu
 from plugins.integrations.public_fetch import AddressPolicy
 
 log = logging.getLogger("bot")
@@ -67,16 +67,15 @@ def make_bot(token: str, api_url: str | None) -> Bot:
     return Bot(token, session=session)
 
 
-async def publish_commands(bot: Bot, runtime: Runtime) -> None:
-    """Telegram's command menu, in each language, from the flows' command descriptions."""
-    bundle = runtime.bundle
+async def publish_commands(bot: Bot, runtime: Runtime, menus: CommandMenus | None = None
+                           ) -> None:
+    """Telegram's command menu, in each language, from the flows' command descriptions:
+    commands of guarded screens (``/admin``) only in the chats of those who pass the guard."""
     for language in LANGUAGES:
-        commands = []
-        for name, command in bundle.commands.items():
-            if command.command.description:
-                text = runtime.renderer.text(command.command.description, language, {})
-                commands.append(BotCommand(command=name, description=text[:256]))
-        await bot.set_my_commands(commands, language_code=None if language == "ru" else language)
+        await bot.set_my_commands(menu(runtime.bundle, language, None),
+                                  language_code=None if language == "ru" else language)
+    if menus is not None:
+        await menus.publish_staff()
 
 
 async def hold_polling_lock(pool: asyncpg.Pool) -> asyncpg.Connection:
@@ -217,7 +216,7 @@ async def run(config: Config) -> None:
 
         lock = await hold_polling_lock(pool)
         stack.push_async_callback(release_polling_lock, pool, lock)
-        await publish_commands(bot, runtime)
+        await publish_commands(bot, runtime, app.kit.admin.menus if app.kit.admin else None)
         await bot.delete_webhook(drop_pending_updates=False)
         log.info("bot is polling; health on http://%s:%s/health", config.http_host,
                  config.http_port)

@@ -89,6 +89,8 @@ class Operation:
     result_type: Any
     method: Callable[..., Awaitable[Any]]
     doc: str = ""
+    guard: str | None = None   # who may run it: checked by the runtime on every call, and by
+                               # the linter against the guard of every screen that calls it
 
     @property
     def item_type(self) -> Any:
@@ -98,15 +100,33 @@ class Operation:
         return None
 
 
-def _declare(kind: OperationKind) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def mark(func: Callable[..., Any]) -> Callable[..., Any]:
-        func.__plugin_operation__ = kind  # type: ignore[attr-defined]
-        return func
-    return mark
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
-action = _declare(OperationKind.ACTION)
-query = _declare(OperationKind.QUERY)
+class _Declare:
+    """``@action`` / ``@query``, or ``@action(guard="owner")`` for an operation that only those
+    passing a guard may run (the runtime refuses anyone else, whatever press led there)."""
+
+    def __init__(self, kind: OperationKind) -> None:
+        self.kind = kind
+
+    @typing.overload
+    def __call__(self, func: Callable[..., Any], *, guard: None = None) -> Callable[..., Any]: ...
+
+    @typing.overload
+    def __call__(self, func: None = None, *, guard: str | None = None) -> Decorator: ...
+
+    def __call__(self, func: Callable[..., Any] | None = None, *,
+                 guard: str | None = None) -> Callable[..., Any] | Decorator:
+        def mark(f: Callable[..., Any]) -> Callable[..., Any]:
+            f.__plugin_operation__ = self.kind  # type: ignore[attr-defined]
+            f.__plugin_guard__ = guard  # type: ignore[attr-defined]
+            return f
+        return mark(func) if func is not None else mark
+
+
+action = _Declare(OperationKind.ACTION)
+query = _Declare(OperationKind.QUERY)
 
 GuardCheck = Callable[[CallContext], bool]
 
@@ -131,6 +151,7 @@ class Declarations:
     texts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     screens: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     param_types: tuple[ParamType, ...] = ()
+    guard_implies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class Plugin:
@@ -148,6 +169,10 @@ class Plugin:
     param_types: ClassVar[tuple[ParamType, ...]] = ()
     #: callback data starting with this is a press on one of the plug-in's own messages
     press_prefix: ClassVar[str | None] = None
+    #: the guards ``guards()`` provides, each with the guards it implies: whoever passes
+    #: ``owner`` passes ``admin`` too, so a screen guarded ``owner`` may lead to one guarded
+    #: ``admin`` (the linter reads this; the checks themselves stay in ``guards()``)
+    guard_implies: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     @classmethod
     def declarations(cls) -> Declarations:
@@ -161,9 +186,11 @@ class Plugin:
             if not (isinstance(args_model, type) and issubclass(args_model, BaseModel)):
                 raise TypeError(f"{cls.__name__}.{name}: 'args' must be a pydantic model")
             ops[name] = Operation(name, kind, args_model, hints.get("return"), func,
-                                  inspect.getdoc(func) or "")
+                                  inspect.getdoc(func) or "",
+                                  getattr(func, "__plugin_guard__", None))
         return Declarations(cls.namespace, ops, dict(cls.template_globals), dict(cls.texts),
-                            {k: dict(v) for k, v in cls.screens.items()}, tuple(cls.param_types))
+                            {k: dict(v) for k, v in cls.screens.items()}, tuple(cls.param_types),
+                            {k: tuple(v) for k, v in cls.guard_implies.items()})
 
     async def template_values(self, ctx: CallContext) -> dict[str, Any]:
         """Values for ``template_globals`` on one render; override when there are any."""
@@ -185,13 +212,21 @@ class PluginSet:
                  guard_names: frozenset[str] = frozenset({"admin"})) -> None:
         self.by_namespace = {d.namespace: d for d in declarations}
         self.instances = dict(instances or {})
-        self.guard_names = guard_names
+        self.implied: dict[str, frozenset[str]] = _closure(
+            [d.guard_implies for d in declarations])
+        self.guard_names = guard_names.union(self.implied, *self.implied.values())
 
     @classmethod
     def of(cls, plugins: list[Plugin]) -> PluginSet:
         decls = [type(p).declarations() for p in plugins]
         guards = frozenset({"admin"}).union(*(p.guards().keys() for p in plugins))
         return cls(decls, {p.namespace: p for p in plugins}, guards)
+
+    def implies(self, held: str | None, needed: str | None) -> bool:
+        """Whoever passes guard ``held`` surely passes ``needed`` (no guard is passed by all)."""
+        if needed is None or held == needed:
+            return True
+        return held is not None and needed in self.implied.get(held, frozenset())
 
     def find(self, ref: str) -> Operation | None:
         namespace, _, name = ref.partition(".")
@@ -214,3 +249,22 @@ class PluginSet:
         for decl in self.by_namespace.values():
             merged.update(decl.globals)
         return merged
+
+
+def _closure(declared: list[Mapping[str, tuple[str, ...]]]) -> dict[str, frozenset[str]]:
+    """Each guard with every guard it implies, directly or through others."""
+    direct: dict[str, set[str]] = {}
+    for mapping in declared:
+        for guard, implied in mapping.items():
+            direct.setdefault(guard, set()).update(implied)
+    closed: dict[str, frozenset[str]] = {}
+    for guard in direct:
+        seen: set[str] = set()
+        todo = list(direct[guard])
+        while todo:
+            g = todo.pop()
+            if g not in seen:
+                seen.add(g)
+                todo.extend(direct.get(g, ()))
+        closed[guard] = frozenset(seen - {guard})
+    return closed

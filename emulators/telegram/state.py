@@ -84,6 +84,7 @@ class StoredMessage:
     reply_to: StoredMessage | None = None
     invoice: dict[str, Any] | None = None
     successful_payment: dict[str, Any] | None = None
+    forward_origin: dict[str, Any] | None = None   # a MessageOrigin: the message was forwarded
     refunded_payment: dict[str, Any] | None = None
     edit_date: int | None = None
     edit_count: int = 0
@@ -117,7 +118,7 @@ class StoredMessage:
                 out["caption_entities"] = self.caption_entities
         if self.media_group_id:
             out["media_group_id"] = self.media_group_id
-        for key in ("invoice", "successful_payment", "refunded_payment"):
+        for key in ("invoice", "successful_payment", "refunded_payment", "forward_origin"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         if self.reply_markup is not None and "inline_keyboard" in self.reply_markup:

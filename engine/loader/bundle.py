@@ -84,6 +84,13 @@ class Bundle:
         return text.render(context) if text is not None else key
 
 
+def file_namespace(flows: Path, file: Path) -> str:
+    """``flows/help.yaml`` → ``help``; in a sub-folder the folder comes first:
+    ``flows/admin/users.yaml`` → ``admin.users`` (its screens are ``admin.users.<name>``;
+    another file reaches them by that full name, since a name with a dot is absolute)."""
+    return ".".join(file.relative_to(flows).with_suffix("").parts)
+
+
 def resolve_ref(namespace: str, ref: str) -> str:
     return ref if "." in ref else f"{namespace}.{ref}"
 
@@ -188,7 +195,7 @@ def load_bundle(root: Path | str) -> Bundle:
         problems += found
         if flow is None:
             continue
-        namespace = flow.namespace or file.stem
+        namespace = flow.namespace or file_namespace(root / "flows", file)
         for name, screen in flow.screens.items():
             sid = f"{namespace}.{name}"
             definition = ScreenDef(sid, namespace, screen, screen.guard or flow.guard, doc,

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.plugin import ActionError, PluginSet
-from engine.runtime.context import ActionContext
+from engine.runtime.context import ActionContext, Guards
 from engine.templates import render_value
 
 
@@ -16,8 +16,9 @@ def render_args(args: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
 
 
 class Calls:
-    def __init__(self, plugins: PluginSet) -> None:
+    def __init__(self, plugins: PluginSet, guards: Guards | None = None) -> None:
         self.plugins = plugins
+        self.guards = guards or Guards()
 
     async def run(self, ref: str, args: dict[str, Any], ctx: ActionContext) -> Any:
         """Run an action or query with already-rendered arguments.
@@ -30,6 +31,9 @@ class Calls:
         instance = self.plugins.instances.get(namespace)
         if op is None or instance is None:
             raise LookupError(f"no plug-in operation {ref}")
+        if op.guard is not None and not self.guards.allows(op.guard, ctx):
+            # a guarded screen should have stopped them; the operation does not rely on it
+            raise ActionError("engine.forbidden")
         try:
             parsed = op.args_model.model_validate(args)
         except ValidationError as exc:

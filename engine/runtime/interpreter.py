@@ -12,7 +12,7 @@ import logging
 import uuid
 import weakref
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Container
 from typing import Any
 
 from engine.callbacks import CallbackData
@@ -39,18 +39,18 @@ def language_of(code: str | None) -> str:
 
 class Runtime:
     def __init__(self, bundle: Bundle, plugins: PluginSet, store: SessionStore,
-                 messenger: Messenger, admin_ids: frozenset[int] = frozenset(),
+                 messenger: Messenger, admin_ids: Container[int] = frozenset(),
                  files: FileSource | None = None) -> None:
         self.bundle = bundle
         self.store = store
         self.messenger = messenger
         self.admin_ids = admin_ids
-        self.calls = Calls(plugins)
         self.types = plugins.param_types
         extra_guards: dict[str, GuardCheck] = {}
         for instance in plugins.instances.values():
             extra_guards.update(instance.guards())
         self.guards = Guards(extra_guards)
+        self.calls = Calls(plugins, self.guards)
         self.renderer = Renderer(bundle, self.calls, self.guards)
         self.forms = Forms(bundle, self.renderer, self.calls, files=files)
         self.start_screen = bundle.commands["start"].target

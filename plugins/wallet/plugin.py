@@ -162,7 +162,7 @@ class WalletPlugin(Plugin):
             raise ActionError("wallet.error.already_decided")
         return await self._decision(args.receipt_id, ctx.language)
 
-    @action
+    @action(guard="admin")
     async def set_setting(self, ctx: CallContext, args: SetSettingArgs) -> SettingItem:
         """Change one money setting (admin); audited."""
         _admin_only(ctx)

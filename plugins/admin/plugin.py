@@ -1,0 +1,318 @@
+"""The ``admin`` namespace: roles as guards, and the console's queries and actions.
+
+Every action names the guard it needs (the runtime refuses anyone else, and the linter
+refuses a flow that calls it from a screen without that guard); each action that changes
+something also asks the roles table itself, so a stale cache never grants a power.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import asyncpg
+from aiogram import Bot
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.types import Message
+
+from engine.loader.bundle import Bundle
+from engine.plugin import ActionError, CallContext, GuardCheck, NoArgs, Plugin, action, query
+from engine.runtime.interpreter import Runtime
+from engine.telegram.router import person
+from plugins.admin import audit
+from plugins.admin.console import Console, Refused
+from plugins.admin.roles import GUARD_IMPLIES, Role, RoleBook, passes
+from plugins.admin.router import CARD_SCREEN
+from plugins.admin.users import Directory
+from plugins.admin.views import (
+    AdjustArgs,
+    Adjusted,
+    Amount,
+    AmountArgs,
+    AuditArgs,
+    AuditItem,
+    BlockArgs,
+    BlockState,
+    Done,
+    EntryArgs,
+    FindArgs,
+    Found,
+    GrantArgs,
+    JobArgs,
+    JobItem,
+    MessageArgs,
+    OperationItem,
+    PrepareArgs,
+    Prepared,
+    Preview,
+    PreviewArgs,
+    Refunded,
+    StaffItem,
+    UserArgs,
+    UserCard,
+    show_time,
+)
+from plugins.admin.watch import BlockList
+from plugins.wallet.money import format_rub, parse_rub
+from plugins.wallet.service import Wallet
+
+ADMIN_TEXTS: dict[str, dict[str, Any]] = {
+    "admin.error.forbidden": {},
+    "admin.error.not_found": {},
+    "admin.error.amount_invalid": {},
+    "admin.error.zero_amount": {},
+    "admin.error.insufficient": {"balance": str},
+    "admin.error.already_done": {},
+    "admin.error.job_not_found": {},
+    "admin.error.not_charged": {},
+    "admin.error.already_refunded": {},
+    "admin.error.cannot_block_staff": {},
+    "admin.error.owner_is_configured": {},
+    "admin.error.bot_blocked": {},
+    "admin.error.reason_short": {},
+    "admin.blocked_notice": {},
+    "admin.message_to_user": {"text": str},
+    "admin.forward_hidden": {},
+}
+
+
+class AdminPlugin(Plugin):
+    namespace = "admin"
+    texts = ADMIN_TEXTS
+    guard_implies = GUARD_IMPLIES
+    #: opened by a staff member's forwarded message
+    screens: ClassVar[Mapping[str, Mapping[str, Any]]] = {CARD_SCREEN: {"user": int}}
+
+    def __init__(self, pool: asyncpg.Pool, bundle: Bundle, bot: Bot, wallet: Wallet,
+                 roles: RoleBook, blocks: BlockList) -> None:
+        self.pool = pool
+        self.bundle = bundle
+        self.bot = bot
+        self.wallet = wallet
+        self.roles = roles
+        self.blocks = blocks
+        self.directory = Directory(pool)
+        self.console = Console(pool, wallet, roles, self.directory)
+        self.runtime: Runtime | None = None   # set once the interpreter exists (assembly)
+
+    async def open_card(self, message: Message, user_id: int) -> None:
+        """A staff member forwarded a message: show its author's card."""
+        assert self.runtime is not None and message.from_user is not None
+        await self.runtime.open(person(message.from_user), message.chat.id, CARD_SCREEN,
+                                {"user": user_id})
+
+    def guards(self) -> Mapping[str, GuardCheck]:
+        def guard(role: Role) -> GuardCheck:
+            return lambda ctx: passes(self.roles.role_of(ctx.user_id), role)
+        return {role.value: guard(role) for role in Role}
+
+    async def _require(self, ctx: CallContext, role: Role) -> None:
+        """The roles table's word, not the cache's: a revoked admin can do nothing."""
+        if not passes(await self.roles.current(ctx.user_id), role):
+            raise ActionError("admin.error.forbidden")
+
+    def _money(self, kopecks: int, ctx: CallContext, *, signed: bool = False) -> str:
+        return format_rub(kopecks, ctx.language, signed=signed)
+
+    def _model_name(self, model: str, language: str) -> str:
+        found = self.bundle.models.get(model)
+        if found is None:
+            return model
+        return found.entry.name.en if language == "en" else found.entry.name.ru
+
+    # ------------------------------------------------------------------------- users
+    @action(guard="support")
+    async def find_user(self, ctx: CallContext, args: FindArgs) -> Found:
+        """A user by id or @username."""
+        await self._require(ctx, Role.SUPPORT)
+        found = await self.directory.find(args.query)
+        if found is None:
+            raise ActionError("admin.error.not_found")
+        return Found(user=found)
+
+    @query(guard="support")
+    async def user_card(self, ctx: CallContext, args: UserArgs) -> UserCard:
+        """Who the user is, their money, jobs, receipts and blocks."""
+        person = await self.directory.person(args.user)
+        facts = await self.directory.facts(args.user)
+        limits = await self.wallet.get_settings()
+        role = self.roles.role_of(args.user)
+        return UserCard(
+            user_id=args.user, name=person.first_name, username=person.username or "",
+            language=person.language or "", role=role.value if role else "",
+            balance_text=self._money(facts.balance, ctx), free_hour=facts.free_hour,
+            free_day=facts.free_day, free_hourly_limit=limits.free_hourly_limit,
+            free_daily_limit=limits.free_daily_limit, jobs=facts.jobs,
+            receipts_pending=facts.receipts_pending, receipts_total=facts.receipts_total,
+            blocked=facts.blocked, block_reason=facts.block_reason,
+            bot_blocked=person.bot_blocked,
+            seen=show_time(person.last_seen_at) if person.last_seen_at else "")
+
+    @query(guard="support")
+    async def user_operations(self, ctx: CallContext, args: UserArgs) -> list[OperationItem]:
+        """The user's ledger, newest first, with model names."""
+        return [OperationItem(
+            id=op.id, amount_text=self._money(op.amount, ctx, signed=True),
+            what=self._model_name(op.model, ctx.language) if op.model else (op.note or op.kind),
+            time=show_time(op.created_at))
+            for op in await self.directory.operations(args.user)]
+
+    def _job_item(self, job: Any, ctx: CallContext) -> JobItem:
+        return JobItem(id=job.id, user_id=job.user_id,
+                       model=self._model_name(job.model, ctx.language), state=job.state,
+                       price_text=self._money(job.price, ctx),
+                       charged=job.hold_state == "captured" and not job.free,
+                       refunded=job.refunded, time=show_time(job.created_at))
+
+    @query(guard="support")
+    async def user_jobs(self, ctx: CallContext, args: UserArgs) -> list[JobItem]:
+        """The user's generations, newest first."""
+        return [self._job_item(j, ctx) for j in await self.directory.jobs(args.user)]
+
+    @query(guard="support")
+    async def job_card(self, ctx: CallContext, args: JobArgs) -> JobItem:
+        """One generation, with whether it was charged and refunded."""
+        job = await self.directory.job(args.job)
+        if job is None:
+            raise ActionError("admin.error.job_not_found")
+        return self._job_item(job, ctx)
+
+    @action(guard="support")
+    async def set_blocked(self, ctx: CallContext, args: BlockArgs) -> BlockState:
+        """Block (one line and nothing else for them, no job starts) or unblock."""
+        await self._require(ctx, Role.SUPPORT)
+        try:
+            await self.console.set_blocked(ctx.user_id, args.user, args.blocked)
+        except Refused as exc:
+            raise ActionError(f"admin.error.{exc.reason}") from None
+        self.blocks.changed(args.user, args.blocked)
+        return BlockState(user=args.user, blocked=args.blocked)
+
+    @action(guard="support")
+    async def message_user(self, ctx: CallContext, args: MessageArgs) -> Done:
+        """Send the user a message from the bot; audited."""
+        await self._require(ctx, Role.SUPPORT)
+        person = await self.directory.person(args.user)
+        text = self.bundle.render("admin.message_to_user", person.language or "ru",
+                                  {"text": args.text})
+        try:
+            await self.bot.send_message(args.user, text, parse_mode=None)
+        except TelegramForbiddenError:
+            await self.directory.mark_bot_blocked(args.user, True)
+            raise ActionError("admin.error.bot_blocked") from None
+        await self.console.note_message(ctx.user_id, args.user, args.text)
+        return Done(user=args.user)
+
+    # ------------------------------------------------------------------------- money
+    @action(guard="admin")
+    async def parse_amount(self, ctx: CallContext, args: AmountArgs) -> Amount:
+        """``+500``, ``-120,50`` → signed kopecks."""
+        text = args.amount.strip().replace("−", "-")
+        sign = -1 if text.startswith("-") else 1
+        try:
+            kopecks = sign * parse_rub(text.lstrip("+-"))
+        except ValueError:
+            raise ActionError("admin.error.amount_invalid") from None
+        if kopecks == 0:
+            raise ActionError("admin.error.zero_amount")
+        return Amount(kopecks=kopecks, text=self._money(kopecks, ctx, signed=True))
+
+    @action(guard="admin")
+    async def prepare_adjustment(self, ctx: CallContext, args: PrepareArgs) -> Prepared:
+        """Check the reason and give the adjustment its once-only key."""
+        reason = " ".join(args.reason.split())
+        if len(reason) < 3:
+            raise ActionError("admin.error.reason_short")
+        return Prepared(nonce=uuid.uuid4().hex, reason=reason)
+
+    @query(guard="admin")
+    async def adjustment_preview(self, ctx: CallContext, args: PreviewArgs) -> Preview:
+        """The balance before and after, for the confirm step."""
+        before = await self.wallet.balance(args.user)
+        return Preview(amount_text=self._money(args.amount, ctx, signed=True),
+                       before_text=self._money(before, ctx),
+                       after_text=self._money(before + args.amount, ctx))
+
+    @action(guard="admin")
+    async def adjust_balance(self, ctx: CallContext, args: AdjustArgs) -> Adjusted:
+        """Move the balance by a ledger entry of its own kind, once; audited."""
+        await self._require(ctx, Role.ADMIN)
+        try:
+            before, after = await self.console.adjust(ctx.user_id, args.user, args.amount,
+                                                      args.reason, args.nonce)
+        except Refused as exc:
+            params = {k: self._money(v, ctx) if isinstance(v, int) else v
+                      for k, v in exc.params.items()}
+            raise ActionError(f"admin.error.{exc.reason}", **params) from None
+        return Adjusted(before_text=self._money(before, ctx), after_text=self._money(after, ctx))
+
+    @action(guard="admin")
+    async def refund_job(self, ctx: CallContext, args: JobArgs) -> Refunded:
+        """Give back what a charged job cost, once; audited."""
+        await self._require(ctx, Role.ADMIN)
+        try:
+            user, amount = await self.console.refund(ctx.user_id, args.job)
+        except Refused as exc:
+            raise ActionError(f"admin.error.{exc.reason}") from None
+        return Refunded(user=user, amount_text=self._money(amount, ctx))
+
+    # ------------------------------------------------------------------------- roles
+    @query(guard="owner")
+    async def staff(self, ctx: CallContext, args: NoArgs) -> list[StaffItem]:
+        """Owners and everyone given a role."""
+        await self.roles.refresh()
+        items = []
+        for user_id, role in self.roles.staff():
+            person = await self.directory.person(user_id)
+            items.append(StaffItem(user_id=user_id, role=role.value, name=person.first_name))
+        return items
+
+    @query(guard="owner")
+    async def role_card(self, ctx: CallContext, args: UserArgs) -> StaffItem:
+        """One person's role (empty when they have none)."""
+        role = await self.roles.current(args.user)
+        person = await self.directory.person(args.user)
+        return StaffItem(user_id=args.user, role=role.value if role else "",
+                         name=person.first_name)
+
+    @action(guard="owner")
+    async def grant_role(self, ctx: CallContext, args: GrantArgs) -> Done:
+        """Give a role (owner only); audited."""
+        await self._require(ctx, Role.OWNER)
+        try:
+            await self.console.grant(ctx.user_id, args.user, Role(args.role))
+        except Refused as exc:
+            raise ActionError(f"admin.error.{exc.reason}") from None
+        return Done(user=args.user)
+
+    @action(guard="owner")
+    async def revoke_role(self, ctx: CallContext, args: UserArgs) -> Done:
+        """Take a role away (owner only); audited."""
+        await self._require(ctx, Role.OWNER)
+        try:
+            await self.console.revoke(ctx.user_id, args.user)
+        except Refused as exc:
+            raise ActionError(f"admin.error.{exc.reason}") from None
+        return Done(user=args.user)
+
+    # ------------------------------------------------------------------------- audit
+    @query(guard="admin")
+    async def audit(self, ctx: CallContext, args: AuditArgs) -> list[AuditItem]:
+        """Admin actions, newest first; only one admin's, or only about one user."""
+        return [_audit_item(e) for e in await audit.entries(self.pool, admin_id=args.admin,
+                                                            target_user=args.user)]
+
+    @query(guard="admin")
+    async def audit_entry(self, ctx: CallContext, args: EntryArgs) -> AuditItem:
+        """One audit row in full."""
+        found = await audit.entry(self.pool, args.entry)
+        if found is None:
+            raise ActionError("admin.error.not_found")
+        return _audit_item(found)
+
+
+def _audit_item(e: audit.AuditEntry) -> AuditItem:
+    return AuditItem(id=e.id, admin_id=e.admin_id, action=e.action, target_user=e.target_user,
+                     subject=e.subject, old_value=e.old_value or "",
+                     new_value=e.new_value or "", note=e.note, time=show_time(e.created_at))

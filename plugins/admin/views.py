@@ -1,0 +1,173 @@
+"""What the admin plug-in's queries and actions take and return (typed for the linter)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: times are shown in the owner's zone, with its name
+DISPLAY_ZONE = ZoneInfo("Europe/Moscow")
+
+
+def show_time(moment: datetime) -> str:
+    return moment.astimezone(DISPLAY_ZONE).strftime("%d.%m.%Y %H:%M %Z")
+
+
+class Args(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UserArgs(Args):
+    user: int
+
+
+class FindArgs(Args):
+    query: str = Field(max_length=200)
+
+
+class JobArgs(Args):
+    job: str = Field(max_length=64)
+
+
+class AmountArgs(Args):
+    amount: str = Field(max_length=40)
+
+
+class PrepareArgs(Args):
+    user: int
+    amount: int
+    reason: str = Field(max_length=500)
+
+
+class PreviewArgs(Args):
+    user: int
+    amount: int
+
+
+class AdjustArgs(Args):
+    user: int
+    amount: int
+    reason: str = Field(min_length=3, max_length=500)
+    nonce: str = Field(min_length=8, max_length=64)
+
+
+class BlockArgs(Args):
+    user: int
+    blocked: bool
+
+
+class MessageArgs(Args):
+    user: int
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class GrantArgs(Args):
+    user: int
+    role: Literal["support", "admin"]
+
+
+class AuditArgs(Args):
+    admin: int | None = None
+    user: int | None = None
+
+
+class EntryArgs(Args):
+    entry: int
+
+
+class Found(BaseModel):
+    user: int
+
+
+class UserCard(BaseModel):
+    user_id: int
+    name: str
+    username: str
+    language: str
+    role: str
+    balance_text: str
+    free_hour: int
+    free_day: int
+    free_hourly_limit: int
+    free_daily_limit: int
+    jobs: int
+    receipts_pending: int
+    receipts_total: int
+    blocked: bool
+    block_reason: str
+    bot_blocked: bool
+    seen: str
+
+
+class OperationItem(BaseModel):
+    id: int
+    amount_text: str
+    what: str
+    time: str
+
+
+class JobItem(BaseModel):
+    id: str
+    user_id: int
+    model: str
+    state: str
+    price_text: str
+    charged: bool
+    refunded: bool
+    time: str
+
+
+class Amount(BaseModel):
+    kopecks: int
+    text: str
+
+
+class Prepared(BaseModel):
+    nonce: str
+    reason: str
+
+
+class Preview(BaseModel):
+    amount_text: str
+    before_text: str
+    after_text: str
+
+
+class Adjusted(BaseModel):
+    before_text: str
+    after_text: str
+
+
+class Refunded(BaseModel):
+    user: int
+    amount_text: str
+
+
+class BlockState(BaseModel):
+    user: int
+    blocked: bool
+
+
+class Done(BaseModel):
+    user: int
+
+
+class StaffItem(BaseModel):
+    user_id: int
+    role: str
+    name: str
+
+
+class AuditItem(BaseModel):
+    id: int
+    admin_id: int
+    action: str
+    target_user: int | None
+    subject: str
+    old_value: str
+    new_value: str
+    note: str
+    time: str
