@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Protocol
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from engine.runtime.view import View
 
@@ -31,12 +32,19 @@ class _SendMedia(Protocol):
     """What ``Bot.send_photo``, ``send_video`` … have in common (the media comes second,
     under a different name in each)."""
 
-    async def __call__(self, chat_id: int, media: str, /, *, caption: str, parse_mode: str,
+    async def __call__(self, chat_id: int, media: str | FSInputFile, /, *, caption: str, parse_mode: str,
                        reply_markup: InlineKeyboardMarkup | None) -> Message: ...
 
 
 def _fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _media_file(source: str) -> str | FSInputFile:
+    """A file on this machine (a picture shipped with the project) is uploaded; anything else
+    is a URL or a Telegram file id."""
+    path = Path(source)
+    return FSInputFile(path) if path.is_absolute() and path.is_file() else source
 
 
 class AiogramMessenger:
@@ -65,7 +73,7 @@ class AiogramMessenger:
             "voice": self.bot.send_voice, "document": self.bot.send_document,
         }
         send = senders.get(media.kind, self.bot.send_document)
-        message = await send(chat_id, media.source, caption=caption, parse_mode=ParseMode.HTML,
+        message = await send(chat_id, _media_file(media.source), caption=caption, parse_mode=ParseMode.HTML,
                              reply_markup=reply_markup)
         return message.message_id
 

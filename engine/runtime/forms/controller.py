@@ -37,8 +37,12 @@ from engine.templates import render_inline
 def _preset(state: FormState, entry: ModelEntry, found: dict[str, Any]) -> None:
     """What a prefill may say beyond starting values: ``fixed`` (names of its values that are
     neither asked nor changed), ``ask`` (the only fields asked; the rest keep their defaults)
-    and ``compose`` (field → wording around the text typed, ``"{answer}, on white"``)."""
+    ``compose`` (field → wording around the text typed, ``"{answer}, on white"``) and ``hints``
+    (field → the hint its question shows instead of the model's)."""
     fixed, ask, compose = found.get("fixed"), found.get("ask"), found.get("compose")
+    hints = found.get("hints")
+    if isinstance(hints, dict):
+        state.hints = {str(k): str(v) for k, v in hints.items() if k in entry.input and v}
     if isinstance(fixed, list):
         state.fixed = [str(n) for n in fixed if n in state.values]
     if isinstance(ask, list):

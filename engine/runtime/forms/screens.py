@@ -22,7 +22,7 @@ from engine.runtime.forms.view import (
 from engine.runtime.presses import Answer, Choose, Edit, FormOp
 from engine.runtime.renderer import Rendered, Renderer
 from engine.runtime.view import View, ViewButton
-from engine.schema.catalog import FieldType, InputField, ModelEntry
+from engine.schema.catalog import FieldType, InputField, LocalText, ModelEntry
 from engine.schema.visibility import effective_values, is_required
 from engine.variables import FieldView, FormView, SummaryLine
 
@@ -44,6 +44,9 @@ class FormScreens:
         language = ctx.session.language
         maker = ButtonMaker(screen.id, ctx.session.version)
         spec = entry.input[state.step]
+        if state.step in state.hints:   # the prefill words this question its own way
+            hint = state.hints[state.step]
+            spec = spec.model_copy(update={"hint": LocalText(ru=hint, en=hint)})
         names = [n for n, _ in active_fields(entry, state) if is_offered(n, state)]
         step_no = names.index(state.step) + 1 if state.step in names else len(names)
         form = form_view(entry, language, step_no, len(names))

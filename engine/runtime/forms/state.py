@@ -36,6 +36,7 @@ class FormState:
     fixed: list[str] = field(default_factory=list)
     only: list[str] | None = None
     compose: dict[str, str] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)   # a question's hint, the model's replaced
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
