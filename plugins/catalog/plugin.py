@@ -213,8 +213,8 @@ class CatalogPlugin(Plugin):
     @query
     async def recipe_preset(self, ctx: CallContext, args: RecipeArgs) -> RecipePreset:
         """The recipe's form prefill: see ``Forms`` (fixed values, the fields asked)."""
-        recipe, _ = self._recipe(args.recipe)
-        return RecipePreset(**preset(recipe), hints=recipe.text(ctx.language).questions)
+        recipe, entry = self._recipe(args.recipe)
+        return RecipePreset(**preset(recipe, entry), hints=recipe.text(ctx.language).questions)
 
 
 def _title(entry: ModelEntry, name: str, language: str) -> str:

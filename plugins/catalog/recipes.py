@@ -13,9 +13,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from engine.loader.bundle import Bundle, RecipeDef
-from engine.schema.catalog import FieldType, ModelEntry
+from engine.schema.catalog import FieldType, ModelEntry, canonical
 from engine.schema.recipe import Recipe
-from plugins.catalog.pricing import PricingError, price_basis, price_from
+from plugins.catalog.pricing import price_basis, price_from
 
 #: what one run of a model makes, by its category's last word, for "за картинку" and the like
 Unit = Literal["image", "video", "audio", "characters", "seconds", "run"]
@@ -85,8 +85,15 @@ def made_by(entry: ModelEntry) -> Unit:
     return found if found is not None else "run"  # type: ignore[return-value]
 
 
-def preset(recipe: Recipe) -> dict[str, Any]:
-    """What the recipe's form is prefilled with (the form's ``prefill`` contract)."""
-    return {"values": dict(recipe.values), "fixed": list(recipe.values), "ask": list(recipe.ask),
+def preset(recipe: Recipe, entry: ModelEntry) -> dict[str, Any]:
+    """What the recipe's form is prefilled with (the form's ``prefill`` contract); an option is
+    sent as the model spells it (``"5"``, not ``5``)."""
+    values = {}
+    for name, value in recipe.values.items():
+        field = entry.input.get(name)
+        spelt = [o.value for o in field.options if canonical(o.value) == canonical(value)] if (
+            field is not None and field.type is FieldType.ENUM) else []
+        values[name] = spelt[0] if spelt else value
+    return {"values": values, "fixed": list(values), "ask": list(recipe.ask),
             "compose": dict(recipe.prompt)}
 
