@@ -153,7 +153,8 @@ def assemble(deps: Dependencies, extra_plugins: Sequence[Plugin] = (),
     # ctx.is_admin: anyone with a role (owners are ADMIN_IDS); guards tell the roles apart
     staff = kit.admin.roles if kit.admin else deps.admin_ids
     runtime = Runtime(deps.bundle, plugin_set, sessions or PgSessionStore(deps.pool),
-                      AiogramMessenger(deps.bot), staff, files=kit.files)
+                      AiogramMessenger(deps.bot, deps.bundle.root / "models"), staff,
+                      files=kit.files)
     if kit.admin:
         kit.admin.attach(runtime)
     return Assembled(runtime, build_dispatcher(runtime, *kit.routers, flood=deps.flood), kit)

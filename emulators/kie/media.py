@@ -32,7 +32,9 @@ class MediaFile:
 
 # Checked in this order: "speech-to-video" is a video, "text-to-speech" is audio.
 _VIDEO_HINTS = ("video", "i2v", "t2v", "r2v", "veo", "sora", "seedance", "hailuo", "avatar", "lip-sync",
-                "lipsync", "motion-control", "omnihuman", "infinitalk", "runway", "aleph")
+                "lipsync", "motion-control", "omnihuman", "omni-human", "infinitalk", "runway",
+                "aleph", "kling/v2", "kling-o1", "kling-3.0", "pixverse", "grok-imagine/extend",
+                "wan/2-2-animate", "luma-dream-machine", "gemini-omni")
 _AUDIO_HINTS = ("speech", "tts", "music", "audio", "sound", "suno", "voice", "dialogue", "lyrics")
 _FORMAT_KINDS = {"mp4": MediaKind.VIDEO, "mov": MediaKind.VIDEO, "webm": MediaKind.VIDEO,
                  "mp3": MediaKind.AUDIO, "wav": MediaKind.AUDIO, "ogg": MediaKind.AUDIO,

@@ -15,6 +15,7 @@ from engine.loader.yaml_source import PathKey, YamlDocument, read_yaml
 from engine.schema.catalog import ModelEntry
 from engine.schema.catalog_file import CatalogFile, Task
 from engine.schema.flow import Command, FlowFile, Screen
+from engine.schema.recipe import Recipe
 from engine.templates import Text, compile_text
 
 DEFAULT_LANGUAGE = "ru"
@@ -57,6 +58,16 @@ class ModelDef:
 
 
 @dataclass(frozen=True)
+class RecipeDef:
+    recipe: Recipe
+    doc: YamlDocument = field(repr=False, compare=False)
+    path: PathKey = ()
+
+    def locate(self, *sub: str | int) -> Location:
+        return self.doc.locate((*self.path, *sub))
+
+
+@dataclass(frozen=True)
 class Locale:
     language: str
     texts: Mapping[str, Text]
@@ -73,6 +84,7 @@ class Bundle:
     tasks: Mapping[str, Task]
     locales: Mapping[str, Locale]
     duplicates: tuple[Problem, ...] = ()
+    recipes: Mapping[str, RecipeDef] = field(default_factory=lambda: MappingProxyType({}))
 
     def text(self, key: str, language: str) -> Text | None:
         found = self.locales.get(language, self.locales[DEFAULT_LANGUAGE]).texts.get(key)
@@ -220,6 +232,7 @@ def load_bundle(root: Path | str) -> Bundle:
 
     models: dict[str, ModelDef] = {}
     tasks: dict[str, Task] = {}
+    recipes: dict[str, RecipeDef] = {}
     for file in sorted((root / "models").rglob("*.yaml")) if (root / "models").is_dir() else []:
         doc, found = read_yaml(file, root)
         problems += found
@@ -242,6 +255,14 @@ def load_bundle(root: Path | str) -> Bundle:
                     f"model '{entry.id}' is defined twice (also at {models[entry.id].locate()})"))
                 continue
             models[entry.id] = model
+        for i, recipe in enumerate(catalog.recipes):
+            found_recipe = RecipeDef(recipe, doc, ("recipes", i))
+            if recipe.id in recipes:
+                problems.append(Problem(
+                    "LOAD004", found_recipe.locate(), f"recipe '{recipe.id}' is defined twice "
+                                                      f"(also at {recipes[recipe.id].locate()})"))
+                continue
+            recipes[recipe.id] = found_recipe
 
     locales: dict[str, Locale] = {}
     for language in LANGUAGES:
@@ -253,4 +274,4 @@ def load_bundle(root: Path | str) -> Bundle:
         raise BundleLoadError(problems)
     return Bundle(root, MappingProxyType(screens), MappingProxyType(commands),
                   MappingProxyType(models), MappingProxyType(tasks), MappingProxyType(locales),
-                  tuple(duplicates))
+                  tuple(duplicates), MappingProxyType(recipes))

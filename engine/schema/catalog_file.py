@@ -1,4 +1,4 @@
-"""One ``models/*.yaml`` file: its tasks, its models, and the field texts they share."""
+"""One ``models/*.yaml`` file: its tasks, its models, the field texts they share, recipes."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from engine.schema.catalog import LocalText, ModelEntry, OneText
 from engine.schema.flow import FlowModel, Identifier
+from engine.schema.recipe import Recipe
 
 
 class Task(FlowModel):
@@ -46,6 +47,8 @@ class CatalogFile(FlowModel):
     field_texts: dict[Identifier, FieldText] = Field(default_factory=dict)
     tasks: list[Task] = Field(default_factory=list)
     models: list[ModelEntry] = Field(default_factory=list)
+    recipes: list[Recipe] = Field(
+        default_factory=list, description="Ready-made tasks built on the models (see recipe.py).")
 
     @model_validator(mode="before")
     @classmethod

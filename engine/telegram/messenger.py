@@ -7,12 +7,13 @@ arrives shortened rather than refused.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Protocol
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from engine.runtime.view import View
 from engine.telegram.html_fit import fit_html
@@ -33,13 +34,25 @@ class _SendMedia(Protocol):
     """What ``Bot.send_photo``, ``send_video`` … have in common (the media comes second,
     under a different name in each)."""
 
-    async def __call__(self, chat_id: int, media: str, /, *, caption: str, parse_mode: str,
+    async def __call__(self, chat_id: int, media: str | FSInputFile, /, *, caption: str,
+                       parse_mode: str,
                        reply_markup: InlineKeyboardMarkup | None) -> Message: ...
 
 
+def _media_file(source: str, shipped: Path | None) -> str | FSInputFile:
+    """A file shipped with the project (under ``shipped``, e.g. a recipe's picture) is uploaded;
+    anything else is a URL or a Telegram file id — never another file of this machine."""
+    path = Path(source)
+    if shipped is None or not path.is_absolute():
+        return source
+    path = path.resolve()
+    return FSInputFile(path) if path.is_relative_to(shipped) and path.is_file() else source
+
+
 class AiogramMessenger:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, shipped_media: Path | None = None) -> None:
         self.bot = bot
+        self.shipped_media = shipped_media.resolve() if shipped_media else None
 
     async def answer_press(self, callback_id: str, text: str | None = None) -> None:
         try:
@@ -63,8 +76,8 @@ class AiogramMessenger:
             "voice": self.bot.send_voice, "document": self.bot.send_document,
         }
         send = senders.get(media.kind, self.bot.send_document)
-        message = await send(chat_id, media.source, caption=caption, parse_mode=ParseMode.HTML,
-                             reply_markup=reply_markup)
+        message = await send(chat_id, _media_file(media.source, self.shipped_media),
+                             caption=caption, parse_mode=ParseMode.HTML, reply_markup=reply_markup)
         return message.message_id
 
     async def edit(self, chat_id: int, message_id: int, view: View) -> bool:

@@ -11,9 +11,11 @@ from pydantic import BaseModel
 
 from engine.loader.bundle import Bundle
 from engine.params import ParamType
-from engine.plugin import ActionError, CallContext, ModelRef, Plugin, query
+from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, query
 from engine.schema.catalog import ModelEntry
-from plugins.catalog.pricing import price_from
+from engine.schema.recipe import Recipe
+from plugins.catalog.pricing import PricingError, price_from
+from plugins.catalog.recipes import enabled_recipes, preset, recipe_model, recipe_price
 from plugins.wallet.free_tier import pick_free_models
 from plugins.wallet.money import format_rub
 from plugins.wallet.service import Wallet
@@ -29,6 +31,40 @@ class TaskArgs(BaseModel):
 
 class ModelArgs(BaseModel):
     model: ModelRef
+
+
+class RecipeArgs(BaseModel):
+    recipe: str
+
+
+class RecipeItem(BaseModel):
+    id: str
+    name: str
+    emoji: str
+    price: str
+
+
+class RecipeCard(BaseModel):
+    id: str
+    name: str
+    emoji: str
+    description: str
+    model: str
+    model_name: str
+    price: str
+    free: bool
+    picture: str        # a file on this machine: the card's media
+    questions: list[str]
+
+
+class RecipePreset(BaseModel):
+    """A recipe's form prefill: its values, fixed; the fields asked; the prompt's wording."""
+
+    values: dict[str, Any]
+    fixed: list[str]
+    ask: list[str]
+    compose: dict[str, str]
+    hints: dict[str, str]
 
 
 class TaskItem(BaseModel):
@@ -61,8 +97,13 @@ class ModelCard(BaseModel):
 class CatalogPlugin(Plugin):
     namespace = "catalog"
     param_types = (ParamType("model", str, "a model id from models/", model_ref=True),
-                   ParamType("task", str, "a task id from models/tasks.yaml"))
-    texts: ClassVar[dict[str, dict[str, Any]]] = {"catalog.no_such_task": {}}
+                   ParamType("task", str, "a task id from models/tasks.yaml"),
+                   ParamType("recipe", str, "a recipe id from models/recipes.yaml"))
+    texts: ClassVar[dict[str, dict[str, Any]]] = {
+        "catalog.no_such_task": {}, "catalog.no_such_recipe": {},
+        "recipes.price": {"price": str, "per": str, "at_least": bool},
+        **{f"recipes.per.{unit}": {"amount": int}
+           for unit in ("image", "video", "audio", "characters", "seconds", "run")}}
 
     def __init__(self, bundle: Bundle, wallet: Wallet) -> None:
         self.bundle = bundle
@@ -124,3 +165,60 @@ class CatalogPlugin(Plugin):
                          price_from=await self._price_text(entry, ctx.language),
                          free=entry.id in await self._free(), examples=list(entry.examples),
                          required=required, optional=len(entry.input) - required)
+
+    # ---------------------------------------------------------------------------- recipes
+    def _recipe(self, recipe_id: str) -> tuple[Recipe, ModelEntry]:
+        found = self.bundle.recipes.get(recipe_id)
+        if found is None:
+            raise ActionError("catalog.no_such_recipe")
+        try:
+            return found.recipe, recipe_model(self.bundle, found.recipe)
+        except LookupError:
+            raise ActionError("catalog.no_such_recipe") from None
+
+    async def _recipe_price(self, recipe: Recipe, entry: ModelEntry, language: str) -> str:
+        """"3,80 ₽ за картинку", "от 25 ₽ за видео", "0,90 ₽ за 1000 символов"."""
+        try:
+            price = recipe_price(entry, recipe)
+        except PricingError:
+            raise ActionError("generation.no_price") from None
+        money = format_rub(await self.wallet.price(price.credits), language)
+        per = self.bundle.render(f"recipes.per.{price.unit}", language, {"amount": price.amount})
+        return self.bundle.render("recipes.price", language,
+                                  {"price": money, "per": per, "at_least": price.at_least})
+
+    @query
+    async def recipes(self, ctx: CallContext, args: NoArgs) -> list[RecipeItem]:
+        """Recipes whose model is enabled, in the order editors wrote them."""
+        items = []
+        for found in enabled_recipes(self.bundle):
+            recipe, entry = self._recipe(found.recipe.id)
+            items.append(RecipeItem(id=recipe.id, name=recipe.text(ctx.language).name,
+                                    emoji=recipe.emoji,
+                                    price=await self._recipe_price(recipe, entry, ctx.language)))
+        return items
+
+    @query
+    async def recipe(self, ctx: CallContext, args: RecipeArgs) -> RecipeCard:
+        recipe, entry = self._recipe(args.recipe)
+        words = recipe.text(ctx.language)
+        questions = [_title(entry, name, ctx.language) for name in recipe.ask]
+        return RecipeCard(
+            id=recipe.id, name=words.name, emoji=recipe.emoji, description=words.description,
+            model=entry.id, model_name=entry.name.get(ctx.language),
+            price=await self._recipe_price(recipe, entry, ctx.language),
+            free=entry.id in await self._free(),
+            picture=str(self.bundle.root / "models" / recipe.picture), questions=questions)
+
+    @query
+    async def recipe_preset(self, ctx: CallContext, args: RecipeArgs) -> RecipePreset:
+        """The recipe's form prefill: see ``Forms`` (fixed values, the fields asked)."""
+        recipe, entry = self._recipe(args.recipe)
+        return RecipePreset(**preset(recipe, entry), hints=recipe.text(ctx.language).questions)
+
+
+def _title(entry: ModelEntry, name: str, language: str) -> str:
+    field = entry.input.get(name)
+    if field is not None and field.title is not None:
+        return field.title.get(language)
+    return name.replace("_", " ").capitalize()

@@ -37,6 +37,23 @@ from engine.schema.flow import Target
 from engine.templates import render_inline
 
 
+def _preset(state: FormState, entry: ModelEntry, found: dict[str, Any]) -> None:
+    """What a prefill may say beyond starting values: ``fixed`` (names of its values that are
+    neither asked nor changed), ``ask`` (the only fields asked; the rest keep their defaults)
+    ``compose`` (field → wording around the text typed, ``"{answer}, on white"``) and ``hints``
+    (field → the hint its question shows instead of the model's)."""
+    fixed, ask, compose = found.get("fixed"), found.get("ask"), found.get("compose")
+    hints = found.get("hints")
+    if isinstance(hints, dict):
+        state.hints = {str(k): str(v) for k, v in hints.items() if k in entry.input and v}
+    if isinstance(fixed, list):
+        state.fixed = [str(n) for n in fixed if n in state.values]
+    if isinstance(ask, list):
+        state.only = [str(n) for n in ask if n in entry.input]
+    if isinstance(compose, dict):
+        state.compose = {str(k): str(v) for k, v in compose.items() if k in entry.input}
+
+
 @dataclass
 class Leave:
     """The form is over (done, cancelled or impossible): open this screen with these args."""
@@ -104,6 +121,7 @@ class Forms:
             shown = values.get("shown")
             state.shown = {str(k): str(v) for k, v in shown.items()} if isinstance(
                 shown, dict) else {}
+            _preset(state, entry, values)
         if missing_job_fields(entry, state):  # opened from a menu, not from under a result
             ctx.session.form = {}
             raise ActionError("form.error_needs_job")
@@ -140,8 +158,8 @@ class Forms:
             return await self._confirm(screen, ctx, state, entry)
         if isinstance(press, Edit):
             field_spec = entry.input.get(press.field)
-            if field_spec is None or field_spec.from_job is not None:
-                return None   # filled from an earlier job: never typed in
+            if field_spec is None or field_spec.from_job is not None or press.field in state.fixed:
+                return None   # filled from an earlier job or fixed in advance: never typed in
             state.history.append(state.step)
             move_to(entry, state, press.field)
             self._save(ctx, state)

@@ -9,7 +9,7 @@ from engine.loader.bundle import ScreenDef
 from engine.runtime.calls import Calls
 from engine.runtime.context import ActionContext
 from engine.runtime.forms import items
-from engine.runtime.forms.state import FormState, active_fields, final_values
+from engine.runtime.forms.state import FormState, active_fields, final_values, is_offered
 from engine.runtime.forms.view import (
     ASK_KEYS,
     ButtonMaker,
@@ -22,7 +22,7 @@ from engine.runtime.forms.view import (
 from engine.runtime.presses import Answer, Choose, Edit, FormOp
 from engine.runtime.renderer import Rendered, Renderer
 from engine.runtime.view import View, ViewButton
-from engine.schema.catalog import FieldType, InputField, ModelEntry
+from engine.schema.catalog import FieldType, InputField, LocalText, ModelEntry
 from engine.schema.visibility import effective_values, is_required
 from engine.variables import FieldView, FormView, SummaryLine
 
@@ -44,7 +44,10 @@ class FormScreens:
         language = ctx.session.language
         maker = ButtonMaker(screen.id, ctx.session.version)
         spec = entry.input[state.step]
-        names = [n for n, _ in active_fields(entry, state)]
+        if state.step in state.hints:   # the prefill words this question its own way
+            hint = state.hints[state.step]
+            spec = spec.model_copy(update={"hint": LocalText(ru=hint, en=hint)})
+        names = [n for n, _ in active_fields(entry, state) if is_offered(n, state)]
         step_no = names.index(state.step) + 1 if state.step in names else len(names)
         form = form_view(entry, language, step_no, len(names))
         header = self.renderer.text(screen.screen.text, language, {**context, "form": form})
@@ -125,9 +128,13 @@ class FormScreens:
         values = final_values(entry, state)
         lines, edits = [], []
         for i, (name, spec) in enumerate(active_fields(entry, state)):
-            shown = display(spec, values[name], language, yes, no) if name in values else "—"
+            answer = state.values.get(name, values.get(name))   # as typed, not as composed
+            shown = display(spec, answer, language, yes, no) if name in values else "—"
             if spec.from_job is not None:   # from an earlier job: shown, never edited
                 shown = state.shown.get(name) or self._label("form.from_job_value", ctx)
+                lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))
+                continue
+            if name in state.fixed:   # set in advance: shown, never edited
                 lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))
                 continue
             lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))

@@ -31,6 +31,12 @@ class FormState:
     item_step: str | None = None
     # how the summary shows values filled from an earlier job (``from_job`` fields)
     shown: dict[str, str] = field(default_factory=dict)
+    # set by the prefill: values given in advance that are neither asked nor changed, the only
+    # fields asked (None: all), and what is sent for a text field around the answer
+    fixed: list[str] = field(default_factory=list)
+    only: list[str] | None = None
+    compose: dict[str, str] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)   # a question's hint, the model's replaced
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -55,6 +61,11 @@ def active_fields(entry: ModelEntry, state: FormState) -> list[tuple[str, InputF
             if is_collectable(spec) and is_asked(spec, answers)]
 
 
+def is_offered(name: str, state: FormState) -> bool:
+    """Whether the user is asked ``name`` at all (not fixed in advance, not left out)."""
+    return name not in state.fixed and (state.only is None or name in state.only)
+
+
 def move_to(entry: ModelEntry, state: FormState, step: str) -> None:
     """Make ``step`` the field asked; a list of objects reopens with the items it has."""
     state.step = step
@@ -70,13 +81,15 @@ def next_step(entry: ModelEntry, state: FormState) -> str:
     """The first active field not yet answered or skipped, else the summary.
 
     Optional technical knobs (``advanced``) are not asked: they keep their defaults and can
-    be changed from the summary. Fields filled from an earlier job are never asked.
+    be changed from the summary. Fields filled from an earlier job are never asked, nor are
+    fields the prefill fixed or left out (unless one is required and still empty).
     """
     answers = _answers(entry, state)
     for name, spec in active_fields(entry, state):
         if name in state.values or name in state.skipped or spec.from_job is not None:
             continue
-        if spec.advanced and not is_required(spec, answers):
+        optional = not is_required(spec, answers)
+        if (spec.advanced or not is_offered(name, state)) and optional:
             continue
         return name
     return SUMMARY
@@ -87,10 +100,18 @@ def final_values(entry: ModelEntry, state: FormState) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for name, spec in active_fields(entry, state):
         if name in state.values:
-            result[name] = state.values[name]
+            result[name] = composed(state, name, state.values[name])
         elif spec.default is not None:
             result[name] = spec.default
     return result
+
+
+def composed(state: FormState, name: str, value: Any) -> Any:
+    """A text answer inside the prefill's wording for it (``"{answer}, on white"``), if any."""
+    wording = state.compose.get(name)
+    if wording is None or not isinstance(value, str):
+        return value
+    return wording.replace("{answer}", value)
 
 
 def missing_job_fields(entry: ModelEntry, state: FormState) -> list[str]:

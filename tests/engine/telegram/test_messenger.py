@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from aiogram.types import FSInputFile
+
 from emulators.telegram.entities import utf16_len
 from emulators.telegram.server import TelegramEmulator
 from engine.runtime.view import View, ViewButton
-from engine.telegram.messenger import AiogramMessenger
+from engine.telegram.messenger import AiogramMessenger, _media_file
 
 ANNA = 1001
 
@@ -30,3 +34,17 @@ async def test_long_texts_arrive_shortened_not_refused() -> None:
             c.method.lower() == "answercallbackquery" for c in emulator.calls(ok=False))
 
 
+
+
+def test_only_files_shipped_with_the_project_are_uploaded(tmp_path: Path) -> None:
+    shipped = tmp_path / "models"
+    shipped.mkdir()
+    picture = shipped / "card.png"
+    picture.write_bytes(b"\x89PNG")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for users")
+    assert isinstance(_media_file(str(picture), shipped), FSInputFile)
+    assert _media_file(str(secret), shipped) == str(secret)          # never another file
+    assert _media_file(str(shipped / ".." / "secret.txt"), shipped) == str(shipped / ".." / "secret.txt")
+    assert _media_file(str(picture), None) == str(picture)
+    assert _media_file("https://example.org/x.png", shipped) == "https://example.org/x.png"
