@@ -91,6 +91,8 @@ class Report:
         lines.append(
             f"explored in {elapsed:.1f} s: {len(self.screens)} screens seen, "
             f"{self.counts['states']} states, {self.counts['presses']} presses, "
-            f"{self.counts['actions']} actions, {len(self.models)} models walked, "
-            f"{len(self.failures)} failures")
+            f"{self.counts['actions']} actions, {self.counts['restarts']} restarts, "
+            f"{len(self.models)} models walked ({self.counts['form steps checked']} form steps "
+            f"checked, {self.counts['form steps answered only']} answered only), "
+            f"{self.counts['diverged']} replays lost their way, {len(self.failures)} failures")
         return "\n".join(lines)

@@ -1,24 +1,39 @@
 """Walk one model's form from its first step to the summary and on to a result.
 
-At every step: unexpected input, then Back and Cancel (each on a fresh replay of the path so
-far), then a valid answer. At the summary: Back, Cancel, Confirm (and Confirm once more), then
-every button under the result ("again", "change parameters", follow-ups), and on the form
-each of them opens, Back, the button again, and Cancel.
+At every step: unexpected input, Back (and Back once more, a double tap), Cancel (and once
+more), then a valid answer. At the summary: Back, Cancel, Confirm (and Confirm once more),
+then every button under the result ("again", "change parameters", follow-ups), and on the
+form each of them opens, Back, the button again, and Cancel.
+
+Cheap where it can be: Back is tried in the walking conversation (the step before is
+answered again as it was, which brings the walk back where it was); only Cancel, which
+closes the form, costs a replay of the path so far. A step whose shape (its field, the
+labels and roles of its buttons, and the step before it) was already checked in another
+model's form is only answered: forms are one machine, and a shape behaves the same in every
+model. Every model is still walked to its summary, confirmed, and its result's buttons
+pressed.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.explorer.conversation import Conversation, Diverged, Limits
 from engine.explorer.crawler import FormEntry
-from engine.explorer.driver import SUMMARY, Driver
+from engine.explorer.driver import SUMMARY, Driver, Place
 from engine.explorer.inputs import answer, unexpected
 from engine.explorer.report import Report, Step
 
 MAX_MOVES = 60
 ANSWER_ROLES = ("answer", "done", "skip", "add")
+FOLLOW = 2   # screens followed from a result's button towards a form
+StepShape = tuple[object, ...]
+
+
+def step_shape(place: Place) -> StepShape:
+    """What a form step looks like to the user and to the machine, without its model."""
+    return place.step, place.expects, tuple(sorted(place.roles.items()))
 
 
 @dataclass
@@ -27,6 +42,7 @@ class Walker:
     report: Report
     limits: Limits
     rng: random.Random
+    checked: set[tuple[StepShape, StepShape | None]] = field(default_factory=set)
 
     async def _replay(self, entry: FormEntry, path: list[Step]) -> Conversation:
         conv = Conversation(self.driver, self.report, self.limits, entry.role, entry.language)
@@ -34,36 +50,84 @@ class Walker:
 
     async def walk(self, model: str, entry: FormEntry) -> None:
         try:
-            conv = await self._replay(entry, entry.path)
-            if await self._to_summary(conv, entry):
+            conv = await self._to_summary(await self._replay(entry, entry.path), entry)
+            if conv is not None:
                 await self._at_summary(conv, entry)
                 self.report.models.add(model)
         except Diverged as exc:
+            self.report.counts["diverged"] += 1
             self.report.notes.append(f"{model}: {exc}")
 
-    async def _to_summary(self, conv: Conversation, entry: FormEntry) -> bool:
+    async def _to_summary(self, conv: Conversation, entry: FormEntry) -> Conversation | None:
+        """The conversation at the form's summary (it may be a fresh one), or None."""
+        previous: StepShape | None = None
+        answered: list[Step] = []     # what moved the form from the step before to this one
         for _ in range(MAX_MOVES):
             place = conv.place
             if place.step == SUMMARY:
-                return True
+                return conv
             if place.step is None:
                 self.report.notes.append(f"{place.model}: the form closed before its summary")
-                return False
-            prefix = list(conv.path)
-            for step in unexpected(place.expects):
-                await conv.do(step)
-            for role in ("back", "cancel"):
-                await self._side(entry, prefix, role)
-            if conv.place.step != place.step:  # an unexpected input was taken as an answer
-                continue
+                return None
+            shape = step_shape(place)
+            if (shape, previous) not in self.checked:
+                self.checked.add((shape, previous))
+                self.report.counts["form steps checked"] += 1
+                checked = await self._check_step(conv, entry, answered)
+                if checked is None:
+                    return None
+                conv = checked
+                if conv.place.step != place.step:  # an unexpected input was taken as an answer
+                    previous, answered = shape, []
+                    continue
+            else:
+                self.report.counts["form steps answered only"] += 1
+            before = len(conv.path)
             if not await self._answer(conv):
                 self.report.notes.append(f"{place.model}: no answer moves step {place.step}")
-                return False
-        return False
+                return None
+            previous, answered = shape, list(conv.path[before:])
+        return None
+
+    async def _check_step(self, conv: Conversation, entry: FormEntry,
+                          answered: list[Step]) -> Conversation | None:
+        """Unexpected input, Cancel (on a replay), Back; then the conversation to go on with:
+        this one, or a fresh replay when Back and the answer again did not bring it back."""
+        step = conv.place.step
+        prefix = list(conv.path)
+        for wrong in unexpected(conv.place.expects):
+            await conv.do(wrong)
+        await self._side(entry, prefix, "cancel")
+        if conv.place.step != step:
+            return conv
+        if not answered:   # the first step: Back leaves the form, as Cancel does
+            await self._side(entry, prefix, "back")
+            return conv
+        label = self._label(conv, "back")
+        if label is None or not await self._press(conv, label):
+            return conv
+        await conv.do(Step("again", label))
+        for again in answered:  # the step before, answered as it was
+            found = conv.screen()
+            if again.kind == "press":
+                if found is None or await conv.do(Step("press", again.value, on=found[0])) is None:
+                    break
+            else:
+                await conv.do(again)
+        if conv.place.step == step:
+            return conv
+        self.report.counts["replays after back"] += 1
+        fresh = await self._replay(entry, prefix)
+        return fresh if fresh.place.step == step else None
 
     async def _side(self, entry: FormEntry, prefix: list[Step], role: str) -> None:
         """On a fresh replay of ``prefix``, press the button that does ``role``, then again."""
-        conv = await self._replay(entry, prefix)
+        try:
+            conv = await self._replay(entry, prefix)
+        except Diverged as exc:
+            self.report.counts["diverged"] += 1
+            self.report.notes.append(f"{role}: {exc}")
+            return
         label = self._label(conv, role)
         if label is not None:
             await self._press(conv, label)
@@ -113,9 +177,21 @@ class Walker:
                 await self._result_button(conv, index, label)
 
     async def _result_button(self, conv: Conversation, on: int, label: str) -> None:
-        """A button under a result: press it; on a form, Back, the button again, Cancel."""
-        if await conv.do(Step("press", label, on=on)) is None or conv.place.step is None:
+        """A button under a result: press it; on a form, Back, the button again, Cancel. A
+        button that opens a screen (History) is followed by its first way on, twice at most,
+        to a form (the job, repeated)."""
+        if await conv.do(Step("press", label, on=on)) is None:
             return
+        for _ in range(FOLLOW):
+            if conv.place.step is not None:
+                break
+            ways = [way for way, does in conv.place.roles.items() if does == "go"]
+            if not ways or not await self._press(conv, ways[0]):
+                return
+        if conv.place.step is None:
+            return
+        self.report.counts["forms reopened"] += 1
+        on, label = conv.path[-1].on, conv.path[-1].value   # the press that opened the form
         for role in ("back", "cancel"):
             found = self._label(conv, role)
             if found is not None:
