@@ -45,6 +45,7 @@ from plugins.wallet.service import Wallet
 
 FIRST_USER = 7_000_000
 FUNDS = 100_000_00            # kopecks each explorer user starts with, so generations run
+SANDBOX_CREDITS = 10_000_000   # the Kie.ai account's credits in the sandbox (default 1 000)
 JOB_WAIT = 30.0               # seconds a generation may take in the sandbox
 UNFINISHED_JOBS = """SELECT EXISTS (SELECT 1 FROM jobs WHERE user_id = $1 AND
     (state IN ('created', 'submitted', 'running') OR NOT delivered))"""
@@ -304,7 +305,8 @@ async def make_driver(root: Path | None = None, extra_plugins: Sequence[Plugin] 
         pool = await open_database(with_database(server, name), max_size=10)
         stack.push_async_callback(pool.close)
         emulator = await stack.enter_async_context(TelegramEmulator(users=[]))
-        sandbox = await stack.enter_async_context(KieSandbox())
+        # Kie.ai credits are not what the explorer checks: enough for every generation
+        sandbox = await stack.enter_async_context(KieSandbox(credits=SANDBOX_CREDITS))
         driver = ExploreDriver(emulator, sandbox, pool, root or PROJECT_ROOT, extra_plugins,
                                checked, declarations)
         stack.push_async_callback(driver.bot.session.close)

@@ -40,6 +40,7 @@ class State:
     on: int                  # index of the step whose reply showed the message
     shown: Shown
     place: Place | None      # set when the message is the user's current screen
+    topic_only: bool = False  # its key was explored already: only open its model's form
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Crawler:
     forms: dict[str, FormEntry] = field(default_factory=dict)
     topics: set[str] = field(default_factory=set)
     seen: dict[str, set[Key]] = field(default_factory=dict)   # per language, for all roles
+    openers: dict[Key, set[str]] = field(default_factory=dict)  # label shapes that open a form
     max_topics: int | None = None   # how many models' cards to explore (all when None)
 
     async def _conversation(self, role: Role, language: str) -> Conversation:
@@ -102,12 +104,14 @@ class Crawler:
                          and self._owns(topic, conv.role, conv.language))
             if key in seen and not new_topic:
                 continue
+            topic_only = key in seen
             seen.add(key)
             if new_topic:
                 assert topic is not None
                 self.topics.add(topic)
             self.report.counts["states"] += 1
-            queue.append(State(path, len(path) - 1, shown, place if current else None))
+            queue.append(State(path, len(path) - 1, shown, place if current else None,
+                               topic_only))
 
     async def _fresh(self, state: State, role: Role, language: str) -> Conversation | None:
         """A new user brought to the state by replaying its path; None (noted) if it strays."""
@@ -128,14 +132,29 @@ class Crawler:
         return found[0]
 
     async def _back_to(self, conv: Conversation, state: State) -> int | None:
-        """Press Back and, if that shows the state again, where: the next try needs no replay."""
-        labels = [label for label, does in conv.place.roles.items() if does == "back"]
-        found = conv.screen()
-        if state.place is None or not labels or found is None:
+        """Bring the user back to the state, if one or two presses can: where the state's
+        own way in is on screen (the user is at its parent), that; else Back, and then the
+        way in if Back went to the parent. None when the user is elsewhere."""
+        if state.place is None:
             return None
-        if await conv.do(Step("press", labels[0], on=found[0])) is None:
-            return None
-        return self._showing(conv, state)
+        way_in = state.path[-1]
+        for _ in range(2):
+            found = conv.screen()
+            if found is None:
+                return None
+            if way_in.kind == "press" and way_in.value in found[1].buttons:
+                label = way_in.value
+            else:
+                backs = [label for label, does in conv.place.roles.items() if does == "back"]
+                if not backs:
+                    return None
+                label = backs[0]
+            if await conv.do(Step("press", label, on=found[0])) is None:
+                return None
+            shown = self._showing(conv, state)
+            if shown is not None:
+                return shown
+        return None
 
     async def _explore(self, state: State, role: Role, language: str,
                        seen: set[Key], queue: deque[State]) -> None:
@@ -145,12 +164,19 @@ class Crawler:
         One user does as much of that as it can: after each try, Back brings it to the
         state again (the next try goes on from there), and only when Back does not is the
         state's path replayed with a fresh user. A state found on the way is queued with
-        the path a fresh user takes to it (the state's path and the one try)."""
+        the path a fresh user takes to it (the state's path and the one try).
+
+        Another model's card, a state already explored, only has its form opened (by the
+        buttons that opened a form on the card explored first)."""
+        key = state_key(state.shown)
+        openers = self.openers.setdefault(key, set())
         labels = list(state.shown.buttons)
         self.rng.shuffle(labels)
+        if state.topic_only:
+            labels = [label for label in labels if shape(label) in openers]
         conv: Conversation | None = None
         on: int | None = None
-        if state.place is not None:
+        if state.place is not None and not state.topic_only:
             conv = await self._fresh(state, role, language)
             if conv is not None:
                 for step in unexpected(state.place.expects):
@@ -160,7 +186,7 @@ class Crawler:
                 on = self._showing(conv, state)
         tries = [Step("press", label, on=state.on, restart=number == 0)
                  for number, label in enumerate(labels)]
-        if state.place is not None:
+        if state.place is not None and not state.topic_only:
             tries += answers(state.place.expects, self.rng)
         for step in tries:
             if conv is None or on is None:
@@ -172,6 +198,8 @@ class Crawler:
                 conv = None
                 continue
             self._discover(conv, seen, queue, [*state.path, step])
+            if step.kind == "press" and conv.place.step is not None:
+                openers.add(shape(step.value))
             if step.kind == "press":
                 await conv.do(Step("again", step.value))
             on = await self._back_to(conv, state)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 
 from engine.explorer.conversation import Limits, OutOfBudget
 from engine.explorer.crawler import Crawler
@@ -22,12 +23,15 @@ async def explore(driver: Driver, *, seed: int = 0, budget: int | None = None,
     # with a budget, the crawl leaves a third of it for walking forms
     crawler = Crawler(driver, report, Limits(budget * 2 // 3 if budget else None), rng,
                       languages, max_topics=models)
+    since, actions = time.monotonic(), 0
     try:
         for role in roles:  # users first: what they leave behind (receipts) is what admins see
             for language in languages:
                 await crawler.crawl(role, language)
     except OutOfBudget:
         report.notes.append("the crawl stopped at two thirds of --budget")
+    report.phase("crawl", since, actions)
+    since, actions = time.monotonic(), report.counts["actions"]
     walker = Walker(driver, report, Limits(budget), rng)
     chosen = sorted(crawler.forms)
     if models is not None:
@@ -37,4 +41,5 @@ async def explore(driver: Driver, *, seed: int = 0, budget: int | None = None,
             await walker.walk(model, crawler.forms[model])
     except OutOfBudget:
         report.notes.append(f"stopped after {budget} actions (--budget)")
+    report.phase("forms", since, actions)
     return report
