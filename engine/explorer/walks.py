@@ -5,9 +5,10 @@ more), then a valid answer. At the summary: Back, Cancel, Confirm (and Confirm o
 then every button under the result ("again", "change parameters", follow-ups), and on the
 form each of them opens, Back, the button again, and Cancel.
 
-Cheap where it can be: Back is tried in the walking conversation (the step before is
-answered again as it was, which brings the walk back where it was); only Cancel, which
-closes the form, costs a replay of the path so far. A step whose shape (its field, the
+Cheap where it can be: Back and Cancel are pressed in the walking conversation, which then
+comes back to where it was (after Back, the step before answered again as it was; after
+Cancel, the form's way in and the answers so far); a fresh user replays the way only when
+that does not bring it back. A step whose shape (its field, the
 labels and roles of its buttons, and the step before it) was already checked in another
 model's form is only answered: forms are one machine, and a shape behaves the same in every
 model. Every model is still walked to its summary, confirmed, and its result's buttons
@@ -17,7 +18,7 @@ pressed.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from engine.explorer.conversation import Conversation, Diverged, Limits
 from engine.explorer.crawler import FormEntry
@@ -61,11 +62,12 @@ class Walker:
     async def _to_summary(self, conv: Conversation, entry: FormEntry) -> Conversation | None:
         """The conversation at the form's summary (it may be a fresh one), or None."""
         previous: StepShape | None = None
-        answered: list[Step] = []     # what moved the form from the step before to this one
+        answers: list[list[Step]] = []   # for each step answered, what moved the form on
         for _ in range(MAX_MOVES):
             place = conv.place
             if place.step == SUMMARY:
-                return conv
+                await self._check_moves(conv, entry, answers, SUMMARY)
+                return conv if conv.place.step == SUMMARY else None
             if place.step is None:
                 self.report.notes.append(f"{place.model}: the form closed before its summary")
                 return None
@@ -73,65 +75,67 @@ class Walker:
             if (shape, previous) not in self.checked:
                 self.checked.add((shape, previous))
                 self.report.counts["form steps checked"] += 1
-                checked = await self._check_step(conv, entry, answered)
-                if checked is None:
+                for wrong in unexpected(place.expects):
+                    await conv.do(wrong)
+                if conv.place.step != place.step:   # an unexpected input was an answer
                     return None
-                conv = checked
-                if conv.place.step != place.step:  # an unexpected input was taken as an answer
-                    previous, answered = shape, []
-                    continue
+                conv = await self._check_moves(conv, entry, answers, place.step)
+                if conv.place.step != place.step:
+                    return None
             else:
                 self.report.counts["form steps answered only"] += 1
             before = len(conv.path)
             if not await self._answer(conv):
                 self.report.notes.append(f"{place.model}: no answer moves step {place.step}")
                 return None
-            previous, answered = shape, list(conv.path[before:])
+            previous = shape
+            answers.append(list(conv.path[before:]))
         return None
 
-    async def _check_step(self, conv: Conversation, entry: FormEntry,
-                          answered: list[Step]) -> Conversation | None:
-        """Unexpected input, Cancel (on a replay), Back; then the conversation to go on with:
-        this one, or a fresh replay when Back and the answer again did not bring it back."""
-        step = conv.place.step
-        prefix = list(conv.path)
-        for wrong in unexpected(conv.place.expects):
-            await conv.do(wrong)
-        await self._side(entry, prefix, "cancel")
-        if conv.place.step != step:
-            return conv
-        if not answered:   # the first step: Back leaves the form, as Cancel does
-            await self._side(entry, prefix, "back")
-            return conv
-        label = self._label(conv, "back")
-        if label is None or not await self._press(conv, label):
-            return conv
-        await conv.do(Step("again", label))
-        for again in answered:  # the step before, answered as it was
-            found = conv.screen()
-            if again.kind == "press":
-                if found is None or await conv.do(Step("press", again.value, on=found[0])) is None:
-                    break
-            else:
-                await conv.do(again)
-        if conv.place.step == step:
-            return conv
-        self.report.counts["replays after back"] += 1
-        fresh = await self._replay(entry, prefix)
-        return fresh if fresh.place.step == step else None
-
-    async def _side(self, entry: FormEntry, prefix: list[Step], role: str) -> None:
-        """On a fresh replay of ``prefix``, press the button that does ``role``, then again."""
-        try:
-            conv = await self._replay(entry, prefix)
-        except Diverged as exc:
-            self.report.counts["diverged"] += 1
-            self.report.notes.append(f"{role}: {exc}")
-            return
-        label = self._label(conv, role)
-        if label is not None:
-            await self._press(conv, label)
+    async def _check_moves(self, conv: Conversation, entry: FormEntry,
+                           answers: list[list[Step]], step: str) -> Conversation:
+        """Back (twice: a double tap) and Cancel (twice) at ``step``, each followed by what
+        brings the user back: after Back the step before answered again, after Cancel (or
+        Back at the first step) the form's way in and every answer so far. The conversation
+        to go on with is this one, or a fresh replay when that did not bring it back."""
+        for role in ("back", "cancel"):
+            label = self._label(conv, role)
+            if label is None or not await self._press(conv, label):
+                continue
             await conv.do(Step("again", label))
+            if role == "back" and answers and conv.place.step is not None:
+                await self._redo(conv, answers[-1])
+            elif conv.place.step is None:
+                await self._reopen(conv, entry, answers)
+            if conv.place.step != step:
+                self.report.counts["form replays"] += 1
+                conv = await self._fresh(entry, answers)
+        return conv
+
+    async def _redo(self, conv: Conversation, steps: list[Step]) -> None:
+        """Steps done before, again: a press on the newest message with buttons."""
+        for step in steps:
+            if step.kind != "press":
+                await conv.do(replace(step, restart=False))
+            elif not await self._press(conv, step.value):
+                return
+
+    async def _reopen(self, conv: Conversation, entry: FormEntry,
+                      answers: list[list[Step]]) -> None:
+        """The form's way in (on screen after Cancel) and every answer so far."""
+        way_in = entry.path[-1]
+        found = conv.screen()
+        if way_in.kind != "press" or found is None or way_in.value not in found[1].buttons:
+            return
+        await conv.do(Step("press", way_in.value, on=found[0]))
+        for steps in answers:
+            await self._redo(conv, steps)
+
+    async def _fresh(self, entry: FormEntry, answers: list[list[Step]]) -> Conversation:
+        conv = await self._replay(entry, entry.path)
+        for steps in answers:
+            await self._redo(conv, steps)
+        return conv
 
     def _label(self, conv: Conversation, role: str) -> str | None:
         labels = [label for label, does in conv.place.roles.items() if does == role]
@@ -161,9 +165,6 @@ class Walker:
         return False
 
     async def _at_summary(self, conv: Conversation, entry: FormEntry) -> None:
-        prefix = list(conv.path)
-        for role in ("back", "cancel"):
-            await self._side(entry, prefix, role)
         confirm = self._label(conv, "confirm")
         if confirm is None:
             return
