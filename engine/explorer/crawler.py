@@ -116,11 +116,19 @@ class Crawler:
     async def _fresh(self, state: State, role: Role, language: str) -> Conversation | None:
         """A new user brought to the state by replaying its path; None (noted) if it strays."""
         try:
-            return await (await self._conversation(role, language)).replay(state.path)
+            conv = await (await self._conversation(role, language)).replay(state.path)
         except Diverged as exc:
             self.report.counts["diverged"] += 1
             self.report.notes.append(str(exc))
             return None
+        key = state_key(state.shown)
+        if not any(state_key(shown) == key for shown in conv.replies[state.on].shown):
+            # found by a user who had been elsewhere first (a list kept at its page): a fresh
+            # user sees another state there; this one is left to be found on a way that shows it
+            self.report.counts["states shown otherwise on replay"] += 1
+            self.seen.setdefault(language, set()).discard(key)
+            return None
+        return conv
 
     @staticmethod
     def _showing(conv: Conversation, state: State) -> int | None:
@@ -172,7 +180,7 @@ class Crawler:
         openers = self.openers.setdefault(key, set())
         labels = list(state.shown.buttons)
         self.rng.shuffle(labels)
-        if state.topic_only:
+        if state.topic_only and openers:
             labels = [label for label in labels if shape(label) in openers]
         conv: Conversation | None = None
         on: int | None = None

@@ -32,7 +32,7 @@ async def explore(driver: Driver, *, seed: int = 0, budget: int | None = None,
         report.notes.append("the crawl stopped at two thirds of --budget")
     report.phase("crawl", since, actions)
     since, actions = time.monotonic(), report.counts["actions"]
-    walker = Walker(driver, report, Limits(budget), rng)
+    walker = Walker(driver, report, Limits(budget), rng, entries=set(crawler.forms))
     chosen = sorted(crawler.forms)
     if models is not None:
         chosen = sorted(rng.sample(chosen, min(models, len(chosen))))

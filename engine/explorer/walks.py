@@ -44,6 +44,8 @@ class Walker:
     limits: Limits
     rng: random.Random
     checked: set[tuple[StepShape, StepShape | None]] = field(default_factory=set)
+    entries: set[str] = field(default_factory=set)   # models a card opens (walked from it)
+    tried: set[str] = field(default_factory=set)     # follow-ups walked from under a result
 
     async def _replay(self, entry: FormEntry, path: list[Step]) -> Conversation:
         conv = Conversation(self.driver, self.report, self.limits, entry.role, entry.language)
@@ -177,6 +179,20 @@ class Walker:
             for label in shown.buttons:
                 await self._result_button(conv, index, label)
 
+    async def _walk_here(self, conv: Conversation, model: str) -> None:
+        """Walk a form no card opens (a follow-up: it takes an earlier job's ids) from where
+        this conversation opened it, to its summary and a confirmed result."""
+        self.tried.add(model)   # once, whatever comes of it
+        entry = FormEntry(conv.role, conv.language, list(conv.path))
+        walked = await self._to_summary(conv, entry)
+        confirm = self._label(walked, "confirm") if walked is not None else None
+        if walked is None or confirm is None:
+            self.report.notes.append(f"{model}: its form did not reach a confirmation")
+            return
+        await self._press(walked, confirm)
+        await walked.do(Step("again", confirm))
+        self.report.models.add(model)
+
     async def _result_button(self, conv: Conversation, on: int, label: str) -> None:
         """A button under a result: press it; on a form, Back, the button again, Cancel. A
         button that opens a screen (History) is followed by its first way on, twice at most,
@@ -190,6 +206,10 @@ class Walker:
             if not ways or not await self._press(conv, ways[0]):
                 return
         if conv.place.step is None:
+            return
+        model = conv.place.model
+        if model is not None and model not in self.entries and model not in self.tried:
+            await self._walk_here(conv, model)   # a follow-up, opened only under a result
             return
         self.report.counts["forms reopened"] += 1
         on, label = conv.path[-1].on, conv.path[-1].value   # the press that opened the form
