@@ -16,6 +16,9 @@ from engine.plugin import PluginSet
 from plugins.user import UserPlugin
 from tests.support.projects import write_project
 
+BUDGET = 3000   # actions: about 30 s on 2 shared cores
+MODELS = 6      # forms walked
+
 FLOW = """\
 commands:
   start: start
@@ -96,7 +99,12 @@ async def test_a_seeded_fault_fails_the_run_naming_its_path(
 
 
 async def test_the_shipped_bundle_explores_clean_on_a_budget() -> None:
+    """A seeded slice of the full run (README: "For product editors"), which takes a few
+    minutes and so is run by hand: every role and language crawled on its share, forms
+    walked to a result."""
     async with make_driver() as driver:
-        report = await explore(driver, seed=0, budget=400, models=2)
-    assert report.counts["presses"] > 100
+        report = await explore(driver, seed=0, budget=BUDGET, models=MODELS)
     assert report.clean, report.format()
+    assert report.counts["presses"] > BUDGET // 2
+    assert {"main.start", "admin.menu", "generation.form"} <= report.screens, report.screens
+    assert len(report.models) >= MODELS // 2, report.format()
