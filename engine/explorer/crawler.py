@@ -75,8 +75,23 @@ class Crawler:
             conv = await self._conversation(role, language)
             if await conv.do(Step("command", name)) is not None:
                 self._discover(conv, seen, queue, conv.path)
+        explored: set[str | None] = set()
         while queue:
-            await self._explore(queue.popleft(), role, language, seen, queue)
+            state = self._next(queue, explored)
+            explored.add(state.shown.screen)
+            await self._explore(state, role, language, seen, queue)
+
+    @staticmethod
+    def _next(queue: deque[State], explored: set[str | None]) -> State:
+        """Breadth first, but a screen not explored yet before another state of one that was,
+        and another model's card (cheap: its form opened) before the rest: a run on a budget
+        sees as many screens and forms as it can."""
+        for wanted in (lambda s: s.shown.screen not in explored, lambda s: s.topic_only):
+            for index, state in enumerate(queue):
+                if wanted(state):
+                    del queue[index]
+                    return state
+        return queue.popleft()
 
     def _owns(self, model: str, role: Role, language: str) -> bool:
         """Each model's card is explored once, by users, in one language (by a stable hash)."""
