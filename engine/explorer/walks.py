@@ -124,12 +124,14 @@ class Walker:
 
     async def _reopen(self, conv: Conversation, entry: FormEntry,
                       answers: list[list[Step]]) -> None:
-        """The form's way in (on screen after Cancel) and every answer so far."""
+        """The form's way in and every answer so far. The way in is a button on the screen
+        Cancel led to (a card), or on the message it was first pressed on (a result)."""
         way_in = entry.path[-1]
-        found = conv.screen()
-        if way_in.kind != "press" or found is None or way_in.value not in found[1].buttons:
+        if way_in.kind != "press":
             return
-        await conv.do(Step("press", way_in.value, on=found[0]))
+        if not await self._press(conv, way_in.value) and await conv.do(
+                Step("press", way_in.value, on=way_in.on)) is None:
+            return
         for steps in answers:
             await self._redo(conv, steps)
 
