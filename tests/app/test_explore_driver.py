@@ -108,3 +108,15 @@ async def test_the_shipped_bundle_explores_clean_on_a_budget() -> None:
     assert report.counts["presses"] > BUDGET // 3
     assert {"main.start", "admin.menu", "generation.form"} <= report.screens, report.screens
     assert len(report.models) >= MODELS // 2, report.format()
+
+
+async def test_each_new_explorer_user_starts_with_the_settings_the_run_began_with() -> None:
+    async with make_driver() as driver:
+        wallet = driver._wallet()
+        assert wallet is not None
+        default = (await wallet.settings.get()).fx_rub_per_usd
+        admin = await driver.new_user(Role.ADMIN, "ru")
+        await wallet.settings.set("fx_rub_per_usd", "500", admin)   # what the explorer types
+        assert (await wallet.settings.get()).fx_rub_per_usd == 500
+        await driver.new_user(Role.USER, "ru")
+        assert (await wallet.settings.get()).fx_rub_per_usd == default
