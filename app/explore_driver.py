@@ -142,12 +142,13 @@ class ExploreDriver:
     async def _restore_settings(self, wallet: Wallet) -> None:
         """Every explorer user starts in the same world: the money settings as the run began.
 
-        An admin's try may change a setting (the explorer types "500" as the markup, a valid
-        admin action that would make every later price 500 times dearer and every label
-        showing the setting different). Each conversation lives with its own changes, and
-        the next one starts from the defaults again, so a path replays to what it showed
-        the first time. Settings are shared by all users; receipts and balances, the other
-        shared state, are not restored: a replay finds a decided receipt's button by shape."""
+        An admin's try may change a setting (the explorer types "500" into each: a valid FX
+        rate or daily free limit, an admin action that would make every later price five
+        times dearer, and every label showing the setting different). Each conversation
+        lives with its own changes, and the next one starts from the defaults again, so a
+        path replays to what it showed the first time. Receipts and balances, the other
+        shared state, are not restored: a replay finds a decided receipt's button by shape
+        (another receipt's), and one that finds none is a note."""
         if await self.pool.fetchval("DELETE FROM wallet_settings RETURNING 1") is not None:
             wallet.settings.invalidate()
 
