@@ -27,6 +27,7 @@ from app.explore_media import sample
 from app.explore_place import place_of
 from emulators.kie.sandbox import KieSandbox
 from emulators.telegram.errors import EmulatorError
+from emulators.telegram.in_process import in_process_bot
 from emulators.telegram.server import TelegramEmulator
 from emulators.telegram.state import EmulatedUser
 from emulators.telegram.transcript import ChatMessage
@@ -41,9 +42,11 @@ from engine.storage.migrations import migrate
 from plugins.integrations.public_fetch import AddressPolicy
 from plugins.user import UserPlugin
 from plugins.wallet.plugin import WalletPlugin
+from plugins.wallet.service import Wallet
 
 FIRST_USER = 7_000_000
 FUNDS = 100_000_00            # kopecks each explorer user starts with, so generations run
+SANDBOX_CREDITS = 10_000_000   # the Kie.ai account's credits in the sandbox (default 1 000)
 JOB_WAIT = 30.0               # seconds a generation may take in the sandbox
 UNFINISHED_JOBS = """SELECT EXISTS (SELECT 1 FROM jobs WHERE user_id = $1 AND
     (state IN ('created', 'submitted', 'running') OR NOT delivered))"""
@@ -80,7 +83,7 @@ class ExploreDriver:
         # unchecked: to prove the explorer finds what a lint gap would let through
         self.bundle = load_checked_bundle(root, declarations) if checked else load_bundle(root)
         self.extra_plugins = extra_plugins
-        self.bot = emulator.make_bot()
+        self.bot = in_process_bot(emulator)   # no HTTP between the bot and the emulator
         self.admins: set[int] = set()
         self.incidents = Incidents()
         self.languages: dict[int, str] = {}
@@ -128,12 +131,28 @@ class ExploreDriver:
         self.languages[user] = language
         if role is Role.ADMIN:
             self.admins.add(user)
-        wallet = next(p for p in self.app.kit.plugins if isinstance(p, WalletPlugin)).wallet \
-            if self.app and any(isinstance(p, WalletPlugin) for p in self.app.kit.plugins) \
-            else None
+        wallet = self._wallet()
         if wallet is not None:
+            await self._restore_settings(wallet)
             await wallet.credit(user, FUNDS, "explorer", f"explorer-{user}")
         return user
+
+    def _wallet(self) -> Wallet | None:
+        plugins = self.app.kit.plugins if self.app else ()
+        return next((p.wallet for p in plugins if isinstance(p, WalletPlugin)), None)
+
+    async def _restore_settings(self, wallet: Wallet) -> None:
+        """Every explorer user starts in the same world: the money settings as the run began.
+
+        An admin's try may change a setting (the explorer types "500" into each: a valid FX
+        rate or daily free limit, an admin action that would make every later price five
+        times dearer, and every label showing the setting different). Each conversation
+        lives with its own changes, and the next one starts from the defaults again, so a
+        path replays to what it showed the first time. Receipts and balances, the other
+        shared state, are not restored: a replay finds a decided receipt's button by shape
+        (another receipt's), and one that finds none is a note."""
+        if await self.pool.fetchval("DELETE FROM wallet_settings RETURNING 1") is not None:
+            wallet.settings.invalidate()
 
     def commands(self, role: Role) -> list[str]:
         names = list(self.bundle.commands)
@@ -289,7 +308,8 @@ async def make_driver(root: Path | None = None, extra_plugins: Sequence[Plugin] 
         pool = await open_database(with_database(server, name), max_size=10)
         stack.push_async_callback(pool.close)
         emulator = await stack.enter_async_context(TelegramEmulator(users=[]))
-        sandbox = await stack.enter_async_context(KieSandbox())
+        # Kie.ai credits are not what the explorer checks: enough for every generation
+        sandbox = await stack.enter_async_context(KieSandbox(credits=SANDBOX_CREDITS))
         driver = ExploreDriver(emulator, sandbox, pool, root or PROJECT_ROOT, extra_plugins,
                                checked, declarations)
         stack.push_async_callback(driver.bot.session.close)

@@ -10,12 +10,15 @@ from engine.explorer.driver import SUMMARY, Expectation, Place
 from engine.loader.bundle import Bundle
 from engine.runtime.forms.state import SUMMARY as FORM_SUMMARY
 from engine.runtime.forms.state import FormState
+from engine.runtime.presses import Answer, Back, Call, Choose, Edit, FormOp, Go, Page, restored
 from engine.runtime.session import Session
 from engine.schema.catalog import FieldType, InputField
 
-FORM_ROLES = {"value": "answer", "bool": "answer", "done": "done", "skip": "skip",
-              "add": "add", "remove": "remove", "edit": "edit", "confirm": "confirm",
-              "back": "back", "cancel": "cancel"}
+ROLES = {Choose: "answer", Answer: "answer", Edit: "edit", Go: "go", Back: "back",
+         Call: "call", Page: "page"}
+FORM_OPS = {"form.done": "done", "form.skip": "skip", "form.confirm": "confirm",
+            "form.back": "back", "form.cancel": "cancel", "form.add": "add",
+            "form.remove": "remove"}
 FILE_KINDS = {"photo": "image", "document": "image", "audio": "audio", "voice": "audio",
               "video": "video"}
 
@@ -42,10 +45,14 @@ def form_field(bundle: Bundle, form: FormState) -> InputField | None:
     return spec
 
 
-def role_of(action: dict[str, Any]) -> str:
-    if action.get("do") == "form":
-        return FORM_ROLES.get(str(action.get("op")), "form")
-    return str(action.get("do", "call"))
+def role_of(stored: dict[str, Any]) -> str:
+    """What a rendered button does, from the typed press the session keeps for it."""
+    press = restored(stored)
+    if press is None:
+        return "unknown"
+    if isinstance(press, FormOp):
+        return FORM_OPS[press.kind]
+    return ROLES[type(press)]
 
 
 def place_of(bundle: Bundle, session: Session, markup: dict[str, Any] | None

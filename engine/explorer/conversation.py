@@ -7,13 +7,19 @@ the path that led there, and any state it reaches can be reached again by replay
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.explorer.driver import Driver, Gone, Place, Reply, Role, Shown
 from engine.explorer.report import Failure, Report, Step
 
 LEFTOVERS = ("{{", "}}", "{%", "%}", "{#")
 RAW_KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+DIGITS = re.compile(r"\d+([.,:]\d+)*")
+
+
+def shape(label: str) -> str:
+    """A label with its numbers masked: "#3 · 500 ₽" and "#4 · 700 ₽" are one shape."""
+    return DIGITS.sub("#", label)
 
 
 class OutOfBudget(Exception):
@@ -21,7 +27,8 @@ class OutOfBudget(Exception):
 
 
 class Diverged(Exception):
-    """A replay did not show what the path expects (a button is gone): the path is skipped."""
+    """A replay did not show what the path expects (a button is gone): the try is skipped and
+    noted, never a crash."""
 
 
 @dataclass
@@ -80,10 +87,25 @@ class Conversation:
         return found
 
     async def replay(self, path: list[Step]) -> Conversation:
+        """Do ``path`` again from a fresh user. A button whose numbers changed (a receipt an
+        admin has since decided, a balance) is found by its shape at the same message."""
         for step in path:
-            if await self.do(step) is None:
+            if await self.do(step) is not None:
+                continue
+            alike = self._alike(step)
+            if alike is None or await self.do(replace(step, value=alike)) is None:
                 raise Diverged(f"replay lost its way at {step.describe()}")
         return self
+
+    def _alike(self, step: Step) -> str | None:
+        if step.kind != "press" or not 0 <= step.on < len(self.replies):
+            return None
+        wanted = shape(step.value)
+        for shown in reversed(self.replies[step.on].shown):
+            for label in shown.buttons:
+                if shape(label) == wanted:
+                    return label
+        return None
 
     async def do(self, step: Step) -> Reply | None:
         """Do one step and check the reply; None when its button is not there to press."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 
 from engine.explorer.conversation import Limits, OutOfBudget
 from engine.explorer.crawler import Crawler
@@ -19,16 +20,22 @@ async def explore(driver: Driver, *, seed: int = 0, budget: int | None = None,
     """Explore until done or out of budget; ``models`` caps how many forms are walked."""
     report = Report()
     rng = random.Random(seed)
-    # with a budget, the crawl leaves a third of it for walking forms
-    crawler = Crawler(driver, report, Limits(budget * 2 // 3 if budget else None), rng,
-                      languages, max_topics=models)
-    try:
-        for role in roles:  # users first: what they leave behind (receipts) is what admins see
-            for language in languages:
-                await crawler.crawl(role, language)
-    except OutOfBudget:
-        report.notes.append("the crawl stopped at two thirds of --budget")
-    walker = Walker(driver, report, Limits(budget), rng)
+    crawler = Crawler(driver, report, Limits(), rng, languages, max_topics=models)
+    since, actions = time.monotonic(), 0
+    # users first: what they leave behind (receipts) is what admins see
+    passes = [(role, language) for role in roles for language in languages]
+    for number, (role, language) in enumerate(passes):
+        if budget is not None:   # the crawl leaves a third for forms, shared by its passes
+            left = budget * 2 // 3 - report.counts["actions"]
+            crawler.limits = Limits(report.counts["actions"] + left // (len(passes) - number))
+        try:
+            await crawler.crawl(role, language)
+        except OutOfBudget:
+            report.notes.append(f"the crawl as {role} in {language} stopped at its share of "
+                                "--budget")
+    report.phase("crawl", since, actions)
+    since, actions = time.monotonic(), report.counts["actions"]
+    walker = Walker(driver, report, Limits(budget), rng, entries=set(crawler.forms))
     chosen = sorted(crawler.forms)
     if models is not None:
         chosen = sorted(rng.sample(chosen, min(models, len(chosen))))
@@ -37,4 +44,5 @@ async def explore(driver: Driver, *, seed: int = 0, budget: int | None = None,
             await walker.walk(model, crawler.forms[model])
     except OutOfBudget:
         report.notes.append(f"stopped after {budget} actions (--budget)")
+    report.phase("forms", since, actions)
     return report

@@ -70,7 +70,12 @@ class Report:
     models: set[str] = field(default_factory=set)
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    phases: dict[str, tuple[int, float]] = field(default_factory=dict)  # actions, seconds
     _seen: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def phase(self, name: str, since: float, actions: int) -> None:
+        """Record how much a part of the run did and took (from ``since``, ``actions`` on)."""
+        self.phases[name] = (self.counts["actions"] - actions, time.monotonic() - since)
 
     def fail(self, failure: Failure) -> None:
         """Keep one failure per kind, detail and last step: the first (shortest) path to it."""
@@ -87,10 +92,16 @@ class Report:
     def format(self) -> str:
         lines = [f.format() for f in self.failures]
         lines += [f"note: {n}" for n in self.notes[:20]]
+        if len(self.notes) > 20:
+            lines.append(f"note: … and {len(self.notes) - 20} more notes")
+        lines += [f"{name}: {actions} actions in {seconds:.1f} s"
+                  for name, (actions, seconds) in self.phases.items()]
         elapsed = time.monotonic() - self.started
         lines.append(
             f"explored in {elapsed:.1f} s: {len(self.screens)} screens seen, "
             f"{self.counts['states']} states, {self.counts['presses']} presses, "
-            f"{self.counts['actions']} actions, {len(self.models)} models walked, "
-            f"{len(self.failures)} failures")
+            f"{self.counts['actions']} actions, {self.counts['restarts']} restarts, "
+            f"{len(self.models)} models walked ({self.counts['form steps checked']} form steps "
+            f"checked, {self.counts['form steps answered only']} answered only), "
+            f"{self.counts['diverged']} replays lost their way, {len(self.failures)} failures")
         return "\n".join(lines)

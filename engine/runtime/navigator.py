@@ -45,6 +45,9 @@ class Navigator:
         await self.show(turn, target.screen, args, push=True, edit=edit, from_input=from_input)
 
     async def after_form(self, turn: Turn, outcome: Outcome, edit: int | None) -> None:
+        """A form's outcome: a redraw, or a Leave to its done/cancel target. Leaving replaces
+        the form's screen, never keeps it to come back to: its form is over, and Back from
+        where it led goes to where the user was before the form."""
         session = turn.session
         if isinstance(outcome, Leave):
             top = session.stack[-1] if session.stack else None
@@ -53,7 +56,7 @@ class Navigator:
                 await self.show(turn, top.screen, top.args, edit=edit, state=top.state,
                                 notice=outcome.notice)
                 return
-            await self.show(turn, outcome.screen, outcome.args, push=True, edit=edit,
+            await self.show(turn, outcome.screen, outcome.args, edit=edit,
                             notice=outcome.notice)
             return
         await self.redraw(turn, outcome, edit=edit)

@@ -16,6 +16,9 @@ from engine.plugin import PluginSet
 from plugins.user import UserPlugin
 from tests.support.projects import write_project
 
+BUDGET = 4500   # actions: about 40 s on 2 shared cores (every screen, and some forms)
+MODELS = 10     # forms walked
+
 FLOW = """\
 commands:
   start: start
@@ -96,7 +99,24 @@ async def test_a_seeded_fault_fails_the_run_naming_its_path(
 
 
 async def test_the_shipped_bundle_explores_clean_on_a_budget() -> None:
+    """A seeded slice of the full run (README: "For product editors"), which takes a few
+    minutes and so is run by hand: every role and language crawled on its share, forms
+    walked to a result."""
     async with make_driver() as driver:
-        report = await explore(driver, seed=0, budget=400, models=2)
-    assert report.counts["presses"] > 100
+        report = await explore(driver, seed=0, budget=BUDGET, models=MODELS)
     assert report.clean, report.format()
+    assert report.counts["presses"] > BUDGET // 3
+    assert {"main.start", "admin.menu", "generation.form"} <= report.screens, report.screens
+    assert len(report.models) >= MODELS // 2, report.format()
+
+
+async def test_each_new_explorer_user_starts_with_the_settings_the_run_began_with() -> None:
+    async with make_driver() as driver:
+        wallet = driver._wallet()
+        assert wallet is not None
+        default = (await wallet.settings.get()).fx_rub_per_usd
+        admin = await driver.new_user(Role.ADMIN, "ru")
+        await wallet.settings.set("fx_rub_per_usd", "500", admin)   # what the explorer types
+        assert (await wallet.settings.get()).fx_rub_per_usd == 500
+        await driver.new_user(Role.USER, "ru")
+        assert (await wallet.settings.get()).fx_rub_per_usd == default

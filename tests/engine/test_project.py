@@ -44,7 +44,9 @@ def test_the_shipped_project_brings_its_rules_and_commands(
     assert [c.name for c in project.commands] == ["catalog"]
     assert "MODEL009" in RULES   # the catalog plug-in's price rules registered on load
     assert "wallet" in project.declarations().by_namespace
-    assert project.explorer_driver is not None   # python -m engine explore drives the bot
+    from app.explore_driver import make_driver
+
+    assert project.explorer_driver is make_driver   # the project supplies its explorer driver
 
 
 def test_a_folder_without_tool_engine_is_a_bare_project(tmp_path: Path,

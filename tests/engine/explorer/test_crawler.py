@@ -68,10 +68,43 @@ async def test_every_state_is_seen_and_the_double_press_fault_named_by_its_path(
     assert bot.restarts > 0
     [failure] = report.failures
     assert failure.kind == "internal error"
-    assert [s.describe() for s in failure.path] == ["/start", '"Shop"', '"Buy"', '"Buy" again']
+    path = [s.describe() for s in failure.path]   # the user's whole way, earlier tries too
+    assert path[0] == "/start"
+    assert path[-3:] == ['"Shop"', '"Buy"', '"Buy" again']
 
 
 async def test_a_budget_stops_the_run() -> None:
     report = await explore(FakeBot(), budget=5, roles=(Role.USER,), languages=("ru",))
     assert report.counts["actions"] <= 5
     assert any("budget" in note for note in report.notes)
+
+
+class ShiftingBot(FakeBot):
+    """Shared state earlier paths change: after a few presses, "Help" is gone for everyone,
+    so a later replay of the way to the help screen cannot find it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sold = False
+        self.presses = 0
+
+    def _show(self, user: int, screen: str, incidents: tuple[str, ...] = ()) -> Reply:
+        reply = super()._show(user, screen, incidents)
+        if screen == "start" and self.sold:
+            [shown] = reply.shown
+            reply = Reply((Shown(shown.message_id, shown.text, ("Shop",), screen=screen),),
+                          reply.place, answered=True)
+        return reply
+
+    async def press(self, user: int, message_id: int, label: str) -> Reply:
+        if label == "Help" and self.sold:
+            raise Gone(label)
+        self.presses += 1
+        self.sold = self.presses > 6
+        return await super().press(user, message_id, label)
+
+
+async def test_a_replay_that_loses_its_way_is_a_note_not_a_crash() -> None:
+    report = await explore(ShiftingBot(), seed=1, roles=(Role.USER,), languages=("ru",))
+    assert any("lost its way" in note for note in report.notes), report.format()
+    assert report.counts["diverged"] > 0

@@ -39,7 +39,8 @@ screens:
     params: {echo: text}
     text: main.done
     keyboard:
-      - [{text: main.home, go: start}]
+      - [{text: main.home, go: start}, {text: main.back, back: true}]
+      - [{text: main.again, go: form, args: {model: demo/video}}]
 """
 
 TEXTS = """\
@@ -50,6 +51,8 @@ main:
   form_header: "{{ form.model_name }}"
   done: "Submitted {{ args.echo }}"
   home: Home
+  back: Back
+  again: Again
   poor: Not enough money
 """
 
@@ -251,6 +254,18 @@ async def test_cancel_and_back(user: User) -> None:
     await user.press("form back")
     assert "form ask_text" in user.screen
     await user.press("form cancel")
+    assert user.screen == "Menu"
+
+
+async def test_back_after_a_form_never_returns_into_the_finished_form(user: User) -> None:
+    await user.send("/start")
+    await user.press("Make a video")
+    await user.send("a cat")
+    await user.press("Standard")
+    await user.press("form skip")
+    await user.press("form no")
+    await user.press("form confirm")
+    await user.press("Back")   # from where the form led: to where the user was before it
     assert user.screen == "Menu"
 
 
