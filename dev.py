@@ -60,12 +60,16 @@ def lock(argv: list[str]) -> int:
         subprocess.check_call([str(tools_bin / "python"), "-m", "pip", "install", "-q", "uv"])
         build = Path(tmp) / "build-requirements.in"
         build.write_text(_build_requirements() + "\n")
-        body = subprocess.check_output(
+        output = Path(tmp) / LOCK.name   # the current pins are kept unless `--upgrade`
+        if LOCK.exists():
+            shutil.copyfile(LOCK, output)
+        subprocess.check_call(
             [str(tools_bin / "uv"), "pip", "compile", "--quiet", "--generate-hashes",
              "--python-version", "3.11", "--python-platform", "x86_64-unknown-linux-gnu",
-             "--extra", "dev", "--no-header", "--no-annotate", *argv, "pyproject.toml", str(build)],
-            cwd=ROOT, text=True)
-    LOCK.write_text(LOCK_HEADER + body)
+             "--extra", "dev", "--no-header", "--no-annotate", "--output-file", str(output),
+             *argv, "pyproject.toml", str(build)],
+            cwd=ROOT)
+        LOCK.write_text(LOCK_HEADER + output.read_text())
     print(f"wrote {LOCK.name}", flush=True)
     return 0
 
