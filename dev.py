@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Bootstrap and run the project: ``python3 dev.py start`` or ``python3 dev.py test``.
 
-Creates ``.venv`` on first use and reinstalls when pyproject.toml changes, so both Quick start
-commands work on a fresh machine with nothing but Python 3.11+.
+Creates ``.venv`` on first use and reinstalls when pyproject.toml or requirements.lock changes, so
+both Quick start commands work on a fresh machine with nothing but Python 3.11+.
+``python3 dev.py lock`` regenerates requirements.lock (hashes included) from pyproject.toml.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -19,23 +21,64 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 CHROMIUM = "/usr/bin/chromium"
+LOCK = ROOT / "requirements.lock"
+LOCK_HEADER = """\
+# Locked dependencies with hashes for Linux, CPython 3.11: runtime + the `dev` extra
+# (embedded, test, bench) and the build backend. Both `dev.py start` and `dev.py test`
+# install exactly this (`pip install --require-hashes -r requirements.lock`, then
+# `pip install --no-deps --no-build-isolation -e .`).
+# Regenerate after changing pyproject.toml's dependencies: python3 dev.py lock
+# (`python3 dev.py lock --upgrade` moves every pin to the newest allowed release).
+"""
 
 
-def _ensure_venv(extras: str) -> None:
+def _ensure_venv() -> None:
+    """Install exactly the locked packages (hash-checked), then the project itself without deps."""
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py must explain, not crash
         sys.exit("Python 3.11 or newer is needed (this is %d.%d)" % sys.version_info[:2])  # noqa: UP031
-    stamp = VENV / f".installed-{extras}"
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    stamp = VENV / ".installed-lock"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest and PYTHON.exists():
         return
     if not PYTHON.exists():
         print("creating .venv …", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print(f"installing packages ({extras}) …", flush=True)
-    subprocess.check_call([str(PYTHON), "-m", "pip", "install", "-q", "--upgrade", "pip"])
-    subprocess.check_call([str(PYTHON), "-m", "pip", "install", "-q", "-e", f".[{extras}]"],
-                          cwd=ROOT)
+    print(f"installing packages from {LOCK.name} …", flush=True)
+    pip = [str(PYTHON), "-m", "pip", "install", "-q"]
+    subprocess.check_call([*pip, "--require-hashes", "-r", str(LOCK)], cwd=ROOT)
+    # setuptools comes from the lock too, so the build needs no unpinned download
+    subprocess.check_call([*pip, "--no-deps", "--no-build-isolation", "-e", "."], cwd=ROOT)
     stamp.write_text(digest)
+
+
+def lock(argv: list[str]) -> int:
+    """Regenerate the lock with uv, installed into a throwaway venv (never the project's)."""
+    with tempfile.TemporaryDirectory(prefix="kie-lock-") as tmp:
+        tools = Path(tmp) / "tools"
+        venv.EnvBuilder(with_pip=True).create(tools)
+        tools_bin = tools / ("Scripts" if os.name == "nt" else "bin")
+        subprocess.check_call([str(tools_bin / "python"), "-m", "pip", "install", "-q", "uv"])
+        build = Path(tmp) / "build-requirements.in"
+        build.write_text(_build_requirements() + "\n")
+        output = Path(tmp) / LOCK.name   # the current pins are kept unless `--upgrade`
+        if LOCK.exists():
+            shutil.copyfile(LOCK, output)
+        subprocess.check_call(
+            [str(tools_bin / "uv"), "pip", "compile", "--quiet", "--generate-hashes",
+             "--python-version", "3.11", "--python-platform", "x86_64-unknown-linux-gnu",
+             "--extra", "dev", "--no-header", "--no-annotate", "--output-file", str(output),
+             *argv, "pyproject.toml", str(build)],
+            cwd=ROOT)
+        LOCK.write_text(LOCK_HEADER + output.read_text())
+    print(f"wrote {LOCK.name}", flush=True)
+    return 0
+
+
+def _build_requirements() -> str:
+    """The build backend from [build-system] (setuptools), locked so `-e .` builds offline."""
+    text = (ROOT / "pyproject.toml").read_text()
+    start = text.index("requires = [", text.index("[build-system]"))
+    return text[start:text.index("]", start)].split("[", 1)[1].strip().strip('"')
 
 
 def _ensure_chromium() -> None:
@@ -49,7 +92,7 @@ def _ensure_chromium() -> None:
 
 
 def start(argv: list[str]) -> int:
-    _ensure_venv("embedded")
+    _ensure_venv()
     return subprocess.call([str(PYTHON), "main.py", *argv], cwd=ROOT)
 
 
@@ -60,7 +103,7 @@ def workers() -> str:
 
 
 def test(argv: list[str]) -> int:
-    _ensure_venv("dev")
+    _ensure_venv()
     _ensure_chromium()
     steps = [
         [str(PYTHON), "-m", "engine", "lint"],
@@ -79,7 +122,7 @@ def test(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    commands = {"start": start, "test": test}
+    commands = {"start": start, "test": test, "lock": lock}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
-        sys.exit("usage: python3 dev.py start|test [args…]")
+        sys.exit("usage: python3 dev.py start|test|lock [args…]")
     sys.exit(commands[sys.argv[1]](sys.argv[2:]))
