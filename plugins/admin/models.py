@@ -54,7 +54,8 @@ class ModelRow(BaseModel):
     markup_text: str       # "2" (the global one) or the model's own, or "" with a fixed price
     own_markup: bool
     fixed: bool
-    free: bool
+    free: bool             # free now: on the explicit list, or picked automatically
+    listed: bool           # on the explicit list admins set
     failures: int          # failed or timed-out runs in the last 24 hours
 
 
@@ -120,7 +121,7 @@ class ModelsPlugin(Plugin):
             cost_text=format_rub(cost_kopecks(credits, pricing.settings), language),
             markup_text="" if fixed else format(markup.normalize(), "f"),
             own_markup=override.markup is not None, fixed=fixed, free=entry.id in free,
-            failures=failures)
+            listed=override.free, failures=failures)
 
     async def _failures(self) -> dict[str, int]:
         return {r["model"]: r["failed"] for r in await self.pool.fetch(_FAILURES)}
