@@ -159,3 +159,28 @@ async def test_a_support_admin_cannot_change_a_price_even_by_a_forged_callback(
     assert refused.value.text_key == "prices.error.forbidden"
     assert await pool.fetchval("SELECT count(*) FROM admin_audit WHERE admin_id = $1",
                                VERA) == 0
+
+
+async def test_an_explicit_free_list_replaces_the_automatic_pick(bot: Bot,
+                                                                 pool: asyncpg.Pool) -> None:
+    under_test, _ = bot
+    admin = under_test.chat(ADMIN_ID)
+    await admin.send("/admin")
+    await admin.press("🤖 Модели и цены")
+    await admin.press("🎁 Бесплатный тариф")
+    admin.expect("Список не задан — бесплатны самые дешёвые модели", "моделей: 5")
+
+    catalog = plugin(under_test, "catalog")
+    assert isinstance(catalog, CatalogPlugin)
+    dearest = (await catalog.models(Ctx(ANNA), TaskArgs(task="images")))[-1]
+    assert not dearest.free
+    await open_model_card(admin, dearest.name)
+    await admin.press("🎁 В бесплатный список")
+    admin.expect("Бесплатный тариф: да 🎁 (по списку)")
+    await admin.press("🤖 Все модели")
+    await admin.press("🎁 Бесплатный тариф")
+    admin.expect("моделей: 1", "Список задан администраторами.", f"🎁 {dearest.name}")
+    shown = {m.id: m.free for m in await catalog.models(Ctx(ANNA), TaskArgs(task="images"))}
+    assert shown[dearest.id] and sum(shown.values()) == 1
+    assert await pool.fetchval("SELECT new_value FROM admin_audit WHERE action = 'model.free'") \
+        == "true"
