@@ -24,8 +24,10 @@ from engine.telegram.files import TelegramFiles
 from engine.telegram.flood import FloodLimit
 from engine.telegram.messenger import AiogramMessenger
 from engine.telegram.router import build_dispatcher
+from plugins.admin.models import ModelsPlugin
 from plugins.admin.wiring import AdminConsole, admin_console
 from plugins.catalog.plugin import CatalogPlugin
+from plugins.catalog.prices import ModelPrices
 from plugins.generation.callbacks import callback_routes, callback_url
 from plugins.generation.delivery import Delivery
 from plugins.generation.inputs import InputBuilder
@@ -116,12 +118,15 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     runner = JobRunner(store, client, InputBuilder(files, client), delivery, bundle,
                        settle_success=on_success, settle_failure=on_failure,
                        callback_url=make_url, **options)
-    generation = GenerationPlugin(bundle, store, wallet, wake=runner.wake)
+    prices = ModelPrices(wallet)   # one overrides cache per instance, shared by all readers
+    generation = GenerationPlugin(bundle, store, wallet, wake=runner.wake, prices=prices)
     routes = callback_routes(store, runner, secret, hmac_key) if secret else []
-    catalog = CatalogPlugin(bundle, wallet)
+    catalog = CatalogPlugin(bundle, wallet, prices)
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
     admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids)
-    return PluginKit([UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin],
+    models = ModelsPlugin(pool, bundle, prices, admin.roles)
+    return PluginKit([UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin,
+                      models],
                      routers=[admin.router, payments_router(bundle, wallet)],
                      services=[admin.watch, runner], routes=routes,
                      closers=[client.close, fetcher.close], files=files, admin=admin)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from engine.plugin import Plugin, PluginSet
 from engine.project import ExplorerDriverFactory, Project, ProjectCommand
+from plugins.admin.models import ModelsPlugin
 from plugins.admin.plugin import AdminPlugin
 from plugins.catalog import cli as catalog_cli
 from plugins.catalog.plugin import CatalogPlugin
@@ -20,7 +21,7 @@ from plugins.wallet.plugin import WalletPlugin
 
 #: The built-in plug-ins. Only namespaces with something real behind them are listed.
 BUILTIN: tuple[type[Plugin], ...] = (UserPlugin, WalletPlugin, PaymentsPlugin, CatalogPlugin,
-                                        GenerationPlugin, AdminPlugin)
+                                        GenerationPlugin, AdminPlugin, ModelsPlugin)
 
 
 def builtin_declarations() -> PluginSet:

@@ -1,6 +1,7 @@
 """The ``catalog`` namespace: what the menus list. Everything comes from ``models/``; only
 enabled models are shown (follow-ups only under the results they work on), and a task appears
-only while it has one."""
+only while it has one. Admins' overrides (``model_overrides``: a model switched off, its own
+markup or fixed price, the free-tier list) apply on every read (``prices.ModelPrices``)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from engine.params import ParamType
 from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, query
 from engine.schema.catalog import ModelEntry
 from engine.schema.recipe import Recipe
+from plugins.catalog.prices import ModelPrices, Pricing, free_models, model_kopecks
 from plugins.catalog.pricing import PricingError, price_from
 from plugins.catalog.recipes import enabled_recipes, preset, recipe_model, recipe_price
-from plugins.wallet.free_tier import pick_free_models
 from plugins.wallet.money import format_rub
 from plugins.wallet.service import Wallet
 
@@ -105,9 +106,10 @@ class CatalogPlugin(Plugin):
         **{f"recipes.per.{unit}": {"amount": int}
            for unit in ("image", "video", "audio", "characters", "seconds", "run")}}
 
-    def __init__(self, bundle: Bundle, wallet: Wallet) -> None:
+    def __init__(self, bundle: Bundle, wallet: Wallet, prices: ModelPrices | None = None) -> None:
         self.bundle = bundle
         self.wallet = wallet
+        self.prices = prices or ModelPrices(wallet)
         # follow-ups (extend a track …) are opened from under a result, never from a menu
         enabled = [m.entry for m in bundle.models.values()
                    if m.entry.enabled and m.entry.follow_up is None]
@@ -116,18 +118,22 @@ class CatalogPlugin(Plugin):
         self._by_task: dict[str, list[ModelEntry]] = {
             task: [e for e in ordered if task in e.tasks] for task in bundle.tasks}
 
-    async def _free(self) -> frozenset[str]:
-        settings = await self.wallet.get_settings()
-        return pick_free_models(self._credits_from, settings.free_models_count)
+    def _free(self, pricing: Pricing) -> frozenset[str]:
+        return free_models(self._credits_from, pricing)
 
-    async def _price_text(self, entry: ModelEntry, language: str) -> str:
+    def _price_text(self, entry: ModelEntry, language: str, pricing: Pricing) -> str:
         credits = self._credits_from.get(entry.id)
-        return format_rub(await self.wallet.price(
-            credits if credits is not None else price_from(entry)), language)
+        return format_rub(model_kopecks(entry.id, credits if credits is not None
+                                        else price_from(entry), credits, pricing), language)
 
-    def _task(self, task_id: str, language: str) -> TaskItem:
+    def _shown(self, task_id: str, pricing: Pricing) -> list[ModelEntry]:
+        """The task's models that no admin has switched off."""
+        return [e for e in self._by_task.get(task_id, [])
+                if pricing.overrides.enabled(e.id, True)]
+
+    def _task(self, task_id: str, language: str, pricing: Pricing) -> TaskItem:
         task = self.bundle.tasks.get(task_id)
-        models = self._by_task.get(task_id, [])
+        models = self._shown(task_id, pricing)
         if task is None or not models:
             raise ActionError("catalog.no_such_task")
         description = task.description.get(language) if task.description else ""
@@ -137,52 +143,61 @@ class CatalogPlugin(Plugin):
     @query
     async def tasks(self, ctx: CallContext, args: TasksArgs) -> list[TaskItem]:
         """Tasks that have at least one enabled model, in menu order."""
-        items = [self._task(t, ctx.language) for t in self.bundle.tasks if self._by_task.get(t)]
+        pricing = await self.prices.current()
+        items = [self._task(t, ctx.language, pricing) for t in self.bundle.tasks
+                 if self._shown(t, pricing)]
         return items[: args.limit] if args.limit else items
 
     @query
     async def task(self, ctx: CallContext, args: TaskArgs) -> TaskItem:
-        return self._task(args.task, ctx.language)
+        return self._task(args.task, ctx.language, await self.prices.current())
 
     @query
     async def models(self, ctx: CallContext, args: TaskArgs) -> list[ModelItem]:
         """Models of a task, cheapest first."""
-        self._task(args.task, ctx.language)
-        free = await self._free()
+        pricing = await self.prices.current()
+        self._task(args.task, ctx.language, pricing)
+        free = self._free(pricing)
         return [ModelItem(id=e.id, name=e.name.get(ctx.language), free=e.id in free,
-                          price_from=await self._price_text(e, ctx.language))
-                for e in self._by_task[args.task]]
+                          price_from=self._price_text(e, ctx.language, pricing))
+                for e in self._shown(args.task, pricing)]
 
     @query
     async def card(self, ctx: CallContext, args: ModelArgs) -> ModelCard:
         found = self.bundle.models.get(args.model)
-        if found is None or not found.entry.enabled:
+        pricing = await self.prices.current()
+        if found is None or not pricing.overrides.enabled(args.model, found.entry.enabled):
             raise ActionError("form.error_model")
         entry = found.entry
         required = sum(1 for f in entry.input.values() if f.required)
         return ModelCard(id=entry.id, name=entry.name.get(ctx.language),
                          description=entry.description.get(ctx.language), vendor=entry.vendor,
-                         price_from=await self._price_text(entry, ctx.language),
-                         free=entry.id in await self._free(), examples=list(entry.examples),
+                         price_from=self._price_text(entry, ctx.language, pricing),
+                         free=entry.id in self._free(pricing), examples=list(entry.examples),
                          required=required, optional=len(entry.input) - required)
 
     # ---------------------------------------------------------------------------- recipes
-    def _recipe(self, recipe_id: str) -> tuple[Recipe, ModelEntry]:
+    def _recipe(self, recipe_id: str, pricing: Pricing) -> tuple[Recipe, ModelEntry]:
         found = self.bundle.recipes.get(recipe_id)
         if found is None:
             raise ActionError("catalog.no_such_recipe")
         try:
-            return found.recipe, recipe_model(self.bundle, found.recipe)
+            entry = recipe_model(self.bundle, found.recipe)
         except LookupError:
             raise ActionError("catalog.no_such_recipe") from None
+        if not pricing.overrides.enabled(entry.id, True):
+            raise ActionError("catalog.no_such_recipe")
+        return found.recipe, entry
 
-    async def _recipe_price(self, recipe: Recipe, entry: ModelEntry, language: str) -> str:
+    def _recipe_price(self, recipe: Recipe, entry: ModelEntry, language: str,
+                      pricing: Pricing) -> str:
         """"3,80 ₽ за картинку", "от 25 ₽ за видео", "0,90 ₽ за 1000 символов"."""
         try:
             price = recipe_price(entry, recipe)
         except PricingError:
             raise ActionError("generation.no_price") from None
-        money = format_rub(await self.wallet.price(price.credits), language)
+        money = format_rub(model_kopecks(entry.id, price.credits,
+                                         self._credits_from.get(entry.id), pricing), language)
         per = self.bundle.render(f"recipes.per.{price.unit}", language, {"amount": price.amount})
         return self.bundle.render("recipes.price", language,
                                   {"price": money, "per": per, "at_least": price.at_least})
@@ -191,29 +206,35 @@ class CatalogPlugin(Plugin):
     async def recipes(self, ctx: CallContext, args: NoArgs) -> list[RecipeItem]:
         """Recipes whose model is enabled, in the order editors wrote them."""
         items = []
+        pricing = await self.prices.current()
         for found in enabled_recipes(self.bundle):
-            recipe, entry = self._recipe(found.recipe.id)
+            try:
+                recipe, entry = self._recipe(found.recipe.id, pricing)
+            except ActionError:   # its model was switched off by an admin
+                continue
             items.append(RecipeItem(id=recipe.id, name=recipe.text(ctx.language).name,
                                     emoji=recipe.emoji,
-                                    price=await self._recipe_price(recipe, entry, ctx.language)))
+                                    price=self._recipe_price(recipe, entry, ctx.language,
+                                                             pricing)))
         return items
 
     @query
     async def recipe(self, ctx: CallContext, args: RecipeArgs) -> RecipeCard:
-        recipe, entry = self._recipe(args.recipe)
+        pricing = await self.prices.current()
+        recipe, entry = self._recipe(args.recipe, pricing)
         words = recipe.text(ctx.language)
         questions = [_title(entry, name, ctx.language) for name in recipe.ask]
         return RecipeCard(
             id=recipe.id, name=words.name, emoji=recipe.emoji, description=words.description,
             model=entry.id, model_name=entry.name.get(ctx.language),
-            price=await self._recipe_price(recipe, entry, ctx.language),
-            free=entry.id in await self._free(),
+            price=self._recipe_price(recipe, entry, ctx.language, pricing),
+            free=entry.id in self._free(pricing),
             picture=str(self.bundle.root / "models" / recipe.picture), questions=questions)
 
     @query
     async def recipe_preset(self, ctx: CallContext, args: RecipeArgs) -> RecipePreset:
         """The recipe's form prefill: see ``Forms`` (fixed values, the fields asked)."""
-        recipe, entry = self._recipe(args.recipe)
+        recipe, entry = self._recipe(args.recipe, await self.prices.current())
         return RecipePreset(**preset(recipe, entry), hints=recipe.text(ctx.language).questions)
 
 

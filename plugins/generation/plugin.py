@@ -17,6 +17,7 @@ from engine.loader.bundle import Bundle
 from engine.params import ParamType
 from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, PressResult, action, query
 from engine.schema.catalog import FieldType, ModelEntry
+from plugins.catalog.prices import ModelPrices, Pricing, free_models, model_kopecks
 from plugins.catalog.pricing import PricingError, credits_for, price_from
 from plugins.generation.follow_ups import FollowUps, shown_values
 from plugins.generation.job import Job
@@ -25,7 +26,6 @@ from plugins.generation.store import JobStore
 from plugins.generation.texts import GENERATION_TEXTS
 from plugins.generation.views import JobView, job_view
 from plugins.wallet.errors import InsufficientFunds
-from plugins.wallet.free_tier import pick_free_models
 from plugins.wallet.money import format_rub
 from plugins.wallet.service import Wallet
 
@@ -99,8 +99,10 @@ class GenerationPlugin(Plugin):
     press_prefix = "g:"
 
     def __init__(self, bundle: Bundle, store: JobStore, wallet: Wallet,
-                 wake: Any = None, timeout_for: Any = job_timeout) -> None:
+                 wake: Any = None, timeout_for: Any = job_timeout,
+                 prices: ModelPrices | None = None) -> None:
         self.bundle = bundle
+        self.prices = prices or ModelPrices(wallet)
         self.timeout_for = timeout_for
         self.store = store
         self.wallet = wallet
@@ -111,24 +113,24 @@ class GenerationPlugin(Plugin):
                             if m.entry.enabled and m.entry.price is not None
                             and m.entry.follow_up is None}
 
-    def _entry(self, model: str) -> ModelEntry:
+    def _entry(self, model: str, pricing: Pricing) -> ModelEntry:
+        """The model, unless models/ or an admin has switched it off."""
         found = self.bundle.models.get(model)
-        if found is None or not found.entry.enabled:
+        if found is None or not pricing.overrides.enabled(model, found.entry.enabled):
             raise ActionError("form.error_model")
         return found.entry
 
     async def _quote(self, ctx: CallContext, model: str, values: dict[str, Any]) -> Quote:
-        entry = self._entry(model)
+        pricing = await self.prices.current()
+        entry = self._entry(model, pricing)
         await check_section(entry, values, lambda task: self._own_task(ctx, task))
         try:
             credits = credits_for(entry, values, media_seconds(entry, values))
         except PricingError as exc:
             raise ActionError("generation.no_price") from exc
-        kopecks = await self.wallet.price(credits)
-        settings = await self.wallet.get_settings()
-        free_models = pick_free_models(self._price_from, settings.free_models_count)
+        kopecks = model_kopecks(entry.id, credits, self._price_from.get(entry.id), pricing)
         free_left = 0
-        if model in free_models:
+        if model in free_models(self._price_from, pricing):
             hour, day = await self.wallet.free_left(ctx.user_id, model)
             free_left = min(hour, day)
         free = free_left > 0
@@ -144,17 +146,17 @@ class GenerationPlugin(Plugin):
     @action
     async def submit(self, ctx: CallContext, args: FormArgs) -> Submitted:
         """Create the job and pay for it (or use a free run) — atomically."""
-        entry = self._entry(args.model)
+        pricing = await self.prices.current()
+        entry = self._entry(args.model, pricing)
         quote = await self._quote(ctx, args.model, args.values)
         if not quote.free and quote.kopecks <= 0:   # a paid model is never given away
             raise ActionError("generation.no_price")
-        settings = await self.wallet.get_settings()
-        free_models = pick_free_models(self._price_from, settings.free_models_count)
+        free = free_models(self._price_from, pricing)
 
         async def pay(conn: Any, job_id: str) -> None:
             if quote.free:
                 used = await self.wallet.try_use_free(ctx.user_id, entry.id, job_id,
-                                                      free_models=free_models, conn=conn)
+                                                      free_models=free, conn=conn)
                 if used is not None:
                     return
                 raise ActionError("generation.free_used_up")
@@ -189,7 +191,7 @@ class GenerationPlugin(Plugin):
             return Prefill(values={})
         job = await self._own_job(ctx, args.job)
         if args.track is not None:
-            entry = self._entry(args.model)
+            entry = self._entry(args.model, await self.prices.current())
             index = args.track
             values = self.follow_ups.values(entry, job, index)
 
