@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import asyncpg
@@ -20,7 +22,7 @@ from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CallContext, GuardCheck, NoArgs, Plugin, action, query
 from engine.runtime.interpreter import Runtime
 from engine.telegram.router import person
-from plugins.admin import audit
+from plugins.admin import audit, dashboard
 from plugins.admin.console import Console, Refused
 from plugins.admin.roles import GUARD_IMPLIES, Role, RoleBook, passes
 from plugins.admin.router import CARD_SCREEN
@@ -34,6 +36,8 @@ from plugins.admin.views import (
     AuditItem,
     BlockArgs,
     BlockState,
+    Dashboard,
+    DashboardArgs,
     Done,
     EntryArgs,
     FindArgs,
@@ -42,6 +46,7 @@ from plugins.admin.views import (
     JobArgs,
     JobItem,
     MessageArgs,
+    ModelLine,
     OperationItem,
     PrepareArgs,
     Prepared,
@@ -257,6 +262,28 @@ class AdminPlugin(Plugin):
             raise ActionError(f"admin.error.{exc.reason}") from None
         return Refunded(user=user, amount_text=self._money(amount, ctx))
 
+    # ------------------------------------------------------------------------- dashboard
+    @query(guard="support")
+    async def dashboard(self, ctx: CallContext, args: DashboardArgs) -> Dashboard:
+        """Money, people and models for today, 7 or 30 days (read-only: support may see it)."""
+        since = dashboard.period_start(args.period, datetime.now(UTC))
+        settings = await self.wallet.get_settings()
+        f = await dashboard.figures(self.pool, since, settings.fx_rub_per_usd)
+        lines = [ModelLine(name=self._model_name(m.model, ctx.language), runs=m.runs,
+                           failed=m.failed, failure_percent=_percent(m.failure_rate, ctx.language),
+                           median=_duration(m.median_seconds))
+                 for m in await dashboard.models(self.pool, since)]
+        money = self._money
+        return Dashboard(
+            since=show_time(since), topups_text=money(f.topups, ctx),
+            topup_stars_text=money(f.topup_stars, ctx),
+            topup_transfer_text=money(f.topup_transfer, ctx), spent_text=money(f.spent, ctx),
+            kie_cost_text=money(f.kie_cost, ctx), kie_credits=_number(f.kie_credits, ctx.language),
+            refunds_text=money(f.refunds, ctx), margin_text=money(f.margin, ctx),
+            free_runs=f.free_runs, new_users=f.new_users, active_users=f.active_users,
+            paying_users=f.paying_users, jobs_without_credits=f.jobs_without_credits,
+            models=lines)
+
     # ------------------------------------------------------------------------- roles
     @query(guard="owner")
     async def staff(self, ctx: CallContext, args: NoArgs) -> list[StaffItem]:
@@ -310,6 +337,24 @@ class AdminPlugin(Plugin):
         if found is None:
             raise ActionError("admin.error.not_found")
         return _audit_item(found)
+
+
+def _percent(rate: float, language: str) -> str:
+    text = f"{rate * 100:.1f}".removesuffix(".0")
+    return (text if language == "en" else text.replace(".", ",")) + "\u00a0%"
+
+
+def _duration(seconds: float | None) -> str:
+    """``83.4`` → ``1:23``; ``—`` when nothing finished."""
+    if seconds is None:
+        return "—"
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _number(value: Decimal, language: str) -> str:
+    text = f"{value.normalize():f}" if value else "0"
+    return text if language == "en" else text.replace(".", ",")
 
 
 def _audit_item(e: audit.AuditEntry) -> AuditItem:
