@@ -120,7 +120,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     routes = callback_routes(store, runner, secret, hmac_key) if secret else []
     catalog = CatalogPlugin(bundle, wallet)
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
-    admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids)
+    admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids, kie_balance=client.credits)
     return PluginKit([UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin],
                      routers=[admin.router, payments_router(bundle, wallet)],
                      services=[admin.watch, runner], routes=routes,

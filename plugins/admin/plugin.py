@@ -7,8 +7,10 @@ something also asks the roles table itself, so a stale cache never grants a powe
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -59,8 +61,16 @@ from plugins.admin.views import (
     show_time,
 )
 from plugins.admin.watch import BlockList
+from plugins.integrations.kie.errors import KieError
 from plugins.wallet.money import format_rub, parse_rub
 from plugins.wallet.service import Wallet
+
+log = logging.getLogger(__name__)
+
+#: Kie.ai's credit endpoint (``KieClient.credits``)
+KieBalance = Callable[[], Awaitable[Decimal]]
+#: how long the dashboard waits for Kie.ai's balance before showing it as unknown
+KIE_BALANCE_TIMEOUT = 5.0
 
 ADMIN_TEXTS: dict[str, dict[str, Any]] = {
     "admin.error.forbidden": {},
@@ -90,7 +100,8 @@ class AdminPlugin(Plugin):
     screens: ClassVar[Mapping[str, Mapping[str, Any]]] = {CARD_SCREEN: {"user": int}}
 
     def __init__(self, pool: asyncpg.Pool, bundle: Bundle, bot: Bot, wallet: Wallet,
-                 roles: RoleBook, blocks: BlockList) -> None:
+                 roles: RoleBook, blocks: BlockList, kie_balance: KieBalance | None = None) -> None:
+        self.kie_balance = kie_balance
         self.pool = pool
         self.bundle = bundle
         self.bot = bot
@@ -282,7 +293,18 @@ class AdminPlugin(Plugin):
             refunds_text=money(f.refunds, ctx), margin_text=money(f.margin, ctx),
             free_runs=f.free_runs, new_users=f.new_users, active_users=f.active_users,
             paying_users=f.paying_users, jobs_without_credits=f.jobs_without_credits,
-            models=lines)
+            models=lines, kie_balance=await self._kie_balance(ctx))
+
+    async def _kie_balance(self, ctx: CallContext) -> str:
+        """Kie.ai's credit balance, or empty when it cannot be read now."""
+        if self.kie_balance is None:
+            return ""
+        try:
+            credits = await asyncio.wait_for(self.kie_balance(), KIE_BALANCE_TIMEOUT)
+        except (KieError, TimeoutError, OSError) as exc:
+            log.warning("Kie.ai credit balance unavailable: %s", exc)
+            return ""
+        return _number(credits, ctx.language)
 
     # ------------------------------------------------------------------------- roles
     @query(guard="owner")
@@ -353,8 +375,11 @@ def _duration(seconds: float | None) -> str:
 
 
 def _number(value: Decimal, language: str) -> str:
-    text = f"{value.normalize():f}" if value else "0"
-    return text if language == "en" else text.replace(".", ",")
+    """Credits as the owner reads them: ``1 234,5`` (ru) or ``1,234.5`` (en)."""
+    text = f"{value.normalize():,f}" if value else "0"
+    if language == "en":
+        return text
+    return text.replace(",", "\u00a0").replace(".", ",")
 
 
 def _audit_item(e: audit.AuditEntry) -> AuditItem:

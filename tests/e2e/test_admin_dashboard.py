@@ -17,7 +17,8 @@ async def topup(pool: asyncpg.Pool, user: int, kopecks: int, kind: str) -> None:
 
 
 async def test_an_admin_sees_the_days_figures(bot: Bot, pool: asyncpg.Pool) -> None:
-    under_test, _ = bot
+    under_test, sandbox = bot
+    sandbox.set_credits("1234.5")
     anna, admin = under_test.chat(ANNA), under_test.chat(ADMIN_ID)
     await anna.send("/start")
     await topup(pool, ANNA, 123_450, "topup_stars")
@@ -31,6 +32,7 @@ async def test_an_admin_sees_the_days_figures(bot: Bot, pool: asyncpg.Pool) -> N
                  "Пополнения: 1\xa0734,50\xa0₽ (Stars 1\xa0234,50\xa0₽, переводы 500\xa0₽)",
                  "Потрачено на генерации: 40\xa0₽",
                  "Расход Kie.ai: 1,90\xa0₽ · кредитов: 4",    # 4 × 0,005 $ × 95 ₽
+                 "Баланс Kie.ai: 1\xa0234,5 кредитов",
                  "Возвраты: 0\xa0₽",
                  "Маржа: 38,10\xa0₽",
                  "Бесплатных запусков: 0\n\nПользователи",
@@ -42,6 +44,10 @@ async def test_an_admin_sees_the_days_figures(bot: Bot, pool: asyncpg.Pool) -> N
     assert "• 7 дней" in admin.buttons()
     await admin.press("30 дней")
     admin.expect("Сводка · 30 дней", "Маржа: 38,10\xa0₽")
+
+    await sandbox.stop()                               # Kie.ai does not answer: still shown
+    await admin.press("• 30 дней")
+    admin.expect("Баланс Kie.ai: не удалось узнать", "Маржа: 38,10\xa0₽")
 
 
 async def test_a_user_cannot_open_the_dashboard(bot: Bot) -> None:
