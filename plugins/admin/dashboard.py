@@ -119,6 +119,7 @@ async def figures(pool: asyncpg.Pool, since: datetime, fx_rub_per_usd: Decimal) 
     """The period's money and people, from ``since`` until now."""
     money = await pool.fetchrow(_MONEY, since)
     kie = await pool.fetchrow(_KIE, since)
+    assert money is not None and kie is not None     # aggregates always return a row
     credits = Decimal(kie["credits"])
     return Figures(
         topup_stars=int(money["topup_stars"]), topup_transfer=int(money["topup_transfer"]),
