@@ -123,7 +123,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     routes = callback_routes(store, runner, secret, hmac_key) if secret else []
     catalog = CatalogPlugin(bundle, wallet, prices)
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
-    admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids)
+    admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids, kie_balance=client.credits)
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
     return PluginKit([UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin,
                       models],

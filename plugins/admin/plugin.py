@@ -7,8 +7,12 @@ something also asks the roles table itself, so a stale cache never grants a powe
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import asyncpg
@@ -20,7 +24,7 @@ from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CallContext, GuardCheck, NoArgs, Plugin, action, query
 from engine.runtime.interpreter import Runtime
 from engine.telegram.router import person
-from plugins.admin import audit
+from plugins.admin import audit, dashboard
 from plugins.admin.console import Console, Refused
 from plugins.admin.roles import GUARD_IMPLIES, Role, RoleBook, passes
 from plugins.admin.router import CARD_SCREEN
@@ -34,6 +38,8 @@ from plugins.admin.views import (
     AuditItem,
     BlockArgs,
     BlockState,
+    Dashboard,
+    DashboardArgs,
     Done,
     EntryArgs,
     FindArgs,
@@ -42,6 +48,7 @@ from plugins.admin.views import (
     JobArgs,
     JobItem,
     MessageArgs,
+    ModelLine,
     OperationItem,
     PrepareArgs,
     Prepared,
@@ -54,8 +61,16 @@ from plugins.admin.views import (
     show_time,
 )
 from plugins.admin.watch import BlockList
+from plugins.integrations.kie.errors import KieError
 from plugins.wallet.money import format_rub, parse_rub
 from plugins.wallet.service import Wallet
+
+log = logging.getLogger(__name__)
+
+#: Kie.ai's credit endpoint (``KieClient.credits``)
+KieBalance = Callable[[], Awaitable[Decimal]]
+#: how long the dashboard waits for Kie.ai's balance before showing it as unknown
+KIE_BALANCE_TIMEOUT = 5.0
 
 ADMIN_TEXTS: dict[str, dict[str, Any]] = {
     "admin.error.forbidden": {},
@@ -85,7 +100,8 @@ class AdminPlugin(Plugin):
     screens: ClassVar[Mapping[str, Mapping[str, Any]]] = {CARD_SCREEN: {"user": int}}
 
     def __init__(self, pool: asyncpg.Pool, bundle: Bundle, bot: Bot, wallet: Wallet,
-                 roles: RoleBook, blocks: BlockList) -> None:
+                 roles: RoleBook, blocks: BlockList, kie_balance: KieBalance | None = None) -> None:
+        self.kie_balance = kie_balance
         self.pool = pool
         self.bundle = bundle
         self.bot = bot
@@ -257,6 +273,39 @@ class AdminPlugin(Plugin):
             raise ActionError(f"admin.error.{exc.reason}") from None
         return Refunded(user=user, amount_text=self._money(amount, ctx))
 
+    # ------------------------------------------------------------------------- dashboard
+    @query(guard="support")
+    async def dashboard(self, ctx: CallContext, args: DashboardArgs) -> Dashboard:
+        """Money, people and models for today, 7 or 30 days (read-only: support may see it)."""
+        since = dashboard.period_start(args.period, datetime.now(UTC))
+        settings = await self.wallet.get_settings()
+        f = await dashboard.figures(self.pool, since, settings.fx_rub_per_usd)
+        lines = [ModelLine(name=self._model_name(m.model, ctx.language), runs=m.runs,
+                           failed=m.failed, failure_percent=_percent(m.failure_rate, ctx.language),
+                           median=_duration(m.median_seconds))
+                 for m in await dashboard.models(self.pool, since)]
+        money = self._money
+        return Dashboard(
+            since=show_time(since), topups_text=money(f.topups, ctx),
+            topup_stars_text=money(f.topup_stars, ctx),
+            topup_transfer_text=money(f.topup_transfer, ctx), spent_text=money(f.spent, ctx),
+            kie_cost_text=money(f.kie_cost, ctx), kie_credits=_number(f.kie_credits, ctx.language),
+            refunds_text=money(f.refunds, ctx), margin_text=money(f.margin, ctx),
+            free_runs=f.free_runs, new_users=f.new_users, active_users=f.active_users,
+            paying_users=f.paying_users, jobs_without_credits=f.jobs_without_credits,
+            models=lines, kie_balance=await self._kie_balance(ctx))
+
+    async def _kie_balance(self, ctx: CallContext) -> str:
+        """Kie.ai's credit balance, or empty when it cannot be read now."""
+        if self.kie_balance is None:
+            return ""
+        try:
+            credits = await asyncio.wait_for(self.kie_balance(), KIE_BALANCE_TIMEOUT)
+        except (KieError, TimeoutError, OSError) as exc:
+            log.warning("Kie.ai credit balance unavailable: %s", exc)
+            return ""
+        return _number(credits, ctx.language)
+
     # ------------------------------------------------------------------------- roles
     @query(guard="owner")
     async def staff(self, ctx: CallContext, args: NoArgs) -> list[StaffItem]:
@@ -310,6 +359,27 @@ class AdminPlugin(Plugin):
         if found is None:
             raise ActionError("admin.error.not_found")
         return _audit_item(found)
+
+
+def _percent(rate: float, language: str) -> str:
+    text = f"{rate * 100:.1f}".removesuffix(".0")
+    return (text if language == "en" else text.replace(".", ",")) + "\u00a0%"
+
+
+def _duration(seconds: float | None) -> str:
+    """``83.4`` → ``1:23``; ``—`` when nothing finished."""
+    if seconds is None:
+        return "—"
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _number(value: Decimal, language: str) -> str:
+    """Credits as the owner reads them: ``1 234,5`` (ru) or ``1,234.5`` (en)."""
+    text = f"{value.normalize():,f}" if value else "0"
+    if language == "en":
+        return text
+    return text.replace(",", "\u00a0").replace(".", ",")
 
 
 def _audit_item(e: audit.AuditEntry) -> AuditItem:

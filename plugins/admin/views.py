@@ -171,3 +171,38 @@ class AuditItem(BaseModel):
     new_value: str
     note: str
     time: str
+
+
+class DashboardArgs(Args):
+    period: Literal["today", "week", "month"]
+
+
+class ModelLine(BaseModel):
+    """One model's runs in the period, as the dashboard lists them."""
+
+    name: str
+    runs: int
+    failed: int
+    failure_percent: str
+    median: str
+
+
+class Dashboard(BaseModel):
+    """The period's figures, money already written as the owner reads it."""
+
+    since: str
+    topups_text: str
+    topup_stars_text: str
+    topup_transfer_text: str
+    spent_text: str
+    kie_cost_text: str
+    kie_credits: str
+    refunds_text: str
+    margin_text: str
+    free_runs: int
+    new_users: int
+    active_users: int
+    paying_users: int
+    jobs_without_credits: int
+    models: list[ModelLine]
+    kie_balance: str   # Kie.ai credits left; empty when Kie.ai did not answer

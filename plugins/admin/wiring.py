@@ -11,7 +11,7 @@ from aiogram import Bot, Router
 from engine.loader.bundle import Bundle
 from engine.runtime.interpreter import Runtime
 from plugins.admin.commands import CommandMenus
-from plugins.admin.plugin import AdminPlugin
+from plugins.admin.plugin import AdminPlugin, KieBalance
 from plugins.admin.roles import Role, RoleBook
 from plugins.admin.router import admin_router
 from plugins.admin.watch import BlockList, Watch
@@ -38,10 +38,10 @@ class AdminConsole:
 
 
 def admin_console(pool: asyncpg.Pool, bundle: Bundle, bot: Bot, wallet: Wallet,
-                  owners: frozenset[int]) -> AdminConsole:
+                  owners: frozenset[int], kie_balance: KieBalance | None = None) -> AdminConsole:
     roles = RoleBook(pool, owners)
     blocks = BlockList(pool)
-    plugin = AdminPlugin(pool, bundle, bot, wallet, roles, blocks)
+    plugin = AdminPlugin(pool, bundle, bot, wallet, roles, blocks, kie_balance)
     router = admin_router(bundle, roles, blocks, plugin.directory, plugin.open_card)
     console = AdminConsole(plugin, roles, Watch(roles, blocks), router,
                            CommandMenus(bot, bundle, roles))

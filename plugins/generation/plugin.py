@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from pydantic import BaseModel
@@ -168,7 +169,7 @@ class GenerationPlugin(Plugin):
                 user_id=ctx.user_id, chat_id=ctx.chat_id,
                 language=ctx.language, model=entry.id, category=entry.category,
                 values=args.values, price_kopecks=quote.kopecks, free=quote.free,
-                timeout=timeout, reserve=pay)
+                timeout=timeout, reserve=pay, kie_credits=Decimal(quote.credits))
         except InsufficientFunds as exc:
             raise ActionError("generation.not_enough", price=quote.text,
                               balance=format_rub(exc.balance, ctx.language)) from exc

@@ -10,6 +10,7 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -25,17 +26,21 @@ class JobStore:
 
     async def create(self, *, user_id: int, chat_id: int, language: str, model: str,
                      category: str, values: dict[str, Any], price_kopecks: int, free: bool,
-                     timeout: timedelta, reserve: Reserve) -> Job:
-        """Insert the job and pay for it in one transaction: both happen or neither."""
+                     timeout: timedelta, reserve: Reserve,
+                     kie_credits: Decimal | None = None) -> Job:
+        """Insert the job and pay for it in one transaction: both happen or neither.
+
+        ``kie_credits`` is what Kie.ai charges for it, kept for the admin dashboard's cost.
+        """
         job_id = uuid.uuid4()
         async with self.pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
                 "INSERT INTO jobs (id, user_id, chat_id, language, model, category, input,"
-                " price_kopecks, free, deadline_at)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, now() + $10::interval)"
+                " price_kopecks, free, deadline_at, kie_credits)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, now() + $10::interval, $11)"
                 " RETURNING *",
                 job_id, user_id, chat_id, language, model, category, json.dumps(values),
-                price_kopecks, free, timeout)
+                price_kopecks, free, timeout, kie_credits)
             await reserve(conn, str(job_id))
         return Job.from_row(row)
 

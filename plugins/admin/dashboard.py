@@ -1,0 +1,137 @@
+"""The dashboard's figures for a period, read from the ledger, holds, jobs and users.
+
+Each period ends now, so "active" is "seen since the start" (``users.last_seen_at``). Money:
+- top-ups: ledger rows ``topup_stars`` and ``topup_receipt`` created in the period;
+- spent on generations: holds captured in the period (money a user paid for a result);
+- Kie.ai cost: the credits of jobs that succeeded in the period (free runs too: Kie.ai charges
+  for them), at the current credit price (``USD_PER_CREDIT`` × the FX setting);
+- refunds: the console's ``refund`` rows (money given back for a captured job);
+- margin: spent − refunds − Kie.ai cost.
+Every sum reads an index on its time column (migration 0040), so a period costs its own rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+import asyncpg
+
+from plugins.admin.console import REFUND
+from plugins.admin.views import DISPLAY_ZONE
+from plugins.wallet.ledger import Kind
+from plugins.wallet.pricing import KOPECKS_PER_RUB, USD_PER_CREDIT
+
+Period = Literal["today", "week", "month"]
+FAILED_STATES = ("failed", "timed_out")
+
+
+def period_start(period: Period, now: datetime) -> datetime:
+    """Today from midnight in the owner's zone; a week and a month as 7 and 30 days back."""
+    if period == "today":
+        local = now.astimezone(DISPLAY_ZONE)
+        return local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return now - timedelta(days=7 if period == "week" else 30)
+
+
+def kie_cost_kopecks(credits: Decimal, fx_rub_per_usd: Decimal) -> int:
+    """What Kie.ai charged for ``credits``, in kopecks, rounded to the nearest kopeck."""
+    cost = credits * USD_PER_CREDIT * fx_rub_per_usd * KOPECKS_PER_RUB
+    return int(cost.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Figures:
+    topup_stars: int
+    topup_transfer: int
+    spent: int
+    kie_credits: Decimal
+    kie_cost: int
+    refunds: int
+    free_runs: int
+    new_users: int
+    active_users: int
+    paying_users: int
+    jobs_without_credits: int   # succeeded jobs from before credits were kept: not in the cost
+
+    @property
+    def topups(self) -> int:
+        return self.topup_stars + self.topup_transfer
+
+    @property
+    def margin(self) -> int:
+        return self.spent - self.refunds - self.kie_cost
+
+
+@dataclass(frozen=True)
+class ModelFigures:
+    model: str
+    runs: int
+    finished: int
+    failed: int
+    median_seconds: float | None   # of succeeded runs, from order to result
+
+    @property
+    def failure_rate(self) -> float:
+        return self.failed / self.finished if self.finished else 0.0
+
+
+_MONEY = f"""
+SELECT
+  (SELECT coalesce(sum(amount), 0) FROM ledger
+    WHERE kind = '{Kind.TOPUP_STARS.value}' AND created_at >= $1) AS topup_stars,
+  (SELECT coalesce(sum(amount), 0) FROM ledger
+    WHERE kind = '{Kind.TOPUP_RECEIPT.value}' AND created_at >= $1) AS topup_transfer,
+  (SELECT count(DISTINCT user_id) FROM ledger
+    WHERE kind IN ('{Kind.TOPUP_STARS.value}', '{Kind.TOPUP_RECEIPT.value}')
+      AND created_at >= $1) AS paying_users,
+  (SELECT coalesce(sum(amount), 0) FROM ledger
+    WHERE kind = '{REFUND}' AND created_at >= $1) AS refunds,
+  (SELECT coalesce(sum(amount), 0) FROM holds
+    WHERE state = 'captured' AND settled_at >= $1) AS spent,
+  (SELECT count(*) FROM free_uses WHERE used_at >= $1 AND returned_at IS NULL) AS free_runs,
+  (SELECT count(*) FROM users WHERE created_at >= $1) AS new_users,
+  (SELECT count(*) FROM users WHERE last_seen_at >= $1) AS active_users
+"""
+
+_KIE = """
+SELECT coalesce(sum(kie_credits), 0) AS credits,
+       count(*) FILTER (WHERE kie_credits IS NULL) AS without_credits
+  FROM jobs WHERE finished_at IS NOT NULL AND finished_at >= $1 AND state = 'succeeded'
+"""
+
+_MODELS = f"""
+SELECT model,
+       count(*) AS runs,
+       count(*) FILTER (WHERE state IN ('succeeded', {", ".join(f"'{s}'" for s in FAILED_STATES)}))
+         AS finished,
+       count(*) FILTER (WHERE state IN ({", ".join(f"'{s}'" for s in FAILED_STATES)})) AS failed,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - created_at))
+         FILTER (WHERE state = 'succeeded' AND finished_at IS NOT NULL) AS median_seconds
+  FROM jobs WHERE created_at >= $1
+ GROUP BY model ORDER BY runs DESC, model LIMIT $2
+"""
+
+
+async def figures(pool: asyncpg.Pool, since: datetime, fx_rub_per_usd: Decimal) -> Figures:
+    """The period's money and people, from ``since`` until now."""
+    money = await pool.fetchrow(_MONEY, since)
+    kie = await pool.fetchrow(_KIE, since)
+    assert money is not None and kie is not None     # aggregates always return a row
+    credits = Decimal(kie["credits"])
+    return Figures(
+        topup_stars=int(money["topup_stars"]), topup_transfer=int(money["topup_transfer"]),
+        spent=int(money["spent"]), kie_credits=credits,
+        kie_cost=kie_cost_kopecks(credits, fx_rub_per_usd), refunds=int(money["refunds"]),
+        free_runs=money["free_runs"], new_users=money["new_users"],
+        active_users=money["active_users"], paying_users=money["paying_users"],
+        jobs_without_credits=kie["without_credits"])
+
+
+async def models(pool: asyncpg.Pool, since: datetime, limit: int = 15) -> list[ModelFigures]:
+    """Runs per model ordered since ``since``, the busiest first."""
+    rows = await pool.fetch(_MODELS, since, limit)
+    return [ModelFigures(model=r["model"], runs=r["runs"], finished=r["finished"],
+                         failed=r["failed"], median_seconds=r["median_seconds"]) for r in rows]
