@@ -60,15 +60,32 @@ def lock(argv: list[str]) -> int:
         subprocess.check_call([str(tools_bin / "python"), "-m", "pip", "install", "-q", "uv"])
         build = Path(tmp) / "build-requirements.in"
         build.write_text(_build_requirements() + "\n")
-        output = Path(tmp) / LOCK.name   # the current pins are kept unless `--upgrade`
+        output = Path(tmp) / LOCK.name  # the current pins are kept unless `--upgrade`
         if LOCK.exists():
             shutil.copyfile(LOCK, output)
         subprocess.check_call(
-            [str(tools_bin / "uv"), "pip", "compile", "--quiet", "--generate-hashes",
-             "--python-version", "3.11", "--python-platform", "x86_64-unknown-linux-gnu",
-             "--extra", "dev", "--no-header", "--no-annotate", "--output-file", str(output),
-             *argv, "pyproject.toml", str(build)],
-            cwd=ROOT)
+            [
+                str(tools_bin / "uv"),
+                "pip",
+                "compile",
+                "--quiet",
+                "--generate-hashes",
+                "--python-version",
+                "3.11",
+                "--python-platform",
+                "x86_64-unknown-linux-gnu",
+                "--extra",
+                "dev",
+                "--no-header",
+                "--no-annotate",
+                "--output-file",
+                str(output),
+                *argv,
+                "pyproject.toml",
+                str(build),
+            ],
+            cwd=ROOT,
+        )
         LOCK.write_text(LOCK_HEADER + output.read_text())
     print(f"wrote {LOCK.name}", flush=True)
     return 0
@@ -78,7 +95,7 @@ def _build_requirements() -> str:
     """The build backend from [build-system] (setuptools), locked so `-e .` builds offline."""
     text = (ROOT / "pyproject.toml").read_text()
     start = text.index("requires = [", text.index("[build-system]"))
-    return text[start:text.index("]", start)].split("[", 1)[1].strip().strip('"')
+    return text[start : text.index("]", start)].split("[", 1)[1].strip().strip('"')
 
 
 def _ensure_chromium() -> None:
@@ -108,13 +125,13 @@ def test(argv: list[str]) -> int:
     steps = [
         [str(PYTHON), "-m", "engine", "lint"],
         [str(PYTHON), "-m", "ruff", "check", "."],
-        [str(PYTHON), "-m", "mypy", "engine"],   # the core is typed strictly ([tool.mypy])
+        [str(PYTHON), "-m", "ruff", "format", "--check", "."],
+        [str(PYTHON), "-m", "mypy", "engine"],  # the core is typed strictly ([tool.mypy])
         # extra arguments come last, so `-n 0` (serial) or `-n 4` replaces the default
         [str(PYTHON), "-m", "pytest", "-q", "-n", workers(), *argv],
     ]
     for step in steps:
-        print("$", " ".join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step)),
-              flush=True)
+        print("$", " ".join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step)), flush=True)
         code = subprocess.call(step, cwd=ROOT)
         if code != 0:
             return code

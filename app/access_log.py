@@ -19,6 +19,13 @@ class RedactedAccessLogger(AbstractAccessLogger):
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         version = f"HTTP/{request.version.major}.{request.version.minor}"
-        self.logger.info('%s "%s %s %s" %s %s %.3fs', request.remote, request.method,
-                         redact_path(request.raw_path), version, response.status,
-                         response.body_length, time)
+        self.logger.info(
+            '%s "%s %s %s" %s %s %.3fs',
+            request.remote,
+            request.method,
+            redact_path(request.raw_path),
+            version,
+            response.status,
+            response.body_length,
+            time,
+        )

@@ -63,14 +63,14 @@ class Dependencies:
     bot: Bot
     kie_url: str
     kie_key: str
-    kie_upload_url: str | None = None   # None: uploads go to kie_url (the sandbox serves both)
+    kie_upload_url: str | None = None  # None: uploads go to kie_url (the sandbox serves both)
     config: Config | None = None
     admin_ids: frozenset[int] = frozenset()
-    flood: FloodLimit | None = None     # per-user flood control; None: off (tests drive fast)
+    flood: FloodLimit | None = None  # per-user flood control; None: off (tests drive fast)
     #: non-public host:port pairs results may still come from: the local sandbox's, never more
     fetch_policy: AddressPolicy = field(default_factory=AddressPolicy)
     runner_options: RunnerOptions = field(default_factory=lambda: RunnerOptions())
-    files: FileSource | None = None   # None: files are read from Telegram through ``bot``
+    files: FileSource | None = None  # None: files are read from Telegram through ``bot``
 
 
 class Service(Protocol):
@@ -86,9 +86,9 @@ class PluginKit:
     plugins: list[Plugin]
     services: list[Service] = field(default_factory=list)
     routes: list[web.RouteDef] = field(default_factory=list)
-    routers: list[Router] = field(default_factory=list)   # run before the flows' router
-    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)   # at shutdown
-    files: FileSource | None = None   # where forms read the files users send
+    routers: list[Router] = field(default_factory=list)  # run before the flows' router
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # at shutdown
+    files: FileSource | None = None  # where forms read the files users send
     admin: AdminConsole | None = None
 
 
@@ -106,30 +106,41 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     delivery = Delivery(bot, client, bundle, fetcher)
     on_success, on_failure = money_settlers(wallet)
     public_url = str(config.public_url) if config and config.public_url else None
-    secret = (config.kie_callback_secret.get_secret_value()
-              if config and config.kie_callback_secret else None)
-    hmac_key = (config.kie_webhook_hmac_key.get_secret_value()
-                if config and config.kie_webhook_hmac_key else None)
-    make_url = ((lambda job: callback_url(public_url, secret, job))
-                if public_url and secret else None)
+    secret = config.kie_callback_secret.get_secret_value() if config and config.kie_callback_secret else None
+    hmac_key = (
+        config.kie_webhook_hmac_key.get_secret_value() if config and config.kie_webhook_hmac_key else None
+    )
+    make_url = (lambda job: callback_url(public_url, secret, job)) if public_url and secret else None
     options = RunnerOptions(**deps.runner_options)
     if config is not None:
         options.setdefault("lease", timedelta(seconds=config.job_lease_seconds))
-    runner = JobRunner(store, client, InputBuilder(files, client), delivery, bundle,
-                       settle_success=on_success, settle_failure=on_failure,
-                       callback_url=make_url, **options)
-    prices = ModelPrices(wallet)   # one overrides cache per instance, shared by all readers
+    runner = JobRunner(
+        store,
+        client,
+        InputBuilder(files, client),
+        delivery,
+        bundle,
+        settle_success=on_success,
+        settle_failure=on_failure,
+        callback_url=make_url,
+        **options,
+    )
+    prices = ModelPrices(wallet)  # one overrides cache per instance, shared by all readers
     generation = GenerationPlugin(bundle, store, wallet, wake=runner.wake, prices=prices)
     routes = callback_routes(store, runner, secret, hmac_key) if secret else []
     catalog = CatalogPlugin(bundle, wallet, prices)
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
     admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids, kie_balance=client.credits)
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
-    return PluginKit([UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin,
-                      models],
-                     routers=[admin.router, payments_router(bundle, wallet)],
-                     services=[admin.watch, runner], routes=routes,
-                     closers=[client.close, fetcher.close], files=files, admin=admin)
+    return PluginKit(
+        [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models],
+        routers=[admin.router, payments_router(bundle, wallet)],
+        services=[admin.watch, runner],
+        routes=routes,
+        closers=[client.close, fetcher.close],
+        files=files,
+        admin=admin,
+    )
 
 
 @dataclass
@@ -150,16 +161,22 @@ class Assembled:
             await close()
 
 
-def assemble(deps: Dependencies, extra_plugins: Sequence[Plugin] = (),
-             sessions: SessionStore | None = None) -> Assembled:
+def assemble(
+    deps: Dependencies, extra_plugins: Sequence[Plugin] = (), sessions: SessionStore | None = None
+) -> Assembled:
     """The interpreter, its dispatcher and the plug-ins' services."""
     kit = build_plugins(deps)
     plugin_set = PluginSet.of([*kit.plugins, *extra_plugins])
     # ctx.is_admin: anyone with a role (owners are ADMIN_IDS); guards tell the roles apart
     staff = kit.admin.roles if kit.admin else deps.admin_ids
-    runtime = Runtime(deps.bundle, plugin_set, sessions or PgSessionStore(deps.pool),
-                      AiogramMessenger(deps.bot, deps.bundle.root / "models"), staff,
-                      files=kit.files)
+    runtime = Runtime(
+        deps.bundle,
+        plugin_set,
+        sessions or PgSessionStore(deps.pool),
+        AiogramMessenger(deps.bot, deps.bundle.root / "models"),
+        staff,
+        files=kit.files,
+    )
     if kit.admin:
         kit.admin.attach(runtime)
     return Assembled(runtime, build_dispatcher(runtime, *kit.routers, flood=deps.flood), kit)

@@ -47,8 +47,7 @@ class StartupError(Exception):
     """Start-up cannot go on; the message says why, for the person starting it."""
 
 
-def load_checked_bundle(root: Path = PROJECT_ROOT, declarations: PluginSet | None = None
-                        ) -> Bundle:
+def load_checked_bundle(root: Path = PROJECT_ROOT, declarations: PluginSet | None = None) -> Bundle:
     """Refuse to start on flows that do not load or lint clean: a broken flow never runs."""
     try:
         bundle = load_bundle(root)
@@ -67,13 +66,13 @@ def make_bot(token: str, api_url: str | None) -> Bot:
     return Bot(token, session=session)
 
 
-async def publish_commands(bot: Bot, runtime: Runtime, menus: CommandMenus | None = None
-                           ) -> None:
+async def publish_commands(bot: Bot, runtime: Runtime, menus: CommandMenus | None = None) -> None:
     """Telegram's command menu, in each language, from the flows' command descriptions:
     commands of guarded screens (``/admin``) only in the chats of those who pass the guard."""
     for language in LANGUAGES:
-        await bot.set_my_commands(menu(runtime.bundle, language, None),
-                                  language_code=None if language == "ru" else language)
+        await bot.set_my_commands(
+            menu(runtime.bundle, language, None), language_code=None if language == "ru" else language
+        )
     if menus is not None:
         await menus.publish_staff()
 
@@ -115,8 +114,7 @@ def health_app(pool: asyncpg.Pool, runtime: Runtime) -> web.Application:
         try:
             await pool.fetchval("SELECT 1")
         except Exception as exc:  # whatever keeps the database away, the answer is "not healthy"
-            return web.json_response({"status": "unhealthy", "database": type(exc).__name__},
-                                     status=503)
+            return web.json_response({"status": "unhealthy", "database": type(exc).__name__}, status=503)
         return web.json_response({"status": "ok"})
 
     async def metrics(_: web.Request) -> web.Response:
@@ -129,16 +127,16 @@ def health_app(pool: asyncpg.Pool, runtime: Runtime) -> web.Application:
     return app
 
 
-def http_app(pool: asyncpg.Pool, runtime: Runtime,
-             routes: list[web.RouteDef]) -> web.Application:
+def http_app(pool: asyncpg.Pool, runtime: Runtime, routes: list[web.RouteDef]) -> web.Application:
     """Health and metrics, and the plug-ins' routes (Kie.ai callbacks)."""
     http = health_app(pool, runtime)
     http.add_routes(routes)
     return http
 
 
-async def serve_http(http: web.Application, host: str, port: int,
-                     sock: socket.socket | None = None) -> web.AppRunner:
+async def serve_http(
+    http: web.Application, host: str, port: int, sock: socket.socket | None = None
+) -> web.AppRunner:
     """Serve it (on ``sock`` when given), with an access log that redacts secrets in paths."""
     runner = web.AppRunner(http, access_log_class=RedactedAccessLogger)
     await runner.setup()
@@ -160,8 +158,7 @@ async def run(config: Config) -> None:
         if dsn is None:
             from engine.storage.embedded import start_embedded
 
-            dsn, server = await asyncio.to_thread(
-                start_embedded, PROJECT_ROOT / config.data_dir / "postgres")
+            dsn, server = await asyncio.to_thread(start_embedded, PROJECT_ROOT / config.data_dir / "postgres")
             stack.callback(server.cleanup)
             log.info("embedded PostgreSQL is running (data in %s/postgres)", config.data_dir)
         pool = await open_database(dsn)
@@ -171,7 +168,7 @@ async def run(config: Config) -> None:
         session_pool = await open_database(dsn, durable=False)
         stack.push_async_callback(session_pool.close)
         sessions = polling_sessions(session_pool)
-        stack.push_async_callback(sessions.flush)   # queued writes land before the pool closes
+        stack.push_async_callback(sessions.flush)  # queued writes land before the pool closes
 
         admin_ids = set(config.admin_ids)
         if config.telegram_bot_token is None:
@@ -191,7 +188,8 @@ async def run(config: Config) -> None:
             if config.telegram_bot_token is not None and not config.kie_sandbox:
                 raise StartupError(
                     "KIE_API_KEY is not set: real Telegram users would pay for sandbox results."
-                    " Set KIE_API_KEY, or KIE_SANDBOX=1 to try the bot against the local sandbox.")
+                    " Set KIE_API_KEY, or KIE_SANDBOX=1 to try the bot against the local sandbox."
+                )
             from app.local_services import start_local_kie
 
             kie = await start_local_kie(config, stack)
@@ -200,39 +198,48 @@ async def run(config: Config) -> None:
 
         bot = make_bot(token, api_url)
         stack.push_async_callback(bot.session.close)
-        deps = Dependencies(bundle=bundle, pool=pool, bot=bot, admin_ids=frozenset(admin_ids),
-                            kie_url=kie_url, kie_key=kie_key,
-                            kie_upload_url=str(config.kie_upload_url).rstrip("/")
-                            if config.kie_api_key else None, config=config,
-                            flood=config.flood_limit, fetch_policy=fetch_policy)
+        deps = Dependencies(
+            bundle=bundle,
+            pool=pool,
+            bot=bot,
+            admin_ids=frozenset(admin_ids),
+            kie_url=kie_url,
+            kie_key=kie_key,
+            kie_upload_url=str(config.kie_upload_url).rstrip("/") if config.kie_api_key else None,
+            config=config,
+            flood=config.flood_limit,
+            fetch_policy=fetch_policy,
+        )
         app = assemble(deps, sessions=sessions)
         runtime, dispatcher = app.runtime, app.dispatcher
         services = await app.start_services()
         stack.push_async_callback(app.stop_services, services)
 
-        runner = await serve_http(http_app(pool, runtime, app.kit.routes),
-                                  config.http_host, config.http_port)
+        runner = await serve_http(http_app(pool, runtime, app.kit.routes), config.http_host, config.http_port)
         stack.push_async_callback(runner.cleanup)
 
         lock = await hold_polling_lock(pool)
         stack.push_async_callback(release_polling_lock, pool, lock)
         await publish_commands(bot, runtime, app.kit.admin.menus if app.kit.admin else None)
         await bot.delete_webhook(drop_pending_updates=False)
-        log.info("bot is polling; health on http://%s:%s/health", config.http_host,
-                 config.http_port)
+        log.info("bot is polling; health on http://%s:%s/health", config.http_host, config.http_port)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
-        polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False,
-                                                               close_bot_session=False))
+        polling = asyncio.create_task(
+            dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False)
+        )
         watchdog = asyncio.create_task(watch_polling_lock(lock))
-        await asyncio.wait([polling, watchdog, asyncio.create_task(stop.wait())],
-                           return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(
+            [polling, watchdog, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED
+        )
         if watchdog.done():
-            log.error("the polling lock was lost: stopping, so that two instances never poll "
-                      "(a supervisor should start this process again)")
+            log.error(
+                "the polling lock was lost: stopping, so that two instances never poll "
+                "(a supervisor should start this process again)"
+            )
         watchdog.cancel()
         log.info("shutting down")
         if not polling.done():

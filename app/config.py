@@ -25,20 +25,26 @@ class Config(BaseSettings):
     kie_api_url: AnyHttpUrl = AnyHttpUrl("https://api.kie.ai")
     kie_upload_url: AnyHttpUrl = AnyHttpUrl("https://kieai.redpandaai.co")
     public_url: AnyHttpUrl | None = Field(
-        None, description="Where this bot's HTTP server is reachable from the internet; "
-                          "with KIE_CALLBACK_SECRET it receives Kie.ai callbacks.")
+        None,
+        description="Where this bot's HTTP server is reachable from the internet; "
+        "with KIE_CALLBACK_SECRET it receives Kie.ai callbacks.",
+    )
     kie_sandbox: bool = Field(
-        False, description="With a real bot token, answer generations from the local sandbox; "
-                           "with KIE_API_URL, results may come from that (local) address.")
+        False,
+        description="With a real bot token, answer generations from the local sandbox; "
+        "with KIE_API_URL, results may come from that (local) address.",
+    )
     kie_callback_secret: SecretStr | None = None
     kie_webhook_hmac_key: SecretStr | None = None
     job_lease_seconds: float = Field(
-        60, gt=0, le=3600, description="How long a crashed instance's job waits for another.")
+        60, gt=0, le=3600, description="How long a crashed instance's job waits for another."
+    )
     flood_rate: float = Field(
-        3, ge=0, le=1000, description="Updates a second one user may keep sending; 0 turns "
-                                      "flood control off.")
+        3, ge=0, le=1000, description="Updates a second one user may keep sending; 0 turns flood control off."
+    )
     flood_burst: int = Field(
-        12, ge=1, le=1000, description="Updates one user may send at once (an album is 10).")
+        12, ge=1, le=1000, description="Updates one user may send at once (an album is 10)."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     http_host: str = "127.0.0.1"
     http_port: int = Field(8081, ge=0, le=65535)
@@ -53,8 +59,7 @@ class Config(BaseSettings):
             parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
             bad = [p for p in parts if not p.lstrip("-").isdigit()]
             if bad:
-                raise ValueError(f"ADMIN_IDS must be comma-separated Telegram user ids, "
-                                 f"not {', '.join(bad)}")
+                raise ValueError(f"ADMIN_IDS must be comma-separated Telegram user ids, not {', '.join(bad)}")
             return frozenset(int(p) for p in parts)
         return value
 
@@ -64,8 +69,9 @@ class Config(BaseSettings):
         if value is not None:
             head, _, tail = value.get_secret_value().partition(":")
             if not head.isdigit() or len(tail) < 20:
-                raise ValueError("TELEGRAM_BOT_TOKEN does not look like a bot token "
-                                 "(digits:secret, as BotFather gives it)")
+                raise ValueError(
+                    "TELEGRAM_BOT_TOKEN does not look like a bot token (digits:secret, as BotFather gives it)"
+                )
         return value
 
     @property
@@ -77,4 +83,3 @@ class Config(BaseSettings):
     def local(self) -> bool:
         """No bot token: run everything locally (emulator, sandbox, embedded database)."""
         return self.telegram_bot_token is None
-

@@ -45,14 +45,13 @@ from plugins.wallet.plugin import WalletPlugin
 from plugins.wallet.service import Wallet
 
 FIRST_USER = 7_000_000
-FUNDS = 100_000_00            # kopecks each explorer user starts with, so generations run
-SANDBOX_CREDITS = 10_000_000   # the Kie.ai account's credits in the sandbox (default 1 000)
-JOB_WAIT = 30.0               # seconds a generation may take in the sandbox
+FUNDS = 100_000_00  # kopecks each explorer user starts with, so generations run
+SANDBOX_CREDITS = 10_000_000  # the Kie.ai account's credits in the sandbox (default 1 000)
+JOB_WAIT = 30.0  # seconds a generation may take in the sandbox
 UNFINISHED_JOBS = """SELECT EXISTS (SELECT 1 FROM jobs WHERE user_id = $1 AND
     (state IN ('created', 'submitted', 'running') OR NOT delivered))"""
 MEDIA_METHODS = {"image": "photo", "audio": "audio", "video": "video", "document": "document"}
-DEFAULT_MIME = {"image": "image/png", "audio": "audio/wav", "video": "video/mp4",
-                "document": "text/plain"}
+DEFAULT_MIME = {"image": "image/png", "audio": "audio/wav", "video": "video/mp4", "document": "text/plain"}
 
 
 class Incidents(logging.Handler):
@@ -71,19 +70,27 @@ class Incidents(logging.Handler):
 
 
 class ExploreDriver:
-    def __init__(self, emulator: TelegramEmulator, sandbox: KieSandbox, pool: asyncpg.Pool,
-                 root: Path, extra_plugins: Sequence[Plugin], checked: bool = True,
-                 declarations: PluginSet | None = None) -> None:
+    def __init__(
+        self,
+        emulator: TelegramEmulator,
+        sandbox: KieSandbox,
+        pool: asyncpg.Pool,
+        root: Path,
+        extra_plugins: Sequence[Plugin],
+        checked: bool = True,
+        declarations: PluginSet | None = None,
+    ) -> None:
         self.emulator = emulator
         self.sandbox = sandbox
         self.pool = pool
         if declarations is None and extra_plugins:
-            declarations = PluginSet([UserPlugin.declarations()]
-                                     + [type(p).declarations() for p in extra_plugins])
+            declarations = PluginSet(
+                [UserPlugin.declarations()] + [type(p).declarations() for p in extra_plugins]
+            )
         # unchecked: to prove the explorer finds what a lint gap would let through
         self.bundle = load_checked_bundle(root, declarations) if checked else load_bundle(root)
         self.extra_plugins = extra_plugins
-        self.bot = in_process_bot(emulator)   # no HTTP between the bot and the emulator
+        self.bot = in_process_bot(emulator)  # no HTTP between the bot and the emulator
         self.admins: set[int] = set()
         self.incidents = Incidents()
         self.languages: dict[int, str] = {}
@@ -95,15 +102,19 @@ class ExploreDriver:
 
     # ------------------------------------------------------------------- process
     async def start(self) -> None:
-        self.sessions = polling_sessions(self.pool)   # as the polling instance keeps them
+        self.sessions = polling_sessions(self.pool)  # as the polling instance keeps them
         # admins are added as explorer admins are made; the runtime only asks ``in``
-        deps = Dependencies(bundle=self.bundle, pool=self.pool, bot=self.bot,
-                            admin_ids=cast(frozenset[int], self.admins),
-                            kie_url=self.sandbox.base_url, kie_key=self.sandbox.api_key,
-                            kie_upload_url=self.sandbox.upload_url,
-                            fetch_policy=AddressPolicy.allowing(self.sandbox.base_url),
-                            runner_options=RunnerOptions(idle_sleep=0.02,
-                                                         poll_delay=lambda elapsed: 0.02))
+        deps = Dependencies(
+            bundle=self.bundle,
+            pool=self.pool,
+            bot=self.bot,
+            admin_ids=cast(frozenset[int], self.admins),
+            kie_url=self.sandbox.base_url,
+            kie_key=self.sandbox.api_key,
+            kie_upload_url=self.sandbox.upload_url,
+            fetch_policy=AddressPolicy.allowing(self.sandbox.base_url),
+            runner_options=RunnerOptions(idle_sleep=0.02, poll_delay=lambda elapsed: 0.02),
+        )
         self.app = assemble(deps, self.extra_plugins, sessions=self.sessions)
         self._services = await self.app.start_services()
 
@@ -126,8 +137,7 @@ class ExploreDriver:
     async def new_user(self, role: Role, language: str) -> int:
         user = self._next_user
         self._next_user += 1
-        self.emulator.add_user(EmulatedUser(user, f"Explorer {user}", language,
-                                            username=f"explorer{user}"))
+        self.emulator.add_user(EmulatedUser(user, f"Explorer {user}", language, username=f"explorer{user}"))
         self.languages[user] = language
         if role is Role.ADMIN:
             self.admins.add(user)
@@ -180,8 +190,7 @@ class ExploreDriver:
 
     async def press_again(self, user: int) -> Reply:
         data, message_id = self.last_press[user]
-        return await self._act(user, lambda: self.emulator.actions.press_data(
-            user, data, message_id))
+        return await self._act(user, lambda: self.emulator.actions.press_data(user, data, message_id))
 
     def _message(self, user: int, text: str) -> None:
         self.emulator.actions.send_text(user, text)
@@ -197,8 +206,9 @@ class ExploreDriver:
         data, name = sample(mime)
         seconds = max(1, min(3, int(spec.max_seconds))) if spec and spec.max_seconds else 2
         duration = seconds if kind in ("audio", "video") else None
-        self.emulator.actions.send_media(user, MEDIA_METHODS.get(kind, "document"), data, name,
-                                         mime, duration=duration)
+        self.emulator.actions.send_media(
+            user, MEDIA_METHODS.get(kind, "document"), data, name, mime, duration=duration
+        )
 
     def _sticker(self, user: int) -> None:
         """The emulator has no stickers: a message with one, as Telegram would deliver it."""
@@ -206,10 +216,16 @@ class ExploreDriver:
         state.last_action_seq[user] = state.seq
         message = state.add_message(user, from_bot=False, text=None)
         payload = state.message_api(message)
-        payload["sticker"] = {"file_id": f"sticker-{uuid.uuid4().hex[:8]}",
-                              "file_unique_id": "explorer-sticker", "type": "regular",
-                              "width": 512, "height": 512, "is_animated": False,
-                              "is_video": False, "emoji": "🙂"}
+        payload["sticker"] = {
+            "file_id": f"sticker-{uuid.uuid4().hex[:8]}",
+            "file_unique_id": "explorer-sticker",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "🙂",
+        }
         state.updates.push("message", payload)
 
     async def _act(self, user: int, produce: Callable[[], Any]) -> Reply:
@@ -223,13 +239,18 @@ class ExploreDriver:
         if self.runtime.stats["errors"] > errors and not incidents:
             incidents.append("the runtime counted an internal error")
         answers = self.emulator.state.callback_answers
-        answer = next((a for a in answers if a.query_id == query_id), None) \
-            if isinstance(query_id, str) else None
+        answer = (
+            next((a for a in answers if a.query_id == query_id), None) if isinstance(query_id, str) else None
+        )
         messages = [m for m in self.emulator.bot_messages(user) if m.seq > mark]
         place = await self._place(user)
-        return Reply(tuple(self._shown(m) for m in messages), place,
-                     answered=answer is not None, answer=answer.text if answer else None,
-                     incidents=tuple(incidents))
+        return Reply(
+            tuple(self._shown(m) for m in messages),
+            place,
+            answered=answer is not None,
+            answer=answer.text if answer else None,
+            incidents=tuple(incidents),
+        )
 
     async def _deliver(self) -> None:
         assert self.app is not None
@@ -272,26 +293,28 @@ class ExploreDriver:
         return None
 
     def _shown(self, message: ChatMessage) -> Shown:
-        pressable = tuple(b["text"] for row in message.inline_keyboard for b in row
-                          if "callback_data" in b)
-        other = tuple(b["text"] for row in message.inline_keyboard for b in row
-                      if "callback_data" not in b)
-        return Shown(message.message_id, message.content, pressable, other,
-                     self._screen_of(message))
+        pressable = tuple(b["text"] for row in message.inline_keyboard for b in row if "callback_data" in b)
+        other = tuple(b["text"] for row in message.inline_keyboard for b in row if "callback_data" not in b)
+        return Shown(message.message_id, message.content, pressable, other, self._screen_of(message))
 
 
 @contextlib.asynccontextmanager
-async def make_driver(root: Path | None = None, extra_plugins: Sequence[Plugin] = (),
-                      dsn: str | None = None, checked: bool = True,
-                      declarations: PluginSet | None = None) -> AsyncIterator[ExploreDriver]:
+async def make_driver(
+    root: Path | None = None,
+    extra_plugins: Sequence[Plugin] = (),
+    dsn: str | None = None,
+    checked: bool = True,
+    declarations: PluginSet | None = None,
+) -> AsyncIterator[ExploreDriver]:
     """The driver over ``root`` (the shipped bundle by default) with a fresh database on
     ``dsn``, else TEST_DATABASE_URL or DATABASE_URL, else an embedded PostgreSQL.
 
     ``declarations`` are what the bundle is linted against (a small project's own plug-ins);
     ``checked=False`` skips the lint, to show what the explorer finds behind a lint gap."""
     async with AsyncExitStack() as stack:
-        server = stack.enter_context(scratch_server(
-            dsn or os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")))
+        server = stack.enter_context(
+            scratch_server(dsn or os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL"))
+        )
         name = f"explore_{uuid.uuid4().hex[:12]}"
         admin = await asyncpg.connect(server)
         await admin.execute(f'CREATE DATABASE "{name}"')
@@ -299,6 +322,7 @@ async def make_driver(root: Path | None = None, extra_plugins: Sequence[Plugin] 
         async def drop() -> None:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.close()
+
         stack.push_async_callback(drop)
         conn = await asyncpg.connect(with_database(server, name))
         try:
@@ -310,8 +334,9 @@ async def make_driver(root: Path | None = None, extra_plugins: Sequence[Plugin] 
         emulator = await stack.enter_async_context(TelegramEmulator(users=[]))
         # Kie.ai credits are not what the explorer checks: enough for every generation
         sandbox = await stack.enter_async_context(KieSandbox(credits=SANDBOX_CREDITS))
-        driver = ExploreDriver(emulator, sandbox, pool, root or PROJECT_ROOT, extra_plugins,
-                               checked, declarations)
+        driver = ExploreDriver(
+            emulator, sandbox, pool, root or PROJECT_ROOT, extra_plugins, checked, declarations
+        )
         stack.push_async_callback(driver.bot.session.close)
         logging.getLogger().addHandler(driver.incidents)
         stack.callback(logging.getLogger().removeHandler, driver.incidents)

@@ -17,8 +17,14 @@ def sample(mime: str) -> tuple[bytes, str]:
     if mime.startswith("image/"):
         return png_gradient(b"explorer", 64, 64), "picture.png"
     if mime.startswith("audio/"):
-        ext = {"audio/wav": "wav", "audio/x-wav": "wav", "audio/mpeg": "mp3",
-               "audio/mp4": "m4a", "audio/aac": "aac", "audio/ogg": "ogg"}.get(mime, "wav")
+        ext = {
+            "audio/wav": "wav",
+            "audio/x-wav": "wav",
+            "audio/mpeg": "mp3",
+            "audio/mp4": "m4a",
+            "audio/aac": "aac",
+            "audio/ogg": "ogg",
+        }.get(mime, "wav")
         return wav_tone(b"explorer", seconds=1.0), f"sound.{ext}"
     if mime.startswith("video/"):
         return mp4(), "clip.mp4"

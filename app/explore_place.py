@@ -14,21 +14,26 @@ from engine.runtime.presses import Answer, Back, Call, Choose, Edit, FormOp, Go,
 from engine.runtime.session import Session
 from engine.schema.catalog import FieldType, InputField
 
-ROLES = {Choose: "answer", Answer: "answer", Edit: "edit", Go: "go", Back: "back",
-         Call: "call", Page: "page"}
-FORM_OPS = {"form.done": "done", "form.skip": "skip", "form.confirm": "confirm",
-            "form.back": "back", "form.cancel": "cancel", "form.add": "add",
-            "form.remove": "remove"}
-FILE_KINDS = {"photo": "image", "document": "image", "audio": "audio", "voice": "audio",
-              "video": "video"}
+ROLES = {Choose: "answer", Answer: "answer", Edit: "edit", Go: "go", Back: "back", Call: "call", Page: "page"}
+FORM_OPS = {
+    "form.done": "done",
+    "form.skip": "skip",
+    "form.confirm": "confirm",
+    "form.back": "back",
+    "form.cancel": "cancel",
+    "form.add": "add",
+    "form.remove": "remove",
+}
+FILE_KINDS = {"photo": "image", "document": "image", "audio": "audio", "voice": "audio", "video": "video"}
 
 
 def expectation(spec: InputField | None) -> Expectation:
     if spec is None:
         return Expectation()
     if spec.type in (FieldType.INTEGER, FieldType.NUMBER):
-        return Expectation("number", integer=spec.type is FieldType.INTEGER,
-                           minimum=spec.minimum, maximum=spec.maximum)
+        return Expectation(
+            "number", integer=spec.type is FieldType.INTEGER, minimum=spec.minimum, maximum=spec.maximum
+        )
     if spec.type is FieldType.STRING:
         return Expectation("text", min_length=spec.min_length, max_length=spec.max_length)
     if spec.type in (FieldType.FILE, FieldType.FILES):
@@ -55,8 +60,9 @@ def role_of(stored: dict[str, Any]) -> str:
     return ROLES[type(press)]
 
 
-def place_of(bundle: Bundle, session: Session, markup: dict[str, Any] | None
-             ) -> tuple[Place, InputField | None]:
+def place_of(
+    bundle: Bundle, session: Session, markup: dict[str, Any] | None
+) -> tuple[Place, InputField | None]:
     """The user's place, and the form field asked (for choosing a file to send)."""
     form = FormState.from_json(session.form) if session.form else None
     if form is not None and form.screen != session.screen:

@@ -38,14 +38,16 @@ async def start_local_telegram(config: Config, stack: AsyncExitStack) -> LocalTe
     stack.push_async_callback(emulator.stop)
     admins = frozenset(u.id for u in emulator.users if u.is_admin)
     users = ", ".join(f"{u.first_name} {u.id}" for u in emulator.users)
-    print(f"\n  Open the web chat: {emulator.base_url}\n  (test users: {users}; admin: "
-          f"{', '.join(str(a) for a in sorted(admins))})\n", flush=True)
+    print(
+        f"\n  Open the web chat: {emulator.base_url}\n  (test users: {users}; admin: "
+        f"{', '.join(str(a) for a in sorted(admins))})\n",
+        flush=True,
+    )
     return LocalTelegram(emulator.token, emulator.base_url, admins)
 
 
 async def start_local_kie(config: Config, stack: AsyncExitStack) -> LocalKie:
-    sandbox = KieSandbox(port=config.local_kie_port, credits=Decimal(100_000),
-                         latency=Latency.total(4.0))
+    sandbox = KieSandbox(port=config.local_kie_port, credits=Decimal(100_000), latency=Latency.total(4.0))
     await sandbox.start()
     stack.push_async_callback(sandbox.stop)
     print(f"  Kie.ai sandbox (no KIE_API_KEY): {sandbox.base_url}\n", flush=True)

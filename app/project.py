@@ -20,8 +20,15 @@ from plugins.user import UserPlugin
 from plugins.wallet.plugin import WalletPlugin
 
 #: The built-in plug-ins. Only namespaces with something real behind them are listed.
-BUILTIN: tuple[type[Plugin], ...] = (UserPlugin, WalletPlugin, PaymentsPlugin, CatalogPlugin,
-                                        GenerationPlugin, AdminPlugin, ModelsPlugin)
+BUILTIN: tuple[type[Plugin], ...] = (
+    UserPlugin,
+    WalletPlugin,
+    PaymentsPlugin,
+    CatalogPlugin,
+    GenerationPlugin,
+    AdminPlugin,
+    ModelsPlugin,
+)
 
 
 def builtin_declarations() -> PluginSet:

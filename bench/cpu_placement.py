@@ -22,8 +22,8 @@ import asyncpg
 
 @dataclass(frozen=True)
 class Pinning:
-    cpu: int | None          # the bot's CPU; None when not pinned
-    others: frozenset[int]   # the CPUs it was allowed besides that one
+    cpu: int | None  # the bot's CPU; None when not pinned
+    others: frozenset[int]  # the CPUs it was allowed besides that one
     note: str
 
 
@@ -46,7 +46,7 @@ def _parent(pid: int) -> int | None:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return int(stat.rsplit(")", 1)[1].split()[1])   # the field after the state letter
+    return int(stat.rsplit(")", 1)[1].split()[1])  # the field after the state letter
 
 
 def _children(parent: int) -> list[int]:
@@ -84,6 +84,6 @@ class PostgresOffCore:
 
     def restore(self) -> None:
         for pid, cpus in self._saved.items():
-            with contextlib.suppress(OSError):   # gone since: nothing to give back
+            with contextlib.suppress(OSError):  # gone since: nothing to give back
                 os.sched_setaffinity(pid, cpus)
         self._saved.clear()

@@ -52,30 +52,29 @@ from engine.telegram.router import build_dispatcher  # noqa: E402
 from plugins.user import UserPlugin  # noqa: E402
 
 FLOODER = 999
-BATCH = 100          # getUpdates gives at most 100 updates at a time
-TICK = 0.05          # seconds between the flood's batches
+BATCH = 100  # getUpdates gives at most 100 updates at a time
+TICK = 0.05  # seconds between the flood's batches
 
 
 @dataclass
 class Outcome:
-    latencies: list[float]      # seconds, every step of every navigating user
+    latencies: list[float]  # seconds, every step of every navigating user
     flood_sent: int
-    flood_answered: int         # messages the flooder got back (screens and notes)
+    flood_answered: int  # messages the flooder got back (screens and notes)
 
     def row(self, title: str) -> str:
         ms = sorted(x * 1000 for x in self.latencies)
         p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
-        flood = (f"{self.flood_answered:>6} of {self.flood_sent:>6}" if self.flood_sent
-                 else f"{'-':>16}")
-        return (f"  {title:<12} {statistics.median(ms):>9.2f} {p95:>9.2f} {ms[-1]:>9.2f}"
-                f"   {flood}")
+        flood = f"{self.flood_answered:>6} of {self.flood_sent:>6}" if self.flood_sent else f"{'-':>16}"
+        return f"  {title:<12} {statistics.median(ms):>9.2f} {p95:>9.2f} {ms[-1]:>9.2f}   {flood}"
 
 
 def build(project: Path, flood: FloodLimit | None) -> Way:
     recorder = Recorder()
     bot = new_bot(recorder)
-    runtime = Runtime(load_bundle(project), PluginSet.of([UserPlugin()]), MemorySessionStore(),
-                      AiogramMessenger(bot))
+    runtime = Runtime(
+        load_bundle(project), PluginSet.of([UserPlugin()]), MemorySessionStore(), AiogramMessenger(bot)
+    )
     return Way("e", "engine", bot, build_dispatcher(runtime, flood=flood), recorder, runtime)
 
 
@@ -84,15 +83,21 @@ def flood_update(way: Way, number: int) -> Update:
     way.next_update += 1
     message_id = way.recorder.user_message(FLOODER, f"flood {number}")
     user = way.user(FLOODER)
-    raw: dict[str, Any] = {"update_id": update_id, "message": {
-        "message_id": message_id, "date": int(time.time()),
-        "chat": {"id": FLOODER, "type": "private", "first_name": user["first_name"]},
-        "from": user, "text": f"flood {number}"}}
+    raw: dict[str, Any] = {
+        "update_id": update_id,
+        "message": {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": FLOODER, "type": "private", "first_name": user["first_name"]},
+            "from": user,
+            "text": f"flood {number}",
+        },
+    }
     return Update.model_validate(raw, context={"bot": way.bot})
 
 
 async def navigate(way: Way, uid: int, steps: int, pace: float, out: list[float]) -> None:
-    await asyncio.sleep(pace * (uid % 10) / 10)   # people do not press in step
+    await asyncio.sleep(pace * (uid % 10) / 10)  # people do not press in step
     for i in range(steps):
         started = time.perf_counter()
         await way.step(uid, SCRIPT[i % len(SCRIPT)])
@@ -108,47 +113,47 @@ async def flood(way: Way, rate: float, seconds: float, tasks: list[asyncio.Task[
         due = min(int(elapsed * rate), total) - sent
         due = min(due, BATCH)
         for _ in range(max(0, due)):
-            tasks.append(asyncio.create_task(way.dispatcher.feed_update(
-                way.bot, flood_update(way, sent))))
+            tasks.append(asyncio.create_task(way.dispatcher.feed_update(way.bot, flood_update(way, sent))))
             sent += 1
         await asyncio.sleep(TICK)
     return sent
 
 
-async def scenario(project: Path, args: argparse.Namespace, *, flooding: bool,
-                   control: bool) -> Outcome:
+async def scenario(project: Path, args: argparse.Namespace, *, flooding: bool, control: bool) -> Outcome:
     limit = FloodLimit(args.rate, args.burst) if control else None
     way = build(project, limit)
     users = [1_000_000 + i for i in range(args.users)]
-    await way.step(FLOODER, SCRIPT[0])           # the flooder is on the menu, like the rest
+    await way.step(FLOODER, SCRIPT[0])  # the flooder is on the menu, like the rest
     latencies: list[float] = []
     flood_tasks: list[asyncio.Task[Any]] = []
-    navigation = asyncio.gather(*(navigate(way, uid, args.steps, args.pace, latencies)
-                                  for uid in users))
+    navigation = asyncio.gather(*(navigate(way, uid, args.steps, args.pace, latencies) for uid in users))
     sent = await flood(way, args.flood_rate, args.flood_seconds, flood_tasks) if flooding else 0
     await navigation
     await asyncio.gather(*flood_tasks)
     replies = sum(1 for m in way.recorder.chat(FLOODER).messages.values() if m.from_bot)
-    return Outcome(latencies, sent, replies - 1)   # less the answer to its /start
+    return Outcome(latencies, sent, replies - 1)  # less the answer to its /start
 
 
 async def measure(args: argparse.Namespace) -> None:
     hold_response_models()
     project = write_flow_project(Path(tempfile.mkdtemp(prefix="floodbench-")))
-    print(f"{args.users} users navigate, one update each every {args.pace}s, {args.steps} steps"
-          f" each; the flood: {args.flood_rate:g} messages/s for {args.flood_seconds:g}s from"
-          f" one user; flood control {args.rate:g}/s after a burst of {args.burst}")
-    await scenario(project, args, flooding=False, control=True)   # warm-up
-    rows = [("quiet", await scenario(project, args, flooding=False, control=True)),
-            ("flood, on", await scenario(project, args, flooding=True, control=True)),
-            ("flood, off", await scenario(project, args, flooding=True, control=False))]
+    print(
+        f"{args.users} users navigate, one update each every {args.pace}s, {args.steps} steps"
+        f" each; the flood: {args.flood_rate:g} messages/s for {args.flood_seconds:g}s from"
+        f" one user; flood control {args.rate:g}/s after a burst of {args.burst}"
+    )
+    await scenario(project, args, flooding=False, control=True)  # warm-up
+    rows = [
+        ("quiet", await scenario(project, args, flooding=False, control=True)),
+        ("flood, on", await scenario(project, args, flooding=True, control=True)),
+        ("flood, off", await scenario(project, args, flooding=True, control=False)),
+    ]
     print("\nthe other users' latency per update, ms        flood answered")
     print(f"  {'scenario':<12} {'median':>9} {'p95':>9} {'worst':>9}")
     for title, outcome in rows:
         print(outcome.row(title))
     quiet, on, off = (o for _, o in rows)
-    print(f"\np95 under a flood vs quiet: control on {_ratio(on, quiet)}, "
-          f"control off {_ratio(off, quiet)}")
+    print(f"\np95 under a flood vs quiet: control on {_ratio(on, quiet)}, control off {_ratio(off, quiet)}")
 
 
 def _p95(outcome: Outcome) -> float:

@@ -50,7 +50,7 @@ from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
 from plugins.wallet.service import Wallet
 
 ROOT = Path(__file__).resolve().parent.parent
-USERS = 1001, 1002, 9001     # the emulator's users: results go to real chats
+USERS = 1001, 1002, 9001  # the emulator's users: results go to real chats
 MODEL = "qwen2/text-to-image"
 
 
@@ -63,8 +63,16 @@ def _free_port() -> int:
 async def _serve(module: str, *args: str) -> tuple[asyncio.subprocess.Process, str]:
     port = _free_port()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", module, "--port", str(port), *args, cwd=ROOT,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        sys.executable,
+        "-m",
+        module,
+        "--port",
+        str(port),
+        *args,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as http:
         for _ in range(200):
@@ -95,8 +103,15 @@ async def one_run(dsn: str, jobs: int, poll: Callable[[float], float], label: st
             await process.wait()
 
 
-async def _run(pool: asyncpg.Pool, bundle: Bundle, kie_url: str, telegram_url: str, jobs: int,
-               poll: Callable[[float], float], label: str) -> None:
+async def _run(
+    pool: asyncpg.Pool,
+    bundle: Bundle,
+    kie_url: str,
+    telegram_url: str,
+    jobs: int,
+    poll: Callable[[float], float],
+    label: str,
+) -> None:
     bot = Bot(DEFAULT_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(telegram_url)))
     client = KieClient("sandbox-key", base_url=kie_url, upload_url=kie_url)
     wallet, store = Wallet(pool), JobStore(pool)
@@ -104,27 +119,43 @@ async def _run(pool: asyncpg.Pool, bundle: Bundle, kie_url: str, telegram_url: s
         await wallet.credit(user, 10**9, "adjustment", f"bench-{user}")
 
     on_success, on_failure = money_settlers(wallet)
-    fetcher = PublicFetcher(AddressPolicy.allowing(kie_url))   # the sandbox's results only
-    runner = JobRunner(store, client, InputBuilder(TelegramFiles(bot), client),
-                       Delivery(bot, client, bundle, fetcher), bundle,
-                       settle_success=on_success, settle_failure=on_failure,
-                       concurrency=1000, batch=250, idle_sleep=0.05, poll_delay=poll)
+    fetcher = PublicFetcher(AddressPolicy.allowing(kie_url))  # the sandbox's results only
+    runner = JobRunner(
+        store,
+        client,
+        InputBuilder(TelegramFiles(bot), client),
+        Delivery(bot, client, bundle, fetcher),
+        bundle,
+        settle_success=on_success,
+        settle_failure=on_failure,
+        concurrency=1000,
+        batch=250,
+        idle_sleep=0.05,
+        poll_delay=poll,
+    )
     for index in range(jobs):
         user = USERS[index % len(USERS)]
 
         async def pay(c: asyncpg.Connection, job_id: str, u: int = user) -> None:
             await wallet.reserve(u, job_id, 100, conn=c)
 
-        await store.create(user_id=user, chat_id=user, language="ru", model=MODEL,
-                           category="text-to-image", values={"prompt": f"bench {index}"},
-                           price_kopecks=100, free=False, timeout=timedelta(minutes=10),
-                           reserve=pay)
+        await store.create(
+            user_id=user,
+            chat_id=user,
+            language="ru",
+            model=MODEL,
+            category="text-to-image",
+            values={"prompt": f"bench {index}"},
+            price_kopecks=100,
+            free=False,
+            timeout=timedelta(minutes=10),
+            reserve=pay,
+        )
     started = time.perf_counter()
     task = asyncio.create_task(runner.run())
     peak = 0
     while True:
-        counts = dict(await pool.fetch(
-            "SELECT state, count(*) FROM jobs GROUP BY state"))  # type: ignore[arg-type]
+        counts = dict(await pool.fetch("SELECT state, count(*) FROM jobs GROUP BY state"))  # type: ignore[arg-type]
         peak = max(peak, counts.get("submitted", 0) + counts.get("running", 0))
         if await pool.fetchval("SELECT count(*) FROM jobs WHERE delivered") == jobs:
             break
@@ -144,10 +175,12 @@ async def _run(pool: asyncpg.Pool, bundle: Bundle, kie_url: str, telegram_url: s
     await fetcher.close()
     await bot.session.close()
     added.sort()
-    print(f"{label}: {jobs} jobs done in {elapsed:5.1f} s | peak in flight {peak} "
-          f"(target >= 500) | added latency mean {statistics.mean(added):.2f} s, "
-          f"p50 {added[len(added) // 2]:.2f} s, p95 {added[int(len(added) * 0.95)]:.2f} s | "
-          f"{states}")
+    print(
+        f"{label}: {jobs} jobs done in {elapsed:5.1f} s | peak in flight {peak} "
+        f"(target >= 500) | added latency mean {statistics.mean(added):.2f} s, "
+        f"p50 {added[len(added) // 2]:.2f} s, p95 {added[int(len(added) * 0.95)]:.2f} s | "
+        f"{states}"
+    )
 
 
 def main() -> None:

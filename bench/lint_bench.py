@@ -56,14 +56,16 @@ def make_scaled(source: Path, target: Path, factor: int) -> None:
             data["namespace"] = f"{data.get('namespace') or flow.stem}_c{copy}"
             data.pop("commands", None)
             (target / "flows" / f"{flow.stem}_c{copy}.yaml").write_text(
-                yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+                yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+            )
         for models in (source / "models").glob("*.yaml"):
             data = yaml.safe_load(models.read_text()) or {}
             data.pop("tasks", None)
             for entry in data.get("models", []):
                 entry["id"] = f"{entry['id']}-c{copy}"
             (target / "models" / f"{models.stem}_c{copy}.yaml").write_text(
-                yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+                yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+            )
 
 
 def main() -> None:
@@ -72,20 +74,23 @@ def main() -> None:
     parser.add_argument("--factor", type=int, default=10)
     args = parser.parse_args()
     bundle = load_bundle(ROOT)
-    print(f"shipped bundle: {len(bundle.screens)} screens, {len(bundle.models)} models, "
-          f"{sum(len(loc.texts) for loc in bundle.locales.values())} texts")
+    print(
+        f"shipped bundle: {len(bundle.screens)} screens, {len(bundle.models)} models, "
+        f"{sum(len(loc.texts) for loc in bundle.locales.values())} texts"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         scaled = Path(tmp)
         make_scaled(ROOT, scaled, args.factor)
         big = load_bundle(scaled)
-        print(f"scaled bundle ({args.factor}x): {len(big.screens)} screens, "
-              f"{len(big.models)} models")
+        print(f"scaled bundle ({args.factor}x): {len(big.screens)} screens, {len(big.models)} models")
         for name, root in (("shipped", ROOT), (f"{args.factor}x", scaled)):
             engine = _timed(lambda r=root: _load_and_lint(r), args.runs)
             baseline = _timed(lambda r=root: _plain_yaml(r), args.runs)
-            print(f"{name:8} load+lint {engine * 1000:8.1f} ms | yaml.safe_load only "
-                  f"{baseline * 1000:8.1f} ms | ratio {engine / baseline:5.2f}x"
-                  + ("  (target < 1000 ms)" if name == "shipped" else ""))
+            print(
+                f"{name:8} load+lint {engine * 1000:8.1f} ms | yaml.safe_load only "
+                f"{baseline * 1000:8.1f} ms | ratio {engine / baseline:5.2f}x"
+                + ("  (target < 1000 ms)" if name == "shipped" else "")
+            )
 
 
 if __name__ == "__main__":

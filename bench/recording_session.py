@@ -43,7 +43,7 @@ class Chat:
     chat_id: int
     next_id: int = 1
     messages: dict[int, Shown] = field(default_factory=dict)
-    last_bot_message: int | None = None   # the newest message sent by the bot
+    last_bot_message: int | None = None  # the newest message sent by the bot
 
     def new_id(self) -> int:
         message_id = self.next_id
@@ -81,8 +81,10 @@ class Recorder:
                 if button.get("text") == label and button.get("callback_data"):
                     return shown, button["callback_data"]
         labels = [b.get("text") for row in shown.markup.get("inline_keyboard", []) for b in row]
-        raise AssertionError(f"chat {chat_id}: no button {label!r} on message "
-                             f"{shown.message_id} {shown.text!r}; buttons: {labels}")
+        raise AssertionError(
+            f"chat {chat_id}: no button {label!r} on message "
+            f"{shown.message_id} {shown.text!r}; buttons: {labels}"
+        )
 
     def user_message(self, chat_id: int, text: str) -> int:
         chat = self.chat(chat_id)
@@ -91,14 +93,17 @@ class Recorder:
         return message_id
 
 
-def message_json(chat_id: int, shown: Shown, *, edited: bool = False,
-                 sender: dict[str, Any] | None = None) -> dict[str, Any]:
+def message_json(
+    chat_id: int, shown: Shown, *, edited: bool = False, sender: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A Telegram ``Message`` object for ``shown``, in a private chat."""
     now = int(time.time())
     data: dict[str, Any] = {
-        "message_id": shown.message_id, "date": now,
+        "message_id": shown.message_id,
+        "date": now,
         "chat": {"id": chat_id, "type": "private", "first_name": f"U{chat_id}"},
-        "from": sender or BOT_USER, "text": shown.text,
+        "from": sender or BOT_USER,
+        "text": shown.text,
     }
     if shown.markup:
         data["reply_markup"] = shown.markup
@@ -139,8 +144,9 @@ class RecordingSession(BaseSession):
             raise AssertionError(f"{method.__api_method__}: file uploads are not simulated")
         return wire
 
-    async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType],
-                           timeout: int | None = None) -> TelegramType:
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
         name = method.__api_method__
         self.recorder.calls[name] += 1
         wire = self._wire(bot, method)
@@ -151,8 +157,7 @@ class RecordingSession(BaseSession):
             status = 400
             body = {"ok": False, "error_code": 400, "description": refused.description}
             self.recorder.calls[f"{name}:400"] += 1
-        response = self.check_response(bot=bot, method=method, status_code=status,
-                                       content=json.dumps(body))
+        response = self.check_response(bot=bot, method=method, status_code=status, content=json.dumps(body))
         return response.result  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ the fake server
@@ -178,9 +183,11 @@ class RecordingSession(BaseSession):
             text = wire["text"] if name == "editMessageText" else shown.text
             markup = json.loads(wire["reply_markup"]) if "reply_markup" in wire else None
             if text == shown.text and markup == shown.markup:
-                raise _Refused("Bad Request: message is not modified: specified new message "
-                               "content and reply markup are exactly the same as a current "
-                               "content and reply markup of the message")
+                raise _Refused(
+                    "Bad Request: message is not modified: specified new message "
+                    "content and reply markup are exactly the same as a current "
+                    "content and reply markup of the message"
+                )
             shown.text, shown.markup = text, markup
             return message_json(chat.chat_id, shown, edited=True)
         if name == "deleteMessage":

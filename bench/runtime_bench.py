@@ -110,7 +110,7 @@ from engine.telegram.router import build_dispatcher  # noqa: E402
 from engine.variables import ENGINE_TEXTS  # noqa: E402
 from plugins.user import UserPlugin  # noqa: E402
 
-TARGET_PER_CORE = 1000.0   # updates/s the issue asks of (a) on one core
+TARGET_PER_CORE = 1000.0  # updates/s the issue asks of (a) on one core
 
 # ------------------------------------------------------------------------- the menus
 MAIN, SCREEN_A, SCREEN_B = "main", "A", "B"
@@ -128,14 +128,18 @@ def screen_text(screen: str, first_name: str) -> str:
 
 @dataclass(frozen=True)
 class Step:
-    kind: str         # "start" or "press"
-    label: str        # the button pressed ("" for /start)
-    expect: str       # the screen the user must see afterwards
+    kind: str  # "start" or "press"
+    label: str  # the button pressed ("" for /start)
+    expect: str  # the screen the user must see afterwards
 
 
-SCRIPT = (Step("start", "", MAIN), Step("press", LABEL_A, SCREEN_A),
-          Step("press", LABEL_BACK, MAIN), Step("press", LABEL_B, SCREEN_B),
-          Step("press", LABEL_BACK, MAIN))
+SCRIPT = (
+    Step("start", "", MAIN),
+    Step("press", LABEL_A, SCREEN_A),
+    Step("press", LABEL_BACK, MAIN),
+    Step("press", LABEL_B, SCREEN_B),
+    Step("press", LABEL_BACK, MAIN),
+)
 
 # (a) the engine: a flow project
 FLOW = """\
@@ -175,31 +179,38 @@ def write_flow_project(root: Path) -> Path:
     for key in ENGINE_TEXTS:
         group, _, name = key.partition(".")
         groups.setdefault(group, []).append(name)
-    engine_texts = "".join(f"{group}:\n" + "".join(f"  '{n}': '{group} {n}'\n" for n in names)
-                           for group, names in groups.items())
+    engine_texts = "".join(
+        f"{group}:\n" + "".join(f"  '{n}': '{group} {n}'\n" for n in names) for group, names in groups.items()
+    )
     (root / "flows").mkdir(parents=True)
     (root / "locales").mkdir()
     (root / "models").mkdir()
     (root / "flows" / "main.yaml").write_text(FLOW, encoding="utf-8")
     for language in ("ru", "en"):
-        (root / "locales" / f"{language}.yaml").write_text(TEXTS + engine_texts,
-                                                            encoding="utf-8")
+        (root / "locales" / f"{language}.yaml").write_text(TEXTS + engine_texts, encoding="utf-8")
     return root
 
 
 # (b) plain aiogram
 def plain_router() -> Router:
     router = Router(name="plain")
-    main_kb = InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text=LABEL_A, callback_data="a"),
-        InlineKeyboardButton(text=LABEL_B, callback_data="b")]])
-    back_kb = InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text=LABEL_BACK, callback_data="back")]])
+    main_kb = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=LABEL_A, callback_data="a"),
+                InlineKeyboardButton(text=LABEL_B, callback_data="b"),
+            ]
+        ]
+    )
+    back_kb = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=LABEL_BACK, callback_data="back")]]
+    )
 
     @router.message(CommandStart())
     async def start(message: Message) -> None:
-        await message.answer(main_text(message.from_user.first_name), reply_markup=main_kb,
-                             parse_mode=ParseMode.HTML)
+        await message.answer(
+            main_text(message.from_user.first_name), reply_markup=main_kb, parse_mode=ParseMode.HTML
+        )
 
     @router.callback_query(F.data == "a")
     async def to_a(query: CallbackQuery) -> None:
@@ -214,8 +225,9 @@ def plain_router() -> Router:
     @router.callback_query(F.data == "back")
     async def back(query: CallbackQuery) -> None:
         await query.answer()
-        await query.message.edit_text(main_text(query.from_user.first_name),
-                                      reply_markup=main_kb, parse_mode=ParseMode.HTML)
+        await query.message.edit_text(
+            main_text(query.from_user.first_name), reply_markup=main_kb, parse_mode=ParseMode.HTML
+        )
 
     return router
 
@@ -234,15 +246,25 @@ async def _name_getter(event_from_user: Any, **_: Any) -> dict[str, Any]:
 def dialog_router() -> Router:
     router = Router(name="dialog")
     dialog = Dialog(
-        Window(Format("Hello, {name}! Choose a screen."),
-               Row(SwitchTo(Const(LABEL_A), id="to_a", state=Menu.a),
-                   SwitchTo(Const(LABEL_B), id="to_b", state=Menu.b)),
-               getter=_name_getter, state=Menu.main, parse_mode=ParseMode.HTML),
+        Window(
+            Format("Hello, {name}! Choose a screen."),
+            Row(
+                SwitchTo(Const(LABEL_A), id="to_a", state=Menu.a),
+                SwitchTo(Const(LABEL_B), id="to_b", state=Menu.b),
+            ),
+            getter=_name_getter,
+            state=Menu.main,
+            parse_mode=ParseMode.HTML,
+        ),
         # Back = the previous window of the dialog, which for A is the main menu
         Window(Const(TEXT_A), Back(Const(LABEL_BACK)), state=Menu.a, parse_mode=ParseMode.HTML),
         # B's previous window would be A, so its back button switches to the main menu
-        Window(Const(TEXT_B), SwitchTo(Const(LABEL_BACK), id="back", state=Menu.main),
-               state=Menu.b, parse_mode=ParseMode.HTML),
+        Window(
+            Const(TEXT_B),
+            SwitchTo(Const(LABEL_BACK), id="back", state=Menu.main),
+            state=Menu.b,
+            parse_mode=ParseMode.HTML,
+        ),
     )
 
     @router.message(CommandStart())
@@ -278,15 +300,28 @@ class Way:
         user = self.user(uid)
         if step.kind == "start":
             message_id = self.recorder.user_message(uid, "/start")
-            return {"update_id": update_id, "message": {
-                "message_id": message_id, "date": int(time.time()),
-                "chat": {"id": uid, "type": "private", "first_name": user["first_name"]},
-                "from": user, "text": "/start",
-                "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+            return {
+                "update_id": update_id,
+                "message": {
+                    "message_id": message_id,
+                    "date": int(time.time()),
+                    "chat": {"id": uid, "type": "private", "first_name": user["first_name"]},
+                    "from": user,
+                    "text": "/start",
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                },
+            }
         shown, data = self.recorder.button(uid, step.label)
-        return {"update_id": update_id, "callback_query": {
-            "id": f"{self.key}-{update_id}", "from": user, "chat_instance": f"ci{uid}",
-            "data": data, "message": message_json(uid, shown)}}
+        return {
+            "update_id": update_id,
+            "callback_query": {
+                "id": f"{self.key}-{update_id}",
+                "from": user,
+                "chat_instance": f"ci{uid}",
+                "data": data,
+                "message": message_json(uid, shown),
+            },
+        }
 
     async def step(self, uid: int, step: Step) -> None:
         update = Update.model_validate(self.raw_update(uid, step), context={"bot": self.bot})
@@ -296,7 +331,8 @@ class Way:
         if shown is None or shown.text != expected:
             raise NavigationFailed(
                 f"({self.key}) user {uid} after {step.kind} {step.label!r}: expected screen "
-                f"{step.expect} {expected!r}, sees {shown.text if shown else None!r}")
+                f"{step.expect} {expected!r}, sees {shown.text if shown else None!r}"
+            )
         self.screens_seen[step.expect] += 1
 
 
@@ -304,9 +340,9 @@ class Way:
 class RunResult:
     updates: int
     wall: float
-    cpu: float        # user + system time of this process
-    system: float     # of which in the kernel (mostly socket calls to PostgreSQL)
-    writes: int = 0   # statements the session saves took (grouped: fewer than updates)
+    cpu: float  # user + system time of this process
+    system: float  # of which in the kernel (mostly socket calls to PostgreSQL)
+    writes: int = 0  # statements the session saves took (grouped: fewer than updates)
 
     @property
     def rate(self) -> float:
@@ -346,7 +382,7 @@ async def run_way(way: Way, users: int, cycles: int, concurrency: int) -> RunRes
     else:
         await asyncio.gather(*(lane(uids) for uids in lanes))
     if store is not None:
-        await store.flush()   # writes queued behind the last updates count in the time
+        await store.flush()  # writes queued behind the last updates count in the time
     wall, times = time.perf_counter() - wall0, os.times()
     user, system = times.user - times0.user, times.system - times0.system
     updates = users * cycles * len(SCRIPT)
@@ -366,31 +402,37 @@ async def stored_versions(store: SessionStore | None, lanes: list[list[int]]) ->
     it (none for ways without engine sessions)."""
     users = [uid for uids in lanes for uid in uids]
     if isinstance(store, PgSessionStore):
-        rows = await store.pool.fetch(
-            "SELECT user_id, version FROM sessions WHERE user_id = ANY($1)", users)
+        rows = await store.pool.fetch("SELECT user_id, version FROM sessions WHERE user_id = ANY($1)", users)
         return {r["user_id"]: r["version"] for r in rows}
     if isinstance(store, MemorySessionStore):
         return {uid: store.rows[uid]["version"] for uid in users if uid in store.rows}
     return {}
 
 
-async def check_stored(store: SessionStore | None, lanes: list[list[int]],
-                       before: dict[int, int], per_user: int) -> None:
+async def check_stored(
+    store: SessionStore | None, lanes: list[list[int]], before: dict[int, int], per_user: int
+) -> None:
     """Every update's session write was stored: none lost, none left queued."""
     after = await stored_versions(store, lanes)
     if store is None:
         return
-    short = {uid: v - before.get(uid, 0) for uid, v in after.items()
-             if v - before.get(uid, 0) != per_user and uid in before}
+    short = {
+        uid: v - before.get(uid, 0)
+        for uid, v in after.items()
+        if v - before.get(uid, 0) != per_user and uid in before
+    }
     missing = sum(len(uids) for uids in lanes) - len(after)
     if short or missing:
-        raise NavigationFailed(f"stored sessions lag the updates handled: {missing} rows "
-                               f"missing, versions off for {len(short)} users, e.g. "
-                               f"{list(short.items())[:3]}")
+        raise NavigationFailed(
+            f"stored sessions lag the updates handled: {missing} rows "
+            f"missing, versions off for {len(short)} users, e.g. "
+            f"{list(short.items())[:3]}"
+        )
 
 
-def check_counts(way: Way, updates: int, starts: int, calls_before: Counter[str],
-                 stats_before: Counter[str]) -> None:
+def check_counts(
+    way: Way, updates: int, starts: int, calls_before: Counter[str], stats_before: Counter[str]
+) -> None:
     """What the fake Telegram was asked must match the navigation done, or we measured nothing."""
     calls = Counter(way.recorder.calls)
     calls.subtract(calls_before)
@@ -406,8 +448,10 @@ def check_counts(way: Way, updates: int, starts: int, calls_before: Counter[str]
     if refused:
         problems.append(f"refused calls {refused}")
     if calls["answerCallbackQuery:with_text"]:
-        problems.append(f"{calls['answerCallbackQuery:with_text']} presses were answered with a "
-                        "notice (stale or refused press)")
+        problems.append(
+            f"{calls['answerCallbackQuery:with_text']} presses were answered with a "
+            "notice (stale or refused press)"
+        )
     if way.runtime is not None and hasattr(way.runtime, "stats"):
         stats = Counter(way.runtime.stats)
         stats.subtract(stats_before)
@@ -422,16 +466,16 @@ def check_counts(way: Way, updates: int, starts: int, calls_before: Counter[str]
 
 # ------------------------------------------------------------------------- building
 def new_bot(recorder: Recorder) -> Bot:
-    return Bot(BOT_TOKEN, session=RecordingSession(recorder),
-               default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    return Bot(
+        BOT_TOKEN, session=RecordingSession(recorder), default=DefaultBotProperties(parse_mode=ParseMode.HTML)
+    )
 
 
 def build_engine(project: Path, store: SessionStore, key: str, title: str) -> Way:
     bundle = load_bundle(project)
     problems = lint(bundle, PluginSet([UserPlugin.declarations()]))  # the plug-ins it runs
     if has_errors(problems):
-        raise SystemExit("the benchmark's flow project does not lint clean:\n"
-                         + format_text(problems))
+        raise SystemExit("the benchmark's flow project does not lint clean:\n" + format_text(problems))
     recorder = Recorder()
     bot = new_bot(recorder)
     runtime = Runtime(bundle, PluginSet.of([UserPlugin()]), store, AiogramMessenger(bot))
@@ -496,8 +540,7 @@ def query_kind(sql: str) -> str:
     return "other: " + text[:50]
 
 
-async def count_queries(pool: asyncpg.Pool, run: Callable[[], Awaitable[RunResult]]
-                        ) -> Counter[str] | None:
+async def count_queries(pool: asyncpg.Pool, run: Callable[[], Awaitable[RunResult]]) -> Counter[str] | None:
     """Round trips to PostgreSQL during ``run``, by kind, seen from the client.
 
     Uses asyncpg's query loggers on every connection of the pool (reached through the pool's
@@ -550,14 +593,15 @@ class Sampled:
         return min(self.runs, key=lambda r: r.wall)
 
 
-Results = dict[str, dict[str, Sampled]]   # mode -> way key -> runs
+Results = dict[str, dict[str, Sampled]]  # mode -> way key -> runs
 
 
 def table(results: Results, ways: list[Way]) -> str:
-    lines = [f"{'':<44}{'mode':<13}{'updates':>8}{'median s':>9}{'upd/s':>7}{'best':>7}"
-             f"{'worst':>7}{'cpu s':>7}{'(sys)':>7}{'upd/cpu-s':>10}",
-             f"{'':<44}{'':<13}{'':>8}{'':>9}{'median':>7}{'upd/s':>7}{'upd/s':>7}"
-             f"{'(median run)':>24}"]
+    lines = [
+        f"{'':<44}{'mode':<13}{'updates':>8}{'median s':>9}{'upd/s':>7}{'best':>7}"
+        f"{'worst':>7}{'cpu s':>7}{'(sys)':>7}{'upd/cpu-s':>10}",
+        f"{'':<44}{'':<13}{'':>8}{'':>9}{'median':>7}{'upd/s':>7}{'upd/s':>7}{'(median run)':>24}",
+    ]
     for mode, by_way in results.items():
         for way in ways:
             sampled = by_way.get(way.key)
@@ -565,9 +609,11 @@ def table(results: Results, ways: list[Way]) -> str:
                 continue
             r = sampled.median
             worst = max(sampled.runs, key=lambda x: x.wall)
-            lines.append(f"({way.key}) {way.title:<40}{mode:<13}{r.updates:>8}{r.wall:>9.3f}"
-                         f"{r.rate:>7.0f}{sampled.best.rate:>7.0f}{worst.rate:>7.0f}"
-                         f"{r.cpu:>7.2f}{r.system:>7.2f}{r.cpu_rate:>10.0f}")
+            lines.append(
+                f"({way.key}) {way.title:<40}{mode:<13}{r.updates:>8}{r.wall:>9.3f}"
+                f"{r.rate:>7.0f}{sampled.best.rate:>7.0f}{worst.rate:>7.0f}"
+                f"{r.cpu:>7.2f}{r.system:>7.2f}{r.cpu_rate:>10.0f}"
+            )
     return "\n".join(lines)
 
 
@@ -580,9 +626,11 @@ def ratios(results: Results) -> str:
             parts = [f"{mode:<13}"]
             for other in ("b", "c"):
                 if other in r:
-                    parts.append(f"({mine})/({other}) {r[mine].median.rate / r[other].median.rate:5.2f}"
-                                 f" (best {r[mine].best.rate / r[other].best.rate:4.2f},"
-                                 f" per cpu-s {r[mine].median.cpu_rate / r[other].median.cpu_rate:4.2f})")
+                    parts.append(
+                        f"({mine})/({other}) {r[mine].median.rate / r[other].median.rate:5.2f}"
+                        f" (best {r[mine].best.rate / r[other].best.rate:4.2f},"
+                        f" per cpu-s {r[mine].median.cpu_rate / r[other].median.cpu_rate:4.2f})"
+                    )
             lines.append("   ".join(parts))
     return "\n".join(lines)
 
@@ -594,21 +642,32 @@ def verdict(results: Results) -> str:
             continue
         a = r["a"].median
         ok = "MET" if a.rate >= TARGET_PER_CORE else "NOT MET"
-        lines.append(f"target (a) >= {TARGET_PER_CORE:.0f} updates/s on one core, {mode}: "
-                     f"median {a.rate:.0f}/s -> {ok}")
+        lines.append(
+            f"target (a) >= {TARGET_PER_CORE:.0f} updates/s on one core, {mode}: "
+            f"median {a.rate:.0f}/s -> {ok}"
+        )
         if "c" in r:
             c = r["c"].median
             ok = "MET" if a.rate >= c.rate else "NOT MET"
-            lines.append(f"target (a) no slower than (c) aiogram-dialog, {mode}: "
-                         f"median {a.rate:.0f}/s vs {c.rate:.0f}/s -> {ok}")
+            lines.append(
+                f"target (a) no slower than (c) aiogram-dialog, {mode}: "
+                f"median {a.rate:.0f}/s vs {c.rate:.0f}/s -> {ok}"
+            )
     return "\n".join(lines)
 
 
 AREAS = (
-    ("engine/", "engine"), ("aiogram_dialog/", "aiogram-dialog"), ("aiogram/", "aiogram"),
-    ("pydantic", "pydantic"), ("jinja2/", "jinja2"), ("asyncpg/", "asyncpg"),
-    ("asyncio/", "asyncio"), ("json/", "json"), ("copy.py", "copy (deepcopy)"),
-    ("magic_filter/", "magic-filter"), ("bench/", "benchmark driver + fake Telegram"),
+    ("engine/", "engine"),
+    ("aiogram_dialog/", "aiogram-dialog"),
+    ("aiogram/", "aiogram"),
+    ("pydantic", "pydantic"),
+    ("jinja2/", "jinja2"),
+    ("asyncpg/", "asyncpg"),
+    ("asyncio/", "asyncio"),
+    ("json/", "json"),
+    ("copy.py", "copy (deepcopy)"),
+    ("magic_filter/", "magic-filter"),
+    ("bench/", "benchmark driver + fake Telegram"),
 )
 
 
@@ -640,29 +699,31 @@ def profile_report(profiler: cProfile.Profile, updates: int, top: int) -> str:
     by_area: Counter[str] = Counter()
     for func, (_, _, tt, _, _) in raw.items():
         by_area[area_of(func[0])] += tt
-    out.write(f"profiled {updates} updates, {total:.3f} s of own time under cProfile "
-              f"({total / updates * 1e6:.0f} µs/update with profiler overhead)\n")
+    out.write(
+        f"profiled {updates} updates, {total:.3f} s of own time under cProfile "
+        f"({total / updates * 1e6:.0f} µs/update with profiler overhead)\n"
+    )
     out.write("\nown time by area:\n")
     for area, tt in by_area.most_common():
-        out.write(f"  {area:<34}{tt:8.3f} s {100 * tt / total:5.1f} %"
-                  f"  {tt / updates * 1e6:7.1f} µs/update\n")
+        out.write(f"  {area:<34}{tt:8.3f} s {100 * tt / total:5.1f} %  {tt / updates * 1e6:7.1f} µs/update\n")
     out.write(f"\ntop {top} functions by own time:\n")
     ranked = sorted(raw.items(), key=lambda kv: -kv[1][2])[:top]
     for func, (_, nc, tt, ct, _) in ranked:
-        out.write(f"  {tt:7.3f} s {100 * tt / total:5.1f} %  calls {nc:>8}  "
-                  f"cum {ct:7.3f} s  {short(func)}\n")
-    out.write(f"\ntop {top} engine functions by cumulative time (includes callees; for a "
-              "coroutine, calls counts resumptions and cum is the time it ran, its waits for "
-              "I/O excluded):\n")
+        out.write(f"  {tt:7.3f} s {100 * tt / total:5.1f} %  calls {nc:>8}  cum {ct:7.3f} s  {short(func)}\n")
+    out.write(
+        f"\ntop {top} engine functions by cumulative time (includes callees; for a "
+        "coroutine, calls counts resumptions and cum is the time it ran, its waits for "
+        "I/O excluded):\n"
+    )
     engine = [(f, v) for f, v in raw.items() if str(ROOT / "engine") in f[0]]
     for func, (_, nc, tt, ct, _) in sorted(engine, key=lambda kv: -kv[1][3])[:top]:
-        out.write(f"  cum {ct:7.3f} s {100 * ct / total:5.1f} %  own {tt:6.3f} s  "
-                  f"calls {nc:>7}  {short(func)}\n")
+        out.write(
+            f"  cum {ct:7.3f} s {100 * ct / total:5.1f} %  own {tt:6.3f} s  calls {nc:>7}  {short(func)}\n"
+        )
     return out.getvalue()
 
 
-async def profile_engine(engine: Way, args: argparse.Namespace, users: int,
-                         cycles: int) -> None:
+async def profile_engine(engine: Way, args: argparse.Namespace, users: int, cycles: int) -> None:
     """One more run of one way under a profiler (its figures are inflated by the profiler)."""
     updates = users * cycles * len(SCRIPT)
     concurrency = 1 if args.profile_mode == "sequential" else args.concurrency
@@ -671,16 +732,17 @@ async def profile_engine(engine: Way, args: argparse.Namespace, users: int,
         try:
             from pyinstrument import Profiler
         except ImportError:
-            print("\npyinstrument is not installed (.venv/bin/pip install pyinstrument); "
-                  "falling back to cProfile")
+            print(
+                "\npyinstrument is not installed (.venv/bin/pip install pyinstrument); "
+                "falling back to cProfile"
+            )
         else:
             profiler = Profiler(interval=0.0005, async_mode="disabled")
             profiler.start()
             await run_way(engine, users, cycles, concurrency)
             profiler.stop()
             print(f"\n--- pyinstrument of {title} ---")
-            print(profiler.output_text(unicode=True, color=False, show_all=False,
-                                       short_mode=False))
+            print(profiler.output_text(unicode=True, color=False, show_all=False, short_mode=False))
             return
     profiler = cProfile.Profile()
     profiler.enable()
@@ -699,7 +761,7 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
     cycles = max(1, round(args.updates / (users * len(SCRIPT))))
     updates = users * cycles * len(SCRIPT)
     modes = {"sequential": 1, f"concurrent{args.concurrency}": args.concurrency}
-    hold_response_models()   # for every way alike: see the module docstring
+    hold_response_models()  # for every way alike: see the module docstring
     project_dir = Path(tempfile.mkdtemp(prefix="rtbench-flows-"))
     placement = PostgresOffCore()
     try:
@@ -707,20 +769,26 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
         async with TempDatabase(server_dsn) as pool:
             if not args.postgres_anywhere:
                 print(await placement.move(pool, args.pinning))
-            print(f"PostgreSQL: {await server_settings(pool)}; pool from engine's open_database"
-                  f" (max {pool.get_max_size()} connections)")
+            print(
+                f"PostgreSQL: {await server_settings(pool)}; pool from engine's open_database"
+                f" (max {pool.get_max_size()} connections)"
+            )
             builders = {
-                "a": lambda: build_engine(project_dir, polling_sessions(pool), "a",
-                                          "engine, sessions in PostgreSQL"),
-                "m": lambda: build_engine(project_dir, MemorySessionStore(), "m",
-                                          "engine, sessions in memory [diag]"),
+                "a": lambda: build_engine(
+                    project_dir, polling_sessions(pool), "a", "engine, sessions in PostgreSQL"
+                ),
+                "m": lambda: build_engine(
+                    project_dir, MemorySessionStore(), "m", "engine, sessions in memory [diag]"
+                ),
                 "b": build_plain,
                 "c": build_dialog,
             }
             ways = [builders[key]() for key in builders if key in args.ways]
-            print(f"{users} users x {cycles} cycles x {len(SCRIPT)} steps (/start, A, Back, B,"
-                  f" Back) = {updates} updates per run; per mode: 1 warm-up run, then"
-                  f" {args.reps} timed runs interleaved across ways")
+            print(
+                f"{users} users x {cycles} cycles x {len(SCRIPT)} steps (/start, A, Back, B,"
+                f" Back) = {updates} updates per run; per mode: 1 warm-up run, then"
+                f" {args.reps} timed runs interleaved across ways"
+            )
             results: Results = {}
             for mode, concurrency in modes.items():
                 for way in ways:  # warm-up: first sessions are INSERTs, caches fill
@@ -728,12 +796,13 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
                 samples: dict[str, list[RunResult]] = {w.key: [] for w in ways}
                 for _ in range(args.reps):
                     for way in ways:
-                        samples[way.key].append(
-                            await run_way(way, users, cycles, concurrency))
+                        samples[way.key].append(await run_way(way, users, cycles, concurrency))
                 results[mode] = {key: Sampled(runs) for key, runs in samples.items()}
 
-            print("\nnavigation verified after every update (the expected screen's text is what"
-                  " the user sees); in total, per way:")
+            print(
+                "\nnavigation verified after every update (the expected screen's text is what"
+                " the user sees); in total, per way:"
+            )
             for way in ways:
                 calls = ", ".join(f"{k} {v}" for k, v in sorted(way.recorder.calls.items()))
                 seen = ", ".join(f"{k} {v}" for k, v in sorted(way.screens_seen.items()))
@@ -743,27 +812,29 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
 
             engine = next((w for w in ways if w.key == "a"), None)
             if engine is not None:
-                counted = await count_queries(
-                    pool, lambda: run_way(engine, users, cycles, args.concurrency))
+                counted = await count_queries(pool, lambda: run_way(engine, users, cycles, args.concurrency))
                 if counted is not None:
                     total = sum(counted.values())
                     detail = ", ".join(f"{k} {v / updates:.2f}" for k, v in counted.most_common())
-                    print(f"\n(a) PostgreSQL round trips per update: {total / updates:.2f} "
-                          f"({detail})")
+                    print(f"\n(a) PostgreSQL round trips per update: {total / updates:.2f} ({detail})")
 
             for mode, by_way in results.items():
                 if "a" in by_way:
                     r = by_way["a"].median
-                    print(f"(a) {mode}: session saves took {r.writes / r.updates:.2f} "
-                          f"statements per update (median run)")
+                    print(
+                        f"(a) {mode}: session saves took {r.writes / r.updates:.2f} "
+                        f"statements per update (median run)"
+                    )
             print()
             print(table(results, ways))
             print()
             print(ratios(results))
             print()
             print(verdict(results))
-            print(f"\nload average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-                  f" on {os.cpu_count()} CPUs (other processes on the machine add noise)")
+            print(
+                f"\nload average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+                f" on {os.cpu_count()} CPUs (other processes on the machine add noise)"
+            )
 
             profiled = next((w for w in ways if w.key == args.profile_way), None)
             if args.profile != "none" and profiled is not None:
@@ -779,30 +850,50 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=16, help="updates in flight")
     parser.add_argument("--reps", type=int, default=5, help="timed runs; the median is shown")
-    parser.add_argument("--dsn", help="PostgreSQL server (default: TEST_DATABASE_URL, "
-                                      "else an embedded server)")
-    parser.add_argument("--ways", default="ambc",
-                        help="which of a, m, b, c to run (default ambc; m is a diagnostic)")
+    parser.add_argument(
+        "--dsn", help="PostgreSQL server (default: TEST_DATABASE_URL, else an embedded server)"
+    )
+    parser.add_argument(
+        "--ways", default="ambc", help="which of a, m, b, c to run (default ambc; m is a diagnostic)"
+    )
     parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
-    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default=event_loop.best_loop(),
-                        help="event loop for every way (default: the one main.py runs on)")
-    parser.add_argument("--profile", choices=("cprofile", "pyinstrument", "none"),
-                        default="cprofile", help="profile one more run of (a) (default cprofile)")
-    parser.add_argument("--profile-mode", choices=("sequential", "concurrent"),
-                        default="sequential", help="which run of (a) to profile")
-    parser.add_argument("--profile-way", choices=("a", "m", "b", "c"), default="a",
-                        help="which way to profile (default a)")
-    parser.add_argument("--postgres-anywhere", action="store_true",
-                        help="leave PostgreSQL's processes where they are (see cpu_placement)")
+    parser.add_argument(
+        "--loop",
+        choices=("uvloop", "asyncio"),
+        default=event_loop.best_loop(),
+        help="event loop for every way (default: the one main.py runs on)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=("cprofile", "pyinstrument", "none"),
+        default="cprofile",
+        help="profile one more run of (a) (default cprofile)",
+    )
+    parser.add_argument(
+        "--profile-mode",
+        choices=("sequential", "concurrent"),
+        default="sequential",
+        help="which run of (a) to profile",
+    )
+    parser.add_argument(
+        "--profile-way", choices=("a", "m", "b", "c"), default="a", help="which way to profile (default a)"
+    )
+    parser.add_argument(
+        "--postgres-anywhere",
+        action="store_true",
+        help="leave PostgreSQL's processes where they are (see cpu_placement)",
+    )
     parser.add_argument("--top", type=int, default=20, help="rows in the profile listings")
     parser.add_argument("--profile-out", help="also dump the raw cProfile stats here")
     args = parser.parse_args()
 
-    args.pinning = (pin_to_one_core() if not args.no_pin
-                    else Pinning(None, frozenset(), "not pinned (--no-pin)"))
+    args.pinning = (
+        pin_to_one_core() if not args.no_pin else Pinning(None, frozenset(), "not pinned (--no-pin)")
+    )
     print("runtime benchmark:", args.pinning.note)
-    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
-          f"on {os.cpu_count()} CPUs")
+    print(
+        f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs"
+    )
     print(f"python {sys.version.split()[0]}, event loop: {args.loop} (the same for every way)")
 
     dsn = args.dsn or os.environ.get("TEST_DATABASE_URL")

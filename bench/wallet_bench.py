@@ -69,8 +69,9 @@ class WalletLoad:
         self.pool = pool
         self.wallet = Wallet(pool)
         self.concurrency = concurrency
-        self.users = [[c * USERS_PER_CLIENT + u + 1 for u in range(USERS_PER_CLIENT)]
-                      for c in range(concurrency)]
+        self.users = [
+            [c * USERS_PER_CLIENT + u + 1 for u in range(USERS_PER_CLIENT)] for c in range(concurrency)
+        ]
         self.done = 0
 
     async def fund(self) -> None:
@@ -101,15 +102,15 @@ class WalletLoad:
         """After all the runs the books must balance and every pair must be captured."""
         bad = await self.pool.fetchval(
             "SELECT count(*) FROM wallets w WHERE balance <> "
-            "(SELECT coalesce(sum(amount), 0) FROM ledger l WHERE l.user_id = w.user_id)")
+            "(SELECT coalesce(sum(amount), 0) FROM ledger l WHERE l.user_id = w.user_id)"
+        )
         captured = await self.pool.fetchval("SELECT count(*) FROM holds WHERE state = 'captured'")
         if bad or captured != self.done:
             raise AssertionError(f"books out of balance: {bad} wallets, {captured}/{self.done}")
 
 
 def pgbench_init(pgbench: str, db: str) -> None:
-    init = subprocess.run([pgbench, "-i", "-q", "-s", "1", db], capture_output=True, text=True,
-                          check=False)
+    init = subprocess.run([pgbench, "-i", "-q", "-s", "1", db], capture_output=True, text=True, check=False)
     if init.returncode:
         raise RuntimeError(f"pgbench -i failed: {init.stderr.strip()}")
 
@@ -120,7 +121,10 @@ async def pgbench_tps(pgbench: str, db: str, concurrency: int, seconds: int) -> 
     result = await asyncio.to_thread(
         subprocess.run,
         [pgbench, "-n", "-N", "-c", str(concurrency), "-j", str(jobs), "-T", str(seconds), db],
-        capture_output=True, text=True, check=False)
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode:
         raise RuntimeError(f"pgbench failed: {result.stderr.strip()}")
     match = re.search(r"tps = ([\d.]+) \(without initial connection time\)", result.stdout)
@@ -137,13 +141,18 @@ async def main_async(args: argparse.Namespace, dsn: str) -> int:
         sync = await server.fetchval("SHOW synchronous_commit")
     finally:
         await server.close()
-    print(f"PostgreSQL {version} (synchronous_commit={sync}), {args.concurrency} clients,"
-          f" {os.cpu_count()} CPUs")
+    print(
+        f"PostgreSQL {version} (synchronous_commit={sync}), {args.concurrency} clients, {os.cpu_count()} CPUs"
+    )
     if pgbench is None:
-        print("pgbench not found: install postgresql-contrib (or postgresql-client-<version>);"
-              " measuring the wallet alone")
-    async with temporary_database(dsn, "wbench") as wallet_db, \
-            temporary_database(dsn, "wbench_pg") as pgbench_db:
+        print(
+            "pgbench not found: install postgresql-contrib (or postgresql-client-<version>);"
+            " measuring the wallet alone"
+        )
+    async with (
+        temporary_database(dsn, "wbench") as wallet_db,
+        temporary_database(dsn, "wbench_pg") as pgbench_db,
+    ):
         conn = await asyncpg.connect(wallet_db)
         try:
             await migrate(conn)
@@ -151,8 +160,7 @@ async def main_async(args: argparse.Namespace, dsn: str) -> int:
             await conn.close()
         if pgbench:
             pgbench_init(pgbench, pgbench_db)
-        pool = await asyncpg.create_pool(wallet_db, min_size=args.concurrency,
-                                         max_size=args.concurrency)
+        pool = await asyncpg.create_pool(wallet_db, min_size=args.concurrency, max_size=args.concurrency)
         try:
             load = WalletLoad(pool, args.concurrency)
             await load.fund()
@@ -166,8 +174,7 @@ async def main_async(args: argparse.Namespace, dsn: str) -> int:
                 latencies += lat
                 line = f"round {round_}: wallet {rate:,.0f} pairs/s"
                 if pgbench:
-                    tps.append(await pgbench_tps(pgbench, pgbench_db, args.concurrency,
-                                                 args.seconds))
+                    tps.append(await pgbench_tps(pgbench, pgbench_db, args.concurrency, args.seconds))
                     line += f", pgbench {tps[-1]:,.0f} TPS, ratio {rate / tps[-1]:.2f}"
                 print(line, flush=True)
             await load.check_books()
@@ -177,13 +184,17 @@ async def main_async(args: argparse.Namespace, dsn: str) -> int:
     ordered = sorted(latencies)
     p99 = ordered[max(int(len(ordered) * 0.99) - 1, 0)]
     rate = statistics.median(rates)
-    print(f"wallet reserve+capture: {rate:,.0f} pairs/s (median of {args.rounds} x {args.pairs}"
-          f" pairs; latency p50 {statistics.median(ordered):.2f} ms, p99 {p99:.2f} ms)")
+    print(
+        f"wallet reserve+capture: {rate:,.0f} pairs/s (median of {args.rounds} x {args.pairs}"
+        f" pairs; latency p50 {statistics.median(ordered):.2f} ms, p99 {p99:.2f} ms)"
+    )
     if not tps:
         return 2
     median_tps = statistics.median(tps)
-    print(f"pgbench -N simple-update ({pgbench}): {median_tps:,.0f} TPS"
-          f" (median of {args.rounds} x {args.seconds} s)")
+    print(
+        f"pgbench -N simple-update ({pgbench}): {median_tps:,.0f} TPS"
+        f" (median of {args.rounds} x {args.seconds} s)"
+    )
     ratio = rate / median_tps
     verdict = "meets" if ratio >= TARGET_RATIO else "BELOW"
     print(f"ratio wallet pairs/s / pgbench TPS = {ratio:.2f} ({verdict} the {TARGET_RATIO} target)")

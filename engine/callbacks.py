@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CALLBACK_LIMIT = 64          # bytes, Telegram's limit
-VERSION_DIGITS = 10          # session versions stay below 10**10
-LONGEST_KEY = "i99.999"      # the longest key a keyboard of Telegram's 100 buttons can need
+CALLBACK_LIMIT = 64  # bytes, Telegram's limit
+VERSION_DIGITS = 10  # session versions stay below 10**10
+LONGEST_KEY = "i99.999"  # the longest key a keyboard of Telegram's 100 buttons can need
 
 
 @dataclass(frozen=True)
@@ -35,4 +35,4 @@ class CallbackData:
 
 
 def worst_case_length(screen_id: str) -> int:
-    return len(f"{screen_id}:{10 ** VERSION_DIGITS - 1}:{LONGEST_KEY}".encode())
+    return len(f"{screen_id}:{10**VERSION_DIGITS - 1}:{LONGEST_KEY}".encode())

@@ -66,9 +66,14 @@ def _rules(_: argparse.Namespace) -> int:
 
 def build_parser(project: Project) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m engine", allow_abbrev=False)
-    parser.add_argument("--project", metavar="DIR", dest="project_folder", default=".",
-                        help="where the project's pyproject.toml names its plug-ins "
-                             "([tool.engine] project; default: the current folder)")
+    parser.add_argument(
+        "--project",
+        metavar="DIR",
+        dest="project_folder",
+        default=".",
+        help="where the project's pyproject.toml names its plug-ins "
+        "([tool.engine] project; default: the current folder)",
+    )
     parser.set_defaults(project=project)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("lint", help="check flows, models and locales")
@@ -82,8 +87,10 @@ def build_parser(project: Project) -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of flow (or model) files")
     p.add_argument("--kind", choices=sorted(SCHEMAS), default="flow")
     p.set_defaults(run=_schema)
-    p = sub.add_parser("explore", help="drive the bot through every screen and button, as a "
-                                       "user and an admin, in every language")
+    p = sub.add_parser(
+        "explore",
+        help="drive the bot through every screen and button, as a user and an admin, in every language",
+    )
     from engine.explorer.cli import add_arguments
 
     add_arguments(p)

@@ -26,16 +26,19 @@ class ParamType:
     name: str
     python: type[Scalar]
     doc: str
-    model_ref: bool = False     # literal values must be models in models/
+    model_ref: bool = False  # literal values must be models in models/
 
 
-BUILTIN_TYPES: dict[str, ParamType] = {t.name: t for t in (
-    ParamType("text", str, "any text"),
-    ParamType("integer", int, "a whole number"),
-    ParamType("number", float, "a number"),
-    ParamType("boolean", bool, "yes or no"),
-    ParamType("choice", str, "one of the listed `values`"),
-)}
+BUILTIN_TYPES: dict[str, ParamType] = {
+    t.name: t
+    for t in (
+        ParamType("text", str, "any text"),
+        ParamType("integer", int, "a whole number"),
+        ParamType("number", float, "a number"),
+        ParamType("boolean", bool, "yes or no"),
+        ParamType("choice", str, "one of the listed `values`"),
+    )
+}
 
 
 class BadArguments(ValueError):
@@ -64,8 +67,9 @@ def coerce_value(kind: ParamType, param: Param, value: Any) -> Any:
         raise BadArguments(exc.errors(include_url=False)[0]["msg"]) from exc
 
 
-def coerce_args(params: Mapping[str, Param], types: Mapping[str, ParamType],
-                args: Mapping[str, Any]) -> dict[str, Any]:
+def coerce_args(
+    params: Mapping[str, Param], types: Mapping[str, ParamType], args: Mapping[str, Any]
+) -> dict[str, Any]:
     """Arguments checked against ``params``: unknown ones refused, optional ones filled."""
     unknown = set(args) - set(params)
     if unknown:
@@ -82,8 +86,9 @@ def coerce_args(params: Mapping[str, Param], types: Mapping[str, ParamType],
     return out
 
 
-def args_model(screen_id: str, params: Mapping[str, Param],
-               types: Mapping[str, ParamType]) -> type[BaseModel]:
+def args_model(
+    screen_id: str, params: Mapping[str, Param], types: Mapping[str, ParamType]
+) -> type[BaseModel]:
     """``args`` as templates of this screen see it, for the linter's attribute checks."""
     fields: dict[str, Any] = {}
     for name, param in params.items():

@@ -89,8 +89,8 @@ class Operation:
     result_type: Any
     method: Callable[..., Awaitable[Any]]
     doc: str = ""
-    guard: str | None = None   # who may run it: checked by the runtime on every call, and by
-                               # the linter against the guard of every screen that calls it
+    guard: str | None = None  # who may run it: checked by the runtime on every call, and by
+    # the linter against the guard of every screen that calls it
 
     @property
     def item_type(self) -> Any:
@@ -116,12 +116,14 @@ class _Declare:
     @typing.overload
     def __call__(self, func: None = None, *, guard: str | None = None) -> Decorator: ...
 
-    def __call__(self, func: Callable[..., Any] | None = None, *,
-                 guard: str | None = None) -> Callable[..., Any] | Decorator:
+    def __call__(
+        self, func: Callable[..., Any] | None = None, *, guard: str | None = None
+    ) -> Callable[..., Any] | Decorator:
         def mark(f: Callable[..., Any]) -> Callable[..., Any]:
             f.__plugin_operation__ = self.kind  # type: ignore[attr-defined]
             f.__plugin_guard__ = guard  # type: ignore[attr-defined]
             return f
+
         return mark(func) if func is not None else mark
 
 
@@ -135,10 +137,10 @@ GuardCheck = Callable[[CallContext], bool]
 class PressResult:
     """A plug-in's answer to a press on a message it sent itself (not a flow screen)."""
 
-    text_key: str | None = None          # shown as the callback answer
+    text_key: str | None = None  # shown as the callback answer
     params: dict[str, Any] = field(default_factory=dict)
-    screen: str | None = None            # then open this screen (declared in ``screens``) …
-    args: dict[str, Any] = field(default_factory=dict)   # … with these arguments
+    screen: str | None = None  # then open this screen (declared in ``screens``) …
+    args: dict[str, Any] = field(default_factory=dict)  # … with these arguments
 
 
 @dataclass(frozen=True)
@@ -185,12 +187,24 @@ class Plugin:
             args_model = hints.get("args", NoArgs)
             if not (isinstance(args_model, type) and issubclass(args_model, BaseModel)):
                 raise TypeError(f"{cls.__name__}.{name}: 'args' must be a pydantic model")
-            ops[name] = Operation(name, kind, args_model, hints.get("return"), func,
-                                  inspect.getdoc(func) or "",
-                                  getattr(func, "__plugin_guard__", None))
-        return Declarations(cls.namespace, ops, dict(cls.template_globals), dict(cls.texts),
-                            {k: dict(v) for k, v in cls.screens.items()}, tuple(cls.param_types),
-                            {k: tuple(v) for k, v in cls.guard_implies.items()})
+            ops[name] = Operation(
+                name,
+                kind,
+                args_model,
+                hints.get("return"),
+                func,
+                inspect.getdoc(func) or "",
+                getattr(func, "__plugin_guard__", None),
+            )
+        return Declarations(
+            cls.namespace,
+            ops,
+            dict(cls.template_globals),
+            dict(cls.texts),
+            {k: dict(v) for k, v in cls.screens.items()},
+            tuple(cls.param_types),
+            {k: tuple(v) for k, v in cls.guard_implies.items()},
+        )
 
     async def template_values(self, ctx: CallContext) -> dict[str, Any]:
         """Values for ``template_globals`` on one render; override when there are any."""
@@ -207,13 +221,15 @@ class Plugin:
 class PluginSet:
     """The plug-ins of one running bot (or, for the linter, their classes' declarations)."""
 
-    def __init__(self, declarations: list[Declarations],
-                 instances: Mapping[str, Plugin] | None = None,
-                 guard_names: frozenset[str] = frozenset({"admin"})) -> None:
+    def __init__(
+        self,
+        declarations: list[Declarations],
+        instances: Mapping[str, Plugin] | None = None,
+        guard_names: frozenset[str] = frozenset({"admin"}),
+    ) -> None:
         self.by_namespace = {d.namespace: d for d in declarations}
         self.instances = dict(instances or {})
-        self.implied: dict[str, frozenset[str]] = _closure(
-            [d.guard_implies for d in declarations])
+        self.implied: dict[str, frozenset[str]] = _closure([d.guard_implies for d in declarations])
         self.guard_names = guard_names.union(self.implied, *self.implied.values())
 
     @classmethod

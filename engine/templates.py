@@ -25,8 +25,12 @@ def _number(value: Any) -> str:
 
 
 ENVIRONMENT = ImmutableSandboxedEnvironment(
-    autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-    keep_trailing_newline=False)
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
 ENVIRONMENT.filters["num"] = _number
 
 #: names every template can use whatever the screen
@@ -43,7 +47,7 @@ class Text:
 
     source: str
     compiled: Any = None  # jinja2.Template, or None for plain text
-    ast: Any = None       # jinja2.nodes.Template, or None for plain text
+    ast: Any = None  # jinja2.nodes.Template, or None for plain text
 
     def render(self, context: dict[str, Any]) -> str:
         if self.compiled is None:
@@ -77,8 +81,13 @@ _EXPRESSIONS: dict[str, Any] = {}
 def expression_of(source: str) -> str | None:
     """The expression of a template that is exactly one ``{{ … }}``; None for anything else."""
     stripped = source.strip()
-    if (stripped.startswith("{{") and stripped.endswith("}}") and stripped.count("{{") == 1
-            and stripped.count("}}") == 1 and "{%" not in stripped):
+    if (
+        stripped.startswith("{{")
+        and stripped.endswith("}}")
+        and stripped.count("{{") == 1
+        and stripped.count("}}") == 1
+        and "{%" not in stripped
+    ):
         return stripped[2:-2].strip()
     return None
 
@@ -94,7 +103,8 @@ def render_value(value: Any, context: dict[str, Any]) -> Any:
     compiled = _EXPRESSIONS.get(expression)
     if compiled is None:
         compiled = _EXPRESSIONS[expression] = ENVIRONMENT.compile_expression(
-            expression, undefined_to_none=False)
+            expression, undefined_to_none=False
+        )
     result = compiled(**context)
     if isinstance(result, Undefined):
         result._fail_with_undefined_error()
@@ -131,8 +141,11 @@ def _chain(node: nodes.Node) -> tuple[str, tuple[str, ...]] | None:
     while True:
         if isinstance(node, nodes.Getattr):
             attributes.append(node.attr)
-        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and \
-                isinstance(node.arg.value, str):
+        elif (
+            isinstance(node, nodes.Getitem)
+            and isinstance(node.arg, nodes.Const)
+            and isinstance(node.arg.value, str)
+        ):
             attributes.append(node.arg.value)
         else:
             break
@@ -148,7 +161,7 @@ def variable_paths(source: str | nodes.Template) -> list[VariablePath]:
     assigned = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
     inner: set[int] = set()
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
-        assert isinstance(node, nodes.Getattr | nodes.Getitem)   # find_all types it as their base
+        assert isinstance(node, nodes.Getattr | nodes.Getitem)  # find_all types it as their base
         inner.add(id(node.node))
     paths: list[VariablePath] = []
     for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):

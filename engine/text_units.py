@@ -7,9 +7,9 @@ text must keep to on its way to Telegram is checked with these helpers.
 
 from __future__ import annotations
 
-MESSAGE_LIMIT = 4096   # units of a message's text, after entity parsing
-CAPTION_LIMIT = 1024   # units of a media caption, after entity parsing
-ANSWER_LIMIT = 200     # units of a callback query's answer (a toast)
+MESSAGE_LIMIT = 4096  # units of a message's text, after entity parsing
+CAPTION_LIMIT = 1024  # units of a media caption, after entity parsing
+ANSWER_LIMIT = 200  # units of a callback query's answer (a toast)
 ELLIPSIS = "…"
 
 

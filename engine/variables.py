@@ -24,19 +24,19 @@ class FieldView(BaseModel):
     title: str
     hint: str = ""
     required: bool = False
-    default: str = ""          # the default, as the user would read it; "" when none
+    default: str = ""  # the default, as the user would read it; "" when none
     minimum: float | None = None
     maximum: float | None = None
-    max_length: int | None = None        # of a typed answer: never more than one message
-    file_max_length: int | None = None   # of a text sent as .txt, where more is allowed
+    max_length: int | None = None  # of a typed answer: never more than one message
+    file_max_length: int | None = None  # of a text sent as .txt, where more is allowed
     min_length: int | None = None
     max_seconds: int | None = None
     media: str | None = None
     max_mb: float | None = None
     min_items: int | None = None
     max_items: int | None = None
-    count: int = 0             # files (or items of a list) collected so far
-    items: list[str] = []      # a list's items so far, one line each (escaped)
+    count: int = 0  # files (or items of a list) collected so far
+    items: list[str] = []  # a list's items so far, one line each (escaped)
 
 
 class SummaryLine(BaseModel):
@@ -88,19 +88,42 @@ _STEP = {"field": FieldView, "form": FormView}
 _FIELD = {"field": FieldView}
 #: texts of the forms generated from models' input schemas
 FORM_TEXTS: dict[str, dict[str, Any]] = {
-    "form.ask_choice": _STEP, "form.ask_boolean": _STEP, "form.ask_number": _STEP,
-    "form.ask_text": _STEP, "form.ask_file": _STEP, "form.ask_files": _STEP,
+    "form.ask_choice": _STEP,
+    "form.ask_boolean": _STEP,
+    "form.ask_number": _STEP,
+    "form.ask_text": _STEP,
+    "form.ask_file": _STEP,
+    "form.ask_files": _STEP,
     "form.summary": {"form": FormView, "price": Any},
-    "form.skip": _FIELD, "form.yes": {}, "form.no": {}, "form.done": _FIELD,
-    "form.back": {}, "form.cancel": {}, "form.confirm": {}, "form.edit": _FIELD,
-    "form.error_number": _FIELD, "form.error_range": _FIELD, "form.error_text_length": _FIELD,
-    "form.error_empty": _FIELD, "form.error_text_file": _FIELD, "form.error_text_short": _FIELD,
-    "form.error_file_long": _FIELD, "form.error_file_kind": _FIELD, "form.error_file_type": _FIELD,
-    "form.error_file_size": _FIELD, "form.error_files_count": _FIELD,
-    "form.error_file_unreadable": _FIELD, "form.error_file_unavailable": _FIELD,
-    "form.error_use_buttons": _FIELD, "form.error_model": {},
-    "form.ask_items": _STEP, "form.item_header": _FIELD, "form.add": _FIELD,
-    "form.remove_last": _FIELD, "form.error_items_count": _FIELD,
-    "form.error_needs_job": {}, "form.from_job_value": {},
+    "form.skip": _FIELD,
+    "form.yes": {},
+    "form.no": {},
+    "form.done": _FIELD,
+    "form.back": {},
+    "form.cancel": {},
+    "form.confirm": {},
+    "form.edit": _FIELD,
+    "form.error_number": _FIELD,
+    "form.error_range": _FIELD,
+    "form.error_text_length": _FIELD,
+    "form.error_empty": _FIELD,
+    "form.error_text_file": _FIELD,
+    "form.error_text_short": _FIELD,
+    "form.error_file_long": _FIELD,
+    "form.error_file_kind": _FIELD,
+    "form.error_file_type": _FIELD,
+    "form.error_file_size": _FIELD,
+    "form.error_files_count": _FIELD,
+    "form.error_file_unreadable": _FIELD,
+    "form.error_file_unavailable": _FIELD,
+    "form.error_use_buttons": _FIELD,
+    "form.error_model": {},
+    "form.ask_items": _STEP,
+    "form.item_header": _FIELD,
+    "form.add": _FIELD,
+    "form.remove_last": _FIELD,
+    "form.error_items_count": _FIELD,
+    "form.error_needs_job": {},
+    "form.from_job_value": {},
 }
 ENGINE_TEXTS.update(FORM_TEXTS)

@@ -35,10 +35,10 @@ class Canvas:
                 if (x - cx) ** 2 + (y - cy) ** 2 <= r * r:
                     self.pixels[y][x] = colour
 
-    def triangle(self, a: tuple[int, int], b: tuple[int, int], c: tuple[int, int],
-                 colour: Colour) -> None:
+    def triangle(self, a: tuple[int, int], b: tuple[int, int], c: tuple[int, int], colour: Colour) -> None:
         def side(p: tuple[int, int], q: tuple[int, int], x: int, y: int) -> int:
             return (q[0] - p[0]) * (y - p[1]) - (q[1] - p[1]) * (x - p[0])
+
         for y in range(min(a[1], b[1], c[1]), max(a[1], b[1], c[1]) + 1):
             for x in range(min(a[0], b[0], c[0]), max(a[0], b[0], c[0]) + 1):
                 s = (side(a, b, x, y), side(b, c, x, y), side(c, a, x, y))
@@ -58,9 +58,14 @@ class Canvas:
         def chunk(kind: bytes, data: bytes) -> bytes:
             body = kind + data
             return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
         header = struct.pack(">IIBBBBB", SIZE, SIZE, 8, 2, 0, 0, 0)
-        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-                + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+        return (
+            b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(raw, 9))
+            + chunk(b"IEND", b"")
+        )
 
 
 WHITE, INK = (255, 255, 255), (40, 44, 52)
@@ -80,23 +85,23 @@ def marketplace_photo(c: Canvas) -> None:
 
 
 def lifestyle_photo(c: Canvas) -> None:
-    c.rect(0, 220, SIZE, SIZE, (176, 124, 82))       # a wooden table
-    c.rect(220, 30, 300, 150, (200, 228, 250))       # a window
-    c.circle(70, 190, 26, (120, 80, 50))             # a coffee cup
+    c.rect(0, 220, SIZE, SIZE, (176, 124, 82))  # a wooden table
+    c.rect(220, 30, 300, 150, (200, 228, 250))  # a window
+    c.circle(70, 190, 26, (120, 80, 50))  # a coffee cup
     product(c, (231, 111, 81))
 
 
 def reels_cover(c: Canvas) -> None:
-    c.rect(100, 20, 220, 300, (255, 94, 122))        # a 9:16 frame
-    c.rect(112, 40, 208, 70, WHITE)                  # the headline's place
+    c.rect(100, 20, 220, 300, (255, 94, 122))  # a 9:16 frame
+    c.rect(112, 40, 208, 70, WHITE)  # the headline's place
     c.circle(160, 190, 40, (255, 214, 102))
 
 
 def vk_post_banner(c: Canvas) -> None:
-    c.rect(20, 70, 300, 250, (0, 119, 255))          # a 4:3-ish banner
+    c.rect(20, 70, 300, 250, (0, 119, 255))  # a 4:3-ish banner
     c.rect(40, 100, 220, 130, WHITE)
     c.rect(40, 145, 170, 160, (200, 225, 255))
-    c.rect(40, 195, 130, 225, (255, 204, 0))         # the button
+    c.rect(40, 195, 130, 225, (255, 204, 0))  # the button
     c.circle(250, 170, 35, (255, 204, 0))
 
 
@@ -107,7 +112,7 @@ def stories_ad(c: Canvas) -> None:
 
 
 def remove_background(c: Canvas) -> None:
-    for y in range(0, SIZE, 20):                     # the transparency checkerboard
+    for y in range(0, SIZE, 20):  # the transparency checkerboard
         for x in range(0, SIZE, 20):
             if (x + y) // 20 % 2:
                 c.rect(x, y, x + 20, y + 20, (220, 220, 220))
@@ -115,7 +120,7 @@ def remove_background(c: Canvas) -> None:
 
 
 def upscale_photo(c: Canvas) -> None:
-    for y in range(40, 160, 30):                     # coarse pixels → a sharp circle
+    for y in range(40, 160, 30):  # coarse pixels → a sharp circle
         for x in range(20, 140, 30):
             c.rect(x, y, x + 28, y + 28, (120, 160, 200))
     c.triangle((150, 120), (175, 100), (175, 140), INK)

@@ -65,8 +65,10 @@ __all__ = [
 def build() -> dict[str, str]:
     data = json.loads(REFERENCE.read_text(encoding="utf-8"))
     not_models = load_not_models()
-    market = sorted((m for m in data["models"] if m["api"] == "market"
-                     and m["id"] not in not_models), key=lambda m: m["id"])
+    market = sorted(
+        (m for m in data["models"] if m["api"] == "market" and m["id"] not in not_models),
+        key=lambda m: m["id"],
+    )
     market = apply_verified(market, not_models)
     models = []
     for ref in market:
@@ -81,13 +83,19 @@ def build() -> dict[str, str]:
     for entry in entries:
         files.setdefault(FILES[entry["category"]], []).append(entry)
     texts = {file: share_texts(items) for file, items in files.items()}
-    out = {"tasks.yaml": render(HEADER.format(title="Tasks of the main menu, in menu order."),
-                                {}, "tasks", TASKS, {})}
+    out = {
+        "tasks.yaml": render(
+            HEADER.format(title="Tasks of the main menu, in menu order."), {}, "tasks", TASKS, {}
+        )
+    }
     for file, items in sorted(files.items()):
         items.sort(key=lambda e: (not e["enabled"], e["vendor"].lower(), e["id"]))
         first_off = next((i for i, e in enumerate(items) if not e["enabled"]), None)
-        comments = {} if first_off is None else {
-            first_off: "Disabled: see disabled_reason; enable once the reference is complete."}
+        comments = (
+            {}
+            if first_off is None
+            else {first_off: "Disabled: see disabled_reason; enable once the reference is complete."}
+        )
         title = f"Kie.ai market models: {file.removesuffix('.yaml').replace('_', ' ')}."
         out[file] = render(HEADER.format(title=title), texts[file], "models", items, comments)
     return out
@@ -107,8 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = build()
     if args.check:
-        stale = [n for n, text in files.items()
-                 if not (OUT / n).exists() or (OUT / n).read_text(encoding="utf-8") != text]
+        stale = [
+            n
+            for n, text in files.items()
+            if not (OUT / n).exists() or (OUT / n).read_text(encoding="utf-8") != text
+        ]
         extra = [p.name for p in _generated(OUT) if p.name not in files]
         for name in stale + extra:
             print(f"models/{name} is out of date")

@@ -14,8 +14,14 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCKED_EXTRA = "dev"  # what dev.py installs: runtime + dev (= embedded, test, bench)
-TARGET = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
-          "python_version": "3.11", "implementation_name": "cpython", "extra": ""}
+TARGET = {
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "os_name": "posix",
+    "python_version": "3.11",
+    "implementation_name": "cpython",
+    "extra": "",
+}
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)", re.MULTILINE)
 
 
@@ -79,10 +85,12 @@ def test_a_missing_or_too_old_pin_is_reported() -> None:
         "build-system": {"requires": ["setuptools>=68"]},
         "project": {
             "name": "kie-flow-bot",
-            "dependencies": ["jinja2>=3.1.6", "uvloop>=0.19; sys_platform != 'win32'",
-                             "winonly>=1; sys_platform == 'win32'"],
-            "optional-dependencies": {"embedded": ["pgserver>=0.1.4"],
-                                      "dev": ["kie-flow-bot[embedded]"]},
+            "dependencies": [
+                "jinja2>=3.1.6",
+                "uvloop>=0.19; sys_platform != 'win32'",
+                "winonly>=1; sys_platform == 'win32'",
+            ],
+            "optional-dependencies": {"embedded": ["pgserver>=0.1.4"], "dev": ["kie-flow-bot[embedded]"]},
         },
     }
     lock_text = "Jinja2==3.1.5 \\\n    --hash=sha256:00\nsetuptools==80.0 \\\n    --hash=sha256:00\n"

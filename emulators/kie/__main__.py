@@ -17,8 +17,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8090, help="0 picks a free port")
     parser.add_argument("--api-key", default="sandbox-key")
     parser.add_argument("--credits", default="1000")
-    parser.add_argument("--latency", type=float, default=3.0,
-                        help="seconds from create to result (split over waiting/queuing/generating)")
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=3.0,
+        help="seconds from create to result (split over waiting/queuing/generating)",
+    )
     parser.add_argument("--webhook-key", default=None, help="sign callbacks with this HMAC key")
     parser.add_argument("--public-url", default=None, help="origin to put into result/upload URLs")
     parser.add_argument("--strict-models", action="store_true", help="refuse models not in the catalog")
@@ -28,8 +32,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 async def run(args: argparse.Namespace) -> None:
     sandbox = KieSandbox(
-        args.api_key, host=args.host, port=args.port, credits=args.credits,
-        latency=Latency.total(args.latency), webhook_key=args.webhook_key, public_url=args.public_url,
+        args.api_key,
+        host=args.host,
+        port=args.port,
+        credits=args.credits,
+        latency=Latency.total(args.latency),
+        webhook_key=args.webhook_key,
+        public_url=args.public_url,
         accept_unknown_models=not args.strict_models,
         create_rate_limit=(20, 10.0) if args.rate_limit else None,
     )

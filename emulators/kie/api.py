@@ -58,9 +58,16 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class KieApi:
-    def __init__(self, config: ApiConfig, state: SandboxState, faults: Faults, catalog: Catalog,
-                 driver: TaskDriver, public_url: Callable[[], str],
-                 http: Callable[[], aiohttp.ClientSession]) -> None:
+    def __init__(
+        self,
+        config: ApiConfig,
+        state: SandboxState,
+        faults: Faults,
+        catalog: Catalog,
+        driver: TaskDriver,
+        public_url: Callable[[], str],
+        http: Callable[[], aiohttp.ClientSession],
+    ) -> None:
         self.config = config
         self.state = state
         self.faults = faults
@@ -94,20 +101,31 @@ class KieApi:
         return web.json_response(body)
 
     def error(self, code: int, msg: str, *, upload: bool = False) -> web.Response:
-        body: dict[str, Any] = ({"success": False, "code": code, "msg": msg} if upload
-                                else {"code": code, "msg": msg, "data": None})
+        body: dict[str, Any] = (
+            {"success": False, "code": code, "msg": msg}
+            if upload
+            else {"code": code, "msg": msg, "data": None}
+        )
         status = code if self.config.mirror_http_status and 400 <= code < 600 else 200
         return web.json_response(body, status=status)
 
     def _authorised(self, request: web.Request) -> bool:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(),
-                                                                  self.config.api_key.encode())
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            token.strip().encode(), self.config.api_key.encode()
+        )
 
-    async def _serve(self, request: web.Request, endpoint: Endpoint, model: str | None,
-                     logged: Mapping[str, Any] | None, work: Work, *,
-                     upload: bool = False) -> web.StreamResponse:
+    async def _serve(
+        self,
+        request: web.Request,
+        endpoint: Endpoint,
+        model: str | None,
+        logged: Mapping[str, Any] | None,
+        work: Work,
+        *,
+        upload: bool = False,
+    ) -> web.StreamResponse:
         if not self._authorised(request):
             self.state.log(endpoint, model, logged, fault="unauthorised")
             if upload:
@@ -144,8 +162,9 @@ class KieApi:
         body = await _json_body(request)
         model = body.get("model") if isinstance(body, dict) else None
         model = model if isinstance(model, str) else None
-        logged = ({k: body.get(k) for k in ("model", "input", "callBackUrl")}
-                  if isinstance(body, dict) else None)
+        logged = (
+            {k: body.get(k) for k in ("model", "input", "callBackUrl")} if isinstance(body, dict) else None
+        )
 
         async def work() -> web.StreamResponse:
             if not isinstance(body, dict):
@@ -165,8 +184,15 @@ class KieApi:
             entry = self.catalog.resolve(model, task_input)
             if self.state.credits < entry.credits:
                 return self.error(402, "The current credits are insufficient. Please top up.")
-            task = SandboxTask(uuid.uuid4().hex, model, task_input, callback or None, entry.kind,
-                               entry.credits, self.faults.take_task(model))
+            task = SandboxTask(
+                uuid.uuid4().hex,
+                model,
+                task_input,
+                callback or None,
+                entry.kind,
+                entry.credits,
+                self.faults.take_task(model),
+            )
             self.state.tasks[task.task_id] = task
             self.driver.start(task)
             return self.ok({"taskId": task.task_id, "recordId": task.task_id})
@@ -196,8 +222,9 @@ class KieApi:
                 return self.error(422, "recordInfo is null")
             return self.ok(task.record())
 
-        return await self._serve(request, Endpoint.RECORD_INFO, task.model if task else None,
-                                 {"taskId": task_id}, work)
+        return await self._serve(
+            request, Endpoint.RECORD_INFO, task.model if task else None, {"taskId": task_id}, work
+        )
 
     # ------------------------------------------------------------- account
 
@@ -225,7 +252,7 @@ class KieApi:
     def _file_key(self, url: str) -> str | None:
         prefix = f"{self.public_url()}/files/"
         bare = url.split("?", 1)[0]
-        return bare[len(prefix):] if bare.startswith(prefix) else None
+        return bare[len(prefix) :] if bare.startswith(prefix) else None
 
     # ------------------------------------------------------------- catalog
 
@@ -328,15 +355,19 @@ class KieApi:
             name = uuid.uuid4().hex + (mimetypes.guess_extension(mime) or "")
         key = f"uploads/{folder}/{name}"
         self.state.files[key] = StoredFile(data, mime)
-        return self.ok({
-            "fileName": name,
-            "filePath": f"kieai/sandbox/{folder}/{name}",
-            "downloadUrl": f"{self.public_url()}/files/{key}",
-            "fileSize": len(data),
-            "mimeType": mime,
-            "uploadedAt": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
-            "success": True,
-        }, upload=True, msg="File uploaded successfully")
+        return self.ok(
+            {
+                "fileName": name,
+                "filePath": f"kieai/sandbox/{folder}/{name}",
+                "downloadUrl": f"{self.public_url()}/files/{key}",
+                "fileSize": len(data),
+                "mimeType": mime,
+                "uploadedAt": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                "success": True,
+            },
+            upload=True,
+            msg="File uploaded successfully",
+        )
 
     async def files(self, request: web.Request) -> web.StreamResponse:
         stored = self.state.files.get(request.match_info["key"])

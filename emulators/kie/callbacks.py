@@ -29,8 +29,15 @@ def sign(task_id: str, timestamp: str, key: str) -> str:
 
 
 class CallbackSender:
-    def __init__(self, state: SandboxState, *, webhook_key: str | None = None, timeout: float = 15.0,
-                 retries: int = 3, retry_delay: float = 1.0) -> None:
+    def __init__(
+        self,
+        state: SandboxState,
+        *,
+        webhook_key: str | None = None,
+        timeout: float = 15.0,
+        retries: int = 3,
+        retry_delay: float = 1.0,
+    ) -> None:
         self.state = state
         self.webhook_key = webhook_key
         self.timeout = timeout
@@ -62,19 +69,24 @@ class CallbackSender:
             status: int | None = None
             error: str | None = None
             try:
-                async with self._ensure().post(task.callback_url, data=json.dumps(body).encode(),
-                                               headers=headers,
-                                               timeout=aiohttp.ClientTimeout(total=self.timeout)) as resp:
+                async with self._ensure().post(
+                    task.callback_url,
+                    data=json.dumps(body).encode(),
+                    headers=headers,
+                    timeout=aiohttp.ClientTimeout(total=self.timeout),
+                ) as resp:
                     status = resp.status
                     await resp.read()
             except (aiohttp.ClientError, TimeoutError) as exc:
                 error = type(exc).__name__
-            self.state.callbacks.append(CallbackDelivery(task.task_id, task.callback_url, body,
-                                                         headers, status, error))
+            self.state.callbacks.append(
+                CallbackDelivery(task.task_id, task.callback_url, body, headers, status, error)
+            )
             if status == 200:
                 return
-            log.info("sandbox callback for %s failed (%s), attempt %d", task.task_id, status or error,
-                     attempt + 1)
+            log.info(
+                "sandbox callback for %s failed (%s), attempt %d", task.task_id, status or error, attempt + 1
+            )
             if attempt < self.retries:
                 await asyncio.sleep(self.retry_delay)
 
@@ -87,17 +99,21 @@ class CallbackSender:
             headers["X-Webhook-Signature"] = sign(task_id, stamp, self.webhook_key)
         return headers
 
-    async def post(self, task: SandboxTask, body: dict[str, Any],
-                   headers: dict[str, str]) -> CallbackDelivery:
+    async def post(
+        self, task: SandboxTask, body: dict[str, Any], headers: dict[str, str]
+    ) -> CallbackDelivery:
         """One POST of exactly this body and these headers to the task's callback URL, no
         retries: for forged and replayed callbacks (see ``KieSandbox.forge_callback``)."""
         assert task.callback_url is not None, "the task has no callback URL"
         status: int | None = None
         error: str | None = None
         try:
-            async with self._ensure().post(task.callback_url, data=json.dumps(body).encode(),
-                                           headers=headers,
-                                           timeout=aiohttp.ClientTimeout(total=self.timeout)) as resp:
+            async with self._ensure().post(
+                task.callback_url,
+                data=json.dumps(body).encode(),
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
+            ) as resp:
                 status = resp.status
                 await resp.read()
         except (aiohttp.ClientError, TimeoutError) as exc:

@@ -42,9 +42,15 @@ class SandboxModel:
         return f"Each generation costs {self.credits} credits ({self.credits * CREDIT_USD} USD)."
 
     def catalog_entry(self) -> dict[str, Any]:
-        return {"model": self.model, "slug": self.model, "title": self.title or self.model,
-                "provider": self.provider, "taskType": list(self.task_types),
-                "description": self.description, "pricingDesc": self.pricing_desc}
+        return {
+            "model": self.model,
+            "slug": self.model,
+            "title": self.title or self.model,
+            "provider": self.provider,
+            "taskType": list(self.task_types),
+            "description": self.description,
+            "pricingDesc": self.pricing_desc,
+        }
 
     def openapi(self) -> dict[str, Any] | None:
         """A minimal OpenAPI 3.1 document in the shape Kie's schema endpoint serves."""
@@ -53,45 +59,101 @@ class SandboxModel:
         if self.openapi_doc is not None:
             return dict(self.openapi_doc)
         input_schema = dict(self.input_schema) or {
-            "type": "object", "required": ["prompt"],
-            "properties": {"prompt": {"type": "string", "maxLength": 5000}}}
-        request = {"type": "object", "required": ["model", "input"], "properties": {
-            "model": {"type": "string", "enum": [self.model]},
-            "callBackUrl": {"type": "string", "format": "uri"},
-            "input": input_schema}}
-        return {"openapi": "3.1.0", "info": {"title": self.title or self.model, "version": "sandbox"},
-                "servers": [{"url": "https://api.kie.ai"}],
-                "paths": {"/api/v1/jobs/createTask": {"post": {
-                    "requestBody": {"required": True,
-                                    "content": {"application/json": {"schema": request}}}}}}}
+            "type": "object",
+            "required": ["prompt"],
+            "properties": {"prompt": {"type": "string", "maxLength": 5000}},
+        }
+        request = {
+            "type": "object",
+            "required": ["model", "input"],
+            "properties": {
+                "model": {"type": "string", "enum": [self.model]},
+                "callBackUrl": {"type": "string", "format": "uri"},
+                "input": input_schema,
+            },
+        }
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": self.title or self.model, "version": "sandbox"},
+            "servers": [{"url": "https://api.kie.ai"}],
+            "paths": {
+                "/api/v1/jobs/createTask": {
+                    "post": {
+                        "requestBody": {
+                            "required": True,
+                            "content": {"application/json": {"schema": request}},
+                        }
+                    }
+                }
+            },
+        }
 
 
 def _prompt_schema(**extra: Any) -> dict[str, Any]:
-    return {"type": "object", "required": ["prompt"],
-            "properties": {"prompt": {"type": "string", "maxLength": 5000}, **extra}}
+    return {
+        "type": "object",
+        "required": ["prompt"],
+        "properties": {"prompt": {"type": "string", "maxLength": 5000}, **extra},
+    }
 
 
 DEFAULT_MODELS: tuple[SandboxModel, ...] = (
-    SandboxModel("nano-banana-2", MediaKind.IMAGE, Decimal(8), "Nano Banana 2", "Google",
-                 ("Text to Image",), input_schema=_prompt_schema(
-                     aspect_ratio={"type": "string", "enum": ["1:1", "9:16", "16:9"]})),
-    SandboxModel("google/imagen4-fast", MediaKind.IMAGE, Decimal(4), "Imagen 4 Fast", "Google",
-                 ("Text to Image",)),
-    SandboxModel("bytedance/seedream-v4-edit", MediaKind.IMAGE, Decimal("5.5"), "Seedream 4 Edit",
-                 "ByteDance",
-                 ("Image to Image",), input_schema=_prompt_schema(
-                     image_urls={"type": "array", "items": {"type": "string", "format": "uri"}})),
-    SandboxModel("kling-2.6/text-to-video", MediaKind.VIDEO, Decimal(55), "Kling 2.6 Text to Video", "Kling",
-                 ("Text to Video",), input_schema=_prompt_schema(
-                     duration={"type": "string", "enum": ["5", "10"]})),
-    SandboxModel("wan/2-5-image-to-video", MediaKind.VIDEO, Decimal(60), "Wan 2.5 Image to Video", "Wan",
-                 ("Image to Video",)),
-    SandboxModel("elevenlabs/text-to-speech-multilingual-v2", MediaKind.AUDIO, Decimal(12),
-                 "ElevenLabs Multilingual v2", "ElevenLabs", ("Text to Speech",),
-                 input_schema={"type": "object", "required": ["text"],
-                               "properties": {"text": {"type": "string", "maxLength": 5000}}}),
-    SandboxModel("ai-music-api/generate", MediaKind.AUDIO, Decimal(12), "Music Generation", "Suno",
-                 ("Text to Music",)),
+    SandboxModel(
+        "nano-banana-2",
+        MediaKind.IMAGE,
+        Decimal(8),
+        "Nano Banana 2",
+        "Google",
+        ("Text to Image",),
+        input_schema=_prompt_schema(aspect_ratio={"type": "string", "enum": ["1:1", "9:16", "16:9"]}),
+    ),
+    SandboxModel(
+        "google/imagen4-fast", MediaKind.IMAGE, Decimal(4), "Imagen 4 Fast", "Google", ("Text to Image",)
+    ),
+    SandboxModel(
+        "bytedance/seedream-v4-edit",
+        MediaKind.IMAGE,
+        Decimal("5.5"),
+        "Seedream 4 Edit",
+        "ByteDance",
+        ("Image to Image",),
+        input_schema=_prompt_schema(
+            image_urls={"type": "array", "items": {"type": "string", "format": "uri"}}
+        ),
+    ),
+    SandboxModel(
+        "kling-2.6/text-to-video",
+        MediaKind.VIDEO,
+        Decimal(55),
+        "Kling 2.6 Text to Video",
+        "Kling",
+        ("Text to Video",),
+        input_schema=_prompt_schema(duration={"type": "string", "enum": ["5", "10"]}),
+    ),
+    SandboxModel(
+        "wan/2-5-image-to-video",
+        MediaKind.VIDEO,
+        Decimal(60),
+        "Wan 2.5 Image to Video",
+        "Wan",
+        ("Image to Video",),
+    ),
+    SandboxModel(
+        "elevenlabs/text-to-speech-multilingual-v2",
+        MediaKind.AUDIO,
+        Decimal(12),
+        "ElevenLabs Multilingual v2",
+        "ElevenLabs",
+        ("Text to Speech",),
+        input_schema={
+            "type": "object",
+            "required": ["text"],
+            "properties": {"text": {"type": "string", "maxLength": 5000}},
+        },
+    ),
+    SandboxModel(
+        "ai-music-api/generate", MediaKind.AUDIO, Decimal(12), "Music Generation", "Suno", ("Text to Music",)
+    ),
 )
 
 
@@ -113,8 +175,9 @@ class Catalog:
         kind = infer_kind(model, input)
         return SandboxModel(model, kind, DEFAULT_CREDITS[kind])
 
-    def search(self, task_types: Iterable[str] = (), provider: str | None = None,
-               query: str | None = None) -> list[SandboxModel]:
+    def search(
+        self, task_types: Iterable[str] = (), provider: str | None = None, query: str | None = None
+    ) -> list[SandboxModel]:
         wanted = {t.strip().lower() for t in task_types if t.strip()}
         found = []
         for m in self._models.values():

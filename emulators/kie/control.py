@@ -67,8 +67,11 @@ class _Http(_Body):
     apply: bool = False
 
     def build(self) -> ReplyFault:
-        return HttpError(self.status, self.body, self.apply) if self.body else HttpError(self.status,
-                                                                                        apply=self.apply)
+        return (
+            HttpError(self.status, self.body, self.apply)
+            if self.body
+            else HttpError(self.status, apply=self.apply)
+        )
 
 
 class _Malformed(_Body):
@@ -104,8 +107,7 @@ class _Slow(_Body):
 
 class ReplyFaultBody(_Body):
     endpoint: Endpoint
-    fault: Annotated[_Error | _Http | _Malformed | _Drop | _Lost | _Slow,
-                     Field(discriminator="type")]
+    fault: Annotated[_Error | _Http | _Malformed | _Drop | _Lost | _Slow, Field(discriminator="type")]
     model: str | None = None
     times: int | None = Field(default=1, ge=1)
 
@@ -169,9 +171,14 @@ def control_routes(sandbox: KieSandbox) -> list[web.RouteDef]:
 
     async def add_task_fault(request: web.Request) -> web.Response:
         body = await _parse(request, TaskFaultBody)
-        fault = TaskFault(body.fail_code, body.fail_msg, body.never_finish, body.latency,
-                          body.callback_copies,
-                          tuple(body.result_urls) if body.result_urls is not None else None)
+        fault = TaskFault(
+            body.fail_code,
+            body.fail_msg,
+            body.never_finish,
+            body.latency,
+            body.callback_copies,
+            tuple(body.result_urls) if body.result_urls is not None else None,
+        )
         sandbox.faults.task(fault, model=body.model, times=body.times)
         return _done()
 
@@ -190,21 +197,31 @@ def control_routes(sandbox: KieSandbox) -> list[web.RouteDef]:
 
     async def add_model(request: web.Request) -> web.Response:
         body = await _parse(request, ModelBody)
-        entry = sandbox.register_model(body.model, body.kind, credits=body.credits, title=body.title,
-                                       provider=body.provider, task_types=body.task_types,
-                                       input_schema=body.input_schema)
+        entry = sandbox.register_model(
+            body.model,
+            body.kind,
+            credits=body.credits,
+            title=body.title,
+            provider=body.provider,
+            task_types=body.task_types,
+            input_schema=body.input_schema,
+        )
         return _done(model=entry.catalog_entry())
 
     async def show_state(request: web.Request) -> web.Response:
         counts = Counter(call.endpoint.value for call in sandbox.calls)
-        return web.json_response({
-            "credits": str(sandbox.credits),
-            "calls": dict(counts),
-            "tasks": [task.summary() for task in sandbox.tasks.values()],
-            "callbacks": [{"taskId": c.task_id, "url": c.url, "status": c.status, "error": c.error}
-                          for c in sandbox.callbacks],
-            "pendingFaults": sandbox.faults.pending,
-        })
+        return web.json_response(
+            {
+                "credits": str(sandbox.credits),
+                "calls": dict(counts),
+                "tasks": [task.summary() for task in sandbox.tasks.values()],
+                "callbacks": [
+                    {"taskId": c.task_id, "url": c.url, "status": c.status, "error": c.error}
+                    for c in sandbox.callbacks
+                ],
+                "pendingFaults": sandbox.faults.pending,
+            }
+        )
 
     async def complete(request: web.Request) -> web.Response:
         task_id = request.match_info["task_id"]

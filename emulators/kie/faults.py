@@ -116,8 +116,9 @@ class TaskFault:
     result_urls: tuple[str, ...] | None = None
 
     @classmethod
-    def failed(cls, code: str = "422",
-               msg: str = "Your prompt was flagged by the content policy.") -> TaskFault:
+    def failed(
+        cls, code: str = "422", msg: str = "Your prompt was flagged by the content policy."
+    ) -> TaskFault:
         return cls(fail_code=code, fail_msg=msg)
 
     @classmethod
@@ -151,13 +152,22 @@ class Faults:
         self._reply: list[_Rule[ReplyFault]] = []
         self._task: list[_Rule[TaskFault]] = []
 
-    def reply(self, endpoint: Endpoint | str, fault: ReplyFault, *, model: str | None = None,
-              times: int | None = 1) -> None:
+    def reply(
+        self, endpoint: Endpoint | str, fault: ReplyFault, *, model: str | None = None, times: int | None = 1
+    ) -> None:
         """Make the next ``times`` calls of ``endpoint`` (for ``model``, if given) misbehave."""
         self._reply.append(_Rule(fault, Endpoint(endpoint), model, _check_times(times)))
 
-    def error(self, endpoint: Endpoint | str, code: int, msg: str | None = None, *,
-              model: str | None = None, times: int | None = 1, apply: bool = False) -> None:
+    def error(
+        self,
+        endpoint: Endpoint | str,
+        code: int,
+        msg: str | None = None,
+        *,
+        model: str | None = None,
+        times: int | None = 1,
+        apply: bool = False,
+    ) -> None:
         """Shorthand: ``faults.error("createTask", 429)`` answers the next create with code 429."""
         self.reply(endpoint, ErrorReply(code, msg, apply), model=model, times=times)
 

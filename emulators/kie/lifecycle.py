@@ -18,13 +18,18 @@ from emulators.kie.callbacks import CallbackSender
 from emulators.kie.media import png_layer, render
 from emulators.kie.state import Latency, SandboxState, SandboxTask, StoredFile, now_ms
 
-LAYERS_SUFFIX = "-layer-decomposition"   # Seedream 5.0 Flash/Pro: a base and transparent layers
+LAYERS_SUFFIX = "-layer-decomposition"  # Seedream 5.0 Flash/Pro: a base and transparent layers
 LAYER_FILES = 3
 
 
 class TaskDriver:
-    def __init__(self, state: SandboxState, callbacks: CallbackSender,
-                 latency_for: Callable[[str], Latency], public_url: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        state: SandboxState,
+        callbacks: CallbackSender,
+        latency_for: Callable[[str], Latency],
+        public_url: Callable[[], str],
+    ) -> None:
         self.state = state
         self.callbacks = callbacks
         self.latency_for = latency_for
@@ -50,8 +55,13 @@ class TaskDriver:
         """Callback deliveries (with their retries) still under way."""
         return len(self._deliveries)
 
-    async def finish(self, task: SandboxTask, fail_code: str | None = None, fail_msg: str | None = None,
-                     callback_copies: int = 1) -> None:
+    async def finish(
+        self,
+        task: SandboxTask,
+        fail_code: str | None = None,
+        fail_msg: str | None = None,
+        callback_copies: int = 1,
+    ) -> None:
         """End a task now (used by the driver, and by tests to end a never-finishing task).
 
         The callback is sent in the background, as Kie does: a slow or failing receiver delays

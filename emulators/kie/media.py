@@ -31,15 +31,46 @@ class MediaFile:
 
 
 # Checked in this order: "speech-to-video" is a video, "text-to-speech" is audio.
-_VIDEO_HINTS = ("video", "i2v", "t2v", "r2v", "veo", "sora", "seedance", "hailuo", "avatar", "lip-sync",
-                "lipsync", "motion-control", "omnihuman", "omni-human", "infinitalk", "runway",
-                "aleph", "kling/v2", "kling-o1", "kling-3.0", "pixverse", "grok-imagine/extend",
-                "wan/2-2-animate", "luma-dream-machine", "gemini-omni")
+_VIDEO_HINTS = (
+    "video",
+    "i2v",
+    "t2v",
+    "r2v",
+    "veo",
+    "sora",
+    "seedance",
+    "hailuo",
+    "avatar",
+    "lip-sync",
+    "lipsync",
+    "motion-control",
+    "omnihuman",
+    "omni-human",
+    "infinitalk",
+    "runway",
+    "aleph",
+    "kling/v2",
+    "kling-o1",
+    "kling-3.0",
+    "pixverse",
+    "grok-imagine/extend",
+    "wan/2-2-animate",
+    "luma-dream-machine",
+    "gemini-omni",
+)
 _AUDIO_HINTS = ("speech", "tts", "music", "audio", "sound", "suno", "voice", "dialogue", "lyrics")
-_FORMAT_KINDS = {"mp4": MediaKind.VIDEO, "mov": MediaKind.VIDEO, "webm": MediaKind.VIDEO,
-                 "mp3": MediaKind.AUDIO, "wav": MediaKind.AUDIO, "ogg": MediaKind.AUDIO,
-                 "png": MediaKind.IMAGE, "jpg": MediaKind.IMAGE, "jpeg": MediaKind.IMAGE,
-                 "webp": MediaKind.IMAGE}
+_FORMAT_KINDS = {
+    "mp4": MediaKind.VIDEO,
+    "mov": MediaKind.VIDEO,
+    "webm": MediaKind.VIDEO,
+    "mp3": MediaKind.AUDIO,
+    "wav": MediaKind.AUDIO,
+    "ogg": MediaKind.AUDIO,
+    "png": MediaKind.IMAGE,
+    "jpg": MediaKind.IMAGE,
+    "jpeg": MediaKind.IMAGE,
+    "webp": MediaKind.IMAGE,
+}
 
 
 def infer_kind(model: str, input: Mapping[str, Any] | None = None) -> MediaKind:
@@ -79,8 +110,12 @@ def png_gradient(seed: bytes, width: int = 128, height: int = 128) -> bytes:
         raw.append(0)  # filter type: none
         raw += bytes((c + s * y // height) % 256 for c, s in zip(row, shade, strict=True))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(bytes(raw), 9)) + _png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(bytes(raw), 9))
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def png_layer(seed: bytes, index: int, size: int = 96) -> bytes:
@@ -96,8 +131,12 @@ def png_layer(seed: bytes, index: int, size: int = 96) -> bytes:
         for x in range(size):
             raw += colour if inside_row and left <= x < left + size // 2 else clear
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(bytes(raw), 9)) + _png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(bytes(raw), 9))
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -152,10 +191,10 @@ def _lzw_literal(pixels: bytes) -> bytes:
     out = bytearray()
     for i in range(0, len(pixels), run):
         out.append(clear)
-        out += pixels[i:i + run]
+        out += pixels[i : i + run]
     out.append(end)
     return bytes(out)
 
 
 def _sub_blocks(data: bytes) -> bytes:
-    return b"".join(bytes([len(data[i:i + 255])]) + data[i:i + 255] for i in range(0, len(data), 255))
+    return b"".join(bytes([len(data[i : i + 255])]) + data[i : i + 255] for i in range(0, len(data), 255))

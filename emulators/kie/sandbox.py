@@ -59,13 +59,21 @@ class KieSandbox:
         self.faults = Faults()
         self.catalog = Catalog(models)
         self._latency: dict[str | None, Latency] = {None: latency or Latency()}
-        self.callback_sender = CallbackSender(self.state, webhook_key=webhook_key, timeout=callback_timeout,
-                                              retry_delay=callback_retry_delay)
+        self.callback_sender = CallbackSender(
+            self.state, webhook_key=webhook_key, timeout=callback_timeout, retry_delay=callback_retry_delay
+        )
         self.driver = TaskDriver(self.state, self.callback_sender, self.latency_for, lambda: self.public_url)
         self.config = ApiConfig(api_key, accept_unknown_models, mirror_http_status, create_rate_limit)
         self._http: aiohttp.ClientSession | None = None
-        self.api = KieApi(self.config, self.state, self.faults, self.catalog, self.driver,
-                          lambda: self.public_url, self._http_session)
+        self.api = KieApi(
+            self.config,
+            self.state,
+            self.faults,
+            self.catalog,
+            self.driver,
+            lambda: self.public_url,
+            self._http_session,
+        )
         self._runner: web.AppRunner | None = None
 
     # ------------------------------------------------------------ lifecycle
@@ -102,8 +110,9 @@ class KieSandbox:
     async def __aenter__(self) -> KieSandbox:
         return await self.start()
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         await self.stop()
 
     @property
@@ -144,10 +153,17 @@ class KieSandbox:
     def latency_for(self, model: str) -> Latency:
         return self._latency.get(model) or self._latency[None]
 
-    def register_model(self, model: str, kind: MediaKind | str | None = None, *,
-                       credits: Decimal | int | float | str | None = None, title: str = "",
-                       provider: str = "Sandbox", task_types: Iterable[str] = (),
-                       input_schema: Mapping[str, Any] | None = None) -> SandboxModel:
+    def register_model(
+        self,
+        model: str,
+        kind: MediaKind | str | None = None,
+        *,
+        credits: Decimal | int | float | str | None = None,
+        title: str = "",
+        provider: str = "Sandbox",
+        task_types: Iterable[str] = (),
+        input_schema: Mapping[str, Any] | None = None,
+    ) -> SandboxModel:
         """Add or replace a catalog entry; unspecified fields keep the inferred/default values."""
         current = self.catalog.resolve(model, {})
         entry = SandboxModel(
@@ -213,8 +229,9 @@ class KieSandbox:
         """Finish a task successfully now (e.g. one held by ``TaskFault.stuck()``)."""
         await self.driver.finish(self.task(task_id))
 
-    async def fail_task(self, task_id: str, fail_code: str = "500",
-                        fail_msg: str = "Internal server error") -> None:
+    async def fail_task(
+        self, task_id: str, fail_code: str = "500", fail_msg: str = "Internal server error"
+    ) -> None:
         await self.driver.finish(self.task(task_id), fail_code, fail_msg)
 
     # ------------------------------------------------------- lying callbacks
@@ -233,10 +250,10 @@ class KieSandbox:
         sender = self.callback_sender
         return await sender.post(task, body, sender.signed_headers(task_id))
 
-    async def replay_callback(self, delivery: CallbackDelivery,
-                              body: Mapping[str, Any] | None = None) -> CallbackDelivery:
+    async def replay_callback(
+        self, delivery: CallbackDelivery, body: Mapping[str, Any] | None = None
+    ) -> CallbackDelivery:
         """Send an earlier callback again with the same headers (its signature and timestamp),
         with its own body or another one."""
         task = self.task(delivery.task_id)
-        return await self.callback_sender.post(task, dict(body or delivery.body),
-                                               dict(delivery.headers))
+        return await self.callback_sender.post(task, dict(body or delivery.body), dict(delivery.headers))

@@ -51,7 +51,7 @@ class SandboxTask:
     fail_code: str | None = None
     fail_msg: str | None = None
     credits_consumed: Decimal | None = None
-    result: dict[str, Any] | None = None   # a resultJson other than {"resultUrls": …} (Suno)
+    result: dict[str, Any] | None = None  # a resultJson other than {"resultUrls": …} (Suno)
 
     def __post_init__(self) -> None:
         self.update_ms = self.update_ms or self.create_ms
@@ -101,9 +101,18 @@ class SandboxTask:
         return {"code": 200, "msg": "Playground task completed successfully.", "data": data}
 
     def summary(self) -> dict[str, Any]:
-        return {"taskId": self.task_id, "model": self.model, "state": self.state, "kind": self.kind.value,
-                "input": self.input, "callBackUrl": self.callback_url, "price": json_number(self.price),
-                "resultUrls": list(self.result_urls), "failCode": self.fail_code, "failMsg": self.fail_msg}
+        return {
+            "taskId": self.task_id,
+            "model": self.model,
+            "state": self.state,
+            "kind": self.kind.value,
+            "input": self.input,
+            "callBackUrl": self.callback_url,
+            "price": json_number(self.price),
+            "resultUrls": list(self.result_urls),
+            "failCode": self.fail_code,
+            "failMsg": self.fail_msg,
+        }
 
 
 @dataclass(frozen=True)
@@ -141,8 +150,13 @@ class SandboxState:
     files: dict[str, StoredFile] = field(default_factory=dict)
     callbacks: list[CallbackDelivery] = field(default_factory=list)
 
-    def log(self, endpoint: Endpoint, model: str | None, body: Mapping[str, Any] | None = None,
-            fault: str | None = None) -> None:
+    def log(
+        self,
+        endpoint: Endpoint,
+        model: str | None,
+        body: Mapping[str, Any] | None = None,
+        fault: str | None = None,
+    ) -> None:
         self.calls.append(CallRecord(endpoint, model, body, fault, time.time()))
 
     def count(self, endpoint: Endpoint | str, model: str | None = None) -> int:

@@ -22,8 +22,18 @@ from emulators.kie.media import MediaKind, render
 from emulators.kie.state import SandboxState, SandboxTask, StoredFile, now_ms
 
 PREFIX = "ai-music-api/"
-SONGS = frozenset({"generate", "extend", "upload-and-cover-audio", "upload-and-extend-audio",
-                   "add-instrumental", "add-vocals", "sounds", "replace-section"})
+SONGS = frozenset(
+    {
+        "generate",
+        "extend",
+        "upload-and-cover-audio",
+        "upload-and-extend-audio",
+        "add-instrumental",
+        "add-vocals",
+        "sounds",
+        "replace-section",
+    }
+)
 LYRICS = "generate-lyrics"
 TIMED = "timeStamped-lyrics"
 TRACKS_PER_TASK = 2
@@ -45,13 +55,17 @@ def problem(task: SandboxTask, state: SandboxState) -> str | None:
     wanted_track = task.input.get("audio_id")
     if wanted_task is None and wanted_track is None:
         return None
-    sources = [state.tasks.get(str(wanted_task))] if wanted_task is not None else [
-        t for t in state.tasks.values() if t.state == "success" and is_suno(t.model)]
+    sources = (
+        [state.tasks.get(str(wanted_task))]
+        if wanted_task is not None
+        else [t for t in state.tasks.values() if t.state == "success" and is_suno(t.model)]
+    )
     sources = [t for t in sources if t is not None and t.state == "success" and is_suno(t.model)]
     if not sources:
         return f"task_id {wanted_task} is not a finished Suno task"
     if wanted_track is not None and not any(
-            track.get("id") == wanted_track for t in sources for track in _tracks(t)):
+        track.get("id") == wanted_track for t in sources for track in _tracks(t)
+    ):
         return f"audio_id {wanted_track} is not a track of that task"
     return None
 
@@ -60,30 +74,60 @@ def result(task: SandboxTask, state: SandboxState, public_url: str) -> dict[str,
     """The Suno result payload for a task, storing its files; None for other models."""
     if not is_suno(task.model):
         return None
-    name = task.model[len(PREFIX):]
+    name = task.model[len(PREFIX) :]
     prompt = str(task.input.get("prompt") or task.input.get("title") or name)
     if name == LYRICS:
-        return {"resultObject": {"lyricsData": [
-            {"text": f"[Verse]\n{prompt} <{n}>\nWe sing it loud & clear\n\n[Chorus]\nLa la la",
-             "title": f"{prompt[:40]} & Co #{n}", "status": "complete", "errorMessage": ""}
-            for n in (1, 2)]}}
+        return {
+            "resultObject": {
+                "lyricsData": [
+                    {
+                        "text": f"[Verse]\n{prompt} <{n}>\nWe sing it loud & clear\n\n[Chorus]\nLa la la",
+                        "title": f"{prompt[:40]} & Co #{n}",
+                        "status": "complete",
+                        "errorMessage": "",
+                    }
+                    for n in (1, 2)
+                ]
+            }
+        }
     if name == TIMED:
         words = ["[Verse]\n", "Walking ", "down ", "the ", "road\n", "Singing ", "<loud> ", "&", " clear"]
-        return {"resultObject": {
-            "alignedWords": [{"word": w, "success": True, "startS": round(1.5 + i * 0.6, 2),
-                              "endS": round(2.0 + i * 0.6, 2), "palign": 0}
-                             for i, w in enumerate(words)],
-            "waveformData": [0.1, 0.4, 0.8, 0.3], "hootCer": 0.12, "isStreamed": False}}
+        return {
+            "resultObject": {
+                "alignedWords": [
+                    {
+                        "word": w,
+                        "success": True,
+                        "startS": round(1.5 + i * 0.6, 2),
+                        "endS": round(2.0 + i * 0.6, 2),
+                        "palign": 0,
+                    }
+                    for i, w in enumerate(words)
+                ],
+                "waveformData": [0.1, 0.4, 0.8, 0.3],
+                "hootCer": 0.12,
+                "isStreamed": False,
+            }
+        }
     if name not in SONGS:
-        return None   # file utilities: plain resultUrls
-    return {"data": [{
-        "id": str(uuid.UUID(hashlib.md5(f"{task.task_id}/{n}".encode()).hexdigest())),
-        "audio_url": _store(task, state, public_url, prompt, n),
-        "stream_audio_url": f"{public_url}/stream/{task.task_id}/{n}",
-        "image_url": f"{public_url}/cover/{task.task_id}/{n}.jpg", "prompt": prompt,
-        "model_name": str(task.input.get("model") or "V6"), "title": f"{prompt[:30]} ({n + 1})",
-        "tags": str(task.input.get("style") or "pop"), "createTime": now_ms(),
-        "duration": TRACK_SECONDS} for n in range(TRACKS_PER_TASK)]}
+        return None  # file utilities: plain resultUrls
+    return {
+        "data": [
+            {
+                "id": str(uuid.UUID(hashlib.md5(f"{task.task_id}/{n}".encode()).hexdigest())),
+                "audio_url": _store(task, state, public_url, prompt, n),
+                "stream_audio_url": f"{public_url}/stream/{task.task_id}/{n}",
+                "image_url": f"{public_url}/cover/{task.task_id}/{n}.jpg",
+                "prompt": prompt,
+                "model_name": str(task.input.get("model") or "V6"),
+                "title": f"{prompt[:30]} ({n + 1})",
+                "tags": str(task.input.get("style") or "pop"),
+                "createTime": now_ms(),
+                "duration": TRACK_SECONDS,
+            }
+            for n in range(TRACKS_PER_TASK)
+        ]
+    }
 
 
 def _store(task: SandboxTask, state: SandboxState, public_url: str, prompt: str, n: int) -> str:

@@ -114,8 +114,7 @@ class UserActions:
     def forward_text(self, user_id: int, text: str, origin: dict[str, Any]) -> ChatMessage:
         """The user forwards someone's message (``origin`` is a MessageOrigin object)."""
         self._begin(user_id)
-        message = self.state.add_message(user_id, from_bot=False, text=text,
-                                         forward_origin=origin)
+        message = self.state.add_message(user_id, from_bot=False, text=text, forward_origin=origin)
         return self._deliver(message)
 
     def send_media(

@@ -106,18 +106,16 @@ async def _stream(request: web.Request, stored: StoredFile) -> web.StreamRespons
     """The file in chunks, counting what was handed over: a client that stops reading (a bot
     capping a download) leaves ``stored.served`` short of the file's size."""
     data = stored.data or b""
-    response = web.StreamResponse(
-        headers={"Content-Type": stored.mime_type or "application/octet-stream"})
+    response = web.StreamResponse(headers={"Content-Type": stored.mime_type or "application/octet-stream"})
     if stored.size_stated:
         response.content_length = len(data)
     await response.prepare(request)
     try:
         for start in range(0, len(data), FILE_CHUNK):
-            chunk = data[start:start + FILE_CHUNK]
+            chunk = data[start : start + FILE_CHUNK]
             await response.write(chunk)
             stored.served += len(chunk)
         await response.write_eof()
-    except ConnectionError:   # the downloader went away: what it got is counted
-        log.info("download of %s stopped by the client after %d bytes", stored.file_path,
-                 stored.served)
+    except ConnectionError:  # the downloader went away: what it got is counted
+        log.info("download of %s stopped by the client after %d bytes", stored.file_path, stored.served)
     return response

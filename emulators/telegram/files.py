@@ -56,8 +56,8 @@ class StoredFile:
     duration: int | None = None
     title: str | None = None
     performer: str | None = None
-    size_stated: bool = True   # False: messages and getFile say nothing of the size
-    served: int = 0            # bytes handed to downloaders so far (a stopped download shows)
+    size_stated: bool = True  # False: messages and getFile say nothing of the size
+    served: int = 0  # bytes handed to downloaders so far (a stopped download shows)
 
     @property
     def size(self) -> int | None:

@@ -35,16 +35,18 @@ class InProcessSession(BaseSession):
     async def close(self) -> None:
         return None
 
-    async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType],
-                           timeout: int | None = None) -> TelegramType:
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
         params = await self._params(bot, method)
         try:
             result = await self.emulator.api.call(method.__api_method__, params)
             status, body = 200, {"ok": True, "result": result}
         except ApiError as exc:
             status, body = exc.error_code, exc.payload()
-        response = self.check_response(bot=bot, method=method, status_code=status,
-                                       content=json.dumps(body, ensure_ascii=False))
+        response = self.check_response(
+            bot=bot, method=method, status_code=status, content=json.dumps(body, ensure_ascii=False)
+        )
         return cast(TelegramType, response.result)
 
     async def _params(self, bot: Bot, method: TelegramMethod[Any]) -> Params:
@@ -56,13 +58,17 @@ class InProcessSession(BaseSession):
                 params.fields[key] = prepared
         for key, file in files.items():
             data = b"".join([chunk async for chunk in file.read(bot)])
-            params.files[key] = Upload(key, file.filename or key, "application/octet-stream",
-                                       data)
+            params.files[key] = Upload(key, file.filename or key, "application/octet-stream", data)
         return params
 
-    async def stream_content(self, url: str, headers: dict[str, Any] | None = None,
-                             timeout: int = 30, chunk_size: int = 65536,
-                             raise_for_status: bool = True) -> AsyncGenerator[bytes, None]:
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
         """A file the bot downloads: ``…/file/bot<token>/<path>`` from the emulator's store."""
         path = url.partition(f"/file/bot{self.emulator.token}/")[2]
         stored = self.emulator.state.files.by_path(path)

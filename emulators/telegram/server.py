@@ -148,12 +148,15 @@ class TelegramEmulator:
         """``user_id`` writes ``text`` in a group; in a channel it is posted as the channel."""
         return self.actions.send_group_text(chat_id, user_id, text)
 
-    async def forward_from(self, user_id: int, sender: int, text: str = "…",
-                           first_name: str = "") -> ChatMessage:
+    async def forward_from(
+        self, user_id: int, sender: int, text: str = "…", first_name: str = ""
+    ) -> ChatMessage:
         """The user forwards a message written by ``sender`` (who does not hide their account)."""
-        origin = {"type": "user", "date": int(time.time()),
-                  "sender_user": {"id": sender, "is_bot": False,
-                                  "first_name": first_name or str(sender)}}
+        origin = {
+            "type": "user",
+            "date": int(time.time()),
+            "sender_user": {"id": sender, "is_bot": False, "first_name": first_name or str(sender)},
+        }
         return self.actions.forward_text(user_id, text, origin)
 
     async def send_photo(

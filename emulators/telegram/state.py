@@ -54,7 +54,7 @@ class EmulatedGroup:
 
     id: int
     title: str
-    type: str = "group"    # group, supergroup or channel
+    type: str = "group"  # group, supergroup or channel
 
     def chat(self) -> dict[str, Any]:
         return {"id": self.id, "type": self.type, "title": self.title}
@@ -72,7 +72,7 @@ class StoredMessage:
     chat_id: int
     message_id: int
     from_bot: bool
-    sender: dict[str, Any] | None     # None: a channel post, sent by the channel itself
+    sender: dict[str, Any] | None  # None: a channel post, sent by the channel itself
     date: int
     text: str | None = None
     entities: list[dict[str, Any]] = field(default_factory=list)
@@ -84,7 +84,7 @@ class StoredMessage:
     reply_to: StoredMessage | None = None
     invoice: dict[str, Any] | None = None
     successful_payment: dict[str, Any] | None = None
-    forward_origin: dict[str, Any] | None = None   # a MessageOrigin: the message was forwarded
+    forward_origin: dict[str, Any] | None = None  # a MessageOrigin: the message was forwarded
     refunded_payment: dict[str, Any] | None = None
     edit_date: int | None = None
     edit_count: int = 0
@@ -228,7 +228,7 @@ class EmulatorState:
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.chat_actions: dict[int, tuple[str, float]] = {}
         self.calls: list[ApiCall] = []
-        self.injected: dict[str, list[ApiError | None]] = {}   # None: that call succeeds
+        self.injected: dict[str, list[ApiError | None]] = {}  # None: that call succeeds
         self.last_action_seq: dict[int, int] = {}
         self.seq = 0
         self.closing = False

@@ -141,8 +141,9 @@ class WebChat:
         sent = [self.actions.send_text(user_id, part) for part in split_long_text(body.text)]
         if not sent:
             return web.json_response({"error": "the message is empty"}, status=400)
-        return web.json_response({"message_id": sent[-1].message_id,
-                                  "message_ids": [m.message_id for m in sent]})
+        return web.json_response(
+            {"message_id": sent[-1].message_id, "message_ids": [m.message_id for m in sent]}
+        )
 
     async def press(self, request: web.Request) -> web.Response:
         user_id = self._user_id(request)

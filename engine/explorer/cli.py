@@ -30,18 +30,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--models", type=int, default=None, help="walk at most this many forms")
     parser.add_argument("--roles", default="user,admin", help="user, admin or both")
     parser.add_argument("--languages", default=",".join(LANGUAGES))
-    parser.add_argument("--driver", default=None,
-                        help="module:factory (default: the project's explorer driver)")
+    parser.add_argument(
+        "--driver", default=None, help="module:factory (default: the project's explorer driver)"
+    )
 
 
 async def _run(args: argparse.Namespace) -> int:
     project = getattr(args, "project", None)
-    factory = (load_factory(args.driver) if args.driver
-               else getattr(project, "explorer_driver", None) or load_factory(DEFAULT_DRIVER))
+    factory = (
+        load_factory(args.driver)
+        if args.driver
+        else getattr(project, "explorer_driver", None) or load_factory(DEFAULT_DRIVER)
+    )
     async with factory(Path(args.root).resolve()) as driver:
-        report = await explore(driver, seed=args.seed, budget=args.budget, models=args.models,
-                               roles=tuple(Role(r) for r in args.roles.split(",") if r),
-                               languages=tuple(x for x in args.languages.split(",") if x))
+        report = await explore(
+            driver,
+            seed=args.seed,
+            budget=args.budget,
+            models=args.models,
+            roles=tuple(Role(r) for r in args.roles.split(",") if r),
+            languages=tuple(x for x in args.languages.split(",") if x),
+        )
     print(report.format())
     return 0 if report.clean else 1
 

@@ -47,8 +47,7 @@ def unrendered(text: str) -> str | None:
 
 
 class Conversation:
-    def __init__(self, driver: Driver, report: Report, limits: Limits, role: Role,
-                 language: str) -> None:
+    def __init__(self, driver: Driver, report: Report, limits: Limits, role: Role, language: str) -> None:
         self.driver = driver
         self.report = report
         self.limits = limits

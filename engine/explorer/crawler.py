@@ -37,9 +37,9 @@ def replayable(path: list[Step]) -> list[Step]:
 @dataclass
 class State:
     path: list[Step]
-    on: int                  # index of the step whose reply showed the message
+    on: int  # index of the step whose reply showed the message
     shown: Shown
-    place: Place | None      # set when the message is the user's current screen
+    place: Place | None  # set when the message is the user's current screen
     topic_only: bool = False  # its key was explored already: only open its model's form
 
 
@@ -61,9 +61,9 @@ class Crawler:
     languages: tuple[str, ...]
     forms: dict[str, FormEntry] = field(default_factory=dict)
     topics: set[str] = field(default_factory=set)
-    seen: dict[str, set[Key]] = field(default_factory=dict)   # per language, for all roles
+    seen: dict[str, set[Key]] = field(default_factory=dict)  # per language, for all roles
     openers: dict[Key, set[str]] = field(default_factory=dict)  # label shapes that open a form
-    max_topics: int | None = None   # how many models' cards to explore (all when None)
+    max_topics: int | None = None  # how many models' cards to explore (all when None)
 
     async def _conversation(self, role: Role, language: str) -> Conversation:
         return await Conversation(self.driver, self.report, self.limits, role, language).begin()
@@ -100,8 +100,7 @@ class Crawler:
             return False
         return role is Role.USER and self.languages[index] == language
 
-    def _discover(self, conv: Conversation, seen: set[Key], queue: deque[State],
-                  path: list[Step]) -> None:
+    def _discover(self, conv: Conversation, seen: set[Key], queue: deque[State], path: list[Step]) -> None:
         """Queue the messages the last step showed that are states not seen yet; ``path`` is
         the shortest way there (the conversation may have taken a longer one)."""
         last = len(conv.replies) - 1
@@ -115,8 +114,9 @@ class Crawler:
             current = shown.screen is not None and shown.screen == place.screen
             key = state_key(shown)
             topic = place.model if current and not place.step else None
-            new_topic = (topic is not None and topic not in self.topics
-                         and self._owns(topic, conv.role, conv.language))
+            new_topic = (
+                topic is not None and topic not in self.topics and self._owns(topic, conv.role, conv.language)
+            )
             if key in seen and not new_topic:
                 continue
             topic_only = key in seen
@@ -125,8 +125,7 @@ class Crawler:
                 assert topic is not None
                 self.topics.add(topic)
             self.report.counts["states"] += 1
-            queue.append(State(path, len(path) - 1, shown, place if current else None,
-                               topic_only))
+            queue.append(State(path, len(path) - 1, shown, place if current else None, topic_only))
 
     async def _fresh(self, state: State, role: Role, language: str) -> Conversation | None:
         """A new user brought to the state by replaying its path; None (noted) if it strays."""
@@ -149,8 +148,12 @@ class Crawler:
     def _showing(conv: Conversation, state: State) -> int | None:
         """The step whose reply shows the state as the user's current screen, else None."""
         found = conv.screen()
-        if (state.place is None or found is None or conv.place.screen != state.shown.screen
-                or state_key(found[1]) != state_key(state.shown)):
+        if (
+            state.place is None
+            or found is None
+            or conv.place.screen != state.shown.screen
+            or state_key(found[1]) != state_key(state.shown)
+        ):
             return None
         return found[0]
 
@@ -179,8 +182,9 @@ class Crawler:
                 return shown
         return None
 
-    async def _explore(self, state: State, role: Role, language: str,
-                       seen: set[Key], queue: deque[State]) -> None:
+    async def _explore(
+        self, state: State, role: Role, language: str, seen: set[Key], queue: deque[State]
+    ) -> None:
         """Every button (the first after a restart, each pressed twice), unexpected input,
         presses on the outdated message, and the valid answers.
 
@@ -207,8 +211,9 @@ class Crawler:
                 for label in labels:  # the state's message is outdated now
                     await conv.do(Step("press", label, on=state.on, stale=True))
                 on = self._showing(conv, state)
-        tries = [Step("press", label, on=state.on, restart=number == 0)
-                 for number, label in enumerate(labels)]
+        tries = [
+            Step("press", label, on=state.on, restart=number == 0) for number, label in enumerate(labels)
+        ]
         if state.place is not None and not state.topic_only:
             tries += answers(state.place.expects, self.rng)
         for step in tries:

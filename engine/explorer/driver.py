@@ -27,22 +27,22 @@ class Shown:
 
     message_id: int
     text: str
-    buttons: tuple[str, ...]      # labels of the buttons that send a press, in order
-    other_labels: tuple[str, ...] = ()   # URL and pay buttons: shown, never pressed
-    screen: str | None = None     # the flow screen it shows; None for a plug-in's message
+    buttons: tuple[str, ...]  # labels of the buttons that send a press, in order
+    other_labels: tuple[str, ...] = ()  # URL and pay buttons: shown, never pressed
+    screen: str | None = None  # the flow screen it shows; None for a plug-in's message
 
 
 @dataclass(frozen=True)
 class Expectation:
     """What free input the user's screen accepts (``kind`` "buttons" when none)."""
 
-    kind: str = "buttons"          # buttons, text, number, file, files
+    kind: str = "buttons"  # buttons, text, number, file, files
     integer: bool = False
     minimum: float | None = None
     maximum: float | None = None
     min_length: int | None = None
     max_length: int | None = None
-    media: str | None = None       # image, audio, video for file steps
+    media: str | None = None  # image, audio, video for file steps
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,8 @@ class Place:
     """
 
     screen: str | None = None
-    model: str | None = None       # the model a form or a card is about
-    step: str | None = None        # the form field asked, or SUMMARY
+    model: str | None = None  # the model a form or a card is about
+    step: str | None = None  # the form field asked, or SUMMARY
     expects: Expectation = field(default_factory=Expectation)
     roles: dict[str, str] = field(default_factory=dict)
 
@@ -65,11 +65,11 @@ SUMMARY = "summary"
 
 @dataclass(frozen=True)
 class Reply:
-    shown: tuple[Shown, ...]            # messages sent or edited by the action, oldest first
+    shown: tuple[Shown, ...]  # messages sent or edited by the action, oldest first
     place: Place
-    answered: bool = False              # a press got its callback answer
-    answer: str | None = None           # that answer's text, if any
-    incidents: tuple[str, ...] = ()     # internal errors the bot logged while handling it
+    answered: bool = False  # a press got its callback answer
+    answer: str | None = None  # that answer's text, if any
+    incidents: tuple[str, ...] = ()  # internal errors the bot logged while handling it
 
 
 class Driver(Protocol):

@@ -14,9 +14,15 @@ from engine.explorer.walks import Walker
 LANGUAGES = ("ru", "en")
 
 
-async def explore(driver: Driver, *, seed: int = 0, budget: int | None = None,
-                  models: int | None = None, roles: tuple[Role, ...] = (Role.USER, Role.ADMIN),
-                  languages: tuple[str, ...] = LANGUAGES) -> Report:
+async def explore(
+    driver: Driver,
+    *,
+    seed: int = 0,
+    budget: int | None = None,
+    models: int | None = None,
+    roles: tuple[Role, ...] = (Role.USER, Role.ADMIN),
+    languages: tuple[str, ...] = LANGUAGES,
+) -> Report:
     """Explore until done or out of budget; ``models`` caps how many forms are walked."""
     report = Report()
     rng = random.Random(seed)
@@ -25,14 +31,13 @@ async def explore(driver: Driver, *, seed: int = 0, budget: int | None = None,
     # users first: what they leave behind (receipts) is what admins see
     passes = [(role, language) for role in roles for language in languages]
     for number, (role, language) in enumerate(passes):
-        if budget is not None:   # the crawl leaves a third for forms, shared by its passes
+        if budget is not None:  # the crawl leaves a third for forms, shared by its passes
             left = budget * 2 // 3 - report.counts["actions"]
             crawler.limits = Limits(report.counts["actions"] + left // (len(passes) - number))
         try:
             await crawler.crawl(role, language)
         except OutOfBudget:
-            report.notes.append(f"the crawl as {role} in {language} stopped at its share of "
-                                "--budget")
+            report.notes.append(f"the crawl as {role} in {language} stopped at its share of --budget")
     report.phase("crawl", since, actions)
     since, actions = time.monotonic(), report.counts["actions"]
     walker = Walker(driver, report, Limits(budget), rng, entries=set(crawler.forms))

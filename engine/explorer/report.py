@@ -16,9 +16,9 @@ class Step:
     ``on`` of the path produced) or a double tap — the bot's process restarted first if
     ``restart``."""
 
-    kind: str            # command, text, upload, press, again
+    kind: str  # command, text, upload, press, again
     value: str = ""
-    on: int = -1         # for presses: index of the step whose reply showed the message
+    on: int = -1  # for presses: index of the step whose reply showed the message
     stale: bool = False  # the press is on a message the bot has since replaced
     restart: bool = False
 
@@ -43,15 +43,14 @@ def describe(path: list[Step] | tuple[Step, ...]) -> str:
 
 @dataclass(frozen=True)
 class Failure:
-    kind: str            # internal error, silent, unrendered, unanswered
+    kind: str  # internal error, silent, unrendered, unanswered
     detail: str
     role: Role
     language: str
     path: tuple[Step, ...]
 
     def format(self) -> str:
-        return (f"{self.kind} ({self.role}, {self.language}): {describe(self.path)}\n"
-                f"    {self.detail}")
+        return f"{self.kind} ({self.role}, {self.language}): {describe(self.path)}\n    {self.detail}"
 
 
 VARYING = re.compile(r"(error id|error|user|job|id) [0-9a-f-]+", re.IGNORECASE)
@@ -94,8 +93,10 @@ class Report:
         lines += [f"note: {n}" for n in self.notes[:20]]
         if len(self.notes) > 20:
             lines.append(f"note: … and {len(self.notes) - 20} more notes")
-        lines += [f"{name}: {actions} actions in {seconds:.1f} s"
-                  for name, (actions, seconds) in self.phases.items()]
+        lines += [
+            f"{name}: {actions} actions in {seconds:.1f} s"
+            for name, (actions, seconds) in self.phases.items()
+        ]
         elapsed = time.monotonic() - self.started
         lines.append(
             f"explored in {elapsed:.1f} s: {len(self.screens)} screens seen, "
@@ -103,5 +104,6 @@ class Report:
             f"{self.counts['actions']} actions, {self.counts['restarts']} restarts, "
             f"{len(self.models)} models walked ({self.counts['form steps checked']} form steps "
             f"checked, {self.counts['form steps answered only']} answered only), "
-            f"{self.counts['diverged']} replays lost their way, {len(self.failures)} failures")
+            f"{self.counts['diverged']} replays lost their way, {len(self.failures)} failures"
+        )
         return "\n".join(lines)

@@ -28,7 +28,7 @@ from engine.explorer.report import Report, Step
 
 MAX_MOVES = 60
 ANSWER_ROLES = ("answer", "done", "skip", "add")
-FOLLOW = 2   # screens followed from a result's button towards a form
+FOLLOW = 2  # screens followed from a result's button towards a form
 StepShape = tuple[object, ...]
 
 
@@ -44,8 +44,8 @@ class Walker:
     limits: Limits
     rng: random.Random
     checked: set[tuple[StepShape, StepShape | None]] = field(default_factory=set)
-    entries: set[str] = field(default_factory=set)   # models a card opens (walked from it)
-    tried: set[str] = field(default_factory=set)     # follow-ups walked from under a result
+    entries: set[str] = field(default_factory=set)  # models a card opens (walked from it)
+    tried: set[str] = field(default_factory=set)  # follow-ups walked from under a result
 
     async def _replay(self, entry: FormEntry, path: list[Step]) -> Conversation:
         conv = Conversation(self.driver, self.report, self.limits, entry.role, entry.language)
@@ -64,7 +64,7 @@ class Walker:
     async def _to_summary(self, conv: Conversation, entry: FormEntry) -> Conversation | None:
         """The conversation at the form's summary (it may be a fresh one), or None."""
         previous: StepShape | None = None
-        answers: list[list[Step]] = []   # for each step answered, what moved the form on
+        answers: list[list[Step]] = []  # for each step answered, what moved the form on
         for _ in range(MAX_MOVES):
             place = conv.place
             if place.step == SUMMARY:
@@ -79,7 +79,7 @@ class Walker:
                 self.report.counts["form steps checked"] += 1
                 for wrong in unexpected(place.expects):
                     await conv.do(wrong)
-                if conv.place.step != place.step:   # an unexpected input was an answer
+                if conv.place.step != place.step:  # an unexpected input was an answer
                     return None
                 conv = await self._check_moves(conv, entry, answers, place.step)
                 if conv.place.step != place.step:
@@ -94,8 +94,9 @@ class Walker:
             answers.append(list(conv.path[before:]))
         return None
 
-    async def _check_moves(self, conv: Conversation, entry: FormEntry,
-                           answers: list[list[Step]], step: str) -> Conversation:
+    async def _check_moves(
+        self, conv: Conversation, entry: FormEntry, answers: list[list[Step]], step: str
+    ) -> Conversation:
         """Back (twice: a double tap) and Cancel (twice) at ``step``, each followed by what
         brings the user back: after Back the step before answered again, after Cancel (or
         Back at the first step) the form's way in and every answer so far. The conversation
@@ -122,15 +123,16 @@ class Walker:
             elif not await self._press(conv, step.value):
                 return
 
-    async def _reopen(self, conv: Conversation, entry: FormEntry,
-                      answers: list[list[Step]]) -> None:
+    async def _reopen(self, conv: Conversation, entry: FormEntry, answers: list[list[Step]]) -> None:
         """The form's way in and every answer so far. The way in is a button on the screen
         Cancel led to (a card), or on the message it was first pressed on (a result)."""
         way_in = entry.path[-1]
         if way_in.kind != "press":
             return
-        if not await self._press(conv, way_in.value) and await conv.do(
-                Step("press", way_in.value, on=way_in.on)) is None:
+        if (
+            not await self._press(conv, way_in.value)
+            and await conv.do(Step("press", way_in.value, on=way_in.on)) is None
+        ):
             return
         for steps in answers:
             await self._redo(conv, steps)
@@ -175,8 +177,9 @@ class Walker:
         before = len(conv.replies)
         await self._press(conv, confirm)
         await conv.do(Step("again", confirm))
-        results = [(index, shown) for index, shown in conv.messages()
-                   if index >= before and shown.screen is None]
+        results = [
+            (index, shown) for index, shown in conv.messages() if index >= before and shown.screen is None
+        ]
         for index, shown in results:
             for label in shown.buttons:
                 await self._result_button(conv, index, label)
@@ -184,7 +187,7 @@ class Walker:
     async def _walk_here(self, conv: Conversation, model: str) -> None:
         """Walk a form no card opens (a follow-up: it takes an earlier job's ids) from where
         this conversation opened it, to its summary and a confirmed result."""
-        self.tried.add(model)   # once, whatever comes of it
+        self.tried.add(model)  # once, whatever comes of it
         entry = FormEntry(conv.role, conv.language, list(conv.path))
         walked = await self._to_summary(conv, entry)
         confirm = self._label(walked, "confirm") if walked is not None else None
@@ -211,10 +214,10 @@ class Walker:
             return
         model = conv.place.model
         if model is not None and model not in self.entries and model not in self.tried:
-            await self._walk_here(conv, model)   # a follow-up, opened only under a result
+            await self._walk_here(conv, model)  # a follow-up, opened only under a result
             return
         self.report.counts["forms reopened"] += 1
-        on, label = conv.path[-1].on, conv.path[-1].value   # the press that opened the form
+        on, label = conv.path[-1].on, conv.path[-1].value  # the press that opened the form
         for role in ("back", "cancel"):
             found = self._label(conv, role)
             if found is not None:

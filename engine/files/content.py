@@ -47,10 +47,17 @@ _QUICKTIME_BRANDS = {b"qt  "}
 
 #: mime spellings that mean the same format (``accept`` lists use either)
 _ALIASES = {
-    "image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg",
-    "audio/x-wav": "audio/wav", "audio/wave": "audio/wav", "audio/vnd.wave": "audio/wav",
-    "audio/mp3": "audio/mpeg", "audio/x-m4a": "audio/mp4", "audio/m4a": "audio/mp4",
-    "audio/x-flac": "audio/flac", "audio/opus": "audio/ogg", "video/webm": "video/x-matroska",
+    "image/jpg": "image/jpeg",
+    "image/pjpeg": "image/jpeg",
+    "audio/x-wav": "audio/wav",
+    "audio/wave": "audio/wav",
+    "audio/vnd.wave": "audio/wav",
+    "audio/mp3": "audio/mpeg",
+    "audio/x-m4a": "audio/mp4",
+    "audio/m4a": "audio/mp4",
+    "audio/x-flac": "audio/flac",
+    "audio/opus": "audio/ogg",
+    "video/webm": "video/x-matroska",
     "audio/x-aac": "audio/aac",
 }
 
@@ -75,7 +82,7 @@ def sniff(data: bytes) -> Content | None:
     if data[:4] == b"FORM" and data[8:12] in (b"AIFF", b"AIFC"):
         return Content(_AUDIO, "audio/aiff", "aiff")
     for signature, offset, content in _PREFIXES:
-        if data[offset:offset + len(signature)] == signature:
+        if data[offset : offset + len(signature)] == signature:
             return content
     return _mpeg_audio(data)
 
@@ -97,8 +104,11 @@ def _iso_media(brand: bytes) -> Content:
     if brand in _AUDIO_BRANDS:
         return Content(_AUDIO, "audio/mp4", "m4a")
     if brand in _IMAGE_BRANDS:
-        return Content(_IMAGE, "image/avif" if brand.startswith(b"avi") else "image/heic",
-                       "avif" if brand.startswith(b"avi") else "heic")
+        return Content(
+            _IMAGE,
+            "image/avif" if brand.startswith(b"avi") else "image/heic",
+            "avif" if brand.startswith(b"avi") else "heic",
+        )
     if brand in _QUICKTIME_BRANDS:
         return Content(_VIDEO, "video/quicktime", "mov")
     return Content(_VIDEO, "video/mp4", "mp4")
@@ -111,6 +121,6 @@ def _mpeg_audio(data: bytes) -> Content | None:
     version, layer = (data[1] >> 3) & 0b11, (data[1] >> 1) & 0b11
     if layer == 0b00:
         return Content(_AUDIO, "audio/aac", "aac") if data[1] & 0xF6 == 0xF0 else None
-    if version == 0b01 or (data[2] >> 4) == 0b1111:   # reserved version, bad bitrate
+    if version == 0b01 or (data[2] >> 4) == 0b1111:  # reserved version, bad bitrate
         return None
     return Content(_AUDIO, "audio/mpeg", "mp3")

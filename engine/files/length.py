@@ -28,8 +28,7 @@ def seconds(data: bytes) -> float | None:
     except Exception as exc:  # parsing untrusted bytes: any failure means "cannot tell"
         log.info("media length unreadable: %s", type(exc).__name__)
         return None
-    return _usable(getattr(getattr(parsed, "info", None), "length", None)
-                   if parsed is not None else None)
+    return _usable(getattr(getattr(parsed, "info", None), "length", None) if parsed is not None else None)
 
 
 def _matroska(data: bytes) -> float | None:

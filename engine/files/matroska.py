@@ -10,7 +10,7 @@ SEGMENT = 0x18538067
 INFO = 0x1549A966
 TIMECODE_SCALE = 0x2AD7B1
 DURATION = 0x4489
-CLUSTER = 0x1F43B675      # media data: Info comes before it, so the search stops here
+CLUSTER = 0x1F43B675  # media data: Info comes before it, so the search stops here
 DEFAULT_SCALE = 1_000_000  # nanoseconds per timecode unit
 
 
@@ -21,7 +21,7 @@ def _vint(data: bytes, at: int, keep_marker: bool) -> tuple[int, int] | None:
     length = 8 - data[at].bit_length() + 1
     if at + length > len(data):
         return None
-    value = int.from_bytes(data[at:at + length], "big")
+    value = int.from_bytes(data[at : at + length], "big")
     if not keep_marker:
         value &= (1 << (7 * length)) - 1
     return value, at + length
@@ -37,7 +37,7 @@ def _elements(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
         if ident is None or size is None:
             break
         length = size[0]
-        unknown = length == (1 << (7 * (size[1] - ident[1]))) - 1   # "size unknown": runs to the end
+        unknown = length == (1 << (7 * (size[1] - ident[1]))) - 1  # "size unknown": runs to the end
         payload_end = end if unknown else min(end, size[1] + length)
         found.append((ident[0], size[1], payload_end))
         if ident[0] == CLUSTER:

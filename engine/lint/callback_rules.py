@@ -23,9 +23,12 @@ def callback_length(ctx: LintContext) -> Iterator[Problem]:
             continue
         length = worst_case_length(sid)
         if length > CALLBACK_LIMIT:
-            yield finding("CB001", screen.locate(),
-                          f'screen id "{sid}" is too long: its buttons need up to {length} bytes '
-                          f"of callback data, Telegram allows {CALLBACK_LIMIT}; shorten the name")
+            yield finding(
+                "CB001",
+                screen.locate(),
+                f'screen id "{sid}" is too long: its buttons need up to {length} bytes '
+                f"of callback data, Telegram allows {CALLBACK_LIMIT}; shorten the name",
+            )
 
 
 @check
@@ -35,6 +38,8 @@ def keyboard_size(ctx: LintContext) -> Iterator[Problem]:
         for row in screen.screen.keyboard:
             total += row.page_size + 2 if isinstance(row, ForEach) else len(row)
         if total > BUTTON_LIMIT:
-            yield finding("CB002", screen.locate("keyboard"),
-                          f"this keyboard can show {total} buttons; Telegram allows "
-                          f"{BUTTON_LIMIT} (lower page_size)")
+            yield finding(
+                "CB002",
+                screen.locate("keyboard"),
+                f"this keyboard can show {total} buttons; Telegram allows {BUTTON_LIMIT} (lower page_size)",
+            )

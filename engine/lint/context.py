@@ -24,7 +24,7 @@ class TextUse:
     location: Location
     variables: dict[str, Any]
     where: str
-    caption: bool = False     # shown as a media caption (1024) rather than a message (4096)
+    caption: bool = False  # shown as a media caption (1024) rather than a message (4096)
 
 
 @dataclass
@@ -55,27 +55,40 @@ class LintContext:
             uses[key].append(TextUse(key, Location("engine", 1, 1), dict(names), "the engine"))
         for decl in self.plugins.by_namespace.values():
             for key, declared in decl.texts.items():
-                uses[key].append(TextUse(key, Location("engine", 1, 1), dict(declared),
-                                         f"the {decl.namespace} plug-in"))
+                uses[key].append(
+                    TextUse(key, Location("engine", 1, 1), dict(declared), f"the {decl.namespace} plug-in")
+                )
         for command in self.bundle.commands.values():
             if command.command.description:
-                uses[command.command.description].append(TextUse(
-                    command.command.description, command.location, {}, f"/{command.name}"))
+                uses[command.command.description].append(
+                    TextUse(command.command.description, command.location, {}, f"/{command.name}")
+                )
         for screen in self.bundle.screens.values():
             base = self.screen_variables(screen)
             spec = screen.screen
-            uses[spec.text].append(TextUse(spec.text, screen.locate("text"), base,
-                                           f"screen {screen.id}", spec.media is not None))
+            uses[spec.text].append(
+                TextUse(spec.text, screen.locate("text"), base, f"screen {screen.id}", spec.media is not None)
+            )
             for r, row in enumerate(spec.keyboard):
                 if isinstance(row, ForEach):
                     op = self.plugins.find(row.for_each)
                     item = op.item_type if op and op.item_type is not None else Any
-                    uses[row.button.text].append(TextUse(
-                        row.button.text, screen.locate("keyboard", r, "button", "text"),
-                        {**base, "item": item}, f"a button of {screen.id}"))
+                    uses[row.button.text].append(
+                        TextUse(
+                            row.button.text,
+                            screen.locate("keyboard", r, "button", "text"),
+                            {**base, "item": item},
+                            f"a button of {screen.id}",
+                        )
+                    )
                     continue
                 for c, button in enumerate(row):
-                    uses[button.text].append(TextUse(
-                        button.text, screen.locate("keyboard", r, c, "text"), base,
-                        f"a button of {screen.id}"))
+                    uses[button.text].append(
+                        TextUse(
+                            button.text,
+                            screen.locate("keyboard", r, c, "text"),
+                            base,
+                            f"a button of {screen.id}",
+                        )
+                    )
         return uses

@@ -30,12 +30,18 @@ def orphaned_targets(ctx: LintContext) -> Iterator[Problem]:
     for t in ctx.transitions:
         if t.target in ctx.bundle.screens:
             continue
-        what = (f"command {t.label}" if t.via is Via.COMMAND
-                else "input" if t.via in (Via.INPUT, Via.INPUT_ERROR)
-                else "form" if t.via in (Via.FORM_DONE, Via.FORM_CANCEL, Via.FORM_ERROR)
-                else f'button "{t.label}"')
-        yield finding("FLOW001", t.location,
-                      f'{what} points to unknown screen "{t.target}"{_near(t.target, known)}')
+        what = (
+            f"command {t.label}"
+            if t.via is Via.COMMAND
+            else "input"
+            if t.via in (Via.INPUT, Via.INPUT_ERROR)
+            else "form"
+            if t.via in (Via.FORM_DONE, Via.FORM_CANCEL, Via.FORM_ERROR)
+            else f'button "{t.label}"'
+        )
+        yield finding(
+            "FLOW001", t.location, f'{what} points to unknown screen "{t.target}"{_near(t.target, known)}'
+        )
 
 
 @check
@@ -52,16 +58,16 @@ def unreachable_screens(ctx: LintContext) -> Iterator[Problem]:
                 todo.append(nxt)
     for sid, screen in ctx.bundle.screens.items():
         if sid not in seen:
-            yield finding("FLOW002", screen.locate(),
-                          f'screen "{sid}" cannot be reached from any command')
+            yield finding("FLOW002", screen.locate(), f'screen "{sid}" cannot be reached from any command')
 
 
 @check
 def dead_ends(ctx: LintContext) -> Iterator[Problem]:
     for sid, screen in ctx.bundle.screens.items():
         if not has_way_on(screen):
-            yield finding("FLOW003", screen.locate(),
-                          f'screen "{sid}" is a dead end: add a button to go on or back')
+            yield finding(
+                "FLOW003", screen.locate(), f'screen "{sid}" is a dead end: add a button to go on or back'
+            )
 
 
 @check
@@ -73,8 +79,7 @@ def duplicate_screens(ctx: LintContext) -> Iterator[Problem]:
 def start_command(ctx: LintContext) -> Iterator[Problem]:
     if ctx.bundle.screens and "start" not in ctx.bundle.commands:
         first = next(iter(ctx.bundle.screens.values()))
-        yield finding("FLOW005", first.doc.locate(()),
-                      "no /start command: Telegram users begin with /start")
+        yield finding("FLOW005", first.doc.locate(()), "no /start command: Telegram users begin with /start")
 
 
 @check
@@ -84,6 +89,8 @@ def plugin_screens(ctx: LintContext) -> Iterator[Problem]:
     for decl in ctx.plugins.by_namespace.values():
         for screen in decl.screens:
             if screen not in ctx.bundle.screens:
-                yield finding("FLOW006", where,
-                              f'the {decl.namespace} plug-in opens screen "{screen}", which no '
-                              f"flow defines")
+                yield finding(
+                    "FLOW006",
+                    where,
+                    f'the {decl.namespace} plug-in opens screen "{screen}", which no flow defines',
+                )

@@ -21,12 +21,18 @@ def follow_up_shape(ctx: LintContext) -> Iterator[Problem]:
         fields = entry.job_fields
         if fields and entry.follow_up is None:
             name = next(iter(fields))
-            yield finding("MODEL013", model.locate("input", name, "from_job"),
-                          f'model "{entry.id}": "{name}" is filled from an earlier job, but the '
-                          f"model has no follow_up saying which jobs")
+            yield finding(
+                "MODEL013",
+                model.locate("input", name, "from_job"),
+                f'model "{entry.id}": "{name}" is filled from an earlier job, but the '
+                f"model has no follow_up saying which jobs",
+            )
         if entry.follow_up is not None and not fields:
-            yield finding("MODEL013", model.locate("follow_up"),
-                          f'model "{entry.id}": a follow_up needs at least one from_job field')
+            yield finding(
+                "MODEL013",
+                model.locate("follow_up"),
+                f'model "{entry.id}": a follow_up needs at least one from_job field',
+            )
 
 
 @check
@@ -38,5 +44,8 @@ def follow_up_sources(ctx: LintContext) -> Iterator[Problem]:
             continue
         for i, source in enumerate(entry.follow_up.after):
             if source not in models:
-                yield finding("MODEL014", model.locate("follow_up", "after", i),
-                              f'model "{entry.id}": follows unknown model "{source}"')
+                yield finding(
+                    "MODEL014",
+                    model.locate("follow_up", "after", i),
+                    f'model "{entry.id}": follows unknown model "{source}"',
+                )

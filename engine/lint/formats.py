@@ -60,8 +60,10 @@ def format_github(problems: list[Problem], root: Path) -> str:
     for p in problems:
         where = f"title={_escape_property(p.code)}"
         if _is_file(root, p.location.file):
-            where = (f"file={_escape_property(_workspace_path(root, p.location.file))},"
-                     f"line={p.location.line},col={p.location.column},{where}")
+            where = (
+                f"file={_escape_property(_workspace_path(root, p.location.file))},"
+                f"line={p.location.line},col={p.location.column},{where}"
+            )
         lines.append(f"::{p.severity.value} {where}::{_escape_data(p.message)}")
     lines.append(summary(problems))
     return "\n".join(lines)
@@ -88,32 +90,45 @@ def sarif_log(problems: list[Problem], root: Path) -> dict[str, Any]:
     index = {rule.code: i for i, rule in enumerate(rules)}
     results = []
     for p in problems:
-        result: dict[str, Any] = {"ruleId": p.code, "level": p.severity.value,
-                                  "message": {"text": p.message}}
+        result: dict[str, Any] = {"ruleId": p.code, "level": p.severity.value, "message": {"text": p.message}}
         if p.code in index:
             result["ruleIndex"] = index[p.code]
         if _is_file(root, p.location.file):
-            result["locations"] = [{"physicalLocation": {
-                "artifactLocation": {"uri": p.location.file, "uriBaseId": ROOT_BASE_ID},
-                "region": {"startLine": max(p.location.line, 1),
-                           "startColumn": max(p.location.column, 1)},
-            }}]
+            result["locations"] = [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": p.location.file, "uriBaseId": ROOT_BASE_ID},
+                        "region": {
+                            "startLine": max(p.location.line, 1),
+                            "startColumn": max(p.location.column, 1),
+                        },
+                    }
+                }
+            ]
         results.append(result)
     driver = {
         "name": TOOL_NAME,
         "version": _tool_version(),
         "informationUri": _information_uri(root),
-        "rules": [{"id": r.code, "shortDescription": {"text": r.summary},
-                   "defaultConfiguration": {"level": r.severity.value}} for r in rules],
+        "rules": [
+            {
+                "id": r.code,
+                "shortDescription": {"text": r.summary},
+                "defaultConfiguration": {"level": r.severity.value},
+            }
+            for r in rules
+        ],
     }
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": driver},
-            "originalUriBaseIds": {ROOT_BASE_ID: {"uri": root.resolve().as_uri() + "/"}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "originalUriBaseIds": {ROOT_BASE_ID: {"uri": root.resolve().as_uri() + "/"}},
+                "results": results,
+            }
+        ],
     }
 
 

@@ -30,10 +30,12 @@ def guard_leaks(ctx: LintContext) -> Iterator[Problem]:
             continue
         held = f'guard "{source_guard}"' if source_guard else "no guard"
         yield finding(
-            "GUARD001", t.location,
+            "GUARD001",
+            t.location,
             f'"{t.target}" needs guard "{target.guard}" but is reachable from "{t.source}" '
-            f'({held}, which does not imply it): add guard: {target.guard} to the button '
-            "or the screen")
+            f"({held}, which does not imply it): add guard: {target.guard} to the button "
+            "or the screen",
+        )
 
 
 @check
@@ -49,9 +51,11 @@ def guarded_calls(ctx: LintContext) -> Iterator[Problem]:
                 continue
             held = f'guard "{screen.guard}"' if screen.guard else "no guard"
             yield finding(
-                "GUARD003", screen.locate(*site.path, site.ref_key),
+                "GUARD003",
+                screen.locate(*site.path, site.ref_key),
                 f'"{site.ref}" may only be run by guard "{op.guard}", but "{screen.id}" '
-                f"({held}) calls it: guard the screen or the button with {op.guard}")
+                f"({held}) calls it: guard the screen or the button with {op.guard}",
+            )
 
 
 @check
@@ -59,10 +63,8 @@ def unknown_guards(ctx: LintContext) -> Iterator[Problem]:
     known = ctx.plugins.guard_names
     for screen in ctx.bundle.screens.values():
         if screen.guard and screen.guard not in known:
-            loc = (screen.locate("guard") if screen.screen.guard
-                   else screen.doc.locate(("guard",)))
+            loc = screen.locate("guard") if screen.screen.guard else screen.doc.locate(("guard",))
             yield finding("GUARD002", loc, f'unknown guard "{screen.guard}"')
         for path, button in screen_buttons(screen):
             if button.guard and button.guard not in known:
-                yield finding("GUARD002", screen.locate(*path, "guard"),
-                              f'unknown guard "{button.guard}"')
+                yield finding("GUARD002", screen.locate(*path, "guard"), f'unknown guard "{button.guard}"')

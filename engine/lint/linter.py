@@ -45,5 +45,6 @@ def format_json(problems: list[Problem]) -> str:
 
 
 def rules_table() -> str:
-    return "\n".join(f"{r.code:9} {r.severity.value:8} {r.summary}"
-                     for r in sorted(RULES.values(), key=lambda r: r.code))
+    return "\n".join(
+        f"{r.code:9} {r.severity.value:8} {r.summary}" for r in sorted(RULES.values(), key=lambda r: r.code)
+    )

@@ -39,18 +39,23 @@ def model_references(ctx: LintContext) -> Iterator[Problem]:
     for screen in ctx.bundle.screens.values():
         form = screen.screen.form
         if form and not is_template(form.model) and form.model not in models:
-            yield finding("MODEL001", screen.locate("form", "model"),
-                          f'unknown model "{form.model}"')
+            yield finding("MODEL001", screen.locate("form", "model"), f'unknown model "{form.model}"')
         for site in call_sites(screen):
             op = ctx.plugins.find(site.ref)
             if op is None:
                 continue
             for name, value in site.args.items():
                 info = op.args_model.model_fields.get(name)
-                if (info and is_model_ref(info.metadata) and isinstance(value, str)
-                        and not is_template(value) and value not in models):
-                    yield finding("MODEL001", screen.locate(*site.path, "args", name),
-                                  f'unknown model "{value}"')
+                if (
+                    info
+                    and is_model_ref(info.metadata)
+                    and isinstance(value, str)
+                    and not is_template(value)
+                    and value not in models
+                ):
+                    yield finding(
+                        "MODEL001", screen.locate(*site.path, "args", name), f'unknown model "{value}"'
+                    )
 
 
 @check
@@ -61,17 +66,23 @@ def collectable_fields(ctx: LintContext) -> Iterator[Problem]:
                 continue
             bad = next((k for k, f in field.items.items() if f.type not in COLLECTABLE), None)
             if bad is not None:
-                yield finding("MODEL002", model.locate("input", name, "items", bad, "type"),
-                              f'model "{model.entry.id}": item field "{name}.{bad}" of type '
-                              f"{field.items[bad].type.value} cannot be asked in a chat (lists "
-                              f"of objects do not nest); disable the model or describe it as "
-                              f"a scalar or file field")
+                yield finding(
+                    "MODEL002",
+                    model.locate("input", name, "items", bad, "type"),
+                    f'model "{model.entry.id}": item field "{name}.{bad}" of type '
+                    f"{field.items[bad].type.value} cannot be asked in a chat (lists "
+                    f"of objects do not nest); disable the model or describe it as "
+                    f"a scalar or file field",
+                )
             else:
-                yield finding("MODEL002", model.locate("input", name, "type"),
-                              f'model "{model.entry.id}": field "{name}" of type '
-                              f"{field.type.value} cannot be asked in a chat; disable the model "
-                              f"or describe the field as a collectable type (a list of objects "
-                              f"needs its items)")
+                yield finding(
+                    "MODEL002",
+                    model.locate("input", name, "type"),
+                    f'model "{model.entry.id}": field "{name}" of type '
+                    f"{field.type.value} cannot be asked in a chat; disable the model "
+                    f"or describe the field as a collectable type (a list of objects "
+                    f"needs its items)",
+                )
 
 
 @check
@@ -82,11 +93,15 @@ def titled_lists(ctx: LintContext) -> Iterator[Problem]:
             if not field.is_object_list:
                 continue
             untitled: list[tuple[PathKey, str]] = [((name,), name)] if field.title is None else []
-            untitled += [((name, "items", k), f"{name}.{k}") for k, f in field.items.items()
-                         if f.title is None]
+            untitled += [
+                ((name, "items", k), f"{name}.{k}") for k, f in field.items.items() if f.title is None
+            ]
             for path, shown in untitled:
-                yield finding("MODEL012", model.locate("input", *path),
-                              f'model "{model.entry.id}": "{shown}" needs a title (ru and en)')
+                yield finding(
+                    "MODEL012",
+                    model.locate("input", *path),
+                    f'model "{model.entry.id}": "{shown}" needs a title (ru and en)',
+                )
 
 
 @check
@@ -98,27 +113,41 @@ def conditions(ctx: LintContext) -> Iterator[Problem]:
             for rule in CROSS_RULES:
                 for i, other in enumerate(getattr(field, rule)):
                     if other not in entry.input:
-                        yield finding("MODEL004", model.locate("input", name, rule, i),
-                                      f'model "{entry.id}": {rule} names unknown field "{other}"')
+                        yield finding(
+                            "MODEL004",
+                            model.locate("input", name, rule, i),
+                            f'model "{entry.id}": {rule} names unknown field "{other}"',
+                        )
         for i, case in enumerate(entry.price.cases if entry.price else []):
             yield from _condition(model, case.when, ("price", "cases", i, "when"))
 
 
-def _condition(model: ModelDef, when: Mapping[str, Sequence[object]],
-               path: tuple[str | int, ...]) -> Iterator[Problem]:
+def _condition(
+    model: ModelDef, when: Mapping[str, Sequence[object]], path: tuple[str | int, ...]
+) -> Iterator[Problem]:
     for other, values in when.items():
         target: InputField | None = model.entry.input.get(other)
         if target is None:
-            yield finding("MODEL004", model.locate(*path, other),
-                          f'model "{model.entry.id}": condition on unknown field "{other}"')
+            yield finding(
+                "MODEL004",
+                model.locate(*path, other),
+                f'model "{model.entry.id}": condition on unknown field "{other}"',
+            )
             continue
-        allowed = ({canonical(o.value) for o in target.options} if target.type is FieldType.ENUM
-                   else {True, False} if target.type is FieldType.BOOLEAN else None)
+        allowed = (
+            {canonical(o.value) for o in target.options}
+            if target.type is FieldType.ENUM
+            else {True, False}
+            if target.type is FieldType.BOOLEAN
+            else None
+        )
         for value in values:
             if allowed is not None and canonical(value) not in allowed:
-                yield finding("MODEL004", model.locate(*path, other),
-                              f'model "{model.entry.id}": "{other}" never has the value '
-                              f"{value!r}")
+                yield finding(
+                    "MODEL004",
+                    model.locate(*path, other),
+                    f'model "{model.entry.id}": "{other}" never has the value {value!r}',
+                )
 
 
 @check
@@ -126,8 +155,11 @@ def known_tasks(ctx: LintContext) -> Iterator[Problem]:
     for model in ctx.bundle.models.values():
         for i, task in enumerate(model.entry.tasks):
             if task not in ctx.bundle.tasks:
-                yield finding("MODEL005", model.locate("tasks", i),
-                              f'model "{model.entry.id}" serves unknown task "{task}"')
+                yield finding(
+                    "MODEL005",
+                    model.locate("tasks", i),
+                    f'model "{model.entry.id}" serves unknown task "{task}"',
+                )
 
 
 @check
@@ -138,8 +170,11 @@ def defaults(ctx: LintContext) -> Iterator[Problem]:
                 continue
             why = _bad_default(field)
             if why:
-                yield finding("MODEL006", model.locate("input", name, "default"),
-                              f'model "{model.entry.id}": default of "{name}" {why}')
+                yield finding(
+                    "MODEL006",
+                    model.locate("input", name, "default"),
+                    f'model "{model.entry.id}": default of "{name}" {why}',
+                )
 
 
 def _bad_default(field: InputField) -> str | None:
@@ -175,28 +210,37 @@ def cross_field_order(ctx: LintContext) -> Iterator[Problem]:
         order = list(model.entry.input)
         for position, (name, field) in enumerate(model.entry.input.items()):
             refs: list[tuple[str, tuple[str | int, ...]]] = [
-                (other, ("ask_when", other)) for other in field.ask_when]
-            refs += [(other, (rule, i)) for rule in CROSS_RULES
-                     for i, other in enumerate(getattr(field, rule))]
+                (other, ("ask_when", other)) for other in field.ask_when
+            ]
+            refs += [
+                (other, (rule, i)) for rule in CROSS_RULES for i, other in enumerate(getattr(field, rule))
+            ]
             for other, sub in refs:
                 if other in order and order.index(other) >= position:
-                    yield finding("MODEL008", model.locate("input", name, *sub),
-                                  f'model "{model.entry.id}": "{name}" depends on "{other}", '
-                                  f"which is not asked before it")
+                    yield finding(
+                        "MODEL008",
+                        model.locate("input", name, *sub),
+                        f'model "{model.entry.id}": "{name}" depends on "{other}", '
+                        f"which is not asked before it",
+                    )
             never = [other for other, values in field.ask_when.items() if not values]
             never += sorted(set(field.requires) & set(field.excludes))
             if never:
-                yield finding("MODEL008", model.locate("input", name),
-                              f'model "{model.entry.id}": "{name}" can never be asked '
-                              f"(conditions on {', '.join(never)} cannot hold)")
+                yield finding(
+                    "MODEL008",
+                    model.locate("input", name),
+                    f'model "{model.entry.id}": "{name}" can never be asked '
+                    f"(conditions on {', '.join(never)} cannot hold)",
+                )
 
 
 @check
 def served_tasks(ctx: LintContext) -> Iterator[Problem]:
     for model in enabled_models(ctx):
         if not model.entry.tasks:
-            yield finding("MODEL011", model.locate("id"),
-                          f'model "{model.entry.id}" is enabled but serves no task')
+            yield finding(
+                "MODEL011", model.locate("id"), f'model "{model.entry.id}" is enabled but serves no task'
+            )
 
 
 def enabled_models(ctx: LintContext) -> Iterator[ModelDef]:

@@ -31,10 +31,13 @@ def unknown_param_types(ctx: LintContext) -> Iterator[Problem]:
     for screen in ctx.bundle.screens.values():
         for name, param in screen.screen.params.items():
             if param.type not in types:
-                yield finding("ARG004", screen.locate("params", name),
-                              f'parameter "{name}" of {screen.id} has unknown type '
-                              f'"{param.type}"{near(param.type, types)} '
-                              f"(types: {', '.join(sorted(types))})")
+                yield finding(
+                    "ARG004",
+                    screen.locate("params", name),
+                    f'parameter "{name}" of {screen.id} has unknown type '
+                    f'"{param.type}"{near(param.type, types)} '
+                    f"(types: {', '.join(sorted(types))})",
+                )
 
 
 def item_of(ctx: LintContext, screen: ScreenDef, t: Transition) -> Any:
@@ -83,9 +86,15 @@ def _inferred(source: str, variables: dict[str, Any]) -> Any:
     return path_type(paths[0], variables)
 
 
-def check_arguments(ctx: LintContext, target: ScreenDef, args: Mapping[str, Any],
-                    variables: dict[str, Any], locate: Any, what: str, code: str = ""
-                    ) -> Iterator[Problem]:
+def check_arguments(
+    ctx: LintContext,
+    target: ScreenDef,
+    args: Mapping[str, Any],
+    variables: dict[str, Any],
+    locate: Any,
+    what: str,
+    code: str = "",
+) -> Iterator[Problem]:
     """``args`` given to ``target``, each checked against its parameters."""
     params = target.screen.params
     types = ctx.plugins.param_types
@@ -93,9 +102,12 @@ def check_arguments(ctx: LintContext, target: ScreenDef, args: Mapping[str, Any]
         at = locate(name)
         if name not in params:
             declared = ", ".join(params) or "none"
-            yield finding(code or "ARG002", at,
-                          f'{what} passes "{name}", which {target.id} does not take'
-                          f"{near(name, params)} (it takes: {declared})")
+            yield finding(
+                code or "ARG002",
+                at,
+                f'{what} passes "{name}", which {target.id} does not take'
+                f"{near(name, params)} (it takes: {declared})",
+            )
             continue
         spec = params[name]
         kind = types.get(spec.type)
@@ -104,8 +116,9 @@ def check_arguments(ctx: LintContext, target: ScreenDef, args: Mapping[str, Any]
         if isinstance(value, str) and is_template(value):
             reason = _compatible(kind, spec, _inferred(value, variables))
             if reason:
-                yield finding(code or "ARG003", at,
-                              f'{what}: "{name}" = {value} {reason} ({spec.type} on {target.id})')
+                yield finding(
+                    code or "ARG003", at, f'{what}: "{name}" = {value} {reason} ({spec.type} on {target.id})'
+                )
             continue
         try:
             checked = coerce_value(kind, spec, value)
@@ -113,12 +126,18 @@ def check_arguments(ctx: LintContext, target: ScreenDef, args: Mapping[str, Any]
             yield finding(code or "ARG003", at, f'{what}: "{name}" = {value!r}: {exc}')
             continue
         if kind.model_ref and checked is not None and checked not in ctx.bundle.models:
-            yield finding(code or "ARG003", at, f'{what}: "{name}" = {value!r} is no model in '
-                                                f"models/{near(str(checked), ctx.bundle.models)}")
+            yield finding(
+                code or "ARG003",
+                at,
+                f'{what}: "{name}" = {value!r} is no model in models/{near(str(checked), ctx.bundle.models)}',
+            )
     missing = [n for n, p in params.items() if not p.optional and n not in args]
     if missing:
-        yield finding(code or "ARG001", locate(None),
-                      f"{what} opens {target.id} without {', '.join(missing)}, which it requires")
+        yield finding(
+            code or "ARG001",
+            locate(None),
+            f"{what} opens {target.id} without {', '.join(missing)}, which it requires",
+        )
 
 
 def _keeps_params(t: Transition) -> bool:
@@ -135,14 +154,20 @@ def transition_arguments(ctx: LintContext) -> Iterator[Problem]:
             continue
         if t.via is Via.COMMAND:
             if any(not p.optional for p in target.screen.params.values()):
-                yield finding("ARG001", t.location,
-                              f"command {t.label} opens {target.id}, which requires parameters "
-                              "a command cannot pass; open it from a button instead")
+                yield finding(
+                    "ARG001",
+                    t.location,
+                    f"command {t.label} opens {target.id}, which requires parameters "
+                    "a command cannot pass; open it from a button instead",
+                )
             continue
         source = screens[t.source]
         variables = ctx.scopes.target(source, t, item_of(ctx, source, t))
-        what = (f'button "{t.label}"' if t.via in (Via.BUTTON, Via.ROW, Via.ACTION_OK,
-                                                   Via.ACTION_ERROR) else t.label)
+        what = (
+            f'button "{t.label}"'
+            if t.via in (Via.BUTTON, Via.ROW, Via.ACTION_OK, Via.ACTION_ERROR)
+            else t.label
+        )
 
         def locate(name: str | None, s: ScreenDef = source, t: Transition = t) -> Location:
             return s.locate(*t.args_path, name) if name else t.location
@@ -165,17 +190,25 @@ def plugin_screen_arguments(ctx: LintContext) -> Iterator[Problem]:
             for name, kind in passed.items():
                 spec = params.get(name)
                 if spec is None:
-                    yield finding("ARG005", target.locate(),
-                                  f'{what} opens {screen_id} with "{name}", which it does not '
-                                  f"declare in params{near(name, params)}")
+                    yield finding(
+                        "ARG005",
+                        target.locate(),
+                        f'{what} opens {screen_id} with "{name}", which it does not '
+                        f"declare in params{near(name, params)}",
+                    )
                     continue
                 param = types.get(spec.type)
                 reason = _compatible(param, spec, kind) if param else None
                 if reason:
-                    yield finding("ARG005", target.locate("params", name),
-                                  f'{what} opens {screen_id} with "{name}" that {reason}')
+                    yield finding(
+                        "ARG005",
+                        target.locate("params", name),
+                        f'{what} opens {screen_id} with "{name}" that {reason}',
+                    )
             missing = [n for n, p in params.items() if not p.optional and n not in passed]
             if missing:
-                yield finding("ARG005", where,
-                              f"{what} opens {screen_id} without {', '.join(missing)}, which it "
-                              "requires")
+                yield finding(
+                    "ARG005",
+                    where,
+                    f"{what} opens {screen_id} without {', '.join(missing)}, which it requires",
+                )

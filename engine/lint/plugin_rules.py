@@ -28,8 +28,8 @@ class CallSite:
     ref: str
     kind: OperationKind
     args: dict[str, Any]
-    path: tuple[str | int, ...]    # path of the mapping that holds the reference
-    ref_key: str                    # key of the reference inside that mapping
+    path: tuple[str | int, ...]  # path of the mapping that holds the reference
+    ref_key: str  # key of the reference inside that mapping
     needs_items: bool = False
 
 
@@ -41,29 +41,38 @@ def call_sites(screen: ScreenDef) -> Iterator[CallSite]:
         yield CallSite(screen, a.call, OperationKind.ACTION, a.args, ("on_enter", i), "call")
     for r, row in enumerate(spec.keyboard):
         if isinstance(row, ForEach):
-            yield CallSite(screen, row.for_each, OperationKind.QUERY, row.args, ("keyboard", r),
-                           "for_each", needs_items=True)
+            yield CallSite(
+                screen,
+                row.for_each,
+                OperationKind.QUERY,
+                row.args,
+                ("keyboard", r),
+                "for_each",
+                needs_items=True,
+            )
             buttons: list[tuple[PathKey, Button]] = [(("keyboard", r, "button"), row.button)]
         else:
             buttons = [(("keyboard", r, c), b) for c, b in enumerate(row)]
         for path, button in buttons:
             if button.call:
-                yield CallSite(screen, button.call, OperationKind.ACTION, button.args, path,
-                               "call")
+                yield CallSite(screen, button.call, OperationKind.ACTION, button.args, path, "call")
     if spec.form is not None and spec.form.prefill is not None:
-        yield CallSite(screen, spec.form.prefill.query, OperationKind.QUERY, spec.form.prefill.args,
-                       ("form", "prefill"), "query")
+        yield CallSite(
+            screen,
+            spec.form.prefill.query,
+            OperationKind.QUERY,
+            spec.form.prefill.args,
+            ("form", "prefill"),
+            "query",
+        )
     if spec.form is not None:
         implicit = {"model": "{{ form.model }}", "values": "{{ form.values }}"}
         if spec.form.price:
-            yield CallSite(screen, spec.form.price, OperationKind.QUERY, implicit, ("form",),
-                           "price")
+            yield CallSite(screen, spec.form.price, OperationKind.QUERY, implicit, ("form",), "price")
         if spec.form.submit:
-            yield CallSite(screen, spec.form.submit, OperationKind.ACTION, implicit, ("form",),
-                           "submit")
+            yield CallSite(screen, spec.form.submit, OperationKind.ACTION, implicit, ("form",), "submit")
     if spec.input is not None and spec.input.call:
-        yield CallSite(screen, spec.input.call, OperationKind.ACTION, spec.input.args, ("input",),
-                       "call")
+        yield CallSite(screen, spec.input.call, OperationKind.ACTION, spec.input.args, ("input",), "call")
 
 
 @check
@@ -80,24 +89,31 @@ def _check_site(ctx: LintContext, site: CallSite) -> Iterator[Problem]:
     if op is None:
         namespace = site.ref.partition(".")[0]
         decl = ctx.plugins.by_namespace.get(namespace)
-        known = (f"; {namespace} offers: {', '.join(sorted(decl.operations))}" if decl
-                 else f"; known plug-ins: {', '.join(sorted(ctx.plugins.by_namespace))}")
+        known = (
+            f"; {namespace} offers: {', '.join(sorted(decl.operations))}"
+            if decl
+            else f"; known plug-ins: {', '.join(sorted(ctx.plugins.by_namespace))}"
+        )
         yield finding("PLUG001", ref_at, f'unknown {site.kind.value} "{site.ref}"{known}')
         return
     if op.kind is not site.kind:
-        yield finding("PLUG003", ref_at,
-                      f'"{site.ref}" is a {op.kind.value}, but is used here as a {site.kind.value}')
+        yield finding(
+            "PLUG003", ref_at, f'"{site.ref}" is a {op.kind.value}, but is used here as a {site.kind.value}'
+        )
         return
     if site.needs_items and op.item_type is None:
-        yield finding("PLUG003", ref_at,
-                      f'"{site.ref}" does not return a list, so rows cannot be made from it')
+        yield finding(
+            "PLUG003", ref_at, f'"{site.ref}" does not return a list, so rows cannot be made from it'
+        )
     fields = op.args_model.model_fields
     for name, value in site.args.items():
         at = screen.locate(*site.path, "args", name)
         if name not in fields:
-            yield finding("PLUG002", at,
-                          f'"{site.ref}" has no argument "{name}" '
-                          f"(it takes: {', '.join(fields) or 'none'})")
+            yield finding(
+                "PLUG002",
+                at,
+                f'"{site.ref}" has no argument "{name}" (it takes: {", ".join(fields) or "none"})',
+            )
             continue
         if isinstance(value, str) and is_template(value):
             continue
@@ -108,5 +124,4 @@ def _check_site(ctx: LintContext, site: CallSite) -> Iterator[Problem]:
             yield finding("PLUG002", at, f'argument "{name}" of "{site.ref}": {reason}')
     for name, info in fields.items():
         if info.is_required() and name not in site.args:
-            yield finding("PLUG002", screen.locate(*site.path),
-                          f'"{site.ref}" needs argument "{name}"')
+            yield finding("PLUG002", screen.locate(*site.path), f'"{site.ref}" needs argument "{name}"')

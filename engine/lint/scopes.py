@@ -43,7 +43,7 @@ class Step:
     """Reading one attribute from a type: what comes out, or why nothing does."""
 
     kind: Any
-    known: tuple[str, ...] = ()     # what could have been read, when this failed
+    known: tuple[str, ...] = ()  # what could have been read, when this failed
     missing: bool = False
 
 

@@ -22,8 +22,9 @@ declare("TPL001", "a template written in a flow is not valid")
 declare("TPL002", "a template in a flow reads a variable or field its place does not have")
 
 
-def _sites(ctx: LintContext, screen: ScreenDef
-           ) -> Iterator[tuple[tuple[str | int, ...], Any, dict[str, Any], str]]:
+def _sites(
+    ctx: LintContext, screen: ScreenDef
+) -> Iterator[tuple[tuple[str | int, ...], Any, dict[str, Any], str]]:
     """(path, value, variables, where) for every flow-written value that may be a template."""
     spec = screen.screen
     base = ctx.scopes.screen(screen)
@@ -31,7 +32,7 @@ def _sites(ctx: LintContext, screen: ScreenDef
     data_names = list(spec.data)
     for j, (name, q) in enumerate(spec.data.items()):
         earlier = {k: v for k, v in base.items() if k not in data_names[j:]}
-        for arg, value in q.args.items():   # the queries before it only
+        for arg, value in q.args.items():  # the queries before it only
             yield ("data", name, "args", arg), value, earlier, where
     for i, call in enumerate(spec.on_enter):
         later = set(data_names) | {c.save_as for c in spec.on_enter[i:] if c.save_as}
@@ -74,8 +75,9 @@ def _sites(ctx: LintContext, screen: ScreenDef
             yield (*t.args_path, arg), value, variables, f"where {screen.id} opens {t.target}"
 
 
-def _check(screen: ScreenDef, path: tuple[str | int, ...], value: str,
-           variables: dict[str, Any], where: str) -> Iterator[Problem]:
+def _check(
+    screen: ScreenDef, path: tuple[str | int, ...], value: str, variables: dict[str, Any], where: str
+) -> Iterator[Problem]:
     at = screen.locate(*path)
     try:
         ast = ENVIRONMENT.parse(value)

@@ -32,16 +32,20 @@ def missing_texts(ctx: LintContext) -> Iterator[Problem]:
         for language, locale in locales.items():
             if key not in locale.texts:
                 use = uses[0]
-                yield finding("TEXT001", use.location,
-                              f'text "{key}" used by {use.where} is missing in '
-                              f"locales/{language}.yaml")
+                yield finding(
+                    "TEXT001",
+                    use.location,
+                    f'text "{key}" used by {use.where} is missing in locales/{language}.yaml',
+                )
     for language, locale in locales.items():
         for other, other_locale in locales.items():
             for key in locale.texts:
                 if key not in other_locale.texts and key not in ctx.text_uses:
-                    yield finding("TEXT001", locale.positions[key],
-                                  f'text "{key}" is in locales/{language}.yaml but missing '
-                                  f"in locales/{other}.yaml")
+                    yield finding(
+                        "TEXT001",
+                        locale.positions[key],
+                        f'text "{key}" is in locales/{language}.yaml but missing in locales/{other}.yaml',
+                    )
 
 
 @check
@@ -71,8 +75,11 @@ def unknown_variables(ctx: LintContext) -> Iterator[Problem]:
             at = locale.positions[key]
             for site in ctx.text_uses.get(key, []):
                 for path, message in problems(paths, site.variables, f"on {site.where}"):
-                    yield finding("TEXT004", Location(at.file, at.line + path.line - 1, at.column),
-                                  f'text "{key}": {message}')
+                    yield finding(
+                        "TEXT004",
+                        Location(at.file, at.line + path.line - 1, at.column),
+                        f'text "{key}": {message}',
+                    )
 
 
 def _static_length(text: Text) -> int:
@@ -92,9 +99,11 @@ def text_limits(ctx: LintContext) -> Iterator[Problem]:
             limit = CAPTION_LIMIT if captions else MESSAGE_LIMIT
             if length > limit:
                 what = "a caption under media" if captions else "a message"
-                yield finding("TEXT005", locale.positions[key],
-                              f'text "{key}" in {locale.language} has {length} characters; '
-                              f"{what} allows {limit}")
+                yield finding(
+                    "TEXT005",
+                    locale.positions[key],
+                    f'text "{key}" in {locale.language} has {length} characters; {what} allows {limit}',
+                )
 
 
 _BLOCK_TAG = re.compile(r"\{%-?.*?-?%\}")
@@ -112,9 +121,12 @@ def swallowed_line_breaks(ctx: LintContext) -> Iterator[Problem]:
             lines = text.source.split("\n")
             for number, line in enumerate(lines[:-1]):
                 stripped = line.rstrip()
-                rest = "".join(lines[number + 1:]).strip()
+                rest = "".join(lines[number + 1 :]).strip()
                 if rest and stripped.endswith("%}") and _BLOCK_TAG.sub("", stripped).strip():
                     at = locale.positions[key]
-                    yield finding("TEXT006", Location(at.file, at.line + number, at.column),
-                                  f'text "{key}": line {number + 1} ends in a block tag, so '
-                                  "the next line is glued to it; end it with {{ ... }} instead")
+                    yield finding(
+                        "TEXT006",
+                        Location(at.file, at.line + number, at.column),
+                        f'text "{key}": line {number + 1} ends in a block tag, so '
+                        "the next line is glued to it; end it with {{ ... }} instead",
+                    )

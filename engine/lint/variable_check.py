@@ -23,16 +23,22 @@ def path_type(path: VariablePath, variables: dict[str, Any]) -> Any:
     return kind
 
 
-def problems(paths: Iterable[VariablePath], variables: dict[str, Any],
-             where: str) -> Iterator[tuple[VariablePath, str]]:
+def problems(
+    paths: Iterable[VariablePath], variables: dict[str, Any], where: str
+) -> Iterator[tuple[VariablePath, str]]:
     """Each read the place cannot satisfy, with a message naming what could be meant."""
     for path in paths:
         if path.name in BUILTIN_NAMES or path.name in ENVIRONMENT.globals:
             continue
         if path.name not in variables:
             available = ", ".join(sorted(variables)) or "none"
-            yield path, (f'"{path.name}" is not available {where}{near(path.name, variables)} '
-                         f"(available: {available})")
+            yield (
+                path,
+                (
+                    f'"{path.name}" is not available {where}{near(path.name, variables)} '
+                    f"(available: {available})"
+                ),
+            )
             continue
         kind = variables[path.name]
         read = path.name
@@ -42,8 +48,13 @@ def problems(paths: Iterable[VariablePath], variables: dict[str, Any],
                 if kind is Nothing:
                     yield path, f'"{read}" is empty {where}: its action returns nothing'
                 else:
-                    yield path, (f'"{read}.{name}": "{read}" {where} has no "{name}"'
-                                 f"{near(name, step.known)}"
-                                 + (f" (it has: {', '.join(step.known)})" if step.known else ""))
+                    yield (
+                        path,
+                        (
+                            f'"{read}.{name}": "{read}" {where} has no "{name}"'
+                            f"{near(name, step.known)}"
+                            + (f" (it has: {', '.join(step.known)})" if step.known else "")
+                        ),
+                    )
                 break
             kind, read = step.kind, f"{read}.{name}"

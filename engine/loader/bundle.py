@@ -151,29 +151,44 @@ def _explain(err: Any, what: str) -> str:
     return f"{loc}: {msg}" if loc else msg
 
 
-def _flatten(data: Any, doc: YamlDocument, prefix: str, path: PathKey,
-             out: dict[str, tuple[str, Location]], problems: list[Problem]) -> None:
+def _flatten(
+    data: Any,
+    doc: YamlDocument,
+    prefix: str,
+    path: PathKey,
+    out: dict[str, tuple[str, Location]],
+    problems: list[Problem],
+) -> None:
     if isinstance(data, dict):
         for key, value in data.items():
             if not isinstance(key, str):
-                problems.append(Problem(
-                    "LOAD002", doc.locate_key((*path, key)),
-                    f"text key {key!r} is read as {type(key).__name__}: put it in quotes"))
+                problems.append(
+                    Problem(
+                        "LOAD002",
+                        doc.locate_key((*path, key)),
+                        f"text key {key!r} is read as {type(key).__name__}: put it in quotes",
+                    )
+                )
                 continue
-            _flatten(value, doc, f"{prefix}.{key}" if prefix else str(key), (*path, key), out,
-                     problems)
+            _flatten(value, doc, f"{prefix}.{key}" if prefix else str(key), (*path, key), out, problems)
     elif isinstance(data, str | int | float) and not isinstance(data, bool):
         out[prefix] = (str(data), doc.locate(path))
     else:
-        problems.append(Problem("LOAD002", doc.locate(path),
-                                f"text '{prefix}' must be a string or a group of texts"))
+        problems.append(
+            Problem("LOAD002", doc.locate(path), f"text '{prefix}' must be a string or a group of texts")
+        )
 
 
 def _load_locale(root: Path, language: str) -> tuple[Locale | None, list[Problem]]:
     file = root / "locales" / f"{language}.yaml"
     if not file.exists():
-        return None, [Problem("LOAD001", Location(f"locales/{language}.yaml", 1, 1),
-                              f"the {language} locale file is missing")]
+        return None, [
+            Problem(
+                "LOAD001",
+                Location(f"locales/{language}.yaml", 1, 1),
+                f"the {language} locale file is missing",
+            )
+        ]
     doc, problems = read_yaml(file, root)
     if doc is None:
         return None, problems
@@ -184,10 +199,11 @@ def _load_locale(root: Path, language: str) -> tuple[Locale | None, list[Problem
         text, error = compile_text(source)
         texts[key], positions[key] = text, location
         if error is not None:
-            errors[key] = (Location(location.file, location.line + max(error.lineno - 1, 0),
-                                    location.column), error.message or "syntax error")
-    locale = Locale(language, MappingProxyType(texts), MappingProxyType(positions),
-                    MappingProxyType(errors))
+            errors[key] = (
+                Location(location.file, location.line + max(error.lineno - 1, 0), location.column),
+                error.message or "syntax error",
+            )
+    locale = Locale(language, MappingProxyType(texts), MappingProxyType(positions), MappingProxyType(errors))
     return locale, problems
 
 
@@ -210,23 +226,29 @@ def load_bundle(root: Path | str) -> Bundle:
         namespace = flow.namespace or file_namespace(root / "flows", file)
         for name, screen in flow.screens.items():
             sid = f"{namespace}.{name}"
-            definition = ScreenDef(sid, namespace, screen, screen.guard or flow.guard, doc,
-                                   ("screens", name))
+            definition = ScreenDef(sid, namespace, screen, screen.guard or flow.guard, doc, ("screens", name))
             if sid in screens:
-                duplicates.append(Problem(
-                    "FLOW004", definition.locate(),
-                    f"screen '{sid}' is defined twice (also at {screens[sid].locate()})"))
+                duplicates.append(
+                    Problem(
+                        "FLOW004",
+                        definition.locate(),
+                        f"screen '{sid}' is defined twice (also at {screens[sid].locate()})",
+                    )
+                )
                 continue
             screens[sid] = definition
         for name, command in flow.commands.items():
             location = doc.locate(("commands", name))
             if name in commands:
-                problems.append(Problem(
-                    "LOAD004", location,
-                    f"command /{name} is defined twice (also at {commands[name].location})"))
+                problems.append(
+                    Problem(
+                        "LOAD004",
+                        location,
+                        f"command /{name} is defined twice (also at {commands[name].location})",
+                    )
+                )
                 continue
-            commands[name] = CommandDef(name, command, resolve_ref(namespace, command.screen),
-                                        location)
+            commands[name] = CommandDef(name, command, resolve_ref(namespace, command.screen), location)
     if not (root / "flows").is_dir():
         problems.append(Problem("LOAD001", Location("flows", 1, 1), "no flows/ folder here"))
 
@@ -244,23 +266,32 @@ def load_bundle(root: Path | str) -> Bundle:
             continue
         for i, task in enumerate(catalog.tasks):
             if task.id in tasks:
-                problems.append(Problem("LOAD004", doc.locate(("tasks", i)),
-                                        f"task '{task.id}' is defined twice"))
+                problems.append(
+                    Problem("LOAD004", doc.locate(("tasks", i)), f"task '{task.id}' is defined twice")
+                )
             tasks[task.id] = task
         for i, entry in enumerate(catalog.models):
             model = ModelDef(entry, doc, ("models", i))
             if entry.id in models:
-                problems.append(Problem(
-                    "LOAD004", model.locate(),
-                    f"model '{entry.id}' is defined twice (also at {models[entry.id].locate()})"))
+                problems.append(
+                    Problem(
+                        "LOAD004",
+                        model.locate(),
+                        f"model '{entry.id}' is defined twice (also at {models[entry.id].locate()})",
+                    )
+                )
                 continue
             models[entry.id] = model
         for i, recipe in enumerate(catalog.recipes):
             found_recipe = RecipeDef(recipe, doc, ("recipes", i))
             if recipe.id in recipes:
-                problems.append(Problem(
-                    "LOAD004", found_recipe.locate(), f"recipe '{recipe.id}' is defined twice "
-                                                      f"(also at {recipes[recipe.id].locate()})"))
+                problems.append(
+                    Problem(
+                        "LOAD004",
+                        found_recipe.locate(),
+                        f"recipe '{recipe.id}' is defined twice (also at {recipes[recipe.id].locate()})",
+                    )
+                )
                 continue
             recipes[recipe.id] = found_recipe
 
@@ -272,6 +303,13 @@ def load_bundle(root: Path | str) -> Bundle:
             locales[language] = locale
     if problems:
         raise BundleLoadError(problems)
-    return Bundle(root, MappingProxyType(screens), MappingProxyType(commands),
-                  MappingProxyType(models), MappingProxyType(tasks), MappingProxyType(locales),
-                  tuple(duplicates), MappingProxyType(recipes))
+    return Bundle(
+        root,
+        MappingProxyType(screens),
+        MappingProxyType(commands),
+        MappingProxyType(models),
+        MappingProxyType(tasks),
+        MappingProxyType(locales),
+        tuple(duplicates),
+        MappingProxyType(recipes),
+    )

@@ -61,17 +61,25 @@ class _Builder:
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    self.problems.append(Problem(
-                        "LOAD003", self.loc(key_node),
-                        "YAML merge keys ('<<') are not supported; write the values out"))
+                    self.problems.append(
+                        Problem(
+                            "LOAD003",
+                            self.loc(key_node),
+                            "YAML merge keys ('<<') are not supported; write the values out",
+                        )
+                    )
                     continue
                 key = self._scalar(key_node)
                 if not isinstance(key, str | int | bool | float) or isinstance(key, bool):
                     key = str(key)
                 if key in result:
-                    self.problems.append(Problem(
-                        "LOAD004", self.loc(key_node),
-                        f"key '{key}' appears twice in the same block; keep one"))
+                    self.problems.append(
+                        Problem(
+                            "LOAD004",
+                            self.loc(key_node),
+                            f"key '{key}' appears twice in the same block; keep one",
+                        )
+                    )
                     continue
                 self.key_positions[(*path, key)] = self.loc(key_node)
                 result[key] = self.build(value_node, (*path, key))
@@ -83,7 +91,7 @@ class _Builder:
     def _scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             return str(node.value)
-        if node.tag == _STR:   # most values: no need for the constructor's machinery
+        if node.tag == _STR:  # most values: no need for the constructor's machinery
             return node.value
         return self.constructor.construct_object(node, deep=True)
 

@@ -38,9 +38,13 @@ class ActionContext:
         self.session.language = language
 
     def user_view(self) -> UserView:
-        return UserView(id=self.person.id, first_name=self.person.first_name,
-                        username=self.person.username, language=self.session.language,
-                        is_admin=self.is_admin)
+        return UserView(
+            id=self.person.id,
+            first_name=self.person.first_name,
+            username=self.person.username,
+            language=self.session.language,
+            is_admin=self.is_admin,
+        )
 
 
 class Guards:

@@ -29,7 +29,7 @@ class Person(BaseModel):
 class FileInfo(BaseModel):
     """A file the user sent: kept as Telegram's file id, never as a URL with the bot token."""
 
-    kind: str              # photo, document, audio, voice, video
+    kind: str  # photo, document, audio, voice, video
     file_id: str
     file_unique_id: str = ""
     mime_type: str | None = None
@@ -45,9 +45,9 @@ class Incoming:
     kind: Kind
     person: Person
     chat_id: int
-    text: str = ""                     # message text, or the command without '/' and bot name
+    text: str = ""  # message text, or the command without '/' and bot name
     command_args: str = ""
     callback_id: str | None = None
     callback_data: str | None = None
-    message_id: int | None = None      # the message a pressed button was on
+    message_id: int | None = None  # the message a pressed button was on
     file: FileInfo | None = None

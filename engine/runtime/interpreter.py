@@ -38,9 +38,15 @@ def language_of(code: str | None) -> str:
 
 
 class Runtime:
-    def __init__(self, bundle: Bundle, plugins: PluginSet, store: SessionStore,
-                 messenger: Messenger, admin_ids: Container[int] = frozenset(),
-                 files: FileSource | None = None) -> None:
+    def __init__(
+        self,
+        bundle: Bundle,
+        plugins: PluginSet,
+        store: SessionStore,
+        messenger: Messenger,
+        admin_ids: Container[int] = frozenset(),
+        files: FileSource | None = None,
+    ) -> None:
         self.bundle = bundle
         self.store = store
         self.messenger = messenger
@@ -54,23 +60,26 @@ class Runtime:
         self.renderer = Renderer(bundle, self.calls, self.guards)
         self.forms = Forms(bundle, self.renderer, self.calls, files=files)
         self.start_screen = bundle.commands["start"].target
-        self.moves = Navigator(bundle, self.renderer, self.forms, self.calls, self.guards,
-                               self.types, self.start_screen)
+        self.moves = Navigator(
+            bundle, self.renderer, self.forms, self.calls, self.guards, self.types, self.start_screen
+        )
         help_command = bundle.commands.get("help")
         self.help_screen = help_command.target if help_command else self.start_screen
         self.stats: Counter[str] = Counter()
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
-            weakref.WeakValueDictionary())
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     # ----------------------------------------------------------------------------- entry
     async def handle(self, incoming: Incoming) -> None:
         await self._turn(incoming, self._dispatch)
 
-    async def open(self, person: Person, chat_id: int, screen: str,
-                   args: dict[str, Any] | None = None) -> None:
+    async def open(
+        self, person: Person, chat_id: int, screen: str, args: dict[str, Any] | None = None
+    ) -> None:
         """Put a user on a screen as if they had navigated there (deep links, tests)."""
+
         async def go(turn: Turn) -> None:
             await self.moves.show(turn, screen, dict(args or {}), push=True)
+
         await self._turn(Incoming(Kind.COMMAND, person, chat_id, text="open"), go)
 
     async def _turn(self, incoming: Incoming, work: Callable[[Turn], Awaitable[None]]) -> None:
@@ -80,8 +89,7 @@ class Runtime:
         if lock is None:
             lock = self._locks[person.id] = asyncio.Lock()
         async with lock:
-            session = await self.store.load(person.id, incoming.chat_id,
-                                            language_of(person.language_code))
+            session = await self.store.load(person.id, incoming.chat_id, language_of(person.language_code))
             session.version = session.loaded_version + 1
             turn = Turn(ActionContext(session, person, person.id in self.admin_ids), incoming)
             self.stats["updates"] += 1
@@ -90,8 +98,7 @@ class Runtime:
             except Exception:
                 error_id = self._incident("update failed", person.id)
                 # whatever the failed work changed is dropped: back to the session as stored
-                turn.ctx.session = await self.store.load(person.id, incoming.chat_id,
-                                                         session.language)
+                turn.ctx.session = await self.store.load(person.id, incoming.chat_id, session.language)
                 turn.outbox = None
                 await self._apologise(turn, error_id)
             await self._finish(turn)
@@ -107,8 +114,9 @@ class Runtime:
         person = turn.ctx.person
         try:
             if turn.session.is_new:
-                await self.store.remember_user(person.id, person.first_name, person.username,
-                                               person.language_code)
+                await self.store.remember_user(
+                    person.id, person.first_name, person.username, person.language_code
+                )
             await self.store.save(turn.session)
         except StaleSession:
             log.info("session of user %s was saved by another update first", person.id)
@@ -172,23 +180,27 @@ class Runtime:
         raw = incoming.callback_data or ""
         for plugin in self.calls.plugins.instances.values():
             if plugin.press_prefix and raw.startswith(plugin.press_prefix):
-                await self._plugin_press(turn, plugin, raw[len(plugin.press_prefix):])
+                await self._plugin_press(turn, plugin, raw[len(plugin.press_prefix) :])
                 return
         data = CallbackData.decode(incoming.callback_data)
         press = restored(session.rendered.get(data.key)) if data else None
-        if (data is None or press is None or data.screen != session.screen
-                or data.version != session.loaded_version):
+        if (
+            data is None
+            or press is None
+            or data.screen != session.screen
+            or data.version != session.loaded_version
+        ):
             # an outdated or used message, or forged data: nothing runs, the screen is redrawn
             self.stats["stale_presses"] += 1
-            await self.messenger.answer_press(incoming.callback_id or "",
-                                              self._text("engine.stale", turn))
+            await self.messenger.answer_press(incoming.callback_id or "", self._text("engine.stale", turn))
             await self.moves.redraw(turn)
             return
         await self.messenger.answer_press(incoming.callback_id or "")
         edit = incoming.message_id
         if isinstance(press, Go):
-            await self.moves.show(turn, press.screen, self.moves.same_or(turn, press.screen, press.args),
-                            push=True, edit=edit)
+            await self.moves.show(
+                turn, press.screen, self.moves.same_or(turn, press.screen, press.args), push=True, edit=edit
+            )
         elif isinstance(press, Back):
             frame = session.pop()
             if frame is None:
@@ -197,12 +209,16 @@ class Runtime:
                 await self.moves.show(turn, frame.screen, frame.args, edit=edit, state=frame.state)
         elif isinstance(press, Page):
             pages = {**session.state.get(PAGES, {}), str(press.row): press.page}
-            await self.moves.show(turn, session.screen or self.start_screen, session.args, edit=edit,
-                            state={**session.state, PAGES: pages})
+            await self.moves.show(
+                turn,
+                session.screen or self.start_screen,
+                session.args,
+                edit=edit,
+                state={**session.state, PAGES: pages},
+            )
         elif isinstance(press, Call):
             scope = {"user": turn.ctx.user_view(), "args": session.args, "item": press.item}
-            await self.moves.call(turn, press.call, press.args, press.next, press.on_error, scope,
-                             edit=edit)
+            await self.moves.call(turn, press.call, press.args, press.next, press.on_error, scope, edit=edit)
         else:
             screen = self.bundle.screens[session.screen or self.start_screen]
             outcome = await self.forms.press(screen, turn.ctx, press)
@@ -233,8 +249,7 @@ class Runtime:
             await self.moves.after_form(turn, outcome, None)
             return
         spec = screen.screen.input
-        kind = "text" if incoming.kind is Kind.TEXT else (incoming.file.kind if incoming.file
-                                                          else "")
+        kind = "text" if incoming.kind is Kind.TEXT else (incoming.file.kind if incoming.file else "")
         if spec is None or kind not in spec.accept:
             key = "engine.expect_button" if incoming.kind is Kind.TEXT else "engine.unexpected_input"
             await self.moves.redraw(turn, self._text(key, turn))
@@ -242,8 +257,11 @@ class Runtime:
         value: Any = incoming.file.model_dump() if incoming.file else incoming.text
         scope = {**await self.renderer.context(screen, turn.ctx), "input": value}
         next_target = NextTarget(screen=screen.resolve(spec.next.screen), args=spec.next.args)
-        on_error = (NextTarget(screen=screen.resolve(spec.on_error.screen),
-                               args=spec.on_error.args) if spec.on_error else None)
+        on_error = (
+            NextTarget(screen=screen.resolve(spec.on_error.screen), args=spec.on_error.args)
+            if spec.on_error
+            else None
+        )
         if spec.call is None:
             await self.moves.arrive(turn, next_target, scope, from_input=True)
             return

@@ -47,8 +47,9 @@ class MemorySessionStore:
         self.rows[s.user_id] = dict(zip(SESSION_COLUMNS, s.as_row(), strict=True))
         s.is_new, s.loaded_version = False, s.version
 
-    async def remember_user(self, user_id: int, first_name: str, username: str | None,
-                            language: str | None) -> None:
+    async def remember_user(
+        self, user_id: int, first_name: str, username: str | None, language: str | None
+    ) -> None:
         self.people[user_id] = KnownUser(first_name, username, language)
 
     async def flush(self) -> None:

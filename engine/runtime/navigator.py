@@ -23,8 +23,16 @@ log = logging.getLogger("engine.runtime.interpreter")
 
 
 class Navigator:
-    def __init__(self, bundle: Bundle, renderer: Renderer, forms: Forms, calls: Calls,
-                 guards: Guards, types: Mapping[str, ParamType], start_screen: str) -> None:
+    def __init__(
+        self,
+        bundle: Bundle,
+        renderer: Renderer,
+        forms: Forms,
+        calls: Calls,
+        guards: Guards,
+        types: Mapping[str, ParamType],
+        start_screen: str,
+    ) -> None:
         self.bundle = bundle
         self.renderer = renderer
         self.forms = forms
@@ -38,8 +46,15 @@ class Navigator:
         session = turn.session
         return dict(session.args) if not args and screen == session.screen else args
 
-    async def arrive(self, turn: Turn, target: NextTarget, scope: dict[str, Any], *,
-                      edit: int | None = None, from_input: bool = False) -> None:
+    async def arrive(
+        self,
+        turn: Turn,
+        target: NextTarget,
+        scope: dict[str, Any],
+        *,
+        edit: int | None = None,
+        from_input: bool = False,
+    ) -> None:
         """Open a call's or an input's target, its arguments rendered in ``scope``."""
         args = self.same_or(turn, target.screen, render_args(target.args, scope))
         await self.show(turn, target.screen, args, push=True, edit=edit, from_input=from_input)
@@ -53,43 +68,62 @@ class Navigator:
             top = session.stack[-1] if session.stack else None
             if top is not None and (top.screen, top.args) == (outcome.screen, outcome.args):
                 session.pop()  # leaving to where the user came from: as they left it
-                await self.show(turn, top.screen, top.args, edit=edit, state=top.state,
-                                notice=outcome.notice)
+                await self.show(turn, top.screen, top.args, edit=edit, state=top.state, notice=outcome.notice)
                 return
-            await self.show(turn, outcome.screen, outcome.args, edit=edit,
-                            notice=outcome.notice)
+            await self.show(turn, outcome.screen, outcome.args, edit=edit, notice=outcome.notice)
             return
         await self.redraw(turn, outcome, edit=edit)
 
-    async def call(self, turn: Turn, ref: str, args: dict[str, Any], next_target: NextTarget,
-                    on_error: NextTarget | None, scope: dict[str, Any], *,
-                    edit: int | None = None, from_input: bool = False) -> None:
+    async def call(
+        self,
+        turn: Turn,
+        ref: str,
+        args: dict[str, Any],
+        next_target: NextTarget,
+        on_error: NextTarget | None,
+        scope: dict[str, Any],
+        *,
+        edit: int | None = None,
+        from_input: bool = False,
+    ) -> None:
         try:
             result = await self.calls.run(ref, args, turn.ctx)
         except ActionError as err:
             text = self.text(err.text_key, turn, err.params)
             if on_error:
                 error = {"text": text, "key": err.text_key}
-                await self.arrive(turn, on_error, {**scope, "error": error}, edit=edit,
-                                   from_input=from_input)
+                await self.arrive(turn, on_error, {**scope, "error": error}, edit=edit, from_input=from_input)
             else:
                 await self.redraw(turn, text, edit=edit)
             return
-        await self.arrive(turn, next_target, {**scope, "result": plain(result)}, edit=edit,
-                           from_input=from_input)
+        await self.arrive(
+            turn, next_target, {**scope, "result": plain(result)}, edit=edit, from_input=from_input
+        )
 
-    async def redraw(self, turn: Turn, notice: str | None = None, *,
-                      edit: int | None = None) -> None:
+    async def redraw(self, turn: Turn, notice: str | None = None, *, edit: int | None = None) -> None:
         """Show the user's screen again as it is (args and state kept), with a notice."""
         session = turn.session
-        await self.show(turn, session.screen or self.start_screen,
-                        session.args if session.screen else {}, edit=edit,
-                        state=session.state if session.screen else None, notice=notice)
+        await self.show(
+            turn,
+            session.screen or self.start_screen,
+            session.args if session.screen else {},
+            edit=edit,
+            state=session.state if session.screen else None,
+            notice=notice,
+        )
 
-    async def show(self, turn: Turn, screen_id: str, args: dict[str, Any], *,
-                   push: bool = False, edit: int | None = None,
-                   state: dict[str, Any] | None = None, notice: str | None = None,
-                   from_input: bool = False) -> None:
+    async def show(
+        self,
+        turn: Turn,
+        screen_id: str,
+        args: dict[str, Any],
+        *,
+        push: bool = False,
+        edit: int | None = None,
+        state: dict[str, Any] | None = None,
+        notice: str | None = None,
+        from_input: bool = False,
+    ) -> None:
         """Make ``screen_id`` the user's screen and display it (editing ``edit`` if given).
 
         ``state`` None enters the screen (its on_enter actions run); given, the screen is
@@ -100,8 +134,7 @@ class Navigator:
         screen = self.bundle.screens.get(screen_id)
         if screen is None or not self.guards.allows(screen.guard, ctx):
             if screen is not None:
-                log.warning("user %s refused screen %s (guard %s)", ctx.user_id, screen_id,
-                            screen.guard)
+                log.warning("user %s refused screen %s (guard %s)", ctx.user_id, screen_id, screen.guard)
             notice = self.text("engine.forbidden", turn)
             screen, args, push, state = self.bundle.screens[self.start_screen], {}, False, None
             session.stack.clear()
@@ -122,8 +155,7 @@ class Navigator:
                 if state is None:
                     outcome = await self.forms.start(screen, ctx, context)
                     if isinstance(outcome, Leave):
-                        await self.show(turn, outcome.screen, outcome.args, edit=edit,
-                                        notice=outcome.notice)
+                        await self.show(turn, outcome.screen, outcome.args, edit=edit, notice=outcome.notice)
                         return
                 rendered = await self.forms.render(screen, ctx, context)
             else:
@@ -131,8 +163,9 @@ class Navigator:
         except ActionError as err:  # the screen's data is gone (a model disabled, a job not ours)
             if screen.id == self.start_screen:
                 raise
-            await self.show(turn, self.start_screen, {}, edit=edit,
-                            notice=self.text(err.text_key, turn, err.params))
+            await self.show(
+                turn, self.start_screen, {}, edit=edit, notice=self.text(err.text_key, turn, err.params)
+            )
             return
         session.rendered = rendered.actions
         view = rendered.view
@@ -157,22 +190,26 @@ class Navigator:
         turn.session.state = {ENTERED: entered} if entered else {}
         return notice
 
-    async def _misfit(self, turn: Turn, screen_id: str, exc: BadArguments, *,
-                      edit: int | None, from_input: bool) -> None:
+    async def _misfit(
+        self, turn: Turn, screen_id: str, exc: BadArguments, *, edit: int | None, from_input: bool
+    ) -> None:
         """Arguments that do not fit the screen: typed input is refused with a word on what
         was expected; anything else is an outdated button — the user stays where they are."""
         session = turn.session
         if from_input:
             log.info("user %s: input for %s refused: %s", turn.ctx.user_id, screen_id, exc)
         else:  # a button the linter let through, or one from before the flows changed
-            log.error("user %s: arguments for %s do not fit its parameters: %s",
-                      turn.ctx.user_id, screen_id, exc)
+            log.error(
+                "user %s: arguments for %s do not fit its parameters: %s", turn.ctx.user_id, screen_id, exc
+            )
         key = "engine.invalid_input" if from_input else "engine.stale"
-        if session.screen is not None and session.screen != screen_id and \
-                session.screen in self.bundle.screens:
+        if (
+            session.screen is not None
+            and session.screen != screen_id
+            and session.screen in self.bundle.screens
+        ):
             try:
-                coerce_args(self.bundle.screens[session.screen].screen.params, self.types,
-                            session.args)
+                coerce_args(self.bundle.screens[session.screen].screen.params, self.types, session.args)
             except BadArguments:
                 pass
             else:

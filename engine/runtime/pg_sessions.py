@@ -40,8 +40,9 @@ class PgSessionStore:
     ``flush`` before the pool closes.
     """
 
-    def __init__(self, pool: asyncpg.Pool, cache_size: int = 0, *, write_behind: bool = False,
-                 max_backlog: int = 1000) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, cache_size: int = 0, *, write_behind: bool = False, max_backlog: int = 1000
+    ) -> None:
         if write_behind and not cache_size:
             raise ValueError("write_behind needs the cache: a load must see the queued state")
         self.pool = pool
@@ -56,22 +57,27 @@ class PgSessionStore:
         if row is not None:
             self._saved.move_to_end(user_id)
         else:
-            row = await self.pool.fetchrow(
-                f"SELECT {_COLUMNS} FROM sessions WHERE user_id = $1", user_id)
+            row = await self.pool.fetchrow(f"SELECT {_COLUMNS} FROM sessions WHERE user_id = $1", user_id)
         if row is None:
             return Session(user_id=user_id, chat_id=chat_id, language=language)
         session = Session.from_row(row)
         session.chat_id = chat_id
         return session
 
-    async def remember_user(self, user_id: int, first_name: str, username: str | None,
-                            language: str | None) -> None:
+    async def remember_user(
+        self, user_id: int, first_name: str, username: str | None, language: str | None
+    ) -> None:
         """Note a person the bot has met (for admin screens and notifications); once, when
         their session is created, so ordinary updates cost nothing more."""
         await self.pool.execute(
             "INSERT INTO users (user_id, first_name, username, language) VALUES ($1, $2, $3, $4)"
             " ON CONFLICT (user_id) DO UPDATE SET first_name = $2, username = $3,"
-            " language = $4, last_seen_at = now()", user_id, first_name, username, language)
+            " language = $4, last_seen_at = now()",
+            user_id,
+            first_name,
+            username,
+            language,
+        )
 
     def forget(self, user_id: int) -> None:
         """Drop the cached session: the next load reads the table."""
@@ -83,13 +89,13 @@ class PgSessionStore:
             status = await self.pool.execute(
                 f"INSERT INTO sessions ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb,"
                 " $7::jsonb, $8::jsonb, $9::jsonb, $10) ON CONFLICT (user_id) DO NOTHING",
-                *values)
+                *values,
+            )
             written = not status.endswith(" 0")
         else:
             row = (*values, s.loaded_version)
             if self.write_behind and self.writes.backlog < self.max_backlog:
-                self.writes.submit(row).add_done_callback(
-                    lambda done: self._settled(s.user_id, done))
+                self.writes.submit(row).add_done_callback(lambda done: self._settled(s.user_id, done))
                 written = True
             else:
                 written = await self.writes.update(row)

@@ -46,7 +46,7 @@ class Call(PressModel):
     args: dict[str, Any] = {}
     next: NextTarget
     on_error: NextTarget | None = None
-    item: Any = None            # the row's item, when the targets' arguments read it
+    item: Any = None  # the row's item, when the targets' arguments read it
 
 
 class Page(PressModel):
@@ -74,8 +74,9 @@ class Answer(PressModel):
 class FormOp(PressModel):
     """A form step's move that needs nothing more than its name."""
 
-    kind: Literal["form.done", "form.skip", "form.confirm", "form.back", "form.cancel",
-                  "form.add", "form.remove"]
+    kind: Literal[
+        "form.done", "form.skip", "form.confirm", "form.back", "form.cancel", "form.add", "form.remove"
+    ]
 
 
 class Edit(PressModel):
@@ -85,8 +86,7 @@ class Edit(PressModel):
     field: str
 
 
-Press = Annotated[Go | Back | Call | Page | Choose | Answer | FormOp | Edit,
-                  Field(discriminator="kind")]
+Press = Annotated[Go | Back | Call | Page | Choose | Answer | FormOp | Edit, Field(discriminator="kind")]
 FormPress = Choose | Answer | FormOp | Edit
 
 _PRESS: TypeAdapter[Any] = TypeAdapter(Press)

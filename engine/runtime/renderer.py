@@ -22,8 +22,8 @@ from engine.runtime.view import Media, View, ViewButton
 from engine.schema.flow import Button, ForEach, Target
 from engine.templates import render_inline, variable_paths
 
-PAGES = "pages"        # screen state: the page shown of each generated block, by row
-ENTERED = "entered"    # screen state: results of the on_enter actions, by save_as
+PAGES = "pages"  # screen state: the page shown of each generated block, by row
+ENTERED = "entered"  # screen state: results of the on_enter actions, by save_as
 
 
 @dataclass
@@ -45,13 +45,13 @@ def plain(value: Any) -> Any:
 class _Compiled:
     """A button compiled at start-up: its press with the arguments still templates."""
 
-    press: Go | Back | Call | None     # None: a link
+    press: Go | Back | Call | None  # None: a link
     url: str | None = None
-    needs_item: bool = False           # a call's targets read the row's item
-    stored: dict[str, Any] = field(default_factory=dict)   # the press as the session keeps it
+    needs_item: bool = False  # a call's targets read the row's item
+    stored: dict[str, Any] = field(default_factory=dict)  # the press as the session keeps it
 
     def __post_init__(self) -> None:
-        if self.press is not None:   # once here, so a render only fills in the arguments
+        if self.press is not None:  # once here, so a render only fills in the arguments
             object.__setattr__(self, "stored", stored(self.press))
 
 
@@ -60,8 +60,12 @@ def _target(screen: ScreenDef, target: Target | None) -> NextTarget | None:
 
 
 def _reads_item(*targets: Target | None) -> bool:
-    return any(isinstance(v, str) and any(p.name == "item" for p in variable_paths(v))
-               for t in targets if t is not None for v in t.args.values())
+    return any(
+        isinstance(v, str) and any(p.name == "item" for p in variable_paths(v))
+        for t in targets
+        if t is not None
+        for v in t.args.values()
+    )
 
 
 def compile_button(screen: ScreenDef, button: Button) -> _Compiled:
@@ -74,9 +78,10 @@ def compile_button(screen: ScreenDef, button: Button) -> _Compiled:
     assert button.call is not None and button.next is not None
     next_target = _target(screen, button.next)
     assert next_target is not None
-    return _Compiled(Call(call=button.call, args=button.args, next=next_target,
-                          on_error=_target(screen, button.on_error)),
-                     needs_item=_reads_item(button.next, button.on_error))
+    return _Compiled(
+        Call(call=button.call, args=button.args, next=next_target, on_error=_target(screen, button.on_error)),
+        needs_item=_reads_item(button.next, button.on_error),
+    )
 
 
 class Renderer:
@@ -97,24 +102,28 @@ class Renderer:
         """Button labels are plain text: undo the HTML escaping meant for messages."""
         return html.unescape(self.text(key, language, context)).strip()
 
-    async def context(self, screen: ScreenDef, ctx: ActionContext, *,
-                      with_data: bool = True) -> dict[str, Any]:
+    async def context(
+        self, screen: ScreenDef, ctx: ActionContext, *, with_data: bool = True
+    ) -> dict[str, Any]:
         """What the screen's templates see: the user, its args, its on_enter results, the
         plug-ins' globals and its data queries (each may read those before it). The on_enter
         actions themselves run before the data is read (``with_data=False``)."""
         session = ctx.session
-        context: dict[str, Any] = {"user": ctx.user_view(), "args": session.args,
-                                   **session.state.get(ENTERED, {})}
+        context: dict[str, Any] = {
+            "user": ctx.user_view(),
+            "args": session.args,
+            **session.state.get(ENTERED, {}),
+        }
         for instance in self.calls.plugins.instances.values():
             context.update(await instance.template_values(ctx))
         if with_data:
             for name, call in screen.screen.data.items():
-                context[name] = await self.calls.run(call.query, render_args(call.args, context),
-                                                     ctx)
+                context[name] = await self.calls.run(call.query, render_args(call.args, context), ctx)
         return context
 
-    async def render(self, screen: ScreenDef, ctx: ActionContext,
-                     context: dict[str, Any] | None = None) -> Rendered:
+    async def render(
+        self, screen: ScreenDef, ctx: ActionContext, context: dict[str, Any] | None = None
+    ) -> Rendered:
         if context is None:
             context = await self.context(screen, ctx)
         language = ctx.session.language
@@ -137,8 +146,15 @@ class Renderer:
         rendered.view = View(rendered.view.text, rows, media)
         return rendered
 
-    def _button(self, screen: ScreenDef, key: str, button: Button, context: dict[str, Any],
-                ctx: ActionContext, rendered: Rendered) -> ViewButton:
+    def _button(
+        self,
+        screen: ScreenDef,
+        key: str,
+        button: Button,
+        context: dict[str, Any],
+        ctx: ActionContext,
+        rendered: Rendered,
+    ) -> ViewButton:
         label = self.label(button.text, ctx.session.language, context)
         compiled = self._compiled.get(id(button)) or compile_button(screen, button)
         template = compiled.press
@@ -154,19 +170,25 @@ class Renderer:
         data = CallbackData(screen.id, ctx.session.version, key).encode()
         return ViewButton(label, callback_data=data)
 
-    async def _generated(self, screen: ScreenDef, r: int, row: ForEach, context: dict[str, Any],
-                         ctx: ActionContext, rendered: Rendered) -> list[list[ViewButton]]:
+    async def _generated(
+        self,
+        screen: ScreenDef,
+        r: int,
+        row: ForEach,
+        context: dict[str, Any],
+        ctx: ActionContext,
+        rendered: Rendered,
+    ) -> list[list[ViewButton]]:
         items = list(await self.calls.run(row.for_each, render_args(row.args, context), ctx))
         pages = max(1, math.ceil(len(items) / row.page_size))
         shown = ctx.session.state.get(PAGES, {}).get(str(r), 0)
         page = min(shown if isinstance(shown, int) else 0, pages - 1)
         start = page * row.page_size
         buttons = []
-        for index, item in enumerate(items[start:start + row.page_size], start):
+        for index, item in enumerate(items[start : start + row.page_size], start):
             item_context = {**context, "item": plain(item)}
-            buttons.append(self._button(screen, f"i{r}.{index}", row.button, item_context, ctx,
-                                        rendered))
-        lines = [buttons[i:i + row.columns] for i in range(0, len(buttons), row.columns)]
+            buttons.append(self._button(screen, f"i{r}.{index}", row.button, item_context, ctx, rendered))
+        lines = [buttons[i : i + row.columns] for i in range(0, len(buttons), row.columns)]
         if pages > 1:
             nav = []
             paging = {"page": page + 1, "pages": pages}
@@ -175,7 +197,8 @@ class Renderer:
                     key = f"p{r}.{target}"
                     rendered.actions[key] = stored(Page(row=r, page=target))
                     data = CallbackData(screen.id, ctx.session.version, key).encode()
-                    nav.append(ViewButton(self.label(text_key, ctx.session.language, paging),
-                                          callback_data=data))
+                    nav.append(
+                        ViewButton(self.label(text_key, ctx.session.language, paging), callback_data=data)
+                    )
             lines.append(nav)
         return lines

@@ -60,30 +60,57 @@ class Session:
     def as_row(self) -> SessionRow:
         """The session as every store keeps it (see ``SESSION_COLUMNS``): encoded, so a copy
         that nothing done to this session later changes."""
-        return (self.user_id, self.chat_id, self.language, self.screen, json.dumps(self.args),
-                json.dumps([f.as_json() for f in self.stack]), json.dumps(self.form),
-                json.dumps(self.rendered), json.dumps(self.state), self.version)
+        return (
+            self.user_id,
+            self.chat_id,
+            self.language,
+            self.screen,
+            json.dumps(self.args),
+            json.dumps([f.as_json() for f in self.stack]),
+            json.dumps(self.form),
+            json.dumps(self.rendered),
+            json.dumps(self.state),
+            self.version,
+        )
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Session:
         """A stored session by column name (a dict of ``as_row``'s values, or a database
         record whose documents may come decoded already), loaded at its stored version."""
+
         def load(name: str) -> Any:
             value = row[name]
             return json.loads(value) if isinstance(value, str) else value
 
         return cls(
-            user_id=row["user_id"], chat_id=row["chat_id"], language=row["language"],
-            screen=row["screen"], args=load("args"),
+            user_id=row["user_id"],
+            chat_id=row["chat_id"],
+            language=row["language"],
+            screen=row["screen"],
+            args=load("args"),
             stack=[Frame(f["screen"], f["args"], f.get("state", {})) for f in load("stack")],
-            form=load("form"), rendered=load("rendered"), state=load("state"),
+            form=load("form"),
+            rendered=load("rendered"),
+            state=load("state"),
             version=row["version"],
-            is_new=False, loaded_version=row["version"])
+            is_new=False,
+            loaded_version=row["version"],
+        )
 
 
 #: a session's stored columns, in the order of ``Session.as_row``'s values
-SESSION_COLUMNS = ("user_id", "chat_id", "language", "screen", "args", "stack", "form",
-                   "rendered", "state", "version")
+SESSION_COLUMNS = (
+    "user_id",
+    "chat_id",
+    "language",
+    "screen",
+    "args",
+    "stack",
+    "form",
+    "rendered",
+    "state",
+    "version",
+)
 
 #: a session as stored: those columns' values, its documents already JSON-encoded
 SessionRow = tuple[int, int, str, str | None, str, str, str, str, str, int]
@@ -107,8 +134,9 @@ class SessionStore(Protocol):
         at ``s.version``."""
         ...
 
-    async def remember_user(self, user_id: int, first_name: str, username: str | None,
-                            language: str | None) -> None:
+    async def remember_user(
+        self, user_id: int, first_name: str, username: str | None, language: str | None
+    ) -> None:
         """Note a person the bot has met (for admin screens and notifications)."""
         ...
 

@@ -36,7 +36,8 @@ _LOADED: Final = 10
 _ONE = (
     "UPDATE sessions SET chat_id = $2, language = $3, screen = $4, args = $5::jsonb,"
     " stack = $6::jsonb, form = $7::jsonb, rendered = $8::jsonb, state = $9::jsonb,"
-    " version = $10, updated_at = now() WHERE user_id = $1 AND version = $11")
+    " version = $10, updated_at = now() WHERE user_id = $1 AND version = $11"
+)
 
 _MANY = (
     "UPDATE sessions AS s SET chat_id = u.chat_id, language = u.language, screen = u.screen,"
@@ -45,7 +46,8 @@ _MANY = (
     " FROM jsonb_to_recordset($1::text::jsonb) AS u(user_id bigint, chat_id bigint,"
     " language text, screen text, args jsonb, stack jsonb, form jsonb, rendered jsonb,"
     " state jsonb, version bigint, loaded bigint)"
-    " WHERE s.user_id = u.user_id AND s.version = u.loaded RETURNING s.user_id")
+    " WHERE s.user_id = u.user_id AND s.version = u.loaded RETURNING s.user_id"
+)
 
 
 def _as_json(batch: list[Row]) -> str:
@@ -55,10 +57,16 @@ def _as_json(batch: list[Row]) -> str:
     was not JSON would make the whole statement fail, never write a wrong row.
     """
     dumps = json.dumps
-    return "[" + ",".join(
-        f'{{"user_id":{r[0]},"chat_id":{r[1]},"language":{dumps(r[2])},"screen":{dumps(r[3])},'
-        f'"args":{r[4]},"stack":{r[5]},"form":{r[6]},"rendered":{r[7]},"state":{r[8]},'
-        f'"version":{r[9]},"loaded":{r[10]}}}' for r in batch) + "]"
+    return (
+        "["
+        + ",".join(
+            f'{{"user_id":{r[0]},"chat_id":{r[1]},"language":{dumps(r[2])},"screen":{dumps(r[3])},'
+            f'"args":{r[4]},"stack":{r[5]},"form":{r[6]},"rendered":{r[7]},"state":{r[8]},'
+            f'"version":{r[9]},"loaded":{r[10]}}}'
+            for r in batch
+        )
+        + "]"
+    )
 
 
 @dataclass
@@ -83,7 +91,7 @@ class SessionWrites:
         self.linger = linger
         self._waiting: dict[int, _Save] = {}
         self._writer: asyncio.Task[None] | None = None
-        self.statements = 0   # for benchmarks and tests: how many round trips the saves took
+        self.statements = 0  # for benchmarks and tests: how many round trips the saves took
 
     @property
     def backlog(self) -> int:
@@ -92,12 +100,12 @@ class SessionWrites:
 
     async def update(self, row: Row) -> bool:
         """Write ``row`` if the stored version is still the one it was read at."""
-        return await asyncio.shield(self.submit(row))   # a cancelled caller cancels no save
+        return await asyncio.shield(self.submit(row))  # a cancelled caller cancels no save
 
     def submit(self, row: Row) -> asyncio.Future[bool]:
         """Queue ``row``; the future says, once its statement committed, whether it was written."""
         user = row[0]
-        earlier = self._waiting.get(user)   # replaced where it stands: no one loses their turn
+        earlier = self._waiting.get(user)  # replaced where it stands: no one loses their turn
         if earlier is None:
             save = _Save(row, asyncio.get_running_loop().create_future())
         elif row[_LOADED] == earlier.row[_VERSION]:
@@ -128,14 +136,14 @@ class SessionWrites:
                             users = list(self._waiting)[: self.max_batch]
                             batch = [self._waiting.pop(user) for user in users]
                             if not await self._write(connection, batch):
-                                break   # the connection may be broken: take a fresh one
-                except Exception as exc:   # no connection: the saves waiting fail with it
+                                break  # the connection may be broken: take a fresh one
+                except Exception as exc:  # no connection: the saves waiting fail with it
                     for save in self._waiting.values():
                         save.done.set_exception(exc)
                     self._waiting.clear()
         finally:
             self._writer = None
-            for save in self._waiting.values():   # only when cancelled: nobody will write these
+            for save in self._waiting.values():  # only when cancelled: nobody will write these
                 save.done.cancel()
             self._waiting.clear()
 

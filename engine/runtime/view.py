@@ -15,8 +15,8 @@ class ViewButton:
 
 @dataclass(frozen=True)
 class Media:
-    kind: str          # photo, video, animation, document, audio
-    source: str        # URL or Telegram file id
+    kind: str  # photo, video, animation, document, audio
+    source: str  # URL or Telegram file id
 
 
 @dataclass(frozen=True)

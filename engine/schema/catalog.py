@@ -80,8 +80,17 @@ class FieldType(StrEnum):
 
 
 #: scalar and file types: what a form asks directly (and what a list's items may hold)
-COLLECTABLE = frozenset({FieldType.STRING, FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN,
-                         FieldType.ENUM, FieldType.FILE, FieldType.FILES})
+COLLECTABLE = frozenset(
+    {
+        FieldType.STRING,
+        FieldType.INTEGER,
+        FieldType.NUMBER,
+        FieldType.BOOLEAN,
+        FieldType.ENUM,
+        FieldType.FILE,
+        FieldType.FILES,
+    }
+)
 
 
 class MediaKind(StrEnum):
@@ -96,14 +105,15 @@ TIMED_MEDIA = frozenset({MediaKind.VIDEO, MediaKind.AUDIO})
 class FromJob(StrEnum):
     """What a field takes from the user's earlier finished job (see ``FollowUp``)."""
 
-    TASK_ID = "task_id"      # the job's Kie.ai task id
-    TRACK_ID = "track_id"    # the id of the result item (a Suno track) the user picked
+    TASK_ID = "task_id"  # the job's Kie.ai task id
+    TRACK_ID = "track_id"  # the id of the result item (a Suno track) the user picked
 
 
 class EnumOption(FlowModel):
     value: Scalar
     label: LocalText | None = Field(
-        None, description="A plain string is the same label in both languages (a voice's name).")
+        None, description="A plain string is the same label in both languages (a voice's name)."
+    )
 
     @field_validator("label", mode="before", json_schema_input_type=LocalText | OneText | None)
     @classmethod
@@ -127,28 +137,42 @@ class InputField(FlowModel):
     accept: list[str] = Field(default_factory=list, description="Accepted MIME types.")
     max_mb: float | None = Field(None, gt=0)
     max_seconds: int | None = Field(
-        None, ge=1, description="Longest audio/video accepted: the form refuses longer media (or "
-                                "media whose length it cannot tell) because the price is per second.")
+        None,
+        ge=1,
+        description="Longest audio/video accepted: the form refuses longer media (or "
+        "media whose length it cannot tell) because the price is per second.",
+    )
     min_items: int | None = Field(None, ge=0)
     max_items: int | None = Field(None, ge=1)
     send_as: Annotated[str, StringConstraints(pattern="^(string|number)$")] | None = None
-    send: bool = Field(True, description="False: asked and priced by the bot, never sent to Kie.ai "
-                                         "(how many outputs to pay for, where Kie decides it).")
+    send: bool = Field(
+        True,
+        description="False: asked and priced by the bot, never sent to Kie.ai "
+        "(how many outputs to pay for, where Kie decides it).",
+    )
     api_name: ApiName | None = Field(None, description="Kie's key when it is not a valid field id.")
     ask_when: dict[Identifier, list[Scalar]] = Field(
-        default_factory=dict, description="Ask only when these fields have one of these values.")
+        default_factory=dict, description="Ask only when these fields have one of these values."
+    )
     requires: list[Identifier] = Field(
-        default_factory=list, description="Ask only when all these fields were given.")
+        default_factory=list, description="Ask only when all these fields were given."
+    )
     excludes: list[Identifier] = Field(
-        default_factory=list, description="Ask only when none of these fields was given.")
+        default_factory=list, description="Ask only when none of these fields was given."
+    )
     required_unless: list[Identifier] = Field(
-        default_factory=list, description="Required when none of these fields was given.")
+        default_factory=list, description="Required when none of these fields was given."
+    )
     items: dict[Identifier, InputField] = Field(
-        default_factory=dict, description="A list of objects: the fields of one item, asked in "
-                                          "this order; ``min_items``/``max_items`` bound the count.")
+        default_factory=dict,
+        description="A list of objects: the fields of one item, asked in "
+        "this order; ``min_items``/``max_items`` bound the count.",
+    )
     from_job: FromJob | None = Field(
-        None, description="Never asked: filled from the user's own finished job of one of the "
-                          "model's ``follow_up.after`` models (its task id, or a track's id).")
+        None,
+        description="Never asked: filled from the user's own finished job of one of the "
+        "model's ``follow_up.after`` models (its task id, or a track's id).",
+    )
 
     @field_validator("options", mode="before", json_schema_input_type=list[EnumOption | Scalar])
     @classmethod
@@ -172,8 +196,7 @@ class InputField(FlowModel):
             raise ValueError("a file field needs media: image, video or audio")
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
             raise ValueError("minimum is greater than maximum")
-        if (self.min_items is not None and self.max_items is not None
-                and self.min_items > self.max_items):
+        if self.min_items is not None and self.max_items is not None and self.min_items > self.max_items:
             raise ValueError("min_items is greater than max_items")
         if self.max_seconds is not None and self.media not in TIMED_MEDIA:
             raise ValueError("max_seconds belongs to an audio or video field")
@@ -184,8 +207,9 @@ class InputField(FlowModel):
                 raise ValueError(f"item field {name} cannot depend on other fields")
             if item.from_job is not None:
                 raise ValueError(f"item field {name} cannot be filled from a job")
-        if self.from_job is not None and (self.type is not FieldType.STRING or not self.required
-                                          or self.is_conditional):
+        if self.from_job is not None and (
+            self.type is not FieldType.STRING or not self.required or self.is_conditional
+        ):
             raise ValueError("a from_job field is a required, unconditional string")
         return self
 
@@ -220,7 +244,8 @@ class PriceCase(FlowModel):
     when: dict[Identifier, list[Scalar]] = Field(default_factory=dict)
     credits: Decimal = Field(ge=0, description="Kie.ai credits (1 credit = $0.005).")
     per: FieldPath | list[FieldPath] | None = Field(
-        None, description="Multiply by this field's amount (see the class docstring).")
+        None, description="Multiply by this field's amount (see the class docstring)."
+    )
     unit: Decimal = Field(Decimal(1), gt=0, description="Price is per this many units (1000 chars).")
 
     @field_validator("when", mode="before", json_schema_input_type=Condition)
@@ -279,7 +304,8 @@ class ModelEntry(FlowModel):
     price: PriceRule | None = None
     input: dict[Identifier, InputField] = Field(default_factory=dict)
     follow_up: FollowUp | None = Field(
-        None, description="Opened from a button under an earlier result, never from a menu.")
+        None, description="Opened from a button under an earlier result, never from a menu."
+    )
 
     @model_validator(mode="after")
     def _reasoned(self) -> ModelEntry:

@@ -24,14 +24,14 @@ class FieldText(FlowModel):
     title: LocalText | None = None
     hint: LocalText | None = None
     labels: dict[str, LocalText] = Field(
-        default_factory=dict, description="Option labels by value, for options without one.")
+        default_factory=dict, description="Option labels by value, for options without one."
+    )
 
     @field_validator("labels", mode="before", json_schema_input_type=dict[str, LocalText | OneText])
     @classmethod
     def _same_everywhere(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            return {str(k): {"ru": v, "en": v} if isinstance(v, str) else v
-                    for k, v in value.items()}
+            return {str(k): {"ru": v, "en": v} if isinstance(v, str) else v for k, v in value.items()}
         return value
 
 
@@ -48,7 +48,8 @@ class CatalogFile(FlowModel):
     tasks: list[Task] = Field(default_factory=list)
     models: list[ModelEntry] = Field(default_factory=list)
     recipes: list[Recipe] = Field(
-        default_factory=list, description="Ready-made tasks built on the models (see recipe.py).")
+        default_factory=list, description="Ready-made tasks built on the models (see recipe.py)."
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -37,8 +37,10 @@ class FlowModel(BaseModel):
 class Param(FlowModel):
     """One parameter a screen takes: its type, and whether it may be left out."""
 
-    type: Identifier = Field(description="text, integer, number, boolean, choice, or a plug-in's "
-                                         "type (model, task, job, receipt, setting).")
+    type: Identifier = Field(
+        description="text, integer, number, boolean, choice, or a plug-in's "
+        "type (model, task, job, receipt, setting)."
+    )
     values: list[str] | None = Field(None, description="The allowed values of a `choice`.")
     optional: bool = Field(False, description="May be left out; then it is none.")
 
@@ -61,8 +63,9 @@ def _param_shorthand(value: Any) -> Any:
 
 
 ParamShorthand = Annotated[str, StringConstraints(pattern=r"^(optional )?[a-z][a-z0-9_]*$")]
-ParamSpec = Annotated[Param, BeforeValidator(
-    _param_shorthand, json_schema_input_type=ParamShorthand | list[str] | Param)]
+ParamSpec = Annotated[
+    Param, BeforeValidator(_param_shorthand, json_schema_input_type=ParamShorthand | list[str] | Param)
+]
 
 
 class Target(FlowModel):
@@ -77,8 +80,7 @@ def _target_shorthand(value: Any) -> Any:
 
 
 #: a screen name, or ``{screen, args}``
-TargetSpec = Annotated[Target, BeforeValidator(_target_shorthand,
-                                               json_schema_input_type=ScreenRef | Target)]
+TargetSpec = Annotated[Target, BeforeValidator(_target_shorthand, json_schema_input_type=ScreenRef | Target)]
 
 
 class Button(FlowModel):
@@ -91,9 +93,11 @@ class Button(FlowModel):
     back: bool = Field(False, description="Return to the previous screen.")
     args: Args = Field(default_factory=dict, description="Arguments; values may be templates.")
     next: TargetSpec | None = Field(
-        None, description="After `call` succeeds, open this screen (its args may use {{ result }}).")
+        None, description="After `call` succeeds, open this screen (its args may use {{ result }})."
+    )
     on_error: TargetSpec | None = Field(
-        None, description="After `call` fails, open this screen (its args may use {{ error }}).")
+        None, description="After `call` fails, open this screen (its args may use {{ error }})."
+    )
     guard: Identifier | None = Field(None, description="Show the button only to users passing it.")
 
     @model_validator(mode="after")
@@ -102,7 +106,8 @@ class Button(FlowModel):
         if len(chosen) != 1:
             raise ValueError(
                 "a button needs exactly one of go, call, url or back"
-                + (f" (it has {', '.join(chosen)})" if chosen else ""))
+                + (f" (it has {', '.join(chosen)})" if chosen else "")
+            )
         if self.call is None and (self.next or self.on_error):
             raise ValueError("next and on_error belong to a button with call")
         if self.call is not None and self.next is None:
@@ -151,12 +156,17 @@ class Input(FlowModel):
     accept: list[InputKind] = Field(default_factory=lambda: [InputKind.TEXT], min_length=1)
     call: OperationRef | None = Field(None, description="Action receiving {{ input }}.")
     args: Args = Field(default_factory=dict)
-    next: TargetSpec = Field(description="The screen after the input (its args may use {{ input }}, "
-                                     "and {{ result }} after a call).")
+    next: TargetSpec = Field(
+        description="The screen after the input (its args may use {{ input }}, "
+        "and {{ result }} after a call)."
+    )
     on_error: TargetSpec | None = None
 
-    @field_validator("accept", mode="before",
-                     json_schema_input_type=InputKind | Annotated[list[InputKind], Field(min_length=1)])
+    @field_validator(
+        "accept",
+        mode="before",
+        json_schema_input_type=InputKind | Annotated[list[InputKind], Field(min_length=1)],
+    )
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
@@ -171,7 +181,8 @@ class ActionCall(FlowModel):
     call: OperationRef
     args: Args = Field(default_factory=dict)
     save_as: Identifier | None = Field(
-        None, description="Template variable holding the action's result on this screen.")
+        None, description="Template variable holding the action's result on this screen."
+    )
 
 
 class Media(FlowModel):
@@ -189,7 +200,8 @@ class FormSpec(FlowModel):
 
     model: str = Field(description="Model id, or a template giving one (e.g. {{ args.model }}).")
     prefill: QueryCall | None = Field(
-        None, description="Query giving starting values (e.g. those of an earlier job).")
+        None, description="Query giving starting values (e.g. those of an earlier job)."
+    )
     price: OperationRef | None = Field(None, description="Query: price of {model, values}.")
     submit: OperationRef | None = Field(None, description="Action run on confirm.")
     done: TargetSpec = Field(description="Screen after the summary is confirmed.")
@@ -200,28 +212,27 @@ class FormSpec(FlowModel):
 class Screen(FlowModel):
     params: dict[Identifier, ParamSpec] = Field(
         default_factory=dict,
-        description="What the screen takes: every way here passes them, templates read {{ args.* }}.")
+        description="What the screen takes: every way here passes them, templates read {{ args.* }}.",
+    )
     text: TextKey = Field(description="Locale key of the message text.")
     media: Media | None = None
     guard: Identifier | None = None
     data: dict[Identifier, QueryCall] = Field(
-        default_factory=dict, description="Template variables filled by plug-in queries.")
+        default_factory=dict, description="Template variables filled by plug-in queries."
+    )
     on_enter: list[ActionCall] = Field(default_factory=list)
     keyboard: list[Row] = Field(default_factory=list)
     input: Input | None = None
     form: FormSpec | None = None
 
-    @field_validator("keyboard", mode="before",
-                     json_schema_input_type=list[list[Button] | ForEach | Button])
+    @field_validator("keyboard", mode="before", json_schema_input_type=list[list[Button] | ForEach | Button])
     @classmethod
     def _single_button_rows(cls, value: Any) -> Any:
         if isinstance(value, list):
-            return [[row] if isinstance(row, dict) and "for_each" not in row else row
-                    for row in value]
+            return [[row] if isinstance(row, dict) and "for_each" not in row else row for row in value]
         return value
 
-    @field_validator("data", mode="before",
-                     json_schema_input_type=dict[Identifier, QueryCall | OperationRef])
+    @field_validator("data", mode="before", json_schema_input_type=dict[Identifier, QueryCall | OperationRef])
     @classmethod
     def _query_shorthand(cls, value: Any) -> Any:
         if isinstance(value, dict):
@@ -242,8 +253,7 @@ class FlowFile(FlowModel):
     commands: dict[Identifier, Command] = Field(default_factory=dict)
     screens: dict[Identifier, Screen] = Field(default_factory=dict)
 
-    @field_validator("commands", mode="before",
-                     json_schema_input_type=dict[Identifier, Command | ScreenRef])
+    @field_validator("commands", mode="before", json_schema_input_type=dict[Identifier, Command | ScreenRef])
     @classmethod
     def _command_shorthand(cls, value: Any) -> Any:
         if isinstance(value, dict):

@@ -23,7 +23,8 @@ class RecipeText(FlowModel):
     description: str = Field(min_length=1, description="What it makes, for whom (the card).")
     questions: dict[Identifier, str] = Field(
         default_factory=dict,
-        description="A hint per asked field, replacing the model's own (\"Опишите товар\").")
+        description='A hint per asked field, replacing the model\'s own ("Опишите товар").',
+    )
 
 
 class Recipe(FlowModel):
@@ -33,16 +34,21 @@ class Recipe(FlowModel):
     emoji: str = ""
     model: ModelId = Field(description="The model that runs it (must be enabled).")
     picture: str = Field(
-        description="An image of a typical result, relative to models/ (e.g. recipes/x.png).")
+        description="An image of a typical result, relative to models/ (e.g. recipes/x.png)."
+    )
     values: dict[Identifier, Any] = Field(
-        default_factory=dict, description="Inputs set in advance: never asked, never changed.")
+        default_factory=dict, description="Inputs set in advance: never asked, never changed."
+    )
     ask: list[Identifier] = Field(
-        min_length=1, description="The fields asked, in the model's order; the others keep "
-                                  "their defaults (a required one is still asked).")
+        min_length=1,
+        description="The fields asked, in the model's order; the others keep "
+        "their defaults (a required one is still asked).",
+    )
     prompt: dict[Identifier, str] = Field(
         default_factory=dict,
         description="What is sent for an asked text field, around the answer: "
-                    "\"{answer}. Product photo on a white background\".")
+        '"{answer}. Product photo on a white background".',
+    )
     ru: RecipeText | None = None
     en: RecipeText | None = None
 

@@ -20,8 +20,7 @@ def is_given(value: Any) -> bool:
 def one_of(value: Any, allowed: Iterable[Any]) -> bool:
     """``value`` equals one of ``allowed`` in canonical spelling ("5" is 5)."""
     value = canonical(value)
-    return any(value == c and isinstance(value, bool) == isinstance(c, bool)
-               for c in map(canonical, allowed))
+    return any(value == c and isinstance(value, bool) == isinstance(c, bool) for c in map(canonical, allowed))
 
 
 def is_asked(field: InputField, values: Mapping[str, Any]) -> bool:
@@ -39,7 +38,8 @@ def is_required(field: InputField, values: Mapping[str, Any]) -> bool:
     if field.required:
         return True
     return bool(field.required_unless) and not any(
-        is_given(values.get(other)) for other in field.required_unless)
+        is_given(values.get(other)) for other in field.required_unless
+    )
 
 
 def effective_values(entry: ModelEntry, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,15 +14,21 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     unlocks it. asyncpg's default reset costs a round trip after every query."""
 
 
-async def open_database(dsn: str, *, min_size: int = 1, max_size: int = 10,
-                        durable: bool = True) -> asyncpg.Pool:
+async def open_database(
+    dsn: str, *, min_size: int = 1, max_size: int = 10, durable: bool = True
+) -> asyncpg.Pool:
     """``durable=False`` is for conversation state only: a commit does not wait for the disk,
     so a crash of PostgreSQL itself may forget the last fraction of a second of screens
     (a user then sees "this menu is out of date"). Money never goes through such a pool."""
     settings = {} if durable else {"synchronous_commit": "off"}
-    pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size,
-                                     command_timeout=60, reset=_keep_session,
-                                     server_settings=settings)
+    pool = await asyncpg.create_pool(
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        command_timeout=60,
+        reset=_keep_session,
+        server_settings=settings,
+    )
     async with pool.acquire() as conn:
         await migrate(conn)
     return pool

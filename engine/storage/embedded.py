@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:   # an optional dependency (the ``embedded`` extra): imported when used
+if TYPE_CHECKING:  # an optional dependency (the ``embedded`` extra): imported when used
     from pgserver.postgres_server import PostgresServer
 
 
@@ -27,7 +27,8 @@ def start_embedded(data_dir: Path) -> tuple[str, PostgresServer]:
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise RuntimeError(
             "DATABASE_URL is not set and the embedded PostgreSQL is not installed: "
-            "pip install 'kie-flow-bot[embedded]' or set DATABASE_URL") from exc
+            "pip install 'kie-flow-bot[embedded]' or set DATABASE_URL"
+        ) from exc
     data_dir.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

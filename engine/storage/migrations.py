@@ -46,15 +46,19 @@ async def migrate(conn: Connection, folder: Path = MIGRATIONS_DIR) -> list[int]:
         await conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version integer PRIMARY KEY, name text NOT NULL,"
-            " applied_at timestamptz NOT NULL DEFAULT now())")
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
         done = {r["version"] for r in await conn.fetch("SELECT version FROM schema_migrations")}
         for migration in discover(folder):
             if migration.version in done:
                 continue
             async with conn.transaction():
                 await conn.execute(migration.sql)
-                await conn.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                                   migration.version, migration.name)
+                await conn.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                    migration.version,
+                    migration.name,
+                )
             applied_now.append(migration.version)
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", LOCK_KEY)

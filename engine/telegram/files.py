@@ -99,16 +99,19 @@ class TelegramFiles:
         except Exception as exc:  # network and HTTP errors of several kinds: not ours to read
             raise FileUnavailable(f"the download failed: {type(exc).__name__}") from exc
         finally:
-            await stream.aclose()   # stops reading: the rest of a too-big file is never fetched
+            await stream.aclose()  # stops reading: the rest of a too-big file is never fetched
         return b"".join(chunks)
 
     def _stream(self, file_path: str) -> AsyncGenerator[bytes, None]:
         api = self.bot.session.api
-        if api.is_local:   # a local Bot API server: the path is a file on this machine
+        if api.is_local:  # a local Bot API server: the path is a file on this machine
             return _read_local(str(api.wrap_local_file.to_local(file_path)))
-        return self.bot.session.stream_content(url=api.file_url(self.bot.token, file_path),
-                                               timeout=DOWNLOAD_TIMEOUT, chunk_size=CHUNK,
-                                               raise_for_status=True)
+        return self.bot.session.stream_content(
+            url=api.file_url(self.bot.token, file_path),
+            timeout=DOWNLOAD_TIMEOUT,
+            chunk_size=CHUNK,
+            raise_for_status=True,
+        )
 
 
 async def _read_local(path: str) -> AsyncGenerator[bytes, None]:

@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class FloodLimit:
-    rate: float = 3.0    # updates a second a user may keep sending
-    burst: int = 12      # updates a user may send at once
+    rate: float = 3.0  # updates a second a user may keep sending
+    burst: int = 12  # updates a user may send at once
 
     def __post_init__(self) -> None:
         if self.rate <= 0 or self.burst < 1:
@@ -41,7 +41,7 @@ class FloodLimit:
 
 class Verdict(Enum):
     ADMIT = "admit"
-    WARN = "warn"        # the first update over the limit: say so once
+    WARN = "warn"  # the first update over the limit: say so once
     DROP = "drop"
 
 
@@ -57,7 +57,7 @@ class _Bucket:
 class FloodGate:
     """Token buckets by user id. ``clock`` is injectable for tests."""
 
-    PRUNE_EVERY = 4096   # checks between sweeps of idle users' buckets
+    PRUNE_EVERY = 4096  # checks between sweeps of idle users' buckets
 
     def __init__(self, limit: FloodLimit, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
@@ -75,11 +75,10 @@ class FloodGate:
                 self._prune(now)
             bucket = self._buckets[user_id] = _Bucket(float(limit.burst), now)
         else:
-            bucket.tokens = min(float(limit.burst),
-                                bucket.tokens + (now - bucket.stamp) * limit.rate)
+            bucket.tokens = min(float(limit.burst), bucket.tokens + (now - bucket.stamp) * limit.rate)
             bucket.stamp = now
             if bucket.tokens >= limit.burst:
-                bucket.warned = False   # quiet long enough: a new flood gets a new note
+                bucket.warned = False  # quiet long enough: a new flood gets a new note
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0
             return Verdict.ADMIT
@@ -91,8 +90,9 @@ class FloodGate:
     def _prune(self, now: float) -> None:
         """Forget users whose bucket has filled up again: they are as good as new."""
         limit = self.limit
-        idle = [uid for uid, b in self._buckets.items()
-                if b.tokens + (now - b.stamp) * limit.rate >= limit.burst]
+        idle = [
+            uid for uid, b in self._buckets.items() if b.tokens + (now - b.stamp) * limit.rate >= limit.burst
+        ]
         for uid in idle:
             del self._buckets[uid]
 
@@ -110,15 +110,19 @@ class FloodMiddleware(BaseMiddleware):
     successful payment is money already taken.
     """
 
-    def __init__(self, gate: FloodGate, messenger: Messenger, note: Callable[[User], str],
-                 stats: Counter[str] | None = None) -> None:
+    def __init__(
+        self,
+        gate: FloodGate,
+        messenger: Messenger,
+        note: Callable[[User], str],
+        stats: Counter[str] | None = None,
+    ) -> None:
         self.gate = gate
         self.messenger = messenger
         self.note = note
         self.stats = stats if stats is not None else Counter()
 
-    async def __call__(self, handler: Handler, event: TelegramObject,
-                       data: dict[str, Any]) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = getattr(event, "from_user", None)
         if user is None or (isinstance(event, Message) and event.successful_payment is not None):
             return await handler(event, data)

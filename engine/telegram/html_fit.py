@@ -39,7 +39,7 @@ def fit_html(text: str, limit: int) -> str:
         return text
     budget = limit - utf16_len(ELLIPSIS)
     out: list[str] = []
-    open_tags: list[tuple[str, int]] = []   # name, index in out of its opening tag
+    open_tags: list[tuple[str, int]] = []  # name, index in out of its opening tag
     used = 0
     for tag, entity, plain in _TOKEN.findall(text):
         if tag:

@@ -22,8 +22,13 @@ def hold_response_models() -> int:
     Returns how many are held.
     """
     if not _HELD:
-        results = {method.__returning__ for method in vars(aiogram.methods).values()
-                   if isinstance(method, type) and issubclass(method, TelegramMethod)
-                   and method is not TelegramMethod and hasattr(method, "__returning__")}
+        results = {
+            method.__returning__
+            for method in vars(aiogram.methods).values()
+            if isinstance(method, type)
+            and issubclass(method, TelegramMethod)
+            and method is not TelegramMethod
+            and hasattr(method, "__returning__")
+        }
         _HELD.extend(Response[result] for result in results)  # type: ignore[valid-type]
     return len(_HELD)

@@ -19,25 +19,35 @@ from engine.telegram.flood import FloodGate, FloodLimit, FloodMiddleware
 
 
 def person(user: User) -> Person:
-    return Person(id=user.id, first_name=user.first_name, username=user.username,
-                  language_code=user.language_code)
+    return Person(
+        id=user.id, first_name=user.first_name, username=user.username, language_code=user.language_code
+    )
 
 
 def file_of(message: Message) -> FileInfo | None:
     if message.photo:
         size = message.photo[-1]
-        return FileInfo(kind="photo", file_id=size.file_id, file_unique_id=size.file_unique_id,
-                        file_size=size.file_size, width=size.width, height=size.height,
-                        mime_type="image/jpeg")
+        return FileInfo(
+            kind="photo",
+            file_id=size.file_id,
+            file_unique_id=size.file_unique_id,
+            file_size=size.file_size,
+            width=size.width,
+            height=size.height,
+            mime_type="image/jpeg",
+        )
     for kind in ("document", "audio", "voice", "video", "animation", "video_note"):
         item = getattr(message, kind)
         if item is not None:
-            return FileInfo(kind="video" if kind == "video_note" else kind,
-                            file_id=item.file_id, file_unique_id=item.file_unique_id,
-                            file_size=getattr(item, "file_size", None),
-                            mime_type=getattr(item, "mime_type", None),
-                            file_name=getattr(item, "file_name", None),
-                            duration=getattr(item, "duration", None))
+            return FileInfo(
+                kind="video" if kind == "video_note" else kind,
+                file_id=item.file_id,
+                file_unique_id=item.file_unique_id,
+                file_size=getattr(item, "file_size", None),
+                mime_type=getattr(item, "mime_type", None),
+                file_name=getattr(item, "file_name", None),
+                duration=getattr(item, "duration", None),
+            )
     return None
 
 
@@ -48,8 +58,9 @@ def incoming_message(message: Message) -> Incoming | None:
     text = message.text or ""
     if text.startswith("/"):
         head, _, rest = text[1:].partition(" ")
-        return Incoming(Kind.COMMAND, who, chat, text=head.split("@", 1)[0].lower(),
-                        command_args=rest.strip())
+        return Incoming(
+            Kind.COMMAND, who, chat, text=head.split("@", 1)[0].lower(), command_args=rest.strip()
+        )
     if message.text is not None:
         return Incoming(Kind.TEXT, who, chat, text=text)
     found = file_of(message)
@@ -61,8 +72,14 @@ def incoming_message(message: Message) -> Incoming | None:
 def incoming_press(query: CallbackQuery) -> Incoming:
     chat_id = query.message.chat.id if query.message else query.from_user.id
     message_id = query.message.message_id if query.message else None
-    return Incoming(Kind.PRESS, person(query.from_user), chat_id, callback_id=query.id,
-                    callback_data=query.data, message_id=message_id)
+    return Incoming(
+        Kind.PRESS,
+        person(query.from_user),
+        chat_id,
+        callback_id=query.id,
+        callback_data=query.data,
+        message_id=message_id,
+    )
 
 
 def build_router(runtime: Runtime, flood: FloodLimit | None = None) -> Router:
@@ -73,8 +90,9 @@ def build_router(runtime: Runtime, flood: FloodLimit | None = None) -> Router:
         return runtime.renderer.text(key, language_of(user.language_code), dict(params))
 
     if flood is not None:
-        guard = FloodMiddleware(FloodGate(flood), runtime.messenger,
-                                lambda user: text("engine.too_fast", user), runtime.stats)
+        guard = FloodMiddleware(
+            FloodGate(flood), runtime.messenger, lambda user: text("engine.too_fast", user), runtime.stats
+        )
         router.message.outer_middleware(guard)
         router.callback_query.outer_middleware(guard)
 
@@ -87,8 +105,9 @@ def build_router(runtime: Runtime, flood: FloodLimit | None = None) -> Router:
         if not addressed_to(message.text, username):
             return
         runtime.stats["outside_private"] += 1
-        await runtime.messenger.send(message.chat.id, View(
-            text("engine.private_only", message.from_user, bot=f"@{username}")))
+        await runtime.messenger.send(
+            message.chat.id, View(text("engine.private_only", message.from_user, bot=f"@{username}"))
+        )
 
     @router.message()
     async def on_message(message: Message) -> None:
@@ -97,8 +116,7 @@ def build_router(runtime: Runtime, flood: FloodLimit | None = None) -> Router:
         if message.chat.type != ChatType.PRIVATE:
             await outside_private(message)
             return
-        if command_target(message.text) and not addressed_to(
-                message.text, await bot_username(message)):
+        if command_target(message.text) and not addressed_to(message.text, await bot_username(message)):
             return  # /start@otherbot: another bot's command
         incoming = incoming_message(message)
         if incoming is not None:
@@ -107,16 +125,16 @@ def build_router(runtime: Runtime, flood: FloodLimit | None = None) -> Router:
     @router.callback_query()
     async def on_press(query: CallbackQuery) -> None:
         if query.message is not None and query.message.chat.type != ChatType.PRIVATE:
-            await runtime.messenger.answer_press(query.id, text(
-                "engine.private_only", query.from_user, bot=f"@{await bot_username(query)}"))
+            await runtime.messenger.answer_press(
+                query.id, text("engine.private_only", query.from_user, bot=f"@{await bot_username(query)}")
+            )
             return
         await runtime.handle(incoming_press(query))
 
     return router
 
 
-def build_dispatcher(runtime: Runtime, *routers: Router,
-                     flood: FloodLimit | None = None) -> Dispatcher:
+def build_dispatcher(runtime: Runtime, *routers: Router, flood: FloodLimit | None = None) -> Dispatcher:
     """A dispatcher for the engine: plug-ins' ``routers`` first, then the flows router
     (with per-user flood control when ``flood`` is given).
 

@@ -24,8 +24,7 @@ def menu(bundle: Bundle, language: str, role: Role | None) -> list[BotCommand]:
         guard = screen.guard if screen else None
         if description is None:
             continue
-        if guard is not None and not (guard in Role.__members__.values()
-                                      and passes(role, Role(guard))):
+        if guard is not None and not (guard in Role.__members__.values() and passes(role, Role(guard))):
             continue
         text = bundle.render(description, language, {})
         commands.append(BotCommand(command=name, description=text[:256]))
@@ -47,9 +46,10 @@ class CommandMenus:
                 if role is None:
                     await self.bot.delete_my_commands(scope=scope, language_code=code)
                 else:
-                    await self.bot.set_my_commands(menu(self.bundle, language, role),
-                                                   scope=scope, language_code=code)
-        except TelegramAPIError:   # a chat the bot never had: nothing to show there yet
+                    await self.bot.set_my_commands(
+                        menu(self.bundle, language, role), scope=scope, language_code=code
+                    )
+        except TelegramAPIError:  # a chat the bot never had: nothing to show there yet
             log.warning("could not set the command menu of chat %s", user_id)
 
     async def publish_staff(self) -> None:

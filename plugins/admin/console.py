@@ -27,15 +27,15 @@ class Refused(Exception):
 
 
 class Console:
-    def __init__(self, pool: asyncpg.Pool, wallet: Wallet, roles: RoleBook,
-                 directory: Directory) -> None:
+    def __init__(self, pool: asyncpg.Pool, wallet: Wallet, roles: RoleBook, directory: Directory) -> None:
         self.pool = pool
         self.wallet = wallet
         self.roles = roles
         self.directory = directory
 
-    async def adjust(self, admin_id: int, user_id: int, amount: int, reason: str,
-                     nonce: str) -> tuple[int, int]:
+    async def adjust(
+        self, admin_id: int, user_id: int, amount: int, reason: str, nonce: str
+    ) -> tuple[int, int]:
         """Move the balance by ``amount`` kopecks (either sign) as a ledger entry of its own
         kind, once per ``nonce``; returns the balance before and after."""
         if amount == 0:
@@ -45,18 +45,24 @@ class Console:
             before = await lock_wallet(conn, user_id)
             try:
                 if amount > 0:
-                    done = await self.wallet.credit(user_id, amount, ADJUSTMENT, key,
-                                                    note=reason, conn=conn)
+                    done = await self.wallet.credit(user_id, amount, ADJUSTMENT, key, note=reason, conn=conn)
                 else:
-                    done = await self.wallet.debit(user_id, -amount, ADJUSTMENT, key,
-                                                   note=reason, conn=conn)
+                    done = await self.wallet.debit(user_id, -amount, ADJUSTMENT, key, note=reason, conn=conn)
             except InsufficientFunds:
                 raise Refused("insufficient", balance=before) from None
             if not done:
                 raise Refused("already_done")
             after = await self.wallet.balance(user_id, conn)
-            await audit.record(conn, admin_id, "balance.adjust", target_user=user_id,
-                               subject=key, old=str(before), new=str(after), note=reason)
+            await audit.record(
+                conn,
+                admin_id,
+                "balance.adjust",
+                target_user=user_id,
+                subject=key,
+                old=str(before),
+                new=str(after),
+                note=reason,
+            )
         return before, after
 
     async def refund(self, admin_id: int, job_id: str) -> tuple[int, int]:
@@ -68,16 +74,23 @@ class Console:
             raise Refused("not_charged")
         async with self.pool.acquire() as conn, conn.transaction():
             await lock_wallet(conn, job.user_id)
-            done = await self.wallet.credit(job.user_id, job.price, REFUND, f"refund:{job.id}",
-                                            note=job.model, job_id=job.id, conn=conn)
+            done = await self.wallet.credit(
+                job.user_id, job.price, REFUND, f"refund:{job.id}", note=job.model, job_id=job.id, conn=conn
+            )
             if not done:
                 raise Refused("already_refunded")
-            await audit.record(conn, admin_id, "job.refund", target_user=job.user_id,
-                               subject=job.id, new=str(job.price), note=job.model)
+            await audit.record(
+                conn,
+                admin_id,
+                "job.refund",
+                target_user=job.user_id,
+                subject=job.id,
+                new=str(job.price),
+                note=job.model,
+            )
         return job.user_id, job.price
 
-    async def set_blocked(self, admin_id: int, user_id: int, blocked: bool,
-                          reason: str = "") -> bool:
+    async def set_blocked(self, admin_id: int, user_id: int, blocked: bool, reason: str = "") -> bool:
         """Block or unblock; True if it changed anything (a repeat is not audited)."""
         if blocked and self.roles.role_of(user_id) is not None:
             raise Refused("cannot_block_staff")
@@ -85,14 +98,25 @@ class Console:
             if blocked:
                 changed = await conn.fetchval(
                     "INSERT INTO user_blocks (user_id, blocked_by, reason) VALUES ($1, $2, $3)"
-                    " ON CONFLICT (user_id) DO NOTHING RETURNING 1", user_id, admin_id, reason)
+                    " ON CONFLICT (user_id) DO NOTHING RETURNING 1",
+                    user_id,
+                    admin_id,
+                    reason,
+                )
             else:
                 changed = await conn.fetchval(
-                    "DELETE FROM user_blocks WHERE user_id = $1 RETURNING 1", user_id)
+                    "DELETE FROM user_blocks WHERE user_id = $1 RETURNING 1", user_id
+                )
             if changed:
-                await audit.record(conn, admin_id, "user.block" if blocked else "user.unblock",
-                                   target_user=user_id, old=str(not blocked).lower(),
-                                   new=str(blocked).lower(), note=reason)
+                await audit.record(
+                    conn,
+                    admin_id,
+                    "user.block" if blocked else "user.unblock",
+                    target_user=user_id,
+                    old=str(not blocked).lower(),
+                    new=str(blocked).lower(),
+                    note=reason,
+                )
         return bool(changed)
 
     async def grant(self, owner_id: int, user_id: int, role: Role) -> None:
@@ -100,8 +124,14 @@ class Console:
             raise Refused("owner_is_configured")
         async with self.pool.acquire() as conn, conn.transaction():
             before = await self.roles.grant(conn, user_id, role, owner_id)
-            await audit.record(conn, owner_id, "role.grant", target_user=user_id,
-                               old=before.value if before else None, new=role.value)
+            await audit.record(
+                conn,
+                owner_id,
+                "role.grant",
+                target_user=user_id,
+                old=before.value if before else None,
+                new=role.value,
+            )
         self.roles.changed(user_id, role)
 
     async def revoke(self, owner_id: int, user_id: int) -> None:
@@ -110,10 +140,10 @@ class Console:
         async with self.pool.acquire() as conn, conn.transaction():
             before = await self.roles.revoke(conn, user_id)
             if before is not None:
-                await audit.record(conn, owner_id, "role.revoke", target_user=user_id,
-                                   old=before.value, new=None)
+                await audit.record(
+                    conn, owner_id, "role.revoke", target_user=user_id, old=before.value, new=None
+                )
         self.roles.changed(user_id, None)
 
     async def note_message(self, admin_id: int, user_id: int, text: str) -> None:
-        await audit.record(self.pool, admin_id, "user.message", target_user=user_id,
-                           new=text[:1000])
+        await audit.record(self.pool, admin_id, "user.message", target_user=user_id, new=text[:1000])

@@ -54,7 +54,7 @@ class Figures:
     new_users: int
     active_users: int
     paying_users: int
-    jobs_without_credits: int   # succeeded jobs from before credits were kept: not in the cost
+    jobs_without_credits: int  # succeeded jobs from before credits were kept: not in the cost
 
     @property
     def topups(self) -> int:
@@ -71,7 +71,7 @@ class ModelFigures:
     runs: int
     finished: int
     failed: int
-    median_seconds: float | None   # of succeeded runs, from order to result
+    median_seconds: float | None  # of succeeded runs, from order to result
 
     @property
     def failure_rate(self) -> float:
@@ -119,19 +119,33 @@ async def figures(pool: asyncpg.Pool, since: datetime, fx_rub_per_usd: Decimal) 
     """The period's money and people, from ``since`` until now."""
     money = await pool.fetchrow(_MONEY, since)
     kie = await pool.fetchrow(_KIE, since)
-    assert money is not None and kie is not None     # aggregates always return a row
+    assert money is not None and kie is not None  # aggregates always return a row
     credits = Decimal(kie["credits"])
     return Figures(
-        topup_stars=int(money["topup_stars"]), topup_transfer=int(money["topup_transfer"]),
-        spent=int(money["spent"]), kie_credits=credits,
-        kie_cost=kie_cost_kopecks(credits, fx_rub_per_usd), refunds=int(money["refunds"]),
-        free_runs=money["free_runs"], new_users=money["new_users"],
-        active_users=money["active_users"], paying_users=money["paying_users"],
-        jobs_without_credits=kie["without_credits"])
+        topup_stars=int(money["topup_stars"]),
+        topup_transfer=int(money["topup_transfer"]),
+        spent=int(money["spent"]),
+        kie_credits=credits,
+        kie_cost=kie_cost_kopecks(credits, fx_rub_per_usd),
+        refunds=int(money["refunds"]),
+        free_runs=money["free_runs"],
+        new_users=money["new_users"],
+        active_users=money["active_users"],
+        paying_users=money["paying_users"],
+        jobs_without_credits=kie["without_credits"],
+    )
 
 
 async def models(pool: asyncpg.Pool, since: datetime, limit: int = 15) -> list[ModelFigures]:
     """Runs per model ordered since ``since``, the busiest first."""
     rows = await pool.fetch(_MODELS, since, limit)
-    return [ModelFigures(model=r["model"], runs=r["runs"], finished=r["finished"],
-                         failed=r["failed"], median_seconds=r["median_seconds"]) for r in rows]
+    return [
+        ModelFigures(
+            model=r["model"],
+            runs=r["runs"],
+            finished=r["finished"],
+            failed=r["failed"],
+            median_seconds=r["median_seconds"],
+        )
+        for r in rows
+    ]

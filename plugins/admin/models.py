@@ -49,18 +49,18 @@ class ModelRow(BaseModel):
     id: str
     name: str
     enabled: bool
-    price_text: str        # what a user pays for the cheapest choice
-    cost_text: str         # what Kie.ai charges us for it
-    markup_text: str       # "2" (the global one) or the model's own, or "" with a fixed price
+    price_text: str  # what a user pays for the cheapest choice
+    cost_text: str  # what Kie.ai charges us for it
+    markup_text: str  # "2" (the global one) or the model's own, or "" with a fixed price
     own_markup: bool
     fixed: bool
-    free: bool             # free now: on the explicit list, or picked automatically
-    listed: bool           # on the explicit list admins set
-    failures: int          # failed or timed-out runs in the last 24 hours
+    free: bool  # free now: on the explicit list, or picked automatically
+    listed: bool  # on the explicit list admins set
+    failures: int  # failed or timed-out runs in the last 24 hours
 
 
 class FreeTierView(BaseModel):
-    explicit: bool         # an admin-set list; otherwise the cheapest models, automatically
+    explicit: bool  # an admin-set list; otherwise the cheapest models, automatically
     count: int
     names: list[str]
 
@@ -79,8 +79,7 @@ class ModelsPlugin(Plugin):
         "prices.error.no_price": {},
     }
 
-    def __init__(self, pool: asyncpg.Pool, bundle: Bundle, prices: ModelPrices,
-                 roles: RoleBook) -> None:
+    def __init__(self, pool: asyncpg.Pool, bundle: Bundle, prices: ModelPrices, roles: RoleBook) -> None:
         self.pool = pool
         self.bundle = bundle
         self.prices = prices
@@ -108,20 +107,26 @@ class ModelsPlugin(Plugin):
             raise ActionError("prices.error.no_price")
         return entry
 
-    def _row(self, entry: ModelEntry, pricing: Pricing, free: frozenset[str], failures: int,
-             language: str) -> ModelRow:
+    def _row(
+        self, entry: ModelEntry, pricing: Pricing, free: frozenset[str], failures: int, language: str
+    ) -> ModelRow:
         credits = self._credits_from[entry.id]
         override = pricing.overrides.get(entry.id)
         markup = override.markup if override.markup is not None else pricing.settings.markup
         fixed = override.fixed_price_kopecks is not None
         return ModelRow(
-            id=entry.id, name=entry.name.get(language),
+            id=entry.id,
+            name=entry.name.get(language),
             enabled=pricing.overrides.enabled(entry.id, True),
             price_text=format_rub(model_kopecks(entry.id, credits, credits, pricing), language),
             cost_text=format_rub(cost_kopecks(credits, pricing.settings), language),
             markup_text="" if fixed else format(markup.normalize(), "f"),
-            own_markup=override.markup is not None, fixed=fixed, free=entry.id in free,
-            listed=override.free, failures=failures)
+            own_markup=override.markup is not None,
+            fixed=fixed,
+            free=entry.id in free,
+            listed=override.free,
+            failures=failures,
+        )
 
     async def _failures(self) -> dict[str, int]:
         return {r["model"]: r["failed"] for r in await self.pool.fetch(_FAILURES)}
@@ -134,16 +139,14 @@ class ModelsPlugin(Plugin):
         free = free_models(self._credits_from, pricing)
         failures = await self._failures()
         entries = sorted(self._entries.values(), key=lambda e: e.name.get(ctx.language).lower())
-        return [self._row(e, pricing, free, failures.get(e.id, 0), ctx.language)
-                for e in entries]
+        return [self._row(e, pricing, free, failures.get(e.id, 0), ctx.language) for e in entries]
 
     @query(guard="support")
     async def model(self, ctx: CallContext, args: ModelArgs) -> ModelRow:
         entry = self._entry(args.model)
         pricing = await self.prices.current()
         failures = (await self._failures()).get(entry.id, 0)
-        return self._row(entry, pricing, free_models(self._credits_from, pricing), failures,
-                         ctx.language)
+        return self._row(entry, pricing, free_models(self._credits_from, pricing), failures, ctx.language)
 
     @query(guard="support")
     async def free_tier(self, ctx: CallContext, args: NoArgs) -> FreeTierView:
@@ -151,8 +154,7 @@ class ModelsPlugin(Plugin):
         pricing = await self.prices.current()
         free = free_models(self._credits_from, pricing)
         names = sorted(self._entries[m].name.get(ctx.language) for m in free)
-        return FreeTierView(explicit=bool(pricing.overrides.free_list), count=len(names),
-                            names=names)
+        return FreeTierView(explicit=bool(pricing.overrides.free_list), count=len(names), names=names)
 
     # ------------------------------------------------------------------------- changing
     @action(guard="admin")
@@ -189,11 +191,15 @@ class ModelsPlugin(Plugin):
             raise ActionError(
                 "prices.error.below_cost",
                 cost=format_rub(cost_kopecks(credits, pricing.settings), ctx.language),
-                price=format_rub(model_kopecks(entry.id, credits, credits, pricing),
-                                 ctx.language))
-        await self.prices.overrides.change(ctx.user_id, entry.id, "markup",
-                                           None if markup == 0 else markup,
-                                           also={"fixed_price_kopecks": None})
+                price=format_rub(model_kopecks(entry.id, credits, credits, pricing), ctx.language),
+            )
+        await self.prices.overrides.change(
+            ctx.user_id,
+            entry.id,
+            "markup",
+            None if markup == 0 else markup,
+            also={"fixed_price_kopecks": None},
+        )
         return Changed(model=entry.id)
 
     @action(guard="admin")
@@ -209,9 +215,10 @@ class ModelsPlugin(Plugin):
         pricing = await self.prices.current()
         cost = cost_kopecks(self._credits_from[entry.id], pricing.settings)
         if kopecks and kopecks < cost:
-            raise ActionError("prices.error.below_cost",
-                              cost=format_rub(cost, ctx.language),
-                              price=format_rub(kopecks, ctx.language))
-        await self.prices.overrides.change(ctx.user_id, entry.id, "fixed_price_kopecks",
-                                           kopecks or None)
+            raise ActionError(
+                "prices.error.below_cost",
+                cost=format_rub(cost, ctx.language),
+                price=format_rub(kopecks, ctx.language),
+            )
+        await self.prices.overrides.change(ctx.user_id, entry.id, "fixed_price_kopecks", kopecks or None)
         return Changed(model=entry.id)

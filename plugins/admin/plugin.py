@@ -99,8 +99,16 @@ class AdminPlugin(Plugin):
     #: opened by a staff member's forwarded message
     screens: ClassVar[Mapping[str, Mapping[str, Any]]] = {CARD_SCREEN: {"user": int}}
 
-    def __init__(self, pool: asyncpg.Pool, bundle: Bundle, bot: Bot, wallet: Wallet,
-                 roles: RoleBook, blocks: BlockList, kie_balance: KieBalance | None = None) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        bundle: Bundle,
+        bot: Bot,
+        wallet: Wallet,
+        roles: RoleBook,
+        blocks: BlockList,
+        kie_balance: KieBalance | None = None,
+    ) -> None:
         self.kie_balance = kie_balance
         self.pool = pool
         self.bundle = bundle
@@ -110,17 +118,17 @@ class AdminPlugin(Plugin):
         self.blocks = blocks
         self.directory = Directory(pool)
         self.console = Console(pool, wallet, roles, self.directory)
-        self.runtime: Runtime | None = None   # set once the interpreter exists (assembly)
+        self.runtime: Runtime | None = None  # set once the interpreter exists (assembly)
 
     async def open_card(self, message: Message, user_id: int) -> None:
         """A staff member forwarded a message: show its author's card."""
         assert self.runtime is not None and message.from_user is not None
-        await self.runtime.open(person(message.from_user), message.chat.id, CARD_SCREEN,
-                                {"user": user_id})
+        await self.runtime.open(person(message.from_user), message.chat.id, CARD_SCREEN, {"user": user_id})
 
     def guards(self) -> Mapping[str, GuardCheck]:
         def guard(role: Role) -> GuardCheck:
             return lambda ctx: passes(self.roles.role_of(ctx.user_id), role)
+
         return {role.value: guard(role) for role in Role}
 
     async def _require(self, ctx: CallContext, role: Role) -> None:
@@ -155,31 +163,49 @@ class AdminPlugin(Plugin):
         limits = await self.wallet.get_settings()
         role = self.roles.role_of(args.user)
         return UserCard(
-            user_id=args.user, name=person.first_name, username=person.username or "",
-            language=person.language or "", role=role.value if role else "",
-            balance_text=self._money(facts.balance, ctx), free_hour=facts.free_hour,
-            free_day=facts.free_day, free_hourly_limit=limits.free_hourly_limit,
-            free_daily_limit=limits.free_daily_limit, jobs=facts.jobs,
-            receipts_pending=facts.receipts_pending, receipts_total=facts.receipts_total,
-            blocked=facts.blocked, block_reason=facts.block_reason,
+            user_id=args.user,
+            name=person.first_name,
+            username=person.username or "",
+            language=person.language or "",
+            role=role.value if role else "",
+            balance_text=self._money(facts.balance, ctx),
+            free_hour=facts.free_hour,
+            free_day=facts.free_day,
+            free_hourly_limit=limits.free_hourly_limit,
+            free_daily_limit=limits.free_daily_limit,
+            jobs=facts.jobs,
+            receipts_pending=facts.receipts_pending,
+            receipts_total=facts.receipts_total,
+            blocked=facts.blocked,
+            block_reason=facts.block_reason,
             bot_blocked=person.bot_blocked,
-            seen=show_time(person.last_seen_at) if person.last_seen_at else "")
+            seen=show_time(person.last_seen_at) if person.last_seen_at else "",
+        )
 
     @query(guard="support")
     async def user_operations(self, ctx: CallContext, args: UserArgs) -> list[OperationItem]:
         """The user's ledger, newest first, with model names."""
-        return [OperationItem(
-            id=op.id, amount_text=self._money(op.amount, ctx, signed=True),
-            what=self._model_name(op.model, ctx.language) if op.model else (op.note or op.kind),
-            time=show_time(op.created_at))
-            for op in await self.directory.operations(args.user)]
+        return [
+            OperationItem(
+                id=op.id,
+                amount_text=self._money(op.amount, ctx, signed=True),
+                what=self._model_name(op.model, ctx.language) if op.model else (op.note or op.kind),
+                time=show_time(op.created_at),
+            )
+            for op in await self.directory.operations(args.user)
+        ]
 
     def _job_item(self, job: Any, ctx: CallContext) -> JobItem:
-        return JobItem(id=job.id, user_id=job.user_id,
-                       model=self._model_name(job.model, ctx.language), state=job.state,
-                       price_text=self._money(job.price, ctx),
-                       charged=job.hold_state == "captured" and not job.free,
-                       refunded=job.refunded, time=show_time(job.created_at))
+        return JobItem(
+            id=job.id,
+            user_id=job.user_id,
+            model=self._model_name(job.model, ctx.language),
+            state=job.state,
+            price_text=self._money(job.price, ctx),
+            charged=job.hold_state == "captured" and not job.free,
+            refunded=job.refunded,
+            time=show_time(job.created_at),
+        )
 
     @query(guard="support")
     async def user_jobs(self, ctx: CallContext, args: UserArgs) -> list[JobItem]:
@@ -210,8 +236,7 @@ class AdminPlugin(Plugin):
         """Send the user a message from the bot; audited."""
         await self._require(ctx, Role.SUPPORT)
         person = await self.directory.person(args.user)
-        text = self.bundle.render("admin.message_to_user", person.language or "ru",
-                                  {"text": args.text})
+        text = self.bundle.render("admin.message_to_user", person.language or "ru", {"text": args.text})
         try:
             await self.bot.send_message(args.user, text, parse_mode=None)
         except TelegramForbiddenError:
@@ -246,20 +271,22 @@ class AdminPlugin(Plugin):
     async def adjustment_preview(self, ctx: CallContext, args: PreviewArgs) -> Preview:
         """The balance before and after, for the confirm step."""
         before = await self.wallet.balance(args.user)
-        return Preview(amount_text=self._money(args.amount, ctx, signed=True),
-                       before_text=self._money(before, ctx),
-                       after_text=self._money(before + args.amount, ctx))
+        return Preview(
+            amount_text=self._money(args.amount, ctx, signed=True),
+            before_text=self._money(before, ctx),
+            after_text=self._money(before + args.amount, ctx),
+        )
 
     @action(guard="admin")
     async def adjust_balance(self, ctx: CallContext, args: AdjustArgs) -> Adjusted:
         """Move the balance by a ledger entry of its own kind, once; audited."""
         await self._require(ctx, Role.ADMIN)
         try:
-            before, after = await self.console.adjust(ctx.user_id, args.user, args.amount,
-                                                      args.reason, args.nonce)
+            before, after = await self.console.adjust(
+                ctx.user_id, args.user, args.amount, args.reason, args.nonce
+            )
         except Refused as exc:
-            params = {k: self._money(v, ctx) if isinstance(v, int) else v
-                      for k, v in exc.params.items()}
+            params = {k: self._money(v, ctx) if isinstance(v, int) else v for k, v in exc.params.items()}
             raise ActionError(f"admin.error.{exc.reason}", **params) from None
         return Adjusted(before_text=self._money(before, ctx), after_text=self._money(after, ctx))
 
@@ -280,20 +307,35 @@ class AdminPlugin(Plugin):
         since = dashboard.period_start(args.period, datetime.now(UTC))
         settings = await self.wallet.get_settings()
         f = await dashboard.figures(self.pool, since, settings.fx_rub_per_usd)
-        lines = [ModelLine(name=self._model_name(m.model, ctx.language), runs=m.runs,
-                           failed=m.failed, failure_percent=_percent(m.failure_rate, ctx.language),
-                           median=_duration(m.median_seconds))
-                 for m in await dashboard.models(self.pool, since)]
+        lines = [
+            ModelLine(
+                name=self._model_name(m.model, ctx.language),
+                runs=m.runs,
+                failed=m.failed,
+                failure_percent=_percent(m.failure_rate, ctx.language),
+                median=_duration(m.median_seconds),
+            )
+            for m in await dashboard.models(self.pool, since)
+        ]
         money = self._money
         return Dashboard(
-            since=show_time(since), topups_text=money(f.topups, ctx),
+            since=show_time(since),
+            topups_text=money(f.topups, ctx),
             topup_stars_text=money(f.topup_stars, ctx),
-            topup_transfer_text=money(f.topup_transfer, ctx), spent_text=money(f.spent, ctx),
-            kie_cost_text=money(f.kie_cost, ctx), kie_credits=_number(f.kie_credits, ctx.language),
-            refunds_text=money(f.refunds, ctx), margin_text=money(f.margin, ctx),
-            free_runs=f.free_runs, new_users=f.new_users, active_users=f.active_users,
-            paying_users=f.paying_users, jobs_without_credits=f.jobs_without_credits,
-            models=lines, kie_balance=await self._kie_balance(ctx))
+            topup_transfer_text=money(f.topup_transfer, ctx),
+            spent_text=money(f.spent, ctx),
+            kie_cost_text=money(f.kie_cost, ctx),
+            kie_credits=_number(f.kie_credits, ctx.language),
+            refunds_text=money(f.refunds, ctx),
+            margin_text=money(f.margin, ctx),
+            free_runs=f.free_runs,
+            new_users=f.new_users,
+            active_users=f.active_users,
+            paying_users=f.paying_users,
+            jobs_without_credits=f.jobs_without_credits,
+            models=lines,
+            kie_balance=await self._kie_balance(ctx),
+        )
 
     async def _kie_balance(self, ctx: CallContext) -> str:
         """Kie.ai's credit balance, or empty when it cannot be read now."""
@@ -322,8 +364,7 @@ class AdminPlugin(Plugin):
         """One person's role (empty when they have none)."""
         role = await self.roles.current(args.user)
         person = await self.directory.person(args.user)
-        return StaffItem(user_id=args.user, role=role.value if role else "",
-                         name=person.first_name)
+        return StaffItem(user_id=args.user, role=role.value if role else "", name=person.first_name)
 
     @action(guard="owner")
     async def grant_role(self, ctx: CallContext, args: GrantArgs) -> Done:
@@ -349,8 +390,9 @@ class AdminPlugin(Plugin):
     @query(guard="admin")
     async def audit(self, ctx: CallContext, args: AuditArgs) -> list[AuditItem]:
         """Admin actions, newest first; only one admin's, or only about one user."""
-        return [_audit_item(e) for e in await audit.entries(self.pool, admin_id=args.admin,
-                                                            target_user=args.user)]
+        return [
+            _audit_item(e) for e in await audit.entries(self.pool, admin_id=args.admin, target_user=args.user)
+        ]
 
     @query(guard="admin")
     async def audit_entry(self, ctx: CallContext, args: EntryArgs) -> AuditItem:
@@ -383,6 +425,14 @@ def _number(value: Decimal, language: str) -> str:
 
 
 def _audit_item(e: audit.AuditEntry) -> AuditItem:
-    return AuditItem(id=e.id, admin_id=e.admin_id, action=e.action, target_user=e.target_user,
-                     subject=e.subject, old_value=e.old_value or "",
-                     new_value=e.new_value or "", note=e.note, time=show_time(e.created_at))
+    return AuditItem(
+        id=e.id,
+        admin_id=e.admin_id,
+        action=e.action,
+        target_user=e.target_user,
+        subject=e.subject,
+        old_value=e.old_value or "",
+        new_value=e.new_value or "",
+        note=e.note,
+        time=show_time(e.created_at),
+    )

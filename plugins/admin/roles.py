@@ -70,23 +70,24 @@ class RoleBook:
     async def current(self, user_id: int, conn: asyncpg.Connection | None = None) -> Role | None:
         if user_id in self.owners:
             return Role.OWNER
-        value = await (conn or self.pool).fetchval(
-            "SELECT role FROM admin_roles WHERE user_id = $1", user_id)
+        value = await (conn or self.pool).fetchval("SELECT role FROM admin_roles WHERE user_id = $1", user_id)
         return Role(value) if value else None
 
-    async def grant(self, conn: asyncpg.Connection, user_id: int, role: Role,
-                    by: int) -> Role | None:
+    async def grant(self, conn: asyncpg.Connection, user_id: int, role: Role, by: int) -> Role | None:
         """Give ``role``; returns the role held before."""
         before = await self.current(user_id, conn)
         await conn.execute(
             "INSERT INTO admin_roles (user_id, role, granted_by) VALUES ($1, $2, $3)"
             " ON CONFLICT (user_id) DO UPDATE SET role = $2, granted_by = $3,"
-            " granted_at = now()", user_id, role.value, by)
+            " granted_at = now()",
+            user_id,
+            role.value,
+            by,
+        )
         return before
 
     async def revoke(self, conn: asyncpg.Connection, user_id: int) -> Role | None:
-        value = await conn.fetchval(
-            "DELETE FROM admin_roles WHERE user_id = $1 RETURNING role", user_id)
+        value = await conn.fetchval("DELETE FROM admin_roles WHERE user_id = $1 RETURNING role", user_id)
         return Role(value) if value else None
 
     def changed(self, user_id: int, role: Role | None) -> None:

@@ -20,8 +20,9 @@ OpenCard = Callable[[Message, int], Awaitable[None]]
 CARD_SCREEN = "admin.users.card"
 
 
-def admin_router(bundle: Bundle, roles: RoleBook, blocks: BlockList, directory: Directory,
-                 open_card: OpenCard) -> Router:
+def admin_router(
+    bundle: Bundle, roles: RoleBook, blocks: BlockList, directory: Directory, open_card: OpenCard
+) -> Router:
     router = Router(name="admin")
 
     def blocked(event: Message | CallbackQuery) -> bool:
@@ -41,8 +42,11 @@ def admin_router(bundle: Bundle, roles: RoleBook, blocks: BlockList, directory: 
         await query.answer(bundle.render("admin.blocked_notice", language, {}), show_alert=True)
 
     def staff_forward(message: Message) -> bool:
-        return (message.forward_origin is not None and message.from_user is not None
-                and roles.role_of(message.from_user.id) is not None)
+        return (
+            message.forward_origin is not None
+            and message.from_user is not None
+            and roles.role_of(message.from_user.id) is not None
+        )
 
     @router.message(staff_forward)
     async def forwarded(message: Message) -> None:

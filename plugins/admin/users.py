@@ -79,23 +79,35 @@ class Directory:
         if isinstance(key, int):
             known = await self.pool.fetchval(
                 "SELECT user_id FROM users WHERE user_id = $1 UNION"
-                " SELECT user_id FROM wallets WHERE user_id = $1", key)
+                " SELECT user_id FROM wallets WHERE user_id = $1",
+                key,
+            )
             return int(known) if known is not None else None
         if key is None:
             return None
         found = await self.pool.fetchval(
-            "SELECT user_id FROM users WHERE lower(username) = lower($1)"
-            " ORDER BY last_seen_at DESC LIMIT 1", key)
+            "SELECT user_id FROM users WHERE lower(username) = lower($1) ORDER BY last_seen_at DESC LIMIT 1",
+            key,
+        )
         return int(found) if found is not None else None
 
     async def person(self, user_id: int) -> Person:
         row = await self.pool.fetchrow(
             "SELECT first_name, username, language, created_at, last_seen_at,"
-            " bot_blocked_at IS NOT NULL AS bot_blocked FROM users WHERE user_id = $1", user_id)
+            " bot_blocked_at IS NOT NULL AS bot_blocked FROM users WHERE user_id = $1",
+            user_id,
+        )
         if row is None:
             return Person(user_id, "", None, None, None, None, False)
-        return Person(user_id, row["first_name"], row["username"], row["language"],
-                      row["created_at"], row["last_seen_at"], row["bot_blocked"])
+        return Person(
+            user_id,
+            row["first_name"],
+            row["username"],
+            row["language"],
+            row["created_at"],
+            row["last_seen_at"],
+            row["bot_blocked"],
+        )
 
     async def facts(self, user_id: int) -> Facts:
         row = await self.pool.fetchrow(
@@ -109,22 +121,37 @@ class Directory:
             " (SELECT count(*) FILTER (WHERE status = 'pending') FROM receipts"
             "   WHERE user_id = $1) AS receipts_pending,"
             " (SELECT count(*) FROM receipts WHERE user_id = $1) AS receipts_total,"
-            " (SELECT reason FROM user_blocks WHERE user_id = $1) AS block_reason", user_id)
-        return Facts(int(row["balance"] or 0), row["free_hour"], row["free_day"], row["jobs"],
-                     row["receipts_pending"], row["receipts_total"],
-                     row["block_reason"] is not None, row["block_reason"] or "")
+            " (SELECT reason FROM user_blocks WHERE user_id = $1) AS block_reason",
+            user_id,
+        )
+        return Facts(
+            int(row["balance"] or 0),
+            row["free_hour"],
+            row["free_day"],
+            row["jobs"],
+            row["receipts_pending"],
+            row["receipts_total"],
+            row["block_reason"] is not None,
+            row["block_reason"] or "",
+        )
 
     async def operations(self, user_id: int, limit: int = 200) -> list[Operation]:
         rows = await self.pool.fetch(
             "SELECT l.id, l.amount, l.kind, l.note, l.job_id, l.created_at, j.model"
             " FROM ledger l LEFT JOIN jobs j ON j.id::text = l.job_id"
-            " WHERE l.user_id = $1 ORDER BY l.id DESC LIMIT $2", user_id, limit)
-        return [Operation(r["id"], r["amount"], r["kind"], r["note"], r["model"], r["job_id"],
-                          r["created_at"]) for r in rows]
+            " WHERE l.user_id = $1 ORDER BY l.id DESC LIMIT $2",
+            user_id,
+            limit,
+        )
+        return [
+            Operation(r["id"], r["amount"], r["kind"], r["note"], r["model"], r["job_id"], r["created_at"])
+            for r in rows
+        ]
 
     async def jobs(self, user_id: int, limit: int = 200) -> list[JobRow]:
         rows = await self.pool.fetch(
-            f"{_JOBS} WHERE j.user_id = $1 ORDER BY j.created_at DESC LIMIT $2", user_id, limit)
+            f"{_JOBS} WHERE j.user_id = $1 ORDER BY j.created_at DESC LIMIT $2", user_id, limit
+        )
         return [_job(r) for r in rows]
 
     async def job(self, job_id: str) -> JobRow | None:
@@ -132,23 +159,36 @@ class Directory:
         return _job(row) if row else None
 
     async def is_blocked(self, user_id: int) -> bool:
-        return bool(await self.pool.fetchval(
-            "SELECT 1 FROM user_blocks WHERE user_id = $1", user_id))
+        return bool(await self.pool.fetchval("SELECT 1 FROM user_blocks WHERE user_id = $1", user_id))
 
     async def mark_bot_blocked(self, user_id: int, blocked: bool) -> None:
         """Telegram told us the user blocked (or unblocked) the bot."""
         await self.pool.execute(
             "UPDATE users SET bot_blocked_at = CASE WHEN $2 THEN coalesce(bot_blocked_at, now())"
-            " END WHERE user_id = $1", user_id, blocked)
+            " END WHERE user_id = $1",
+            user_id,
+            blocked,
+        )
 
 
-_JOBS = ("SELECT j.id::text AS id, j.user_id, j.model, j.state, j.price_kopecks, j.free,"
-         " j.created_at, h.state AS hold_state,"
-         " EXISTS (SELECT 1 FROM ledger r WHERE r.idempotency_key = 'refund:' || j.id::text)"
-         "   AS refunded"
-         " FROM jobs j LEFT JOIN holds h ON h.job_id = j.id::text")
+_JOBS = (
+    "SELECT j.id::text AS id, j.user_id, j.model, j.state, j.price_kopecks, j.free,"
+    " j.created_at, h.state AS hold_state,"
+    " EXISTS (SELECT 1 FROM ledger r WHERE r.idempotency_key = 'refund:' || j.id::text)"
+    "   AS refunded"
+    " FROM jobs j LEFT JOIN holds h ON h.job_id = j.id::text"
+)
 
 
 def _job(r: asyncpg.Record) -> JobRow:
-    return JobRow(r["id"], r["user_id"], r["model"], r["state"], r["price_kopecks"], r["free"],
-                  r["hold_state"], r["refunded"], r["created_at"])
+    return JobRow(
+        r["id"],
+        r["user_id"],
+        r["model"],
+        r["state"],
+        r["price_kopecks"],
+        r["free"],
+        r["hold_state"],
+        r["refunded"],
+        r["created_at"],
+    )

@@ -205,4 +205,4 @@ class Dashboard(BaseModel):
     paying_users: int
     jobs_without_credits: int
     models: list[ModelLine]
-    kie_balance: str   # Kie.ai credits left; empty when Kie.ai did not answer
+    kie_balance: str  # Kie.ai credits left; empty when Kie.ai did not answer

@@ -37,13 +37,18 @@ class AdminConsole:
         task.add_done_callback(self._pending.discard)
 
 
-def admin_console(pool: asyncpg.Pool, bundle: Bundle, bot: Bot, wallet: Wallet,
-                  owners: frozenset[int], kie_balance: KieBalance | None = None) -> AdminConsole:
+def admin_console(
+    pool: asyncpg.Pool,
+    bundle: Bundle,
+    bot: Bot,
+    wallet: Wallet,
+    owners: frozenset[int],
+    kie_balance: KieBalance | None = None,
+) -> AdminConsole:
     roles = RoleBook(pool, owners)
     blocks = BlockList(pool)
     plugin = AdminPlugin(pool, bundle, bot, wallet, roles, blocks, kie_balance)
     router = admin_router(bundle, roles, blocks, plugin.directory, plugin.open_card)
-    console = AdminConsole(plugin, roles, Watch(roles, blocks), router,
-                           CommandMenus(bot, bundle, roles))
+    console = AdminConsole(plugin, roles, Watch(roles, blocks), router, CommandMenus(bot, bundle, roles))
     roles.listeners.append(console._role_changed)
     return console

@@ -29,8 +29,13 @@ DRAFT_REASON = "draft from catalog sync — review fields, texts and price"
 HEADER = """Draft written by `python -m engine catalog sync` on {day} for an editor: review fields,
 texts and price, then move the entry into models/ and enable it. Nothing here is live."""
 #: Kie task types (slugged) that the reference spells otherwise
-MODE_ALIASES = {"image-to-image": "image-to-image/edit", "image-edit": "image-to-image/edit",
-                "text-to-music": "music", "lip-sync": "avatar/lipsync", "avatar": "avatar/lipsync"}
+MODE_ALIASES = {
+    "image-to-image": "image-to-image/edit",
+    "image-edit": "image-to-image/edit",
+    "text-to-music": "music",
+    "lip-sync": "avatar/lipsync",
+    "avatar": "avatar/lipsync",
+}
 #: what an editor wrote about a field, kept when Kie changes the field's type
 EDITOR_KEYS = ("title", "hint", "advanced", "ask_when", "requires", "excludes", "required_unless")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -47,8 +52,10 @@ def file_name(model_id: str) -> str:
 def new_model_draft(info: ModelInfo, schema: InputSchema | None) -> dict[str, Any]:
     """A disabled entry from Kie's catalog listing and (when published) its schema."""
     title = (info.title or info.model).strip()
-    notes = [f"Kie task types: {', '.join(info.task_types) or 'none given'}",
-             "name and description are Kie's English texts: write the ru and en ones"]
+    notes = [
+        f"Kie task types: {', '.join(info.task_types) or 'none given'}",
+        "name and description are Kie's English texts: write the ru and en ones",
+    ]
     if info.pricing_desc:
         notes.append(f"Kie pricingDesc: {info.pricing_desc}")
     fields: dict[str, dict[str, Any]] = {}
@@ -66,8 +73,7 @@ def new_model_draft(info: ModelInfo, schema: InputSchema | None) -> dict[str, An
         "category": script.CATEGORY.get(MODE_ALIASES.get(mode, mode), "other"),
         "tasks": _unique(t for m in modes for t in script.TASK_OF_MODE.get(m, ())),
         "name": {"ru": title, "en": title},
-        "description": {"ru": (info.description or title).strip(),
-                        "en": (info.description or title).strip()},
+        "description": {"ru": (info.description or title).strip(), "en": (info.description or title).strip()},
         "enabled": False,
         "disabled_reason": DRAFT_REASON,
         "notes": notes,
@@ -77,14 +83,18 @@ def new_model_draft(info: ModelInfo, schema: InputSchema | None) -> dict[str, An
     return entry
 
 
-def changed_model_draft(entry: ModelEntry, comparison: Comparison,
-                        pricing_desc: str | None) -> dict[str, Any]:
+def changed_model_draft(
+    entry: ModelEntry, comparison: Comparison, pricing_desc: str | None
+) -> dict[str, Any]:
     """Our entry, disabled, with the reported field changes applied and listed in its notes."""
     data = _plain(entry.model_dump(mode="python", exclude_defaults=True))
     fields: dict[str, dict[str, Any]] = data.get("input", {})
     problems = _apply(fields, comparison.changes, comparison.imported)
-    notes = [*data.get("notes", []),
-             *(f"catalog sync: {change.line()}" for change in comparison.changes), *problems]
+    notes = [
+        *data.get("notes", []),
+        *(f"catalog sync: {change.line()}" for change in comparison.changes),
+        *problems,
+    ]
     orphans = [name for name in (entry.price.fields() if entry.price else ()) if name not in fields]
     if orphans:
         notes.append(f"the price still names {', '.join(orphans)}, which Kie no longer lists")
@@ -118,8 +128,10 @@ def write(directory: Path, entry: dict[str, Any], day: date) -> Path:
 
 # ------------------------------------------------------------------ helpers
 
-def _apply(fields: dict[str, dict[str, Any]], changes: Iterable[FieldChange],
-           imported: Imported) -> list[str]:
+
+def _apply(
+    fields: dict[str, dict[str, Any]], changes: Iterable[FieldChange], imported: Imported
+) -> list[str]:
     """Apply the changes in place; returns notes on fields that had to be left out."""
     ours = {f.get("api_name") or name: name for name, f in fields.items()}
     theirs = {f.get("api_name") or name: (name, f) for name, f in imported.fields.items()}
@@ -147,8 +159,10 @@ def _retyped(mine: dict[str, Any], kie: dict[str, Any]) -> dict[str, Any]:
     field = {**kie, **{k: mine[k] for k in EDITOR_KEYS if k in mine}}
     if mine.get("type") == "enum" and kie.get("type") == "enum":
         labelled = {str(o["value"]): o for o in mine.get("options", []) if isinstance(o, dict)}
-        field["options"] = [labelled.get(str(v), v) for v in
-                            (o["value"] if isinstance(o, dict) else o for o in kie["options"])]
+        field["options"] = [
+            labelled.get(str(v), v)
+            for v in (o["value"] if isinstance(o, dict) else o for o in kie["options"])
+        ]
     return field
 
 

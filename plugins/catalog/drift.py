@@ -25,8 +25,14 @@ ChangeKind = Literal["added", "removed", "deprecated", "type", "enum", "required
 PriceVerdict = Literal["agrees", "mismatch", "judge", "no_rule", "no_text"]
 
 #: JSON types a catalog type travels as (``send_as`` overrides; enums go by their values)
-WIRE = {FieldType.STRING: "string", FieldType.FILE: "string", FieldType.INTEGER: "integer",
-        FieldType.NUMBER: "number", FieldType.BOOLEAN: "boolean", FieldType.FILES: "array"}
+WIRE = {
+    FieldType.STRING: "string",
+    FieldType.FILE: "string",
+    FieldType.INTEGER: "integer",
+    FieldType.NUMBER: "number",
+    FieldType.BOOLEAN: "boolean",
+    FieldType.FILES: "array",
+}
 _CREDITS = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*credits?\b", re.IGNORECASE)
 
 
@@ -50,8 +56,9 @@ class Comparison:
 
 
 def compare_inputs(entry: ModelEntry, schema: InputSchema) -> Comparison:
-    cases = [c.model_dump(mode="json", exclude_defaults=True) for c in entry.price.cases] \
-        if entry.price else []
+    cases = (
+        [c.model_dump(mode="json", exclude_defaults=True) for c in entry.price.cases] if entry.price else []
+    )
     imported = import_fields(entry.id, schema, keep_uncollectable=True, price_cases=cases)
     theirs = {f.get("api_name") or name: f for name, f in imported.fields.items()}
     ours = {f.api_name or name: f for name, f in entry.input.items() if f.send}  # not Kie's
@@ -77,31 +84,38 @@ def compare_inputs(entry: ModelEntry, schema: InputSchema) -> Comparison:
 
 def _left_out(entry: ModelEntry) -> set[str]:
     """Kie keys the entry's notes say were left out on purpose ("omitted seed: …")."""
-    return {note.removeprefix("omitted ").split(":", 1)[0].strip()
-            for note in entry.notes if note.startswith("omitted ") and ":" in note}
+    return {
+        note.removeprefix("omitted ").split(":", 1)[0].strip()
+        for note in entry.notes
+        if note.startswith("omitted ") and ":" in note
+    }
 
 
-def _field_changes(key: str, mine: InputField, raw: KieField,
-                   theirs: dict[str, Any] | None) -> list[FieldChange]:
+def _field_changes(
+    key: str, mine: InputField, raw: KieField, theirs: dict[str, Any] | None
+) -> list[FieldChange]:
     found: list[FieldChange] = []
     if mine.type.value not in UNCOLLECTABLE_TYPES:
         sent = wire_types(mine)
         accepted = set(raw.types) | ({"integer"} if "number" in raw.types else set())
         same_as_importer = theirs is not None and theirs["type"] == mine.type.value
         if raw.types and not sent <= accepted and not same_as_importer:
-            found.append(FieldChange(key, "type", f"ours {_kind(mine)}, Kie "
-                                                  f"{' or '.join(sorted(raw.types))}"))
+            found.append(
+                FieldChange(key, "type", f"ours {_kind(mine)}, Kie {' or '.join(sorted(raw.types))}")
+            )
         else:
             found += _enum_changes(key, mine, raw, theirs)
     required = bool(theirs.get("required")) if theirs is not None else raw.required
     if required != mine.required:
-        found.append(FieldChange(key, "required", f"Kie {_optional(required)}, ours "
-                                                  f"{_optional(mine.required)}"))
+        found.append(
+            FieldChange(key, "required", f"Kie {_optional(required)}, ours {_optional(mine.required)}")
+        )
     return found
 
 
-def _enum_changes(key: str, mine: InputField, raw: KieField,
-                  theirs: dict[str, Any] | None) -> list[FieldChange]:
+def _enum_changes(
+    key: str, mine: InputField, raw: KieField, theirs: dict[str, Any] | None
+) -> list[FieldChange]:
     if theirs is not None:
         values = option_values(theirs) if theirs["type"] == "enum" else None
     else:
@@ -113,7 +127,8 @@ def _enum_changes(key: str, mine: InputField, raw: KieField,
         added = [v for v in values if not _among(v, offered)]
         dropped = [v for v in offered if not _among(v, values)]
         parts = ([f"Kie adds {_values(added)}"] if added else []) + (
-            [f"Kie drops {_values(dropped)}"] if dropped else [])
+            [f"Kie drops {_values(dropped)}"] if dropped else []
+        )
         return [FieldChange(key, "enum", "; ".join(parts))] if parts else []
     if values is not None and mine.type is not FieldType.BOOLEAN:
         return [FieldChange(key, "enum", f"Kie now allows only {_values(values)}")]
@@ -139,8 +154,7 @@ def _json_type(value: Any) -> str:
 def _among(value: Any, values: list[Any]) -> bool:
     """Canonical equality ("5" is 5), but a boolean is never a number."""
     wanted = canonical(value)
-    return any(wanted == canonical(v) and isinstance(value, bool) == isinstance(v, bool)
-               for v in values)
+    return any(wanted == canonical(v) and isinstance(value, bool) == isinstance(v, bool) for v in values)
 
 
 def _kind(field: InputField) -> str:
@@ -165,6 +179,7 @@ def _describe(field: dict[str, Any]) -> str:
 
 # ------------------------------------------------------------------ price
 
+
 @dataclass(frozen=True)
 class PriceCheck:
     """Kie's price text beside our lowest price, with a verdict an editor can trust or judge.
@@ -181,9 +196,13 @@ class PriceCheck:
     verdict: PriceVerdict
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.model, "price_from_credits": plain(self.price_from),
-                "pricing_desc": self.pricing_desc,
-                "credits_in_text": [plain(f) for f in self.figures], "verdict": self.verdict}
+        return {
+            "id": self.model,
+            "price_from_credits": plain(self.price_from),
+            "pricing_desc": self.pricing_desc,
+            "credits_in_text": [plain(f) for f in self.figures],
+            "verdict": self.verdict,
+        }
 
 
 def check_price(entry: ModelEntry, pricing_desc: str | None) -> PriceCheck:

@@ -43,8 +43,10 @@ class Imported:
 @cache
 def importer() -> ModuleType:
     if not SCRIPT.is_file():
-        raise ImporterMissing(f"catalog sync needs {SCRIPT.name} from the repository's scripts/ "
-                              f"folder (its conversion tables); not found at {SCRIPT.parent}")
+        raise ImporterMissing(
+            f"catalog sync needs {SCRIPT.name} from the repository's scripts/ "
+            f"folder (its conversion tables); not found at {SCRIPT.parent}"
+        )
     spec = importlib.util.spec_from_file_location("_kie_reference_importer", SCRIPT)
     if spec is None or spec.loader is None:
         raise ImporterMissing(f"cannot load {SCRIPT}")
@@ -68,15 +70,24 @@ def media_names() -> frozenset[str]:
 def reference_input(field: KieField) -> dict[str, Any]:
     """A Kie field in the reference's vocabulary (``url``, ``url-array``, ``enum`` …)."""
     node = field.node
-    ref: dict[str, Any] = {"name": field.name, "type": _reference_type(field),
-                           "required": field.required, "description": node.description or ""}
+    ref: dict[str, Any] = {
+        "name": field.name,
+        "type": _reference_type(field),
+        "required": field.required,
+        "description": node.description or "",
+    }
     if ref["type"] == "enum":
         ref["enum"] = list(node.enum or [])
     if node.default is not None:
         ref["default"] = node.default
-    for ours, value in (("min", node.minimum), ("max", node.maximum),
-                        ("min_length", node.min_length), ("max_length", node.max_length),
-                        ("min_items", node.min_items), ("max_items", node.max_items)):
+    for ours, value in (
+        ("min", node.minimum),
+        ("max", node.maximum),
+        ("min_length", node.min_length),
+        ("max_length", node.max_length),
+        ("min_items", node.min_items),
+        ("max_items", node.max_items),
+    ):
         if value is not None:
             ref[ours] = value
     if node.deprecated:
@@ -105,13 +116,22 @@ def _reference_type(field: KieField) -> str:
     return next((k for k in ("integer", "number", "boolean") if k in types), "string")
 
 
-def import_fields(model_id: str, schema: InputSchema, *, keep_uncollectable: bool,
-                  price_cases: Sequence[dict[str, Any]] = ()) -> Imported:
+def import_fields(
+    model_id: str,
+    schema: InputSchema,
+    *,
+    keep_uncollectable: bool,
+    price_cases: Sequence[dict[str, Any]] = (),
+) -> Imported:
     """Kie's fields through the importer: its conversion, the model's adjustments, and its rule
     that a field the price depends on is asked. ``keep_uncollectable`` keeps optional list or
     object inputs (the importer drops them from complete schemas)."""
-    ref = {"id": model_id, "inputs": [reference_input(f) for f in schema.fields.values()],
-           "schema_confidence": "low" if keep_uncollectable else "high", "status": "documented"}
+    ref = {
+        "id": model_id,
+        "inputs": [reference_input(f) for f in schema.fields.values()],
+        "schema_confidence": "low" if keep_uncollectable else "high",
+        "status": "documented",
+    }
     try:
         model, adjusted = _built(ref, adjusted=True), True
     except (SystemExit, KeyError, TypeError):  # an adjustment that no longer fits Kie's fields
@@ -135,8 +155,11 @@ def _built(ref: dict[str, Any], *, adjusted: bool) -> Any:
         model.over = {}
     else:
         omitted = set(model.over.get("omit", {}))
-        present = {script.api_safe_name(i["name"])[0] for i in ref["inputs"]
-                   if i["name"] not in omitted and not i.get("deprecated")}
+        present = {
+            script.api_safe_name(i["name"])[0]
+            for i in ref["inputs"]
+            if i["name"] not in omitted and not i.get("deprecated")
+        }
         patches = model.over.get("fields", {})
         model.over = {**model.over, "fields": {k: v for k, v in patches.items() if k in present}}
     model.build_inputs()

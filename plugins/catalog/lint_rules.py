@@ -28,18 +28,20 @@ def price_rules(ctx: LintContext) -> Iterator[Problem]:
     for model in enabled_models(ctx):
         entry = model.entry
         if entry.price is None:
-            yield finding("MODEL003", model.locate(),
-                          f'model "{entry.id}" is enabled but has no price rule')
+            yield finding("MODEL003", model.locate(), f'model "{entry.id}" is enabled but has no price rule')
             continue
         for i, case in enumerate(entry.price.cases):
             for name in case.per_fields:
                 field = field_at(entry, name)
                 item = "." in name
                 if field is None or not _has_amount(field) or (item and _timed(field)):
-                    yield finding("MODEL003", model.locate("price", "cases", i, "per"),
-                                  f'model "{entry.id}": price is per "{name}", which is not a '
-                                  f"number, text, media file, list of files or list of objects "
-                                  f"of the model (nor a number, text or image list of its items)")
+                    yield finding(
+                        "MODEL003",
+                        model.locate("price", "cases", i, "per"),
+                        f'model "{entry.id}": price is per "{name}", which is not a '
+                        f"number, text, media file, list of files or list of objects "
+                        f"of the model (nor a number, text or image list of its items)",
+                    )
 
 
 def _timed(field: InputField) -> bool:
@@ -67,9 +69,12 @@ def priced_fields_filled(ctx: LintContext) -> Iterator[Problem]:
             if field is None or field.type in (FieldType.FILE, FieldType.FILES):
                 continue
             if field.default is None and (not field.required or field.is_conditional):
-                yield finding("MODEL007", model.locate("input", name),
-                              f'model "{entry.id}": the price depends on "{name}", which may be '
-                              f"left empty; make it required or give it a default")
+                yield finding(
+                    "MODEL007",
+                    model.locate("input", name),
+                    f'model "{entry.id}": the price depends on "{name}", which may be '
+                    f"left empty; make it required or give it a default",
+                )
 
 
 _OTHER = object()
@@ -84,15 +89,16 @@ def exhaustive_prices(ctx: LintContext) -> Iterator[Problem]:
         combo = _unpriced_choice(entry)
         if combo is not None:
             shown = ", ".join(f"{k}={'(other)' if v is _OTHER else v!r}" for k, v in combo.items())
-            yield finding("MODEL009", model.doc.locate_key((*model.path, "price", "cases")),
-                          f'model "{entry.id}": no price case matches {shown}; add a case or '
-                          f"a last case without when")
+            yield finding(
+                "MODEL009",
+                model.doc.locate_key((*model.path, "price", "cases")),
+                f'model "{entry.id}": no price case matches {shown}; add a case or a last case without when',
+            )
 
 
 def _unpriced_choice(entry: ModelEntry) -> dict[str, Any] | None:
     assert entry.price is not None
-    names = [n for n in dict.fromkeys(k for c in entry.price.cases for k in c.when)
-             if n in entry.input]
+    names = [n for n in dict.fromkeys(k for c in entry.price.cases for k in c.when) if n in entry.input]
     choices = {n: _choices(entry, n) for n in names}
     if math.prod(len(c) for c in choices.values()) > MAX_COMBINATIONS:
         return None
@@ -124,10 +130,15 @@ def media_seconds_bounded(ctx: LintContext) -> Iterator[Problem]:
         for i, case in enumerate(entry.price.cases if entry.price else []):
             for name in case.per_fields:
                 field = entry.input.get(name)
-                if (field is not None and field.type in (FieldType.FILE, FieldType.FILES)
-                        and field.media in TIMED_MEDIA and field.max_seconds is None):
-                    yield finding("MODEL010", model.locate("price", "cases", i, "per"),
-                                  f'model "{entry.id}": price is per second of "{name}", which '
-                                  f"has no max_seconds, so the worst case is unbounded")
-
-
+                if (
+                    field is not None
+                    and field.type in (FieldType.FILE, FieldType.FILES)
+                    and field.media in TIMED_MEDIA
+                    and field.max_seconds is None
+                ):
+                    yield finding(
+                        "MODEL010",
+                        model.locate("price", "cases", i, "per"),
+                        f'model "{entry.id}": price is per second of "{name}", which '
+                        f"has no max_seconds, so the worst case is unbounded",
+                    )

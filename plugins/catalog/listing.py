@@ -13,8 +13,7 @@ from plugins.catalog.pricing import PricingError, price_basis, price_from, usd
 #: how ``price_basis`` kinds read after a unit price
 #: how an importer note marking a model unconfirmed begins (scripts/catalog_import/not_models.py)
 UNCONFIRMED = "unconfirmed since "
-BASIS_TEXT = {"characters": "chars of", "seconds": "s of", "items": "files in",
-              "entries": "items of"}
+BASIS_TEXT = {"characters": "chars of", "seconds": "s of", "items": "files in", "entries": "items of"}
 
 
 @dataclass(frozen=True)
@@ -36,17 +35,22 @@ class CatalogRow:
     def status(self) -> str:
         if not self.enabled:
             return f"disabled: {reason_group(self.reason)}"
-        return f"enabled, unconfirmed since {self.unconfirmed_since}" if self.unconfirmed_since \
-            else "enabled"
+        return f"enabled, unconfirmed since {self.unconfirmed_since}" if self.unconfirmed_since else "enabled"
 
     def as_json(self) -> dict[str, object]:
         return {
-            "id": self.id, "category": self.category, "tasks": list(self.tasks),
-            "enabled": self.enabled, "disabled_reason": self.reason,
+            "id": self.id,
+            "category": self.category,
+            "tasks": list(self.tasks),
+            "enabled": self.enabled,
+            "disabled_reason": self.reason,
             "price_from_credits": plain(self.price_from),
             "price_from_usd": plain(self.price_from_usd),
-            "per": self.per, "required_fields": self.required, "optional_fields": self.optional,
-            "location": self.location, "unconfirmed_since": self.unconfirmed_since,
+            "per": self.per,
+            "required_fields": self.required,
+            "optional_fields": self.optional,
+            "location": self.location,
+            "unconfirmed_since": self.unconfirmed_since,
         }
 
 
@@ -58,9 +62,13 @@ class CatalogSummary:
     enabled_by_task: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
-        return {"total": self.total, "enabled": self.enabled, "disabled": self.total - self.enabled,
-                "disabled_by_reason": self.disabled_by_reason,
-                "enabled_by_task": self.enabled_by_task}
+        return {
+            "total": self.total,
+            "enabled": self.enabled,
+            "disabled": self.total - self.enabled,
+            "disabled_by_reason": self.disabled_by_reason,
+            "enabled_by_task": self.enabled_by_task,
+        }
 
 
 def reason_group(reason: str | None) -> str:
@@ -86,14 +94,23 @@ def _row(entry: ModelEntry, location: str) -> CatalogRow:
             unit = "" if basis.unit == 1 else f"{plain(basis.unit)} "
             per = f"{unit}{BASIS_TEXT[basis.kind]} {basis.field}"
     required = sum(f.required for f in entry.input.values())
-    unconfirmed = next((n.removeprefix(UNCONFIRMED).split(":", 1)[0] for n in entry.notes
-                        if n.startswith(UNCONFIRMED)), None)
+    unconfirmed = next(
+        (n.removeprefix(UNCONFIRMED).split(":", 1)[0] for n in entry.notes if n.startswith(UNCONFIRMED)), None
+    )
     return CatalogRow(
-        id=entry.id, category=entry.category, tasks=tuple(entry.tasks), enabled=entry.enabled,
-        reason=entry.disabled_reason, price_from=credits,
-        price_from_usd=None if credits is None else usd(credits), per=per,
-        required=required, optional=len(entry.input) - required, location=location,
-        unconfirmed_since=unconfirmed)
+        id=entry.id,
+        category=entry.category,
+        tasks=tuple(entry.tasks),
+        enabled=entry.enabled,
+        reason=entry.disabled_reason,
+        price_from=credits,
+        price_from_usd=None if credits is None else usd(credits),
+        per=per,
+        required=required,
+        optional=len(entry.input) - required,
+        location=location,
+        unconfirmed_since=unconfirmed,
+    )
 
 
 def summarize(rows: list[CatalogRow], task_order: list[str] | None = None) -> CatalogSummary:
@@ -101,9 +118,11 @@ def summarize(rows: list[CatalogRow], task_order: list[str] | None = None) -> Ca
     by_task = Counter(t for r in rows if r.enabled for t in r.tasks)
     order = task_order or sorted(by_task)
     return CatalogSummary(
-        total=len(rows), enabled=sum(r.enabled for r in rows),
+        total=len(rows),
+        enabled=sum(r.enabled for r in rows),
         disabled_by_reason=dict(by_reason.most_common()),
-        enabled_by_task={t: by_task[t] for t in order if by_task[t]})
+        enabled_by_task={t: by_task[t] for t in order if by_task[t]},
+    )
 
 
 def plain(value: Decimal | None) -> str | None:

@@ -96,6 +96,7 @@ def input_schema(doc: Mapping[str, Any]) -> InputSchema:
 
 # ------------------------------------------------------------------ $ref
 
+
 def resolve_pointer(doc: Mapping[str, Any], ref: str) -> Any:
     """A local ``$ref`` target. Segments are percent-decoded and never trimmed (Kie's keys
     keep trailing spaces); a segment that only matches undecoded is accepted too."""
@@ -130,6 +131,7 @@ def _resolve(doc: Mapping[str, Any], node: Any) -> Any:
 
 
 # ------------------------------------------------------------ shapes
+
 
 def _shape(doc: Mapping[str, Any], node: Any, depth: int = 0) -> dict[str, Any]:
     """A resolved node with its ``allOf`` parts merged in (properties joined, required summed)."""
@@ -192,8 +194,9 @@ def _property(doc: Mapping[str, Any], prop: Any) -> PropertyNode:
             merged.setdefault(key, value)
     merged["type"] = _unique(t for b in branches for t in _types(b))
     listed = [_values(b) for b in branches]
-    merged["enum"] = (None if any(v is None for v in listed)
-                      else _unique(v for values in listed for v in values or []))
+    merged["enum"] = (
+        None if any(v is None for v in listed) else _unique(v for values in listed for v in values or [])
+    )
     merged["deprecated"] = any(b.get("deprecated") is True for b in branches)
     items = merged.get("items")
     if items is not None:

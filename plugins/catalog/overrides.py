@@ -56,8 +56,13 @@ class Overrides(BaseModel):
 def _text(value: object) -> str | None:
     if value is None:
         return None
-    return format(value, "f") if isinstance(value, Decimal) else str(value).lower() \
-        if isinstance(value, bool) else str(value)
+    return (
+        format(value, "f")
+        if isinstance(value, Decimal)
+        else str(value).lower()
+        if isinstance(value, bool)
+        else str(value)
+    )
 
 
 class OverrideBook:
@@ -66,11 +71,12 @@ class OverrideBook:
         self.ttl = ttl
         self._cached: Overrides | None = None
         self._cached_at = 0.0
-        self._generation = 0   # bumped by each write, so a read racing it is not cached
+        self._generation = 0  # bumped by each write, so a read racing it is not cached
 
     async def load(self, conn: asyncpg.Connection | asyncpg.Pool | None = None) -> Overrides:
         rows = await (conn or self.pool).fetch(
-            "SELECT model_id, enabled, markup, fixed_price_kopecks, free FROM model_overrides")
+            "SELECT model_id, enabled, markup, fixed_price_kopecks, free FROM model_overrides"
+        )
         return Overrides(by_model={r["model_id"]: Override(**dict(r)) for r in rows})
 
     async def get(self) -> Overrides:
@@ -87,9 +93,14 @@ class OverrideBook:
         self._cached = None
         self._generation += 1
 
-    async def change(self, admin_id: int, model_id: str, field: Field,
-                     value: bool | Decimal | int | None,
-                     also: Mapping[Field, bool | Decimal | int | None] | None = None) -> None:
+    async def change(
+        self,
+        admin_id: int,
+        model_id: str,
+        field: Field,
+        value: bool | Decimal | int | None,
+        also: Mapping[Field, bool | Decimal | int | None] | None = None,
+    ) -> None:
         """Set ``field`` (and ``also``'s fields, e.g. clearing a fixed price when a markup is
         set) for one model, and audit it as ``model.<field>``; no row is written for no change.
         """
@@ -98,17 +109,27 @@ class OverrideBook:
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 "INSERT INTO model_overrides (model_id, updated_by) VALUES ($1, $2)"
-                " ON CONFLICT (model_id) DO NOTHING", model_id, admin_id)
+                " ON CONFLICT (model_id) DO NOTHING",
+                model_id,
+                admin_id,
+            )
             row = await conn.fetchrow(
                 "SELECT enabled, markup, fixed_price_kopecks, free FROM model_overrides"
-                " WHERE model_id = $1 FOR UPDATE", model_id)
-            assert row is not None   # inserted just above
+                " WHERE model_id = $1 FOR UPDATE",
+                model_id,
+            )
+            assert row is not None  # inserted just above
             if all(row[k] == v for k, v in changes.items()):
                 return
             assignments = ", ".join(f"{k} = ${i}" for i, k in enumerate(changes, start=3))
             await conn.execute(
                 f"UPDATE model_overrides SET {assignments}, updated_by = $2, updated_at = now()"
-                " WHERE model_id = $1", model_id, admin_id, *changes.values())
-            await audit.record(conn, admin_id, f"model.{field}", subject=model_id,
-                               old=_text(row[field]), new=_text(value))
+                " WHERE model_id = $1",
+                model_id,
+                admin_id,
+                *changes.values(),
+            )
+            await audit.record(
+                conn, admin_id, f"model.{field}", subject=model_id, old=_text(row[field]), new=_text(value)
+            )
         self.invalidate()

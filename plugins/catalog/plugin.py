@@ -54,7 +54,7 @@ class RecipeCard(BaseModel):
     model_name: str
     price: str
     free: bool
-    picture: str        # a file on this machine: the card's media
+    picture: str  # a file on this machine: the card's media
     questions: list[str]
 
 
@@ -97,39 +97,46 @@ class ModelCard(BaseModel):
 
 class CatalogPlugin(Plugin):
     namespace = "catalog"
-    param_types = (ParamType("model", str, "a model id from models/", model_ref=True),
-                   ParamType("task", str, "a task id from models/tasks.yaml"),
-                   ParamType("recipe", str, "a recipe id from models/recipes.yaml"))
+    param_types = (
+        ParamType("model", str, "a model id from models/", model_ref=True),
+        ParamType("task", str, "a task id from models/tasks.yaml"),
+        ParamType("recipe", str, "a recipe id from models/recipes.yaml"),
+    )
     texts: ClassVar[dict[str, dict[str, Any]]] = {
-        "catalog.no_such_task": {}, "catalog.no_such_recipe": {},
+        "catalog.no_such_task": {},
+        "catalog.no_such_recipe": {},
         "recipes.price": {"price": str, "per": str, "at_least": bool},
-        **{f"recipes.per.{unit}": {"amount": int}
-           for unit in ("image", "video", "audio", "characters", "seconds", "run")}}
+        **{
+            f"recipes.per.{unit}": {"amount": int}
+            for unit in ("image", "video", "audio", "characters", "seconds", "run")
+        },
+    }
 
     def __init__(self, bundle: Bundle, wallet: Wallet, prices: ModelPrices | None = None) -> None:
         self.bundle = bundle
         self.wallet = wallet
         self.prices = prices or ModelPrices(wallet)
         # follow-ups (extend a track …) are opened from under a result, never from a menu
-        enabled = [m.entry for m in bundle.models.values()
-                   if m.entry.enabled and m.entry.follow_up is None]
+        enabled = [m.entry for m in bundle.models.values() if m.entry.enabled and m.entry.follow_up is None]
         self._credits_from: dict[str, Decimal] = {e.id: price_from(e) for e in enabled}
         ordered = sorted(enabled, key=lambda e: (self._credits_from[e.id], e.id))
         self._by_task: dict[str, list[ModelEntry]] = {
-            task: [e for e in ordered if task in e.tasks] for task in bundle.tasks}
+            task: [e for e in ordered if task in e.tasks] for task in bundle.tasks
+        }
 
     def _free(self, pricing: Pricing) -> frozenset[str]:
         return free_models(self._credits_from, pricing)
 
     def _price_text(self, entry: ModelEntry, language: str, pricing: Pricing) -> str:
         credits = self._credits_from.get(entry.id)
-        return format_rub(model_kopecks(entry.id, credits if credits is not None
-                                        else price_from(entry), credits, pricing), language)
+        return format_rub(
+            model_kopecks(entry.id, credits if credits is not None else price_from(entry), credits, pricing),
+            language,
+        )
 
     def _shown(self, task_id: str, pricing: Pricing) -> list[ModelEntry]:
         """The task's models that no admin has switched off."""
-        return [e for e in self._by_task.get(task_id, [])
-                if pricing.overrides.enabled(e.id, True)]
+        return [e for e in self._by_task.get(task_id, []) if pricing.overrides.enabled(e.id, True)]
 
     def _task(self, task_id: str, language: str, pricing: Pricing) -> TaskItem:
         task = self.bundle.tasks.get(task_id)
@@ -137,15 +144,19 @@ class CatalogPlugin(Plugin):
         if task is None or not models:
             raise ActionError("catalog.no_such_task")
         description = task.description.get(language) if task.description else ""
-        return TaskItem(id=task.id, name=task.name.get(language), emoji=task.emoji,
-                        description=description, count=len(models))
+        return TaskItem(
+            id=task.id,
+            name=task.name.get(language),
+            emoji=task.emoji,
+            description=description,
+            count=len(models),
+        )
 
     @query
     async def tasks(self, ctx: CallContext, args: TasksArgs) -> list[TaskItem]:
         """Tasks that have at least one enabled model, in menu order."""
         pricing = await self.prices.current()
-        items = [self._task(t, ctx.language, pricing) for t in self.bundle.tasks
-                 if self._shown(t, pricing)]
+        items = [self._task(t, ctx.language, pricing) for t in self.bundle.tasks if self._shown(t, pricing)]
         return items[: args.limit] if args.limit else items
 
     @query
@@ -158,9 +169,15 @@ class CatalogPlugin(Plugin):
         pricing = await self.prices.current()
         self._task(args.task, ctx.language, pricing)
         free = self._free(pricing)
-        return [ModelItem(id=e.id, name=e.name.get(ctx.language), free=e.id in free,
-                          price_from=self._price_text(e, ctx.language, pricing))
-                for e in self._shown(args.task, pricing)]
+        return [
+            ModelItem(
+                id=e.id,
+                name=e.name.get(ctx.language),
+                free=e.id in free,
+                price_from=self._price_text(e, ctx.language, pricing),
+            )
+            for e in self._shown(args.task, pricing)
+        ]
 
     @query
     async def card(self, ctx: CallContext, args: ModelArgs) -> ModelCard:
@@ -170,11 +187,17 @@ class CatalogPlugin(Plugin):
             raise ActionError("form.error_model")
         entry = found.entry
         required = sum(1 for f in entry.input.values() if f.required)
-        return ModelCard(id=entry.id, name=entry.name.get(ctx.language),
-                         description=entry.description.get(ctx.language), vendor=entry.vendor,
-                         price_from=self._price_text(entry, ctx.language, pricing),
-                         free=entry.id in self._free(pricing), examples=list(entry.examples),
-                         required=required, optional=len(entry.input) - required)
+        return ModelCard(
+            id=entry.id,
+            name=entry.name.get(ctx.language),
+            description=entry.description.get(ctx.language),
+            vendor=entry.vendor,
+            price_from=self._price_text(entry, ctx.language, pricing),
+            free=entry.id in self._free(pricing),
+            examples=list(entry.examples),
+            required=required,
+            optional=len(entry.input) - required,
+        )
 
     # ---------------------------------------------------------------------------- recipes
     def _recipe(self, recipe_id: str, pricing: Pricing) -> tuple[Recipe, ModelEntry]:
@@ -189,18 +212,19 @@ class CatalogPlugin(Plugin):
             raise ActionError("catalog.no_such_recipe")
         return found.recipe, entry
 
-    def _recipe_price(self, recipe: Recipe, entry: ModelEntry, language: str,
-                      pricing: Pricing) -> str:
-        """"3,80 ₽ за картинку", "от 25 ₽ за видео", "0,90 ₽ за 1000 символов"."""
+    def _recipe_price(self, recipe: Recipe, entry: ModelEntry, language: str, pricing: Pricing) -> str:
+        """ "3,80 ₽ за картинку", "от 25 ₽ за видео", "0,90 ₽ за 1000 символов"."""
         try:
             price = recipe_price(entry, recipe)
         except PricingError:
             raise ActionError("generation.no_price") from None
-        money = format_rub(model_kopecks(entry.id, price.credits,
-                                         self._credits_from.get(entry.id), pricing), language)
+        money = format_rub(
+            model_kopecks(entry.id, price.credits, self._credits_from.get(entry.id), pricing), language
+        )
         per = self.bundle.render(f"recipes.per.{price.unit}", language, {"amount": price.amount})
-        return self.bundle.render("recipes.price", language,
-                                  {"price": money, "per": per, "at_least": price.at_least})
+        return self.bundle.render(
+            "recipes.price", language, {"price": money, "per": per, "at_least": price.at_least}
+        )
 
     @query
     async def recipes(self, ctx: CallContext, args: NoArgs) -> list[RecipeItem]:
@@ -210,12 +234,16 @@ class CatalogPlugin(Plugin):
         for found in enabled_recipes(self.bundle):
             try:
                 recipe, entry = self._recipe(found.recipe.id, pricing)
-            except ActionError:   # its model was switched off by an admin
+            except ActionError:  # its model was switched off by an admin
                 continue
-            items.append(RecipeItem(id=recipe.id, name=recipe.text(ctx.language).name,
-                                    emoji=recipe.emoji,
-                                    price=self._recipe_price(recipe, entry, ctx.language,
-                                                             pricing)))
+            items.append(
+                RecipeItem(
+                    id=recipe.id,
+                    name=recipe.text(ctx.language).name,
+                    emoji=recipe.emoji,
+                    price=self._recipe_price(recipe, entry, ctx.language, pricing),
+                )
+            )
         return items
 
     @query
@@ -225,11 +253,17 @@ class CatalogPlugin(Plugin):
         words = recipe.text(ctx.language)
         questions = [_title(entry, name, ctx.language) for name in recipe.ask]
         return RecipeCard(
-            id=recipe.id, name=words.name, emoji=recipe.emoji, description=words.description,
-            model=entry.id, model_name=entry.name.get(ctx.language),
+            id=recipe.id,
+            name=words.name,
+            emoji=recipe.emoji,
+            description=words.description,
+            model=entry.id,
+            model_name=entry.name.get(ctx.language),
             price=self._recipe_price(recipe, entry, ctx.language, pricing),
             free=entry.id in self._free(pricing),
-            picture=str(self.bundle.root / "models" / recipe.picture), questions=questions)
+            picture=str(self.bundle.root / "models" / recipe.picture),
+            questions=questions,
+        )
 
     @query
     async def recipe_preset(self, ctx: CallContext, args: RecipeArgs) -> RecipePreset:

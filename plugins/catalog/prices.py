@@ -29,14 +29,16 @@ def cost_kopecks(credits: Decimal | int, settings: WalletSettings) -> int:
     return price_kopecks(credits, settings.fx_rub_per_usd, 1)
 
 
-def model_kopecks(model_id: str, credits: Decimal | int, credits_from: Decimal | None,
-                  pricing: Pricing) -> int:
+def model_kopecks(
+    model_id: str, credits: Decimal | int, credits_from: Decimal | None, pricing: Pricing
+) -> int:
     """The user's price of ``credits`` worth of ``model_id``."""
     override = pricing.overrides.get(model_id)
     if override.fixed_price_kopecks is not None and credits_from:
         scaled = Decimal(override.fixed_price_kopecks) * Decimal(credits) / credits_from
-        return max(int(scaled.to_integral_value(rounding=ROUND_CEILING)),
-                   cost_kopecks(credits, pricing.settings))
+        return max(
+            int(scaled.to_integral_value(rounding=ROUND_CEILING)), cost_kopecks(credits, pricing.settings)
+        )
     markup = override.markup if override.markup is not None else pricing.settings.markup
     return price_kopecks(credits, pricing.settings.fx_rub_per_usd, markup)
 
@@ -45,8 +47,7 @@ def free_models(credits_from: dict[str, Decimal], pricing: Pricing) -> frozenset
     """The explicit list when admins set one, else the cheapest enabled models."""
     explicit = pricing.overrides.free_list
     if explicit:
-        return frozenset(m for m in explicit if m in credits_from
-                         and pricing.overrides.enabled(m, True))
+        return frozenset(m for m in explicit if m in credits_from and pricing.overrides.enabled(m, True))
     enabled = {m: c for m, c in credits_from.items() if pricing.overrides.enabled(m, True)}
     return pick_free_models(enabled, pricing.settings.free_models_count)
 

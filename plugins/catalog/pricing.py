@@ -56,8 +56,9 @@ def match_case(entry: ModelEntry, effective: Mapping[str, Any]) -> PriceCase | N
     return None
 
 
-def credits_for(entry: ModelEntry, values: Mapping[str, Any],
-                media_seconds: Mapping[str, float] | None = None) -> Decimal:
+def credits_for(
+    entry: ModelEntry, values: Mapping[str, Any], media_seconds: Mapping[str, float] | None = None
+) -> Decimal:
     """Credits for one generation with ``values`` (form answers; missing ones take defaults).
 
     ``media_seconds`` gives the length of uploaded audio/video by field; where it is missing a
@@ -73,16 +74,18 @@ def credits_for(entry: ModelEntry, values: Mapping[str, Any],
     return case.credits * _units(entry, case, effective, media_seconds or {})
 
 
-def _units(entry: ModelEntry, case: PriceCase, values: Mapping[str, Any],
-           media_seconds: Mapping[str, float]) -> Decimal:
+def _units(
+    entry: ModelEntry, case: PriceCase, values: Mapping[str, Any], media_seconds: Mapping[str, float]
+) -> Decimal:
     if not case.per_fields:
         return Decimal(1)
     amounts = [_amount(entry, name, values, media_seconds) for name in case.per_fields]
     return max(amounts) / case.unit
 
 
-def _amount(entry: ModelEntry, path: str, values: Mapping[str, Any],
-            media_seconds: Mapping[str, float]) -> Decimal:
+def _amount(
+    entry: ModelEntry, path: str, values: Mapping[str, Any], media_seconds: Mapping[str, float]
+) -> Decimal:
     name, _, sub = path.partition(".")
     field = entry.input.get(name)
     if field is None or (sub and sub not in field.items):
@@ -93,8 +96,7 @@ def _amount(entry: ModelEntry, path: str, values: Mapping[str, Any],
             raise PricingError(f'model "{entry.id}": the price needs a value for "{name}"')
         item_field = field.items[sub]
         given = [i.get(sub, item_field.default) for i in value if isinstance(i, dict)]
-        return sum((_plain_amount(entry, path, item_field, v) for v in given if is_given(v)),
-                   Decimal(0))
+        return sum((_plain_amount(entry, path, item_field, v) for v in given if is_given(v)), Decimal(0))
     if field.type in (FieldType.FILE, FieldType.FILES) and field.media in TIMED_MEDIA:
         return _seconds(entry, name, field, value, media_seconds)
     if not is_given(value):
@@ -108,8 +110,7 @@ def _plain_amount(entry: ModelEntry, path: str, field: InputField, value: Any) -
         return Decimal(len(str(value)))
     if field.type in (FieldType.FILES, FieldType.LIST):
         return Decimal(len(value) if isinstance(value, list | tuple) else 1)
-    if field.type in (FieldType.INTEGER, FieldType.NUMBER, FieldType.ENUM) and not isinstance(
-            value, bool):
+    if field.type in (FieldType.INTEGER, FieldType.NUMBER, FieldType.ENUM) and not isinstance(value, bool):
         try:
             return Decimal(str(value))
         except InvalidOperation:
@@ -117,16 +118,18 @@ def _plain_amount(entry: ModelEntry, path: str, field: InputField, value: Any) -
     raise PricingError(f'model "{entry.id}": "{path}" = {value!r} is not an amount')
 
 
-def _seconds(entry: ModelEntry, name: str, field: InputField, value: Any,
-             media_seconds: Mapping[str, float]) -> Decimal:
+def _seconds(
+    entry: ModelEntry, name: str, field: InputField, value: Any, media_seconds: Mapping[str, float]
+) -> Decimal:
     """Known length (all files of a ``files`` field together), else the worst case."""
     if not is_given(value) and name not in media_seconds:
         return Decimal(0)
     seconds = media_seconds.get(name)
     if seconds is None:
         if field.max_seconds is None:
-            raise PricingError(f'model "{entry.id}": the length of "{name}" is unknown and it '
-                               f"has no max_seconds")
+            raise PricingError(
+                f'model "{entry.id}": the length of "{name}" is unknown and it has no max_seconds'
+            )
         count = len(value) if isinstance(value, list | tuple) else 1
         seconds = field.max_seconds * count
     return Decimal(math.ceil(seconds))
@@ -214,8 +217,10 @@ def _lowest_choices(entry: ModelEntry) -> list[tuple[dict[str, Any], dict[str, f
     if combos > MAX_COMBINATIONS:
         return [(base, seconds)]
     keys = list(finite)
-    return [({**base, **dict(zip(keys, combo, strict=True))}, seconds)
-            for combo in itertools.product(*(finite[k] for k in keys))]
+    return [
+        ({**base, **dict(zip(keys, combo, strict=True))}, seconds)
+        for combo in itertools.product(*(finite[k] for k in keys))
+    ]
 
 
 def _sample(field: InputField, units: Decimal) -> Any:
@@ -238,7 +243,6 @@ def _sample(field: InputField, units: Decimal) -> Any:
 def _sample_items(field: InputField, units: Decimal) -> list[dict[str, Any]]:
     """The fewest items a list takes: the first counts one unit, the others their least."""
     count = max(field.min_items or 1, 1)
-    return [{k: _sample(f, units if i == 0 else Decimal(1)) for k, f in field.items.items()}
-            for i in range(count)]
-
-
+    return [
+        {k: _sample(f, units if i == 0 else Decimal(1)) for k, f in field.items.items()} for i in range(count)
+    ]

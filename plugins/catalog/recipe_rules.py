@@ -42,13 +42,19 @@ def recipe_models(ctx: LintContext) -> Iterator[Problem]:
         recipe = found.recipe
         model = ctx.bundle.models.get(recipe.model)
         if model is None:
-            yield finding("RECIPE001", found.locate("model"),
-                          f'recipe "{recipe.id}" runs unknown model "{recipe.model}"'
-                          f"{near(recipe.model, ctx.bundle.models)}")
+            yield finding(
+                "RECIPE001",
+                found.locate("model"),
+                f'recipe "{recipe.id}" runs unknown model "{recipe.model}"'
+                f"{near(recipe.model, ctx.bundle.models)}",
+            )
         elif not model.entry.enabled:
-            yield finding("RECIPE001", found.locate("model"),
-                          f'recipe "{recipe.id}" runs model "{recipe.model}", which is disabled '
-                          f"({model.entry.disabled_reason or 'no reason given'})")
+            yield finding(
+                "RECIPE001",
+                found.locate("model"),
+                f'recipe "{recipe.id}" runs model "{recipe.model}", which is disabled '
+                f"({model.entry.disabled_reason or 'no reason given'})",
+            )
 
 
 @check
@@ -59,14 +65,23 @@ def recipe_fields(ctx: LintContext) -> Iterator[Problem]:
         named += [("prompt", n) for n in recipe.prompt]
         for where, name in named:
             if name not in entry.input:
-                at = found.locate(where, name) if where != "ask" else found.locate(
-                    "ask", recipe.ask.index(name))
-                yield finding("RECIPE002", at,
-                              f'recipe "{recipe.id}": model "{entry.id}" has no field "{name}"'
-                              f"{near(name, entry.input)} (fields: {', '.join(entry.input)})")
+                at = (
+                    found.locate(where, name)
+                    if where != "ask"
+                    else found.locate("ask", recipe.ask.index(name))
+                )
+                yield finding(
+                    "RECIPE002",
+                    at,
+                    f'recipe "{recipe.id}": model "{entry.id}" has no field "{name}"'
+                    f"{near(name, entry.input)} (fields: {', '.join(entry.input)})",
+                )
         for name in set(recipe.values) & set(recipe.ask):
-            yield finding("RECIPE002", found.locate("ask", recipe.ask.index(name)),
-                          f'recipe "{recipe.id}" both presets and asks "{name}"; do one')
+            yield finding(
+                "RECIPE002",
+                found.locate("ask", recipe.ask.index(name)),
+                f'recipe "{recipe.id}" both presets and asks "{name}"; do one',
+            )
 
 
 @check
@@ -76,8 +91,11 @@ def recipe_values(ctx: LintContext) -> Iterator[Problem]:
             field = entry.input.get(name)
             why = misfit(field, value) if field is not None else None
             if why:
-                yield finding("RECIPE003", found.locate("values", name),
-                              f'recipe "{found.recipe.id}": "{name}" = {value!r} {why}')
+                yield finding(
+                    "RECIPE003",
+                    found.locate("values", name),
+                    f'recipe "{found.recipe.id}": "{name}" = {value!r} {why}',
+                )
 
 
 def misfit(field: InputField, value: Any) -> str | None:
@@ -115,19 +133,28 @@ def recipe_texts(ctx: LintContext) -> Iterator[Problem]:
         for language in LANGUAGES:
             words = getattr(recipe, language)
             if words is None:
-                yield finding("RECIPE004", found.locate(),
-                              f'recipe "{recipe.id}" has no {language} texts (name, description)')
+                yield finding(
+                    "RECIPE004",
+                    found.locate(),
+                    f'recipe "{recipe.id}" has no {language} texts (name, description)',
+                )
                 continue
             for name in words.questions:
                 if name not in recipe.ask:
-                    yield finding("RECIPE004", found.locate(language, "questions", name),
-                                  f'recipe "{recipe.id}": a {language} hint for "{name}", which '
-                                  f"the recipe does not ask")
+                    yield finding(
+                        "RECIPE004",
+                        found.locate(language, "questions", name),
+                        f'recipe "{recipe.id}": a {language} hint for "{name}", which '
+                        f"the recipe does not ask",
+                    )
         if recipe.ru and recipe.en:
             for name in set(recipe.ru.questions) ^ set(recipe.en.questions):
                 missing = "en" if name in recipe.ru.questions else "ru"
-                yield finding("RECIPE004", found.locate(),
-                              f'recipe "{recipe.id}": the hint for "{name}" has no {missing} text')
+                yield finding(
+                    "RECIPE004",
+                    found.locate(),
+                    f'recipe "{recipe.id}": the hint for "{name}" has no {missing} text',
+                )
 
 
 @check
@@ -137,13 +164,18 @@ def recipe_pictures(ctx: LintContext) -> Iterator[Problem]:
         picture = found.recipe.picture
         path = (models / picture).resolve()
         if not path.is_relative_to(models) or path.suffix.lower() not in PICTURE_TYPES:
-            yield finding("RECIPE005", found.locate("picture"),
-                          f'recipe "{found.recipe.id}": picture "{picture}" must be a .png or '
-                          f".jpg under models/")
+            yield finding(
+                "RECIPE005",
+                found.locate("picture"),
+                f'recipe "{found.recipe.id}": picture "{picture}" must be a .png or .jpg under models/',
+            )
         elif not path.is_file():
-            yield finding("RECIPE005", found.locate("picture"),
-                          f'recipe "{found.recipe.id}": picture "models/{picture}" does not exist '
-                          f"(scripts/draw_recipe_pictures.py draws the shipped ones)")
+            yield finding(
+                "RECIPE005",
+                found.locate("picture"),
+                f'recipe "{found.recipe.id}": picture "models/{picture}" does not exist '
+                f"(scripts/draw_recipe_pictures.py draws the shipped ones)",
+            )
 
 
 @check
@@ -151,12 +183,19 @@ def recipe_required(ctx: LintContext) -> Iterator[Problem]:
     for found, entry in _models(ctx):
         recipe = found.recipe
         for name, field in entry.input.items():
-            if (field.required and field.from_job is None and field.default is None
-                    and not field.is_conditional
-                    and name not in recipe.values and name not in recipe.ask):
-                yield finding("RECIPE006", found.locate("ask"),
-                              f'recipe "{recipe.id}": model "{entry.id}" requires "{name}"; '
-                              f"preset it or add it to ask")
+            if (
+                field.required
+                and field.from_job is None
+                and field.default is None
+                and not field.is_conditional
+                and name not in recipe.values
+                and name not in recipe.ask
+            ):
+                yield finding(
+                    "RECIPE006",
+                    found.locate("ask"),
+                    f'recipe "{recipe.id}": model "{entry.id}" requires "{name}"; preset it or add it to ask',
+                )
 
 
 @check
@@ -168,17 +207,25 @@ def recipe_prompts(ctx: LintContext) -> Iterator[Problem]:
             if field is None:
                 continue  # RECIPE002
             if field.type is not FieldType.STRING or name not in recipe.ask:
-                yield finding("RECIPE007", found.locate("prompt", name),
-                              f'recipe "{recipe.id}": wording for "{name}", which is not an '
-                              f"asked text field")
+                yield finding(
+                    "RECIPE007",
+                    found.locate("prompt", name),
+                    f'recipe "{recipe.id}": wording for "{name}", which is not an asked text field',
+                )
             elif "{answer}" not in wording:
-                yield finding("RECIPE007", found.locate("prompt", name),
-                              f'recipe "{recipe.id}": the wording for "{name}" has no {{answer}}, '
-                              f"so what the user types would be lost")
+                yield finding(
+                    "RECIPE007",
+                    found.locate("prompt", name),
+                    f'recipe "{recipe.id}": the wording for "{name}" has no {{answer}}, '
+                    f"so what the user types would be lost",
+                )
             elif field.max_length is not None and len(wording) >= field.max_length:
-                yield finding("RECIPE007", found.locate("prompt", name),
-                              f'recipe "{recipe.id}": the wording for "{name}" leaves no room '
-                              f"within its max_length {field.max_length}")
+                yield finding(
+                    "RECIPE007",
+                    found.locate("prompt", name),
+                    f'recipe "{recipe.id}": the wording for "{name}" leaves no room '
+                    f"within its max_length {field.max_length}",
+                )
 
 
 @check
@@ -189,5 +236,4 @@ def recipe_prices(ctx: LintContext) -> Iterator[Problem]:
         try:
             recipe_price(entry, found.recipe)
         except PricingError as exc:
-            yield finding("RECIPE008", found.locate("values"),
-                          f'recipe "{found.recipe.id}": {exc}')
+            yield finding("RECIPE008", found.locate("values"), f'recipe "{found.recipe.id}": {exc}')

@@ -19,9 +19,17 @@ from plugins.catalog.pricing import price_basis, price_from
 
 #: what one run of a model makes, by its category's last word, for "за картинку" and the like
 Unit = Literal["image", "video", "audio", "characters", "seconds", "run"]
-_MADE = {"image": "image", "edit": "image", "upscale": "image", "video": "video",
-         "lipsync": "video", "speech": "audio", "music": "audio", "effects": "audio",
-         "isolation": "audio"}
+_MADE = {
+    "image": "image",
+    "edit": "image",
+    "upscale": "image",
+    "video": "video",
+    "lipsync": "video",
+    "speech": "audio",
+    "music": "audio",
+    "effects": "audio",
+    "isolation": "audio",
+}
 
 
 @dataclass(frozen=True)
@@ -60,9 +68,13 @@ def narrowed(entry: ModelEntry, values: dict[str, Any]) -> ModelEntry:
             continue
         value = values[name]
         options = [o for o in field.options if str(o.value) == str(value)] or field.options
-        fields[name] = field.model_copy(update={
-            "default": options[0].value if field.type is FieldType.ENUM else value,
-            "required": True, "options": options})
+        fields[name] = field.model_copy(
+            update={
+                "default": options[0].value if field.type is FieldType.ENUM else value,
+                "required": True,
+                "options": options,
+            }
+        )
     return entry.model_copy(update={"input": fields})
 
 
@@ -91,9 +103,10 @@ def preset(recipe: Recipe, entry: ModelEntry) -> dict[str, Any]:
     values = {}
     for name, value in recipe.values.items():
         field = entry.input.get(name)
-        spelt = [o.value for o in field.options if canonical(o.value) == canonical(value)] if (
-            field is not None and field.type is FieldType.ENUM) else []
+        spelt = (
+            [o.value for o in field.options if canonical(o.value) == canonical(value)]
+            if (field is not None and field.type is FieldType.ENUM)
+            else []
+        )
         values[name] = spelt[0] if spelt else value
-    return {"values": values, "fixed": list(values), "ask": list(recipe.ask),
-            "compose": dict(recipe.prompt)}
-
+    return {"values": values, "fixed": list(values), "ask": list(recipe.ask), "compose": dict(recipe.prompt)}

@@ -56,8 +56,7 @@ def read_credentials(api_key: str | None = None, api_url: str | None = None) -> 
         settings = KieSettings(**{k: v for k, v in given.items() if v is not None})
     except ValidationError as exc:
         problems = "; ".join(config_problems(exc))
-        raise SyncError(problems.replace("KIE_API_URL:", "--api-url:") if api_url else problems) \
-            from None
+        raise SyncError(problems.replace("KIE_API_URL:", "--api-url:") if api_url else problems) from None
     key = settings.kie_api_key.get_secret_value().strip() if settings.kie_api_key else ""
     if not key:
         raise SyncError("no Kie.ai API key: set KIE_API_KEY (or pass --api-key)")
@@ -67,9 +66,13 @@ def read_credentials(api_key: str | None = None, api_url: str | None = None) -> 
 class Pacer:
     """Spaces calls at least ``spacing`` seconds apart, start to start."""
 
-    def __init__(self, spacing: float = DEFAULT_SPACING, *,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        spacing: float = DEFAULT_SPACING,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         if spacing < 0:
             raise ValueError("spacing must not be negative")
         self.spacing = spacing
@@ -112,8 +115,9 @@ class Discovery:
         try:
             return await request()
         except KieAuthError as exc:
-            raise SyncError(f"Kie.ai refused the API key ({exc.code} {exc.message}); check "
-                            f"KIE_API_KEY or --api-key") from None
+            raise SyncError(
+                f"Kie.ai refused the API key ({exc.code} {exc.message}); check KIE_API_KEY or --api-key"
+            ) from None
         except KieValidationError:
             raise
         except KieError as exc:
@@ -121,6 +125,7 @@ class Discovery:
 
 
 # ------------------------------------------------------------------ report
+
 
 @dataclass(frozen=True)
 class NewModel:
@@ -135,8 +140,13 @@ class NewModel:
         return cls(info.model, info.title, info.provider, info.task_types, info.pricing_desc)
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "provider": self.provider,
-                "task_types": list(self.task_types), "pricing_desc": self.pricing_desc}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "provider": self.provider,
+            "task_types": list(self.task_types),
+            "pricing_desc": self.pricing_desc,
+        }
 
 
 @dataclass(frozen=True)
@@ -186,8 +196,7 @@ class DraftResult:
     problem: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "path": None if self.path is None else str(self.path),
-                "problem": self.problem}
+        return {"id": self.id, "path": None if self.path is None else str(self.path), "problem": self.problem}
 
 
 @dataclass
@@ -213,22 +222,32 @@ class SyncReport:
         return not (self.new or self.retired or self.changed or self.mismatches or self.errors)
 
     def as_json(self) -> dict[str, Any]:
-        return {"in_sync": self.in_sync, "kie_models": self.listed, "our_models": self.ours,
-                "new": [m.as_json() for m in self.new],
-                "known_non_models": [m.as_json() for m in self.non_models],
-                "retired": [m.as_json() for m in self.retired],
-                "changed": [m.as_json() for m in self.changed],
-                "prices": [p.as_json() for p in self.prices],
-                "notes": [n.as_json() for n in self.notes],
-                "errors": [n.as_json() for n in self.errors],
-                "drafts": [d.as_json() for d in self.drafts]}
+        return {
+            "in_sync": self.in_sync,
+            "kie_models": self.listed,
+            "our_models": self.ours,
+            "new": [m.as_json() for m in self.new],
+            "known_non_models": [m.as_json() for m in self.non_models],
+            "retired": [m.as_json() for m in self.retired],
+            "changed": [m.as_json() for m in self.changed],
+            "prices": [p.as_json() for p in self.prices],
+            "notes": [n.as_json() for n in self.notes],
+            "errors": [n.as_json() for n in self.errors],
+            "drafts": [d.as_json() for d in self.drafts],
+        }
 
 
 # ------------------------------------------------------------------ the sync
 
-async def sync_catalog(entries: Mapping[str, ModelEntry], kie: Discovery, *,
-                       drafts_dir: Path | None = None, today: date | None = None,
-                       announce: Callable[[str], None] | None = None) -> SyncReport:
+
+async def sync_catalog(
+    entries: Mapping[str, ModelEntry],
+    kie: Discovery,
+    *,
+    drafts_dir: Path | None = None,
+    today: date | None = None,
+    announce: Callable[[str], None] | None = None,
+) -> SyncReport:
     """Compare Kie's catalog with ``entries``; with ``drafts_dir``, write drafts there."""
     listed = {m.model: m for m in (await kie.models()).models}
     report = SyncReport(listed=len(listed), ours=len(entries))
@@ -238,8 +257,10 @@ async def sync_catalog(entries: Mapping[str, ModelEntry], kie: Discovery, *,
     report.retired = [RetiredModel(i, entries[i].enabled) for i in sorted(entries) if i not in listed]
     calls = len(both) + (len(new) if drafts_dir is not None else 0)
     if announce and calls * kie.pacer.spacing >= ANNOUNCE_AFTER:
-        announce(f"Kie.ai lists {len(listed)} models; reading {calls} schemas, one request per "
-                 f"{kie.pacer.spacing:g} s (about {calls * kie.pacer.spacing:.0f} s)…")
+        announce(
+            f"Kie.ai lists {len(listed)} models; reading {calls} schemas, one request per "
+            f"{kie.pacer.spacing:g} s (about {calls * kie.pacer.spacing:.0f} s)…"
+        )
     written: list[dict[str, Any]] = []
     for model_id in both:
         entry, info = entries[model_id], listed[model_id]
@@ -276,8 +297,9 @@ async def sync_catalog(entries: Mapping[str, ModelEntry], kie: Discovery, *,
     return report
 
 
-async def _set_aside_non_models(kie: Discovery, listed: Mapping[str, ModelInfo], new: list[str],
-                                report: SyncReport) -> list[str]:
+async def _set_aside_non_models(
+    kie: Discovery, listed: Mapping[str, ModelInfo], new: list[str], report: SyncReport
+) -> list[str]:
     """Known non-models among the new ids go to ``report.non_models`` with their reasons; one
     is news again only once Kie prices it (in the listing, else on its price endpoint)."""
     known = not_models()
@@ -289,8 +311,9 @@ async def _set_aside_non_models(kie: Discovery, listed: Mapping[str, ModelInfo],
         pricing = listed[model_id].pricing_desc or await _quiet_price(kie, model_id)
         if pricing:
             still_new.append(model_id)
-            report.notes.append(Note(model_id, f"listed as not a model ({known[model_id]}), "
-                                               f"but Kie now prices it: {pricing}"))
+            report.notes.append(
+                Note(model_id, f"listed as not a model ({known[model_id]}), but Kie now prices it: {pricing}")
+            )
         else:
             report.non_models.append(KnownNonModel(model_id, known[model_id]))
     return still_new
@@ -311,8 +334,7 @@ async def _price(kie: Discovery, model_id: str, report: SyncReport) -> str | Non
         return None
 
 
-async def _schema(kie: Discovery, model_id: str,
-                  report: SyncReport) -> tuple[InputSchema | None, bool]:
+async def _schema(kie: Discovery, model_id: str, report: SyncReport) -> tuple[InputSchema | None, bool]:
     """The model's input fields and whether Kie published a schema at all; when there are no
     fields to compare, a note (or an error, for a document we cannot read) says why."""
     try:
@@ -341,4 +363,3 @@ def _write(directory: Path, entry: dict[str, Any], day: date) -> DraftResult:
         return DraftResult(entry["id"], None, str(exc))
     except OSError as exc:
         raise SyncError(f"cannot write drafts to {directory}: {exc.strerror or exc}") from None
-

@@ -26,7 +26,6 @@ def adoption_refusal(job: Job, record: TaskRecord, callback_url: str | None) -> 
     if echoed is not None and echoed != callback_url:
         return "the task was created for another callback URL"
     started = job.submit_started_at
-    if record.create_time is not None and started is not None \
-            and record.create_time < started - CLOCK_SKEW:
+    if record.create_time is not None and started is not None and record.create_time < started - CLOCK_SKEW:
         return "the task is older than the job's submit"
     return None

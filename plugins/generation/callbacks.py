@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 ROUTE = "/kie/callback/{job}/{signature}"
 SIGNATURE_HEADER = "X-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Webhook-Timestamp"
-SIGNATURE_TOLERANCE = 300.0   # seconds a signed timestamp stays fresh (verify_signature's default)
+SIGNATURE_TOLERANCE = 300.0  # seconds a signed timestamp stays fresh (verify_signature's default)
 _HEX32 = re.compile(r"[0-9a-f]{32}", re.ASCII)
 _CALLBACK_PATH = re.compile(r"^(/kie/callback/[^/?#]*/).*", re.DOTALL)
 
@@ -72,8 +72,9 @@ def _answer(status: int, msg: str) -> web.Response:
     return web.json_response({"code": status, "msg": msg}, status=status)
 
 
-def callback_routes(store: JobStore, runner: JobRunner, secret: str,
-                    hmac_key: str | None = None) -> list[web.RouteDef]:
+def callback_routes(
+    store: JobStore, runner: JobRunner, secret: str, hmac_key: str | None = None
+) -> list[web.RouteDef]:
     seen = SeenSignatures()
 
     async def receive(request: web.Request) -> web.Response:
@@ -92,18 +93,20 @@ def callback_routes(store: JobStore, runner: JobRunner, secret: str,
             stamp = request.headers.get(TIMESTAMP_HEADER, "")
             header = request.headers.get(SIGNATURE_HEADER, "")
             now = time.time()
-            if not verify_signature(record.task_id, stamp, header, hmac_key, now,
-                                    SIGNATURE_TOLERANCE):
+            if not verify_signature(record.task_id, stamp, header, hmac_key, now, SIGNATURE_TOLERANCE):
                 log.warning("Kie.ai callback for job %s has a bad signature", job_hex)
                 return _answer(401, "bad signature")
             if not seen.first_time(record.task_id, stamp, header, now):
                 log.warning("Kie.ai callback for job %s replayed", job_hex)
                 return _answer(409, "replayed")
         job = await store.get(uuid.UUID(job_hex))
-        if job is not None and job.kie_task_id is None:   # its createTask answer was lost:
+        if job is not None and job.kie_task_id is None:  # its createTask answer was lost:
             job = await runner.adopt(job, record.task_id)  # adopted only as recordInfo confirms
-        if job is None or job.kie_task_id is None or not hmac.compare_digest(
-                job.kie_task_id.encode(), record.task_id.encode()):
+        if (
+            job is None
+            or job.kie_task_id is None
+            or not hmac.compare_digest(job.kie_task_id.encode(), record.task_id.encode())
+        ):
             return _answer(404, "not found")
         # The body said something happened; recordInfo will say what. Nothing else is used.
         if job.state in ACTIVE:

@@ -25,8 +25,8 @@ from plugins.integrations.public_fetch import FetchError, FetchRefused, PublicFe
 
 log = logging.getLogger(__name__)
 
-UPLOAD_LIMIT = 50 * 1024 * 1024     # the public Bot API's upload limit
-PHOTO_LIMIT = 10 * 1024 * 1024      # bigger images go out as documents
+UPLOAD_LIMIT = 50 * 1024 * 1024  # the public Bot API's upload limit
+PHOTO_LIMIT = 10 * 1024 * 1024  # bigger images go out as documents
 PRESS_PREFIX = "g:"
 
 
@@ -39,8 +39,9 @@ def press_data(job: Job, op: str) -> str:
 
 
 class Delivery:
-    def __init__(self, bot: Bot, client: KieClient, bundle: Bundle,
-                 fetcher: PublicFetcher | None = None) -> None:
+    def __init__(
+        self, bot: Bot, client: KieClient, bundle: Bundle, fetcher: PublicFetcher | None = None
+    ) -> None:
         self.bot = bot
         self.client = client
         self.bundle = bundle
@@ -75,47 +76,66 @@ class Delivery:
         return html.unescape(self._t(key, job)).strip()
 
     def _keyboard(self, job: Job, ops: list[str]) -> InlineKeyboardMarkup | None:
-        labels = {"cancel": "generation.button_cancel", "again": "generation.button_again",
-                  "edit": "generation.button_edit", "history": "generation.button_history"}
+        labels = {
+            "cancel": "generation.button_cancel",
+            "again": "generation.button_again",
+            "edit": "generation.button_edit",
+            "history": "generation.button_history",
+        }
         if not ops:
             return None
-        return InlineKeyboardMarkup(inline_keyboard=[[
-            InlineKeyboardButton(text=self._label(labels[op], job), callback_data=press_data(job, op))
-            for op in ops]])
+        return InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(text=self._label(labels[op], job), callback_data=press_data(job, op))
+                    for op in ops
+                ]
+            ]
+        )
 
     async def status(self, job: Job) -> int | None:
         """Show the job's current state in its status message; returns the message id."""
-        key = {JobState.CREATED: "generation.status_queued",
-               JobState.SUBMITTED: "generation.status_queued",
-               JobState.SUBMITTING: "generation.status_queued",
-               JobState.RUNNING: "generation.status_running",
-               JobState.SUCCEEDED: "generation.status_done",
-               JobState.CANCELLED: "generation.status_cancelled"}.get(
-            job.state, "generation.status_failed")
+        key = {
+            JobState.CREATED: "generation.status_queued",
+            JobState.SUBMITTED: "generation.status_queued",
+            JobState.SUBMITTING: "generation.status_queued",
+            JobState.RUNNING: "generation.status_running",
+            JobState.SUCCEEDED: "generation.status_done",
+            JobState.CANCELLED: "generation.status_cancelled",
+        }.get(job.state, "generation.status_failed")
         text = self._t(key, job)
         # cancelling is offered only while Kie.ai keeps refusing the task (it has no cancel)
         waiting = job.state is JobState.CREATED and job.attempts > 0
         markup = self._keyboard(job, ["cancel"] if waiting else [])
         if job.status_message_id is not None:
             try:
-                await self.bot.edit_message_text(text, chat_id=job.chat_id,
-                                                 message_id=job.status_message_id,
-                                                 parse_mode=ParseMode.HTML, reply_markup=markup)
+                await self.bot.edit_message_text(
+                    text,
+                    chat_id=job.chat_id,
+                    message_id=job.status_message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
                 return job.status_message_id
             except TelegramBadRequest as exc:
                 if "not modified" in exc.message:
                     return job.status_message_id
                 log.info("status message of job %s cannot be edited: %s", job.id, exc.message)
-        message = await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML,
-                                              reply_markup=markup)
+        message = await self.bot.send_message(
+            job.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
         return message.message_id
 
     async def working(self, job: Job) -> None:
         """Telegram's "uploading a photo…" line; it lasts 5 s, so it is renewed on every poll."""
         category = job.category
-        action = ("upload_video" if "video" in category or "avatar" in category
-                  else "upload_photo" if "image" in category or "upscale" in category
-                  else "upload_voice")
+        action = (
+            "upload_video"
+            if "video" in category or "avatar" in category
+            else "upload_photo"
+            if "image" in category or "upscale" in category
+            else "upload_voice"
+        )
         try:
             await self.bot.send_chat_action(job.chat_id, action)
         except TelegramBadRequest as exc:
@@ -147,21 +167,27 @@ class Delivery:
             await self._send_one(job, url, text, markup)
             await progress(index + 1)
 
-    def _follow_up_markup(self, job: Job, track: int | None,
-                          common: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    def _follow_up_markup(
+        self, job: Job, track: int | None, common: InlineKeyboardMarkup | None
+    ) -> InlineKeyboardMarkup | None:
         """Buttons opening each follow-up model for this track ("Extend", "WAV" …)."""
         rows = list(common.inline_keyboard) if common else []
         if track is None:
             return common
-        buttons = [InlineKeyboardButton(text=entry.follow_up.label.get(job.language),
-                                        callback_data=press_data(
-                                            job, f"x{follow_up_key(entry.id)}.{track}"))
-                   for entry in self.follow_ups.offered(job) if entry.follow_up is not None]
-        extra = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+        buttons = [
+            InlineKeyboardButton(
+                text=entry.follow_up.label.get(job.language),
+                callback_data=press_data(job, f"x{follow_up_key(entry.id)}.{track}"),
+            )
+            for entry in self.follow_ups.offered(job)
+            if entry.follow_up is not None
+        ]
+        extra = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         return InlineKeyboardMarkup(inline_keyboard=extra + rows) if extra or rows else None
 
-    async def _send_text(self, job: Job, caption: str, markup: InlineKeyboardMarkup | None,
-                         progress: Progress) -> None:
+    async def _send_text(
+        self, job: Job, caption: str, markup: InlineKeyboardMarkup | None, progress: Progress
+    ) -> None:
         """A text result: a few messages, or a .txt document when it would take more."""
         parts = text_result.sections(job.result_object or {})
         variant = self._label("generation.text_variant", job)
@@ -172,21 +198,27 @@ class Delivery:
             data = text_result.plain_text(parts, variant).encode()
             name = f"{job.model.replace('/', '-')}.txt"
             note = self._t("generation.text_as_file", job)
-            await self.bot.send_document(job.chat_id, BufferedInputFile(data, filename=name),
-                                         caption=f"{caption}\n{note}",
-                                         parse_mode=ParseMode.HTML, reply_markup=markup)
+            await self.bot.send_document(
+                job.chat_id,
+                BufferedInputFile(data, filename=name),
+                caption=f"{caption}\n{note}",
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
             await progress(1)
             return
         for index, text in enumerate(messages):
             if index < job.sent_parts:
                 continue
             last = index == len(messages) - 1
-            await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML,
-                                        reply_markup=markup if last else None)
+            await self.bot.send_message(
+                job.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup if last else None
+            )
             await progress(index + 1)
 
-    async def _send_one(self, job: Job, url: str, caption: str | None,
-                        markup: InlineKeyboardMarkup | None) -> None:
+    async def _send_one(
+        self, job: Job, url: str, caption: str | None, markup: InlineKeyboardMarkup | None
+    ) -> None:
         try:
             fetched = await self.fetcher.fetch(url, max_bytes=UPLOAD_LIMIT)
         except FetchRefused as exc:
@@ -209,23 +241,35 @@ class Delivery:
         if kind is ResultKind.PHOTO and len(data) > PHOTO_LIMIT:
             kind = ResultKind.DOCUMENT
         upload = BufferedInputFile(data, filename=f"{job.model.replace('/', '-')}.{extension}")
-        send = {ResultKind.PHOTO: self.bot.send_photo, ResultKind.ANIMATION: self.bot.send_animation,
-                ResultKind.VIDEO: self.bot.send_video, ResultKind.AUDIO: self.bot.send_audio,
-                ResultKind.DOCUMENT: self.bot.send_document}[kind]
-        await send(job.chat_id, upload, caption=caption, parse_mode=ParseMode.HTML,
-                   reply_markup=markup)
+        send = {
+            ResultKind.PHOTO: self.bot.send_photo,
+            ResultKind.ANIMATION: self.bot.send_animation,
+            ResultKind.VIDEO: self.bot.send_video,
+            ResultKind.AUDIO: self.bot.send_audio,
+            ResultKind.DOCUMENT: self.bot.send_document,
+        }[kind]
+        await send(job.chat_id, upload, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup)
 
-    async def _send_link(self, job: Job, url: str, caption: str | None,
-                         markup: InlineKeyboardMarkup | None, why: Exception) -> None:
+    async def _send_link(
+        self, job: Job, url: str, caption: str | None, markup: InlineKeyboardMarkup | None, why: Exception
+    ) -> None:
         """Too big, or unreachable from here: the (public) link instead of the file."""
         log.info("result of job %s sent as a link: %s", job.id, why)
         text = self._t("generation.result_link", job, url=url)
-        await self.bot.send_message(job.chat_id, f"{caption}\n\n{text}" if caption else text,
-                                    parse_mode=ParseMode.HTML, reply_markup=markup)
+        await self.bot.send_message(
+            job.chat_id,
+            f"{caption}\n\n{text}" if caption else text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
 
     async def failure(self, job: Job, kind: FailureKind, money_key: str) -> None:
         reason = self._t(f"generation.reason_{kind.value}", job)
         money = self._t(money_key, job)
         text = self._t("generation.failed", job, reason=Markup(reason), money=Markup(money))
-        await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML,
-                                    reply_markup=self._keyboard(job, ["again", "history"]))
+        await self.bot.send_message(
+            job.chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=self._keyboard(job, ["again", "history"]),
+        )

@@ -40,8 +40,11 @@ class FollowUps:
         """Follow-ups a finished job's result can have (those needing a track: if it has any)."""
         if job.state is not JobState.SUCCEEDED:
             return []
-        return [e for e in self._after.get(job.model, [])
-                if job.result_items or FromJob.TRACK_ID not in e.job_fields.values()]
+        return [
+            e
+            for e in self._after.get(job.model, [])
+            if job.result_items or FromJob.TRACK_ID not in e.job_fields.values()
+        ]
 
     def find(self, job: Job, key: str) -> ModelEntry:
         entry = next((e for e in self.offered(job) if follow_up_key(e.id) == key), None)
@@ -52,8 +55,11 @@ class FollowUps:
     def values(self, entry: ModelEntry, job: Job, track: int) -> dict[str, str]:
         """The from_job fields of ``entry`` as taken from ``job`` (the user's own, checked by the
         caller); ActionError when the job cannot give them."""
-        if entry.follow_up is None or job.model not in entry.follow_up.after or \
-                job.state is not JobState.SUCCEEDED:
+        if (
+            entry.follow_up is None
+            or job.model not in entry.follow_up.after
+            or job.state is not JobState.SUCCEEDED
+        ):
             raise ActionError(REFUSAL)
         values: dict[str, str] = {}
         for name, source in entry.job_fields.items():
@@ -90,6 +96,5 @@ def shown_values(entry: ModelEntry, job: Job, track: int, texts: Any) -> dict[st
             shown[name] = texts("generation.source_job")
         else:
             item = FollowUps.track(job, track)
-            shown[name] = texts("generation.source_track", number=track + 1,
-                                title=item.title or "")
+            shown[name] = texts("generation.source_track", number=track + 1, title=item.title or "")
     return shown

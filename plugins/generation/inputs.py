@@ -64,8 +64,7 @@ class InputBuilder:
         elif spec.type is FieldType.FILES:
             value = [await self.upload(item, spec) for item in value]
         elif spec.is_object_list:
-            value = [await self._object(spec.items, item) for item in value
-                     if isinstance(item, dict)]
+            value = [await self._object(spec.items, item) for item in value if isinstance(item, dict)]
         if spec.send_as == "string":
             value = _as_string(value)
         elif spec.send_as == "number":
@@ -83,8 +82,9 @@ class InputBuilder:
         except FileUnavailable as exc:
             raise InputError(f"the file could not be downloaded: {exc}") from exc
         content = sniff(data)
-        if content is None:   # the form checked it; a job from before that check may not be
+        if content is None:  # the form checked it; a job from before that check may not be
             raise InputError("the file is of no type the bot takes")
-        uploaded = await self.client.upload_file(data, f"{uuid.uuid4().hex}.{content.extension}",
-                                                 content.mime, upload_path=UPLOAD_PATH)
+        uploaded = await self.client.upload_file(
+            data, f"{uuid.uuid4().hex}.{content.extension}", content.mime, upload_path=UPLOAD_PATH
+        )
         return uploaded.download_url

@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict
 
 
 class JobState(StrEnum):
-    CREATED = "created"        # paid (reserved), not yet accepted by Kie.ai
+    CREATED = "created"  # paid (reserved), not yet accepted by Kie.ai
     SUBMITTING = "submitting"  # createTask sent, its answer not (yet) recorded: never resent
-    SUBMITTED = "submitted"    # Kie.ai has the task; waiting or queued there
-    RUNNING = "running"        # Kie.ai is generating
+    SUBMITTED = "submitted"  # Kie.ai has the task; waiting or queued there
+    RUNNING = "running"  # Kie.ai is generating
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     TIMED_OUT = "timed_out"
@@ -27,8 +27,7 @@ class JobState(StrEnum):
         return self in TERMINAL
 
 
-TERMINAL = frozenset({JobState.SUCCEEDED, JobState.FAILED, JobState.TIMED_OUT,
-                      JobState.CANCELLED})
+TERMINAL = frozenset({JobState.SUCCEEDED, JobState.FAILED, JobState.TIMED_OUT, JobState.CANCELLED})
 ACTIVE = frozenset(JobState) - TERMINAL
 
 
@@ -62,15 +61,15 @@ class Job(BaseModel):
     state: JobState
     kie_task_id: str | None
     result_urls: list[str]
-    result_object: dict[str, Any] | None = None     # a text result (lyrics …)
-    result_items: list[dict[str, Any]] = []         # items with ids (Suno tracks): ResultItem
-    sent_parts: int = 0                             # result messages already sent (a retry skips them)
+    result_object: dict[str, Any] | None = None  # a text result (lyrics …)
+    result_items: list[dict[str, Any]] = []  # items with ids (Suno tracks): ResultItem
+    sent_parts: int = 0  # result messages already sent (a retry skips them)
     error_code: str | None
     error_message: str | None
     attempts: int
     polls: int
     next_run_at: datetime
-    submit_started_at: datetime | None = None       # when createTask was (last) about to be sent
+    submit_started_at: datetime | None = None  # when createTask was (last) about to be sent
     deadline_at: datetime
     status_message_id: int | None
     settled: bool

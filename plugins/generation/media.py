@@ -42,7 +42,7 @@ def sniff(data: bytes) -> tuple[ResultKind, str]:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return ResultKind.PHOTO, "webp"
     for signature, offset, kind, extension in _SIGNATURES:
-        if data[offset:offset + len(signature)] == signature:
+        if data[offset : offset + len(signature)] == signature:
             if kind is ResultKind.VIDEO and data[8:12] == b"M4A ":
                 return ResultKind.AUDIO, "m4a"
             return kind, extension
@@ -51,7 +51,7 @@ def sniff(data: bytes) -> tuple[ResultKind, str]:
 
 _MEDIA = frozenset({ResultKind.PHOTO, ResultKind.ANIMATION, ResultKind.VIDEO, ResultKind.AUDIO})
 _IMAGES = frozenset({ResultKind.PHOTO, ResultKind.ANIMATION})
-_VIDEOS = frozenset({ResultKind.VIDEO, ResultKind.ANIMATION})   # a GIF is a short video too
+_VIDEOS = frozenset({ResultKind.VIDEO, ResultKind.ANIMATION})  # a GIF is a short video too
 _AUDIO = frozenset({ResultKind.AUDIO})
 _DECLARED = {"image": _IMAGES, "video": _VIDEOS, "audio": _AUDIO}
 _NEUTRAL_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream", "application/ogg"})
@@ -78,8 +78,7 @@ def content_problem(data: bytes, content_type: str, category: str) -> str | None
     not contradict them, and the kind must be one the category promises."""
     kind, _ = sniff(data)
     declared = _DECLARED.get(content_type.split("/", 1)[0])
-    if content_type not in _NEUTRAL_TYPES and kind in _MEDIA and (
-            declared is None or kind not in declared):
+    if content_type not in _NEUTRAL_TYPES and kind in _MEDIA and (declared is None or kind not in declared):
         return f"declared {content_type or 'nothing'} but the bytes are {kind.value}"
     expected = expected_kinds(category)
     if expected is not None and kind not in expected:

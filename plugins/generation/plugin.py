@@ -66,12 +66,12 @@ class JobArgs(BaseModel):
 class PrefillArgs(BaseModel):
     job: str | None = None
     model: str = ""
-    track: int | None = None   # set by a follow-up button: which track of the job's result
+    track: int | None = None  # set by a follow-up button: which track of the job's result
 
 
 class Prefill(BaseModel):
     values: dict[str, Any]
-    shown: dict[str, str] = {}   # how the summary shows values filled from an earlier job
+    shown: dict[str, str] = {}  # how the summary shows values filled from an earlier job
 
 
 def media_seconds(entry: ModelEntry, values: dict[str, Any]) -> dict[str, float]:
@@ -84,8 +84,11 @@ def media_seconds(entry: ModelEntry, values: dict[str, Any]) -> dict[str, float]
         items = value if isinstance(value, list) else [value]
         if spec is None or spec.type not in (FieldType.FILE, FieldType.FILES):
             continue
-        measured = [float(v["seconds"]) for v in items
-                    if isinstance(v, dict) and isinstance(v.get("seconds"), int | float)]
+        measured = [
+            float(v["seconds"])
+            for v in items
+            if isinstance(v, dict) and isinstance(v.get("seconds"), int | float)
+        ]
         if measured and len(measured) == len(items):
             seconds[name] = sum(measured)
     return seconds
@@ -96,12 +99,20 @@ class GenerationPlugin(Plugin):
     texts = GENERATION_TEXTS
     param_types = (ParamType("job", str, "one of the user's generations (its id)"),)
     screens: ClassVar[dict[str, dict[str, Any]]] = {
-        "generation.form": {"model": str, "job": str, "track": int}, "generation.history": {}}
+        "generation.form": {"model": str, "job": str, "track": int},
+        "generation.history": {},
+    }
     press_prefix = "g:"
 
-    def __init__(self, bundle: Bundle, store: JobStore, wallet: Wallet,
-                 wake: Any = None, timeout_for: Any = job_timeout,
-                 prices: ModelPrices | None = None) -> None:
+    def __init__(
+        self,
+        bundle: Bundle,
+        store: JobStore,
+        wallet: Wallet,
+        wake: Any = None,
+        timeout_for: Any = job_timeout,
+        prices: ModelPrices | None = None,
+    ) -> None:
         self.bundle = bundle
         self.prices = prices or ModelPrices(wallet)
         self.timeout_for = timeout_for
@@ -110,9 +121,11 @@ class GenerationPlugin(Plugin):
         self.wake = wake or (lambda: None)
         self.follow_ups = FollowUps(bundle)
         # follow-ups are opened from a paid result, never from a menu: not in the free tier
-        self._price_from = {m.entry.id: price_from(m.entry) for m in bundle.models.values()
-                            if m.entry.enabled and m.entry.price is not None
-                            and m.entry.follow_up is None}
+        self._price_from = {
+            m.entry.id: price_from(m.entry)
+            for m in bundle.models.values()
+            if m.entry.enabled and m.entry.price is not None and m.entry.follow_up is None
+        }
 
     def _entry(self, model: str, pricing: Pricing) -> ModelEntry:
         """The model, unless models/ or an admin has switched it off."""
@@ -136,8 +149,9 @@ class GenerationPlugin(Plugin):
             free_left = min(hour, day)
         free = free_left > 0
         text = format_rub(kopecks, ctx.language)
-        return Quote(text=text, kopecks=0 if free else kopecks, credits=str(credits), free=free,
-                     free_left=free_left)
+        return Quote(
+            text=text, kopecks=0 if free else kopecks, credits=str(credits), free=free, free_left=free_left
+        )
 
     @query
     async def quote(self, ctx: CallContext, args: FormArgs) -> Quote:
@@ -150,14 +164,15 @@ class GenerationPlugin(Plugin):
         pricing = await self.prices.current()
         entry = self._entry(args.model, pricing)
         quote = await self._quote(ctx, args.model, args.values)
-        if not quote.free and quote.kopecks <= 0:   # a paid model is never given away
+        if not quote.free and quote.kopecks <= 0:  # a paid model is never given away
             raise ActionError("generation.no_price")
         free = free_models(self._price_from, pricing)
 
         async def pay(conn: Any, job_id: str) -> None:
             if quote.free:
-                used = await self.wallet.try_use_free(ctx.user_id, entry.id, job_id,
-                                                      free_models=free, conn=conn)
+                used = await self.wallet.try_use_free(
+                    ctx.user_id, entry.id, job_id, free_models=free, conn=conn
+                )
                 if used is not None:
                     return
                 raise ActionError("generation.free_used_up")
@@ -166,13 +181,22 @@ class GenerationPlugin(Plugin):
         timeout = self.timeout_for(entry.category)
         try:
             job = await self.store.create(
-                user_id=ctx.user_id, chat_id=ctx.chat_id,
-                language=ctx.language, model=entry.id, category=entry.category,
-                values=args.values, price_kopecks=quote.kopecks, free=quote.free,
-                timeout=timeout, reserve=pay, kie_credits=Decimal(quote.credits))
+                user_id=ctx.user_id,
+                chat_id=ctx.chat_id,
+                language=ctx.language,
+                model=entry.id,
+                category=entry.category,
+                values=args.values,
+                price_kopecks=quote.kopecks,
+                free=quote.free,
+                timeout=timeout,
+                reserve=pay,
+                kie_credits=Decimal(quote.credits),
+            )
         except InsufficientFunds as exc:
-            raise ActionError("generation.not_enough", price=quote.text,
-                              balance=format_rub(exc.balance, ctx.language)) from exc
+            raise ActionError(
+                "generation.not_enough", price=quote.text, balance=format_rub(exc.balance, ctx.language)
+            ) from exc
         self.wake()
         return Submitted(job=job.id.hex, price=quote.text, free=quote.free)
 
@@ -197,8 +221,9 @@ class GenerationPlugin(Plugin):
             values = self.follow_ups.values(entry, job, index)
 
             def texts(key: str, **params: Any) -> str:
-                return html.unescape(self.bundle.render(key, ctx.language,
-                                                        {"job": self._view(job), **params}))
+                return html.unescape(
+                    self.bundle.render(key, ctx.language, {"job": self._view(job), **params})
+                )
 
             return Prefill(values=values, shown=shown_values(entry, job, index, texts))
         values = dict(job.input)
@@ -234,22 +259,23 @@ class GenerationPlugin(Plugin):
             self.wake()
             return PressResult("generation.cancelled_answer")
         if op in ("again", "edit"):
-            return PressResult(None, screen="generation.form",
-                               args={"model": job.model, "job": job.id.hex})
+            return PressResult(None, screen="generation.form", args={"model": job.model, "job": job.id.hex})
         if op == "history":
             return PressResult(None, screen="generation.history")
-        if op.startswith("x"):   # a follow-up: x<model key>.<track>
+        if op.startswith("x"):  # a follow-up: x<model key>.<track>
             key, _, track = op[1:].partition(".")
             entry = self.follow_ups.find(job, key)
             index = int(track) if track.isdigit() else -1
-            self.follow_ups.values(entry, job, index)   # refuses a track the job does not have
-            return PressResult(None, screen="generation.form",
-                               args={"model": entry.id, "job": job.id.hex, "track": index})
+            self.follow_ups.values(entry, job, index)  # refuses a track the job does not have
+            return PressResult(
+                None, screen="generation.form", args={"model": entry.id, "job": job.id.hex, "track": index}
+            )
         raise ActionError("engine.stale")
 
 
 def money_settlers(wallet: Wallet) -> tuple[Any, Any]:
     """How a finished job settles: capture on success; release (or return the free run)."""
+
     async def on_success(job: Job, conn: Any) -> None:
         if not job.free:
             await wallet.capture(str(job.id), conn=conn)
@@ -261,4 +287,3 @@ def money_settlers(wallet: Wallet) -> tuple[Any, Any]:
             await wallet.release(str(job.id), reason=job.state.value, conn=conn)
 
     return on_success, on_failure
-

@@ -51,10 +51,10 @@ log = logging.getLogger(__name__)
 
 Money = Callable[[Job, asyncpg.Connection], Awaitable[Any]]
 MAX_ATTEMPTS = 6
-STATUS_EVERY = 10.0        # seconds between edits of the status message's elapsed time
-CHAT_ACTION_EVERY = 4.5    # Telegram shows a chat action for 5 s
-UNKNOWN_GRACE = timedelta(minutes=2)   # after the deadline: Kie.ai retries a callback 3 times
-UNKNOWN_RECHECK = 30.0     # seconds between looks at a job whose createTask answer was lost
+STATUS_EVERY = 10.0  # seconds between edits of the status message's elapsed time
+CHAT_ACTION_EVERY = 4.5  # Telegram shows a chat action for 5 s
+UNKNOWN_GRACE = timedelta(minutes=2)  # after the deadline: Kie.ai retries a callback 3 times
+UNKNOWN_RECHECK = 30.0  # seconds between looks at a job whose createTask answer was lost
 POLICY_CODES = {"400", "422", "451"}
 POLICY_WORDS = ("policy", "flagged", "prohibited", "sensitive", "nsfw", "moderation", "safety")
 
@@ -82,14 +82,25 @@ def failure_kind(code: str | None, message: str | None) -> FailureKind:
 
 
 class JobRunner:
-    def __init__(self, store: JobStore, client: KieClient, inputs: InputBuilder,
-                 delivery: Delivery, bundle: Bundle, *, settle_success: Money,
-                 settle_failure: Money, callback_url: Callable[[Job], str | None] | None = None,
-                 concurrency: int = 1000, batch: int = 200, idle_sleep: float = 0.5,
-                 lease: timedelta = timedelta(seconds=90),
-                 unknown_grace: timedelta = UNKNOWN_GRACE,
-                 poll_delay: Callable[[float], float] = poll_delay,
-                 retry_delay: Callable[[int], float] = retry_delay) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        client: KieClient,
+        inputs: InputBuilder,
+        delivery: Delivery,
+        bundle: Bundle,
+        *,
+        settle_success: Money,
+        settle_failure: Money,
+        callback_url: Callable[[Job], str | None] | None = None,
+        concurrency: int = 1000,
+        batch: int = 200,
+        idle_sleep: float = 0.5,
+        lease: timedelta = timedelta(seconds=90),
+        unknown_grace: timedelta = UNKNOWN_GRACE,
+        poll_delay: Callable[[float], float] = poll_delay,
+        retry_delay: Callable[[int], float] = retry_delay,
+    ) -> None:
         self.store = store
         self.client = client
         self.inputs = inputs
@@ -106,7 +117,7 @@ class JobRunner:
         self.retry_delay = retry_delay
         self.concurrency = concurrency
         self._tasks: set[asyncio.Task[None]] = set()
-        self._posted: dict[uuid.UUID, tuple[float, float]] = {}   # job → last status, action
+        self._posted: dict[uuid.UUID, tuple[float, float]] = {}  # job → last status, action
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         #: looks for due jobs so far: a test waits for the next look instead of sleeping
@@ -195,18 +206,21 @@ class JobRunner:
             job = job.model_copy(update={"status_message_id": message_id})
         return job
 
-    async def _fail(self, job: Job, kind: FailureKind, message: str,
-                    state: JobState = JobState.FAILED) -> Job:
-        moved = await self.store.move(job.id, {job.state}, state, error_code=kind.value,
-                                      error_message=message[:500])
+    async def _fail(
+        self, job: Job, kind: FailureKind, message: str, state: JobState = JobState.FAILED
+    ) -> Job:
+        moved = await self.store.move(
+            job.id, {job.state}, state, error_code=kind.value, error_message=message[:500]
+        )
         return moved or (await self.store.get(job.id) or job)
 
     async def _submit(self, job: Job, now: datetime) -> tuple[Job, float]:
         if job.status_message_id is None:
             job = await self._show_status(job)
         if now >= job.deadline_at:
-            return await self._fail(job, FailureKind.SERVICE_BUSY, "not accepted before deadline",
-                                    JobState.TIMED_OUT), 0
+            return await self._fail(
+                job, FailureKind.SERVICE_BUSY, "not accepted before deadline", JobState.TIMED_OUT
+            ), 0
         entry = self.bundle.models.get(job.model)
         if entry is None:
             return await self._fail(job, FailureKind.INTERNAL, "model left the catalog"), 0
@@ -214,26 +228,26 @@ class JobRunner:
             kie_input = job.kie_input or await self.inputs.build(entry.entry, job.input)
             if job.kie_input is None:
                 await self.store.note_input(job.id, kie_input)
-            marked = await self.store.move(job.id, {JobState.CREATED}, JobState.SUBMITTING,
-                                           submit_started_at=now)
-            if marked is None:   # cancelled, or another instance took it: nothing is sent
+            marked = await self.store.move(
+                job.id, {JobState.CREATED}, JobState.SUBMITTING, submit_started_at=now
+            )
+            if marked is None:  # cancelled, or another instance took it: nothing is sent
                 return await self.store.get(job.id) or job, 0
-            job = marked         # from here on a crash leaves it "submitting": never resent
+            job = marked  # from here on a crash leaves it "submitting": never resent
             task_id = await self.client.create_task(job.model, kie_input, self.callback_url(job))
         except InputError as exc:
             return await self._fail(job, FailureKind.BAD_INPUT, str(exc)), 0
-        except (KieRateLimited, KieUnavailable) as exc:   # refused: nothing was created
+        except (KieRateLimited, KieUnavailable) as exc:  # refused: nothing was created
             attempts = job.attempts + 1
             back = await self.store.move(job.id, {job.state}, JobState.CREATED, attempts=attempts)
-            if back is None:     # cancelled while its files were uploaded
+            if back is None:  # cancelled while its files were uploaded
                 return await self.store.get(job.id) or job, 0
             log.info("job %s not accepted yet (%s); attempt %s", job.id, exc, attempts)
-            if attempts == 1:   # now waiting on Kie.ai: offer to cancel
+            if attempts == 1:  # now waiting on Kie.ai: offer to cancel
                 await self._show_status(back)
             return back, self.retry_delay(attempts)
         except KieCreateUncertain as exc:
-            log.warning("job %s: createTask outcome unknown (%s); it is not sent again",
-                        job.id, exc)
+            log.warning("job %s: createTask outcome unknown (%s); it is not sent again", job.id, exc)
             return await self._unresolved(job, now)
         except KieValidationError as exc:
             return await self._fail(job, FailureKind.BAD_INPUT, str(exc)), 0
@@ -242,17 +256,17 @@ class JobRunner:
             return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
         except KieError as exc:
             return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
-        except ValueError as exc:   # refused by the client before anything was sent
+        except ValueError as exc:  # refused by the client before anything was sent
             return await self._fail(job, FailureKind.INTERNAL, str(exc)), 0
-        moved = await self.store.move(job.id, {JobState.SUBMITTING}, JobState.SUBMITTED,
-                                      kie_task_id=task_id)
+        moved = await self.store.move(job.id, {JobState.SUBMITTING}, JobState.SUBMITTED, kie_task_id=task_id)
         if moved is None:
             current = await self.store.get(job.id) or job
             if current.kie_task_id != task_id:
-                log.warning("job %s left %s while its task %s was created", job.id,
-                            JobState.SUBMITTING.value, task_id)
-            return current, self.poll_delay(0)   # else its callback came first and adopted it
-        if job.attempts:   # the cancel button was offered: it no longer applies
+                log.warning(
+                    "job %s left %s while its task %s was created", job.id, JobState.SUBMITTING.value, task_id
+                )
+            return current, self.poll_delay(0)  # else its callback came first and adopted it
+        if job.attempts:  # the cancel button was offered: it no longer applies
             await self._show_status(moved)
         return moved, self.poll_delay(0)
 
@@ -260,13 +274,17 @@ class JobRunner:
         """A job whose createTask answer was lost: wait for its task to announce itself, or
         resolve it by the rule in the module's docstring. It is never sent again."""
         if self.callback_url(job) is None:
-            return await self._fail(job, FailureKind.UNCERTAIN,
-                                    "createTask answer lost; no callback URL can name the task"), 0
+            return await self._fail(
+                job, FailureKind.UNCERTAIN, "createTask answer lost; no callback URL can name the task"
+            ), 0
         give_up_at = job.deadline_at + self.unknown_grace
         if now >= give_up_at:
-            return await self._fail(job, FailureKind.UNCERTAIN,
-                                    "createTask answer lost; no task announced itself in time",
-                                    JobState.TIMED_OUT), 0
+            return await self._fail(
+                job,
+                FailureKind.UNCERTAIN,
+                "createTask answer lost; no task announced itself in time",
+                JobState.TIMED_OUT,
+            ), 0
         return job, min(UNKNOWN_RECHECK, (give_up_at - now).total_seconds())
 
     async def adopt(self, job: Job, task_id: str) -> Job:
@@ -274,12 +292,17 @@ class JobRunner:
         task if the job's createTask answer was lost and ``recordInfo`` confirms the task was
         made for it; then apply what Kie.ai says of it. Returns the job as it now stands."""
         if job.state is not JobState.SUBMITTING:
-            log.warning("task %s called back for job %s, which is %s without a task: not adopted"
-                        " (if Kie.ai ran it, we pay for it)", task_id, job.id, job.state.value)
+            log.warning(
+                "task %s called back for job %s, which is %s without a task: not adopted"
+                " (if Kie.ai ran it, we pay for it)",
+                task_id,
+                job.id,
+                job.state.value,
+            )
             return job
         try:
             record = await self.client.record_info(task_id)
-        except KieError as exc:   # not confirmed (yet): Kie.ai retries the callback
+        except KieError as exc:  # not confirmed (yet): Kie.ai retries the callback
             log.warning("job %s: could not confirm announced task %s (%s)", job.id, task_id, exc)
             return job
         refusal = adoption_refusal(job, record, self.callback_url(job))
@@ -287,12 +310,13 @@ class JobRunner:
             log.warning("job %s: task %s not adopted: %s", job.id, task_id, refusal)
             return job
         try:
-            adopted = await self.store.move(job.id, {JobState.SUBMITTING}, JobState.SUBMITTED,
-                                            kie_task_id=task_id)
+            adopted = await self.store.move(
+                job.id, {JobState.SUBMITTING}, JobState.SUBMITTED, kie_task_id=task_id
+            )
         except asyncpg.UniqueViolationError:
             log.warning("job %s: task %s already belongs to another job", job.id, task_id)
             return job
-        if adopted is None:   # its own createTask answer (or another callback) came first
+        if adopted is None:  # its own createTask answer (or another callback) came first
             return await self.store.get(job.id) or job
         log.info("job %s adopted task %s, announced by its callback", job.id, task_id)
         applied = await self.apply_record(adopted, record)
@@ -303,8 +327,9 @@ class JobRunner:
     async def _poll(self, job: Job, now: datetime) -> tuple[Job, float]:
         elapsed = (now - job.created_at).total_seconds()
         if now >= job.deadline_at:
-            return await self._fail(job, FailureKind.TIMEOUT, "no result before the deadline",
-                                    JobState.TIMED_OUT), 0
+            return await self._fail(
+                job, FailureKind.TIMEOUT, "no result before the deadline", JobState.TIMED_OUT
+            ), 0
         assert job.kie_task_id is not None
         try:
             record = await self.client.record_info(job.kie_task_id)
@@ -340,26 +365,44 @@ class JobRunner:
         makes the job due for a poll: its body is not trusted, see callbacks)."""
         active = {JobState.SUBMITTED, JobState.RUNNING}
         if record.state is TaskState.SUCCESS:
-            if record.result_urls:   # files; their ids too when they have some (Suno tracks)
+            if record.result_urls:  # files; their ids too when they have some (Suno tracks)
                 refused = await self.delivery.vet(job, list(record.result_urls))
-                if refused is not None:   # not public, or not what the model makes: refunded
+                if refused is not None:  # not public, or not what the model makes: refunded
                     log.warning("job %s: %s", job.id, refused)
-                    return await self.store.move(job.id, active, JobState.FAILED,
-                                                 error_code=FailureKind.SERVICE_BUSY.value,
-                                                 error_message=refused[:500])
+                    return await self.store.move(
+                        job.id,
+                        active,
+                        JobState.FAILED,
+                        error_code=FailureKind.SERVICE_BUSY.value,
+                        error_message=refused[:500],
+                    )
                 return await self.store.move(
-                    job.id, active, JobState.SUCCEEDED, result_urls=list(record.result_urls),
-                    result_items=[i.model_dump() for i in record.result_items])
+                    job.id,
+                    active,
+                    JobState.SUCCEEDED,
+                    result_urls=list(record.result_urls),
+                    result_items=[i.model_dump() for i in record.result_items],
+                )
             if record.result_object:  # a text result (lyrics …), delivered as chat text
-                return await self.store.move(job.id, active, JobState.SUCCEEDED,
-                                             result_object=record.result_object)
-            return await self.store.move(job.id, active, JobState.FAILED,
-                                         error_code=FailureKind.SERVICE_BUSY.value,
-                                         error_message="success without a result")
+                return await self.store.move(
+                    job.id, active, JobState.SUCCEEDED, result_object=record.result_object
+                )
+            return await self.store.move(
+                job.id,
+                active,
+                JobState.FAILED,
+                error_code=FailureKind.SERVICE_BUSY.value,
+                error_message="success without a result",
+            )
         if record.state is TaskState.FAIL:
             kind = failure_kind(record.fail_code, record.fail_msg)
-            return await self.store.move(job.id, active, JobState.FAILED, error_code=kind.value,
-                                         error_message=(record.fail_msg or "")[:500])
+            return await self.store.move(
+                job.id,
+                active,
+                JobState.FAILED,
+                error_code=kind.value,
+                error_message=(record.fail_msg or "")[:500],
+            )
         if record.state is TaskState.GENERATING and job.state is JobState.SUBMITTED:
             return await self.store.move(job.id, {JobState.SUBMITTED}, JobState.RUNNING)
         return None
@@ -371,12 +414,13 @@ class JobRunner:
     async def _deliver(self, job: Job) -> None:
         await self._show_status(job)
         if job.state is JobState.SUCCEEDED:
-            await self.delivery.result(
-                job, lambda sent: self.store.note(job.id, sent_parts=sent))
+            await self.delivery.result(job, lambda sent: self.store.note(job.id, sent_parts=sent))
         elif job.state is not JobState.CANCELLED:
-            money_key = ("generation.free_returned" if job.free
-                         else "generation.money_returned")
-            kind = FailureKind(job.error_code) if job.error_code in FailureKind._value2member_map_ \
+            money_key = "generation.free_returned" if job.free else "generation.money_returned"
+            kind = (
+                FailureKind(job.error_code)
+                if job.error_code in FailureKind._value2member_map_
                 else FailureKind.INTERNAL
+            )
             await self.delivery.failure(job, kind, money_key)
         await self.store.mark_delivered(job.id)

@@ -24,8 +24,9 @@ def has_section(entry: ModelEntry) -> bool:
     return START in entry.input and END in entry.input
 
 
-async def check_section(entry: ModelEntry, values: dict[str, Any],
-                        job_of_task: Callable[[str], Awaitable[Job | None]]) -> None:
+async def check_section(
+    entry: ModelEntry, values: dict[str, Any], job_of_task: Callable[[str], Awaitable[Job | None]]
+) -> None:
     """ActionError(``generation.bad_section``) unless start < end, the section is at most 60 s
     and it ends inside the source track (when the track's length is known)."""
     if not has_section(entry) or START not in values or END not in values:
@@ -42,8 +43,9 @@ async def check_section(entry: ModelEntry, values: dict[str, Any],
         raise ActionError(REFUSAL, length=shown)
 
 
-async def _track_length(entry: ModelEntry, values: dict[str, Any],
-                        job_of_task: Callable[[str], Awaitable[Job | None]]) -> float | None:
+async def _track_length(
+    entry: ModelEntry, values: dict[str, Any], job_of_task: Callable[[str], Awaitable[Job | None]]
+) -> float | None:
     fields = {source: name for name, source in entry.job_fields.items()}
     task, track = values.get(fields.get(FromJob.TASK_ID, "")), values.get(fields.get(FromJob.TRACK_ID, ""))
     if not task or not track:

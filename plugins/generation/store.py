@@ -24,10 +24,21 @@ class JobStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
 
-    async def create(self, *, user_id: int, chat_id: int, language: str, model: str,
-                     category: str, values: dict[str, Any], price_kopecks: int, free: bool,
-                     timeout: timedelta, reserve: Reserve,
-                     kie_credits: Decimal | None = None) -> Job:
+    async def create(
+        self,
+        *,
+        user_id: int,
+        chat_id: int,
+        language: str,
+        model: str,
+        category: str,
+        values: dict[str, Any],
+        price_kopecks: int,
+        free: bool,
+        timeout: timedelta,
+        reserve: Reserve,
+        kie_credits: Decimal | None = None,
+    ) -> Job:
         """Insert the job and pay for it in one transaction: both happen or neither.
 
         ``kie_credits`` is what Kie.ai charges for it, kept for the admin dashboard's cost.
@@ -39,8 +50,18 @@ class JobStore:
                 " price_kopecks, free, deadline_at, kie_credits)"
                 " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, now() + $10::interval, $11)"
                 " RETURNING *",
-                job_id, user_id, chat_id, language, model, category, json.dumps(values),
-                price_kopecks, free, timeout, kie_credits)
+                job_id,
+                user_id,
+                chat_id,
+                language,
+                model,
+                category,
+                json.dumps(values),
+                price_kopecks,
+                free,
+                timeout,
+                kie_credits,
+            )
             await reserve(conn, str(job_id))
         return Job.from_row(row)
 
@@ -61,22 +82,30 @@ class JobStore:
             "    AND next_run_at <= now() AND (lease_until IS NULL OR lease_until < now())"
             "  ORDER BY next_run_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
             " UPDATE jobs SET lease_until = now() + $2::interval FROM due WHERE jobs.id = due.id"
-            " RETURNING jobs.*", limit, lease)
+            " RETURNING jobs.*",
+            limit,
+            lease,
+        )
         return [Job.from_row(r) for r in rows]
 
     async def release_lease(self, job_id: uuid.UUID, next_run_at: datetime) -> None:
         await self.pool.execute(
-            "UPDATE jobs SET lease_until = NULL, next_run_at = $2, updated_at = now()"
-            " WHERE id = $1", job_id, next_run_at)
+            "UPDATE jobs SET lease_until = NULL, next_run_at = $2, updated_at = now() WHERE id = $1",
+            job_id,
+            next_run_at,
+        )
 
     async def due_now(self, job_id: uuid.UUID) -> None:
         await self.pool.execute("UPDATE jobs SET next_run_at = now() WHERE id = $1", job_id)
 
-    async def move(self, job_id: uuid.UUID, from_states: frozenset[JobState] | set[JobState],
-                   to: JobState, **fields: Any) -> Job | None:
+    async def move(
+        self, job_id: uuid.UUID, from_states: frozenset[JobState] | set[JobState], to: JobState, **fields: Any
+    ) -> Job | None:
         """Move to ``to`` only from one of ``from_states``; None when the job was elsewhere."""
-        sets, values = ["state = $3", "updated_at = now()"], [job_id, [s.value for s in from_states],
-                                                              to.value]
+        sets, values = (
+            ["state = $3", "updated_at = now()"],
+            [job_id, [s.value for s in from_states], to.value],
+        )
         if to.terminal:
             sets.append("finished_at = now()")
         for name, value in fields.items():
@@ -84,8 +113,9 @@ class JobStore:
             cast = "::jsonb" if name in JSON_COLUMNS else ""
             sets.append(f"{name} = ${len(values)}{cast}")
         row = await self.pool.fetchrow(
-            f"UPDATE jobs SET {', '.join(sets)} WHERE id = $1 AND state = ANY($2::text[])"
-            " RETURNING *", *values)
+            f"UPDATE jobs SET {', '.join(sets)} WHERE id = $1 AND state = ANY($2::text[]) RETURNING *",
+            *values,
+        )
         return Job.from_row(row) if row else None
 
     async def note(self, job_id: uuid.UUID, **fields: Any) -> None:
@@ -98,25 +128,24 @@ class JobStore:
 
     async def note_input(self, job_id: uuid.UUID, kie_input: dict[str, Any]) -> None:
         """Keep the prepared input, so a retried submit does not upload the files again."""
-        await self.pool.execute("UPDATE jobs SET kie_input = $2::jsonb WHERE id = $1", job_id,
-                                json.dumps(kie_input))
+        await self.pool.execute(
+            "UPDATE jobs SET kie_input = $2::jsonb WHERE id = $1", job_id, json.dumps(kie_input)
+        )
 
     async def settle(self, job: Job, money: Callable[[asyncpg.Connection], Awaitable[Any]]) -> bool:
         """Capture or release the job's money and mark it settled, in one transaction, once."""
         async with self.pool.acquire() as conn, conn.transaction():
-            settled = await conn.fetchval(
-                "SELECT settled FROM jobs WHERE id = $1 FOR UPDATE", job.id)
+            settled = await conn.fetchval("SELECT settled FROM jobs WHERE id = $1 FOR UPDATE", job.id)
             if settled:
                 return False
             await money(conn)
-            await conn.execute("UPDATE jobs SET settled = true, updated_at = now() WHERE id = $1",
-                               job.id)
+            await conn.execute("UPDATE jobs SET settled = true, updated_at = now() WHERE id = $1", job.id)
         return True
 
     async def mark_delivered(self, job_id: uuid.UUID) -> bool:
         status = await self.pool.execute(
-            "UPDATE jobs SET delivered = true, updated_at = now() WHERE id = $1 AND NOT delivered",
-            job_id)
+            "UPDATE jobs SET delivered = true, updated_at = now() WHERE id = $1 AND NOT delivered", job_id
+        )
         return status.endswith(" 1")
 
     async def cancel(self, job_id: uuid.UUID, user_id: int) -> Job | None:
@@ -124,15 +153,21 @@ class JobStore:
         row = await self.pool.fetchrow(
             "UPDATE jobs SET state = 'cancelled', finished_at = now(), updated_at = now(),"
             " next_run_at = now(), error_code = 'cancelled'"
-            " WHERE id = $1 AND user_id = $2 AND state = 'created' RETURNING *", job_id, user_id)
+            " WHERE id = $1 AND user_id = $2 AND state = 'created' RETURNING *",
+            job_id,
+            user_id,
+        )
         return Job.from_row(row) if row else None
 
     async def history(self, user_id: int, limit: int = 50) -> list[Job]:
         rows = await self.pool.fetch(
-            "SELECT * FROM jobs WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2",
-            user_id, limit)
+            "SELECT * FROM jobs WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2", user_id, limit
+        )
         return [Job.from_row(r) for r in rows]
 
     async def active_count(self) -> int:
-        return int(await self.pool.fetchval(
-            "SELECT count(*) FROM jobs WHERE state = ANY($1::text[])", [s.value for s in ACTIVE]))
+        return int(
+            await self.pool.fetchval(
+                "SELECT count(*) FROM jobs WHERE state = ANY($1::text[])", [s.value for s in ACTIVE]
+            )
+        )

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-MESSAGE_LIMIT = 4096     # Telegram's limit for one message's text, after entity parsing
-MAX_MESSAGES = 3         # more than this reads better as a file
+MESSAGE_LIMIT = 4096  # Telegram's limit for one message's text, after entity parsing
+MAX_MESSAGES = 3  # more than this reads better as a file
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Section:
 
     title: str | None
     body: str
-    pre: bool = False     # shown monospaced (JSON)
+    pre: bool = False  # shown monospaced (JSON)
 
 
 def _text(value: Any) -> str:
@@ -68,18 +68,23 @@ def timed_lines(words: list[Any]) -> str:
                 start = at
             current += piece
     lines.append((start, current))
-    shown = [text.strip() if at is None or _is_tag(text) else f"[{clock(at)}] {text.strip()}"
-             for at, text in lines if text.strip()]
+    shown = [
+        text.strip() if at is None or _is_tag(text) else f"[{clock(at)}] {text.strip()}"
+        for at, text in lines
+        if text.strip()
+    ]
     return "\n".join(shown)
 
 
 def sections(result: Mapping[str, Any]) -> list[Section]:
     """What a result object says, in the order a reader wants it."""
     lyrics = result.get("lyricsData", result.get("data"))
-    if isinstance(lyrics, list) and any(isinstance(i, Mapping) and _text(i.get("text"))
-                                        for i in lyrics):
-        return [Section(_text(i.get("title")) or None, _text(i.get("text")))
-                for i in lyrics if isinstance(i, Mapping) and _text(i.get("text"))]
+    if isinstance(lyrics, list) and any(isinstance(i, Mapping) and _text(i.get("text")) for i in lyrics):
+        return [
+            Section(_text(i.get("title")) or None, _text(i.get("text")))
+            for i in lyrics
+            if isinstance(i, Mapping) and _text(i.get("text"))
+        ]
     words = result.get("alignedWords", result.get("aligned_words"))
     if isinstance(words, list) and words:
         body = timed_lines(words)
@@ -133,8 +138,7 @@ def _split(body: str, room: int) -> list[str]:
     return pieces
 
 
-def messages(header: str, parts: list[Section], variant: str,
-             limit: int = MESSAGE_LIMIT) -> list[str]:
+def messages(header: str, parts: list[Section], variant: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """HTML messages: ``header`` (already HTML) first, then each section under its heading."""
     blocks = [header] if header else []
     for number, part in enumerate(parts, 1):
@@ -157,7 +161,6 @@ def plain_text(parts: list[Section], variant: str) -> str:
     """The whole result as a .txt file's text."""
     chunks = []
     for number, part in enumerate(parts, 1):
-        title = ": ".join(p for p in (f"{variant} {number}" if len(parts) > 1 else "",
-                                      part.title or "") if p)
+        title = ": ".join(p for p in (f"{variant} {number}" if len(parts) > 1 else "", part.title or "") if p)
         chunks.append(f"{title}\n\n{part.body}" if title else part.body)
     return "\n\n\n".join(chunks) + "\n"

@@ -39,8 +39,14 @@ def model_name(bundle: Bundle, model: str, language: str) -> str:
 
 def job_view(job: Job, bundle: Bundle) -> JobView:
     """The one way a job is shown, in history and in the messages about it."""
-    return JobView(id=job.id.hex, model=job.model,
-                   model_name=model_name(bundle, job.model, job.language),
-                   price=format_rub(job.price_kopecks, job.language), free=job.free,
-                   state=job.state.value, elapsed=elapsed_text(job),
-                   created=show_date(job.created_at), error=job.error_code or "")
+    return JobView(
+        id=job.id.hex,
+        model=job.model,
+        model_name=model_name(bundle, job.model, job.language),
+        price=format_rub(job.price_kopecks, job.language),
+        free=job.free,
+        state=job.state.value,
+        elapsed=elapsed_text(job),
+        created=show_date(job.created_at),
+        error=job.error_code or "",
+    )

@@ -83,8 +83,13 @@ def is_public(address: _IP) -> bool:
         if address.is_site_local:
             return False
     return address.is_global and not (
-        address.is_loopback or address.is_private or address.is_link_local
-        or address.is_multicast or address.is_reserved or address.is_unspecified)
+        address.is_loopback
+        or address.is_private
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+    )
 
 
 def _check_address(text: str, host: str) -> None:
@@ -140,8 +145,9 @@ class PublicResolver(AbstractResolver):
         self.policy = policy
         self._inner = ThreadedResolver()
 
-    async def resolve(self, host: str, port: int = 0,
-                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
         found = await self._inner.resolve(host, port, family)
         if not self.policy.allows(host, port):
             for entry in found:
@@ -158,17 +164,23 @@ class PublicResolver(AbstractResolver):
 @dataclass(frozen=True)
 class Fetched:
     data: bytes
-    content_type: str   # the media type the server declared, lower case, without parameters
-    url: URL            # after redirects
+    content_type: str  # the media type the server declared, lower case, without parameters
+    url: URL  # after redirects
 
 
 class PublicFetcher:
     """GETs third-party URLs under the rules above; owns its own HTTP session (no cookies, no
     credentials of ours ever sent)."""
 
-    def __init__(self, policy: AddressPolicy = AddressPolicy(), *, max_redirects: int = 5,
-                 timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT, attempts: int = 3,
-                 retry_delay: float = 1.0) -> None:
+    def __init__(
+        self,
+        policy: AddressPolicy = AddressPolicy(),
+        *,
+        max_redirects: int = 5,
+        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+        attempts: int = 3,
+        retry_delay: float = 1.0,
+    ) -> None:
         self.policy = policy
         self.max_redirects = max_redirects
         self.timeout = timeout
@@ -179,8 +191,9 @@ class PublicFetcher:
     async def __aenter__(self) -> PublicFetcher:
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         await self.close()
 
     async def close(self) -> None:
@@ -192,8 +205,8 @@ class PublicFetcher:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(resolver=PublicResolver(self.policy))
             self._session = aiohttp.ClientSession(
-                connector=connector, timeout=self.timeout,
-                cookie_jar=aiohttp.DummyCookieJar())
+                connector=connector, timeout=self.timeout, cookie_jar=aiohttp.DummyCookieJar()
+            )
         return self._session
 
     async def check(self, url: str) -> None:
@@ -201,8 +214,7 @@ class PublicFetcher:
         checked only when fetching)."""
         await check_url(url, self.policy)
 
-    async def fetch(self, url: str, max_bytes: int = DEFAULT_MAX_BYTES,
-                    probe: bool = False) -> Fetched:
+    async def fetch(self, url: str, max_bytes: int = DEFAULT_MAX_BYTES, probe: bool = False) -> Fetched:
         """The body (all of it, at most ``max_bytes``), its declared type and final URL.
 
         ``probe=True`` reads only the first bytes (up to 64 KiB), enough to tell what the file
@@ -228,8 +240,7 @@ class PublicFetcher:
                         location = resp.headers.get("Location")
                         if not location:
                             raise FetchError(f"HTTP {resp.status} without a Location")
-                        target = await check_url(target.join(URL(location, encoded=True)),
-                                                 self.policy)
+                        target = await check_url(target.join(URL(location, encoded=True)), self.policy)
                         continue
                     if resp.status != 200:
                         raise FetchError(f"HTTP {resp.status}")

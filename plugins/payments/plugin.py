@@ -50,8 +50,9 @@ class PaymentsPlugin(Plugin):
     namespace = "payments"
     texts = PAYMENT_TEXTS
 
-    def __init__(self, bundle: Bundle, bot: Bot, wallet: Wallet,
-                 admin_ids: frozenset[int] = frozenset()) -> None:
+    def __init__(
+        self, bundle: Bundle, bot: Bot, wallet: Wallet, admin_ids: frozenset[int] = frozenset()
+    ) -> None:
         self.bundle = bundle
         self.bot = bot
         self.wallet = wallet
@@ -62,18 +63,21 @@ class PaymentsPlugin(Plugin):
         """Send a Telegram Stars invoice for a package; the balance moves only once it is paid."""
         from aiogram.types import LabeledPrice
 
-        package = next((p for p in self.wallet.stars.catalog.packages if p.id == args.package),
-                       None)
+        package = next((p for p in self.wallet.stars.catalog.packages if p.id == args.package), None)
         if package is None:
             raise ActionError("payments.no_such_package")
         params = {"label": package.label, "stars": package.stars}
         title = self.bundle.render("payments.invoice_title", ctx.language, params)[:32]
-        description = self.bundle.render("payments.invoice_description", ctx.language,
-                                         params)[:255]
+        description = self.bundle.render("payments.invoice_description", ctx.language, params)[:255]
         await self.bot.send_invoice(
-            ctx.chat_id, title=title, description=description, payload=package.payload,
-            currency="XTR", prices=[LabeledPrice(label=package.label, amount=package.stars)],
-            provider_token="")
+            ctx.chat_id,
+            title=title,
+            description=description,
+            payload=package.payload,
+            currency="XTR",
+            prices=[LabeledPrice(label=package.label, amount=package.stars)],
+            provider_token="",
+        )
         return InvoiceSent(label=package.label, stars=package.stars)
 
     @action
@@ -83,10 +87,8 @@ class PaymentsPlugin(Plugin):
         if receipt is None or receipt.status == "pending":
             return
         language = await self._language_of(receipt.user_id)
-        key = ("payments.receipt_approved" if receipt.status == "approved"
-               else "payments.receipt_rejected")
-        text = self.bundle.render(key, language,
-                                  {"amount": format_rub(receipt.amount_kopecks, language)})
+        key = "payments.receipt_approved" if receipt.status == "approved" else "payments.receipt_rejected"
+        text = self.bundle.render(key, language, {"amount": format_rub(receipt.amount_kopecks, language)})
         await self.bot.send_message(receipt.user_id, text, parse_mode="HTML")
 
     @action
@@ -97,9 +99,15 @@ class PaymentsPlugin(Plugin):
             return
         for admin in sorted(self.admin_ids):
             language = await self._language_of(admin)
-            text = self.bundle.render("payments.receipt_waiting", language, {
-                "receipt": receipt.id, "user": receipt.user_id,
-                "amount": format_rub(receipt.amount_kopecks, language)})
+            text = self.bundle.render(
+                "payments.receipt_waiting",
+                language,
+                {
+                    "receipt": receipt.id,
+                    "user": receipt.user_id,
+                    "amount": format_rub(receipt.amount_kopecks, language),
+                },
+            )
             try:
                 await self.bot.send_message(admin, text, parse_mode="HTML")
             except Exception:  # an admin who blocked the bot must not stop the others
@@ -120,5 +128,6 @@ class PaymentsPlugin(Plugin):
 
     async def _language_of(self, user_id: int) -> str:
         language = await self.wallet.pool.fetchval(
-            "SELECT language FROM sessions WHERE user_id = $1", user_id)
+            "SELECT language FROM sessions WHERE user_id = $1", user_id
+        )
         return str(language or "ru")

@@ -25,14 +25,12 @@ def payments_router(bundle: Bundle, wallet: Wallet) -> Router:
 
     @router.pre_checkout_query()
     async def checkout(query: PreCheckoutQuery) -> None:
-        problem = wallet.stars.catalog.mismatch(query.invoice_payload, query.total_amount,
-                                                query.currency)
+        problem = wallet.stars.catalog.mismatch(query.invoice_payload, query.total_amount, query.currency)
         if problem is None:
             await query.answer(ok=True)
             return
         log.warning("pre-checkout refused for user %s: %s", query.from_user.id, problem)
-        text = bundle.render("payments.checkout_refused", _language(query.from_user.language_code),
-                             {})
+        text = bundle.render("payments.checkout_refused", _language(query.from_user.language_code), {})
         await query.answer(ok=False, error_message=text)
 
     @router.message(F.successful_payment)
@@ -41,8 +39,13 @@ def payments_router(bundle: Bundle, wallet: Wallet) -> Router:
         assert payment is not None and message.from_user is not None
         user = message.from_user
         outcome = await wallet.credit_stars_payment(
-            user.id, payment.telegram_payment_charge_id, payment.invoice_payload,
-            payment.total_amount, payment.currency, payment.provider_payment_charge_id or "")
+            user.id,
+            payment.telegram_payment_charge_id,
+            payment.invoice_payload,
+            payment.total_amount,
+            payment.currency,
+            payment.provider_payment_charge_id or "",
+        )
         language = _language(user.language_code)
         if outcome is PaymentOutcome.DUPLICATE:
             return  # told the first time
@@ -52,8 +55,9 @@ def payments_router(bundle: Bundle, wallet: Wallet) -> Router:
         package = wallet.stars.catalog.by_payload(payment.invoice_payload)
         amount = format_rub(package.kopecks if package else 0, language)
         balance = format_rub(await wallet.balance(user.id), language)
-        await message.answer(bundle.render("payments.credited", language,
-                                           {"amount": amount, "balance": balance}),
-                             parse_mode="HTML")
+        await message.answer(
+            bundle.render("payments.credited", language, {"amount": amount, "balance": balance}),
+            parse_mode="HTML",
+        )
 
     return router

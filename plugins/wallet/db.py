@@ -14,8 +14,9 @@ import asyncpg
 
 
 @asynccontextmanager
-async def transaction(pool: asyncpg.Pool,
-                      conn: asyncpg.Connection | None) -> AsyncIterator[asyncpg.Connection]:
+async def transaction(
+    pool: asyncpg.Pool, conn: asyncpg.Connection | None
+) -> AsyncIterator[asyncpg.Connection]:
     """A transaction on ``conn`` (a savepoint if the caller already opened one, so a refusal
     undoes only our writes) or on a connection of our own from ``pool``."""
     if conn is not None:
@@ -28,11 +29,10 @@ async def transaction(pool: asyncpg.Pool,
 
 async def lock_wallet(conn: asyncpg.Connection, user_id: int) -> int:
     """Lock the user's wallet row, creating it (empty) if missing; returns the balance."""
-    balance = await conn.fetchval(
-        "SELECT balance FROM wallets WHERE user_id = $1 FOR UPDATE", user_id)
+    balance = await conn.fetchval("SELECT balance FROM wallets WHERE user_id = $1 FOR UPDATE", user_id)
     if balance is None:
         await conn.execute(
-            "INSERT INTO wallets (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING", user_id)
-        balance = await conn.fetchval(
-            "SELECT balance FROM wallets WHERE user_id = $1 FOR UPDATE", user_id)
+            "INSERT INTO wallets (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING", user_id
+        )
+        balance = await conn.fetchval("SELECT balance FROM wallets WHERE user_id = $1 FOR UPDATE", user_id)
     return int(balance)

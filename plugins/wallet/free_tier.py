@@ -38,7 +38,7 @@ class FreeUse(BaseModel):
 def pick_free_models(prices: Mapping[str, int | Decimal], count: int) -> frozenset[str]:
     """The ``count`` cheapest of the enabled models (model id → price); ties go by id."""
     ranked = sorted(prices.items(), key=lambda item: (item[1], item[0]))
-    return frozenset(model for model, _ in ranked[:max(count, 0)])
+    return frozenset(model for model, _ in ranked[: max(count, 0)])
 
 
 class FreeTier:
@@ -47,19 +47,25 @@ class FreeTier:
         self.settings = settings
 
     @staticmethod
-    async def _left(conn: asyncpg.Connection | asyncpg.Pool, limits: WalletSettings,
-                    user_id: int, model_id: str) -> tuple[int, int]:
+    async def _left(
+        conn: asyncpg.Connection | asyncpg.Pool, limits: WalletSettings, user_id: int, model_id: str
+    ) -> tuple[int, int]:
         row = await conn.fetchrow(_COUNTS, user_id, model_id)
-        return (max(limits.free_hourly_limit - row["hour"], 0),
-                max(limits.free_daily_limit - row["day"], 0))
+        return (max(limits.free_hourly_limit - row["hour"], 0), max(limits.free_daily_limit - row["day"], 0))
 
     async def free_left(self, user_id: int, model_id: str) -> tuple[int, int]:
         """(uses left this hour, uses left today) for this model."""
         return await self._left(self.pool, await self.settings.get(), user_id, model_id)
 
-    async def try_use(self, user_id: int, model_id: str, job_id: str, *,
-                      free_models: Collection[str],
-                      conn: asyncpg.Connection | None = None) -> FreeUse | None:
+    async def try_use(
+        self,
+        user_id: int,
+        model_id: str,
+        job_id: str,
+        *,
+        free_models: Collection[str],
+        conn: asyncpg.Connection | None = None,
+    ) -> FreeUse | None:
         """Record a free use for ``job_id`` if the model is free and a use is left, else None.
 
         Re-running for the same job returns the use already recorded (None if it was returned).
@@ -72,28 +78,50 @@ class FreeTier:
         async with transaction(self.pool, conn) as c:
             await lock_wallet(c, user_id)  # serialises this user's free-tier checks
             existing = await c.fetchrow(
-                "SELECT user_id, model_id, used_at, returned_at FROM free_uses WHERE job_id = $1",
-                job_id)
+                "SELECT user_id, model_id, used_at, returned_at FROM free_uses WHERE job_id = $1", job_id
+            )
             if existing is not None:
-                if (existing["returned_at"] is not None or existing["user_id"] != user_id
-                        or existing["model_id"] != model_id):
+                if (
+                    existing["returned_at"] is not None
+                    or existing["user_id"] != user_id
+                    or existing["model_id"] != model_id
+                ):
                     return None
                 hour_left, day_left = await self._left(c, limits, user_id, model_id)
-                return FreeUse(job_id=job_id, user_id=user_id, model_id=model_id,
-                               used_at=existing["used_at"], hour_left=hour_left,
-                               day_left=day_left)
+                return FreeUse(
+                    job_id=job_id,
+                    user_id=user_id,
+                    model_id=model_id,
+                    used_at=existing["used_at"],
+                    hour_left=hour_left,
+                    day_left=day_left,
+                )
             hour_left, day_left = await self._left(c, limits, user_id, model_id)
             if hour_left <= 0 or day_left <= 0:
                 return None
             used_at = await c.fetchval(
-                "INSERT INTO free_uses (job_id, user_id, model_id) VALUES ($1, $2, $3)"
-                " RETURNING used_at", job_id, user_id, model_id)
-            return FreeUse(job_id=job_id, user_id=user_id, model_id=model_id, used_at=used_at,
-                           hour_left=hour_left - 1, day_left=day_left - 1)
+                "INSERT INTO free_uses (job_id, user_id, model_id) VALUES ($1, $2, $3) RETURNING used_at",
+                job_id,
+                user_id,
+                model_id,
+            )
+            return FreeUse(
+                job_id=job_id,
+                user_id=user_id,
+                model_id=model_id,
+                used_at=used_at,
+                hour_left=hour_left - 1,
+                day_left=day_left - 1,
+            )
 
     async def give_back(self, job_id: str, conn: asyncpg.Connection | None = None) -> bool:
         """The job failed: its use no longer counts. True once; False if unknown or returned."""
         db = conn or self.pool
-        return await db.fetchval(
-            "UPDATE free_uses SET returned_at = now() WHERE job_id = $1 AND returned_at IS NULL"
-            " RETURNING true", job_id) is not None
+        return (
+            await db.fetchval(
+                "UPDATE free_uses SET returned_at = now() WHERE job_id = $1 AND returned_at IS NULL"
+                " RETURNING true",
+                job_id,
+            )
+            is not None
+        )

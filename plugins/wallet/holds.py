@@ -103,8 +103,15 @@ class Holds:
         row = await db.fetchrow(f"SELECT {_COLUMNS} FROM holds WHERE job_id = $1", job_id)
         return Hold(**dict(row)) if row else None
 
-    async def reserve(self, user_id: int, job_id: str, amount: int, *, note: str = "",
-                      conn: asyncpg.Connection | None = None) -> Hold:
+    async def reserve(
+        self,
+        user_id: int,
+        job_id: str,
+        amount: int,
+        *,
+        note: str = "",
+        conn: asyncpg.Connection | None = None,
+    ) -> Hold:
         """Reserve ``amount`` kopecks for ``job_id``; the existing hold if it was reserved before.
 
         ``InsufficientFunds`` (with the balance) if short; ``HoldConflict`` if the job id is
@@ -131,12 +138,16 @@ class Holds:
     async def capture(self, job_id: str, conn: asyncpg.Connection | None = None) -> bool:
         """held → captured: True once; False if missing, captured or released already."""
         db = conn or self.pool
-        return await db.fetchval(
-            "UPDATE holds SET state = 'captured', settled_at = now()"
-            " WHERE job_id = $1 AND state = 'held' RETURNING true", job_id) is not None
+        return (
+            await db.fetchval(
+                "UPDATE holds SET state = 'captured', settled_at = now()"
+                " WHERE job_id = $1 AND state = 'held' RETURNING true",
+                job_id,
+            )
+            is not None
+        )
 
-    async def release(self, job_id: str, reason: str = "",
-                      conn: asyncpg.Connection | None = None) -> bool:
+    async def release(self, job_id: str, reason: str = "", conn: asyncpg.Connection | None = None) -> bool:
         """held → released, the amount back with ledger ``release:<job>``: True once; False if
         missing, released or captured already."""
         async with transaction(self.pool, conn) as c:
@@ -153,6 +164,6 @@ class Holds:
 
     async def open_holds(self, user_id: int) -> list[Hold]:
         rows = await self.pool.fetch(
-            f"SELECT {_COLUMNS} FROM holds WHERE user_id = $1 AND state = 'held'"
-            " ORDER BY created_at", user_id)
+            f"SELECT {_COLUMNS} FROM holds WHERE user_id = $1 AND state = 'held' ORDER BY created_at", user_id
+        )
         return [Hold(**dict(r)) for r in rows]

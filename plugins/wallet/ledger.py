@@ -53,12 +53,19 @@ RETURNING id
 """
 
 
-async def post(conn: asyncpg.Connection, user_id: int, amount: int, kind: str, key: str, *,
-               note: str = "", job_id: str | None = None,
-               payment_ref: str | None = None) -> bool:
+async def post(
+    conn: asyncpg.Connection,
+    user_id: int,
+    amount: int,
+    kind: str,
+    key: str,
+    *,
+    note: str = "",
+    job_id: str | None = None,
+    payment_ref: str | None = None,
+) -> bool:
     """Write one entry on a connection that already holds the wallet lock; True if new."""
-    return await conn.fetchval(_POST, user_id, amount, kind, key, job_id, payment_ref,
-                               note) is not None
+    return await conn.fetchval(_POST, user_id, amount, kind, key, job_id, payment_ref, note) is not None
 
 
 def _check(amount: int, kind: str, key: str) -> None:
@@ -79,26 +86,46 @@ class Ledger:
     async def ensure_wallet(self, user_id: int, conn: asyncpg.Connection | None = None) -> None:
         db = conn or self.pool
         await db.execute(
-            "INSERT INTO wallets (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING", user_id)
+            "INSERT INTO wallets (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING", user_id
+        )
 
     async def balance(self, user_id: int, conn: asyncpg.Connection | None = None) -> int:
         db = conn or self.pool
         value = await db.fetchval("SELECT balance FROM wallets WHERE user_id = $1", user_id)
         return int(value or 0)
 
-    async def credit(self, user_id: int, amount: int, kind: str, key: str, *, note: str = "",
-                     job_id: str | None = None, payment_ref: str | None = None,
-                     conn: asyncpg.Connection | None = None) -> bool:
+    async def credit(
+        self,
+        user_id: int,
+        amount: int,
+        kind: str,
+        key: str,
+        *,
+        note: str = "",
+        job_id: str | None = None,
+        payment_ref: str | None = None,
+        conn: asyncpg.Connection | None = None,
+    ) -> bool:
         """Add ``amount`` kopecks once per ``key``: True if applied now, False if applied before."""
         _check(amount, kind, key)
         async with transaction(self.pool, conn) as c:
             await lock_wallet(c, user_id)
-            return await post(c, user_id, amount, kind, key, note=note, job_id=job_id,
-                              payment_ref=payment_ref)
+            return await post(
+                c, user_id, amount, kind, key, note=note, job_id=job_id, payment_ref=payment_ref
+            )
 
-    async def debit(self, user_id: int, amount: int, kind: str, key: str, *, note: str = "",
-                    job_id: str | None = None, payment_ref: str | None = None,
-                    conn: asyncpg.Connection | None = None) -> bool:
+    async def debit(
+        self,
+        user_id: int,
+        amount: int,
+        kind: str,
+        key: str,
+        *,
+        note: str = "",
+        job_id: str | None = None,
+        payment_ref: str | None = None,
+        conn: asyncpg.Connection | None = None,
+    ) -> bool:
         """Take ``amount`` kopecks once per ``key``; ``InsufficientFunds`` if the balance is short.
 
         A key applied before answers False even if the balance is short now: the event happened.
@@ -110,12 +137,15 @@ class Ledger:
                 return False
             if balance < amount:
                 raise InsufficientFunds(balance, amount)
-            return await post(c, user_id, -amount, kind, key, note=note, job_id=job_id,
-                              payment_ref=payment_ref)
+            return await post(
+                c, user_id, -amount, kind, key, note=note, job_id=job_id, payment_ref=payment_ref
+            )
 
     async def recent(self, user_id: int, limit: int = 20) -> list[Entry]:
         rows = await self.pool.fetch(
             "SELECT id, user_id, amount, kind, idempotency_key, job_id, payment_ref, note,"
             " created_at FROM ledger WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
-            user_id, limit)
+            user_id,
+            limit,
+        )
         return [Entry(**dict(r)) for r in rows]

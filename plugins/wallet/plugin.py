@@ -59,21 +59,30 @@ def _admin_only(ctx: CallContext) -> None:
 
 
 def _receipt_item(r: Receipt, language: str) -> ReceiptItem:
-    return ReceiptItem(id=r.id, user_id=r.user_id, amount_kopecks=r.amount_kopecks,
-                       amount_text=rub(r.amount_kopecks, language), file_id=r.file_id,
-                       file_kind=r.file_kind, date=show_date(r.created_at))
+    return ReceiptItem(
+        id=r.id,
+        user_id=r.user_id,
+        amount_kopecks=r.amount_kopecks,
+        amount_text=rub(r.amount_kopecks, language),
+        file_id=r.file_id,
+        file_kind=r.file_kind,
+        date=show_date(r.created_at),
+    )
 
 
 class WalletPlugin(Plugin):
     namespace = "wallet"
-    param_types = (ParamType("receipt", int, "a top-up receipt (its number)"),
-                   ParamType("setting", str, "a money setting's key"))
+    param_types = (
+        ParamType("receipt", int, "a top-up receipt (its number)"),
+        ParamType("setting", str, "a money setting's key"),
+    )
     texts = WALLET_TEXTS
 
-    def __init__(self, pool: asyncpg.Pool, packages_file: Path = PACKAGES_FILE,
-                 files: FileSource | None = None) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, packages_file: Path = PACKAGES_FILE, files: FileSource | None = None
+    ) -> None:
         self.wallet = Wallet(pool, packages_file)
-        self.files: FileSource = files or NoFiles()   # without a source no receipt is taken
+        self.files: FileSource = files or NoFiles()  # without a source no receipt is taken
 
     @query
     async def balance(self, ctx: CallContext, args: NoArgs) -> BalanceView:
@@ -84,17 +93,33 @@ class WalletPlugin(Plugin):
     @query
     async def operations(self, ctx: CallContext, args: OperationsArgs) -> list[OperationItem]:
         """The user's latest ledger entries, newest first."""
-        return [OperationItem(id=e.id, kind=e.kind, amount_kopecks=e.amount,
-                              amount_text=rub(e.amount, ctx.language, signed=True), note=e.note,
-                              job_id=e.job_id, date=show_date(e.created_at))
-                for e in await self.wallet.recent(ctx.user_id, args.limit)]
+        return [
+            OperationItem(
+                id=e.id,
+                kind=e.kind,
+                amount_kopecks=e.amount,
+                amount_text=rub(e.amount, ctx.language, signed=True),
+                note=e.note,
+                job_id=e.job_id,
+                date=show_date(e.created_at),
+            )
+            for e in await self.wallet.recent(ctx.user_id, args.limit)
+        ]
 
     @query
     async def packages(self, ctx: CallContext, args: NoArgs) -> list[PackageItem]:
         """Stars top-up packages on sale."""
-        return [PackageItem(id=p.id, stars=p.stars, kopecks=p.kopecks, label=p.label,
-                            price_text=rub(p.kopecks, ctx.language), payload=p.payload)
-                for p in self.wallet.stars.catalog.packages]
+        return [
+            PackageItem(
+                id=p.id,
+                stars=p.stars,
+                kopecks=p.kopecks,
+                label=p.label,
+                price_text=rub(p.kopecks, ctx.language),
+                payload=p.payload,
+            )
+            for p in self.wallet.stars.catalog.packages
+        ]
 
     @query
     async def pending_receipts(self, ctx: CallContext, args: NoArgs) -> list[ReceiptItem]:
@@ -114,8 +139,7 @@ class WalletPlugin(Plugin):
         """The welcome bonus, once per user; a no-op on every later call."""
         granted = await self.wallet.grant_welcome(ctx.user_id)
         amount = (await self.wallet.get_settings()).welcome_bonus_kopecks if granted else 0
-        return WelcomeResult(granted=granted, amount_kopecks=amount,
-                             amount_text=rub(amount, ctx.language))
+        return WelcomeResult(granted=granted, amount_kopecks=amount, amount_text=rub(amount, ctx.language))
 
     @action
     async def submit_receipt(self, ctx: CallContext, args: SubmitReceiptArgs) -> ReceiptSubmitted:
@@ -126,21 +150,25 @@ class WalletPlugin(Plugin):
             raise ActionError("wallet.error.amount_invalid") from None
         await check_receipt_file(self.files, args.file_id)
         try:
-            receipt_id = await self.wallet.submit_receipt(ctx.user_id, kopecks, args.file_id,
-                                                          args.kind)
+            receipt_id = await self.wallet.submit_receipt(ctx.user_id, kopecks, args.file_id, args.kind)
         except ReceiptRefused as exc:
-            params = {k: rub(v, ctx.language) if k in ("min", "max") and isinstance(v, int)
-                      else v for k, v in exc.params.items()}
+            params = {
+                k: rub(v, ctx.language) if k in ("min", "max") and isinstance(v, int) else v
+                for k, v in exc.params.items()
+            }
             raise ActionError(f"wallet.error.{exc.reason}", **params) from None
-        return ReceiptSubmitted(id=receipt_id, amount_kopecks=kopecks,
-                                amount_text=rub(kopecks, ctx.language))
+        return ReceiptSubmitted(id=receipt_id, amount_kopecks=kopecks, amount_text=rub(kopecks, ctx.language))
 
     async def _decision(self, receipt_id: int, language: str) -> ReceiptDecision:
         receipt = await self.wallet.receipts.get(receipt_id)
         if receipt is None:  # pragma: no cover - decided receipts are never deleted
             raise ActionError("wallet.error.receipt_not_found")
-        return ReceiptDecision(id=receipt.id, user_id=receipt.user_id, status=receipt.status,
-                               amount_text=rub(receipt.amount_kopecks, language))
+        return ReceiptDecision(
+            id=receipt.id,
+            user_id=receipt.user_id,
+            status=receipt.status,
+            amount_text=rub(receipt.amount_kopecks, language),
+        )
 
     @action
     async def approve_receipt(self, ctx: CallContext, args: ReceiptIdArgs) -> ReceiptDecision:
@@ -169,6 +197,5 @@ class WalletPlugin(Plugin):
         try:
             updated = await self.wallet.set_setting(args.key, args.value, ctx.user_id)
         except InvalidSetting as exc:
-            raise ActionError("wallet.error.invalid_setting", key=exc.key,
-                              reason=exc.reason) from None
+            raise ActionError("wallet.error.invalid_setting", key=exc.key, reason=exc.reason) from None
         return SettingItem(key=args.key, value=setting_text(updated, args.key))

@@ -24,8 +24,7 @@ def _decimal(name: str, value: Decimal | int) -> Decimal:
     return result
 
 
-def price_kopecks(credits: Decimal | int, fx_rub_per_usd: Decimal | int,
-                  markup: Decimal | int) -> int:
+def price_kopecks(credits: Decimal | int, fx_rub_per_usd: Decimal | int, markup: Decimal | int) -> int:
     """The price of ``credits`` Kie.ai credits in kopecks, rounded up to the kopeck."""
     c = _decimal("credits", credits)
     fx = _decimal("fx_rub_per_usd", fx_rub_per_usd)

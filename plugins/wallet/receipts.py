@@ -46,8 +46,9 @@ class Receipt(BaseModel):
     created_at: datetime
 
 
-_COLUMNS = ("id, user_id, amount_kopecks, file_id, file_kind, status, decided_by, decided_at,"
-            " reason, created_at")
+_COLUMNS = (
+    "id, user_id, amount_kopecks, file_id, file_kind, status, decided_by, decided_at, reason, created_at"
+)
 
 
 class Receipts:
@@ -55,40 +56,48 @@ class Receipts:
         self.pool = pool
         self.settings = settings
 
-    async def submit(self, user_id: int, amount_kopecks: int, file_id: str,
-                     kind: ReceiptKind) -> int:
+    async def submit(self, user_id: int, amount_kopecks: int, file_id: str, kind: ReceiptKind) -> int:
         """Queue a receipt for review; its id. ``ReceiptRefused`` if out of bounds or too many."""
         limits = await self.settings.get()
         if isinstance(amount_kopecks, bool) or not isinstance(amount_kopecks, int):
             raise TypeError("amount_kopecks must be an int")
         if not limits.topup_min_kopecks <= amount_kopecks <= limits.topup_max_kopecks:
-            raise ReceiptRefused("amount_out_of_range", min=limits.topup_min_kopecks,
-                                 max=limits.topup_max_kopecks)
+            raise ReceiptRefused(
+                "amount_out_of_range", min=limits.topup_min_kopecks, max=limits.topup_max_kopecks
+            )
         if kind not in ("photo", "document") or not file_id:
             raise ValueError("a receipt is a photo or a document with a file id")
         async with transaction(self.pool, None) as c:
             await lock_wallet(c, user_id)  # serialises this user's submissions for the count
             pending = await c.fetchval(
-                "SELECT count(*) FROM receipts WHERE user_id = $1 AND status = 'pending'", user_id)
+                "SELECT count(*) FROM receipts WHERE user_id = $1 AND status = 'pending'", user_id
+            )
             if pending >= MAX_PENDING_PER_USER:
                 raise ReceiptRefused("too_many_pending", limit=MAX_PENDING_PER_USER)
-            return int(await c.fetchval(
-                "INSERT INTO receipts (user_id, amount_kopecks, file_id, file_kind)"
-                " VALUES ($1, $2, $3, $4) RETURNING id", user_id, amount_kopecks, file_id, kind))
+            return int(
+                await c.fetchval(
+                    "INSERT INTO receipts (user_id, amount_kopecks, file_id, file_kind)"
+                    " VALUES ($1, $2, $3, $4) RETURNING id",
+                    user_id,
+                    amount_kopecks,
+                    file_id,
+                    kind,
+                )
+            )
 
     async def get(self, receipt_id: int) -> Receipt | None:
-        row = await self.pool.fetchrow(f"SELECT {_COLUMNS} FROM receipts WHERE id = $1",
-                                       receipt_id)
+        row = await self.pool.fetchrow(f"SELECT {_COLUMNS} FROM receipts WHERE id = $1", receipt_id)
         return Receipt(**dict(row)) if row else None
 
     async def pending(self, limit: int = 50) -> list[Receipt]:
         rows = await self.pool.fetch(
-            f"SELECT {_COLUMNS} FROM receipts WHERE status = 'pending' ORDER BY id LIMIT $1",
-            limit)
+            f"SELECT {_COLUMNS} FROM receipts WHERE status = 'pending' ORDER BY id LIMIT $1", limit
+        )
         return [Receipt(**dict(r)) for r in rows]
 
-    async def _decide(self, conn: asyncpg.Connection, receipt_id: int, admin_id: int,
-                      status: ReceiptStatus, reason: str) -> asyncpg.Record | None:
+    async def _decide(
+        self, conn: asyncpg.Connection, receipt_id: int, admin_id: int, status: ReceiptStatus, reason: str
+    ) -> asyncpg.Record | None:
         user_id = await conn.fetchval("SELECT user_id FROM receipts WHERE id = $1", receipt_id)
         if user_id is None:
             return None
@@ -96,32 +105,46 @@ class Receipts:
         row = await conn.fetchrow(
             "UPDATE receipts SET status = $2, decided_by = $3, decided_at = now(), reason = $4"
             " WHERE id = $1 AND status = 'pending' RETURNING user_id, amount_kopecks",
-            receipt_id, status.value, admin_id, reason)
+            receipt_id,
+            status.value,
+            admin_id,
+            reason,
+        )
         if row is None:
-            log.info("receipt %s: %s by admin %s refused, already decided",
-                     receipt_id, status.value, admin_id)
+            log.info(
+                "receipt %s: %s by admin %s refused, already decided", receipt_id, status.value, admin_id
+            )
             return None
         await conn.execute(
             "INSERT INTO wallet_audit (admin_id, action, subject, old_value, new_value, note)"
             " VALUES ($1, 'receipt', $2, 'pending', $3, $4)",
-            admin_id, str(receipt_id), status.value, reason)
+            admin_id,
+            str(receipt_id),
+            status.value,
+            reason,
+        )
         return row
 
-    async def approve(self, receipt_id: int, admin_id: int,
-                      conn: asyncpg.Connection | None = None) -> bool:
+    async def approve(self, receipt_id: int, admin_id: int, conn: asyncpg.Connection | None = None) -> bool:
         """Credit a pending receipt (ledger ``receipt:<id>``): True once; False if decided."""
         async with transaction(self.pool, conn) as c:
             row = await self._decide(c, receipt_id, admin_id, ReceiptStatus.APPROVED, "")
             if row is None:
                 return False
-            if not await post(c, row["user_id"], row["amount_kopecks"], Kind.TOPUP_RECEIPT,
-                              f"receipt:{receipt_id}", payment_ref=f"receipt:{receipt_id}"):
+            if not await post(
+                c,
+                row["user_id"],
+                row["amount_kopecks"],
+                Kind.TOPUP_RECEIPT,
+                f"receipt:{receipt_id}",
+                payment_ref=f"receipt:{receipt_id}",
+            ):
                 raise LedgerInconsistency(f"receipt {receipt_id}: key already used")
             return True
 
-    async def reject(self, receipt_id: int, admin_id: int, reason: str = "",
-                     conn: asyncpg.Connection | None = None) -> bool:
+    async def reject(
+        self, receipt_id: int, admin_id: int, reason: str = "", conn: asyncpg.Connection | None = None
+    ) -> bool:
         """Refuse a pending receipt: True once; False if decided."""
         async with transaction(self.pool, conn) as c:
-            return await self._decide(c, receipt_id, admin_id, ReceiptStatus.REJECTED,
-                                      reason) is not None
+            return await self._decide(c, receipt_id, admin_id, ReceiptStatus.REJECTED, reason) is not None

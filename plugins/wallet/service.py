@@ -22,8 +22,9 @@ Conn = asyncpg.Connection | None
 
 
 class Wallet:
-    def __init__(self, pool: asyncpg.Pool, packages_file: Path = PACKAGES_FILE,
-                 settings_ttl: float = 5.0) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, packages_file: Path = PACKAGES_FILE, settings_ttl: float = 5.0
+    ) -> None:
         self.pool = pool
         self.settings = SettingsStore(pool, settings_ttl)
         self.ledger = Ledger(pool)
@@ -39,24 +40,45 @@ class Wallet:
     async def balance(self, user_id: int, conn: Conn = None) -> int:
         return await self.ledger.balance(user_id, conn)
 
-    async def credit(self, user_id: int, amount: int, kind: str, key: str, *, note: str = "",
-                     job_id: str | None = None, payment_ref: str | None = None,
-                     conn: Conn = None) -> bool:
-        return await self.ledger.credit(user_id, amount, kind, key, note=note, job_id=job_id,
-                                      payment_ref=payment_ref, conn=conn)
+    async def credit(
+        self,
+        user_id: int,
+        amount: int,
+        kind: str,
+        key: str,
+        *,
+        note: str = "",
+        job_id: str | None = None,
+        payment_ref: str | None = None,
+        conn: Conn = None,
+    ) -> bool:
+        return await self.ledger.credit(
+            user_id, amount, kind, key, note=note, job_id=job_id, payment_ref=payment_ref, conn=conn
+        )
 
-    async def debit(self, user_id: int, amount: int, kind: str, key: str, *, note: str = "",
-                    job_id: str | None = None, payment_ref: str | None = None,
-                    conn: Conn = None) -> bool:
-        return await self.ledger.debit(user_id, amount, kind, key, note=note, job_id=job_id,
-                                     payment_ref=payment_ref, conn=conn)
+    async def debit(
+        self,
+        user_id: int,
+        amount: int,
+        kind: str,
+        key: str,
+        *,
+        note: str = "",
+        job_id: str | None = None,
+        payment_ref: str | None = None,
+        conn: Conn = None,
+    ) -> bool:
+        return await self.ledger.debit(
+            user_id, amount, kind, key, note=note, job_id=job_id, payment_ref=payment_ref, conn=conn
+        )
 
     async def recent(self, user_id: int, limit: int = 20) -> list[Entry]:
         return await self.ledger.recent(user_id, limit)
 
     # generation money
-    async def reserve(self, user_id: int, job_id: str, amount: int, conn: Conn = None, *,
-                      note: str = "") -> Hold:
+    async def reserve(
+        self, user_id: int, job_id: str, amount: int, conn: Conn = None, *, note: str = ""
+    ) -> Hold:
         """``note`` is shown in the user's operations (e.g. the model's name)."""
         return await self.holds.reserve(user_id, job_id, amount, note=note, conn=conn)
 
@@ -75,8 +97,7 @@ class Wallet:
     async def get_settings(self) -> WalletSettings:
         return await self.settings.get()
 
-    async def set_setting(self, key: str, value: Any, admin_id: int,
-                          conn: Conn = None) -> WalletSettings:
+    async def set_setting(self, key: str, value: Any, admin_id: int, conn: Conn = None) -> WalletSettings:
         return await self.settings.set(key, value, admin_id, conn)
 
     # welcome bonus and free tier
@@ -86,13 +107,12 @@ class Wallet:
         amount = (await self.settings.get(conn)).welcome_bonus_kopecks
         if amount <= 0:
             return False
-        return await self.ledger.credit(user_id, amount, Kind.WELCOME, f"welcome:{user_id}",
-                                        conn=conn)
+        return await self.ledger.credit(user_id, amount, Kind.WELCOME, f"welcome:{user_id}", conn=conn)
 
-    async def try_use_free(self, user_id: int, model_id: str, job_id: str, *,
-                           free_models: Collection[str], conn: Conn = None) -> FreeUse | None:
-        return await self.free.try_use(user_id, model_id, job_id, free_models=free_models,
-                                       conn=conn)
+    async def try_use_free(
+        self, user_id: int, model_id: str, job_id: str, *, free_models: Collection[str], conn: Conn = None
+    ) -> FreeUse | None:
+        return await self.free.try_use(user_id, model_id, job_id, free_models=free_models, conn=conn)
 
     async def return_free(self, job_id: str, conn: Conn = None) -> bool:
         return await self.free.give_back(job_id, conn)
@@ -101,15 +121,25 @@ class Wallet:
         return await self.free.free_left(user_id, model_id)
 
     # top-up
-    async def credit_stars_payment(self, user_id: int, telegram_payment_charge_id: str,
-                                   payload: str, total_amount: int, currency: str,
-                                   provider_payment_charge_id: str = "") -> PaymentOutcome:
+    async def credit_stars_payment(
+        self,
+        user_id: int,
+        telegram_payment_charge_id: str,
+        payload: str,
+        total_amount: int,
+        currency: str,
+        provider_payment_charge_id: str = "",
+    ) -> PaymentOutcome:
         return await self.stars.credit_payment(
-            user_id, telegram_payment_charge_id, payload, total_amount, currency,
-            provider_payment_charge_id=provider_payment_charge_id)
+            user_id,
+            telegram_payment_charge_id,
+            payload,
+            total_amount,
+            currency,
+            provider_payment_charge_id=provider_payment_charge_id,
+        )
 
-    async def submit_receipt(self, user_id: int, amount_kopecks: int, file_id: str,
-                             kind: ReceiptKind) -> int:
+    async def submit_receipt(self, user_id: int, amount_kopecks: int, file_id: str, kind: ReceiptKind) -> int:
         return await self.receipts.submit(user_id, amount_kopecks, file_id, kind)
 
     async def pending_receipts(self, limit: int = 50) -> list[Receipt]:

@@ -40,9 +40,16 @@ class WalletSettings(BaseModel):
         return self
 
 
-SettingKey = Literal["fx_rub_per_usd", "markup", "welcome_bonus_kopecks", "free_models_count",
-                     "free_hourly_limit", "free_daily_limit", "topup_min_kopecks",
-                     "topup_max_kopecks"]
+SettingKey = Literal[
+    "fx_rub_per_usd",
+    "markup",
+    "welcome_bonus_kopecks",
+    "free_models_count",
+    "free_hourly_limit",
+    "free_daily_limit",
+    "topup_min_kopecks",
+    "topup_max_kopecks",
+]
 SETTING_KEYS: tuple[str, ...] = get_args(SettingKey)
 assert set(SETTING_KEYS) == set(WalletSettings.model_fields), "SettingKey is out of date"
 
@@ -89,16 +96,16 @@ class SettingsStore:
         self._cached = None
         self._generation += 1
 
-    async def set(self, key: str, value: Any, admin_id: int,
-                  conn: asyncpg.Connection | None = None) -> WalletSettings:
+    async def set(
+        self, key: str, value: Any, admin_id: int, conn: asyncpg.Connection | None = None
+    ) -> WalletSettings:
         """Change one setting and audit it; ``InvalidSetting`` (nothing written) if refused."""
         if key not in WalletSettings.model_fields:
             raise InvalidSetting(key, f"unknown setting; known: {', '.join(SETTING_KEYS)}")
         if isinstance(value, float | bool):
             raise InvalidSetting(key, f"give a string, int or Decimal, not {type(value).__name__}")
         if isinstance(value, str):
-            value = value.strip().replace(",", ".") if key in ("fx_rub_per_usd", "markup") \
-                else value.strip()
+            value = value.strip().replace(",", ".") if key in ("fx_rub_per_usd", "markup") else value.strip()
         self.invalidate()
         if conn is not None:
             # the caller commits later: keep reads uncached until then, or one could cache the
@@ -118,9 +125,18 @@ class SettingsStore:
             await c.execute(
                 "INSERT INTO wallet_settings (key, value, updated_by) VALUES ($1, $2, $3)"
                 " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value,"
-                " updated_by = EXCLUDED.updated_by, updated_at = now()", key, new, admin_id)
+                " updated_by = EXCLUDED.updated_by, updated_at = now()",
+                key,
+                new,
+                admin_id,
+            )
             await c.execute(
                 "INSERT INTO wallet_audit (admin_id, action, subject, old_value, new_value)"
-                " VALUES ($1, 'setting', $2, $3, $4)", admin_id, key, old, new)
+                " VALUES ($1, 'setting', $2, $3, $4)",
+                admin_id,
+                key,
+                old,
+                new,
+            )
         self.invalidate()
         return updated

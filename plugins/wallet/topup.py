@@ -59,7 +59,7 @@ class StarsCatalog(BaseModel):
     def by_payload(self, payload: str) -> StarsPackage | None:
         if not payload.startswith(PAYLOAD_PREFIX):
             return None
-        wanted = payload[len(PAYLOAD_PREFIX):]
+        wanted = payload[len(PAYLOAD_PREFIX) :]
         return next((p for p in self.packages if p.id == wanted), None)
 
     def mismatch(self, payload: str, total_amount: int, currency: str) -> str | None:
@@ -85,8 +85,8 @@ def load_packages(path: Path = PACKAGES_FILE) -> StarsCatalog:
 
 class PaymentOutcome(StrEnum):
     CREDITED = "credited"
-    DUPLICATE = "duplicate"   # this charge id was recorded before; nothing changed now
-    REFUSED = "refused"       # recorded, not credited: it matched no package
+    DUPLICATE = "duplicate"  # this charge id was recorded before; nothing changed now
+    REFUSED = "refused"  # recorded, not credited: it matched no package
 
 
 class StarsTopUp:
@@ -94,10 +94,17 @@ class StarsTopUp:
         self.pool = pool
         self.catalog = catalog
 
-    async def credit_payment(self, user_id: int, telegram_payment_charge_id: str, payload: str,
-                             total_amount: int, currency: str, *,
-                             provider_payment_charge_id: str = "",
-                             conn: asyncpg.Connection | None = None) -> PaymentOutcome:
+    async def credit_payment(
+        self,
+        user_id: int,
+        telegram_payment_charge_id: str,
+        payload: str,
+        total_amount: int,
+        currency: str,
+        *,
+        provider_payment_charge_id: str = "",
+        conn: asyncpg.Connection | None = None,
+    ) -> PaymentOutcome:
         """Credit a ``successful_payment`` once per charge id; refuse one matching no package."""
         if not telegram_payment_charge_id:
             raise ValueError("a payment without a charge id cannot be deduplicated")
@@ -111,24 +118,38 @@ class StarsTopUp:
                 " total_amount, currency, package_id, credited_kopecks, status, reason)"
                 " VALUES ('stars', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
                 " ON CONFLICT (provider, charge_id) DO NOTHING RETURNING id",
-                telegram_payment_charge_id, provider_payment_charge_id, user_id, payload,
-                total_amount, currency, package.id if package else None, kopecks,
-                "refused" if reason else "credited", reason or "")
+                telegram_payment_charge_id,
+                provider_payment_charge_id,
+                user_id,
+                payload,
+                total_amount,
+                currency,
+                package.id if package else None,
+                kopecks,
+                "refused" if reason else "credited",
+                reason or "",
+            )
             if payment_id is None:
-                log.info("stars payment %s delivered again; already recorded",
-                         telegram_payment_charge_id)
+                log.info("stars payment %s delivered again; already recorded", telegram_payment_charge_id)
                 return PaymentOutcome.DUPLICATE
             if package is None:
-                log.warning("stars payment %s from user %s refused: %s",
-                            telegram_payment_charge_id, user_id, reason)
+                log.warning(
+                    "stars payment %s from user %s refused: %s", telegram_payment_charge_id, user_id, reason
+                )
                 return PaymentOutcome.REFUSED
-            if not await post(c, user_id, kopecks, Kind.TOPUP_STARS,
-                              f"stars:{telegram_payment_charge_id}",
-                              payment_ref=telegram_payment_charge_id):
+            if not await post(
+                c,
+                user_id,
+                kopecks,
+                Kind.TOPUP_STARS,
+                f"stars:{telegram_payment_charge_id}",
+                payment_ref=telegram_payment_charge_id,
+            ):
                 raise LedgerInconsistency(f"stars {telegram_payment_charge_id}: key already used")
             return PaymentOutcome.CREDITED
 
     async def payment(self, charge_id: str) -> asyncpg.Record | None:
         """The recorded payment (for refunds and support)."""
         return await self.pool.fetchrow(
-            "SELECT * FROM payments WHERE provider = 'stars' AND charge_id = $1", charge_id)
+            "SELECT * FROM payments WHERE provider = 'stars' AND charge_id = $1", charge_id
+        )

@@ -32,10 +32,25 @@ def _option_values(field: dict[str, Any]) -> list[Any]:
     return [o["value"] if isinstance(o, dict) else o for o in field.get("options", [])]
 
 
-INPUT_IMAGES = frozenset({"image_urls", "input_urls", "image_input", "reference_image_urls",
-                          "reference_image"})
-RESOLUTION_ORDER = ["360p", "480p", "512p", "540p", "580p", "720p", "768p", "1k", "1080p", "1.5k",
-                    "2k", "3k", "4k", "8k"]
+INPUT_IMAGES = frozenset(
+    {"image_urls", "input_urls", "image_input", "reference_image_urls", "reference_image"}
+)
+RESOLUTION_ORDER = [
+    "360p",
+    "480p",
+    "512p",
+    "540p",
+    "580p",
+    "720p",
+    "768p",
+    "1k",
+    "1080p",
+    "1.5k",
+    "2k",
+    "3k",
+    "4k",
+    "8k",
+]
 
 
 def capabilities(fields: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
@@ -63,11 +78,15 @@ def capabilities(fields: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
     for name in ("sound", "audio", "generate_audio", "generate_audio_switch"):
         field = fields.get(name)
         if field and field["type"] == "boolean":
-            caps.append(("со звуком", "with sound") if field.get("default") is True
-                        else ("звук по желанию", "optional sound"))
+            caps.append(
+                ("со звуком", "with sound")
+                if field.get("default") is True
+                else ("звук по желанию", "optional sound")
+            )
             break
-    if any(n in fields for n in ("last_frame_url", "end_image_url", "tail_image_url",
-                                 "last_frame_image_url")):
+    if any(
+        n in fields for n in ("last_frame_url", "end_image_url", "tail_image_url", "last_frame_image_url")
+    ):
         caps.append(("можно задать последний кадр", "optional last frame"))
     for name in ("num_images", "n", "max_images"):
         field = fields.get(name)
@@ -78,8 +97,9 @@ def capabilities(fields: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
             break
     for name, field in fields.items():
         if name in INPUT_IMAGES and field["type"] == "files" and (field.get("max_items") or 0) > 1:
-            caps.append((f"до {field['max_items']} изображений на входе",
-                         f"up to {field['max_items']} input images"))
+            caps.append(
+                (f"до {field['max_items']} изображений на входе", f"up to {field['max_items']} input images")
+            )
             break
     voice = fields.get("voice")
     if voice and voice["type"] == "enum":

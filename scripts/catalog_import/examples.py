@@ -48,7 +48,7 @@ EXAMPLES: dict[str, list[str]] = {
         "empty space for text",
         "Flat lay of a cosmetics set on a pastel pink background, soft shadows, top view",
         "Cozy coffee shop interior in morning light, photorealistic, Instagram post style",
-        "Poster with the headline \"BLACK FRIDAY\" in bold neon letters on a dark background",
+        'Poster with the headline "BLACK FRIDAY" in bold neon letters on a dark background',
         "Photorealistic portrait of a smiling barista in a green apron, shallow depth of field",
         "Isometric illustration of a delivery courier on a scooter, clean vector style",
         "Premium watch on a black stone surface, dramatic rim light, product photography",
@@ -76,8 +76,9 @@ EXAMPLES: dict[str, list[str]] = {
         "Запишитесь на бесплатную консультацию по ссылке в описании.",
     ],
     "sfx": ["Applause in a small concert hall", "A cash register ding followed by coins"],
-    "music": ["Upbeat pop jingle for a summer sale, female vocals",
-              "Calm lo-fi background for a coffee shop video"],
-    "lyrics": ["A cheerful song about the first day of summer",
-               "A short jingle about fresh morning coffee"],
+    "music": [
+        "Upbeat pop jingle for a summer sale, female vocals",
+        "Calm lo-fi background for a coffee shop video",
+    ],
+    "lyrics": ["A cheerful song about the first day of summer", "A short jingle about fresh morning coffee"],
 }

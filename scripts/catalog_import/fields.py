@@ -15,37 +15,129 @@ from .field_texts import FIELD_TEXT, LABELS, local_text
 
 #: reference field → media kind of the file the user sends
 MEDIA: dict[str, frozenset[str]] = {
-    "image": frozenset({
-        "image", "image_url", "image_urls", "input_urls", "image_input", "input_image", "mask_url",
-        "reference_image", "reference_image_urls", "reference_mask_urls", "first_frame",
-        "first_frame_url", "last_frame_url", "first_frame_image_url", "last_frame_image_url",
-        "end_image_url", "tail_image_url"}),
-    "video": frozenset({"video_url", "video_urls", "reference_video", "reference_video_urls",
-                        "first_clip_url", "character_file_url"}),
-    "audio": frozenset({"audio_url", "driving_audio_url", "reference_voice", "reference_audio_urls",
-                        "upload_url"}),
+    "image": frozenset(
+        {
+            "image",
+            "image_url",
+            "image_urls",
+            "input_urls",
+            "image_input",
+            "input_image",
+            "mask_url",
+            "reference_image",
+            "reference_image_urls",
+            "reference_mask_urls",
+            "first_frame",
+            "first_frame_url",
+            "last_frame_url",
+            "first_frame_image_url",
+            "last_frame_image_url",
+            "end_image_url",
+            "tail_image_url",
+        }
+    ),
+    "video": frozenset(
+        {
+            "video_url",
+            "video_urls",
+            "reference_video",
+            "reference_video_urls",
+            "first_clip_url",
+            "character_file_url",
+        }
+    ),
+    "audio": frozenset(
+        {"audio_url", "driving_audio_url", "reference_voice", "reference_audio_urls", "upload_url"}
+    ),
 }
 
 #: technical knobs a form may tuck under "more settings"
-ADVANCED = frozenset({
-    "seed", "nsfw_checker", "enable_safety_checker", "num_inference_steps", "guidance_scale",
-    "shift", "acceleration", "sync_mode", "cfg_scale", "output_format", "watermark",
-    "prompt_optimizer", "enable_prompt_expansion", "prompt_extend", "expand_prompt", "stability",
-    "similarity_boost", "timestamps", "language_code", "web_search", "pe_fast_mode",
-    "open_scenedet", "align_audio", "align_audio_reverse", "templ_start_seconds", "separate_vocal",
-    "return_last_frame", "negative_prompt", "strength", "thinking_mode", "enable_sequential",
-    "prefer_multi_shots", "generate_multi_clip_switch", "multi_shots", "template_id",
-    "remove_watermark", "camera_fixed", "fixed_lens", "speed", "style_weight",
-    "weirdness_constraint", "audio_weight", "prompt_influence", "temperature", ("style", "number"),
-})
+ADVANCED = frozenset(
+    {
+        "seed",
+        "nsfw_checker",
+        "enable_safety_checker",
+        "num_inference_steps",
+        "guidance_scale",
+        "shift",
+        "acceleration",
+        "sync_mode",
+        "cfg_scale",
+        "output_format",
+        "watermark",
+        "prompt_optimizer",
+        "enable_prompt_expansion",
+        "prompt_extend",
+        "expand_prompt",
+        "stability",
+        "similarity_boost",
+        "timestamps",
+        "language_code",
+        "web_search",
+        "pe_fast_mode",
+        "open_scenedet",
+        "align_audio",
+        "align_audio_reverse",
+        "templ_start_seconds",
+        "separate_vocal",
+        "return_last_frame",
+        "negative_prompt",
+        "strength",
+        "thinking_mode",
+        "enable_sequential",
+        "prefer_multi_shots",
+        "generate_multi_clip_switch",
+        "multi_shots",
+        "template_id",
+        "remove_watermark",
+        "camera_fixed",
+        "fixed_lens",
+        "speed",
+        "style_weight",
+        "weirdness_constraint",
+        "audio_weight",
+        "prompt_influence",
+        "temperature",
+        ("style", "number"),
+    }
+)
 
-UNCOLLECTABLE = {"object": "object", "object-array": "list", "array-array": "list",
-                 "string-array": "list", "integer-array": "list"}
+UNCOLLECTABLE = {
+    "object": "object",
+    "object-array": "list",
+    "array-array": "list",
+    "string-array": "list",
+    "integer-array": "list",
+}
 
-FIELD_KEYS = ["type", "media", "required", "required_unless", "default", "title", "hint", "options",
-              "minimum", "maximum", "min_length", "max_length", "min_items", "max_items",
-              "accept", "max_mb", "max_seconds", "send_as", "send", "api_name", "ask_when", "requires",
-              "excludes", "advanced", "from_job", "items"]
+FIELD_KEYS = [
+    "type",
+    "media",
+    "required",
+    "required_unless",
+    "default",
+    "title",
+    "hint",
+    "options",
+    "minimum",
+    "maximum",
+    "min_length",
+    "max_length",
+    "min_items",
+    "max_items",
+    "accept",
+    "max_mb",
+    "max_seconds",
+    "send_as",
+    "send",
+    "api_name",
+    "ask_when",
+    "requires",
+    "excludes",
+    "advanced",
+    "from_job",
+    "items",
+]
 
 
 def _media_of(name: str) -> str | None:
@@ -76,7 +168,8 @@ def _options(model_id: str, name: str, ref: dict[str, Any]) -> list[Any]:
 
 def _title(name: str, kind: str, parent: str | None = None) -> dict[str, Any]:
     spec = (FIELD_TEXT.get(f"{parent}.{api_safe_name(name)[0]}") if parent else None) or (
-        FIELD_TEXT.get((name, kind)) or FIELD_TEXT.get(name))
+        FIELD_TEXT.get((name, kind)) or FIELD_TEXT.get(name)
+    )
     if spec is None:
         return {}
     out: dict[str, Any] = {"title": local_text(spec[0])}
@@ -90,8 +183,7 @@ def _default_ok(field: dict[str, Any], value: Any) -> bool:
     if value is None or value == "" or kind in ("file", "files", "list", "object"):
         return False
     if kind == "enum":
-        return any(str(o["value"] if isinstance(o, dict) else o) == str(value)
-                   for o in field["options"])
+        return any(str(o["value"] if isinstance(o, dict) else o) == str(value) for o in field["options"])
     if kind in ("integer", "number"):
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
@@ -174,8 +266,7 @@ def _items(model_id: str, parent: str, refs: list[dict[str, Any]]) -> dict[str, 
 
 def uncollectable_item(field: dict[str, Any]) -> str | None:
     """The first item field of a list a form cannot ask, if any."""
-    return next((k for k, f in field.get("items", {}).items() if f["type"] in ("list", "object")),
-                None)
+    return next((k for k, f in field.get("items", {}).items() if f["type"] in ("list", "object")), None)
 
 
 def _number(value: Any) -> int | float:

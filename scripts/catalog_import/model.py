@@ -50,8 +50,9 @@ class Model:
             if field["type"] in ("list", "object"):
                 what = _uncollectable(ref, field)
                 if what is None and not ref.get("required"):
-                    self.notes.append(f"omitted {ref['name']}: an optional list of objects, "
-                                      f"left out to keep the form short")
+                    self.notes.append(
+                        f"omitted {ref['name']}: an optional list of objects, left out to keep the form short"
+                    )
                     continue
                 if what is not None and ref.get("required"):
                     self.blockers.append(f"{ref['name']} ({what})")
@@ -68,8 +69,9 @@ class Model:
         field = self.fields[name]
         for key, value in patch.items():
             if key == "keep_options":
-                field["options"] = [o for o in field["options"]
-                                    if str(o["value"] if isinstance(o, dict) else o) in value]
+                field["options"] = [
+                    o for o in field["options"] if str(o["value"] if isinstance(o, dict) else o) in value
+                ]
                 if "default" in field and str(field["default"]) not in value:
                     del field["default"]
             elif key == "type" and value in ("integer", "number") and field["type"] == "string":
@@ -122,21 +124,28 @@ class Model:
                 field = self.fields[name]
                 if not field.get("required") and "default" not in field:
                     field["required"] = True
-                    self.notes.append(f"{name} is asked (optional at Kie, no default) because the "
-                                      f"price depends on it")
+                    self.notes.append(
+                        f"{name} is asked (optional at Kie, no default) because the price depends on it"
+                    )
 
     # -- order
     def ordered_fields(self) -> dict[str, dict[str, Any]]:
-        return {name: {k: field[k] for k in sorted(field, key=FIELD_KEYS.index)}
-                for name, field in self._ordered().items()}
+        return {
+            name: {k: field[k] for k in sorted(field, key=FIELD_KEYS.index)}
+            for name, field in self._ordered().items()
+        }
 
     def _ordered(self) -> dict[str, dict[str, Any]]:
         names = list(self.fields)
 
         def rank(name: str) -> tuple[int, int, int, int]:
             field = self.fields[name]
-            return (0 if name in PROMPT_FIELDS else 1, 0 if field.get("required") else 1,
-                    1 if field.get("advanced") else 0, names.index(name))
+            return (
+                0 if name in PROMPT_FIELDS else 1,
+                0 if field.get("required") else 1,
+                1 if field.get("advanced") else 0,
+                names.index(name),
+            )
 
         placed: dict[str, dict[str, Any]] = {}
 
@@ -144,8 +153,12 @@ class Model:
             if name in placed or name in path:
                 return
             field = self.fields[name]
-            for other in [*field.get("ask_when", {}), *field.get("requires", []),
-                          *field.get("excludes", []), *field.get("required_unless", [])]:
+            for other in [
+                *field.get("ask_when", {}),
+                *field.get("requires", []),
+                *field.get("excludes", []),
+                *field.get("required_unless", []),
+            ]:
                 if other in self.fields:
                     place(other, (*path, name))
             placed[name] = field
@@ -162,18 +175,26 @@ class Model:
         if confidence == "none":
             return False, "id only: the reference has no input schema and no price for this id"
         if confidence == "low":
-            return False, ("low-confidence schema: fields rebuilt from secondary sources — "
-                           f"{_short(self.ref['status'])}; verify them against docs.kie.ai "
-                           "before enabling")
+            return False, (
+                "low-confidence schema: fields rebuilt from secondary sources — "
+                f"{_short(self.ref['status'])}; verify them against docs.kie.ai "
+                "before enabling"
+            )
         if self.blockers:
-            return False, ("uncollectable input: requires " + ", ".join(self.blockers)
-                           + ", which a chat cannot collect")
+            return False, (
+                "uncollectable input: requires " + ", ".join(self.blockers) + ", which a chat cannot collect"
+            )
         if self.price is None:
             lists = [n for n, f in self.fields.items() if f.get("items")]
-            return False, ("no price: neither the reference nor scripts/verified/ gives a Kie "
-                           "price for this model" + (f" (its input schema is complete, the "
-                                                     f"lists of objects {', '.join(lists)} "
-                                                     f"included)" if lists else ""))
+            return False, (
+                "no price: neither the reference nor scripts/verified/ gives a Kie "
+                "price for this model"
+                + (
+                    f" (its input schema is complete, the lists of objects {', '.join(lists)} included)"
+                    if lists
+                    else ""
+                )
+            )
         return True, None
 
     # -- texts
@@ -185,8 +206,10 @@ class Model:
 
     def name(self) -> dict[str, str]:
         mode = MODE_TEXT[self.mode()]
-        return {"ru": f"{self.base_name()} — {mode['name'][0]}",
-                "en": f"{self.base_name()} — {mode['name'][1]}"}
+        return {
+            "ru": f"{self.base_name()} — {mode['name'][0]}",
+            "en": f"{self.base_name()} — {mode['name'][1]}",
+        }
 
     def description(self) -> dict[str, str]:
         mode = MODE_TEXT[self.mode()]
@@ -202,8 +225,14 @@ class Model:
         return out
 
     def _variant(self) -> tuple[str, str] | None:
-        found = next((VARIANT_TEXT[w.lower()] for w in re.findall(r"[A-Za-z]+", self.base_name())[::-1]
-                      if w.lower() in VARIANT_TEXT), None)
+        found = next(
+            (
+                VARIANT_TEXT[w.lower()]
+                for w in re.findall(r"[A-Za-z]+", self.base_name())[::-1]
+                if w.lower() in VARIANT_TEXT
+            ),
+            None,
+        )
         if "legacy" in self.ref["status"]:
             legacy = VARIANT_TEXT["legacy"]
             return legacy if found is None else (f"{found[0]}, {legacy[0]}", f"{found[1]}, {legacy[1]}")

@@ -32,5 +32,7 @@ def load_unconfirmed() -> dict[str, str]:
 
 
 def unconfirmed_note(month: str) -> str:
-    return (f"{UNCONFIRMED_NOTE}{month}: Kie's docs pages and pricing rows for it were missing "
-            f"(CAT0924, 2026-09-24); still sold, the model breaker protects users if jobs fail")
+    return (
+        f"{UNCONFIRMED_NOTE}{month}: Kie's docs pages and pricing rows for it were missing "
+        f"(CAT0924, 2026-09-24); still sold, the model breaker protects users if jobs fail"
+    )

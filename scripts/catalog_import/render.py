@@ -60,7 +60,7 @@ def block(value: Any, indent: int) -> list[str]:
         for item in value:
             if isinstance(item, dict) and len(flow(item)) + indent + 2 > WIDTH:
                 inner = block(item, indent + 2)
-                inner[0] = pad + "- " + inner[0][indent + 2:]
+                inner[0] = pad + "- " + inner[0][indent + 2 :]
                 lines.extend(inner)
             else:
                 lines.append(f"{pad}- {flow(item)}")
@@ -83,13 +83,15 @@ def _has_long_list(item: Any) -> bool:
     return len(item) > 1 or "credits" in item[0]
 
 
-def render(header: str, texts: dict[str, Any], key: str, items: list[dict[str, Any]],
-           comments: dict[int, str]) -> str:
+def render(
+    header: str, texts: dict[str, Any], key: str, items: list[dict[str, Any]], comments: dict[int, str]
+) -> str:
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
     if texts:
         lines.append("")
-        lines.append("# Titles, hints and option labels shared by same-named fields below (a field's own "
-                     "wins).")
+        lines.append(
+            "# Titles, hints and option labels shared by same-named fields below (a field's own wins)."
+        )
         lines.append("field_texts:")
         lines.extend(block(texts, 2))
         lines.append("")

@@ -21,8 +21,7 @@ def share_texts(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             spec = FIELD_TEXT.get(name)
             if spec is None or uses[name] < 2:
                 continue
-            texts = {"title": local_text(spec[0]),
-                     **({"hint": local_text(spec[1])} if len(spec) > 1 else {})}
+            texts = {"title": local_text(spec[0]), **({"hint": local_text(spec[1])} if len(spec) > 1 else {})}
             if field.get("title") == texts["title"]:
                 del field["title"]
                 if field.get("hint") == texts.get("hint"):
@@ -42,17 +41,23 @@ def shared_labels(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         for name, field in entry.get("input", {}).items():
             for option in field.get("options", []):
                 if isinstance(option, dict):
-                    seen.setdefault(name, {}).setdefault(str(option["value"]), []).append(
-                        option["label"])
-    shared = {name: {value: labels[0] for value, labels in by_value.items()
-                     if len(labels) > 1 and all(label == labels[0] for label in labels)}
-              for name, by_value in seen.items()}
+                    seen.setdefault(name, {}).setdefault(str(option["value"]), []).append(option["label"])
+    shared = {
+        name: {
+            value: labels[0]
+            for value, labels in by_value.items()
+            if len(labels) > 1 and all(label == labels[0] for label in labels)
+        }
+        for name, by_value in seen.items()
+    }
     for entry in entries:
         for name, field in entry.get("input", {}).items():
             labels = shared.get(name, {})
             if "options" in field:
-                field["options"] = [o["value"] if isinstance(o, dict) and str(o["value"]) in labels
-                                    else o for o in field["options"]]
+                field["options"] = [
+                    o["value"] if isinstance(o, dict) and str(o["value"]) in labels else o
+                    for o in field["options"]
+                ]
     return {name: labels for name, labels in shared.items() if labels}
 
 

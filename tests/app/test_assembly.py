@@ -10,7 +10,13 @@ from app.assembly import Dependencies
 
 
 def test_a_misspelt_dependency_is_a_type_error() -> None:
-    given: dict[str, Any] = {"bundle": None, "pool": None, "bot": None, "kie_url": "u",
-                             "kie_key": "k", "kie_ulpoad_url": "u"}
+    given: dict[str, Any] = {
+        "bundle": None,
+        "pool": None,
+        "bot": None,
+        "kie_url": "u",
+        "kie_key": "k",
+        "kie_ulpoad_url": "u",
+    }
     with pytest.raises(TypeError, match="kie_ulpoad_url"):
         Dependencies(**given)

@@ -22,8 +22,7 @@ from tests.support.messenger import RecordingMessenger
 
 async def test_health_and_metrics(pool: asyncpg.Pool) -> None:
     bundle = load_checked_bundle()
-    runtime = Runtime(bundle, PluginSet.of([UserPlugin()]), PgSessionStore(pool),
-                      RecordingMessenger())
+    runtime = Runtime(bundle, PluginSet.of([UserPlugin()]), PgSessionStore(pool), RecordingMessenger())
     runtime.stats["updates"] += 3
     runner = web.AppRunner(health_app(pool, runtime))
     await runner.setup()
@@ -36,7 +35,7 @@ async def test_health_and_metrics(pool: asyncpg.Pool) -> None:
                 assert response.status == 200 and (await response.json())["status"] == "ok"
             async with http.get(f"http://{host}:{port}/metrics") as response:
                 assert "bot_updates_total 3" in await response.text()
-            await pool.close()   # the database goes away: health says so
+            await pool.close()  # the database goes away: health says so
             async with http.get(f"http://{host}:{port}/health") as response:
                 assert response.status == 503
     finally:
@@ -44,10 +43,10 @@ async def test_health_and_metrics(pool: asyncpg.Pool) -> None:
 
 
 def test_bad_configuration_stops_start_up_with_one_line_per_problem() -> None:
-    env = {**os.environ, "ADMIN_IDS": "1,bob", "TELEGRAM_BOT_TOKEN": "oops-secret-value",
-           "LOG_LEVEL": "LOUD"}
-    result = subprocess.run([sys.executable, "main.py"], cwd=PROJECT_ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {**os.environ, "ADMIN_IDS": "1,bob", "TELEGRAM_BOT_TOKEN": "oops-secret-value", "LOG_LEVEL": "LOUD"}
+    result = subprocess.run(
+        [sys.executable, "main.py"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.startswith("  - ")]
     assert len(lines) == 3, result.stderr
@@ -63,7 +62,7 @@ async def test_losing_the_polling_lock_is_noticed(database_dsn: str) -> None:
         other = await pool.acquire()
         assert not await other.fetchval("SELECT pg_try_advisory_lock($1)", POLLING_LOCK)
         pid = await conn.fetchval("SELECT pg_backend_pid()")
-        await other.execute("SELECT pg_terminate_backend($1)", pid)   # the lock holder dies
+        await other.execute("SELECT pg_terminate_backend($1)", pid)  # the lock holder dies
         await asyncio.wait_for(watch_polling_lock(conn, every=0.05), timeout=5)
         assert await other.fetchval("SELECT pg_try_advisory_lock($1)", POLLING_LOCK)
         await pool.release(other)
@@ -72,11 +71,16 @@ async def test_losing_the_polling_lock_is_noticed(database_dsn: str) -> None:
 
 
 def test_a_real_bot_without_a_kie_key_refuses_to_start(database_dsn: str) -> None:
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35, "DATABASE_URL": database_dsn,
-           "HTTP_PORT": "0"}
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35,
+        "DATABASE_URL": database_dsn,
+        "HTTP_PORT": "0",
+    }
     env.pop("KIE_API_KEY", None)
     env.pop("KIE_SANDBOX", None)
-    result = subprocess.run([sys.executable, "main.py"], cwd=PROJECT_ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "main.py"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 1
     assert "KIE_API_KEY is not set" in result.stderr and "Traceback" not in result.stderr

@@ -11,8 +11,15 @@ TOKEN = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
 
 def _config(monkeypatch: pytest.MonkeyPatch, **env: str) -> Config:
-    for name in ("TELEGRAM_BOT_TOKEN", "ADMIN_IDS", "KIE_API_KEY", "LOG_LEVEL", "DATABASE_URL",
-                 "FLOOD_RATE", "FLOOD_BURST"):
+    for name in (
+        "TELEGRAM_BOT_TOKEN",
+        "ADMIN_IDS",
+        "KIE_API_KEY",
+        "LOG_LEVEL",
+        "DATABASE_URL",
+        "FLOOD_RATE",
+        "FLOOD_BURST",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -31,8 +38,7 @@ def test_admin_ids_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_each_problem_is_reported_once_without_the_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValidationError) as caught:
-        _config(monkeypatch, ADMIN_IDS="1,bob", TELEGRAM_BOT_TOKEN="not-a-token-secret-xyz",
-                LOG_LEVEL="LOUD")
+        _config(monkeypatch, ADMIN_IDS="1,bob", TELEGRAM_BOT_TOKEN="not-a-token-secret-xyz", LOG_LEVEL="LOUD")
     lines = config_problems(caught.value)
     assert len(lines) == 3
     assert any(line.startswith("ADMIN_IDS: ") and "bob" in line for line in lines)

@@ -16,8 +16,8 @@ from engine.plugin import PluginSet
 from plugins.user import UserPlugin
 from tests.support.projects import write_project
 
-BUDGET = 4500   # actions: about 40 s on 2 shared cores (every screen, and some forms)
-MODELS = 10     # forms walked
+BUDGET = 4500  # actions: about 40 s on 2 shared cores (every screen, and some forms)
+MODELS = 10  # forms walked
 
 FLOW = """\
 commands:
@@ -65,14 +65,16 @@ common:
 
 
 async def run(root: Path, checked: bool = True):  # type: ignore[no-untyped-def]
-    async with make_driver(root, checked=checked,
-                           declarations=PluginSet([UserPlugin.declarations()])) as driver:
+    async with make_driver(
+        root, checked=checked, declarations=PluginSet([UserPlugin.declarations()])
+    ) as driver:
         return await explore(driver, seed=3, roles=(Role.USER, Role.ADMIN))
 
 
 def project(tmp_path: Path, flow: str = FLOW, texts: str = TEXTS) -> Path:
-    return write_project(tmp_path, {"flows/main.yaml": flow, "locales/ru.yaml": texts,
-                                    "locales/en.yaml": texts})
+    return write_project(
+        tmp_path, {"flows/main.yaml": flow, "locales/ru.yaml": texts, "locales/en.yaml": texts}
+    )
 
 
 async def test_a_sound_project_explores_clean(tmp_path: Path) -> None:
@@ -82,16 +84,32 @@ async def test_a_sound_project_explores_clean(tmp_path: Path) -> None:
     assert report.counts["restarts"] > 0
 
 
-@pytest.mark.parametrize(("name", "flow", "texts", "last"), [
-    ("a template typo in a button's args",
-     FLOW.replace("args: {task: banner}", 'args: {task: "{{ args.modle }}"}'), TEXTS, '"A"'),
-    ("a go that passes a parameter the screen does not read",
-     FLOW.replace("args: {task: banner}", "args: {tsk: banner}"), TEXTS, '"Task"'),
-    ("a text reading a result the screen does not get",
-     FLOW, TEXTS.replace("done: Done", 'done: "Done {{ result.x }}"'), '"English"'),
-])
+@pytest.mark.parametrize(
+    ("name", "flow", "texts", "last"),
+    [
+        (
+            "a template typo in a button's args",
+            FLOW.replace("args: {task: banner}", 'args: {task: "{{ args.modle }}"}'),
+            TEXTS,
+            '"A"',
+        ),
+        (
+            "a go that passes a parameter the screen does not read",
+            FLOW.replace("args: {task: banner}", "args: {tsk: banner}"),
+            TEXTS,
+            '"Task"',
+        ),
+        (
+            "a text reading a result the screen does not get",
+            FLOW,
+            TEXTS.replace("done: Done", 'done: "Done {{ result.x }}"'),
+            '"English"',
+        ),
+    ],
+)
 async def test_a_seeded_fault_fails_the_run_naming_its_path(
-        tmp_path: Path, name: str, flow: str, texts: str, last: str) -> None:
+    tmp_path: Path, name: str, flow: str, texts: str, last: str
+) -> None:
     report = await run(project(tmp_path, flow, texts), checked=False)
     assert not report.clean, name
     paths = [describe(f.path) for f in report.failures]
@@ -116,7 +134,7 @@ async def test_each_new_explorer_user_starts_with_the_settings_the_run_began_wit
         assert wallet is not None
         default = (await wallet.settings.get()).fx_rub_per_usd
         admin = await driver.new_user(Role.ADMIN, "ru")
-        await wallet.settings.set("fx_rub_per_usd", "500", admin)   # what the explorer types
+        await wallet.settings.set("fx_rub_per_usd", "500", admin)  # what the explorer types
         assert (await wallet.settings.get()).fx_rub_per_usd == 500
         await driver.new_user(Role.USER, "ru")
         assert (await wallet.settings.get()).fx_rub_per_usd == default

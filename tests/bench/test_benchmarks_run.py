@@ -12,14 +12,23 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 
-pytestmark = pytest.mark.bench   # deselected by default: `pytest -m bench` runs these
+pytestmark = pytest.mark.bench  # deselected by default: `pytest -m bench` runs these
 
 RUNS = {
     "lint_bench.py": ["--runs", "1", "--factor", "2"],
-    "runtime_bench.py": ["--updates", "60", "--users", "6", "--reps", "1", "--profile", "none",
-                         "--no-pin"],
-    "flood_bench.py": ["--users", "3", "--steps", "3", "--pace", "0.4", "--flood-rate", "200",
-                       "--flood-seconds", "0.5"],
+    "runtime_bench.py": ["--updates", "60", "--users", "6", "--reps", "1", "--profile", "none", "--no-pin"],
+    "flood_bench.py": [
+        "--users",
+        "3",
+        "--steps",
+        "3",
+        "--pace",
+        "0.4",
+        "--flood-rate",
+        "200",
+        "--flood-seconds",
+        "0.5",
+    ],
     "jobs_bench.py": ["--jobs", "12"],
     "wallet_bench.py": ["--pairs", "40", "--seconds", "1", "--rounds", "1"],
 }
@@ -28,8 +37,13 @@ RUNS = {
 @pytest.mark.parametrize("script", sorted(RUNS))
 def test_benchmark_runs_and_prints_figures(script: str, pg_server_dsn: str) -> None:
     env = {**os.environ, "TEST_DATABASE_URL": pg_server_dsn}
-    result = subprocess.run([sys.executable, f"bench/{script}", *RUNS[script]],
-                            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [sys.executable, f"bench/{script}", *RUNS[script]],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert any(ch.isdigit() for ch in result.stdout), result.stdout

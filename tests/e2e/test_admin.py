@@ -21,7 +21,7 @@ from plugins.wallet.service import Wallet
 from tests.support.telegram import ADMIN_ID, BotUnderTest, Chat
 
 ANNA = 1001
-VERA = 1003          # becomes a support admin; writes in Russian
+VERA = 1003  # becomes a support admin; writes in Russian
 WELCOME = 20_000
 
 Bot = tuple[BotUnderTest, KieSandbox]
@@ -40,8 +40,7 @@ async def open_card(admin: Chat, query: str) -> None:
 
 
 async def ledger_agrees(pool: asyncpg.Pool, user: int) -> int:
-    total = await pool.fetchval("SELECT coalesce(sum(amount), 0) FROM ledger WHERE user_id = $1",
-                                user)
+    total = await pool.fetchval("SELECT coalesce(sum(amount), 0) FROM ledger WHERE user_id = $1", user)
     assert total == await Wallet(pool).balance(user)
     return int(total)
 
@@ -53,7 +52,11 @@ async def charged_job(pool: asyncpg.Pool, user: int, price: int) -> str:
         "INSERT INTO jobs (id, user_id, chat_id, model, input, price_kopecks, state, settled,"
         " delivered, deadline_at, finished_at) VALUES ($1, $2, $2, 'google/nano-banana', '{}',"
         " $3, 'succeeded', true, true, $4, now())",
-        uuid.UUID(job_id), user, price, datetime.now(UTC) + timedelta(minutes=5))
+        uuid.UUID(job_id),
+        user,
+        price,
+        datetime.now(UTC) + timedelta(minutes=5),
+    )
     wallet = Wallet(pool)
     await wallet.reserve(user, job_id, price, note="Nano Banana")
     assert await wallet.capture(job_id)
@@ -71,13 +74,11 @@ async def test_find_a_user_by_id_username_and_forward(bot: Bot) -> None:
     admin.expect("Не нашёл «@nobody_here»")
     mark = under_test.emulator.mark()
     await under_test.emulator.forward_from(ADMIN_ID, ANNA, "помогите, не пришла картинка", "Anna")
-    await under_test.emulator.wait_bot_message(
-        ADMIN_ID, since=mark, match=lambda m: "id 1001" in m.content)
+    await under_test.emulator.wait_bot_message(ADMIN_ID, since=mark, match=lambda m: "id 1001" in m.content)
     admin.expect("Баланс: 200\xa0₽")
 
 
-async def test_adjust_the_balance_with_a_reason_and_a_confirm(bot: Bot,
-                                                              pool: asyncpg.Pool) -> None:
+async def test_adjust_the_balance_with_a_reason_and_a_confirm(bot: Bot, pool: asyncpg.Pool) -> None:
     under_test, _ = bot
     anna, admin = under_test.chat(ANNA), under_test.chat(ADMIN_ID)
     await anna.send("/start")
@@ -102,10 +103,11 @@ async def test_adjust_the_balance_with_a_reason_and_a_confirm(bot: Bot,
     data = admin.callback_data("✅ Провести")
     await admin.press("✅ Провести")
     admin.expect("был 200\xa0₽, стал 350,50\xa0₽")
-    await admin.press_data(data, confirm)              # a second press on the same confirm
+    await admin.press_data(data, confirm)  # a second press on the same confirm
     assert await ledger_agrees(pool, ANNA) == WELCOME + 15_050
-    kinds = await pool.fetch("SELECT kind, amount, note FROM ledger WHERE user_id = $1"
-                             " AND kind = 'admin_adjustment'", ANNA)
+    kinds = await pool.fetch(
+        "SELECT kind, amount, note FROM ledger WHERE user_id = $1 AND kind = 'admin_adjustment'", ANNA
+    )
     assert [(r["amount"], r["note"]) for r in kinds] == [(15_050, "компенсация за сбой")]
     await anna.send("/balance")
     anna.expect("Ваш баланс: 350,50")
@@ -128,12 +130,12 @@ async def test_a_job_is_refunded_once(bot: Bot, pool: asyncpg.Pool) -> None:
     refund = admin.callback_data("↩️ Вернуть деньги")
     await admin.press("↩️ Вернуть деньги")
     admin.expect("Возвращено 40\xa0₽ на баланс пользователя 1001")
-    await admin.press_data(refund, job_screen)          # the old button: out of date
+    await admin.press_data(refund, job_screen)  # the old button: out of date
     await admin.press("👤 Карточка пользователя")
     await admin.press("🎬 Генерации")
     await admin.press_containing("succeeded")
     admin.expect("списано · возвращено")
-    await admin.press("↩️ Вернуть деньги")               # a fresh, deliberate second refund
+    await admin.press("↩️ Вернуть деньги")  # a fresh, deliberate second refund
     admin.expect("Деньги за эту генерацию уже возвращены")
     assert await ledger_agrees(pool, ANNA) == WELCOME
     refunds = await pool.fetchval("SELECT count(*) FROM ledger WHERE kind = 'refund'")
@@ -156,7 +158,7 @@ async def test_a_blocked_user_gets_one_line_and_no_job(bot: Bot, pool: asyncpg.P
     said = [m for m in emulator.bot_messages(ANNA) if m.seq > mark]
     assert [m.content for m in said] == ["Доступ к боту закрыт администратором."]
     assert said[0].reply_markup is None
-    query = await emulator.press_data(ANNA, press, menu)       # an old menu's button
+    query = await emulator.press_data(ANNA, press, menu)  # an old menu's button
     answer = await emulator.wait_callback_answer(query, timeout=10)
     assert answer.text == "Доступ к боту закрыт администратором."
     await emulator.wait_idle(quiet=0.2)
@@ -179,8 +181,8 @@ async def test_write_to_a_user(bot: Bot, pool: asyncpg.Pool) -> None:
     await admin.send("Здравствуйте! Мы вернули деньги.")
     admin.expect("Сообщение доставлено пользователю 1001")
     await under_test.emulator.wait_bot_message(
-        ANNA, match=lambda m: "Сообщение от поддержки" in m.content
-        and "Мы вернули деньги" in m.content)
+        ANNA, match=lambda m: "Сообщение от поддержки" in m.content and "Мы вернули деньги" in m.content
+    )
 
 
 @dataclass
@@ -197,8 +199,7 @@ class Ctx:
         self.language = language
 
 
-async def test_a_support_admin_is_refused_what_only_an_owner_may(bot: Bot,
-                                                                 pool: asyncpg.Pool) -> None:
+async def test_a_support_admin_is_refused_what_only_an_owner_may(bot: Bot, pool: asyncpg.Pool) -> None:
     under_test, _ = bot
     under_test.emulator.add_user(EmulatedUser(VERA, "Вера", "ru", username="vera"))
     vera, owner = under_test.chat(VERA), under_test.chat(ADMIN_ID)
@@ -229,15 +230,14 @@ async def test_a_support_admin_is_refused_what_only_an_owner_may(bot: Bot,
         assert answer == "Это меню устарело — вот актуальное."
         assert "Роли" not in vera.screen
     del roles_message
-    await open_card(vera, "@anna")       # support reads a card, but cannot adjust money
+    await open_card(vera, "@anna")  # support reads a card, but cannot adjust money
     assert "💰 Изменить баланс" not in vera.buttons()
 
     plugin = admin_plugin(under_test)
-    with pytest.raises(ActionError) as refused:   # the action itself asks the roles table
+    with pytest.raises(ActionError) as refused:  # the action itself asks the roles table
         await plugin.grant_role(Ctx(VERA), GrantArgs(user=VERA, role="admin"))
     assert refused.value.text_key == "admin.error.forbidden"
-    assert await pool.fetchval("SELECT role FROM admin_roles WHERE user_id = $1",
-                               VERA) == "support"
+    assert await pool.fetchval("SELECT role FROM admin_roles WHERE user_id = $1", VERA) == "support"
 
     await owner.press("🗑 Снять роль")
     await vera.send("/admin")
@@ -268,8 +268,7 @@ async def test_the_audit_log_shows_each_action(bot: Bot, pool: asyncpg.Pool) -> 
     await admin.send("/admin")
     await admin.press("📋 Журнал действий")
     rows = admin.buttons()
-    for action in ("wallet.setting", "job.refund", "user.unblock", "user.block",
-                   "balance.adjust"):
+    for action in ("wallet.setting", "job.refund", "user.unblock", "user.block", "balance.adjust"):
         assert any(action in row for row in rows), (action, rows)
     await admin.press_containing("balance.adjust")
     admin.expect("Кто: 9001", "С кем: 1001", "Было: 19000", "Стало: 29000", "Примечание: подарок")
@@ -279,9 +278,21 @@ async def test_the_audit_log_shows_each_action(bot: Bot, pool: asyncpg.Pool) -> 
     assert any("user.block" in row for row in admin.buttons())
 
 
-SKIP = ("Подтвердить", "Отклонить", "Провести", "Вернуть деньги", "Заблокировать",
-        "Разблокировать", "Снять роль", "Поддержка", "Админ", "В меню", "Назад", "Админ-меню",
-        "Показать файл")
+SKIP = (
+    "Подтвердить",
+    "Отклонить",
+    "Провести",
+    "Вернуть деньги",
+    "Заблокировать",
+    "Разблокировать",
+    "Снять роль",
+    "Поддержка",
+    "Админ",
+    "В меню",
+    "Назад",
+    "Админ-меню",
+    "Показать файл",
+)
 
 
 async def crawl(chat: Chat, depth: int = 3) -> set[str]:
@@ -296,25 +307,36 @@ async def crawl(chat: Chat, depth: int = 3) -> set[str]:
         assert "Что-то пошло не так" not in chat.screen, (path, chat.screen)
         seen.add(chat.screen.split("\n", 1)[0])
         if len(path) < depth:
-            paths.extend([*path, b] for b in chat.buttons()
-                         if not any(s in b for s in SKIP) and b not in path)
+            paths.extend(
+                [*path, b] for b in chat.buttons() if not any(s in b for s in SKIP) and b not in path
+            )
     return seen
 
 
-async def test_crawl_the_admin_screens_as_an_admin_and_as_a_user(bot: Bot,
-                                                                 pool: asyncpg.Pool) -> None:
+async def test_crawl_the_admin_screens_as_an_admin_and_as_a_user(bot: Bot, pool: asyncpg.Pool) -> None:
     under_test, _ = bot
     anna, admin = under_test.chat(ANNA), under_test.chat(ADMIN_ID)
     await anna.send("/start")
     await charged_job(pool, ANNA, 1_000)
     screens = await crawl(admin)
-    for title in ("Админ-меню", "Найти пользователя", "Чеки на проверке",
-                  "Настройки денег", "Журнал действий", "Роли"):
+    for title in (
+        "Админ-меню",
+        "Найти пользователя",
+        "Чеки на проверке",
+        "Настройки денег",
+        "Журнал действий",
+        "Роли",
+    ):
         assert title in screens, screens
     await anna.send("/admin")
     anna.expect("Этот раздел вам недоступен")
-    for sid in ("admin.menu", "admin.users.find", "admin.roles.list", "admin.audit.list",
-                "admin.money.settings"):
+    for sid in (
+        "admin.menu",
+        "admin.users.find",
+        "admin.roles.list",
+        "admin.audit.list",
+        "admin.money.settings",
+    ):
         answer = await anna.press_data(f"{sid}:1:b0.0", anna.last.message_id)
         assert answer == "Это меню устарело — вот актуальное."
         assert "Админ" not in anna.screen and "Роли" not in anna.screen

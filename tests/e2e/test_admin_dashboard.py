@@ -12,8 +12,13 @@ from tests.support.telegram import ADMIN_ID
 
 
 async def topup(pool: asyncpg.Pool, user: int, kopecks: int, kind: str) -> None:
-    await pool.execute("INSERT INTO ledger (user_id, amount, kind, idempotency_key)"
-                       " VALUES ($1, $2, $3, $4)", user, kopecks, kind, uuid.uuid4().hex)
+    await pool.execute(
+        "INSERT INTO ledger (user_id, amount, kind, idempotency_key) VALUES ($1, $2, $3, $4)",
+        user,
+        kopecks,
+        kind,
+        uuid.uuid4().hex,
+    )
 
 
 async def test_an_admin_sees_the_days_figures(bot: Bot, pool: asyncpg.Pool) -> None:
@@ -28,16 +33,19 @@ async def test_an_admin_sees_the_days_figures(bot: Bot, pool: asyncpg.Pool) -> N
 
     await admin.send("/admin")
     await admin.press("📊 Сводка")
-    admin.expect("Сводка · сегодня",
-                 "Пополнения: 1\xa0734,50\xa0₽ (Stars 1\xa0234,50\xa0₽, переводы 500\xa0₽)",
-                 "Потрачено на генерации: 40\xa0₽",
-                 "Расход Kie.ai: 1,90\xa0₽ · кредитов: 4",    # 4 × 0,005 $ × 95 ₽
-                 "Баланс Kie.ai: 1\xa0234,5 кредитов",
-                 "Возвраты: 0\xa0₽",
-                 "Маржа: 38,10\xa0₽",
-                 "Бесплатных запусков: 0\n\nПользователи",
-                 "платившие: 1",
-                 "результата)\nNano Banana", ": 1 · 0\xa0% · 0:00")
+    admin.expect(
+        "Сводка · сегодня",
+        "Пополнения: 1\xa0734,50\xa0₽ (Stars 1\xa0234,50\xa0₽, переводы 500\xa0₽)",
+        "Потрачено на генерации: 40\xa0₽",
+        "Расход Kie.ai: 1,90\xa0₽ · кредитов: 4",  # 4 × 0,005 $ × 95 ₽
+        "Баланс Kie.ai: 1\xa0234,5 кредитов",
+        "Возвраты: 0\xa0₽",
+        "Маржа: 38,10\xa0₽",
+        "Бесплатных запусков: 0\n\nПользователи",
+        "платившие: 1",
+        "результата)\nNano Banana",
+        ": 1 · 0\xa0% · 0:00",
+    )
     assert "• Сегодня" in admin.buttons()
     await admin.press("7 дней")
     admin.expect("Сводка · 7 дней", "Потрачено на генерации: 40\xa0₽")
@@ -45,7 +53,7 @@ async def test_an_admin_sees_the_days_figures(bot: Bot, pool: asyncpg.Pool) -> N
     await admin.press("30 дней")
     admin.expect("Сводка · 30 дней", "Маржа: 38,10\xa0₽")
 
-    await sandbox.stop()                               # Kie.ai does not answer: still shown
+    await sandbox.stop()  # Kie.ai does not answer: still shown
     await admin.press("• 30 дней")
     admin.expect("Баланс Kie.ai: не удалось узнать", "Маржа: 38,10\xa0₽")
 

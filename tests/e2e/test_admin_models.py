@@ -60,7 +60,8 @@ def offered(buttons: list[str], name: str) -> bool:
 
 
 async def test_a_model_switched_off_disappears_for_users_on_every_instance(
-        bot: Bot, pool: asyncpg.Pool) -> None:
+    bot: Bot, pool: asyncpg.Pool
+) -> None:
     first, _ = bot
     model, name = await cheapest_image_model(first)
     async with running_bot(pool) as second:
@@ -73,7 +74,7 @@ async def test_a_model_switched_off_disappears_for_users_on_every_instance(
         admin.expect("Статус: выключена ⛔")
 
         assert not any(name in b for b in await models_of_the_task(anna_here))  # at once here
-        deadline = time.monotonic() + 10          # there: within the overrides' 2 s cache
+        deadline = time.monotonic() + 10  # there: within the overrides' 2 s cache
         while any(name in b for b in await models_of_the_task(anna_there)):
             assert time.monotonic() < deadline, "the second instance still offers the model"
             await asyncio.sleep(0.2)
@@ -83,14 +84,17 @@ async def test_a_model_switched_off_disappears_for_users_on_every_instance(
         while not any(name in b for b in await models_of_the_task(anna_there)):
             assert time.monotonic() < deadline, "the second instance never offered it again"
             await asyncio.sleep(0.2)
-    rows = await pool.fetch("SELECT admin_id, action, subject, old_value, new_value"
-                            " FROM admin_audit WHERE action = 'model.enabled' ORDER BY id")
-    assert [tuple(r) for r in rows] == [(ADMIN_ID, "model.enabled", model, None, "false"),
-                                        (ADMIN_ID, "model.enabled", model, "false", "true")]
+    rows = await pool.fetch(
+        "SELECT admin_id, action, subject, old_value, new_value"
+        " FROM admin_audit WHERE action = 'model.enabled' ORDER BY id"
+    )
+    assert [tuple(r) for r in rows] == [
+        (ADMIN_ID, "model.enabled", model, None, "false"),
+        (ADMIN_ID, "model.enabled", model, "false", "true"),
+    ]
 
 
-async def test_a_price_below_cost_is_refused_with_the_cost_shown(
-        bot: Bot, pool: asyncpg.Pool) -> None:
+async def test_a_price_below_cost_is_refused_with_the_cost_shown(bot: Bot, pool: asyncpg.Pool) -> None:
     under_test, _ = bot
     model, name = await cheapest_image_model(under_test)
     models = plugin(under_test, "prices")
@@ -118,35 +122,40 @@ async def test_a_price_below_cost_is_refused_with_the_cost_shown(
     await admin.press("✖️ Отмена")
     await admin.press("💰 Фиксированная цена")
     await admin.send(format_rub(price).replace("\xa0₽", ""))
-    admin.expect(f"Цена для пользователя: {format_rub(price)}",
-                 "Цена зафиксирована администратором")
+    admin.expect(f"Цена для пользователя: {format_rub(price)}", "Цена зафиксирована администратором")
     anna = under_test.chat(ANNA)
-    assert any(name in b and format_rub(price) in b for b in await models_of_the_task(anna)) \
+    assert (
+        any(name in b and format_rub(price) in b for b in await models_of_the_task(anna))
         or format_rub(price) in anna.screen
+    )
     assert await pool.fetchval(
-        "SELECT new_value FROM admin_audit WHERE action = 'model.fixed_price_kopecks'") \
-        == str(price)
+        "SELECT new_value FROM admin_audit WHERE action = 'model.fixed_price_kopecks'"
+    ) == str(price)
 
 
 async def test_a_support_admin_cannot_change_a_price_even_by_a_forged_callback(
-        bot: Bot, pool: asyncpg.Pool) -> None:
+    bot: Bot, pool: asyncpg.Pool
+) -> None:
     under_test, _ = bot
     model, name = await cheapest_image_model(under_test)
     under_test.emulator.add_user(EmulatedUser(VERA, "Вера", "ru", username="vera"))
     vera, owner = under_test.chat(VERA), under_test.chat(ADMIN_ID)
     await vera.send("/start")
-    await pool.execute("INSERT INTO admin_roles (user_id, role, granted_by) VALUES ($1,"
-                       " 'support', $2)", VERA, ADMIN_ID)
+    await pool.execute(
+        "INSERT INTO admin_roles (user_id, role, granted_by) VALUES ($1, 'support', $2)", VERA, ADMIN_ID
+    )
     admin_plugin = plugin(under_test, "admin")
     await admin_plugin.roles.refresh()  # type: ignore[attr-defined]
 
     await open_model_card(owner, name)
-    forged = [owner.callback_data(label) for label in
-              ("⛔ Выключить", "🎁 В бесплатный список", "✖️ Наценка", "💰 Фиксированная цена")]
-    await open_model_card(vera, name)           # support reads the card …
+    forged = [
+        owner.callback_data(label)
+        for label in ("⛔ Выключить", "🎁 В бесплатный список", "✖️ Наценка", "💰 Фиксированная цена")
+    ]
+    await open_model_card(vera, name)  # support reads the card …
     vera.expect("Себестоимость в Kie.ai")
     for label in ("⛔ Выключить", "✖️ Наценка", "💰 Фиксированная цена"):
-        assert label not in vera.buttons()      # … without the buttons that change it
+        assert label not in vera.buttons()  # … without the buttons that change it
     for data in forged:
         answer = await vera.press_data(data, vera.last.message_id)
         assert answer == STALE
@@ -154,15 +163,13 @@ async def test_a_support_admin_cannot_change_a_price_even_by_a_forged_callback(
 
     models = plugin(under_test, "prices")
     assert isinstance(models, ModelsPlugin)
-    with pytest.raises(ActionError) as refused:   # the action itself asks the roles table
+    with pytest.raises(ActionError) as refused:  # the action itself asks the roles table
         await models.set_price(Ctx(VERA), ValueArgs(model=model, value="1000"))
     assert refused.value.text_key == "prices.error.forbidden"
-    assert await pool.fetchval("SELECT count(*) FROM admin_audit WHERE admin_id = $1",
-                               VERA) == 0
+    assert await pool.fetchval("SELECT count(*) FROM admin_audit WHERE admin_id = $1", VERA) == 0
 
 
-async def test_an_explicit_free_list_replaces_the_automatic_pick(bot: Bot,
-                                                                 pool: asyncpg.Pool) -> None:
+async def test_an_explicit_free_list_replaces_the_automatic_pick(bot: Bot, pool: asyncpg.Pool) -> None:
     under_test, _ = bot
     admin = under_test.chat(ADMIN_ID)
     await admin.send("/admin")
@@ -182,5 +189,4 @@ async def test_an_explicit_free_list_replaces_the_automatic_pick(bot: Bot,
     admin.expect("моделей: 1", "Список задан администраторами.", f"🎁 {dearest.name}")
     shown = {m.id: m.free for m in await catalog.models(Ctx(ANNA), TaskArgs(task="images"))}
     assert shown[dearest.id] and sum(shown.values()) == 1
-    assert await pool.fetchval("SELECT new_value FROM admin_audit WHERE action = 'model.free'") \
-        == "true"
+    assert await pool.fetchval("SELECT new_value FROM admin_audit WHERE action = 'model.free'") == "true"

@@ -60,7 +60,7 @@ class Stage:
         task_id = next(iter(self.sandbox.tasks))
         store = JobStore(self.pool)
         job = await store.by_task(task_id)
-        while job is None:   # the task id is stored right after createTask answers
+        while job is None:  # the task id is stored right after createTask answers
             job = await store.by_task(task_id)
         return task_id, before
 
@@ -73,26 +73,40 @@ class Stage:
     async def polled_again(self, times: int = 2) -> None:
         """The runner asked recordInfo ``times`` more times: whatever a callback woke has run."""
         seen = self.sandbox.count("recordInfo")
-        await until(lambda: self.sandbox.count("recordInfo") >= seen + times, timeout=10,
-                    what="the runner polled again")
+        await until(
+            lambda: self.sandbox.count("recordInfo") >= seen + times,
+            timeout=10,
+            what="the runner polled again",
+        )
 
 
 @pytest.fixture
 async def stage(pool: asyncpg.Pool) -> AsyncIterator[Stage]:
-    config = Config(_env_file=None, kie_callback_secret=SecretStr(CALLBACK_SECRET),
-                    kie_webhook_hmac_key=SecretStr(HMAC_KEY))
-    async with KieSandbox(webhook_key=HMAC_KEY) as sandbox, running_bot(
-            pool, kie_url=sandbox.base_url, kie_key=sandbox.api_key,
-            kie_upload_url=sandbox.upload_url, config=config, serve_http=True,
+    config = Config(
+        _env_file=None,
+        kie_callback_secret=SecretStr(CALLBACK_SECRET),
+        kie_webhook_hmac_key=SecretStr(HMAC_KEY),
+    )
+    async with (
+        KieSandbox(webhook_key=HMAC_KEY) as sandbox,
+        running_bot(
+            pool,
+            kie_url=sandbox.base_url,
+            kie_key=sandbox.api_key,
+            kie_upload_url=sandbox.upload_url,
+            config=config,
+            serve_http=True,
             fetch_policy=AddressPolicy.allowing(sandbox.base_url),
-            runner_options={"idle_sleep": 0.05, "poll_delay": lambda elapsed: 0.2}) as bot:
+            runner_options={"idle_sleep": 0.05, "poll_delay": lambda elapsed: 0.2},
+        ) as bot,
+    ):
         # paid orders only (a free run has no hold to look at)
         await Wallet(pool).set_setting("free_models_count", 0, admin_id=9001)
         yield Stage(bot, sandbox, pool)
 
 
 async def test_a_signed_callback_body_moves_no_money(stage: Stage) -> None:
-    stage.sandbox.faults.task(TaskFault.stuck())   # Kie.ai says "generating" until told
+    stage.sandbox.faults.task(TaskFault.stuck())  # Kie.ai says "generating" until told
     wallet = Wallet(stage.pool)
     task_id, before = await stage.order_an_image()
     reserved = await wallet.balance(ANNA)
@@ -102,7 +116,8 @@ async def test_a_signed_callback_body_moves_no_money(stage: Stage) -> None:
     # "success", naming the bot's own metrics: the callback is accepted as a wake-up …
     metrics = f"{stage.bot.http_url}/metrics"
     lie = await stage.sandbox.forge_callback(
-        task_id, state="success", resultJson=json.dumps({"resultUrls": [metrics]}))
+        task_id, state="success", resultJson=json.dumps({"resultUrls": [metrics]})
+    )
     assert lie.status == 200
     await stage.polled_again()
     # … and changes nothing: no capture, nothing delivered, the job still running
@@ -115,10 +130,10 @@ async def test_a_signed_callback_body_moves_no_money(stage: Stage) -> None:
     assert (await stage.sandbox.replay_callback(lie, fail)).status == 409
 
     # a fresh pair (the next second) saying "fail" while Kie.ai works on: no refund either
-    await until(lambda: int(time.time()) > int(lie.headers["X-Webhook-Timestamp"]),
-                what="a new signature timestamp")
-    lie = await stage.sandbox.forge_callback(task_id, state="fail", failCode="500",
-                                             failMsg="forged")
+    await until(
+        lambda: int(time.time()) > int(lie.headers["X-Webhook-Timestamp"]), what="a new signature timestamp"
+    )
+    lie = await stage.sandbox.forge_callback(task_id, state="fail", failCode="500", failMsg="forged")
     assert lie.status == 200
     await stage.polled_again()
     assert await stage.job_state(task_id) == (JobState.RUNNING, "held")
@@ -134,18 +149,18 @@ async def test_a_signed_callback_body_moves_no_money(stage: Stage) -> None:
     assert await wallet.balance(ANNA) == reserved
 
 
-async def test_a_result_naming_the_bots_own_metrics_is_refused_and_refunded(
-        stage: Stage) -> None:
+async def test_a_result_naming_the_bots_own_metrics_is_refused_and_refunded(stage: Stage) -> None:
     metrics = f"{stage.bot.http_url}/metrics"
     stage.sandbox.faults.task(TaskFault(result_urls=(metrics,)))
     wallet = Wallet(stage.pool)
     task_id, before = await stage.order_an_image()
-    await stage.bot.emulator.wait_for(lambda: any(
-        "вернулись на ваш баланс" in m.content for m in stage.bot.emulator.bot_messages(ANNA)),
-        timeout=15)
+    await stage.bot.emulator.wait_for(
+        lambda: any("вернулись на ваш баланс" in m.content for m in stage.bot.emulator.bot_messages(ANNA)),
+        timeout=15,
+    )
     assert await stage.job_state(task_id) == (JobState.FAILED, "released")
     assert stage.sent_media == []
     assert not any("bot_" in m.content for m in stage.bot.emulator.bot_messages(ANNA))
     job = await JobStore(stage.pool).by_task(task_id)
     assert job is not None and "not a public address" in (job.error_message or "")
-    assert await wallet.balance(ANNA) == before   # nothing kept for the refused result
+    assert await wallet.balance(ANNA) == before  # nothing kept for the refused result

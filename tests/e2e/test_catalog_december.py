@@ -68,31 +68,34 @@ def shown_price(chat: Chat) -> int:
 
 
 async def test_flash_layers_are_charged_per_chosen_count_and_arrive_as_png_documents(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, sandbox = bot
     emulator, chat, wallet = under_test.emulator, under_test.chat(ANNA), Wallet(pool)
     await chat.send("/start")
     before = await wallet.balance(ANNA)
     await open_model(chat, "Редактировать изображение", "Seedream 5.0 Flash — разбор на слои")
-    chat.expect("отдельным PNG-файлом, документом")          # the card says what comes back
+    chat.expect("отдельным PNG-файлом, документом")  # the card says what comes back
     await chat.press("▶️ Начать")
     await answer(chat, {"Сколько файлов": "3"})
     entry = BUNDLE.models[FLASH].entry
     credits = credits_for(entry, {"layers": 3, "size": "1K"}, {})
     assert credits == 3 * Decimal("3.24")
-    expected = await wallet.price(credits)                   # the bot's conversion and rounding
+    expected = await wallet.price(credits)  # the bot's conversion and rounding
     assert shown_price(chat) == expected, chat.screen
     assert format_rub(expected, "ru") in chat.screen
     await chat.press("✅ Подтвердить")
-    await emulator.wait_for(lambda: len([m for m in emulator.bot_messages(ANNA)
-                                         if m.media_kind == "document"]) == 3, timeout=20)
+    await emulator.wait_for(
+        lambda: len([m for m in emulator.bot_messages(ANNA) if m.media_kind == "document"]) == 3, timeout=20
+    )
     sent = sandbox.inputs(FLASH)[-1]
     assert "layers" not in sent and sent["size"] == "1K" and sent["image_url"]
     assert await wallet.balance(ANNA) == before - expected
 
 
 async def test_pro_layers_at_2k_are_charged_14_credits(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, sandbox = bot
     emulator, chat, wallet = under_test.emulator, under_test.chat(ANNA), Wallet(pool)
     await chat.send("/start")
@@ -103,14 +106,16 @@ async def test_pro_layers_at_2k_are_charged_14_credits(
     expected = await wallet.price(Decimal(14))
     assert shown_price(chat) == expected, chat.screen
     await chat.press("✅ Подтвердить")
-    await emulator.wait_for(lambda: len([m for m in emulator.bot_messages(ANNA)
-                                         if m.media_kind == "document"]) == 3, timeout=20)
+    await emulator.wait_for(
+        lambda: len([m for m in emulator.bot_messages(ANNA) if m.media_kind == "document"]) == 3, timeout=20
+    )
     assert sandbox.inputs(PRO)[-1]["size"] == "2K"
     assert await wallet.balance(ANNA) == before - expected
 
 
 async def test_flux_kontext_draws_at_the_pro_price(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, sandbox = bot
     emulator, chat, wallet = under_test.emulator, under_test.chat(ANNA), Wallet(pool)
     await chat.send("/start")
@@ -123,39 +128,41 @@ async def test_flux_kontext_draws_at_the_pro_price(
     if not free:
         assert shown_price(chat) == expected, chat.screen
     await chat.press("✅ Подтвердить")
-    result = await emulator.wait_bot_message(ANNA, timeout=20,
-                                             match=lambda m: m.media_kind is not None)
+    result = await emulator.wait_bot_message(ANNA, timeout=20, match=lambda m: m.media_kind is not None)
     assert result.media_kind == "photo"
     assert sandbox.create_calls("flux1-kontext") == 1
     assert await wallet.balance(ANNA) == before - (0 if free else expected)
 
 
 async def test_replace_a_section_of_a_finished_song_from_the_history(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, sandbox = bot
     emulator, chat, wallet = under_test.emulator, under_test.chat(ANNA), Wallet(pool)
     await chat.send("/start")
     before = await wallet.balance(ANNA)
     song_price = await order(chat, "Suno — музыка")
-    await emulator.wait_for(lambda: len([m for m in emulator.bot_messages(ANNA)
-                                         if m.media_kind == "audio"]) == 2, timeout=20)
+    await emulator.wait_for(
+        lambda: len([m for m in emulator.bot_messages(ANNA) if m.media_kind == "audio"]) == 2, timeout=20
+    )
     await emulator.wait_idle(quiet=0.1, timeout=10)
     song = next(t for t in sandbox.tasks.values() if t.model == "ai-music-api/generate")
     tracks = song.result["data"] if song.result else []
 
-    await chat.press("✂️ Заменить фрагмент")                 # under track 2 (the last message)
+    await chat.press("✂️ Заменить фрагмент")  # under track 2 (the last message)
     await answer(chat, {"Начало фрагмента": "100", "Конец фрагмента": "130"})
-    chat.expect("Фрагмент не подходит")                      # ends after the 120 s track
+    chat.expect("Фрагмент не подходит")  # ends after the 120 s track
     assert sandbox.create_calls(REPLACE) == 0
 
-    await chat.press("✂️ Заменить фрагмент")                 # again: on the song's message
+    await chat.press("✂️ Заменить фрагмент")  # again: on the song's message
     await answer(chat, {"Начало фрагмента": "30.5", "Конец фрагмента": "50"})
     assert "Трек: №2" in chat.screen, chat.screen
     expected = await wallet.price(Decimal(5))
     assert shown_price(chat) == expected
     await chat.press("✅ Подтвердить")
-    await emulator.wait_for(lambda: len([m for m in emulator.bot_messages(ANNA)
-                                         if m.media_kind == "audio"]) == 4, timeout=20)
+    await emulator.wait_for(
+        lambda: len([m for m in emulator.bot_messages(ANNA) if m.media_kind == "audio"]) == 4, timeout=20
+    )
     sent = sandbox.inputs(REPLACE)[-1]
     assert sent["task_id"] == song.task_id and sent["audio_id"] == tracks[1]["id"]
     assert (sent["infill_start_s"], sent["infill_end_s"]) == (30.5, 50)

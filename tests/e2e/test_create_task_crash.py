@@ -32,13 +32,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _bot(emulator: TelegramEmulator, sandbox: KieSandbox, dsn: str,
-               port: int) -> asyncio.subprocess.Process:
+async def _bot(
+    emulator: TelegramEmulator, sandbox: KieSandbox, dsn: str, port: int
+) -> asyncio.subprocess.Process:
     return await start_bot_process(
-        emulator, dsn, KIE_API_KEY=sandbox.api_key, KIE_API_URL=sandbox.base_url,
-        KIE_UPLOAD_URL=sandbox.upload_url, JOB_LEASE_SECONDS="2", HTTP_PORT=str(port),
-        PUBLIC_URL=f"http://127.0.0.1:{port}", KIE_CALLBACK_SECRET="crash-test-callback-secret",
-        KIE_SANDBOX="1")   # its results are on 127.0.0.1
+        emulator,
+        dsn,
+        KIE_API_KEY=sandbox.api_key,
+        KIE_API_URL=sandbox.base_url,
+        KIE_UPLOAD_URL=sandbox.upload_url,
+        JOB_LEASE_SECONDS="2",
+        HTTP_PORT=str(port),
+        PUBLIC_URL=f"http://127.0.0.1:{port}",
+        KIE_CALLBACK_SECRET="crash-test-callback-secret",
+        KIE_SANDBOX="1",
+    )  # its results are on 127.0.0.1
 
 
 async def _until(pool: asyncpg.Pool, query: str, job_id: uuid.UUID, timeout: float = 30) -> None:
@@ -57,15 +65,22 @@ async def test_sigkill_during_create_task_then_restart_orders_once(database_dsn:
             wallet, store = Wallet(pool), JobStore(pool)
             await wallet.credit(USER, START, "adjustment", "crash-test-topup")
             job = await store.create(
-                user_id=USER, chat_id=USER, language="ru", model=model, category="text-to-image",
-                values={"prompt": "a lighthouse at dusk"}, price_kopecks=PRICE, free=False,
+                user_id=USER,
+                chat_id=USER,
+                language="ru",
+                model=model,
+                category="text-to-image",
+                values={"prompt": "a lighthouse at dusk"},
+                price_kopecks=PRICE,
+                free=False,
                 timeout=timedelta(minutes=5),
-                reserve=lambda conn, job_id: wallet.reserve(USER, job_id, PRICE, conn=conn))
+                reserve=lambda conn, job_id: wallet.reserve(USER, job_id, PRICE, conn=conn),
+            )
             # the task is made and keeps running (until the test ends it); its id never comes back
             sandbox.faults.reply("createTask", LostAnswer())
             sandbox.faults.task(TaskFault.stuck())
             process = await _bot(emulator, sandbox, database_dsn, port)
-            try:   # Kie.ai has the task, the bot still waits for the answer: kill it now
+            try:  # Kie.ai has the task, the bot still waits for the answer: kill it now
                 await until(lambda: len(sandbox.tasks) == 1, 30, "Kie.ai has the task")
             finally:
                 process.send_signal(signal.SIGKILL)
@@ -81,8 +96,7 @@ async def test_sigkill_during_create_task_then_restart_orders_once(database_dsn:
                 await _until(pool, "SELECT lease_until IS NULL FROM jobs WHERE id = $1", job.id)
                 assert sandbox.create_calls() == 1
                 await sandbox.complete_task(task_id)
-                await _until(pool, "SELECT delivered AND lease_until IS NULL FROM jobs"
-                                   " WHERE id = $1", job.id)
+                await _until(pool, "SELECT delivered AND lease_until IS NULL FROM jobs WHERE id = $1", job.id)
             finally:
                 process.send_signal(signal.SIGTERM)
                 await process.wait()
@@ -93,7 +107,6 @@ async def test_sigkill_during_create_task_then_restart_orders_once(database_dsn:
             done = await store.get(job.id)
             assert done is not None and done.kie_task_id == task_id
             assert await wallet.balance(USER) == START - PRICE
-            assert await pool.fetchval("SELECT state FROM holds WHERE job_id = $1",
-                                       str(job.id)) == "captured"
+            assert await pool.fetchval("SELECT state FROM holds WHERE job_id = $1", str(job.id)) == "captured"
         finally:
             await pool.close()

@@ -9,12 +9,11 @@ from engine.telegram.flood import FloodLimit
 from tests.support.telegram import running_bot
 
 ANNA, BORIS = 1001, 1002
-LIMIT = FloodLimit(rate=3, burst=12)   # the production default (app.config)
+LIMIT = FloodLimit(rate=3, burst=12)  # the production default (app.config)
 TOO_FAST = "Слишком быстро"
 
 
-async def test_a_thousand_messages_are_not_all_answered_and_others_still_are(
-        pool: asyncpg.Pool) -> None:
+async def test_a_thousand_messages_are_not_all_answered_and_others_still_are(pool: asyncpg.Pool) -> None:
     async with running_bot(pool, flood=LIMIT) as bot:
         emulator = bot.emulator
         anna, boris = bot.chat(ANNA), bot.chat(BORIS)
@@ -32,8 +31,7 @@ async def test_a_thousand_messages_are_not_all_answered_and_others_still_are(
         assert bot.runtime.stats["flood_dropped"] > 900
 
 
-async def test_every_press_of_a_flood_is_answered_so_no_spinner_hangs(
-        pool: asyncpg.Pool) -> None:
+async def test_every_press_of_a_flood_is_answered_so_no_spinner_hangs(pool: asyncpg.Pool) -> None:
     async with running_bot(pool, flood=LIMIT) as bot:
         emulator = bot.emulator
         anna = bot.chat(ANNA)

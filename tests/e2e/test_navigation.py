@@ -6,7 +6,7 @@ import asyncpg
 
 from tests.support.telegram import running_bot
 
-ANNA, BORIS = 1001, 1002   # the emulator's Russian- and English-speaking test users
+ANNA, BORIS = 1001, 1002  # the emulator's Russian- and English-speaking test users
 
 
 async def test_start_help_and_back(pool: asyncpg.Pool) -> None:
@@ -67,8 +67,7 @@ async def test_stale_and_forged_presses_are_refused(pool: asyncpg.Pool) -> None:
         for forged in ("main.start:1:b0.0", "x" * 64, "admin.panel:99:b0.0"):
             answer = await chat.press_data(forged, chat.last.message_id)
             assert answer == "Это меню устарело — вот актуальное."
-        assert all(a.text is None or "устарело" in a.text
-                   for a in bot.emulator.callback_answers(ANNA))
+        assert all(a.text is None or "устарело" in a.text for a in bot.emulator.callback_answers(ANNA))
 
 
 async def test_a_file_where_none_is_asked_gets_a_hint(pool: asyncpg.Pool) -> None:

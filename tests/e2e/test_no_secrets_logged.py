@@ -33,17 +33,30 @@ CALLBACK_SECRET = "cbsec_4d1f8a2b9c7e6f3a0b5d8e1c4f7a2b9c"
 HMAC_KEY = "whsec_a7c3e9f1b5d2a8c4e0f6b3d9a1c7e5f2"
 
 
-async def test_no_secret_in_any_log_line_or_answer(pool: asyncpg.Pool,
-                                                   caplog: pytest.LogCaptureFixture) -> None:
+async def test_no_secret_in_any_log_line_or_answer(
+    pool: asyncpg.Pool, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
-    config = Config(_env_file=None, kie_callback_secret=SecretStr(CALLBACK_SECRET),
-                    kie_webhook_hmac_key=SecretStr(HMAC_KEY))
+    config = Config(
+        _env_file=None,
+        kie_callback_secret=SecretStr(CALLBACK_SECRET),
+        kie_webhook_hmac_key=SecretStr(HMAC_KEY),
+    )
     answers: list[str] = []
-    async with KieSandbox(api_key=KIE_KEY, webhook_key=HMAC_KEY) as sandbox, running_bot(
-            pool, kie_url=sandbox.base_url, kie_key=KIE_KEY, kie_upload_url=sandbox.upload_url,
-            config=config, serve_http=True, emulator=TelegramEmulator(token=BOT_TOKEN),
+    async with (
+        KieSandbox(api_key=KIE_KEY, webhook_key=HMAC_KEY) as sandbox,
+        running_bot(
+            pool,
+            kie_url=sandbox.base_url,
+            kie_key=KIE_KEY,
+            kie_upload_url=sandbox.upload_url,
+            config=config,
+            serve_http=True,
+            emulator=TelegramEmulator(token=BOT_TOKEN),
             fetch_policy=AddressPolicy.allowing(sandbox.base_url),
-            runner_options={"idle_sleep": 0.05, "poll_delay": lambda elapsed: 60.0}) as bot:
+            runner_options={"idle_sleep": 0.05, "poll_delay": lambda elapsed: 60.0},
+        ) as bot,
+    ):
         chat = bot.chat(ANNA)
         await chat.send("/start")
         await chat.press_containing("Картинки, баннеры", NEXT)
@@ -52,8 +65,9 @@ async def test_no_secret_in_any_log_line_or_answer(pool: asyncpg.Pool,
         await answer_until_summary(chat)
         await chat.press("✅ Подтвердить")
         # polls are a minute apart: the callback is what gets the result here
-        await bot.emulator.wait_for(lambda: any(
-            m.media_kind for m in bot.emulator.bot_messages(ANNA)), timeout=20)
+        await bot.emulator.wait_for(
+            lambda: any(m.media_kind for m in bot.emulator.bot_messages(ANNA)), timeout=20
+        )
         await until(lambda: sandbox.callbacks_pending == 0, what="callbacks sent")
         assert sandbox.callbacks and all(c.status == 200 for c in sandbox.callbacks)
 
@@ -64,23 +78,31 @@ async def test_no_secret_in_any_log_line_or_answer(pool: asyncpg.Pool,
         base = bot.http_url
         async with aiohttp.ClientSession() as http:
             for method, path in [
-                    ("GET", "/health"), ("GET", "/metrics"),
-                    ("POST", f"/kie/callback/{job.id.hex}/{'0' * 32}"),
-                    ("POST", f"/kie/callback/{job.id.hex}/{'%D0%96' * 16}"),
-                    ("POST", f"/kie/callback/{job.id.hex}/{signature}"),   # no body, no HMAC
-                    ("POST", f"/kie/callback/{job.id.hex}/{signature}?token={BOT_TOKEN}")]:
+                ("GET", "/health"),
+                ("GET", "/metrics"),
+                ("POST", f"/kie/callback/{job.id.hex}/{'0' * 32}"),
+                ("POST", f"/kie/callback/{job.id.hex}/{'%D0%96' * 16}"),
+                ("POST", f"/kie/callback/{job.id.hex}/{signature}"),  # no body, no HMAC
+                ("POST", f"/kie/callback/{job.id.hex}/{signature}?token={BOT_TOKEN}"),
+            ]:
                 async with http.request(method, f"{base}{path}", data=b"{}") as response:
                     assert response.status < 500, path
                     answers.append(await response.text())
     webhook_signatures = [c.headers.get("X-Webhook-Signature", "") for c in sandbox.callbacks]
-    secrets = {"bot token": BOT_TOKEN, "bot token secret": BOT_TOKEN.split(":", 1)[1],
-               "Kie.ai key": KIE_KEY, "callback secret": CALLBACK_SECRET, "HMAC key": HMAC_KEY,
-               "callback path signature": signature,
-               **{f"webhook signature {i}": s for i, s in enumerate(webhook_signatures) if s}}
+    secrets = {
+        "bot token": BOT_TOKEN,
+        "bot token secret": BOT_TOKEN.split(":", 1)[1],
+        "Kie.ai key": KIE_KEY,
+        "callback secret": CALLBACK_SECRET,
+        "HMAC key": HMAC_KEY,
+        "callback path signature": signature,
+        **{f"webhook signature {i}": s for i, s in enumerate(webhook_signatures) if s},
+    }
     ours = [r for r in caplog.records if not r.name.startswith("emulators")]
     lines = [logging.Formatter("%(name)s %(message)s").format(r) for r in ours]
-    assert any(f"/kie/callback/{job.id.hex}/***" in line for line in lines), \
+    assert any(f"/kie/callback/{job.id.hex}/***" in line for line in lines), (
         "the access log was on and redacted the callback paths"
+    )
     for name, secret in secrets.items():
         leaks = [line for line in lines if secret in line]
         assert not leaks, f"{name} in the log: {leaks[:3]}"

@@ -12,7 +12,7 @@ ANNA = 1001
 GROUP = EmulatedGroup(-1001234567890, "Marketing team", "supergroup")
 SMALL_GROUP = EmulatedGroup(-4242, "Friends")
 CHANNEL = EmulatedGroup(-1009876543210, "News", "channel")
-OURS = "kie_flow_bot"   # the emulator's bot username
+OURS = "kie_flow_bot"  # the emulator's bot username
 
 
 async def settle(bot: BotUnderTest) -> None:
@@ -34,18 +34,16 @@ async def test_admin_in_a_group_gets_one_line_and_never_a_screen(pool: asyncpg.P
             for reply in replies:
                 assert reply.content == f"Я работаю только в личном чате: откройте @{OURS}."
                 assert not reply.reply_markup
-        assert not emulator.bot_messages(ADMIN_ID)   # nothing leaked into a private chat
+        assert not emulator.bot_messages(ADMIN_ID)  # nothing leaked into a private chat
 
 
-async def test_a_press_on_a_group_message_is_answered_without_a_screen(
-        pool: asyncpg.Pool) -> None:
+async def test_a_press_on_a_group_message_is_answered_without_a_screen(pool: asyncpg.Pool) -> None:
     async with running_bot(pool) as bot:
         emulator = bot.emulator
         emulator.add_group(GROUP)
         await emulator.send_group_text(GROUP.id, ANNA, "/start")
         note = await emulator.wait_bot_message(GROUP.id, timeout=10)
-        query = await emulator.press_data(ANNA, "main.start:1:b0.0", note.message_id,
-                                          chat_id=GROUP.id)
+        query = await emulator.press_data(ANNA, "main.start:1:b0.0", note.message_id, chat_id=GROUP.id)
         answer = await emulator.wait_callback_answer(query, timeout=10)
         assert answer.text is not None and "личном чате" in answer.text
         await settle(bot)
@@ -72,6 +70,6 @@ async def test_commands_for_another_bot_are_ignored_and_ours_work(pool: asyncpg.
         chat = bot.chat(ANNA)
         await chat.send(f"/start@{OURS}")
         chat.expect("Привет, Anna!")
-        await chat.send("/help@Kie_Flow_Bot")   # usernames ignore case
+        await chat.send("/help@Kie_Flow_Bot")  # usernames ignore case
         chat.expect("Помощь")
         assert len(emulator.bot_messages(ANNA)) == 2

@@ -20,8 +20,9 @@ ANNA = 1001
 
 
 async def _start_bot_process(emulator: TelegramEmulator, dsn: str) -> asyncio.subprocess.Process:
-    return await start_bot_process(emulator, dsn, KIE_API_KEY="unused-in-this-test",
-                                   KIE_API_URL="http://127.0.0.1:9", ADMIN_IDS="9001")
+    return await start_bot_process(
+        emulator, dsn, KIE_API_KEY="unused-in-this-test", KIE_API_URL="http://127.0.0.1:9", ADMIN_IDS="9001"
+    )
 
 
 async def stored_version(dsn: str, user_id: int, version: int) -> None:
@@ -29,8 +30,7 @@ async def stored_version(dsn: str, user_id: int, version: int) -> None:
     connection = await asyncpg.connect(dsn)
     try:
         for _ in range(200):
-            stored = await connection.fetchval(
-                "SELECT version FROM sessions WHERE user_id = $1", user_id)
+            stored = await connection.fetchval("SELECT version FROM sessions WHERE user_id = $1", user_id)
             if stored is not None and stored >= version:
                 return
             await asyncio.sleep(0.01)
@@ -47,7 +47,7 @@ async def test_killed_bot_process_resumes_the_conversation(database_dsn: str) ->
             await chat.send("/start")
             await chat.press("❓ Помощь")
             chat.expect("Выберите задачу, затем модель")
-            await stored_version(database_dsn, ANNA, 2)   # /start, then the press
+            await stored_version(database_dsn, ANNA, 2)  # /start, then the press
         finally:
             process.send_signal(signal.SIGKILL)
             await process.wait()

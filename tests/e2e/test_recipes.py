@@ -16,7 +16,8 @@ from tests.support.telegram import BotUnderTest
 
 
 async def test_a_recipe_from_the_main_menu_to_the_result(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, sandbox = bot
     chat = under_test.chat(ANNA)
     await chat.send("/start")
@@ -33,8 +34,8 @@ async def test_a_recipe_from_the_main_menu_to_the_result(
     assert card.media_kind == "photo", "the card shows the recipe's picture"
 
     await chat.press("▶️ Сделать")
-    chat.expect("шаг 1 из 2")                  # the prompt, then the photo: nothing else
-    chat.expect("Как должно двигаться?")       # the recipe's own hint
+    chat.expect("шаг 1 из 2")  # the prompt, then the photo: nothing else
+    chat.expect("Как должно двигаться?")  # the recipe's own hint
     await chat.send("камера медленно облетает флакон духов")
     chat.expect("шаг 2 из 2")
     await chat.send_photo(png())
@@ -45,11 +46,13 @@ async def test_a_recipe_from_the_main_menu_to_the_result(
     assert price, chat.screen
 
     await chat.press("✅ Подтвердить")
-    await under_test.emulator.wait_for(lambda: any(
-        "Заказ принят" in m.content for m in under_test.emulator.bot_messages(ANNA)))
+    await under_test.emulator.wait_for(
+        lambda: any("Заказ принят" in m.content for m in under_test.emulator.bot_messages(ANNA))
+    )
     result = await under_test.emulator.wait_bot_message(
-        ANNA, timeout=20, match=lambda m: m.media_kind is not None)
-    assert "Kling" in result.content   # the sandbox's stand-in for the video
+        ANNA, timeout=20, match=lambda m: m.media_kind is not None
+    )
+    assert "Kling" in result.content  # the sandbox's stand-in for the video
     sent = sandbox.inputs()[-1]
     assert sent["duration"] == "5"
     assert sent["prompt"].startswith("камера медленно облетает флакон духов. Smooth slow")

@@ -41,12 +41,14 @@ async def _to_summary(chat: Chat) -> None:
 async def _generate(under_test: BotUnderTest, chat: Chat) -> None:
     await _to_summary(chat)
     await chat.press("✅ Подтвердить")
-    await under_test.emulator.wait_bot_message(chat.user_id, timeout=20,
-                                               match=lambda m: m.media_kind is not None)
+    await under_test.emulator.wait_bot_message(
+        chat.user_id, timeout=20, match=lambda m: m.media_kind is not None
+    )
 
 
 async def test_showing_a_receipts_file_keeps_the_receipt_on_screen(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, _ = bot
     anna, admin = under_test.chat(ANNA), under_test.chat(ADMIN_ID)
     await anna.send("/start")
@@ -61,7 +63,7 @@ async def test_showing_a_receipts_file_keeps_the_receipt_on_screen(
     await admin.press("📎 Показать файл")
     await under_test.emulator.wait_bot_message(ADMIN_ID, match=lambda m: m.media_kind is not None)
     shown = message(under_test, ADMIN_ID, receipt)
-    assert "Сумма: 1\xa0500" in shown.content          # redrawn with its receipt, not a crash
+    assert "Сумма: 1\xa0500" in shown.content  # redrawn with its receipt, not a crash
     approve = admin.callback_data("✅ Подтвердить", shown)
     await admin.press("✅ Подтвердить", receipt)
     assert "подтверждён" in message(under_test, ADMIN_ID, receipt).content
@@ -74,7 +76,8 @@ async def test_showing_a_receipts_file_keeps_the_receipt_on_screen(
 
 
 async def test_a_second_confirm_is_out_of_date_and_charges_once(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, _ = bot
     chat = under_test.chat(ANNA)
     await _to_summary(chat)
@@ -83,41 +86,38 @@ async def test_a_second_confirm_is_out_of_date_and_charges_once(
     summary = chat.last.message_id
     await chat.press("✅ Подтвердить")
     assert "Заказ принят" in message(under_test, ANNA, summary).content
-    answer = await chat.press_data(confirm, summary)          # a double tap
+    answer = await chat.press_data(confirm, summary)  # a double tap
     assert answer is not None and STALE in answer
     assert "Заказ принят" in message(under_test, ANNA, summary).content
-    answer = await chat.press_data(cancel, summary)           # cancel after confirming
+    answer = await chat.press_data(cancel, summary)  # cancel after confirming
     assert answer is not None and STALE in answer
     jobs = await pool.fetchval("SELECT count(*) FROM jobs WHERE user_id = $1", ANNA)
     assert jobs == 1
-    held = await pool.fetchval("SELECT coalesce(sum(amount), 0) FROM holds WHERE user_id = $1",
-                               ANNA)
-    assert await Wallet(pool).balance(ANNA) == WELCOME - held    # one order, paid once
+    held = await pool.fetchval("SELECT coalesce(sum(amount), 0) FROM holds WHERE user_id = $1", ANNA)
+    assert await Wallet(pool).balance(ANNA) == WELCOME - held  # one order, paid once
     no_crash(under_test, ANNA)
 
 
-async def test_back_and_cancel_on_a_repeated_forms_summary(
-        bot: tuple[BotUnderTest, KieSandbox]) -> None:
+async def test_back_and_cancel_on_a_repeated_forms_summary(bot: tuple[BotUnderTest, KieSandbox]) -> None:
     under_test, _ = bot
     chat = under_test.chat(ANNA)
     await _generate(under_test, chat)
     await chat.press("🔁 Ещё раз")
     chat.expect("Проверьте параметры")
     await chat.press("✖️ Отмена")
-    chat.expect("Цена: от")                                    # the model's card
+    chat.expect("Цена: от")  # the model's card
     card_name = chat.screen.splitlines()[0]
 
     await chat.press("🕘 История")
     await chat.press_containing("✅")
     await chat.press("🔁 Повторить")
     chat.expect("Проверьте параметры")
-    await chat.press("◀️ Назад")                               # back into the last step
+    await chat.press("◀️ Назад")  # back into the last step
     assert "Проверьте параметры" not in chat.screen
     await chat.press("✖️ Отмена")
     assert chat.screen.splitlines()[0] == card_name
 
-    result = next(m for m in reversed(under_test.emulator.bot_messages(ANNA))
-                  if m.media_kind is not None)
+    result = next(m for m in reversed(under_test.emulator.bot_messages(ANNA)) if m.media_kind is not None)
     await under_test.emulator.press(ANNA, "✏️ Изменить параметры", result.message_id)
     await under_test.emulator.wait_for(lambda: "Проверьте параметры" in chat.screen)
     await chat.press("✖️ Отмена")
@@ -126,7 +126,8 @@ async def test_back_and_cancel_on_a_repeated_forms_summary(
 
 
 async def test_language_change_and_back_keep_a_screens_parameters(
-        bot: tuple[BotUnderTest, KieSandbox]) -> None:
+    bot: tuple[BotUnderTest, KieSandbox],
+) -> None:
     under_test, _ = bot
     chat = under_test.chat(ANNA)
     await chat.send("/start")

@@ -18,8 +18,7 @@ async def test_paging_through_generated_rows(pool: asyncpg.Pool, tmp_path: Path)
         await chat.send("/start")
         assert chat.buttons()[:4] == ["Item 1", "Item 2", "Item 3", "engine next_page"]
         await chat.press("engine next_page")
-        assert chat.buttons()[:5] == ["Item 4", "Item 5", "Item 6", "engine prev_page",
-                                      "engine next_page"]
+        assert chat.buttons()[:5] == ["Item 4", "Item 5", "Item 6", "engine prev_page", "engine next_page"]
         await chat.press("Item 5")
         chat.expect("You chose 5")
         await chat.press("Back")
@@ -27,7 +26,8 @@ async def test_paging_through_generated_rows(pool: asyncpg.Pool, tmp_path: Path)
 
 
 async def test_exception_in_an_action_apologises_and_keeps_a_working_screen(
-        pool: asyncpg.Pool, tmp_path: Path) -> None:
+    pool: asyncpg.Pool, tmp_path: Path
+) -> None:
     async with running_bot(pool, write_demo_project(tmp_path), [Demo()]) as bot:
         chat = bot.chat(ANNA)
         await chat.send("/start")
@@ -39,7 +39,8 @@ async def test_exception_in_an_action_apologises_and_keeps_a_working_screen(
 
 
 async def test_guarded_screen_refused_to_a_forged_press_and_open_to_the_admin(
-        pool: asyncpg.Pool, tmp_path: Path) -> None:
+    pool: asyncpg.Pool, tmp_path: Path
+) -> None:
     async with running_bot(pool, write_demo_project(tmp_path), [Demo()]) as bot:
         anna, admin = bot.chat(ANNA), bot.chat(ADMIN_ID)
         await admin.send("/start")

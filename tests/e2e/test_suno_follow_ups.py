@@ -44,20 +44,22 @@ async def order(chat: Chat, model_name: str) -> int:
 
 
 async def test_wav_under_a_song_track_is_priced_confirmed_and_charged_once(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, sandbox = bot
     emulator, chat, wallet = under_test.emulator, under_test.chat(ANNA), Wallet(pool)
     await chat.send("/start")
     before = await wallet.balance(ANNA)
     song_price = await order(chat, "Suno — музыка")
-    await emulator.wait_for(lambda: len([m for m in emulator.bot_messages(ANNA)
-                                         if m.media_kind == "audio"]) == 2, timeout=20)
+    await emulator.wait_for(
+        lambda: len([m for m in emulator.bot_messages(ANNA) if m.media_kind == "audio"]) == 2, timeout=20
+    )
     await emulator.wait_idle(quiet=0.1, timeout=10)
-    assert "Продлить" in " ".join(chat.buttons())     # follow-ups are offered under the track
+    assert "Продлить" in " ".join(chat.buttons())  # follow-ups are offered under the track
     song_task = next(t for t in sandbox.tasks.values() if t.model == "ai-music-api/generate")
     tracks = song_task.result["data"] if song_task.result else []
 
-    await chat.press("💿 WAV")                           # under the last track: track 2
+    await chat.press("💿 WAV")  # under the last track: track 2
     screen = chat.screen
     assert "Проверьте параметры" in screen and "Трек: №2" in screen, screen
     entry = BUNDLE.models[WAV].entry
@@ -65,15 +67,16 @@ async def test_wav_under_a_song_track_is_priced_confirmed_and_charged_once(
     assert f"Стоимость: {expected}" in screen, screen
     assert not any(b.startswith("✏️") and "Трек" in b for b in chat.buttons())
     await chat.press("✅ Подтвердить")
-    await emulator.wait_for(lambda: sum("Заказ принят" in m.content
-                                        for m in emulator.bot_messages(ANNA)) == 2)
-    await emulator.wait_for(lambda: len([m for m in emulator.bot_messages(ANNA)
-                                         if m.media_kind == "audio"]) == 3, timeout=20)
+    await emulator.wait_for(
+        lambda: sum("Заказ принят" in m.content for m in emulator.bot_messages(ANNA)) == 2
+    )
+    await emulator.wait_for(
+        lambda: len([m for m in emulator.bot_messages(ANNA) if m.media_kind == "audio"]) == 3, timeout=20
+    )
     assert sandbox.inputs(WAV) == [{"task_id": song_task.task_id, "audio_id": tracks[1]["id"]}]
     wav_price = parse_rub(expected)
     assert await wallet.balance(ANNA) == before - song_price - wav_price
-    charged = await pool.fetchval("SELECT count(*) FROM jobs WHERE user_id = $1 AND settled",
-                                  ANNA)
+    charged = await pool.fetchval("SELECT count(*) FROM jobs WHERE user_id = $1 AND settled", ANNA)
     assert charged == 2
 
     # Extend opens its form at its own first question, never at the track
@@ -83,35 +86,36 @@ async def test_wav_under_a_song_track_is_priced_confirmed_and_charged_once(
 
 
 async def test_lyrics_arrive_as_text_and_forged_follow_ups_are_refused(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, sandbox = bot
     emulator, anna, boris = under_test.emulator, under_test.chat(ANNA), under_test.chat(BORIS)
     await anna.send("/start")
     await order(anna, "Suno — тексты песен")
-    lyrics = await emulator.wait_bot_message(ANNA, timeout=20,
-                                             match=lambda m: "Вариант 1" in m.content)
+    lyrics = await emulator.wait_bot_message(ANNA, timeout=20, match=lambda m: "Вариант 1" in m.content)
     assert "Вариант 2" in lyrics.content and "[Chorus]" in lyrics.content
     assert "🔁 Ещё раз" in anna.buttons(lyrics)
     song_price = await order(anna, "Suno — музыка")
     assert song_price > 0
-    await emulator.wait_for(lambda: len([m for m in emulator.bot_messages(ANNA)
-                                         if m.media_kind == "audio"]) == 2, timeout=20)
+    await emulator.wait_for(
+        lambda: len([m for m in emulator.bot_messages(ANNA) if m.media_kind == "audio"]) == 2, timeout=20
+    )
     await emulator.wait_idle(quiet=0.1, timeout=10)
     wav_data = anna.callback_data("💿 WAV")
     song_hex = wav_data.split(":")[1]
     lyrics_job = await pool.fetchval(
-        "SELECT id FROM jobs WHERE user_id = $1 AND model = 'ai-music-api/generate-lyrics'",
-        ANNA)
+        "SELECT id FROM jobs WHERE user_id = $1 AND model = 'ai-music-api/generate-lyrics'", ANNA
+    )
     jobs_before = await pool.fetchval("SELECT count(*) FROM jobs")
 
     await boris.send("/start")
     seen = len(emulator.bot_messages(ANNA)), len(emulator.bot_messages(BORIS))
-    assert await refused(boris, wav_data) == "No such generation."   # Anna's job (Boris: en)
-    forged = wav_data.replace(song_hex, lyrics_job.hex)                    # not a Suno song
+    assert await refused(boris, wav_data) == "No such generation."  # Anna's job (Boris: en)
+    forged = wav_data.replace(song_hex, lyrics_job.hex)  # not a Suno song
     assert await refused(anna, forged) == "Это действие недоступно для этой генерации."
-    no_track = wav_data[:-1] + "9"                                         # no track 10
+    no_track = wav_data[:-1] + "9"  # no track 10
     assert await refused(anna, no_track) == "Это действие недоступно для этой генерации."
-    assert await refused(anna, "g:zzz:xq") == "Такой генерации нет."       # garbage
+    assert await refused(anna, "g:zzz:xq") == "Такой генерации нет."  # garbage
     assert (len(emulator.bot_messages(ANNA)), len(emulator.bot_messages(BORIS))) == seen
     assert await pool.fetchval("SELECT count(*) FROM jobs") == jobs_before
     assert sandbox.create_calls(WAV) == 0

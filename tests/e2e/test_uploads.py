@@ -33,8 +33,7 @@ OMNIHUMAN = "omnihuman-1-5"
 ASK_AUDIO = "Пришлите аудио"
 
 
-async def eventually(read: Callable[[], Awaitable[Any]], expected: Any,
-                     timeout: float = 20) -> None:
+async def eventually(read: Callable[[], Awaitable[Any]], expected: Any, timeout: float = 20) -> None:
     """Wait until ``read()`` gives ``expected`` (a state the runner reaches behind the chat)."""
     deadline = time.monotonic() + timeout
     while (value := await read()) != expected:
@@ -70,7 +69,8 @@ async def price_text(wallet: Wallet, seconds: float) -> str:
 
 
 async def test_a_per_second_price_uses_the_length_measured_in_the_file(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, sandbox = bot
     chat, wallet = under_test.chat(ANNA), Wallet(pool)
     await wallet.credit(ANNA, 1_000_000, "adjustment", "test-topup")
@@ -83,12 +83,11 @@ async def test_a_per_second_price_uses_the_length_measured_in_the_file(
     chat.expect(f"Стоимость: {measured}")
 
     await chat.press("✅ Подтвердить")
-    await under_test.emulator.wait_for(lambda: any(
-        f"списано {measured}" in m.content for m in under_test.emulator.bot_messages(ANNA)))
-    await under_test.emulator.wait_bot_message(ANNA, timeout=20,
-                                               match=lambda m: m.media_kind is not None)
-    row = await pool.fetchrow("SELECT id, price_kopecks, input FROM jobs WHERE user_id = $1",
-                              ANNA)
+    await under_test.emulator.wait_for(
+        lambda: any(f"списано {measured}" in m.content for m in under_test.emulator.bot_messages(ANNA))
+    )
+    await under_test.emulator.wait_bot_message(ANNA, timeout=20, match=lambda m: m.media_kind is not None)
+    row = await pool.fetchrow("SELECT id, price_kopecks, input FROM jobs WHERE user_id = $1", ANNA)
     assert row["price_kopecks"] == parse_rub(measured)
     assert sandbox.count(Endpoint.CREATE_TASK, OMNIHUMAN) == 1
     hold = "SELECT state, amount FROM holds WHERE job_id = $1"
@@ -98,39 +97,41 @@ async def test_a_per_second_price_uses_the_length_measured_in_the_file(
 
 
 async def test_a_recording_of_unreadable_length_or_too_long_is_refused(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, _ = bot
     chat = under_test.chat(ANNA)
     await open_omnihuman(chat)
     await until_asked(chat, ASK_AUDIO)
-    await chat.send_audio(b"ID3" + b"\x00" * 2000, "voice.mp3", duration=1)   # no length in it
+    await chat.send_audio(b"ID3" + b"\x00" * 2000, "voice.mp3", duration=1)  # no length in it
     chat.expect("Не удалось определить длительность записи")
-    await chat.send_audio(wav(31), "voice.wav", duration=1)   # OmniHuman takes at most 30 s
+    await chat.send_audio(wav(31), "voice.wav", duration=1)  # OmniHuman takes at most 30 s
     chat.expect("Слишком длинная запись: не больше 30 с.")
     await chat.send_audio(wav(0.5), "voice.wav", duration=0)
-    assert ASK_AUDIO not in chat.screen      # accepted: the form moved on
+    assert ASK_AUDIO not in chat.screen  # accepted: the form moved on
     assert await pool.fetchval("SELECT count(*) FROM jobs") == 0
 
 
 async def test_a_photo_over_the_cap_is_refused_when_telegram_states_no_size(
-        bot: tuple[BotUnderTest, KieSandbox]) -> None:
+    bot: tuple[BotUnderTest, KieSandbox],
+) -> None:
     under_test, sandbox = bot
     chat = under_test.chat(ANNA)
     await open_omnihuman(chat)
-    await until_asked(chat, "Пришлите картинк")   # OmniHuman's portrait: at most 10 MB
+    await until_asked(chat, "Пришлите картинк")  # OmniHuman's portrait: at most 10 MB
     huge = padded_png(60 * MB)
     await chat.send_photo(huge, "portrait.png", state_size=False)
     chat.expect("Файл слишком большой: не больше 10 МБ.")
-    stored = next(f for f in under_test.emulator.state.files._by_id.values()
-                  if f.size == len(huge))
-    assert not stored.size_stated and 0 < stored.served < len(huge)   # stopped, not read in full
+    stored = next(f for f in under_test.emulator.state.files._by_id.values() if f.size == len(huge))
+    assert not stored.size_stated and 0 < stored.served < len(huge)  # stopped, not read in full
     assert sandbox.count(Endpoint.UPLOAD) == 0
     await chat.send_photo(png(), "portrait.png", state_size=False)
     assert "Пришлите картинк" not in chat.screen
 
 
 async def test_a_receipt_that_is_not_a_picture_or_a_pdf_is_refused_and_never_shown(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, _ = bot
     anna = under_test.chat(ANNA)
     await anna.send("/start")

@@ -17,8 +17,9 @@ ANNA = 1001
 WELCOME = 20_000
 
 
-async def test_stars_top_up_is_credited_once(bot: tuple[BotUnderTest, KieSandbox],
-                                            pool: asyncpg.Pool) -> None:
+async def test_stars_top_up_is_credited_once(
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, _ = bot
     chat, emulator, wallet = under_test.chat(ANNA), under_test.emulator, Wallet(pool)
     await chat.send("/start")
@@ -32,7 +33,7 @@ async def test_stars_top_up_is_credited_once(bot: tuple[BotUnderTest, KieSandbox
     assert paid.ok, paid.error_message
     await emulator.wait_bot_message(ANNA, match=lambda m: "Баланс пополнен на 100" in m.content)
     assert await wallet.balance(ANNA) == WELCOME + 10_000
-    await emulator.redeliver_last_update()          # Telegram sends successful_payment again
+    await emulator.redeliver_last_update()  # Telegram sends successful_payment again
     await emulator.wait_idle(quiet=0.3)
     assert await wallet.balance(ANNA) == WELCOME + 10_000
     credited = [m for m in emulator.bot_messages(ANNA) if "Баланс пополнен" in m.content]
@@ -44,7 +45,8 @@ async def test_stars_top_up_is_credited_once(bot: tuple[BotUnderTest, KieSandbox
 
 
 async def test_failed_generation_restores_the_balance_and_says_so(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, sandbox = bot
     chat, emulator = under_test.chat(ANNA), under_test.emulator
     sandbox.faults.task(TaskFault.failed("500", "Internal error"), times=None)
@@ -55,13 +57,15 @@ async def test_failed_generation_restores_the_balance_and_says_so(
     await answer_until_summary(chat)
     await chat.press("✅ Подтвердить")
     failure = await emulator.wait_bot_message(
-        ANNA, timeout=20, match=lambda m: "генерация не удалась" in m.content)
+        ANNA, timeout=20, match=lambda m: "генерация не удалась" in m.content
+    )
     assert "вернулись на ваш баланс" in failure.content
     assert await Wallet(pool).balance(ANNA) == WELCOME
 
 
 async def test_receipt_waits_for_an_admin_then_credits_once(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, _ = bot
     anna, admin = under_test.chat(ANNA), under_test.chat(ADMIN_ID)
     wallet = Wallet(pool)
@@ -72,9 +76,10 @@ async def test_receipt_waits_for_an_admin_then_credits_once(
     anna.expect("Сумма: 1500 ₽")
     await anna.send_photo(png(), "receipt.png")
     anna.expect("на проверку")
-    assert await wallet.balance(ANNA) == WELCOME     # nothing without an approval
+    assert await wallet.balance(ANNA) == WELCOME  # nothing without an approval
     await under_test.emulator.wait_bot_message(
-        ADMIN_ID, match=lambda m: "Новый чек" in m.content and "ждёт проверки" in m.content)
+        ADMIN_ID, match=lambda m: "Новый чек" in m.content and "ждёт проверки" in m.content
+    )
 
     await anna.send("/admin")
     anna.expect("Этот раздел вам недоступен")
@@ -85,14 +90,16 @@ async def test_receipt_waits_for_an_admin_then_credits_once(
     await admin.press("✅ Подтвердить")
     admin.expect("подтверждён", "Пользователь уведомлён")
     await under_test.emulator.wait_bot_message(
-        ANNA, match=lambda m: "чек на 1\xa0500" in m.content and "подтверждён" in m.content)
+        ANNA, match=lambda m: "чек на 1\xa0500" in m.content and "подтверждён" in m.content
+    )
     assert await wallet.balance(ANNA) == WELCOME + 150_000
     await admin.press("🧾 Чеки на проверке")
     assert not any("1\xa0500" in b for b in admin.buttons())
 
 
 async def test_admin_changes_the_markup_and_prices_follow(
-        bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool) -> None:
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
     under_test, _ = bot
     admin = under_test.chat(ADMIN_ID)
     await admin.send("/admin")
@@ -104,6 +111,6 @@ async def test_admin_changes_the_markup_and_prices_follow(
     await admin.send("3")
     admin.expect("Сохранено: markup = 3")
     assert (await Wallet(pool).get_settings()).markup == 3
-    assert await Wallet(pool).price(Decimal(100)) == 14_250   # 100 cr × $0.005 × 95 × 3, kopecks
+    assert await Wallet(pool).price(Decimal(100)) == 14_250  # 100 cr × $0.005 × 95 × 3, kopecks
     audit = await pool.fetchval("SELECT count(*) FROM wallet_audit WHERE admin_id = $1", ADMIN_ID)
     assert audit == 1

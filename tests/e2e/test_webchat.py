@@ -15,7 +15,8 @@ BOT_TEXTS = "[...document.querySelectorAll('[data-testid=bot-message]')].map(m =
 
 
 async def test_a_person_opens_the_chat_presses_a_button_and_sees_the_next_screen(
-        pool: asyncpg.Pool, tmp_path: Path) -> None:
+    pool: asyncpg.Pool, tmp_path: Path
+) -> None:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
     async with running_bot(pool) as bot, Browser() as browser:

@@ -10,8 +10,9 @@ from tests.support.projects import BASE_FLOW, write_project
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "engine", *args], capture_output=True,
-                          text=True, cwd=PROJECT_ROOT, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "engine", *args], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60
+    )
 
 
 def test_shipped_project_lints_clean() -> None:
@@ -26,8 +27,7 @@ def test_findings_exit_1_with_json_list(tmp_path: Path) -> None:
     assert result.returncode == 1
     findings = json.loads(result.stdout)
     assert {"code", "severity", "file", "line", "message"} <= set(findings[0])
-    assert ("FLOW001", "flows/main.yaml", 7) in [(f["code"], f["file"], f["line"])
-                                                 for f in findings]
+    assert ("FLOW001", "flows/main.yaml", 7) in [(f["code"], f["file"], f["line"]) for f in findings]
 
 
 def test_malformed_yaml_exits_2_with_locations_not_a_traceback(tmp_path: Path) -> None:

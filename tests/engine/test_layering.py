@@ -58,8 +58,7 @@ def crossings(package: str) -> list[str]:
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_package_keeps_to_its_layer(package: str) -> None:
     assert _modules(package), f"no modules found under {package}/"
-    assert crossings(package) == [], (
-        f"{package}/ must not import {', '.join(sorted(FORBIDDEN[package]))}")
+    assert crossings(package) == [], f"{package}/ must not import {', '.join(sorted(FORBIDDEN[package]))}"
 
 
 def test_a_crossing_is_reported_with_file_and_line(tmp_path: Path) -> None:

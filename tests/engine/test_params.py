@@ -32,19 +32,25 @@ def test_a_choice_needs_values_and_only_a_choice_has_them() -> None:
 def test_arguments_are_typed_and_optional_ones_filled() -> None:
     spec = params(n="integer", job="optional job", on="boolean", status=["a", "b"])
     assert coerce_args(spec, TYPES, {"n": "42", "on": "true", "status": "b"}) == {
-        "n": 42, "job": None, "on": True, "status": "b"}
+        "n": 42,
+        "job": None,
+        "on": True,
+        "status": "b",
+    }
 
 
-@pytest.mark.parametrize(("args", "why"), [
-    ({}, "n: a value is required"),
-    ({"n": "seven"}, "n:"),
-    ({"n": 1, "tsk": "x"}, "unknown argument(s): tsk"),
-    ({"n": 1, "status": "c"}, "'c' is not one of a, b"),
-    ({"n": {"a": 1}}, "n:"),
-])
+@pytest.mark.parametrize(
+    ("args", "why"),
+    [
+        ({}, "n: a value is required"),
+        ({"n": "seven"}, "n:"),
+        ({"n": 1, "tsk": "x"}, "unknown argument(s): tsk"),
+        ({"n": 1, "status": "c"}, "'c' is not one of a, b"),
+        ({"n": {"a": 1}}, "n:"),
+    ],
+)
 def test_arguments_that_do_not_fit_are_refused(args: dict[str, object], why: str) -> None:
-    spec = {**params(n="integer"),
-            "status": Param(type="choice", values=["a", "b"], optional=True)}
+    spec = {**params(n="integer"), "status": Param(type="choice", values=["a", "b"], optional=True)}
     with pytest.raises(BadArguments, match=why.replace("(", r"\(").replace(")", r"\)")):
         coerce_args(spec, TYPES, args)
 

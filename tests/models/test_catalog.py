@@ -28,9 +28,13 @@ def bundle() -> Bundle:
     return load_bundle(ROOT)
 
 
-@pytest.fixture(scope="module", params=[
-    pytest.param(references.TRIMMED, id="trimmed"),
-    pytest.param(references.FULL, id="full", marks=pytest.mark.reference)])
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param(references.TRIMMED, id="trimmed"),
+        pytest.param(references.FULL, id="full", marks=pytest.mark.reference),
+    ],
+)
 def reference(request: pytest.FixtureRequest) -> list[dict[str, object]]:
     """The market models of the trimmed copy, and of the full reference where it is present."""
     return references.models(request.param)
@@ -46,9 +50,12 @@ def test_enough_models_are_enabled(bundle: Bundle) -> None:
     assert len(enabled) >= MIN_ENABLED
 
 
-@pytest.mark.xfail(strict=True, reason="public records give a complete schema and a price for "
-                   f"only {MIN_ENABLED} of 197 market models; 190 would need invented "
-                   "parameters/prices")
+@pytest.mark.xfail(
+    strict=True,
+    reason="public records give a complete schema and a price for "
+    f"only {MIN_ENABLED} of 197 market models; 190 would need invented "
+    "parameters/prices",
+)
 def test_the_issue_target_of_190_enabled_models(bundle: Bundle) -> None:
     assert sum(m.entry.enabled for m in bundle.models.values()) >= 190
 
@@ -69,8 +76,16 @@ def test_every_enabled_model_is_complete(bundle: Bundle) -> None:
 
 def test_every_task_on_the_menu_has_models(bundle: Bundle) -> None:
     served = {t for m in bundle.models.values() if m.entry.enabled for t in m.entry.tasks}
-    for task in ("video_ads", "images", "image_edit", "image_to_video", "enhance", "audio",
-                 "avatar", "video_edit"):
+    for task in (
+        "video_ads",
+        "images",
+        "image_edit",
+        "image_to_video",
+        "enhance",
+        "audio",
+        "avatar",
+        "video_edit",
+    ):
         assert task in served, task
 
 
@@ -87,15 +102,17 @@ def test_the_catalog_lints_clean(bundle: Bundle) -> None:
 
 @pytest.mark.reference
 def test_the_trimmed_reference_is_a_verbatim_part_of_the_full_one(
-        full_reference: list[dict[str, object]]) -> None:
+    full_reference: list[dict[str, object]],
+) -> None:
     """tests/fixtures/reference holds copies, never edits: refresh it when the reference moves."""
     for model in references.models(references.TRIMMED, api=None):
         assert model in full_reference, model["id"]
 
 
 @pytest.mark.reference
-def test_every_market_id_is_present_exactly_once(bundle: Bundle,
-                                                 full_reference: list[dict[str, object]]) -> None:
+def test_every_market_id_is_present_exactly_once(
+    bundle: Bundle, full_reference: list[dict[str, object]]
+) -> None:
     """The reference's market ids, less the known non-models, plus the verified additions."""
     ids = {str(m["id"]) for m in full_reference}
     assert len(ids) == len(full_reference) == 205
@@ -112,28 +129,33 @@ def test_known_non_models_are_left_out_with_a_reason(bundle: Bundle) -> None:
     assert not set(known) & set(bundle.models)
 
 
-def test_every_reference_id_is_in_the_catalog(bundle: Bundle,
-                                              reference: list[dict[str, object]]) -> None:
+def test_every_reference_id_is_in_the_catalog(bundle: Bundle, reference: list[dict[str, object]]) -> None:
     assert {str(m["id"]) for m in reference} - set(not_models()) <= set(bundle.models)
 
 
-def test_adequate_reference_models_are_enabled(bundle: Bundle,
-                                               reference: list[dict[str, object]]) -> None:
+def test_adequate_reference_models_are_enabled(bundle: Bundle, reference: list[dict[str, object]]) -> None:
     """High/medium confidence, a price and every required input collectable (a list of objects
     is, when its items are described and hold no lists): enabled."""
     uncollectable = {"object", "object-array", "array-array", "string-array", "integer-array"}
 
     def collectable(item: dict[str, object]) -> bool:
         fields = item.get("items")
-        return (item["type"] == "object-array" and isinstance(fields, list) and bool(fields)
-                and all(f["type"] not in uncollectable for f in fields))
+        return (
+            item["type"] == "object-array"
+            and isinstance(fields, list)
+            and bool(fields)
+            and all(f["type"] not in uncollectable for f in fields)
+        )
 
     for ref in reference:
         inputs = ref["inputs"]
         assert isinstance(inputs, list)
-        adequate = (ref["schema_confidence"] in ("high", "medium") and ref.get("price")
-                    and inputs and not any(i["required"] and i["type"] in uncollectable
-                                           and not collectable(i) for i in inputs))
+        adequate = (
+            ref["schema_confidence"] in ("high", "medium")
+            and ref.get("price")
+            and inputs
+            and not any(i["required"] and i["type"] in uncollectable and not collectable(i) for i in inputs)
+        )
         if adequate and ref["id"] not in KNOWN_EXCEPTIONS:
             assert bundle.models[str(ref["id"])].entry.enabled, ref["id"]
 
@@ -141,6 +163,7 @@ def test_adequate_reference_models_are_enabled(bundle: Bundle,
 @pytest.mark.reference
 def test_models_are_what_the_import_script_writes() -> None:
     script = ROOT / "scripts" / "import_reference_catalog.py"
-    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True,
-                            text=True, cwd=ROOT, check=False)
+    result = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr

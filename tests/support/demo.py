@@ -97,7 +97,5 @@ class Demo(Plugin):
         return Echo(text=args.text.upper())
 
 
-
 def write_demo_project(root: Path) -> Path:
-    return write_project(root, {"flows/main.yaml": FLOW, "locales/ru.yaml": TEXTS,
-                                "locales/en.yaml": TEXTS})
+    return write_project(root, {"flows/main.yaml": FLOW, "locales/ru.yaml": TEXTS, "locales/en.yaml": TEXTS})

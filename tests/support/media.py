@@ -14,10 +14,19 @@ def png(size: int = 32) -> bytes:
     raw = b"".join(b"\x00" + bytes([x % 256, 90, 255 - x % 256]) * size for x in range(size))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def padded_png(total_bytes: int) -> bytes:
@@ -46,10 +55,8 @@ def _box(kind: bytes, payload: bytes) -> bytes:
 def mp4(seconds: float, brand: bytes = b"isom") -> bytes:
     """An MP4 whose movie header says it plays ``seconds`` (one video track, empty media)."""
     timescale, duration = 1000, int(seconds * 1000)
-    mvhd = _box(b"mvhd", b"\x00" * 4 + struct.pack(">IIII", 0, 0, timescale, duration)
-                + b"\x00" * 80)
-    mdhd = _box(b"mdhd", b"\x00" * 4 + struct.pack(">IIII", 0, 0, timescale, duration)
-                + b"\x00" * 4)
+    mvhd = _box(b"mvhd", b"\x00" * 4 + struct.pack(">IIII", 0, 0, timescale, duration) + b"\x00" * 80)
+    mdhd = _box(b"mdhd", b"\x00" * 4 + struct.pack(">IIII", 0, 0, timescale, duration) + b"\x00" * 4)
     hdlr = _box(b"hdlr", b"\x00" * 8 + b"vide" + b"\x00" * 13)
     trak = _box(b"trak", _box(b"mdia", mdhd + hdlr))
     ftyp = _box(b"ftyp", brand + b"\x00\x00\x02\x00" + b"isomiso2mp41")
@@ -68,8 +75,10 @@ def zip_archive() -> bytes:
 
 
 def svg() -> bytes:
-    return (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">'
-            b"<script>alert(document.cookie)</script></svg>")
+    return (
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">'
+        b"<script>alert(document.cookie)</script></svg>"
+    )
 
 
 def pdf() -> bytes:
@@ -77,8 +86,9 @@ def pdf() -> bytes:
 
 
 def _element(ident: int, payload: bytes, unknown_size: bool = False) -> bytes:
-    size = b"\x01\xff\xff\xff\xff\xff\xff\xff" if unknown_size else (
-        b"\x01" + len(payload).to_bytes(7, "big"))
+    size = (
+        b"\x01\xff\xff\xff\xff\xff\xff\xff" if unknown_size else (b"\x01" + len(payload).to_bytes(7, "big"))
+    )
     return ident.to_bytes((ident.bit_length() + 7) // 8, "big") + size + payload
 
 
@@ -86,8 +96,11 @@ def mkv(seconds: float, doc_type: bytes = b"matroska") -> bytes:
     """A Matroska (or WebM) file whose segment says it plays ``seconds`` (milliseconds at the
     default timecode scale), with a cluster of unknown size after it, as live muxers write."""
     header = _element(0x1A45DFA3, _element(0x4282, doc_type))
-    info = _element(0x1549A966, _element(0x2AD7B1, (1_000_000).to_bytes(3, "big"))
-                    + _element(0x4489, struct.pack(">d", seconds * 1000)))
+    info = _element(
+        0x1549A966,
+        _element(0x2AD7B1, (1_000_000).to_bytes(3, "big"))
+        + _element(0x4489, struct.pack(">d", seconds * 1000)),
+    )
     seek_head = _element(0x114D9B74, b"\x00" * 16)
     cluster = _element(0x1F43B675, b"\xe7\x81\x00" + b"\x00" * 32, unknown_size=True)
     return header + _element(0x18538067, seek_head + info + cluster, unknown_size=True)

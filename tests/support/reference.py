@@ -12,9 +12,14 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-FULL = next((folder / "shared" / "reference" / "kie_models.json" for folder in PROJECT_ROOT.parents
-             if (folder / "shared" / "reference").is_dir()),
-            PROJECT_ROOT.parent / "shared" / "reference" / "kie_models.json")
+FULL = next(
+    (
+        folder / "shared" / "reference" / "kie_models.json"
+        for folder in PROJECT_ROOT.parents
+        if (folder / "shared" / "reference").is_dir()
+    ),
+    PROJECT_ROOT.parent / "shared" / "reference" / "kie_models.json",
+)
 TRIMMED = PROJECT_ROOT / "tests" / "fixtures" / "reference" / "kie_models.json"
 
 

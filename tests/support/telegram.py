@@ -66,8 +66,7 @@ class Chat:
         await self._after(mark)
         return answer.text
 
-    async def send_photo(self, data: bytes, name: str = "photo.png", *,
-                         state_size: bool = True) -> None:
+    async def send_photo(self, data: bytes, name: str = "photo.png", *, state_size: bool = True) -> None:
         mark = self.emulator.mark()
         await self.emulator.send_photo(self.user_id, data, name, state_size=state_size)
         await self._after(mark)
@@ -77,8 +76,9 @@ class Chat:
         await self.emulator.send_document(self.user_id, data, name, mime)
         await self._after(mark)
 
-    async def send_audio(self, data: bytes, name: str = "voice.mp3", duration: int = 3,
-                         mime: str = "audio/mpeg") -> None:
+    async def send_audio(
+        self, data: bytes, name: str = "voice.mp3", duration: int = 3, mime: str = "audio/mpeg"
+    ) -> None:
         """An audio message; ``duration`` is what the client claims, whatever the file holds."""
         mark = self.emulator.mark()
         await self.emulator.send_audio(self.user_id, data, name, mime=mime, duration=duration)
@@ -133,7 +133,7 @@ class BotUnderTest:
     bot: Bot
     polling: asyncio.Task[Any]
     services: list[asyncio.Task[None]]
-    http: web.AppRunner | None = None   # health, metrics, Kie.ai callbacks (``serve_http``)
+    http: web.AppRunner | None = None  # health, metrics, Kie.ai callbacks (``serve_http``)
     http_url: str | None = None
 
     @property
@@ -154,14 +154,21 @@ class BotUnderTest:
         await self.bot.session.close()
 
 
-async def start_bot(emulator: TelegramEmulator, pool: asyncpg.Pool, root: Path | None = None,
-                    extra_plugins: Sequence[Plugin] = (), *,
-                    kie_url: str = "http://127.0.0.1:9", kie_key: str = "no-kie-in-this-test",
-                    kie_upload_url: str | None = None,
-                    runner_options: RunnerOptions | None = None,
-                    fetch_policy: AddressPolicy | None = None,
-                    config: Config | None = None, serve_http: bool = False,
-                    flood: FloodLimit | None = None) -> BotUnderTest:
+async def start_bot(
+    emulator: TelegramEmulator,
+    pool: asyncpg.Pool,
+    root: Path | None = None,
+    extra_plugins: Sequence[Plugin] = (),
+    *,
+    kie_url: str = "http://127.0.0.1:9",
+    kie_key: str = "no-kie-in-this-test",
+    kie_upload_url: str | None = None,
+    runner_options: RunnerOptions | None = None,
+    fetch_policy: AddressPolicy | None = None,
+    config: Config | None = None,
+    serve_http: bool = False,
+    flood: FloodLimit | None = None,
+) -> BotUnderTest:
     """``serve_http``: also the bot's HTTP server (health, callbacks) on a free port, its URL
     given to ``config`` as the public URL (so Kie.ai callbacks reach it)."""
     sock = _listening_socket() if serve_http else None
@@ -169,25 +176,43 @@ async def start_bot(emulator: TelegramEmulator, pool: asyncpg.Pool, root: Path |
         public = AnyHttpUrl(f"http://127.0.0.1:{sock.getsockname()[1]}")
         config = (config or Config(_env_file=None)).model_copy(update={"public_url": public})
     # a project of a test's own is checked against the plug-ins it was written for
-    declarations = (PluginSet([UserPlugin.declarations()]
-                              + [type(p).declarations() for p in extra_plugins])
-                    if root else None)
+    declarations = (
+        PluginSet([UserPlugin.declarations()] + [type(p).declarations() for p in extra_plugins])
+        if root
+        else None
+    )
     bundle = load_checked_bundle(root or PROJECT_ROOT, declarations)
     bot = emulator.make_bot()
-    deps = Dependencies(bundle=bundle, pool=pool, bot=bot, admin_ids=frozenset({ADMIN_ID}),
-                        kie_url=kie_url, kie_key=kie_key, kie_upload_url=kie_upload_url,
-                        runner_options=runner_options or RunnerOptions(),
-                        fetch_policy=fetch_policy or AddressPolicy(), config=config,
-                        flood=flood)
+    deps = Dependencies(
+        bundle=bundle,
+        pool=pool,
+        bot=bot,
+        admin_ids=frozenset({ADMIN_ID}),
+        kie_url=kie_url,
+        kie_key=kie_key,
+        kie_upload_url=kie_upload_url,
+        runner_options=runner_options or RunnerOptions(),
+        fetch_policy=fetch_policy or AddressPolicy(),
+        config=config,
+        flood=flood,
+    )
     app = assemble(deps, extra_plugins)
     services = await app.start_services()
     http = None
     if sock is not None:
         http = await _serve(http_app(pool, app.runtime, app.kit.routes), sock)
-    polling = asyncio.create_task(app.dispatcher.start_polling(
-        bot, handle_signals=False, close_bot_session=False, polling_timeout=1))
-    return BotUnderTest(emulator, app, bot, polling, services, http,
-                        str(config.public_url).rstrip("/") if http and config else None)
+    polling = asyncio.create_task(
+        app.dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False, polling_timeout=1)
+    )
+    return BotUnderTest(
+        emulator,
+        app,
+        bot,
+        polling,
+        services,
+        http,
+        str(config.public_url).rstrip("/") if http and config else None,
+    )
 
 
 def _listening_socket() -> socket.socket:
@@ -202,22 +227,38 @@ async def _serve(http: web.Application, sock: socket.socket) -> web.AppRunner:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(pool: asyncpg.Pool, root: Path | None = None,
-                      extra_plugins: Sequence[Plugin] = (), *,
-                      kie_url: str = "http://127.0.0.1:9", kie_key: str = "no-kie-in-this-test",
-                      kie_upload_url: str | None = None,
-                      runner_options: RunnerOptions | None = None,
-                      fetch_policy: AddressPolicy | None = None,
-                      config: Config | None = None, serve_http: bool = False,
-                      emulator: TelegramEmulator | None = None,
-                      flood: FloodLimit | None = None) -> AsyncIterator[BotUnderTest]:
+async def running_bot(
+    pool: asyncpg.Pool,
+    root: Path | None = None,
+    extra_plugins: Sequence[Plugin] = (),
+    *,
+    kie_url: str = "http://127.0.0.1:9",
+    kie_key: str = "no-kie-in-this-test",
+    kie_upload_url: str | None = None,
+    runner_options: RunnerOptions | None = None,
+    fetch_policy: AddressPolicy | None = None,
+    config: Config | None = None,
+    serve_http: bool = False,
+    emulator: TelegramEmulator | None = None,
+    flood: FloodLimit | None = None,
+) -> AsyncIterator[BotUnderTest]:
     """The bot polling a fresh emulator (or ``emulator``). Flood control is off unless ``flood``
     is given: the conversations here run much faster than people type."""
     async with emulator or TelegramEmulator() as telegram:
-        under_test = await start_bot(telegram, pool, root, extra_plugins, kie_url=kie_url,
-                                     kie_key=kie_key, kie_upload_url=kie_upload_url,
-                                     runner_options=runner_options, fetch_policy=fetch_policy,
-                                     config=config, serve_http=serve_http, flood=flood)
+        under_test = await start_bot(
+            telegram,
+            pool,
+            root,
+            extra_plugins,
+            kie_url=kie_url,
+            kie_key=kie_key,
+            kie_upload_url=kie_upload_url,
+            runner_options=runner_options,
+            fetch_policy=fetch_policy,
+            config=config,
+            serve_http=serve_http,
+            flood=flood,
+        )
         try:
             yield under_test
         finally:

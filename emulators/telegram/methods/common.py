@@ -42,9 +42,7 @@ def reply_markup(params: Params) -> dict[str, Any] | None:
     return validate_reply_markup(params.get_json("reply_markup", "reply keyboard markup"))
 
 
-def send(
-    api: BotApi, user: EmulatedUser | EmulatedGroup, params: Params, **fields: Any
-) -> dict[str, Any]:
+def send(api: BotApi, user: EmulatedUser | EmulatedGroup, params: Params, **fields: Any) -> dict[str, Any]:
     """Store a bot message in the user's chat and return it as the Bot API Message."""
     message = api.state.add_message(
         user.id,

@@ -63,12 +63,18 @@ class Leave:
     notice: str | None = None
 
 
-Outcome = Leave | str | None   # leave, stay with a notice, or stay silently
+Outcome = Leave | str | None  # leave, stay with a notice, or stay silently
 
 
 class Forms:
-    def __init__(self, bundle: Bundle, renderer: Renderer, calls: Calls,
-                 models: ModelSource | None = None, files: FileSource | None = None) -> None:
+    def __init__(
+        self,
+        bundle: Bundle,
+        renderer: Renderer,
+        calls: Calls,
+        models: ModelSource | None = None,
+        files: FileSource | None = None,
+    ) -> None:
         self.bundle = bundle
         self.files: FileSource = files or NoFiles()
         self.models: ModelSource = models or BundleModels(bundle)
@@ -88,8 +94,9 @@ class Forms:
         ctx.session.form = state.as_json()
 
     @staticmethod
-    def _leave(screen: ScreenDef, target: Target, ctx: ActionContext, notice: str | None = None,
-               **scope: Any) -> Leave:
+    def _leave(
+        screen: ScreenDef, target: Target, ctx: ActionContext, notice: str | None = None, **scope: Any
+    ) -> Leave:
         """Where the form leads, its arguments rendered with the form screen's ``args``
         (and the submission's ``result`` or ``error``, when there is one)."""
         context = {"user": ctx.user_view(), "args": ctx.session.args, **scope}
@@ -102,8 +109,7 @@ class Forms:
         return self.renderer.label(key, ctx.session.language, params)
 
     # ---------------------------------------------------------------------- lifecycle
-    async def start(self, screen: ScreenDef, ctx: ActionContext,
-                    context: dict[str, Any]) -> Outcome:
+    async def start(self, screen: ScreenDef, ctx: ActionContext, context: dict[str, Any]) -> Outcome:
         spec = screen.screen.form
         assert spec is not None
         model = render_inline(spec.model, context).strip()
@@ -113,14 +119,11 @@ class Forms:
             ctx.session.form = {}
             return self._leave(screen, spec.cancel, ctx, self._t("form.error_model", ctx))
         if spec.prefill is not None:
-            found = await self.calls.run(spec.prefill.query,
-                                         render_args(spec.prefill.args, context), ctx)
+            found = await self.calls.run(spec.prefill.query, render_args(spec.prefill.args, context), ctx)
             values = plain(found) if found is not None else {}
-            state.values = {k: v for k, v in values.get("values", values).items()
-                            if k in entry.input}
+            state.values = {k: v for k, v in values.get("values", values).items() if k in entry.input}
             shown = values.get("shown")
-            state.shown = {str(k): str(v) for k, v in shown.items()} if isinstance(
-                shown, dict) else {}
+            state.shown = {str(k): str(v) for k, v in shown.items()} if isinstance(shown, dict) else {}
             _preset(state, entry, values)
         if missing_job_fields(entry, state):  # opened from a menu, not from under a result
             ctx.session.form = {}
@@ -129,8 +132,7 @@ class Forms:
         self._save(ctx, state)
         return None
 
-    async def render(self, screen: ScreenDef, ctx: ActionContext,
-                     context: dict[str, Any]) -> Rendered:
+    async def render(self, screen: ScreenDef, ctx: ActionContext, context: dict[str, Any]) -> Rendered:
         state = self._state(screen, ctx)
         entry = self._entry(state) if state else None
         if state is None or entry is None:
@@ -159,7 +161,7 @@ class Forms:
         if isinstance(press, Edit):
             field_spec = entry.input.get(press.field)
             if field_spec is None or field_spec.from_job is not None or press.field in state.fixed:
-                return None   # filled from an earlier job or fixed in advance: never typed in
+                return None  # filled from an earlier job or fixed in advance: never typed in
             state.history.append(state.step)
             move_to(entry, state, press.field)
             self._save(ctx, state)
@@ -190,8 +192,9 @@ class Forms:
             return spec.items.get(state.item_step)
         return spec
 
-    def _list_press(self, ctx: ActionContext, state: FormState, entry: ModelEntry,
-                    spec: InputField, kind: str) -> Outcome:
+    def _list_press(
+        self, ctx: ActionContext, state: FormState, entry: ModelEntry, spec: InputField, kind: str
+    ) -> Outcome:
         """A press on a list of objects' own screen: Add, Remove last, Done or Skip."""
         refusal: Refusal | None = None
         if kind == "form.add":
@@ -211,8 +214,7 @@ class Forms:
         self._save(ctx, state)
         return None
 
-    def _back(self, screen: ScreenDef, ctx: ActionContext, state: FormState,
-              entry: ModelEntry) -> Outcome:
+    def _back(self, screen: ScreenDef, ctx: ActionContext, state: FormState, entry: ModelEntry) -> Outcome:
         spec = entry.input.get(state.step)
         if spec is not None and state.item_step is not None:
             items.back(spec, state)
@@ -226,8 +228,9 @@ class Forms:
         self._save(ctx, state)
         return None
 
-    async def message(self, screen: ScreenDef, ctx: ActionContext, text: str | None,
-                      file: FileInfo | None) -> Outcome:
+    async def message(
+        self, screen: ScreenDef, ctx: ActionContext, text: str | None, file: FileInfo | None
+    ) -> Outcome:
         state = self._state(screen, ctx)
         entry = self._entry(state) if state else None
         spec = self._asked(entry, state) if state and entry else None
@@ -252,7 +255,7 @@ class Forms:
             self._save(ctx, state)
             return None
         if file is not None and spec.type is FieldType.STRING:
-            parsed = await document_text(spec, file, self.files)   # a long text as a .txt
+            parsed = await document_text(spec, file, self.files)  # a long text as a .txt
         elif file is not None or text is None:
             return self._t("form.error_use_buttons", ctx, field=fview)
         else:
@@ -261,8 +264,7 @@ class Forms:
             return self._t(parsed.text_key, ctx, field=fview)
         return self._answer(ctx, state, entry, parsed)
 
-    def _answer(self, ctx: ActionContext, state: FormState, entry: ModelEntry,
-                value: Any) -> Outcome:
+    def _answer(self, ctx: ActionContext, state: FormState, entry: ModelEntry, value: Any) -> Outcome:
         """The asked field (of an item, when one is being filled) gets ``value``."""
         spec = entry.input[state.step]
         if state.item_step is not None:
@@ -289,8 +291,9 @@ class Forms:
         self._save(ctx, state)
         return None
 
-    async def _confirm(self, screen: ScreenDef, ctx: ActionContext, state: FormState,
-                       entry: ModelEntry) -> Outcome:
+    async def _confirm(
+        self, screen: ScreenDef, ctx: ActionContext, state: FormState, entry: ModelEntry
+    ) -> Outcome:
         spec = screen.screen.form
         assert spec is not None
         if missing_job_fields(entry, state):
@@ -305,14 +308,14 @@ class Forms:
         result: Any = None
         if spec.submit is not None:
             try:
-                result = await self.calls.run(spec.submit, {"model": entry.id, "values": values},
-                                              ctx)
+                result = await self.calls.run(spec.submit, {"model": entry.id, "values": values}, ctx)
             except ActionError as err:
                 notice = self._t(err.text_key, ctx, **err.params)
                 if spec.on_error:
                     ctx.session.form = {}
-                    return self._leave(screen, spec.on_error, ctx, notice,
-                                       error={"text": notice, "key": err.text_key})
+                    return self._leave(
+                        screen, spec.on_error, ctx, notice, error={"text": notice, "key": err.text_key}
+                    )
                 return notice
         ctx.session.form = {}
         return self._leave(screen, spec.done, ctx, result=plain(result))

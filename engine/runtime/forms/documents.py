@@ -14,7 +14,7 @@ from engine.runtime.incoming import FileInfo
 from engine.schema.catalog import FieldType, InputField
 from engine.text_units import MESSAGE_LIMIT, utf16_len
 
-BYTES_PER_CHARACTER = 4   # UTF-8 needs at most four bytes for one character
+BYTES_PER_CHARACTER = 4  # UTF-8 needs at most four bytes for one character
 
 
 def message_limit(spec: InputField) -> int | None:
@@ -32,8 +32,11 @@ def file_limit(spec: InputField) -> int | None:
 
 def is_text_document(file: FileInfo) -> bool:
     name = (file.file_name or "").lower()
-    return file.kind == "document" and bool(file.file_id) and (
-        name.endswith(".txt") or (file.mime_type or "").startswith("text/plain"))
+    return (
+        file.kind == "document"
+        and bool(file.file_id)
+        and (name.endswith(".txt") or (file.mime_type or "").startswith("text/plain"))
+    )
 
 
 async def document_text(spec: InputField, file: FileInfo, files: FileSource) -> str | Refusal:
@@ -41,7 +44,7 @@ async def document_text(spec: InputField, file: FileInfo, files: FileSource) -> 
     limit = file_limit(spec)
     if limit is None or not is_text_document(file):
         return Refusal("form.error_use_buttons" if limit is None else "form.error_text_file")
-    max_bytes = limit * BYTES_PER_CHARACTER + 3   # and a byte-order mark
+    max_bytes = limit * BYTES_PER_CHARACTER + 3  # and a byte-order mark
     if file.file_size is not None and file.file_size > max_bytes:
         return Refusal("form.error_text_file")
     try:

@@ -85,5 +85,4 @@ def _forward(spec: InputField, state: FormState) -> None:
 
 def _complete(spec: InputField, item: Any) -> bool:
     """Every required field of an item is there (an item restored from a session may not be)."""
-    return isinstance(item, dict) and all(name in item for name, sub in spec.items.items()
-                                          if sub.required)
+    return isinstance(item, dict) and all(name in item for name, sub in spec.items.items() if sub.required)

@@ -20,8 +20,11 @@ from engine.schema.catalog import TIMED_MEDIA, InputField, MediaKind
 
 log = logging.getLogger(__name__)
 
-_CONTENT_OF_MEDIA = {MediaKind.IMAGE: ContentKind.IMAGE, MediaKind.AUDIO: ContentKind.AUDIO,
-                     MediaKind.VIDEO: ContentKind.VIDEO}
+_CONTENT_OF_MEDIA = {
+    MediaKind.IMAGE: ContentKind.IMAGE,
+    MediaKind.AUDIO: ContentKind.AUDIO,
+    MediaKind.VIDEO: ContentKind.VIDEO,
+}
 
 
 def size_cap(spec: InputField) -> int:
@@ -34,8 +37,7 @@ def _fits(spec: InputField, content: Content | None) -> bool:
     return content is not None and content.kind is _CONTENT_OF_MEDIA[media]
 
 
-async def inspect(spec: InputField, value: dict[str, Any],
-                  files: FileSource) -> dict[str, Any] | Refusal:
+async def inspect(spec: InputField, value: dict[str, Any], files: FileSource) -> dict[str, Any] | Refusal:
     """``value`` (from ``check_file``) with the type, size and length read from the bytes;
     or why the file is refused."""
     try:

@@ -38,13 +38,19 @@ class FormScreens:
     def _label(self, key: str, ctx: ActionContext, **params: Any) -> str:
         return self.renderer.label(key, ctx.session.language, params)
 
-    def step(self, screen: ScreenDef, ctx: ActionContext, context: dict[str, Any],
-             state: FormState, entry: ModelEntry) -> Rendered:
+    def step(
+        self,
+        screen: ScreenDef,
+        ctx: ActionContext,
+        context: dict[str, Any],
+        state: FormState,
+        entry: ModelEntry,
+    ) -> Rendered:
         """The asked field's screen: a question, a list of objects, or a field of its item."""
         language = ctx.session.language
         maker = ButtonMaker(screen.id, ctx.session.version)
         spec = entry.input[state.step]
-        if state.step in state.hints:   # the prefill words this question its own way
+        if state.step in state.hints:  # the prefill words this question its own way
             hint = state.hints[state.step]
             spec = spec.model_copy(update={"hint": LocalText(ru=hint, en=hint)})
         names = [n for n, _ in active_fields(entry, state) if is_offered(n, state)]
@@ -53,74 +59,118 @@ class FormScreens:
         header = self.renderer.text(screen.screen.text, language, {**context, "form": form})
         if not spec.is_object_list:
             required = is_required(spec, effective_values(entry, state.values))
-            body, rows = self._ask(ctx, maker, form, state.step, spec, required,
-                                   len(state.pending_files))
+            body, rows = self._ask(ctx, maker, form, state.step, spec, required, len(state.pending_files))
         elif state.item_step is None:
             required = is_required(spec, effective_values(entry, state.values))
             body, rows = self._list(ctx, maker, form, state, spec, required)
         else:
             sub = spec.items[state.item_step]
-            body, rows = self._ask(ctx, maker, form, state.item_step, sub, sub.required,
-                                   len(state.pending_files))
+            body, rows = self._ask(
+                ctx, maker, form, state.item_step, sub, sub.required, len(state.pending_files)
+            )
             listed = self.field(state.step, spec, ctx, collected=state.items)
             body = f"{self._t('form.item_header', ctx, field=listed)}\n{body}"
-        rows.append([maker.button(self._label("form.back", ctx), "f.back", FormOp(kind="form.back")),
-                     maker.button(self._label("form.cancel", ctx), "f.cancel", FormOp(kind="form.cancel"))])
+        rows.append(
+            [
+                maker.button(self._label("form.back", ctx), "f.back", FormOp(kind="form.back")),
+                maker.button(self._label("form.cancel", ctx), "f.cancel", FormOp(kind="form.cancel")),
+            ]
+        )
         return Rendered(View(f"{header}\n\n{body}" if header else body, rows), maker.actions)
 
-    def field(self, name: str, spec: InputField, ctx: ActionContext, count: int = 0,
-              collected: list[dict[str, Any]] | None = None) -> FieldView:
+    def field(
+        self,
+        name: str,
+        spec: InputField,
+        ctx: ActionContext,
+        count: int = 0,
+        collected: list[dict[str, Any]] | None = None,
+    ) -> FieldView:
         """A field as texts see it (``collected``: a list's items so far)."""
         yes, no = self._label("form.yes", ctx), self._label("form.no", ctx)
         return field_view(name, spec, ctx.session.language, yes, no, count, collected)
 
-    def _ask(self, ctx: ActionContext, maker: ButtonMaker, form: FormView, name: str,
-             spec: InputField, required: bool, count: int) -> tuple[str, list[list[ViewButton]]]:
+    def _ask(
+        self,
+        ctx: ActionContext,
+        maker: ButtonMaker,
+        form: FormView,
+        name: str,
+        spec: InputField,
+        required: bool,
+        count: int,
+    ) -> tuple[str, list[list[ViewButton]]]:
         """A field's question and buttons (a top-level field or one of an item's)."""
         language = ctx.session.language
         fview = self.field(name, spec, ctx, count)
         body = self.renderer.text(ASK_KEYS[spec.type], language, {"field": fview, "form": form})
         rows: list[list[ViewButton]] = []
         if spec.type is FieldType.ENUM:
-            options = [maker.button(option_label(spec, o.value, language), f"f.o{i}",
-                                    Choose(index=i)) for i, o in enumerate(spec.options)]
+            options = [
+                maker.button(option_label(spec, o.value, language), f"f.o{i}", Choose(index=i))
+                for i, o in enumerate(spec.options)
+            ]
             width = 3 if all(len(b.text) <= 8 for b in options) else 1
-            rows += [options[i:i + width] for i in range(0, len(options), width)]
+            rows += [options[i : i + width] for i in range(0, len(options), width)]
         elif spec.type is FieldType.BOOLEAN:
-            rows.append([maker.button(self._label("form.yes", ctx), "f.y", Answer(value=True)),
-                         maker.button(self._label("form.no", ctx), "f.n", Answer(value=False))])
+            rows.append(
+                [
+                    maker.button(self._label("form.yes", ctx), "f.y", Answer(value=True)),
+                    maker.button(self._label("form.no", ctx), "f.n", Answer(value=False)),
+                ]
+            )
         elif spec.type is FieldType.FILES and count >= max(spec.min_items or 1, 1):
-            rows.append([maker.button(self._label("form.done", ctx, field=fview), "f.done",
-                                      FormOp(kind="form.done"))])
+            rows.append(
+                [maker.button(self._label("form.done", ctx, field=fview), "f.done", FormOp(kind="form.done"))]
+            )
         if not required and not count:
-            rows.append([maker.button(self._label("form.skip", ctx, field=fview), "f.skip",
-                                      FormOp(kind="form.skip"))])
+            rows.append(
+                [maker.button(self._label("form.skip", ctx, field=fview), "f.skip", FormOp(kind="form.skip"))]
+            )
         return body, rows
 
-    def _list(self, ctx: ActionContext, maker: ButtonMaker, form: FormView, state: FormState,
-              spec: InputField, required: bool) -> tuple[str, list[list[ViewButton]]]:
+    def _list(
+        self,
+        ctx: ActionContext,
+        maker: ButtonMaker,
+        form: FormView,
+        state: FormState,
+        spec: InputField,
+        required: bool,
+    ) -> tuple[str, list[list[ViewButton]]]:
         """A list of objects: its items so far, "Add", "Remove last" and "Done"."""
         fview = self.field(state.step, spec, ctx, collected=state.items)
-        body = self.renderer.text("form.ask_items", ctx.session.language,
-                                  {"field": fview, "form": form})
+        body = self.renderer.text("form.ask_items", ctx.session.language, {"field": fview, "form": form})
         edits = []
         if items.can_add(spec, state):
-            edits.append(maker.button(self._label("form.add", ctx, field=fview), "f.add",
-                                      FormOp(kind="form.add")))
+            edits.append(
+                maker.button(self._label("form.add", ctx, field=fview), "f.add", FormOp(kind="form.add"))
+            )
         if state.items:
-            edits.append(maker.button(self._label("form.remove_last", ctx, field=fview), "f.rm",
-                                      FormOp(kind="form.remove")))
+            edits.append(
+                maker.button(
+                    self._label("form.remove_last", ctx, field=fview), "f.rm", FormOp(kind="form.remove")
+                )
+            )
         rows = [edits] if edits else []
         if len(state.items) >= items.lowest(spec):
-            rows.append([maker.button(self._label("form.done", ctx, field=fview), "f.done",
-                                      FormOp(kind="form.done"))])
+            rows.append(
+                [maker.button(self._label("form.done", ctx, field=fview), "f.done", FormOp(kind="form.done"))]
+            )
         elif not required and not state.items:
-            rows.append([maker.button(self._label("form.skip", ctx, field=fview), "f.skip",
-                                      FormOp(kind="form.skip"))])
+            rows.append(
+                [maker.button(self._label("form.skip", ctx, field=fview), "f.skip", FormOp(kind="form.skip"))]
+            )
         return body, rows
 
-    async def summary(self, screen: ScreenDef, ctx: ActionContext, context: dict[str, Any],
-                      state: FormState, entry: ModelEntry) -> Rendered:
+    async def summary(
+        self,
+        screen: ScreenDef,
+        ctx: ActionContext,
+        context: dict[str, Any],
+        state: FormState,
+        entry: ModelEntry,
+    ) -> Rendered:
         """All values, the price, an edit button per field and Confirm."""
         maker = ButtonMaker(screen.id, ctx.session.version)
         language = ctx.session.language
@@ -128,33 +178,36 @@ class FormScreens:
         values = final_values(entry, state)
         lines, edits = [], []
         for i, (name, spec) in enumerate(active_fields(entry, state)):
-            answer = state.values.get(name, values.get(name))   # as typed, not as composed
+            answer = state.values.get(name, values.get(name))  # as typed, not as composed
             shown = display(spec, answer, language, yes, no) if name in values else "—"
-            if spec.from_job is not None:   # from an earlier job: shown, never edited
+            if spec.from_job is not None:  # from an earlier job: shown, never edited
                 shown = state.shown.get(name) or self._label("form.from_job_value", ctx)
                 lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))
                 continue
-            if name in state.fixed:   # set in advance: shown, never edited
+            if name in state.fixed:  # set in advance: shown, never edited
                 lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))
                 continue
             lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))
-            label = self._label("form.edit", ctx,
-                                field=field_view(name, spec, language, yes, no))
+            label = self._label("form.edit", ctx, field=field_view(name, spec, language, yes, no))
             edits.append(maker.button(label, f"f.e{i}", Edit(field=name)))
         fview = form_view(entry, language, len(lines), len(lines), lines)
         price = await self._price(screen, ctx, entry, values)
         header = self.renderer.text(screen.screen.text, language, {**context, "form": fview})
         body = self.renderer.text("form.summary", language, {"form": fview, "price": price})
-        rows = [edits[i:i + 2] for i in range(0, len(edits), 2)]
+        rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
         rows.append([maker.button(self._label("form.confirm", ctx), "f.ok", FormOp(kind="form.confirm"))])
-        rows.append([maker.button(self._label("form.back", ctx), "f.back", FormOp(kind="form.back")),
-                     maker.button(self._label("form.cancel", ctx), "f.cancel", FormOp(kind="form.cancel"))])
+        rows.append(
+            [
+                maker.button(self._label("form.back", ctx), "f.back", FormOp(kind="form.back")),
+                maker.button(self._label("form.cancel", ctx), "f.cancel", FormOp(kind="form.cancel")),
+            ]
+        )
         return Rendered(View(f"{header}\n\n{body}" if header else body, rows), maker.actions)
 
-    async def _price(self, screen: ScreenDef, ctx: ActionContext, entry: ModelEntry,
-                     values: dict[str, Any]) -> Any:
+    async def _price(
+        self, screen: ScreenDef, ctx: ActionContext, entry: ModelEntry, values: dict[str, Any]
+    ) -> Any:
         spec = screen.screen.form
         if spec is None or spec.price is None:
             return None
         return await self.calls.run(spec.price, {"model": entry.id, "values": values}, ctx)
-

@@ -36,7 +36,7 @@ class FormState:
     fixed: list[str] = field(default_factory=list)
     only: list[str] | None = None
     compose: dict[str, str] = field(default_factory=dict)
-    hints: dict[str, str] = field(default_factory=dict)   # a question's hint, the model's replaced
+    hints: dict[str, str] = field(default_factory=dict)  # a question's hint, the model's replaced
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,8 +57,9 @@ def _answers(entry: ModelEntry, state: FormState) -> dict[str, Any]:
 def active_fields(entry: ModelEntry, state: FormState) -> list[tuple[str, InputField]]:
     """The fields that apply given the answers so far, in asking order."""
     answers = _answers(entry, state)
-    return [(name, spec) for name, spec in entry.input.items()
-            if is_collectable(spec) and is_asked(spec, answers)]
+    return [
+        (name, spec) for name, spec in entry.input.items() if is_collectable(spec) and is_asked(spec, answers)
+    ]
 
 
 def is_offered(name: str, state: FormState) -> bool:
@@ -73,8 +74,7 @@ def move_to(entry: ModelEntry, state: FormState, step: str) -> None:
     state.item, state.item_step = {}, None
     spec = entry.input.get(step)
     value = state.values.get(step)
-    state.items = [dict(i) for i in value] if spec and spec.is_object_list and isinstance(
-        value, list) else []
+    state.items = [dict(i) for i in value] if spec and spec.is_object_list and isinstance(value, list) else []
 
 
 def next_step(entry: ModelEntry, state: FormState) -> str:
@@ -122,5 +122,8 @@ def missing_job_fields(entry: ModelEntry, state: FormState) -> list[str]:
 def missing_required(entry: ModelEntry, state: FormState) -> list[str]:
     values = final_values(entry, state)
     answers = _answers(entry, state)
-    return [name for name, spec in active_fields(entry, state)
-            if is_required(spec, answers) and not is_given(values.get(name))]
+    return [
+        name
+        for name, spec in active_fields(entry, state)
+        if is_required(spec, answers) and not is_given(values.get(name))
+    ]

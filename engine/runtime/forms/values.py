@@ -54,7 +54,8 @@ def _parse_number(spec: InputField, text: str) -> Any | Refusal:
             return Refusal("form.error_number")
         number = int(number)
     if (spec.minimum is not None and number < spec.minimum) or (
-            spec.maximum is not None and number > spec.maximum):
+        spec.maximum is not None and number > spec.maximum
+    ):
         return Refusal("form.error_range")
     return number
 

@@ -14,10 +14,14 @@ from engine.text_units import shorten
 from engine.variables import FieldView, FormView, SummaryLine
 
 ASK_KEYS = {
-    FieldType.ENUM: "form.ask_choice", FieldType.BOOLEAN: "form.ask_boolean",
-    FieldType.INTEGER: "form.ask_number", FieldType.NUMBER: "form.ask_number",
-    FieldType.STRING: "form.ask_text", FieldType.FILE: "form.ask_file",
-    FieldType.FILES: "form.ask_files", FieldType.LIST: "form.ask_items",
+    FieldType.ENUM: "form.ask_choice",
+    FieldType.BOOLEAN: "form.ask_boolean",
+    FieldType.INTEGER: "form.ask_number",
+    FieldType.NUMBER: "form.ask_number",
+    FieldType.STRING: "form.ask_text",
+    FieldType.FILE: "form.ask_file",
+    FieldType.FILES: "form.ask_files",
+    FieldType.LIST: "form.ask_items",
 }
 ITEM_TEXT_LIMIT = 40  # characters of one value in an item's one-line summary
 
@@ -40,11 +44,13 @@ def display(spec: InputField, value: Any, language: str, yes: str, no: str) -> s
     return html.escape(_shorten(_plain(spec, value, language, yes, no), 300))
 
 
-def item_summary(spec: InputField, item: dict[str, Any], language: str, yes: str,
-                 no: str) -> str:
+def item_summary(spec: InputField, item: dict[str, Any], language: str, yes: str, no: str) -> str:
     """One item of a list of objects on one line, each value shortened (not escaped)."""
-    return ", ".join(_shorten(_plain(sub, item[name], language, yes, no), ITEM_TEXT_LIMIT)
-                     for name, sub in spec.items.items() if name in item)
+    return ", ".join(
+        _shorten(_plain(sub, item[name], language, yes, no), ITEM_TEXT_LIMIT)
+        for name, sub in spec.items.items()
+        if name in item
+    )
 
 
 def _plain(spec: InputField, value: Any, language: str, yes: str, no: str) -> str:
@@ -57,8 +63,9 @@ def _plain(spec: InputField, value: Any, language: str, yes: str, no: str) -> st
     if spec.type is FieldType.FILES and isinstance(value, list):
         return "📎 × " + str(len(value))
     if spec.type is FieldType.LIST and isinstance(value, list):
-        return f"{len(value)}: " + "; ".join(item_summary(spec, i, language, yes, no)
-                                             for i in value if isinstance(i, dict))
+        return f"{len(value)}: " + "; ".join(
+            item_summary(spec, i, language, yes, no) for i in value if isinstance(i, dict)
+        )
     return str(value)
 
 
@@ -66,26 +73,43 @@ def _shorten(text: str, limit: int) -> str:
     return shorten(text, limit)  # in UTF-16 units, before escaping: never inside an entity
 
 
-def field_view(name: str, spec: InputField, language: str, yes: str, no: str,
-               count: int = 0, items: list[dict[str, Any]] | None = None) -> FieldView:
-    default = "" if spec.default is None else html.unescape(
-        display(spec, spec.default, language, yes, no))
+def field_view(
+    name: str,
+    spec: InputField,
+    language: str,
+    yes: str,
+    no: str,
+    count: int = 0,
+    items: list[dict[str, Any]] | None = None,
+) -> FieldView:
+    default = "" if spec.default is None else html.unescape(display(spec, spec.default, language, yes, no))
     return FieldView(
-        name=name, title=title_of(name, spec, language),
-        hint=spec.hint.get(language) if spec.hint else "", required=spec.required,
-        default=default, minimum=spec.minimum, maximum=spec.maximum,
-        max_length=message_limit(spec), file_max_length=file_limit(spec),
-        min_length=spec.min_length, max_seconds=spec.max_seconds,
+        name=name,
+        title=title_of(name, spec, language),
+        hint=spec.hint.get(language) if spec.hint else "",
+        required=spec.required,
+        default=default,
+        minimum=spec.minimum,
+        maximum=spec.maximum,
+        max_length=message_limit(spec),
+        file_max_length=file_limit(spec),
+        min_length=spec.min_length,
+        max_seconds=spec.max_seconds,
         media=spec.media.value if spec.media else None,
-        max_mb=spec.max_mb, min_items=spec.min_items, max_items=spec.max_items,
+        max_mb=spec.max_mb,
+        min_items=spec.min_items,
+        max_items=spec.max_items,
         count=len(items) if items is not None else count,
-        items=[html.escape(item_summary(spec, i, language, yes, no)) for i in items or []])
+        items=[html.escape(item_summary(spec, i, language, yes, no)) for i in items or []],
+    )
 
 
-def form_view(entry: ModelEntry, language: str, step: int = 0, steps: int = 0,
-              lines: list[SummaryLine] | None = None) -> FormView:
-    return FormView(model=entry.id, model_name=entry.name.get(language), step=step,
-                    steps=steps, lines=lines or [])
+def form_view(
+    entry: ModelEntry, language: str, step: int = 0, steps: int = 0, lines: list[SummaryLine] | None = None
+) -> FormView:
+    return FormView(
+        model=entry.id, model_name=entry.name.get(language), step=step, steps=steps, lines=lines or []
+    )
 
 
 class ButtonMaker:
@@ -98,5 +122,4 @@ class ButtonMaker:
 
     def button(self, label: str, key: str, press: FormPress) -> ViewButton:
         self.actions[key] = stored(press)
-        return ViewButton(label, callback_data=CallbackData(self.screen, self.version,
-                                                            key).encode())
+        return ViewButton(label, callback_data=CallbackData(self.screen, self.version, key).encode())

@@ -130,8 +130,9 @@ class KieClient:
     async def __aenter__(self) -> KieClient:
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         await self.close()
 
     async def close(self) -> None:
@@ -161,15 +162,25 @@ class KieClient:
             encoded = json.dumps(body, ensure_ascii=False).encode()
         except (TypeError, ValueError) as exc:
             raise ValueError(f"input for {model} is not JSON-serialisable: {exc}") from None
-        envelope = await self._request(_Call(
-            "POST", self._api("/api/v1/jobs/createTask"), "/api/v1/jobs/createTask", self.timeout,
-            body=encoded, creating=model,
-        ))
+        envelope = await self._request(
+            _Call(
+                "POST",
+                self._api("/api/v1/jobs/createTask"),
+                "/api/v1/jobs/createTask",
+                self.timeout,
+                body=encoded,
+                creating=model,
+            )
+        )
         try:
             return CreateTaskData.model_validate(envelope.data).task_id
         except ValidationError:
-            raise KieCreateUncertain("createTask answered success without a taskId", model=model,
-                                     code=envelope.code, path="/api/v1/jobs/createTask") from None
+            raise KieCreateUncertain(
+                "createTask answered success without a taskId",
+                model=model,
+                code=envelope.code,
+                path="/api/v1/jobs/createTask",
+            ) from None
 
     async def record_info(self, task_id: str) -> TaskRecord:
         """The task's current state.
@@ -214,8 +225,9 @@ class KieClient:
 
     # ------------------------------------------------------------ catalog
 
-    async def list_models(self, task_types: Sequence[str] = (), provider: str | None = None,
-                          query: str | None = None) -> ModelCatalog:
+    async def list_models(
+        self, task_types: Sequence[str] = (), provider: str | None = None, query: str | None = None
+    ) -> ModelCatalog:
         """``GET /api/v1/models``; filters are optional and combine (Kie has no paging here)."""
         path = "/api/v1/models"
         params: dict[str, str] = {}
@@ -257,8 +269,9 @@ class KieClient:
 
     # ------------------------------------------------------------- files
 
-    async def upload_file(self, data: bytes, file_name: str, mime: str,
-                          upload_path: str = "telegram-uploads") -> UploadedFile:
+    async def upload_file(
+        self, data: bytes, file_name: str, mime: str, upload_path: str = "telegram-uploads"
+    ) -> UploadedFile:
         """Multipart stream upload to Kie's file host; use the result's ``download_url`` as a model
         input. Retried like any idempotent call: the same name simply overwrites the same file."""
         folder = upload_path.strip("/")
@@ -275,8 +288,9 @@ class KieClient:
             return payload
 
         path = "/api/file-stream-upload"
-        envelope = await self._request(_Call("POST", _url(self.upload_url, path), path,
-                                             self.upload_timeout, form=form))
+        envelope = await self._request(
+            _Call("POST", _url(self.upload_url, path), path, self.upload_timeout, form=form)
+        )
         try:
             return upload_from_wire(envelope.data)
         except KieProtocolError as exc:
@@ -348,8 +362,9 @@ class KieClient:
 
     async def _backoff(self, attempt: int, path: str, reason: str) -> None:
         delay = self.retry.delay(attempt)
-        log.warning("kie %s failed (%s); retry %d/%d in %.2fs",
-                    path, reason, attempt, self.retry.attempts - 1, delay)
+        log.warning(
+            "kie %s failed (%s); retry %d/%d in %.2fs", path, reason, attempt, self.retry.attempts - 1, delay
+        )
         await asyncio.sleep(delay)
 
     async def _request(self, call: _Call) -> Envelope:
@@ -363,7 +378,9 @@ class KieClient:
                 if call.creating is not None and not _transport_not_sent(failure.cause):
                     raise KieCreateUncertain(
                         f"createTask sent but no answer ({failure}); the task may exist",
-                        model=call.creating, path=call.path) from failure.cause
+                        model=call.creating,
+                        path=call.path,
+                    ) from failure.cause
                 if attempt >= self.retry.attempts:
                     raise KieUnavailable(f"network failure: {failure}", path=call.path) from failure.cause
                 reason = str(failure)
@@ -371,7 +388,10 @@ class KieClient:
                 if call.creating is not None and _maybe_applied(exc):
                     raise KieCreateUncertain(
                         f"createTask answered {exc.message!r}; the task may exist",
-                        model=call.creating, code=exc.code, path=call.path) from None
+                        model=call.creating,
+                        code=exc.code,
+                        path=call.path,
+                    ) from None
                 if not is_retryable(exc) or attempt >= self.retry.attempts:
                     raise
                 reason = f"code {exc.code}"
@@ -389,8 +409,9 @@ class KieClient:
         elif call.form is not None:
             data = call.form()
         try:
-            async with session.request(call.method, call.url, data=data, headers=headers,
-                                       timeout=call.timeout) as resp:
+            async with session.request(
+                call.method, call.url, data=data, headers=headers, timeout=call.timeout
+            ) as resp:
                 status = resp.status
                 raw = await resp.read()
         except (aiohttp.ClientError, TimeoutError) as exc:

@@ -47,7 +47,12 @@ def result_items(payload: Mapping[str, Any]) -> tuple[ResultItem, ...]:
             continue
         url = _first(item, "audio_url", "audioUrl")
         title = _first(item, "title")
-        found.append(ResultItem(id=str(ident), url=url if isinstance(url, str) else None,
-                                title=str(title) if title is not None else None,
-                                duration=_number(_first(item, "duration"))))
+        found.append(
+            ResultItem(
+                id=str(ident),
+                url=url if isinstance(url, str) else None,
+                title=str(title) if title is not None else None,
+                duration=_number(_first(item, "duration")),
+            )
+        )
     return tuple(found)

@@ -58,7 +58,7 @@ class TaskRecord(_Frozen):
     state: TaskState
     result_urls: tuple[str, ...] = ()
     result_object: dict[str, Any] | None = None  # text results (lyrics, ...) come as resultObject
-    result_items: tuple[ResultItem, ...] = ()    # items with ids (Suno tracks), see items.py
+    result_items: tuple[ResultItem, ...] = ()  # items with ids (Suno tracks), see items.py
     fail_code: str | None = None
     fail_msg: str | None = None
     cost_time: float | None = None  # seconds
@@ -158,8 +158,9 @@ def _urls(payload: Mapping[str, Any]) -> tuple[str, ...]:
     if urls is None:  # Suno: data[] through the market API, sunoData[] on record-info
         tracks = payload.get("data", payload.get("sunoData"))
         if isinstance(tracks, list):
-            urls = [item.get("audio_url") or item.get("audioUrl") for item in tracks
-                    if isinstance(item, Mapping)]
+            urls = [
+                item.get("audio_url") or item.get("audioUrl") for item in tracks if isinstance(item, Mapping)
+            ]
     if urls is None:
         return ()
     if not isinstance(urls, list) or not all(isinstance(u, str) and u for u in urls):
@@ -179,8 +180,9 @@ def _state(data: RecordData, fallback: TaskState | None) -> TaskState:
         raise KieProtocolError(f"unknown task state {data.state!r}") from None
 
 
-def record_from_wire(raw: Any, *, fallback_state: TaskState | None = None,
-                     task_id: str | None = None) -> TaskRecord:
+def record_from_wire(
+    raw: Any, *, fallback_state: TaskState | None = None, task_id: str | None = None
+) -> TaskRecord:
     """A TaskRecord from recordInfo's or a callback's ``data``; KieProtocolError if unusable."""
     if not isinstance(raw, Mapping):
         raise KieProtocolError("task record is not a JSON object")
@@ -261,8 +263,11 @@ def upload_from_wire(raw: Any) -> UploadedFile:
 
 
 def model_from_wire(entry: ModelEntry) -> ModelInfo:
-    task_types = entry.task_type if isinstance(entry.task_type, list) else (
-        [t.strip() for t in entry.task_type.split(",") if t.strip()] if entry.task_type else [])
+    task_types = (
+        entry.task_type
+        if isinstance(entry.task_type, list)
+        else ([t.strip() for t in entry.task_type.split(",") if t.strip()] if entry.task_type else [])
+    )
     return ModelInfo(
         model=entry.model,
         title=entry.title,

@@ -21,8 +21,14 @@ def expected_signature(task_id: str, timestamp: str | int, hmac_key: str) -> str
     return base64.b64encode(digest).decode("ascii")
 
 
-def verify_signature(task_id: str, timestamp: str | int | None, signature: str | None, hmac_key: str,
-                     now: float, tolerance: float = 300) -> bool:
+def verify_signature(
+    task_id: str,
+    timestamp: str | int | None,
+    signature: str | None,
+    hmac_key: str,
+    now: float,
+    tolerance: float = 300,
+) -> bool:
     """True only for a well-formed, fresh, correctly signed callback.
 
     ``now`` is Unix seconds (passed in so tests and replays are deterministic); a timestamp more

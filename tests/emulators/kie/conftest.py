@@ -26,8 +26,9 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
         yield session
 
 
-async def call(http: aiohttp.ClientSession, method: str, url: str, *, auth: bool = True,
-               **kwargs: Any) -> tuple[int, Any]:
+async def call(
+    http: aiohttp.ClientSession, method: str, url: str, *, auth: bool = True, **kwargs: Any
+) -> tuple[int, Any]:
     """(HTTP status, parsed JSON body)."""
     headers = {**(AUTH if auth else {}), **kwargs.pop("headers", {})}
     async with http.request(method, url, headers=headers, **kwargs) as resp:

@@ -12,11 +12,14 @@ from .conftest import AUTH, call
 
 async def test_faults_over_http(http: aiohttp.ClientSession, sandbox: KieSandbox) -> None:
     base = sandbox.base_url
-    async with http.post(f"{base}/sandbox/faults", json={
-            "endpoint": "createTask", "fault": {"type": "error", "code": 429}, "times": 2}) as resp:
+    async with http.post(
+        f"{base}/sandbox/faults",
+        json={"endpoint": "createTask", "fault": {"type": "error", "code": 429}, "times": 2},
+    ) as resp:
         assert resp.status == 200
-    async with http.post(f"{base}/sandbox/faults", json={
-            "endpoint": "credit", "fault": {"type": "http", "status": 502}}) as resp:
+    async with http.post(
+        f"{base}/sandbox/faults", json={"endpoint": "credit", "fault": {"type": "http", "status": 502}}
+    ) as resp:
         assert resp.status == 200
     job = {"model": "nano-banana-2", "input": {"prompt": "x"}}
     url = f"{base}/api/v1/jobs/createTask"
@@ -24,8 +27,12 @@ async def test_faults_over_http(http: aiohttp.ClientSession, sandbox: KieSandbox
     assert codes == [429, 429, 200]
     async with http.get(f"{base}/api/v1/chat/credit", headers=AUTH) as resp:
         assert resp.status == 502
-    for fault in ({"type": "malformed"}, {"type": "drop", "apply": False}, {"type": "slow", "seconds": 0.1},
-                  {"type": "lost", "hold": 1}):
+    for fault in (
+        {"type": "malformed"},
+        {"type": "drop", "apply": False},
+        {"type": "slow", "seconds": 0.1},
+        {"type": "lost", "hold": 1},
+    ):
         rule = {"endpoint": "recordInfo", "fault": fault}
         async with http.post(f"{base}/sandbox/faults", json=rule) as resp:
             assert resp.status == 200
@@ -35,17 +42,20 @@ async def test_faults_over_http(http: aiohttp.ClientSession, sandbox: KieSandbox
 
 
 async def test_bad_control_bodies_are_400(http: aiohttp.ClientSession, sandbox: KieSandbox) -> None:
-    for path, body in [("/sandbox/faults", {"endpoint": "nope", "fault": {"type": "error", "code": 1}}),
-                       ("/sandbox/faults", {"endpoint": "credit", "fault": {"type": "weird"}}),
-                       ("/sandbox/credits", {"credits": -1}),
-                       ("/sandbox/latency", {"waiting": -1}),
-                       ("/sandbox/task-faults", {"times": 0})]:
+    for path, body in [
+        ("/sandbox/faults", {"endpoint": "nope", "fault": {"type": "error", "code": 1}}),
+        ("/sandbox/faults", {"endpoint": "credit", "fault": {"type": "weird"}}),
+        ("/sandbox/credits", {"credits": -1}),
+        ("/sandbox/latency", {"waiting": -1}),
+        ("/sandbox/task-faults", {"times": 0}),
+    ]:
         async with http.post(f"{sandbox.base_url}{path}", json=body) as resp:
             assert resp.status == 400, path
 
 
-async def test_task_faults_latency_credits_models_over_http(http: aiohttp.ClientSession,
-                                                           sandbox: KieSandbox) -> None:
+async def test_task_faults_latency_credits_models_over_http(
+    http: aiohttp.ClientSession, sandbox: KieSandbox
+) -> None:
     base = sandbox.base_url
     await http.post(f"{base}/sandbox/credits", json={"credits": "12.5"})
     assert str(sandbox.credits) == "12.5"
@@ -58,8 +68,10 @@ async def test_task_faults_latency_credits_models_over_http(http: aiohttp.Client
 
     await http.post(f"{base}/sandbox/task-faults", json={"neverFinish": True, "times": 2})
     job = {"model": "acme/x", "input": {"prompt": "x"}}
-    ids = [(await call(http, "POST", f"{base}/api/v1/jobs/createTask", json=job))[1]["data"]["taskId"]
-           for _ in range(2)]
+    ids = [
+        (await call(http, "POST", f"{base}/api/v1/jobs/createTask", json=job))[1]["data"]["taskId"]
+        for _ in range(2)
+    ]
     await until(lambda: all(sandbox.task(i).state == "generating" for i in ids))
 
     async with http.post(f"{base}/sandbox/tasks/{ids[0]}/complete") as resp:

@@ -92,7 +92,8 @@ async def test_create_applied_or_not(http: aiohttp.ClientSession, sandbox: KieSa
 
 
 async def test_lost_answer_creates_and_runs_the_task_but_never_answers(
-        http: aiohttp.ClientSession, sandbox: KieSandbox) -> None:
+    http: aiohttp.ClientSession, sandbox: KieSandbox
+) -> None:
     url = f"{sandbox.base_url}/api/v1/jobs/createTask"
     job = {"model": "nano-banana-2", "input": {"prompt": "x"}}
     sandbox.faults.reply("createTask", LostAnswer(hold=0.5))
@@ -106,19 +107,20 @@ async def test_lost_answer_creates_and_runs_the_task_but_never_answers(
 
 
 async def test_lost_answer_hangs_until_the_client_gives_up(
-        http: aiohttp.ClientSession, sandbox: KieSandbox) -> None:
+    http: aiohttp.ClientSession, sandbox: KieSandbox
+) -> None:
     url = f"{sandbox.base_url}/api/v1/jobs/createTask"
     job = {"model": "nano-banana-2", "input": {"prompt": "x"}}
     sandbox.faults.reply("createTask", LostAnswer())
     with pytest.raises(TimeoutError):
-        async with http.post(url, headers=AUTH, json=job,
-                             timeout=aiohttp.ClientTimeout(total=0.3)) as resp:
+        async with http.post(url, headers=AUTH, json=job, timeout=aiohttp.ClientTimeout(total=0.3)) as resp:
             await resp.read()
-    assert len(sandbox.tasks) == 1   # made although its id never came back
+    assert len(sandbox.tasks) == 1  # made although its id never came back
 
 
-async def test_refused_creates_do_not_consume_task_faults(http: aiohttp.ClientSession,
-                                                          sandbox: KieSandbox) -> None:
+async def test_refused_creates_do_not_consume_task_faults(
+    http: aiohttp.ClientSession, sandbox: KieSandbox
+) -> None:
     sandbox.faults.task(TaskFault.failed("500", "boom"))
     sandbox.faults.error("createTask", 429)
     url = f"{sandbox.base_url}/api/v1/jobs/createTask"

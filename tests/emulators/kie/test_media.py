@@ -19,9 +19,9 @@ def read_png(data: bytes) -> tuple[int, int, bytes]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     pos, chunks = 8, []
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
-        (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
         assert crc == zlib.crc32(kind + body), kind
         chunks.append((kind, body))
         pos += 12 + length
@@ -75,12 +75,12 @@ def read_gif(data: bytes) -> tuple[int, int, list[list[int]]]:
                 pos += data[pos] + 1
             pos += 1
         elif data[pos] == 0x2C:
-            fw, fh = struct.unpack("<HH", data[pos + 5:pos + 9])
+            fw, fh = struct.unpack("<HH", data[pos + 5 : pos + 9])
             min_size = data[pos + 10]
             pos += 11
             blocks = bytearray()
             while data[pos]:
-                blocks += data[pos + 1:pos + 1 + data[pos]]
+                blocks += data[pos + 1 : pos + 1 + data[pos]]
                 pos += data[pos] + 1
             pos += 1
             pixels = lzw_decode(bytes(blocks), min_size)
@@ -95,7 +95,7 @@ def read_gif(data: bytes) -> tuple[int, int, list[list[int]]]:
 def test_png_is_a_valid_gradient() -> None:
     width, height, raw = read_png(png_gradient(SEED))
     assert (width, height) == (128, 128)
-    assert raw[1:4] != raw[1 + 3 * 127:4 + 3 * 127]  # left and right ends differ
+    assert raw[1:4] != raw[1 + 3 * 127 : 4 + 3 * 127]  # left and right ends differ
 
 
 def test_wav_is_a_one_second_tone() -> None:
@@ -120,20 +120,23 @@ def test_outputs_are_deterministic_per_seed() -> None:
     assert render(MediaKind.VIDEO, "cat").mime == "image/gif"
 
 
-@pytest.mark.parametrize(("model", "kind"), [
-    ("nano-banana-2", MediaKind.IMAGE),
-    ("google/imagen4-fast", MediaKind.IMAGE),
-    ("wan/2-7-image", MediaKind.IMAGE),
-    ("kling-2.6/text-to-video", MediaKind.VIDEO),
-    ("wan/2-2-a14b-speech-to-video-turbo", MediaKind.VIDEO),
-    ("wan/2-7-r2v", MediaKind.VIDEO),
-    ("veo-3-1", MediaKind.VIDEO),
-    ("bytedance/seedance-2", MediaKind.VIDEO),
-    ("elevenlabs/text-to-speech-multilingual-v2", MediaKind.AUDIO),
-    ("google/gemini-3-1-flash-tts", MediaKind.AUDIO),
-    ("ai-music-api/generate", MediaKind.AUDIO),
-    ("elevenlabs/sound-effect-v2", MediaKind.AUDIO),
-])
+@pytest.mark.parametrize(
+    ("model", "kind"),
+    [
+        ("nano-banana-2", MediaKind.IMAGE),
+        ("google/imagen4-fast", MediaKind.IMAGE),
+        ("wan/2-7-image", MediaKind.IMAGE),
+        ("kling-2.6/text-to-video", MediaKind.VIDEO),
+        ("wan/2-2-a14b-speech-to-video-turbo", MediaKind.VIDEO),
+        ("wan/2-7-r2v", MediaKind.VIDEO),
+        ("veo-3-1", MediaKind.VIDEO),
+        ("bytedance/seedance-2", MediaKind.VIDEO),
+        ("elevenlabs/text-to-speech-multilingual-v2", MediaKind.AUDIO),
+        ("google/gemini-3-1-flash-tts", MediaKind.AUDIO),
+        ("ai-music-api/generate", MediaKind.AUDIO),
+        ("elevenlabs/sound-effect-v2", MediaKind.AUDIO),
+    ],
+)
 def test_kind_from_model_id(model: str, kind: MediaKind) -> None:
     assert infer_kind(model) is kind
 

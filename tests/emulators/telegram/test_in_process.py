@@ -16,9 +16,8 @@ USER = 41
 
 async def test_calls_uploads_errors_and_downloads_without_http() -> None:
     emulator = TelegramEmulator(users=[EmulatedUser(USER, "Ann", "en")])
-    bot = in_process_bot(emulator)   # the emulator is never started: no server at all
-    markup = InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text="Go", callback_data="go")]])
+    bot = in_process_bot(emulator)  # the emulator is never started: no server at all
+    markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Go", callback_data="go")]])
     sent = await bot.send_message(USER, "<b>hi</b>", parse_mode="HTML", reply_markup=markup)
     assert sent.text == "hi" and sent.chat.first_name == "Ann"
     [shown] = emulator.bot_messages(USER)

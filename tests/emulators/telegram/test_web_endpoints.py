@@ -120,7 +120,7 @@ async def test_unknown_user_is_404(emulator: TelegramEmulator, http: aiohttp.Cli
 async def test_a_text_longer_than_a_message_is_sent_as_several(
     emulator: TelegramEmulator, bot: Bot, http: aiohttp.ClientSession
 ) -> None:
-    text = ("слово " * 1000).strip()   # 5,999 characters
+    text = ("слово " * 1000).strip()  # 5,999 characters
     async with http.post(f"{emulator.base_url}/ui/chat/{ANNA}/text", json={"text": text}) as resp:
         assert resp.status == 200, await resp.text()
         sent = await resp.json()
@@ -133,5 +133,5 @@ async def test_a_text_longer_than_a_message_is_sent_as_several(
 
 async def test_the_test_api_refuses_what_no_client_can_send(emulator: TelegramEmulator) -> None:
     with pytest.raises(EmulatorError, match="4096"):
-        await emulator.send_text(ANNA, "😀" * 3000)   # 6,000 UTF-16 units
+        await emulator.send_text(ANNA, "😀" * 3000)  # 6,000 UTF-16 units
     assert [len(p) for p in split_long_text("😀" * 3000)] == [2048, 952]

@@ -6,8 +6,7 @@ from __future__ import annotations
 from engine.explorer.driver import Gone, Place, Reply, Role, Shown
 from engine.explorer.explore import explore
 
-SCREENS = {"start": ["Shop", "Help"], "shop": ["Buy", "Back"], "help": ["Back"],
-           "bought": ["Back"]}
+SCREENS = {"start": ["Shop", "Help"], "shop": ["Buy", "Back"], "help": ["Back"], "bought": ["Back"]}
 TARGETS = {"Shop": "shop", "Help": "help", "Buy": "bought", "Back": "start"}
 
 
@@ -31,8 +30,7 @@ class FakeBot:
     def _show(self, user: int, screen: str, incidents: tuple[str, ...] = ()) -> Reply:
         self.screen[user] = screen
         self.messages[user] = self.messages.get(user, 0) + 1
-        shown = Shown(self.messages[user], f"{screen} text", tuple(SCREENS[screen]),
-                      screen=screen)
+        shown = Shown(self.messages[user], f"{screen} text", tuple(SCREENS[screen]), screen=screen)
         return Reply((shown,), Place(screen), answered=True, incidents=incidents)
 
     async def command(self, user: int, name: str) -> Reply:
@@ -54,8 +52,7 @@ class FakeBot:
 
     async def press_again(self, user: int) -> Reply:
         label = self.last[user]
-        return self._show(user, self.screen[user],
-                          ("double Buy",) if label == "Buy" else ())
+        return self._show(user, self.screen[user], ("double Buy",) if label == "Buy" else ())
 
     async def restart(self) -> None:
         self.restarts += 1
@@ -68,7 +65,7 @@ async def test_every_state_is_seen_and_the_double_press_fault_named_by_its_path(
     assert bot.restarts > 0
     [failure] = report.failures
     assert failure.kind == "internal error"
-    path = [s.describe() for s in failure.path]   # the user's whole way, earlier tries too
+    path = [s.describe() for s in failure.path]  # the user's whole way, earlier tries too
     assert path[0] == "/start"
     assert path[-3:] == ['"Shop"', '"Buy"', '"Buy" again']
 
@@ -92,8 +89,9 @@ class ShiftingBot(FakeBot):
         reply = super()._show(user, screen, incidents)
         if screen == "start" and self.sold:
             [shown] = reply.shown
-            reply = Reply((Shown(shown.message_id, shown.text, ("Shop",), screen=screen),),
-                          reply.place, answered=True)
+            reply = Reply(
+                (Shown(shown.message_id, shown.text, ("Shop",), screen=screen),), reply.place, answered=True
+            )
         return reply
 
     async def press(self, user: int, message_id: int, label: str) -> Reply:

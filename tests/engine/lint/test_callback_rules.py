@@ -7,8 +7,7 @@ from tests.support.projects import BASE_FLOW, findings, lint_project, write_proj
 
 def test_screen_id_too_long_for_callback_data(tmp_path: Path) -> None:
     long_name = "help_" + "x" * 40
-    flow = BASE_FLOW.replace("go: help}", f"go: {long_name}}}").replace("  help:\n",
-                                                                         f"  {long_name}:\n")
+    flow = BASE_FLOW.replace("go: help}", f"go: {long_name}}}").replace("  help:\n", f"  {long_name}:\n")
     problems = lint_project(write_project(tmp_path, {"flows/main.yaml": flow}))
     assert findings(problems) == [("CB001", "flows/main.yaml", 8)]
     assert "64" in problems[0].message

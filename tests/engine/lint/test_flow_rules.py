@@ -29,19 +29,23 @@ def test_command_to_unknown_screen_is_orphaned(tmp_path: Path) -> None:
 
 
 def test_screen_no_command_leads_to_is_unreachable(tmp_path: Path) -> None:
-    flow = BASE_FLOW + """\
+    flow = (
+        BASE_FLOW
+        + """\
   lonely:
     text: main.help_text
     keyboard:
       - [{text: common.back, back: true}]
 """
+    )
     problems = lint_project(write_project(tmp_path, {"flows/main.yaml": flow}))
     assert findings(problems) == [("FLOW002", "flows/main.yaml", 12)]
 
 
 def test_screen_with_only_a_link_is_a_dead_end(tmp_path: Path) -> None:
-    flow = BASE_FLOW.replace("[{text: common.back, back: true}]",
-                             "[{text: common.back, url: 'https://example.org'}]")
+    flow = BASE_FLOW.replace(
+        "[{text: common.back, back: true}]", "[{text: common.back, url: 'https://example.org'}]"
+    )
     problems = lint_project(write_project(tmp_path, {"flows/main.yaml": flow}))
     assert findings(problems) == [("FLOW003", "flows/main.yaml", 8)]
 
@@ -79,7 +83,6 @@ def test_plugin_opening_a_screen_no_flow_defines(tmp_path: Path) -> None:
         screens: ClassVar[dict[str, dict[str, Any]]] = {"main.missing": {}}
 
     write_project(tmp_path)
-    problems = lint(load_bundle(tmp_path),
-                    PluginSet([UserPlugin.declarations(), Opener.declarations()]))
+    problems = lint(load_bundle(tmp_path), PluginSet([UserPlugin.declarations(), Opener.declarations()]))
     assert findings(problems) == [("FLOW006", "flows/main.yaml", 2)]
     assert "main.missing" in problems[0].message

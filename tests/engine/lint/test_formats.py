@@ -24,8 +24,9 @@ SARIF_SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").re
 
 
 def _assert_valid_sarif(log: dict[str, Any]) -> None:
-    validator = jsonschema.Draft4Validator(SARIF_SCHEMA,
-                                           format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    validator = jsonschema.Draft4Validator(
+        SARIF_SCHEMA, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+    )
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(log)]
     assert errors == []
 
@@ -33,19 +34,27 @@ def _assert_valid_sarif(log: dict[str, Any]) -> None:
 def _project_with_findings(root: Path) -> list[Problem]:
     """An error (FLOW001, and the FLOW002 it causes) and a warning (TEXT002)."""
     texts = BASE_TEXTS + "spare: Spare\n"
-    write_project(root, {"flows/main.yaml": BASE_FLOW.replace("go: help}", "go: hlep}"),
-                         "locales/ru.yaml": texts, "locales/en.yaml": texts})
+    write_project(
+        root,
+        {
+            "flows/main.yaml": BASE_FLOW.replace("go: help}", "go: hlep}"),
+            "locales/ru.yaml": texts,
+            "locales/en.yaml": texts,
+        },
+    )
     return lint_project(root)
 
 
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-    return subprocess.run([sys.executable, "-m", "engine", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "engine", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=60
+    )
 
 
-def test_github_annotations_one_a_finding_then_the_summary(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_github_annotations_one_a_finding_then_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     problems = _project_with_findings(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert format_github(problems, tmp_path).splitlines() == [
@@ -83,15 +92,25 @@ def test_sarif_log_is_valid_and_complete(tmp_path: Path) -> None:
     run = log["runs"][0]
     driver = run["tool"]["driver"]
     assert driver["name"] and driver["version"] and driver["informationUri"]
-    assert {r["id"]: (r["shortDescription"]["text"], r["defaultConfiguration"]["level"])
-            for r in driver["rules"]} == {c: (r.summary, r.severity.value) for c, r in RULES.items()}
+    assert {
+        r["id"]: (r["shortDescription"]["text"], r["defaultConfiguration"]["level"]) for r in driver["rules"]
+    } == {c: (r.summary, r.severity.value) for c, r in RULES.items()}
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
-    found = [(r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-              r["locations"][0]["physicalLocation"]["region"]["startLine"],
-              r["locations"][0]["physicalLocation"]["region"]["startColumn"]) for r in run["results"]]
-    assert found == [("FLOW001", "error", "flows/main.yaml", 7, 32),
-                     ("FLOW002", "error", "flows/main.yaml", 8, 3),
-                     ("TEXT002", "warning", "locales/ru.yaml", 7, 8)]
+    found = [
+        (
+            r["ruleId"],
+            r["level"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        )
+        for r in run["results"]
+    ]
+    assert found == [
+        ("FLOW001", "error", "flows/main.yaml", 7, 32),
+        ("FLOW002", "error", "flows/main.yaml", 8, 3),
+        ("TEXT002", "warning", "locales/ru.yaml", 7, 8),
+    ]
     assert run["results"][0]["message"]["text"].startswith('button "main.help" points to unknown screen')
     for result in run["results"]:
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
@@ -111,7 +130,8 @@ def test_load_errors_exit_2_in_the_chosen_format(tmp_path: Path) -> None:
     github = _run(tmp_path, "lint", "--format", "github")
     assert github.returncode == 2
     assert github.stdout.splitlines()[0].startswith(
-        "::error file=flows/main.yaml,line=3,col=1,title=LOAD001::")
+        "::error file=flows/main.yaml,line=3,col=1,title=LOAD001::"
+    )
     assert github.stdout.splitlines()[-1] == "1 error(s), 0 warning(s)"
     sarif = _run(tmp_path, "lint", "--format", "sarif")
     assert sarif.returncode == 2

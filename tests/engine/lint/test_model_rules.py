@@ -37,8 +37,9 @@ def test_a_complete_model_is_clean(tmp_path: Path) -> None:
 
 
 def test_model001_form_names_an_unknown_model(tmp_path: Path) -> None:
-    flow = BASE_FLOW.replace("[{text: main.help, go: help}]",
-                             "[{text: main.help, go: help}, {text: main.title, go: paint}]")
+    flow = BASE_FLOW.replace(
+        "[{text: main.help, go: help}]", "[{text: main.help, go: help}, {text: main.title, go: paint}]"
+    )
     flow += """\
   paint:
     text: main.help_text
@@ -55,8 +56,11 @@ def test_model002_enabled_model_with_uncollectable_field(tmp_path: Path) -> None
 
 
 def test_model002_not_raised_for_a_disabled_model(tmp_path: Path) -> None:
-    body = ("    enabled: false\n    disabled_reason: 'uncollectable input: shots'\n"
-            + PROMPT + "      shots: {type: list}\n")
+    body = (
+        "    enabled: false\n    disabled_reason: 'uncollectable input: shots'\n"
+        + PROMPT
+        + "      shots: {type: list}\n"
+    )
     assert lint_models(tmp_path, body) == []
 
 
@@ -90,7 +94,9 @@ def test_model004_condition_on_unknown_field_and_value(tmp_path: Path) -> None:
       seed: {type: integer, requires: [colour]}
 """
     assert findings(lint_models(tmp_path, body)) == [
-        ("MODEL004", "models/x.yaml", 12), ("MODEL004", "models/x.yaml", 17)]
+        ("MODEL004", "models/x.yaml", 12),
+        ("MODEL004", "models/x.yaml", 17),
+    ]
 
 
 def test_model005_unknown_task(tmp_path: Path) -> None:
@@ -102,13 +108,16 @@ def test_model005_unknown_task(tmp_path: Path) -> None:
 
 
 def test_model006_default_outside_options_and_limits(tmp_path: Path) -> None:
-    body = PRICE + PROMPT + """\
+    body = (
+        PRICE
+        + PROMPT
+        + """\
       size: {type: enum, options: ["1:1", "16:9"], default: "4:3"}
       steps: {type: integer, minimum: 1, maximum: 50, default: 80}
 """
+    )
     problems = lint_models(tmp_path, body)
-    assert findings(problems) == [("MODEL006", "models/x.yaml", 15),
-                                  ("MODEL006", "models/x.yaml", 16)]
+    assert findings(problems) == [("MODEL006", "models/x.yaml", 15), ("MODEL006", "models/x.yaml", 16)]
     assert "above its maximum 50" in problems[1].message
 
 
@@ -127,12 +136,15 @@ def test_model007_price_per_a_field_that_may_be_empty(tmp_path: Path) -> None:
 
 
 def test_model008_condition_on_a_field_asked_later(tmp_path: Path) -> None:
-    body = PRICE + """\
+    body = (
+        PRICE
+        + """\
     input:
       prompt: {type: string, required: true}
       duration: {type: enum, options: ["5", "10"], default: "5", ask_when: {quality: [std]}}
       quality: {type: enum, options: [std, pro], default: std}
 """
+    )
     assert findings(lint_models(tmp_path, body)) == [("MODEL008", "models/x.yaml", 15)]
 
 
@@ -168,22 +180,28 @@ def test_model011_enabled_model_serves_no_task(tmp_path: Path) -> None:
 
 
 def test_model008_a_field_that_can_never_be_asked(tmp_path: Path) -> None:
-    body = PRICE + """\
+    body = (
+        PRICE
+        + """\
     input:
       prompt: {type: string, required: true}
       frame: {type: file, media: image}
       tail: {type: file, media: image, requires: [frame], excludes: [frame]}
 """
+    )
     problems = lint_models(tmp_path, body)
     assert findings(problems) == [("MODEL008", "models/x.yaml", 16)]
     assert "can never be asked" in problems[0].message
 
 
 def test_model004_required_unless_names_an_unknown_field(tmp_path: Path) -> None:
-    body = PRICE + """\
+    body = (
+        PRICE
+        + """\
     input:
       prompt: {type: string, required_unless: [image]}
 """
+    )
     assert findings(lint_models(tmp_path, body)) == [("MODEL004", "models/x.yaml", 14)]
 
 
@@ -218,9 +236,14 @@ def test_model002_a_list_of_objects_inside_an_item(tmp_path: Path) -> None:
 
 
 def test_model003_price_per_an_item_field_without_amount(tmp_path: Path) -> None:
-    body = LINES.replace("per: lines.text", "per: lines.voice").replace(
-        "options: [anna, boris]", "options: [anna, boris]\n          loud: {type: boolean, "
-        "title: {ru: Громко, en: Loud}}").replace("per: lines.voice", "per: lines.loud")
+    body = (
+        LINES.replace("per: lines.text", "per: lines.voice")
+        .replace(
+            "options: [anna, boris]",
+            "options: [anna, boris]\n          loud: {type: boolean, title: {ru: Громко, en: Loud}}",
+        )
+        .replace("per: lines.voice", "per: lines.loud")
+    )
     problems = lint_models(tmp_path, body)
     assert findings(problems) == [("MODEL003", "models/x.yaml", 12)]
     assert 'per "lines.loud"' in problems[0].message
@@ -233,8 +256,8 @@ def test_model003_price_per_an_unknown_item_field(tmp_path: Path) -> None:
 
 def test_model012_a_list_or_an_item_field_without_title(tmp_path: Path) -> None:
     body = LINES.replace("        title: {ru: Реплики, en: Lines}\n", "").replace(
-        ", title: {ru: Текст, en: Text}", "")
+        ", title: {ru: Текст, en: Text}", ""
+    )
     problems = lint_models(tmp_path, body)
-    assert findings(problems) == [("MODEL012", "models/x.yaml", 15),
-                                  ("MODEL012", "models/x.yaml", 18)]
+    assert findings(problems) == [("MODEL012", "models/x.yaml", 15), ("MODEL012", "models/x.yaml", 18)]
     assert '"lines.text"' in problems[1].message

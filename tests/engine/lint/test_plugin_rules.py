@@ -50,13 +50,16 @@ def _lint(root: Path, flow: str) -> list:
 
 
 def _with_row(row: str) -> str:
-    return BASE_FLOW.replace("      - [{text: main.help, go: help}]\n",
-                             f"      - [{{text: main.help, go: help}}]\n{row}")
+    return BASE_FLOW.replace(
+        "      - [{text: main.help, go: help}]\n", f"      - [{{text: main.help, go: help}}]\n{row}"
+    )
 
 
 def test_valid_calls_pass(tmp_path: Path) -> None:
-    flow = _with_row("      - for_each: shop.items\n        args: {limit: 5}\n"
-                     "        button: {text: main.help, call: shop.buy, next: help}\n")
+    flow = _with_row(
+        "      - for_each: shop.items\n        args: {limit: 5}\n"
+        "        button: {text: main.help, call: shop.buy, next: help}\n"
+    )
     assert _lint(tmp_path, flow) == []
 
 
@@ -73,8 +76,10 @@ def test_unknown_namespace(tmp_path: Path) -> None:
 
 
 def test_unknown_argument_name(tmp_path: Path) -> None:
-    flow = _with_row("      - for_each: shop.items\n        args: {limit: 5, colour: red}\n"
-                     "        button: {text: main.help, go: help}\n")
+    flow = _with_row(
+        "      - for_each: shop.items\n        args: {limit: 5, colour: red}\n"
+        "        button: {text: main.help, go: help}\n"
+    )
     problems = _lint(tmp_path, flow)
     assert findings(problems) == [("PLUG002", "flows/main.yaml", 9)]
     assert '"colour"' in problems[0].message
@@ -88,14 +93,18 @@ def test_missing_required_argument(tmp_path: Path) -> None:
 
 
 def test_literal_of_the_wrong_type(tmp_path: Path) -> None:
-    flow = _with_row("      - for_each: shop.items\n        args: {limit: many}\n"
-                     "        button: {text: main.help, go: help}\n")
+    flow = _with_row(
+        "      - for_each: shop.items\n        args: {limit: many}\n"
+        "        button: {text: main.help, go: help}\n"
+    )
     assert findings(_lint(tmp_path, flow)) == [("PLUG002", "flows/main.yaml", 9)]
 
 
 def test_template_arguments_are_checked_by_what_they_read(tmp_path: Path) -> None:
-    flow = _with_row("      - for_each: shop.items\n        args: {limit: '{{ user.id }}'}\n"
-                     "        button: {text: main.help, go: help}\n")
+    flow = _with_row(
+        "      - for_each: shop.items\n        args: {limit: '{{ user.id }}'}\n"
+        "        button: {text: main.help, go: help}\n"
+    )
     assert _lint(tmp_path, flow) == []
     typo = flow.replace("{{ user.id }}", "{{ args.n }}")
     problems = _lint(tmp_path, typo)
@@ -115,13 +124,16 @@ def test_rows_from_a_query_that_returns_no_list(tmp_path: Path) -> None:
 
 
 def test_item_fields_are_known_to_row_texts(tmp_path: Path) -> None:
-    flow = _with_row("      - for_each: shop.items\n        args: {limit: 3}\n"
-                     "        button: {text: main.item, go: help}\n")
+    flow = _with_row(
+        "      - for_each: shop.items\n        args: {limit: 3}\n"
+        "        button: {text: main.item, go: help}\n"
+    )
     write_project(tmp_path, {"flows/main.yaml": flow})
     for lang in ("ru", "en"):
         path = tmp_path / "locales" / f"{lang}.yaml"
-        path.write_text(path.read_text().replace("  help: Help\n",
-                                                 "  help: Help\n  item: '{{ item.name }}'\n"))
+        path.write_text(
+            path.read_text().replace("  help: Help\n", "  help: Help\n  item: '{{ item.name }}'\n")
+        )
     problems = lint(load_bundle(tmp_path), PLUGINS)
     assert [p.code for p in problems] == ["TEXT004", "TEXT004"]
     assert "item.name" in problems[0].message

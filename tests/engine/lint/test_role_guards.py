@@ -31,25 +31,34 @@ def test_the_shipped_console_lints_clean_and_is_in_a_folder() -> None:
 
 
 def test_a_support_screen_leading_to_an_admin_screen_leaks(tmp_path: Path) -> None:
-    root = _shipped_with(tmp_path, "flows/admin/menu.yaml",
-                         "go: admin.money.settings, guard: admin}", "go: admin.money.settings}")
+    root = _shipped_with(
+        tmp_path,
+        "flows/admin/menu.yaml",
+        "go: admin.money.settings, guard: admin}",
+        "go: admin.money.settings}",
+    )
     problems = lint(load_bundle(root), builtin_declarations())
-    assert [(p.code, p.location.file) for p in problems] == [("GUARD001",
-                                                              "flows/admin/menu.yaml")]
+    assert [(p.code, p.location.file) for p in problems] == [("GUARD001", "flows/admin/menu.yaml")]
     assert 'guard "support", which does not imply it' in problems[0].message
 
 
 def test_an_owner_screen_may_lead_to_an_admin_screen(tmp_path: Path) -> None:
-    root = _shipped_with(tmp_path, "flows/admin/roles.yaml",
-                         "go: admin.audit.list, args: {admin:",
-                         "go: admin.audit.list, args: {admin:")
+    root = _shipped_with(
+        tmp_path,
+        "flows/admin/roles.yaml",
+        "go: admin.audit.list, args: {admin:",
+        "go: admin.audit.list, args: {admin:",
+    )
     assert lint(load_bundle(root), builtin_declarations()) == []
 
 
 def test_an_admin_action_called_from_a_support_screen(tmp_path: Path) -> None:
-    root = _shipped_with(tmp_path, "flows/admin/users.yaml",
-                         "      - - text: admin.users.refund\n          guard: admin\n",
-                         "      - - text: admin.users.refund\n")
+    root = _shipped_with(
+        tmp_path,
+        "flows/admin/users.yaml",
+        "      - - text: admin.users.refund\n          guard: admin\n",
+        "      - - text: admin.users.refund\n",
+    )
     problems = lint(load_bundle(root), builtin_declarations())
     # the button leads to an admin screen (GUARD001) and calls an admin action (GUARD003)
     assert sorted(p.code for p in problems) == ["GUARD001", "GUARD003"]

@@ -32,29 +32,45 @@ def _line_col(root: Path, file: str, needle: str) -> tuple[int, int]:
 
 
 TYPOS = [
-    pytest.param("flows/catalog.yaml",
-                 'go: generation.form, args: {model: "{{ args.model }}"}',
-                 'go: generation.form, args: {model: "{{ args.modle }}"}',
-                 "TPL002", 'has no "modle" (did you mean "model"?)', id="args.modle"),
-    pytest.param("flows/wallet.yaml",
-                 'args: {receipt: "{{ result.id }}"',
-                 'args: {receipt: "{{ result.idd }}"',
-                 "TPL002", 'has no "idd" (did you mean "id"?)', id="result.idd"),
-    pytest.param("flows/catalog.yaml",
-                 'go: card, args: {model: "{{ item.id }}"}',
-                 'go: card, args: {model: "{{ item.idx }}"}',
-                 "TPL002", 'has no "idx" (did you mean "id"?)', id="item.idx"),
-    pytest.param("flows/main.yaml",
-                 'go: catalog.task, args: {task: "{{ item.id }}"}',
-                 'go: catalog.task, args: {tsk: "{{ item.id }}"}',
-                 "ARG002", 'passes "tsk", which catalog.task does not take (did you mean "task"?)',
-                 id="tsk"),
+    pytest.param(
+        "flows/catalog.yaml",
+        'go: generation.form, args: {model: "{{ args.model }}"}',
+        'go: generation.form, args: {model: "{{ args.modle }}"}',
+        "TPL002",
+        'has no "modle" (did you mean "model"?)',
+        id="args.modle",
+    ),
+    pytest.param(
+        "flows/wallet.yaml",
+        'args: {receipt: "{{ result.id }}"',
+        'args: {receipt: "{{ result.idd }}"',
+        "TPL002",
+        'has no "idd" (did you mean "id"?)',
+        id="result.idd",
+    ),
+    pytest.param(
+        "flows/catalog.yaml",
+        'go: card, args: {model: "{{ item.id }}"}',
+        'go: card, args: {model: "{{ item.idx }}"}',
+        "TPL002",
+        'has no "idx" (did you mean "id"?)',
+        id="item.idx",
+    ),
+    pytest.param(
+        "flows/main.yaml",
+        'go: catalog.task, args: {task: "{{ item.id }}"}',
+        'go: catalog.task, args: {tsk: "{{ item.id }}"}',
+        "ARG002",
+        'passes "tsk", which catalog.task does not take (did you mean "task"?)',
+        id="tsk",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("file", "old", "new", "code", "message"), TYPOS)
 def test_a_typo_in_the_shipped_bundle_is_caught_where_it_is(
-        tmp_path: Path, file: str, old: str, new: str, code: str, message: str) -> None:
+    tmp_path: Path, file: str, old: str, new: str, code: str, message: str
+) -> None:
     assert lint(load_bundle(PROJECT_ROOT), builtin_declarations()) == []
     root = _shipped_with(tmp_path, file, old, new)
     problems = [p for p in lint(load_bundle(root), builtin_declarations()) if p.code == code]
@@ -68,25 +84,30 @@ def test_a_typo_in_the_shipped_bundle_is_caught_where_it_is(
 
 
 def test_a_screen_opened_without_a_required_parameter(tmp_path: Path) -> None:
-    root = _shipped_with(tmp_path, "flows/catalog.yaml",
-                         'go: card, args: {model: "{{ item.id }}"}', "go: card")
+    root = _shipped_with(
+        tmp_path, "flows/catalog.yaml", 'go: card, args: {model: "{{ item.id }}"}', "go: card"
+    )
     problems = lint(load_bundle(root), builtin_declarations())
     assert [(p.code, p.location.file) for p in problems] == [("ARG001", "flows/catalog.yaml")]
     assert "opens catalog.card without model" in problems[0].message
 
 
 def test_an_argument_of_the_wrong_type(tmp_path: Path) -> None:
-    root = _shipped_with(tmp_path, "flows/admin/money.yaml", 'user: "{{ item.user_id }}"',
-                         'user: "{{ item.date }}"')
+    root = _shipped_with(
+        tmp_path, "flows/admin/money.yaml", 'user: "{{ item.user_id }}"', 'user: "{{ item.date }}"'
+    )
     problems = lint(load_bundle(root), builtin_declarations())
     assert [p.code for p in problems] == ["ARG003"]
     assert "is str, the parameter is integer" in problems[0].message
 
 
 def test_a_literal_model_that_does_not_exist(tmp_path: Path) -> None:
-    root = _shipped_with(tmp_path, "flows/catalog.yaml",
-                         'go: generation.form, args: {model: "{{ args.model }}"}',
-                         "go: generation.form, args: {model: google/nano-banana-typo}")
+    root = _shipped_with(
+        tmp_path,
+        "flows/catalog.yaml",
+        'go: generation.form, args: {model: "{{ args.model }}"}',
+        "go: generation.form, args: {model: google/nano-banana-typo}",
+    )
     problems = lint(load_bundle(root), builtin_declarations())
     assert [p.code for p in problems] == ["ARG003"]
     assert "is no model in models/" in problems[0].message
@@ -100,15 +121,15 @@ def test_a_screen_that_reads_a_result_it_is_not_given(tmp_path: Path) -> None:
 
 
 def test_an_unknown_parameter_type(tmp_path: Path) -> None:
-    root = _shipped_with(tmp_path, "flows/catalog.yaml", "params: {model: model}",
-                         "params: {model: modle}")
+    root = _shipped_with(tmp_path, "flows/catalog.yaml", "params: {model: model}", "params: {model: modle}")
     problems = [p for p in lint(load_bundle(root), builtin_declarations()) if p.code == "ARG004"]
     assert len(problems) == 1
     assert 'unknown type "modle" (did you mean "model"?)' in problems[0].message
 
 
 def test_a_command_cannot_open_a_screen_that_needs_parameters(tmp_path: Path) -> None:
-    root = _shipped_with(tmp_path, "flows/wallet.yaml",
-                         "paysupport: {screen: paysupport,", "paysupport: {screen: manual_sent,")
+    root = _shipped_with(
+        tmp_path, "flows/wallet.yaml", "paysupport: {screen: paysupport,", "paysupport: {screen: manual_sent,"
+    )
     problems = [p for p in lint(load_bundle(root), builtin_declarations()) if p.code == "ARG001"]
     assert len(problems) == 1 and "command /paysupport" in problems[0].message

@@ -23,8 +23,7 @@ def test_text_defined_only_in_one_locale(tmp_path: Path) -> None:
 
 def test_unused_text_is_a_warning(tmp_path: Path) -> None:
     texts = BASE_TEXTS + "spare: Spare\n"
-    problems = lint_project(write_project(tmp_path, {"locales/ru.yaml": texts,
-                                                     "locales/en.yaml": texts}))
+    problems = lint_project(write_project(tmp_path, {"locales/ru.yaml": texts, "locales/en.yaml": texts}))
     assert findings(problems) == [("TEXT002", "locales/ru.yaml", 7)]
     assert problems[0].severity == "warning"
 
@@ -68,32 +67,30 @@ def test_message_longer_than_telegram_allows(tmp_path: Path) -> None:
 
 
 def test_caption_under_media_has_the_smaller_limit(tmp_path: Path) -> None:
-    flow = BASE_FLOW.replace("    text: main.help_text\n",
-                             "    text: main.help_text\n    media: {source: 'https://x/y.png'}\n")
+    flow = BASE_FLOW.replace(
+        "    text: main.help_text\n", "    text: main.help_text\n    media: {source: 'https://x/y.png'}\n"
+    )
     long_caption = "help_text: " + "x" * 1500
     texts = BASE_TEXTS.replace("help_text: Help text", long_caption)
-    problems = lint_project(write_project(tmp_path, {"flows/main.yaml": flow,
-                                                     "locales/ru.yaml": texts,
-                                                     "locales/en.yaml": texts}))
-    assert findings(problems) == [("TEXT005", "locales/en.yaml", 4),
-                                  ("TEXT005", "locales/ru.yaml", 4)]
+    problems = lint_project(
+        write_project(tmp_path, {"flows/main.yaml": flow, "locales/ru.yaml": texts, "locales/en.yaml": texts})
+    )
+    assert findings(problems) == [("TEXT005", "locales/en.yaml", 4), ("TEXT005", "locales/ru.yaml", 4)]
     assert "1024" in problems[0].message
 
 
 def test_line_ending_in_a_block_tag_loses_its_break(tmp_path: Path) -> None:
     texts = BASE_TEXTS.replace(
-        "help_text: Help text",
-        "help_text: \"Status: {% if user.is_admin %}boss{% endif %}\\nNext line\"")
-    problems = lint_project(write_project(tmp_path, {"locales/ru.yaml": texts,
-                                                     "locales/en.yaml": texts}))
-    assert findings(problems) == [("TEXT006", "locales/en.yaml", 4),
-                                  ("TEXT006", "locales/ru.yaml", 4)]
+        "help_text: Help text", 'help_text: "Status: {% if user.is_admin %}boss{% endif %}\\nNext line"'
+    )
+    problems = lint_project(write_project(tmp_path, {"locales/ru.yaml": texts, "locales/en.yaml": texts}))
+    assert findings(problems) == [("TEXT006", "locales/en.yaml", 4), ("TEXT006", "locales/ru.yaml", 4)]
 
 
 def test_tags_alone_on_their_lines_and_trailing_breaks_are_fine(tmp_path: Path) -> None:
     texts = BASE_TEXTS.replace(
         "help_text: Help text",
-        "help_text: \"{% if user.is_admin %}\\nboss {{ user.id }}\\n{% endif %}\\n"
-        "end {% if 1 %}x{% endif %}\\n\"")
-    assert lint_project(write_project(tmp_path, {"locales/ru.yaml": texts,
-                                                 "locales/en.yaml": texts})) == []
+        'help_text: "{% if user.is_admin %}\\nboss {{ user.id }}\\n{% endif %}\\n'
+        'end {% if 1 %}x{% endif %}\\n"',
+    )
+    assert lint_project(write_project(tmp_path, {"locales/ru.yaml": texts, "locales/en.yaml": texts})) == []

@@ -29,8 +29,9 @@ def test_unknown_key_is_located_and_explained(tmp_path: Path) -> None:
 
 
 def test_wrong_type_is_located(tmp_path: Path) -> None:
-    flow = BASE_FLOW.replace("      - [{text: common.back, back: true}]",
-                             "      - [{text: common.back, back: true, args: {a: 1}}]")
+    flow = BASE_FLOW.replace(
+        "      - [{text: common.back, back: true}]", "      - [{text: common.back, back: true, args: {a: 1}}]"
+    )
     problems = _problems(write_project(tmp_path, {"flows/main.yaml": flow}))
     assert problems == [("LOAD002", "flows/main.yaml", 11)]
 
@@ -44,11 +45,16 @@ def test_button_with_two_behaviours_is_refused(tmp_path: Path) -> None:
 
 def test_every_error_of_every_file_at_once(tmp_path: Path) -> None:
     broken = BASE_FLOW.replace("    keyboard:\n", "    keybaord:\n", 1)
-    problems = _problems(write_project(tmp_path, {
-        "flows/main.yaml": broken,
-        "flows/other.yaml": "screens:\n  a: [1\n",
-        "locales/en.yaml": "main: [unclosed\n",
-    }))
+    problems = _problems(
+        write_project(
+            tmp_path,
+            {
+                "flows/main.yaml": broken,
+                "flows/other.yaml": "screens:\n  a: [1\n",
+                "locales/en.yaml": "main: [unclosed\n",
+            },
+        )
+    )
     files = {file for _, file, _ in problems}
     assert files == {"flows/main.yaml", "flows/other.yaml", "locales/en.yaml"}
 

@@ -40,15 +40,18 @@ def runtime_factory(bundle, sessions: MemorySessionStore):
     def make(messenger: RecordingMessenger) -> Runtime:
         plugins = PluginSet.of([Demo(), UserPlugin()])
         return Runtime(bundle, plugins, sessions, messenger, frozenset({99}))
+
     return make
 
 
 @pytest.fixture
 def pg_runtime_factory(bundle, pool: asyncpg.Pool):
     """A new process over the sessions in PostgreSQL (uncached: it reads the table)."""
+
     def make(messenger: RecordingMessenger) -> Runtime:
         plugins = PluginSet.of([Demo(), UserPlugin()])
         return Runtime(bundle, plugins, PgSessionStore(pool), messenger, frozenset({99}))
+
     return make
 
 
@@ -62,8 +65,14 @@ def text(who: Person, value: str) -> Incoming:
 
 def press(who: Person, messenger: RecordingMessenger, label: str) -> Incoming:
     message_id, data = messenger.button(label)
-    return Incoming(Kind.PRESS, who, who.id, callback_id=f"cb{len(messenger.answers)}",
-                    callback_data=data, message_id=message_id)
+    return Incoming(
+        Kind.PRESS,
+        who,
+        who.id,
+        callback_id=f"cb{len(messenger.answers)}",
+        callback_data=data,
+        message_id=message_id,
+    )
 
 
 async def test_start_renders_the_main_menu_with_paged_rows(runtime_factory) -> None:
@@ -109,8 +118,11 @@ async def test_forged_press_never_jumps(runtime_factory) -> None:
     _, data = m.button("Item 1")
     screen, version, _ = data.split(":")
     for forged in (f"{screen}:{version}:b3.0", f"main.admin_only:{version}:b0.0", "garbage", ""):
-        await rt.handle(Incoming(Kind.PRESS, ANN, ANN.id, callback_id="x", callback_data=forged,
-                                 message_id=m.last.message_id))
+        await rt.handle(
+            Incoming(
+                Kind.PRESS, ANN, ANN.id, callback_id="x", callback_data=forged, message_id=m.last.message_id
+            )
+        )
         assert m.answers[-1][1] == "engine stale"
         assert m.last.view.text == "Hello Ann"
 
@@ -147,17 +159,16 @@ class FlakyMessenger(RecordingMessenger):
         return await super().edit(chat_id, message_id, view)
 
 
-async def test_a_screen_that_cannot_be_sent_gets_an_apology_and_no_wrong_move(
-        runtime_factory) -> None:
+async def test_a_screen_that_cannot_be_sent_gets_an_apology_and_no_wrong_move(runtime_factory) -> None:
     m = FlakyMessenger()
     rt = runtime_factory(m)
     await rt.handle(command(ANN, "start"))
     m.fail_next_edit = True
-    await rt.handle(press(ANN, m, "Item 2"))        # saved as "You chose 2", never shown
+    await rt.handle(press(ANN, m, "Item 2"))  # saved as "You chose 2", never shown
     assert m.last.view.text.startswith("engine internal_error")
-    await rt.handle(press(ANN, m, "Item 1"))        # the keyboard the user still sees
-    assert m.answers[-1][1] == "engine stale"       # is out of date: refused, not acted on
-    assert m.last.view.text == "You chose 2"        # and the user is shown where they are
+    await rt.handle(press(ANN, m, "Item 1"))  # the keyboard the user still sees
+    assert m.answers[-1][1] == "engine stale"  # is out of date: refused, not acted on
+    assert m.last.view.text == "You chose 2"  # and the user is shown where they are
 
 
 async def test_text_input_runs_the_action_and_shows_its_result(runtime_factory) -> None:
@@ -204,19 +215,19 @@ async def test_restart_keeps_the_user_mid_flow(runtime_factory) -> None:
     assert m.last.view.text == "Hello Ann"
 
 
-async def test_a_new_user_is_remembered_once(runtime_factory,
-                                             sessions: MemorySessionStore) -> None:
+async def test_a_new_user_is_remembered_once(runtime_factory, sessions: MemorySessionStore) -> None:
     m = RecordingMessenger()
     rt = runtime_factory(m)
     await rt.handle(command(ANN, "start"))
     assert sessions.people == {ANN.id: KnownUser("Ann", None, "en")}
     sessions.people.clear()
     await rt.handle(press(ANN, m, "Item 1"))
-    assert sessions.people == {}                        # not again on later updates
+    assert sessions.people == {}  # not again on later updates
 
 
-async def test_written_behind_a_stopped_bot_keeps_every_step(bundle, pool: asyncpg.Pool,
-                                                              pg_runtime_factory) -> None:
+async def test_written_behind_a_stopped_bot_keeps_every_step(
+    bundle, pool: asyncpg.Pool, pg_runtime_factory
+) -> None:
     m = RecordingMessenger()
     store = polling_sessions(pool)
     rt = Runtime(bundle, PluginSet.of([Demo(), UserPlugin()]), store, m)
@@ -224,14 +235,15 @@ async def test_written_behind_a_stopped_bot_keeps_every_step(bundle, pool: async
     await rt.handle(press(ANN, m, "Item 3"))
     await rt.handle(press(ANN, m, "Back"))
     await rt.handle(press(ANN, m, "Item 2"))
-    await store.flush()                                  # what a graceful stop does
-    await pg_runtime_factory(m).handle(press(ANN, m, "Back"))   # a new process
+    await store.flush()  # what a graceful stop does
+    await pg_runtime_factory(m).handle(press(ANN, m, "Back"))  # a new process
     assert m.last.view.text == "Hello Ann"
     assert m.answers[-1][1] is None
 
 
 async def test_a_crash_before_the_write_lands_answers_out_of_date_never_a_wrong_move(
-        bundle, pool: asyncpg.Pool, pg_runtime_factory) -> None:
+    bundle, pool: asyncpg.Pool, pg_runtime_factory
+) -> None:
     m = RecordingMessenger()
     store = polling_sessions(pool)
     rt = Runtime(bundle, PluginSet.of([Demo(), UserPlugin()]), store, m)
@@ -239,10 +251,10 @@ async def test_a_crash_before_the_write_lands_answers_out_of_date_never_a_wrong_
     await store.flush()
     await rt.handle(press(ANN, m, "Item 3"))
     assert m.last.view.text == "You chose 3"
-    writer = store.writes._writer            # the process dies before the queued write runs
+    writer = store.writes._writer  # the process dies before the queued write runs
     assert writer is not None
     writer.cancel()
     await asyncio.wait([writer])
-    await pg_runtime_factory(m).handle(press(ANN, m, "Back"))   # restarted: the table is older
+    await pg_runtime_factory(m).handle(press(ANN, m, "Back"))  # restarted: the table is older
     assert m.answers[-1][1] == "engine stale"
-    assert m.last.view.text == "Hello Ann"                   # the screen the table holds
+    assert m.last.view.text == "Hello Ann"  # the screen the table holds

@@ -23,4 +23,4 @@ async def test_a_value_json_cannot_hold_is_refused_before_anything_is_stored() -
     session.args, session.version = {"when": object()}, 1
     with pytest.raises(TypeError):
         await store.save(session)
-    assert store.rows == {}                           # nothing half-stored
+    assert store.rows == {}  # nothing half-stored

@@ -86,8 +86,9 @@ ANN = Person(id=1, first_name="Ann", language_code="en")
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return write_project(tmp_path, {"flows/main.yaml": FLOW, "locales/ru.yaml": TEXTS,
-                                    "locales/en.yaml": TEXTS})
+    return write_project(
+        tmp_path, {"flows/main.yaml": FLOW, "locales/ru.yaml": TEXTS, "locales/en.yaml": TEXTS}
+    )
 
 
 @pytest.fixture
@@ -99,8 +100,9 @@ def rt(project: Path) -> tuple[Runtime, RecordingMessenger, Shop]:
 
 async def press(rt: Runtime, m: RecordingMessenger, label: str) -> None:
     message_id, data = m.button(label)
-    await rt.handle(Incoming(Kind.PRESS, ANN, ANN.id, callback_id="c", callback_data=data,
-                             message_id=message_id))
+    await rt.handle(
+        Incoming(Kind.PRESS, ANN, ANN.id, callback_id="c", callback_data=data, message_id=message_id)
+    )
 
 
 def test_the_project_lints_clean(project: Path) -> None:
@@ -113,10 +115,10 @@ async def test_arguments_arrive_typed_and_a_call_back_to_the_screen_keeps_them(r
     await press(runtime, m, "Item 2")
     assert m.last.view.text == "Item number 2"
     session = await runtime.store.load(ANN.id, ANN.id, "en")
-    assert session.args == {"n": 2}                      # an integer, not the text "2"
-    await press(runtime, m, "Bump")                      # next: item, no args: kept
+    assert session.args == {"n": 2}  # an integer, not the text "2"
+    await press(runtime, m, "Bump")  # next: item, no args: kept
     assert m.last.view.text == "Item number 2" and shop.bumps == [2]
-    await press(runtime, m, "Next")                      # next args read the result
+    await press(runtime, m, "Next")  # next args read the result
     assert m.last.view.text == "Item number 3" and shop.bumps == [2, 2]
 
 
@@ -148,8 +150,9 @@ async def test_an_outdated_press_redraws_the_current_screen_as_it_was(rt) -> Non
     await press(runtime, m, "Item 2")
     old_id, old_bump = m.button("Bump")
     await press(runtime, m, "Bump")
-    await runtime.handle(Incoming(Kind.PRESS, ANN, ANN.id, callback_id="c2",
-                                  callback_data=old_bump, message_id=old_id))
-    assert shop.bumps == [2]                             # nothing ran twice
+    await runtime.handle(
+        Incoming(Kind.PRESS, ANN, ANN.id, callback_id="c2", callback_data=old_bump, message_id=old_id)
+    )
+    assert shop.bumps == [2]  # nothing ran twice
     assert m.answers[-1] == ("c2", "engine stale")
     assert m.last.view.text == "Item number 2"

@@ -41,10 +41,10 @@ async def test_cache_is_dropped_when_the_row_changed_elsewhere(pool: asyncpg.Poo
     await store.save(session)
     await pool.execute("UPDATE sessions SET version = 5, screen = 'help.index' WHERE user_id = 9")
     cached = await store.load(9, 9, "ru")
-    assert cached.screen == "main.start"           # served from memory, no query
+    assert cached.screen == "main.start"  # served from memory, no query
     cached.version = 2
     with pytest.raises(StaleSession):
-        await store.save(cached)                     # the version check catches it
+        await store.save(cached)  # the version check catches it
     fresh = await store.load(9, 9, "ru")
     assert (fresh.screen, fresh.loaded_version) == ("help.index", 5)
 
@@ -56,7 +56,7 @@ async def test_cache_keeps_at_most_its_size(pool: asyncpg.Pool) -> None:
         session.version = 1
         await store.save(session)
     await pool.execute("UPDATE sessions SET screen = 'changed' WHERE user_id = 1")
-    assert (await store.load(1, 1, "ru")).screen == "changed"   # evicted: read again
+    assert (await store.load(1, 1, "ru")).screen == "changed"  # evicted: read again
 
 
 async def stored(pool: asyncpg.Pool, user: int) -> tuple[str, int]:
@@ -68,17 +68,17 @@ async def test_written_behind_saves_return_at_once_and_land_in_order(pool: async
     store = PgSessionStore(pool, cache_size=10, write_behind=True)
     session = await store.load(11, 11, "ru")
     session.screen, session.version = "main.start", 1
-    await store.save(session)                        # a new row is inserted there and then
+    await store.save(session)  # a new row is inserted there and then
     statements = store.writes.statements
     for step, screen in enumerate(("help.index", "help.faq", "help.index", "main.start"), 2):
-        session = await store.load(11, 11, "ru")     # each step reads the previous one's state
+        session = await store.load(11, 11, "ru")  # each step reads the previous one's state
         assert session.loaded_version == step - 1
         session.screen, session.version = screen, step
         await store.save(session)
-    assert await stored(pool, 11) == ("main.start", 1)   # queued, not yet written
+    assert await stored(pool, 11) == ("main.start", 1)  # queued, not yet written
     await store.flush()
     assert await stored(pool, 11) == ("main.start", 5)
-    assert store.writes.statements - statements == 1     # one statement carried all four
+    assert store.writes.statements - statements == 1  # one statement carried all four
 
 
 async def test_a_refused_write_behind_save_drops_the_cache(pool: asyncpg.Pool) -> None:
@@ -89,9 +89,9 @@ async def test_a_refused_write_behind_save_drops_the_cache(pool: asyncpg.Pool) -
     await pool.execute("UPDATE sessions SET version = 5, screen = 'help.index' WHERE user_id = 12")
     cached = await store.load(12, 12, "ru")
     cached.screen, cached.version = "help.faq", 2
-    await store.save(cached)                         # queued: the refusal comes later
+    await store.save(cached)  # queued: the refusal comes later
     await store.flush()
-    assert await stored(pool, 12) == ("help.index", 5)   # the other writer's row stands
+    assert await stored(pool, 12) == ("help.index", 5)  # the other writer's row stands
     fresh = await store.load(12, 12, "ru")
     assert (fresh.screen, fresh.loaded_version) == ("help.index", 5)
 

@@ -22,8 +22,11 @@ from engine.runtime.presses import (
 EVERY_KIND = [
     Go(screen="catalog.card", args={"model": "flux"}),
     Back(),
-    Call(call="wallet.approve_receipt", args={"receipt_id": 7},
-         next=NextTarget(screen="admin.decided", args={"receipt": "{{ result.id }}"})),
+    Call(
+        call="wallet.approve_receipt",
+        args={"receipt_id": 7},
+        next=NextTarget(screen="admin.decided", args={"receipt": "{{ result.id }}"}),
+    ),
     Page(row=0, page=2),
     Choose(index=3),
     Answer(value=False),
@@ -37,12 +40,17 @@ def test_a_press_comes_back_as_itself(press) -> None:  # type: ignore[no-untyped
     assert restored(stored(press)) == press
 
 
-@pytest.mark.parametrize("data", [
-    {"do": "go", "target": "main.start", "args": {}},          # before typed presses
-    {"kind": "form.delete_everything"},
-    {"kind": "go"},                                           # no screen
-    {"kind": "page", "row": "x", "page": 1},
-    "go", None, 42,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"do": "go", "target": "main.start", "args": {}},  # before typed presses
+        {"kind": "form.delete_everything"},
+        {"kind": "go"},  # no screen
+        {"kind": "page", "row": "x", "page": 1},
+        "go",
+        None,
+        42,
+    ],
+)
 def test_anything_else_is_no_press(data) -> None:  # type: ignore[no-untyped-def]
     assert restored(data) is None

@@ -26,22 +26,24 @@ def in_memory() -> Subject:
 
     async def remembered(user_id: int) -> KnownUser | None:
         return store.people.get(user_id)
+
     return Subject(store, remembered)
 
 
 def in_postgres(pool: asyncpg.Pool, cache_size: int) -> Subject:
     async def remembered(user_id: int) -> KnownUser | None:
-        row = await pool.fetchrow("SELECT first_name, username, language FROM users"
-                                  " WHERE user_id = $1", user_id)
-        return None if row is None else KnownUser(row["first_name"], row["username"],
-                                                  row["language"])
+        row = await pool.fetchrow(
+            "SELECT first_name, username, language FROM users WHERE user_id = $1", user_id
+        )
+        return None if row is None else KnownUser(row["first_name"], row["username"], row["language"])
+
     return Subject(PgSessionStore(pool, cache_size), remembered)
 
 
 @pytest.fixture(params=["memory", "postgres", "postgres-cached"])
 def subject(request: pytest.FixtureRequest) -> Subject:
     if request.param == "memory":
-        return in_memory()   # no database asked for
+        return in_memory()  # no database asked for
     pool: asyncpg.Pool = request.getfixturevalue("pool")
     return in_postgres(pool, cache_size=10 if request.param == "postgres-cached" else 0)
 
@@ -52,8 +54,7 @@ async def test_a_new_user_gets_a_new_session_in_their_language(subject: Subject)
     assert session.is_new and session.screen is None and session.loaded_version == 0
 
 
-async def test_a_saved_session_loads_as_it_was_in_the_chat_of_the_update(
-        subject: Subject) -> None:
+async def test_a_saved_session_loads_as_it_was_in_the_chat_of_the_update(subject: Subject) -> None:
     session = await subject.store.load(5, 5, "en")
     session.screen, session.args = "main.start", {"page": 2}
     session.stack.append(Frame("help.index", {"a": 1}))
@@ -64,11 +65,16 @@ async def test_a_saved_session_loads_as_it_was_in_the_chat_of_the_update(
     assert (session.is_new, session.loaded_version) == (False, 1)
     again = await subject.store.load(5, 6, "ru")
     assert (again.screen, again.args, again.stack) == (
-        "main.start", {"page": 2}, [Frame("help.index", {"a": 1})])
+        "main.start",
+        {"page": 2},
+        [Frame("help.index", {"a": 1})],
+    )
     assert (again.form, again.rendered, again.state) == (
-        {"field": "prompt"}, {"b0": {"go": "help.index"}}, {"pages": {"0": 1}})
-    assert (again.language, again.chat_id, again.is_new, again.loaded_version) == (
-        "en", 6, False, 1)
+        {"field": "prompt"},
+        {"b0": {"go": "help.index"}},
+        {"pages": {"0": 1}},
+    )
+    assert (again.language, again.chat_id, again.is_new, again.loaded_version) == ("en", 6, False, 1)
 
 
 async def test_a_save_from_an_old_version_is_refused(subject: Subject) -> None:
@@ -103,9 +109,9 @@ async def test_changing_a_loaded_session_changes_nothing_stored(subject: Subject
     session = await subject.store.load(11, 11, "ru")
     session.args, session.version = {"items": [1]}, 1
     await subject.store.save(session)
-    session.args["items"].append(2)                 # after the save ...
+    session.args["items"].append(2)  # after the save ...
     loaded = await subject.store.load(11, 11, "ru")
-    loaded.args["items"].append(3)                  # ... and after a load
+    loaded.args["items"].append(3)  # ... and after a load
     loaded.stack.append(Frame("x", {}))
     assert (await subject.store.load(11, 11, "ru")).args == {"items": [1]}
     assert (await subject.store.load(11, 11, "ru")).stack == []

@@ -26,8 +26,9 @@ def row(user: int, screen: str, version: int, loaded: int, args: str = "{}") -> 
 
 
 async def stored(pool: asyncpg.Pool, users: range) -> dict[int, tuple[str, int]]:
-    rows = await pool.fetch("SELECT user_id, screen, version FROM sessions WHERE user_id = ANY($1)"
-                            " ORDER BY user_id", list(users))
+    rows = await pool.fetch(
+        "SELECT user_id, screen, version FROM sessions WHERE user_id = ANY($1) ORDER BY user_id", list(users)
+    )
     return {r["user_id"]: (r["screen"], r["version"]) for r in rows}
 
 
@@ -40,7 +41,7 @@ async def test_concurrent_saves_share_statements_and_all_land(pool: asyncpg.Pool
         session.screen, session.version = "help.index", 2
     before = store.writes.statements
     await asyncio.gather(*(store.save(s) for s in sessions))
-    assert store.writes.statements - before < len(sessions) / 4   # grouped, not one by one
+    assert store.writes.statements - before < len(sessions) / 4  # grouped, not one by one
     assert await stored(pool, users) == {u: ("help.index", 2) for u in users}
     assert all(s.loaded_version == 2 for s in sessions)
 
@@ -52,18 +53,17 @@ async def test_a_stale_save_in_a_group_is_refused_and_the_others_land(pool: asyn
     await pool.execute("UPDATE sessions SET version = 7, screen = 'elsewhere' WHERE user_id = 55")
     writes = SessionWrites(pool)
     outcomes = await asyncio.gather(*(writes.update(row(u, "next", 2, 1)) for u in users))
-    assert writes.statements == 1               # all ten together, 55 among them
+    assert writes.statements == 1  # all ten together, 55 among them
     assert outcomes == [u != 55 for u in users]
     expected = {u: ("next", 2) for u in users} | {55: ("elsewhere", 7)}
     assert await stored(pool, users) == expected
     stale = await store.load(55, 55, "ru")
     stale.loaded_version, stale.version = 1, 2
-    with pytest.raises(StaleSession):           # and the store turns a refusal into StaleSession
+    with pytest.raises(StaleSession):  # and the store turns a refusal into StaleSession
         await store.save(stale)
 
 
-async def test_a_failed_statement_fails_its_saves_and_the_next_ones_still_land(
-        pool: asyncpg.Pool) -> None:
+async def test_a_failed_statement_fails_its_saves_and_the_next_ones_still_land(pool: asyncpg.Pool) -> None:
     store = PgSessionStore(pool)
     users = range(70, 76)
     await seeded(store, users)
@@ -71,9 +71,8 @@ async def test_a_failed_statement_fails_its_saves_and_the_next_ones_still_land(
     broken = [writes.update(row(u, "next", 2, 1, args="{not json")) for u in users]
     results = await asyncio.gather(*broken, return_exceptions=True)
     assert all(isinstance(r, asyncpg.PostgresError) for r in results)
-    assert await stored(pool, users) == {u: ("main.start", 1) for u in users}   # nothing moved
-    good = await asyncio.gather(*(writes.update(row(u, "next", 2, 1, json.dumps({"a": u})))
-                                  for u in users))
+    assert await stored(pool, users) == {u: ("main.start", 1) for u in users}  # nothing moved
+    good = await asyncio.gather(*(writes.update(row(u, "next", 2, 1, json.dumps({"a": u}))) for u in users))
     assert good == [True] * len(users)
     assert await stored(pool, users) == {u: ("next", 2) for u in users}
 

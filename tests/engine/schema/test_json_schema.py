@@ -32,7 +32,10 @@ models:
 
 #: (kind, name, YAML, whether the loader accepts it)
 CASES: list[tuple[str, str, str, bool]] = [
-    ("flow", "shorthands", """\
+    (
+        "flow",
+        "shorthands",
+        """\
 commands:
   start: start
   help: {screen: help, description: commands.help}
@@ -48,22 +51,34 @@ screens:
   help:
     text: main.help
     input: {accept: [text, voice], next: start}
-""", True),
+""",
+        True,
+    ),
     ("flow", "unknown_key", "screens:\n  start: {text: main.title, txt: main.title}\n", False),
-    ("flow", "wrong_type", """\
+    (
+        "flow",
+        "wrong_type",
+        """\
 screens:
   start:
     text: main.title
     keyboard: [{for_each: catalog.tasks, page_size: many, button: {text: a.b, back: true}}]
-""", False),
+""",
+        False,
+    ),
     ("flow", "query_not_a_name", "screens:\n  start: {text: main.title, data: {balance: 5}}\n", False),
     ("flow", "unknown_input_kind", "screens:\n  s: {text: a.b, input: {accept: gif, next: s}}\n", False),
     ("flow", "empty_accept", "screens:\n  s: {text: a.b, input: {accept: [], next: s}}\n", False),
     ("flow", "row_of_text", "screens:\n  s: {text: a.b, keyboard: [just text]}\n", False),
-    ("models", "shorthands", """\
+    (
+        "models",
+        "shorthands",
+        """\
 field_texts:
   voice: {labels: {alice: Alice, bob: {ru: Боб, en: Bob}}}
-""" + MODEL_HEAD + """\
+"""
+        + MODEL_HEAD
+        + """\
     price:
       cases:
         - {when: {quality: high}, credits: 2.5, per: duration}
@@ -72,13 +87,17 @@ field_texts:
       voice: {type: enum, options: [alice, {value: bob, label: Bob}, {value: carol}]}
       quality: {type: enum, options: [low, medium, high], default: low}
       duration: {type: integer, options: [5, 10], ask_when: {quality: high}}
-""", True),
-    ("models", "unknown_field_key", MODEL_HEAD + "    input:\n      p: {type: string, colour: red}\n",
-     False),
-    ("models", "options_mapping", MODEL_HEAD + "    input:\n      p: {type: enum, options: {a: 1}}\n",
-     False),
-    ("models", "empty_label", MODEL_HEAD + "    input:\n      p: {type: enum, options: [{value: a, "
-                              "label: ''}]}\n", False),
+""",
+        True,
+    ),
+    ("models", "unknown_field_key", MODEL_HEAD + "    input:\n      p: {type: string, colour: red}\n", False),
+    ("models", "options_mapping", MODEL_HEAD + "    input:\n      p: {type: enum, options: {a: 1}}\n", False),
+    (
+        "models",
+        "empty_label",
+        MODEL_HEAD + "    input:\n      p: {type: enum, options: [{value: a, label: ''}]}\n",
+        False,
+    ),
     ("models", "credits_not_a_number", MODEL_HEAD + "    price: {cases: [{credits: free}]}\n", False),
     ("models", "unknown_field_type", MODEL_HEAD + "    input:\n      p: {type: colour}\n", False),
 ]
@@ -96,20 +115,38 @@ def _loader_accepts(model: type[BaseModel], text: str) -> bool:
 
 def _schema_errors(tmp_path: Path, kind: str, files: list[Path]) -> dict[str, list[str]]:
     """check-jsonschema's errors by file, against the schema ``python -m engine schema`` prints."""
-    printed = subprocess.run([sys.executable, "-m", "engine", "schema", "--kind", kind],
-                             capture_output=True, text=True, cwd=PROJECT_ROOT, check=True, timeout=60)
+    printed = subprocess.run(
+        [sys.executable, "-m", "engine", "schema", "--kind", kind],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=True,
+        timeout=60,
+    )
     schema_file = tmp_path / f"{kind}.schema.json"
     schema_file.write_text(printed.stdout, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema_file),
-         "--output-format", "json", *map(str, files)],
-        capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--schemafile",
+            str(schema_file),
+            "--output-format",
+            "json",
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     report = json.loads(result.stdout)
     assert not report.get("parse_errors"), report["parse_errors"]
     errors: dict[str, list[str]] = {}
     for error in report["errors"]:
         errors.setdefault(Path(error["filename"]).name, []).append(
-            f"{error['path']}: {error['message'][:200]}")
+            f"{error['path']}: {error['message'][:200]}"
+        )
     return errors
 
 

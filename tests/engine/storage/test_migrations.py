@@ -19,8 +19,7 @@ async def test_a_fresh_database_gets_every_migration_once(database_dsn: str) -> 
         await conn.close()
 
 
-async def test_a_failing_migration_leaves_nothing_half_applied(database_dsn: str,
-                                                               tmp_path: Path) -> None:
+async def test_a_failing_migration_leaves_nothing_half_applied(database_dsn: str, tmp_path: Path) -> None:
     (tmp_path / "0001_good.sql").write_text("CREATE TABLE good (id int);")
     (tmp_path / "0002_bad.sql").write_text("CREATE TABLE half (id int); SELECT no_such_function();")
     conn = await asyncpg.connect(database_dsn)

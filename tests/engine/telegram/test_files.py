@@ -30,13 +30,12 @@ async def test_a_file_is_fetched_once_then_kept(telegram: tuple[TelegramEmulator
     files = TelegramFiles(bot)
     assert await files.fetch(stored.file_id, MB) == png()
     assert await files.fetch(stored.file_id, MB) == png()
-    assert stored.served == len(png())                       # downloaded once
-    with pytest.raises(FileTooLarge):                         # a smaller cap still holds
+    assert stored.served == len(png())  # downloaded once
+    with pytest.raises(FileTooLarge):  # a smaller cap still holds
         await files.fetch(stored.file_id, 10)
 
 
-async def test_an_unstated_size_is_capped_while_streaming(
-        telegram: tuple[TelegramEmulator, Bot]) -> None:
+async def test_an_unstated_size_is_capped_while_streaming(telegram: tuple[TelegramEmulator, Bot]) -> None:
     emulator, bot = telegram
     big = padded_png(40 * MB)
     stored = emulator.state.files.add("document", data=big, size_stated=False)
@@ -46,7 +45,8 @@ async def test_an_unstated_size_is_capped_while_streaming(
 
 
 async def test_a_stated_size_above_the_cap_is_refused_before_downloading(
-        telegram: tuple[TelegramEmulator, Bot]) -> None:
+    telegram: tuple[TelegramEmulator, Bot],
+) -> None:
     emulator, bot = telegram
     stored = emulator.state.files.add("document", data=padded_png(3 * MB))
     with pytest.raises(FileTooLarge):
@@ -64,7 +64,7 @@ def test_recent_files_are_bounded_by_size() -> None:
     recent = RecentFiles(max_bytes=10)
     recent.put("a", b"12345")
     recent.put("b", b"12345")
-    assert recent.get("a") == b"12345"        # used: now the newest
+    assert recent.get("a") == b"12345"  # used: now the newest
     recent.put("c", b"123")
     assert recent.get("b") is None and recent.get("a") and recent.get("c")
     recent.put("huge", b"x" * 11)

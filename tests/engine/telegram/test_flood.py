@@ -29,7 +29,7 @@ def test_the_rate_refills_without_a_second_note_during_the_flood() -> None:
     gate = FloodGate(FloodLimit(rate=3, burst=5), clock)
     for _ in range(10):
         gate.check(1)
-    clock.now += 1.0   # three updates' worth
+    clock.now += 1.0  # three updates' worth
     assert [gate.check(1) for _ in range(4)] == [Verdict.ADMIT] * 3 + [Verdict.DROP]
 
 
@@ -38,7 +38,7 @@ def test_a_new_flood_after_a_quiet_spell_gets_a_new_note() -> None:
     gate = FloodGate(FloodLimit(rate=3, burst=5), clock)
     for _ in range(10):
         gate.check(1)
-    clock.now += 2   # the whole burst back
+    clock.now += 2  # the whole burst back
     assert [gate.check(1) for _ in range(6)] == [Verdict.ADMIT] * 5 + [Verdict.WARN]
 
 
@@ -52,7 +52,7 @@ def test_one_users_flood_leaves_others_alone() -> None:
 def test_idle_users_are_forgotten() -> None:
     clock = Clock()
     gate = FloodGate(FloodLimit(rate=3, burst=2), clock)
-    for uid in range(FloodGate.PRUNE_EVERY - 1):   # new users: the next one sweeps
+    for uid in range(FloodGate.PRUNE_EVERY - 1):  # new users: the next one sweeps
         gate.check(uid)
     clock.now += 10
     gate.check(-1)

@@ -12,7 +12,7 @@ from engine.text_units import utf16_len as units
 
 
 def _shown(text: str) -> str:
-    plain, _ = parse_html(text)   # raises like Telegram on broken HTML
+    plain, _ = parse_html(text)  # raises like Telegram on broken HTML
     return plain
 
 
@@ -63,8 +63,11 @@ def test_an_element_opened_at_the_cut_is_left_out() -> None:
 
 @pytest.mark.parametrize("limit", [10, 200, CAPTION_LIMIT, MESSAGE_LIMIT])
 def test_mixed_text_always_parses_within_the_limit(limit: int) -> None:
-    text = ("<b>Заголовок</b>\n" + "Текст с эмодзи 😀👍🏽 и &lt;скобками&gt; "
-            + '<a href="https://x.y/?a=1&amp;b=2">ссылка</a> <code>код</code>\n') * 200
+    text = (
+        "<b>Заголовок</b>\n"
+        + "Текст с эмодзи 😀👍🏽 и &lt;скобками&gt; "
+        + '<a href="https://x.y/?a=1&amp;b=2">ссылка</a> <code>код</code>\n'
+    ) * 200
     fitted = fit_html(text, limit)
     assert visible_len(fitted) <= limit
     assert utf16_len(_shown(fitted)) <= limit

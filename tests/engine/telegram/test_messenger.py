@@ -19,9 +19,10 @@ async def test_long_texts_arrive_shortened_not_refused() -> None:
         bot = emulator.make_bot()
         messenger = AiogramMessenger(bot)
         try:
-            emoji = await messenger.send(ANNA, View("😀" * 3000))   # 6,000 UTF-16 units
-            bold = await messenger.send(ANNA, View("<b>" + "x" * 5000 + "</b>",
-                                                   [[ViewButton("ok", callback_data="k")]]))
+            emoji = await messenger.send(ANNA, View("😀" * 3000))  # 6,000 UTF-16 units
+            bold = await messenger.send(
+                ANNA, View("<b>" + "x" * 5000 + "</b>", [[ViewButton("ok", callback_data="k")]])
+            )
             assert await messenger.edit(ANNA, bold, View("&amp;" * 5000))
             await messenger.answer_press("no-such-query", "👍" * 150)
         finally:
@@ -31,9 +32,8 @@ async def test_long_texts_arrive_shortened_not_refused() -> None:
         assert utf16_len(shown[emoji].text) <= 4096
         assert shown[bold].text == "&" * 4095 + "…"
         assert not emulator.calls(ok=False) or all(
-            c.method.lower() == "answercallbackquery" for c in emulator.calls(ok=False))
-
-
+            c.method.lower() == "answercallbackquery" for c in emulator.calls(ok=False)
+        )
 
 
 def test_only_files_shipped_with_the_project_are_uploaded(tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def test_only_files_shipped_with_the_project_are_uploaded(tmp_path: Path) -> Non
     secret = tmp_path / "secret.txt"
     secret.write_text("not for users")
     assert isinstance(_media_file(str(picture), shipped), FSInputFile)
-    assert _media_file(str(secret), shipped) == str(secret)          # never another file
+    assert _media_file(str(secret), shipped) == str(secret)  # never another file
     assert _media_file(str(shipped / ".." / "secret.txt"), shipped) == str(shipped / ".." / "secret.txt")
     assert _media_file(str(picture), None) == str(picture)
     assert _media_file("https://example.org/x.png", shipped) == "https://example.org/x.png"

@@ -18,10 +18,10 @@ def reply_model(method: type) -> type:
 
 def test_reply_models_survive_a_full_collection() -> None:
     held = hold_response_models()
-    assert held > 30                               # every Bot API result type
+    assert held > 30  # every Bot API result type
     methods = (SendMessage, EditMessageText, AnswerCallbackQuery)
     models = [weakref.ref(reply_model(m)) for m in methods]
     gc.collect()
-    assert all(model() is not None for model in models)   # unheld, these would be gone
+    assert all(model() is not None for model in models)  # unheld, these would be gone
     assert [reply_model(m) for m in methods] == [model() for model in models]
-    assert hold_response_models() == held          # idempotent: nothing built twice
+    assert hold_response_models() == held  # idempotent: nothing built twice

@@ -14,40 +14,64 @@ from plugins.admin.views import DISPLAY_ZONE
 from plugins.wallet.service import Wallet
 
 NOW = datetime.now(UTC)
-TODAY = NOW - timedelta(hours=3)        # the test's "today" starts 3 hours ago
+TODAY = NOW - timedelta(hours=3)  # the test's "today" starts 3 hours ago
 WEEK, MONTH = NOW - timedelta(days=7), NOW - timedelta(days=30)
-FX = Decimal("95")                       # 1 credit = 0.005 USD × 95 = 47.5 kopecks
+FX = Decimal("95")  # 1 credit = 0.005 USD × 95 = 47.5 kopecks
 A, B, C, D = 11, 12, 13, 14
 NANO, VEO = "google/nano-banana", "veo3"
 
 
 async def user(pool: asyncpg.Pool, user_id: int, created: datetime, seen: datetime) -> None:
-    await pool.execute("INSERT INTO users (user_id, created_at, last_seen_at) VALUES ($1, $2, $3)",
-                       user_id, created, seen)
+    await pool.execute(
+        "INSERT INTO users (user_id, created_at, last_seen_at) VALUES ($1, $2, $3)", user_id, created, seen
+    )
     await Wallet(pool).ensure_wallet(user_id)
 
 
 async def ledger(pool: asyncpg.Pool, user_id: int, amount: int, kind: str, at: datetime) -> None:
-    await pool.execute("INSERT INTO ledger (user_id, amount, kind, idempotency_key, created_at)"
-                       " VALUES ($1, $2, $3, $4, $5)", user_id, amount, kind,
-                       uuid.uuid4().hex, at)
+    await pool.execute(
+        "INSERT INTO ledger (user_id, amount, kind, idempotency_key, created_at) VALUES ($1, $2, $3, $4, $5)",
+        user_id,
+        amount,
+        kind,
+        uuid.uuid4().hex,
+        at,
+    )
 
 
-async def job(pool: asyncpg.Pool, user_id: int, model: str, state: str, seconds: int,
-              credits: str | None, *, finished: datetime = NOW - timedelta(minutes=1),
-              price: int = 0, free: bool = False) -> str:
+async def job(
+    pool: asyncpg.Pool,
+    user_id: int,
+    model: str,
+    state: str,
+    seconds: int,
+    credits: str | None,
+    *,
+    finished: datetime = NOW - timedelta(minutes=1),
+    price: int = 0,
+    free: bool = False,
+) -> str:
     job_id = uuid.uuid4()
     await pool.execute(
         "INSERT INTO jobs (id, user_id, chat_id, model, input, price_kopecks, free, state,"
         " settled, delivered, deadline_at, created_at, finished_at, kie_credits)"
         " VALUES ($1, $2, $2, $3, '{}', $4, $5, $6, true, true, $7, $8, $7, $9)",
-        job_id, user_id, model, price, free, state, finished,
-        finished - timedelta(seconds=seconds), Decimal(credits) if credits else None)
+        job_id,
+        user_id,
+        model,
+        price,
+        free,
+        state,
+        finished,
+        finished - timedelta(seconds=seconds),
+        Decimal(credits) if credits else None,
+    )
     return str(job_id)
 
 
-async def paid(pool: asyncpg.Pool, user_id: int, model: str, state: str, seconds: int,
-               credits: str, price: int) -> str:
+async def paid(
+    pool: asyncpg.Pool, user_id: int, model: str, state: str, seconds: int, credits: str, price: int
+) -> str:
     """A job paid from the balance: reserved, then captured (success) or released."""
     job_id = await job(pool, user_id, model, state, seconds, credits, price=price)
     wallet = Wallet(pool)
@@ -66,11 +90,11 @@ async def free(pool: asyncpg.Pool, user_id: int, state: str, seconds: int) -> No
 
 @pytest.fixture
 async def known_days(pool: asyncpg.Pool) -> asyncpg.Pool:
-    await user(pool, A, NOW - timedelta(hours=1), NOW - timedelta(minutes=5))   # new today
-    await user(pool, B, NOW - timedelta(days=20), NOW - timedelta(minutes=5))   # old, active
+    await user(pool, A, NOW - timedelta(hours=1), NOW - timedelta(minutes=5))  # new today
+    await user(pool, B, NOW - timedelta(days=20), NOW - timedelta(minutes=5))  # old, active
     await user(pool, C, NOW - timedelta(days=5), NOW - timedelta(days=5))
     await user(pool, D, NOW - timedelta(days=40), NOW - timedelta(days=40))
-    for who in (A, B, C, D):                       # money to pay with; not a top-up
+    for who in (A, B, C, D):  # money to pay with; not a top-up
         await ledger(pool, who, 200_000, "welcome", NOW - timedelta(days=41))
     await ledger(pool, A, 50_000, "topup_stars", NOW - timedelta(hours=1))
     await ledger(pool, B, 123_450, "topup_receipt", NOW - timedelta(hours=2))
@@ -84,11 +108,14 @@ async def known_days(pool: asyncpg.Pool) -> asyncpg.Pool:
     await free(pool, B, "succeeded", 20)
     await free(pool, B, "timed_out", 10)
     # five days ago: a big veo run, its hold captured then
-    old = await job(pool, C, VEO, "succeeded", 300, "100", price=95_000,
-                    finished=NOW - timedelta(days=5))
-    await pool.execute("INSERT INTO holds (job_id, user_id, amount, state, created_at,"
-                       " settled_at) VALUES ($1, $2, 95000, 'captured', $3, $3)",
-                       old, C, NOW - timedelta(days=5))
+    old = await job(pool, C, VEO, "succeeded", 300, "100", price=95_000, finished=NOW - timedelta(days=5))
+    await pool.execute(
+        "INSERT INTO holds (job_id, user_id, amount, state, created_at,"
+        " settled_at) VALUES ($1, $2, 95000, 'captured', $3, $3)",
+        old,
+        C,
+        NOW - timedelta(days=5),
+    )
     await ledger(pool, C, -95_000, "hold", NOW - timedelta(days=5))
     # forty days ago: out of every period, and from before credits were kept
     await job(pool, D, NANO, "succeeded", 50, None, finished=NOW - timedelta(days=40))
@@ -99,11 +126,11 @@ async def test_today(known_days: asyncpg.Pool) -> None:
     f = await dashboard.figures(known_days, TODAY, FX)
     assert (f.topup_stars, f.topup_transfer, f.topups) == (50_000, 123_450, 173_450)
     assert f.spent == 4_000 + 9_500
-    assert f.kie_credits == Decimal(4 + 11 + 4)            # succeeded runs, the free one too
-    assert f.kie_cost == 903                                # 19 × 47.5 = 902.5, half up
+    assert f.kie_credits == Decimal(4 + 11 + 4)  # succeeded runs, the free one too
+    assert f.kie_cost == 903  # 19 × 47.5 = 902.5, half up
     assert f.refunds == 9_500
     assert f.margin == 13_500 - 9_500 - 903
-    assert f.free_runs == 1                                 # the timed-out one was given back
+    assert f.free_runs == 1  # the timed-out one was given back
     assert (f.new_users, f.active_users, f.paying_users) == (1, 2, 2)
     assert f.jobs_without_credits == 0
 
@@ -112,7 +139,7 @@ async def test_seven_days(known_days: asyncpg.Pool) -> None:
     f = await dashboard.figures(known_days, WEEK, FX)
     assert (f.topup_stars, f.topup_transfer) == (80_000, 123_450)
     assert f.spent == 108_500
-    assert (f.kie_credits, f.kie_cost) == (Decimal(119), 5_653)   # 5652.5 → 5653
+    assert (f.kie_credits, f.kie_cost) == (Decimal(119), 5_653)  # 5652.5 → 5653
     assert f.margin == 108_500 - 9_500 - 5_653
     assert (f.new_users, f.active_users, f.paying_users) == (2, 3, 3)
 
@@ -130,8 +157,7 @@ async def test_thirty_days_and_older_rows(known_days: asyncpg.Pool) -> None:
 async def test_spent_is_what_the_ledger_says(known_days: asyncpg.Pool) -> None:
     """Captured money = holds taken minus holds released, for every job settled."""
     f = await dashboard.figures(known_days, MONTH, FX)
-    net = await known_days.fetchval(
-        "SELECT -sum(amount) FROM ledger WHERE kind IN ('hold', 'release')")
+    net = await known_days.fetchval("SELECT -sum(amount) FROM ledger WHERE kind IN ('hold', 'release')")
     assert f.spent == net
 
 
@@ -140,15 +166,15 @@ async def test_per_model(known_days: asyncpg.Pool) -> None:
     nano, veo = today[NANO], today[VEO]
     assert (nano.runs, nano.finished, nano.failed) == (4, 4, 2)
     assert nano.failure_rate == 0.5
-    assert nano.median_seconds == pytest.approx(40)         # of 60 s and 20 s
+    assert nano.median_seconds == pytest.approx(40)  # of 60 s and 20 s
     assert (veo.runs, veo.failed, veo.median_seconds) == (1, 0, pytest.approx(120))
     week = {m.model: m for m in await dashboard.models(known_days, WEEK)}
     assert week[VEO].runs == 2 and week[VEO].median_seconds == pytest.approx(210)
-    assert list(week) == [NANO, VEO]                         # the busiest first
+    assert list(week) == [NANO, VEO]  # the busiest first
 
 
 def test_period_starts() -> None:
-    now = datetime(2026, 12, 5, 22, 30, tzinfo=UTC)          # 01:30 on the 6th in Moscow
+    now = datetime(2026, 12, 5, 22, 30, tzinfo=UTC)  # 01:30 on the 6th in Moscow
     assert dashboard.period_start("today", now) == datetime(2026, 12, 6, tzinfo=DISPLAY_ZONE)
     assert dashboard.period_start("week", now) == now - timedelta(days=7)
     assert dashboard.period_start("month", now) == now - timedelta(days=30)

@@ -51,13 +51,16 @@ def test_json_lists_models_and_counts(project: Path, capsys: pytest.CaptureFixtu
     assert paint["price_from_credits"] == "4" and paint["price_from_usd"] == "0.02"
     assert (paint["required_fields"], paint["optional_fields"]) == (1, 1)
     assert voice["disabled_reason"].startswith("no price")
-    assert data["summary"] == {"total": 2, "enabled": 1, "disabled": 1,
-                               "disabled_by_reason": {"no price": 1},
-                               "enabled_by_task": {"images": 1}}
+    assert data["summary"] == {
+        "total": 2,
+        "enabled": 1,
+        "disabled": 1,
+        "disabled_by_reason": {"no price": 1},
+        "enabled_by_task": {"images": 1},
+    }
 
 
-def test_table_has_a_row_per_model_and_a_summary(project: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_table_has_a_row_per_model_and_a_summary(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalog", str(project)]) == 0
     out = capsys.readouterr().out
     assert "acme/paint" in out and "$0.0200" in out and "disabled: no price" in out

@@ -32,7 +32,7 @@ def test_a_fixed_price_is_the_cheapest_choice_and_the_others_follow_in_proportio
     fixed = Override(model_id="a", fixed_price_kopecks=700)
     assert model_kopecks("a", 10, Decimal(10), pricing(fixed)) == 700
     assert model_kopecks("a", 25, Decimal(10), pricing(fixed)) == 1_750
-    assert model_kopecks("a", 11, Decimal(30), pricing(fixed)) == 550   # never below cost
+    assert model_kopecks("a", 11, Decimal(30), pricing(fixed)) == 550  # never below cost
 
 
 def test_the_free_tier_is_the_cheapest_until_admins_set_a_list() -> None:
@@ -42,5 +42,4 @@ def test_the_free_tier_is_the_cheapest_until_admins_set_a_list() -> None:
     assert free_models(credits, pricing(off)) == {"b", "c"}
     chosen = Override(model_id="c", free=True)
     assert free_models(credits, pricing(chosen)) == {"c"}
-    assert free_models(credits, pricing(Override(model_id="c", free=True, enabled=False))) \
-        == frozenset()
+    assert free_models(credits, pricing(Override(model_id="c", free=True, enabled=False))) == frozenset()

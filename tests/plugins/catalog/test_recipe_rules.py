@@ -52,7 +52,7 @@ GOOD = {
     "values": "{quality: high, steps: 30, sharp: true}",
     "ask": "[prompt]",
     "prompt": '{prompt: "{answer}, on white"}',
-    "ru": '{name: Постер, description: Рисует постер, questions: {prompt: Что на постере?}}',
+    "ru": "{name: Постер, description: Рисует постер, questions: {prompt: Что на постере?}}",
     "en": '{name: Poster, description: Paints a poster, questions: {prompt: "What is on it?"}}',
 }
 KEYS = list(GOOD)
@@ -106,15 +106,18 @@ def test_recipe002_a_field_both_preset_and_asked(tmp_path: Path) -> None:
     assert "both presets and asks" in problems[0].message
 
 
-@pytest.mark.parametrize(("values", "why"), [
-    ("{quality: ultra}", "not one of its options"),
-    ("{steps: 99}", "above its maximum 50"),
-    ("{steps: 0}", "below its minimum 1"),
-    ("{steps: 2.5}", "not a whole number"),
-    ("{steps: many}", "not a number"),
-    ("{sharp: 1}", "not true or false"),
-    ("{image: x.png}", "cannot be preset"),
-])
+@pytest.mark.parametrize(
+    ("values", "why"),
+    [
+        ("{quality: ultra}", "not one of its options"),
+        ("{steps: 99}", "above its maximum 50"),
+        ("{steps: 0}", "below its minimum 1"),
+        ("{steps: 2.5}", "not a whole number"),
+        ("{steps: many}", "not a number"),
+        ("{sharp: 1}", "not true or false"),
+        ("{image: x.png}", "cannot be preset"),
+    ],
+)
 def test_recipe003_a_value_that_does_not_fit(tmp_path: Path, values: str, why: str) -> None:
     problems = lint_recipe(tmp_path, recipe(values=values))
     assert [p.code for p in problems] == ["RECIPE003"]
@@ -129,7 +132,7 @@ def test_recipe004_texts_missing_in_a_language(tmp_path: Path) -> None:
 
 
 def test_recipe004_a_hint_for_a_field_not_asked(tmp_path: Path) -> None:
-    ru = '{name: Постер, description: Рисует, questions: {prompt: Что?, steps: Сколько?}}'
+    ru = "{name: Постер, description: Рисует, questions: {prompt: Что?, steps: Сколько?}}"
     problems = lint_recipe(tmp_path, recipe(ru=ru))
     messages = [p.message for p in problems if p.code == "RECIPE004"]
     assert any('"steps", which the recipe does not ask' in m for m in messages)
@@ -147,16 +150,21 @@ def test_recipe005_a_picture_outside_models(tmp_path: Path) -> None:
 
 
 def test_recipe006_a_required_field_neither_preset_nor_asked(tmp_path: Path) -> None:
-    problems = lint_recipe(tmp_path, recipe(ask="[image]", prompt=None, ru="{name: П, description: Д}",
-                                            en="{name: P, description: D}"))
+    problems = lint_recipe(
+        tmp_path,
+        recipe(ask="[image]", prompt=None, ru="{name: П, description: Д}", en="{name: P, description: D}"),
+    )
     assert [p.code for p in problems] == ["RECIPE006"]
     assert 'requires "prompt"' in problems[0].message
 
 
-@pytest.mark.parametrize(("prompt", "why"), [
-    ('{prompt: "always the same"}', "has no {answer}"),
-    ('{steps: "{answer}"}', "not an asked text field"),
-])
+@pytest.mark.parametrize(
+    ("prompt", "why"),
+    [
+        ('{prompt: "always the same"}', "has no {answer}"),
+        ('{steps: "{answer}"}', "not an asked text field"),
+    ],
+)
 def test_recipe007_prompt_wording(tmp_path: Path, prompt: str, why: str) -> None:
     problems = lint_recipe(tmp_path, recipe(prompt=prompt))
     assert [p.code for p in problems] == ["RECIPE007"]
@@ -165,8 +173,9 @@ def test_recipe007_prompt_wording(tmp_path: Path, prompt: str, why: str) -> None
 
 def test_recipe008_a_recipe_that_cannot_be_priced(tmp_path: Path) -> None:
     models = MODELS.replace("        - {credits: 4}\n", "")
-    root = write_project(tmp_path, {"models/catalog.yaml": models,
-                                    "models/recipes.yaml": recipe(values="{quality: basic}")})
+    root = write_project(
+        tmp_path, {"models/catalog.yaml": models, "models/recipes.yaml": recipe(values="{quality: basic}")}
+    )
     (root / "models" / "recipes").mkdir()
     (root / "models" / "recipes" / "poster.png").write_bytes(b"\x89PNG")
     codes = [p.code for p in lint_project(root) if p.code.startswith("RECIPE")]

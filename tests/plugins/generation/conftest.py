@@ -30,7 +30,7 @@ from plugins.wallet.service import Wallet
 from tests.conftest import PROJECT_ROOT
 
 USER = 1001
-START_BALANCE = 100_000   # 1 000 ₽
+START_BALANCE = 100_000  # 1 000 ₽
 PRICE = 3_500
 
 
@@ -59,26 +59,40 @@ class Rig:
     store: JobStore
     runner: JobRunner
 
-    async def new_job(self, model: str, values: dict[str, Any] | None = None, *,
-                      price: int = PRICE, timeout: timedelta = timedelta(minutes=5),
-                      free: bool = False) -> Job:
+    async def new_job(
+        self,
+        model: str,
+        values: dict[str, Any] | None = None,
+        *,
+        price: int = PRICE,
+        timeout: timedelta = timedelta(minutes=5),
+        free: bool = False,
+    ) -> Job:
         entry = self.bundle.models[model].entry
 
         async def pay(conn: asyncpg.Connection, job_id: str) -> None:
             if free:
-                used = await self.wallet.try_use_free(USER, model, job_id,
-                                                      free_models=[model], conn=conn)
+                used = await self.wallet.try_use_free(USER, model, job_id, free_models=[model], conn=conn)
                 assert used is not None
             else:
                 await self.wallet.reserve(USER, job_id, price, conn=conn)
 
         return await self.store.create(
-            user_id=USER, chat_id=USER, language="ru", model=model, category=entry.category,
-            values=values or {"prompt": "a red fox in the snow"}, price_kopecks=0 if free else price,
-            free=free, timeout=timeout, reserve=pay)
+            user_id=USER,
+            chat_id=USER,
+            language="ru",
+            model=model,
+            category=entry.category,
+            values=values or {"prompt": "a red fox in the snow"},
+            price_kopecks=0 if free else price,
+            free=free,
+            timeout=timeout,
+            reserve=pay,
+        )
 
     async def finished(self, job: Job, timeout: float = 15) -> Job:
         """Run until the job is settled and delivered; returns its final row."""
+
         async def done() -> Job:
             while True:
                 current = await self.store.get(job.id)
@@ -86,22 +100,28 @@ class Rig:
                 if current.state.terminal and current.settled and current.delivered:
                     return current
                 await asyncio.sleep(0.02)
+
         return await asyncio.wait_for(done(), timeout)
 
     async def balance(self) -> int:
         return await self.wallet.balance(USER)
 
     async def ledger_sum(self) -> int:
-        return int(await self.pool.fetchval(
-            "SELECT coalesce(sum(amount), 0) FROM ledger WHERE user_id = $1", USER))
+        return int(
+            await self.pool.fetchval("SELECT coalesce(sum(amount), 0) FROM ledger WHERE user_id = $1", USER)
+        )
 
 
 @pytest.fixture
 async def rig(pool: asyncpg.Pool, shipped_bundle: Bundle) -> AsyncIterator[Rig]:
     async with TelegramEmulator() as emulator, KieSandbox() as sandbox:
         bot = emulator.make_bot()
-        client = KieClient(sandbox.api_key, base_url=sandbox.base_url,
-                           upload_url=sandbox.upload_url, retry=RetryPolicy(base_delay=0))
+        client = KieClient(
+            sandbox.api_key,
+            base_url=sandbox.base_url,
+            upload_url=sandbox.upload_url,
+            retry=RetryPolicy(base_delay=0),
+        )
         wallet = Wallet(pool)
         await wallet.credit(USER, START_BALANCE, "adjustment", "test-topup")
         store = JobStore(pool)
@@ -110,10 +130,18 @@ async def rig(pool: asyncpg.Pool, shipped_bundle: Bundle) -> AsyncIterator[Rig]:
         fetcher = PublicFetcher(AddressPolicy.allowing(sandbox.public_url), retry_delay=0)
         delivery = Delivery(bot, client, shipped_bundle, fetcher)
         on_success, on_failure = money_settlers(wallet)
-        runner = JobRunner(store, client, InputBuilder(TelegramFiles(bot), client), delivery, shipped_bundle,
-                           settle_success=on_success, settle_failure=on_failure,
-                           idle_sleep=0.02, poll_delay=lambda elapsed: 0.05,
-                           retry_delay=lambda attempt: 0.05)
+        runner = JobRunner(
+            store,
+            client,
+            InputBuilder(TelegramFiles(bot), client),
+            delivery,
+            shipped_bundle,
+            settle_success=on_success,
+            settle_failure=on_failure,
+            idle_sleep=0.02,
+            poll_delay=lambda elapsed: 0.05,
+            retry_delay=lambda attempt: 0.05,
+        )
         task = asyncio.create_task(runner.run())
         try:
             yield Rig(pool, shipped_bundle, sandbox, emulator, wallet, store, runner)

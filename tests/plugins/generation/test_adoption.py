@@ -15,19 +15,44 @@ URL = "https://bot.example/kie/callback/abc/sig"
 
 
 def job() -> Job:
-    return Job(id=uuid.uuid4(), user_id=1, chat_id=1, language="ru", model="m/one", category="",
-               input={}, kie_input=None, price_kopecks=100, free=False,
-               state=JobState.SUBMITTING, kie_task_id=None, result_urls=[], error_code=None,
-               error_message=None, attempts=0, polls=0, next_run_at=STARTED,
-               submit_started_at=STARTED, deadline_at=STARTED + timedelta(minutes=10),
-               status_message_id=None, settled=False, delivered=False, created_at=STARTED,
-               updated_at=STARTED, finished_at=None)
+    return Job(
+        id=uuid.uuid4(),
+        user_id=1,
+        chat_id=1,
+        language="ru",
+        model="m/one",
+        category="",
+        input={},
+        kie_input=None,
+        price_kopecks=100,
+        free=False,
+        state=JobState.SUBMITTING,
+        kie_task_id=None,
+        result_urls=[],
+        error_code=None,
+        error_message=None,
+        attempts=0,
+        polls=0,
+        next_run_at=STARTED,
+        submit_started_at=STARTED,
+        deadline_at=STARTED + timedelta(minutes=10),
+        status_message_id=None,
+        settled=False,
+        delivered=False,
+        created_at=STARTED,
+        updated_at=STARTED,
+        finished_at=None,
+    )
 
 
 def record(**fields: Any) -> TaskRecord:
-    values: dict[str, Any] = {"task_id": "t1", "model": "m/one", "state": TaskState.GENERATING,
-                              "create_time": STARTED + timedelta(seconds=1),
-                              "param": TaskParam(model="m/one", callback_url=URL)}
+    values: dict[str, Any] = {
+        "task_id": "t1",
+        "model": "m/one",
+        "state": TaskState.GENERATING,
+        "create_time": STARTED + timedelta(seconds=1),
+        "param": TaskParam(model="m/one", callback_url=URL),
+    }
     return TaskRecord(**{**values, **fields})
 
 

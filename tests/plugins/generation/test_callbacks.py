@@ -44,8 +44,10 @@ async def test_duplicate_callbacks_capture_and_deliver_once(rig: Rig) -> None:
         await until(lambda: rig.sandbox.callbacks_pending == 0, what="callbacks sent")
         assert [c.status for c in rig.sandbox.callbacks] == [200] * 3
         looked = rig.runner.ticks
-        await until(lambda: rig.runner.ticks >= looked + 2 and rig.runner.in_flight == 0,
-                    what="the runner looked again and went idle")
+        await until(
+            lambda: rig.runner.ticks >= looked + 2 and rig.runner.in_flight == 0,
+            what="the runner looked again and went idle",
+        )
         photos = [m for m in rig.emulator.bot_messages(USER) if m.media_kind == "photo"]
         assert len(photos) == 1
         assert await rig.balance() == START_BALANCE - PRICE == await rig.ledger_sum()
@@ -59,15 +61,18 @@ async def test_forged_callbacks_are_refused(rig: Rig) -> None:
     server, base = await _serve(rig)
     try:
         job = await rig.new_job(model_of(rig.bundle, "text-to-image"))
-        body = {"code": 200, "msg": "ok", "data": {"taskId": "x" * 32, "state": "success",
-                                                    "resultJson": '{"resultUrls": ["http://e/x"]}'}}
+        body = {
+            "code": 200,
+            "msg": "ok",
+            "data": {"taskId": "x" * 32, "state": "success", "resultJson": '{"resultUrls": ["http://e/x"]}'},
+        }
         async with aiohttp.ClientSession() as http:
             wrong_path = f"{base}/kie/callback/{job.id.hex}/{'0' * 32}"
             async with http.post(wrong_path, json=body) as response:
                 assert response.status == 404
             right_path = callback_url(base, SECRET, job)
             async with http.post(right_path, json=body) as response:
-                assert response.status == 404   # the task id is not this job's
+                assert response.status == 404  # the task id is not this job's
             async with http.post(right_path, data=b"{not json") as response:
                 assert response.status == 400
         current = await rig.store.get(job.id)
@@ -76,8 +81,9 @@ async def test_forged_callbacks_are_refused(rig: Rig) -> None:
         await server.cleanup()
 
 
-@pytest.mark.parametrize("tail", [
-    "%D0%96" * 16, "é" * 32, "0" * 31, "g" * 32, "0" * 33, "%00" * 32, "..%2F..%2Fetc"])
+@pytest.mark.parametrize(
+    "tail", ["%D0%96" * 16, "é" * 32, "0" * 31, "g" * 32, "0" * 33, "%00" * 32, "..%2F..%2Fetc"]
+)
 async def test_strange_paths_are_not_found_never_a_crash(rig: Rig, tail: str) -> None:
     server, base = await _serve(rig)
     try:
@@ -97,10 +103,12 @@ async def test_a_replayed_signature_is_refused(rig: Rig) -> None:
         rig.runner.callback_url = lambda job: callback_url(base, SECRET, job)
         rig.sandbox.faults.task(TaskFault.stuck())
         job = await rig.new_job(model_of(rig.bundle, "text-to-image"))
+
         async def submitted() -> str:
             current = await rig.store.get(job.id)
             assert current is not None
             return current.kie_task_id or ""
+
         task_id = ""
         while not task_id:
             task_id = await submitted()

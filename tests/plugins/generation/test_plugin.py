@@ -31,14 +31,17 @@ def context() -> ActionContext:
 
 
 async def test_200_concurrent_confirmations_pay_for_exactly_k(
-        pool: asyncpg.Pool, shipped_bundle: Bundle) -> None:
+    pool: asyncpg.Pool, shipped_bundle: Bundle
+) -> None:
     wallet = Wallet(pool)
     settings = await wallet.get_settings()
-    enabled = {m.entry.id: price_from(m.entry) for m in shipped_bundle.models.values()
-               if m.entry.enabled}
+    enabled = {m.entry.id: price_from(m.entry) for m in shipped_bundle.models.values() if m.entry.enabled}
     free = pick_free_models(enabled, settings.free_models_count)
-    model = next(m for m in sorted(enabled, key=enabled.__getitem__, reverse=True)
-                 if m not in free and _prompt_only(shipped_bundle, m))
+    model = next(
+        m
+        for m in sorted(enabled, key=enabled.__getitem__, reverse=True)
+        if m not in free and _prompt_only(shipped_bundle, m)
+    )
     plugin = GenerationPlugin(shipped_bundle, JobStore(pool), wallet)
     values = {"prompt": "a red bicycle"}
     price = (await plugin.quote(context(), FormArgs(model=model, values=values))).kopecks
@@ -60,22 +63,22 @@ async def test_200_concurrent_confirmations_pay_for_exactly_k(
     assert await pool.fetchval("SELECT count(*) FROM holds WHERE user_id = $1", USER) == k
     balance = await wallet.balance(USER)
     assert balance == price - 1
-    assert balance == await pool.fetchval(
-        "SELECT sum(amount) FROM ledger WHERE user_id = $1", USER)
+    assert balance == await pool.fetchval("SELECT sum(amount) FROM ledger WHERE user_id = $1", USER)
 
 
 def test_per_second_prices_read_only_the_measured_seconds(shipped_bundle: Bundle) -> None:
     entry = shipped_bundle.models["omnihuman-1-5"].entry
-    claimed = {"audio_url": {"file_id": "a", "duration": 1}}           # the client's word
+    claimed = {"audio_url": {"file_id": "a", "duration": 1}}  # the client's word
     measured = {"audio_url": {"file_id": "a", "duration": 1, "seconds": 12.4}}
-    assert media_seconds(entry, claimed) == {}          # priced at max_seconds, never at 1 s
+    assert media_seconds(entry, claimed) == {}  # priced at max_seconds, never at 1 s
     assert media_seconds(entry, measured) == {"audio_url": 12.4}
     assert credits_for(entry, claimed, media_seconds(entry, claimed)) == 27 * 30
     assert credits_for(entry, measured, media_seconds(entry, measured)) == 27 * 13
 
 
 async def test_a_zero_price_for_a_paid_model_is_refused_not_crashed(
-        pool: asyncpg.Pool, shipped_bundle: Bundle) -> None:
+    pool: asyncpg.Pool, shipped_bundle: Bundle
+) -> None:
     wallet = Wallet(pool)
     await wallet.credit(USER, 100_000, "adjustment", "test-funds")
     plugin = GenerationPlugin(shipped_bundle, JobStore(pool), wallet)

@@ -49,12 +49,15 @@ async def test_refused_creates_are_retried_until_accepted(rig: Rig, code: int) -
     assert rig.sandbox.create_calls() == 3 and len(rig.sandbox.tasks) == 1
 
 
-@pytest.mark.parametrize(("code", "reason"), [
-    (401, "перегружен или недоступен"),
-    (402, "перегружен или недоступен"),
-    (422, "не принял входные данные"),
-    (501, "перегружен или недоступен"),
-])
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (401, "перегружен или недоступен"),
+        (402, "перегружен или недоступен"),
+        (422, "не принял входные данные"),
+        (501, "перегружен или недоступен"),
+    ],
+)
 async def test_refused_create_fails_refunds_and_explains(rig: Rig, code: int, reason: str) -> None:
     rig.sandbox.faults.error("createTask", code, times=None)
     done = await rig.finished(await rig.new_job(image_model(rig)))
@@ -65,8 +68,10 @@ async def test_refused_create_fails_refunds_and_explains(rig: Rig, code: int, re
     assert rig.sandbox.create_calls() == 1
 
 
-@pytest.mark.parametrize("fault", [DropConnection(apply=True), HttpError(502, apply=True),
-                                   MalformedBody(), ErrorReply(500, apply=True)])
+@pytest.mark.parametrize(
+    "fault",
+    [DropConnection(apply=True), HttpError(502, apply=True), MalformedBody(), ErrorReply(500, apply=True)],
+)
 async def test_create_that_may_have_happened_is_never_repeated(rig: Rig, fault: object) -> None:
     rig.sandbox.faults.reply("createTask", fault)  # type: ignore[arg-type]
     done = await rig.finished(await rig.new_job(image_model(rig)))
@@ -111,8 +116,9 @@ async def test_polling_survives_bad_answers(rig: Rig, fault: str) -> None:
 async def test_cancel_before_kie_accepts_refunds(rig: Rig) -> None:
     rig.sandbox.faults.error("createTask", 455, times=None)
     job = await rig.new_job(image_model(rig))
-    await rig.emulator.wait_for(lambda: any("в очереди" in m.content
-                                            for m in rig.emulator.bot_messages(USER)))
+    await rig.emulator.wait_for(
+        lambda: any("в очереди" in m.content for m in rig.emulator.bot_messages(USER))
+    )
     # a press while a (refused) createTask is in flight is refused: the request might be
     # making the task. Between tries the job is back in "created" and can be cancelled.
     cancelled = None
@@ -136,5 +142,4 @@ async def test_free_run_is_given_back_on_failure(rig: Rig) -> None:
     settings = await rig.wallet.get_settings()
     assert (hour_left, day_left) == (settings.free_hourly_limit, settings.free_daily_limit)
     assert await rig.balance() == START_BALANCE
-    assert any("Бесплатный запуск возвращён" in m.content
-               for m in rig.emulator.bot_messages(USER))
+    assert any("Бесплатный запуск возвращён" in m.content for m in rig.emulator.bot_messages(USER))

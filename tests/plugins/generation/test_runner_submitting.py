@@ -46,13 +46,14 @@ def photos(rig: Rig) -> list:
 
 async def found_submitting(rig: Rig, timeout: timedelta = timedelta(minutes=5)) -> Job:
     """A job as a crash leaves it: marked "submitting", its createTask answer never stored."""
-    concurrency, rig.runner.concurrency = rig.runner.concurrency, 0   # the runner looks away
+    concurrency, rig.runner.concurrency = rig.runner.concurrency, 0  # the runner looks away
     try:
         job = await rig.new_job(image_model(rig), timeout=timeout)
-        marked = await rig.store.move(job.id, {JobState.CREATED}, JobState.SUBMITTING,
-                                      submit_started_at=datetime.now(UTC))
+        marked = await rig.store.move(
+            job.id, {JobState.CREATED}, JobState.SUBMITTING, submit_started_at=datetime.now(UTC)
+        )
         assert marked is not None
-        assert await rig.store.cancel(job.id, USER) is None   # too late to cancel
+        assert await rig.store.cancel(job.id, USER) is None  # too late to cancel
     finally:
         rig.runner.concurrency = concurrency
     rig.runner.wake()
@@ -71,11 +72,13 @@ async def test_dropped_answer_waits_for_the_task_to_announce_itself(rig: Rig, pu
 
 
 async def test_callback_before_the_create_answer_is_adopted_once(rig: Rig, public: str) -> None:
-    rig.sandbox.faults.reply("createTask", SlowReply(1.0))   # the task ends before its id comes
+    rig.sandbox.faults.reply("createTask", SlowReply(1.0))  # the task ends before its id comes
     done = await rig.finished(await rig.new_job(image_model(rig)))
     assert done.state is JobState.SUCCEEDED
-    await until(lambda: rig.sandbox.count("createTask") == 1 and rig.runner.in_flight == 0,
-                what="the slow answer was handled")
+    await until(
+        lambda: rig.sandbox.count("createTask") == 1 and rig.runner.in_flight == 0,
+        what="the slow answer was handled",
+    )
     assert rig.sandbox.create_calls() == 1 and len(photos(rig)) == 1
     assert [c.status for c in rig.sandbox.callbacks] == [200]
     assert await rig.balance() == START_BALANCE - PRICE == await rig.ledger_sum()
@@ -87,7 +90,7 @@ async def test_job_found_submitting_is_never_sent_again(rig: Rig, public: str) -
     done = await rig.finished(job)
     assert done.state is JobState.TIMED_OUT and done.error_code == "uncertain"
     assert done.finished_at is not None
-    assert done.finished_at - done.deadline_at >= timedelta(seconds=1)   # waited the grace
+    assert done.finished_at - done.deadline_at >= timedelta(seconds=1)  # waited the grace
     assert rig.sandbox.create_calls() == 0
     assert await rig.balance() == START_BALANCE == await rig.ledger_sum()
     assert any("не подтвердил приём заказа" in m.content for m in rig.emulator.bot_messages(USER))
@@ -107,13 +110,13 @@ async def test_only_a_task_made_for_the_job_is_adopted(rig: Rig, public: str) ->
     client = rig.runner.client
     elsewhere = await client.create_task(job.model, {"prompt": "x"}, f"{public}/elsewhere")
     other_model = await client.create_task("sandbox/other-model", {"prompt": "x"}, url)
-    for task_id in (elsewhere, other_model, "f" * 32):   # the last one Kie.ai does not know
+    for task_id in (elsewhere, other_model, "f" * 32):  # the last one Kie.ai does not know
         kept = await rig.runner.adopt(job, task_id)
         assert kept.state is JobState.SUBMITTING and kept.kie_task_id is None
     genuine = await client.create_task(job.model, {"prompt": "a red fox"}, url)
-    await rig.sandbox.complete_task(genuine)   # calls back on the job's URL
+    await rig.sandbox.complete_task(genuine)  # calls back on the job's URL
     done = await rig.finished(job)
     assert done.state is JobState.SUCCEEDED and done.kie_task_id == genuine
     assert len(photos(rig)) == 1
     assert await rig.balance() == START_BALANCE - PRICE == await rig.ledger_sum()
-    assert await rig.runner.adopt(done, elsewhere) == done   # a finished job takes nothing
+    assert await rig.runner.adopt(done, elsewhere) == done  # a finished job takes nothing

@@ -14,10 +14,16 @@ from plugins.generation.text_result import (
     timed_lines,
 )
 
-LYRICS = {"lyricsData": [
-    {"text": "[Verse]\nSun <b>on</b> the sea & sky\n\n[Chorus]\nLa la", "title": "Summer & Sea",
-     "status": "complete"},
-    {"text": "Second text", "title": "Night", "status": "complete"}]}
+LYRICS = {
+    "lyricsData": [
+        {
+            "text": "[Verse]\nSun <b>on</b> the sea & sky\n\n[Chorus]\nLa la",
+            "title": "Summer & Sea",
+            "status": "complete",
+        },
+        {"text": "Second text", "title": "Night", "status": "complete"},
+    ]
+}
 
 
 def test_lyrics_variants_come_with_their_titles_escaped() -> None:
@@ -36,11 +42,10 @@ def test_a_single_untitled_variant_has_no_heading() -> None:
 
 def test_long_results_are_split_at_line_ends_within_the_limit() -> None:
     lines = [f"line {n} <&> " + "x" * 50 for n in range(400)]
-    out = messages("head", sections({"lyricsData": [{"text": "\n".join(lines), "title": "T"}]}),
-                   "Variant")
+    out = messages("head", sections({"lyricsData": [{"text": "\n".join(lines), "title": "T"}]}), "Variant")
     assert len(out) > 1 and all(len(m) <= MESSAGE_LIMIT for m in out)
     text = html.unescape(re.sub(r"</?b>", "", "\n".join(out)))
-    for line in lines:   # every line arrives whole
+    for line in lines:  # every line arrives whole
         assert line in text
 
 
@@ -52,8 +57,12 @@ def test_one_enormous_line_is_cut_without_breaking_an_entity() -> None:
 
 
 def test_timed_lyrics_read_as_timed_lines() -> None:
-    words = [{"word": "[Verse]\n", "startS": 0.5}, {"word": "Walking ", "startS": 1.2},
-             {"word": "down\n", "startS": 1.9}, {"word": "the road", "startS": 65.3}]
+    words = [
+        {"word": "[Verse]\n", "startS": 0.5},
+        {"word": "Walking ", "startS": 1.2},
+        {"word": "down\n", "startS": 1.9},
+        {"word": "the road", "startS": 65.3},
+    ]
     assert timed_lines(words) == "[Verse]\n[0:01] Walking down\n[1:05] the road"
     out = messages("", sections({"alignedWords": words, "hootCer": 0.1}), "Variant")
     assert out == ["[Verse]\n[0:01] Walking down\n[1:05] the road"]

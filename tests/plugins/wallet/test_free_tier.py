@@ -8,13 +8,13 @@ FREE = frozenset({"flux-lite", "tiny-img"})
 
 
 async def _uses(wallet: Wallet, user: int, model: str, jobs: list[str]) -> list[bool]:
-    results = await asyncio.gather(*(wallet.try_use_free(user, model, job, free_models=FREE)
-                                     for job in jobs))
+    results = await asyncio.gather(*(wallet.try_use_free(user, model, job, free_models=FREE) for job in jobs))
     return [r is not None for r in results]
 
 
-async def test_50_concurrent_requests_stay_within_the_hourly_limit(wallet: Wallet,
-                                                                   pool: asyncpg.Pool) -> None:
+async def test_50_concurrent_requests_stay_within_the_hourly_limit(
+    wallet: Wallet, pool: asyncpg.Pool
+) -> None:
     granted = await _uses(wallet, 1, "flux-lite", [f"j{i}" for i in range(50)])
     assert granted.count(True) == 2
     assert await pool.fetchval("SELECT count(*) FROM free_uses") == 2
@@ -24,8 +24,7 @@ async def test_50_concurrent_requests_stay_within_the_hourly_limit(wallet: Walle
     assert (await _uses(wallet, 2, "flux-lite", ["other-1"])) == [True]
 
 
-async def test_a_failed_job_gives_its_use_back_exactly_once(wallet: Wallet,
-                                                            pool: asyncpg.Pool) -> None:
+async def test_a_failed_job_gives_its_use_back_exactly_once(wallet: Wallet, pool: asyncpg.Pool) -> None:
     first = await wallet.try_use_free(1, "flux-lite", "a", free_models=FREE)
     assert first is not None and (first.hour_left, first.day_left) == (1, 4)
     await wallet.try_use_free(1, "flux-lite", "b", free_models=FREE)
@@ -43,12 +42,12 @@ async def test_a_failed_job_gives_its_use_back_exactly_once(wallet: Wallet,
     assert await pool.fetchval("SELECT count(*) FROM free_uses WHERE returned_at IS NULL") == 2
 
 
-async def test_the_daily_limit_counts_the_last_24_hours(wallet: Wallet,
-                                                        pool: asyncpg.Pool) -> None:
+async def test_the_daily_limit_counts_the_last_24_hours(wallet: Wallet, pool: asyncpg.Pool) -> None:
     await pool.executemany(
         "INSERT INTO free_uses (job_id, user_id, model_id, used_at)"
         " VALUES ($1, 1, 'tiny-img', now() - make_interval(hours => $2))",
-        [("old-1", 2), ("old-2", 3), ("old-3", 5), ("old-4", 20), ("ancient", 25)])
+        [("old-1", 2), ("old-2", 3), ("old-3", 5), ("old-4", 20), ("ancient", 25)],
+    )
     assert await wallet.free_left(1, "tiny-img") == (2, 1)
     granted = await _uses(wallet, 1, "tiny-img", [f"n{i}" for i in range(10)])
     assert granted.count(True) == 1
@@ -56,8 +55,9 @@ async def test_the_daily_limit_counts_the_last_24_hours(wallet: Wallet,
 
 
 async def test_retrying_a_job_reuses_its_free_use(wallet: Wallet, pool: asyncpg.Pool) -> None:
-    uses = await asyncio.gather(*(wallet.try_use_free(1, "flux-lite", "same", free_models=FREE)
-                                  for _ in range(10)))
+    uses = await asyncio.gather(
+        *(wallet.try_use_free(1, "flux-lite", "same", free_models=FREE) for _ in range(10))
+    )
     assert all(u is not None and u.job_id == "same" for u in uses)
     assert await pool.fetchval("SELECT count(*) FROM free_uses") == 1
 
@@ -92,8 +92,7 @@ async def test_callers_holding_connections_never_starve_a_small_pool(database_ds
 
         async def caller(i: int) -> None:
             async with small.acquire() as conn, conn.transaction():
-                await wallet.try_use_free(1, "flux-lite", f"free-{i}", free_models=FREE,
-                                          conn=conn)
+                await wallet.try_use_free(1, "flux-lite", f"free-{i}", free_models=FREE, conn=conn)
                 await wallet.grant_welcome(100 + i, conn=conn)
                 await wallet.reserve(1, f"paid-{i}", 10, conn=conn)
                 await wallet.release(f"paid-{i}", conn=conn)

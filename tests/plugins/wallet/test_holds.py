@@ -42,8 +42,7 @@ async def test_release_gives_the_money_back_once(wallet: Wallet, pool: asyncpg.P
     assert await wallet.balance(2) == 1000
     hold = await wallet.holds.get("job-b")
     assert hold is not None and (hold.state, hold.reason) == (HoldState.RELEASED, "kie failed")
-    assert await _keys(pool, 2) == [("in:2", 1000), ("hold:job-b", -400),
-                                     ("release:job-b", 400)]
+    assert await _keys(pool, 2) == [("in:2", 1000), ("hold:job-b", -400), ("release:job-b", 400)]
     # reserving a settled job again is a no-op returning it, not a second charge
     assert (await wallet.reserve(2, "job-b", 400)).state == HoldState.RELEASED
     assert await wallet.balance(2) == 1000
@@ -55,8 +54,7 @@ async def test_unknown_jobs_move_nothing(wallet: Wallet) -> None:
     assert await wallet.release("nope") is False
 
 
-async def test_a_short_reserve_is_refused_with_the_balance(wallet: Wallet,
-                                                           pool: asyncpg.Pool) -> None:
+async def test_a_short_reserve_is_refused_with_the_balance(wallet: Wallet, pool: asyncpg.Pool) -> None:
     await wallet.credit(3, 250, "adjustment", "in:3")
     with pytest.raises(InsufficientFunds) as refused:
         await wallet.reserve(3, "job-c", 251)
@@ -87,7 +85,8 @@ async def test_hold_amounts_are_positive_ints(wallet: Wallet) -> None:
 
 
 async def test_200_concurrent_reserves_take_exactly_what_the_wallet_holds(
-        wallet: Wallet, pool: asyncpg.Pool) -> None:
+    wallet: Wallet, pool: asyncpg.Pool
+) -> None:
     price, payable = 137, 61
     await wallet.credit(7, price * payable, "adjustment", "in:7")
     seen_balances: list[int] = []
@@ -121,8 +120,7 @@ async def test_200_concurrent_reserves_take_exactly_what_the_wallet_holds(
     await assert_books_balance(pool)
 
 
-async def test_concurrent_reserves_of_one_job_hold_once(wallet: Wallet,
-                                                        pool: asyncpg.Pool) -> None:
+async def test_concurrent_reserves_of_one_job_hold_once(wallet: Wallet, pool: asyncpg.Pool) -> None:
     await wallet.credit(8, 1000, "adjustment", "in:8")
     holds = await asyncio.gather(*(wallet.reserve(8, "job-same", 600) for _ in range(50)))
     assert sum(h.is_new for h in holds) == 1
@@ -131,20 +129,21 @@ async def test_concurrent_reserves_of_one_job_hold_once(wallet: Wallet,
 
 
 async def test_capture_and_release_racing_on_one_job_settle_it_once(
-        wallet: Wallet, pool: asyncpg.Pool) -> None:
+    wallet: Wallet, pool: asyncpg.Pool
+) -> None:
     for round_ in range(10):
         job = f"race-{round_}"
         await wallet.credit(9, 100, "adjustment", f"in-{round_}")
         await wallet.reserve(9, job, 100)
-        calls = [wallet.capture(job) if i % 2 else wallet.release(job, "cancel")
-                 for i in range(40)]
+        calls = [wallet.capture(job) if i % 2 else wallet.release(job, "cancel") for i in range(40)]
         results = await asyncio.gather(*calls)
         assert results.count(True) == 1
         state = (await wallet.holds.get(job)).state  # type: ignore[union-attr]
         winner = results.index(True)
         assert state == (HoldState.CAPTURED if winner % 2 else HoldState.RELEASED)
     captured = await pool.fetchval(
-        "SELECT coalesce(sum(amount), 0) FROM holds WHERE user_id = 9 AND state = 'captured'")
+        "SELECT coalesce(sum(amount), 0) FROM holds WHERE user_id = 9 AND state = 'captured'"
+    )
     assert await wallet.balance(9) == 1000 - captured
     await assert_books_balance(pool)
 
@@ -169,7 +168,8 @@ async def test_reserve_joins_the_callers_transaction(wallet: Wallet, pool: async
 
 
 async def test_a_crash_before_commit_loses_the_step_and_a_rerun_converges(
-        wallet: Wallet, pool: asyncpg.Pool, database_dsn: str) -> None:
+    wallet: Wallet, pool: asyncpg.Pool, database_dsn: str
+) -> None:
     await wallet.credit(11, 1000, "adjustment", "in:11")
     victim = await asyncpg.connect(database_dsn)
     tr = victim.transaction()
@@ -192,15 +192,16 @@ async def test_a_crash_before_commit_loses_the_step_and_a_rerun_converges(
     await assert_books_balance(pool)
 
 
-async def test_the_database_lets_a_hold_move_only_once(wallet: Wallet,
-                                                       pool: asyncpg.Pool) -> None:
+async def test_the_database_lets_a_hold_move_only_once(wallet: Wallet, pool: asyncpg.Pool) -> None:
     await wallet.credit(12, 1000, "adjustment", "in:12")
     await wallet.reserve(12, "j-g", 500)
     await wallet.release("j-g")
-    for statement in ("UPDATE holds SET state = 'held', settled_at = NULL WHERE job_id = 'j-g'",
-                      "UPDATE holds SET state = 'captured' WHERE job_id = 'j-g'",
-                      "UPDATE holds SET amount = 1 WHERE job_id = 'j-g'",
-                      "DELETE FROM holds"):
+    for statement in (
+        "UPDATE holds SET state = 'held', settled_at = NULL WHERE job_id = 'j-g'",
+        "UPDATE holds SET state = 'captured' WHERE job_id = 'j-g'",
+        "UPDATE holds SET amount = 1 WHERE job_id = 'j-g'",
+        "DELETE FROM holds",
+    ):
         with pytest.raises(asyncpg.RaiseError):
             await pool.execute(statement)
     assert await wallet.balance(12) == 1000

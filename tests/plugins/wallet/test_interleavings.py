@@ -25,9 +25,9 @@ class Injected(Exception):
 
 @dataclass(frozen=True)
 class Event:
-    op: str          # reserve | capture | release
+    op: str  # reserve | capture | release
     job: str
-    inject: bool     # run in a caller transaction that then fails
+    inject: bool  # run in a caller transaction that then fails
 
 
 @dataclass
@@ -37,8 +37,9 @@ class Outcome:
     result: object
 
 
-async def _run(wallet: Wallet, pool: asyncpg.Pool, event: Event, owner: dict[str, tuple[int, int]]
-               ) -> Outcome:
+async def _run(
+    wallet: Wallet, pool: asyncpg.Pool, event: Event, owner: dict[str, tuple[int, int]]
+) -> Outcome:
     user, amount = owner[event.job]
 
     async def call(conn: asyncpg.Connection | None) -> object:
@@ -67,15 +68,14 @@ def _events(rng: random.Random) -> list[Event]:
     events: list[Event] = []
     for _ in range(EVENTS):
         if events and rng.random() < 0.15:
-            events.append(rng.choice(events))          # a redelivered / retried event
+            events.append(rng.choice(events))  # a redelivered / retried event
             continue
         op = rng.choices(["reserve", "capture", "release"], weights=[45, 30, 25])[0]
         events.append(Event(op, f"job-{rng.randrange(JOBS)}", rng.random() < 0.12))
     return events
 
 
-async def test_random_interleavings_neither_lose_nor_invent_money(
-        wallet: Wallet, pool: asyncpg.Pool) -> None:
+async def test_random_interleavings_neither_lose_nor_invent_money(wallet: Wallet, pool: asyncpg.Pool) -> None:
     rng = random.Random(SEED)
     initial = {u: rng.randrange(500, 3_000) for u in range(1, USERS + 1)}
     for user, amount in initial.items():
@@ -85,20 +85,23 @@ async def test_random_interleavings_neither_lose_nor_invent_money(
 
     outcomes: list[Outcome] = []
     for start in range(0, len(events), BATCH):
-        batch = events[start:start + BATCH]
+        batch = events[start : start + BATCH]
         outcomes += await asyncio.gather(*(_run(wallet, pool, e, owner) for e in batch))
 
     # the books balance, per wallet, and match the holds
     balances = await assert_books_balance(pool)
     holds = {r["job_id"]: r for r in await pool.fetch("SELECT * FROM holds")}
     for user, start_amount in initial.items():
-        kept = sum(h["amount"] for h in holds.values()
-                   if h["user_id"] == user and h["state"] in ("held", "captured"))
+        kept = sum(
+            h["amount"] for h in holds.values() if h["user_id"] == user and h["state"] in ("held", "captured")
+        )
         assert balances[user] == start_amount - kept, user
 
     # each hold has exactly its ledger rows: hold always, release iff released
-    ledger = Counter((r["job_id"], r["kind"], r["amount"])
-                     for r in await pool.fetch("SELECT * FROM ledger WHERE job_id IS NOT NULL"))
+    ledger = Counter(
+        (r["job_id"], r["kind"], r["amount"])
+        for r in await pool.fetch("SELECT * FROM ledger WHERE job_id IS NOT NULL")
+    )
     for job, h in holds.items():
         assert ledger.pop((job, "hold", -h["amount"])) == 1
         if h["state"] == "released":
@@ -108,8 +111,11 @@ async def test_random_interleavings_neither_lose_nor_invent_money(
 
     # what callers were told agrees with what committed: each job captured or released at
     # most once, never both, and only jobs a committed reserve created have holds
-    told = Counter((o.event.op, o.event.job) for o in outcomes if o.committed and (
-        o.result is True or (isinstance(o.result, Hold) and o.result.is_new)))
+    told = Counter(
+        (o.event.op, o.event.job)
+        for o in outcomes
+        if o.committed and (o.result is True or (isinstance(o.result, Hold) and o.result.is_new))
+    )
     for job in owner:
         state = holds[job]["state"] if job in holds else None
         assert told[("reserve", job)] == (state is not None), job
@@ -128,9 +134,8 @@ async def test_random_interleavings_neither_lose_nor_invent_money(
     took_effect = [Event(op, job, False) for op, job in told]
     replies = []
     for start in range(0, len(took_effect), BATCH):
-        replies += await asyncio.gather(*(_run(wallet, pool, e, owner)
-                                          for e in took_effect[start:start + BATCH]))
-    assert all(r.result is False or (isinstance(r.result, Hold) and not r.result.is_new)
-               for r in replies)
-    assert (await assert_books_balance(pool),
-            await pool.fetchval("SELECT count(*) FROM ledger")) == snapshot
+        replies += await asyncio.gather(
+            *(_run(wallet, pool, e, owner) for e in took_effect[start : start + BATCH])
+        )
+    assert all(r.result is False or (isinstance(r.result, Hold) and not r.result.is_new) for r in replies)
+    assert (await assert_books_balance(pool), await pool.fetchval("SELECT count(*) FROM ledger")) == snapshot

@@ -21,16 +21,14 @@ async def test_credit_is_applied_once_per_key(wallet: Wallet, pool: asyncpg.Pool
     await assert_books_balance(pool)
 
 
-async def test_concurrent_credits_with_one_key_apply_once(wallet: Wallet,
-                                                          pool: asyncpg.Pool) -> None:
+async def test_concurrent_credits_with_one_key_apply_once(wallet: Wallet, pool: asyncpg.Pool) -> None:
     results = await asyncio.gather(*(wallet.credit(2, 300, "adjustment", "same") for _ in range(30)))
     assert results.count(True) == 1
     assert await wallet.balance(2) == 300
     await assert_books_balance(pool)
 
 
-async def test_debit_refuses_when_short_and_writes_nothing(wallet: Wallet,
-                                                           pool: asyncpg.Pool) -> None:
+async def test_debit_refuses_when_short_and_writes_nothing(wallet: Wallet, pool: asyncpg.Pool) -> None:
     await wallet.credit(3, 1000, "adjustment", "in:3")
     with pytest.raises(InsufficientFunds) as refused:
         await wallet.debit(3, 1001, "adjustment", "out")
@@ -60,7 +58,8 @@ async def test_concurrent_debits_never_overdraw(wallet: Wallet, pool: asyncpg.Po
 
 
 async def test_amounts_and_keys_are_checked_before_anything_is_written(
-        wallet: Wallet, pool: asyncpg.Pool) -> None:
+    wallet: Wallet, pool: asyncpg.Pool
+) -> None:
     for amount in (0, -5, 1.5, True, "100"):
         with pytest.raises(ValueError):
             await wallet.credit(5, amount, "adjustment", "bad")  # type: ignore[arg-type]
@@ -76,7 +75,8 @@ async def test_amounts_and_keys_are_checked_before_anything_is_written(
 
 
 async def test_a_caller_transaction_that_fails_takes_the_credit_with_it(
-        wallet: Wallet, pool: asyncpg.Pool) -> None:
+    wallet: Wallet, pool: asyncpg.Pool
+) -> None:
     async with pool.acquire() as conn:
         with pytest.raises(Boom):
             async with conn.transaction():
@@ -91,7 +91,8 @@ async def test_a_caller_transaction_that_fails_takes_the_credit_with_it(
 
 
 async def test_a_refusal_inside_a_caller_transaction_leaves_it_usable(
-        wallet: Wallet, pool: asyncpg.Pool) -> None:
+    wallet: Wallet, pool: asyncpg.Pool
+) -> None:
     async with pool.acquire() as conn, conn.transaction():
         await wallet.credit(7, 100, "adjustment", "a", conn=conn)
         with pytest.raises(InsufficientFunds):
@@ -103,18 +104,19 @@ async def test_a_refusal_inside_a_caller_transaction_leaves_it_usable(
 
 async def test_the_ledger_is_append_only(wallet: Wallet, pool: asyncpg.Pool) -> None:
     await wallet.credit(8, 100, "adjustment", "x")
-    for statement in ("UPDATE ledger SET amount = 1000000",
-                      "UPDATE ledger SET note = 'edited'",
-                      "DELETE FROM ledger",
-                      "TRUNCATE ledger CASCADE"):
+    for statement in (
+        "UPDATE ledger SET amount = 1000000",
+        "UPDATE ledger SET note = 'edited'",
+        "DELETE FROM ledger",
+        "TRUNCATE ledger CASCADE",
+    ):
         with pytest.raises(asyncpg.RaiseError, match="forbidden"):
             await pool.execute(statement)
     rows = await ledger_rows(pool, 8)
     assert [(r["amount"], r["note"]) for r in rows] == [(100, "")]
 
 
-async def test_a_balance_moves_only_through_the_ledger(wallet: Wallet,
-                                                       pool: asyncpg.Pool) -> None:
+async def test_a_balance_moves_only_through_the_ledger(wallet: Wallet, pool: asyncpg.Pool) -> None:
     await wallet.credit(9, 100, "adjustment", "x")
     with pytest.raises(asyncpg.RaiseError, match="only through a ledger"):
         await pool.execute("UPDATE wallets SET balance = balance + 1000 WHERE user_id = 9")
@@ -123,13 +125,16 @@ async def test_a_balance_moves_only_through_the_ledger(wallet: Wallet,
     with pytest.raises(asyncpg.RaiseError, match="forbidden"):
         await pool.execute("DELETE FROM wallets WHERE user_id = 9")
     # a raw ledger insert is still consistent: the trigger applies it
-    await pool.execute("INSERT INTO ledger (user_id, amount, kind, idempotency_key)"
-                       " VALUES (9, -40, 'adjustment', 'raw')")
+    await pool.execute(
+        "INSERT INTO ledger (user_id, amount, kind, idempotency_key) VALUES (9, -40, 'adjustment', 'raw')"
+    )
     assert await wallet.balance(9) == 60
     # and the database refuses to go negative even when code forgot to check
     with pytest.raises(asyncpg.CheckViolationError):
-        await pool.execute("INSERT INTO ledger (user_id, amount, kind, idempotency_key)"
-                           " VALUES (9, -61, 'adjustment', 'raw2')")
+        await pool.execute(
+            "INSERT INTO ledger (user_id, amount, kind, idempotency_key)"
+            " VALUES (9, -61, 'adjustment', 'raw2')"
+        )
     assert await wallet.balance(9) == 60
     await assert_books_balance(pool)
 

@@ -33,8 +33,7 @@ def test_the_plugin_declares_what_flows_need() -> None:
     queries = {n for n, o in ops.items() if o.kind is OperationKind.QUERY}
     actions = {n for n, o in ops.items() if o.kind is OperationKind.ACTION}
     assert queries == {"balance", "operations", "packages", "pending_receipts", "settings"}
-    assert actions == {"grant_welcome", "submit_receipt", "approve_receipt", "reject_receipt",
-                       "set_setting"}
+    assert actions == {"grant_welcome", "submit_receipt", "approve_receipt", "reject_receipt", "set_setting"}
     for name in ("operations", "packages", "pending_receipts", "settings"):
         assert ops[name].item_type is not None, name
     # job money is plain Python for the job runner, never a button
@@ -52,8 +51,7 @@ async def test_a_user_sees_balance_operations_and_packages(pool: asyncpg.Pool) -
     assert (balance.kopecks, balance.text) == (20_000, "200\u00a0₽")
     await plugin.wallet.reserve(1, "job-1", 3_540)
     ops = await plugin.operations(user, OperationsArgs(limit=5))
-    assert [(o.kind, o.amount_text) for o in ops] == [("hold", "−35,40\u00a0₽"),
-                                                      ("welcome", "+200\u00a0₽")]
+    assert [(o.kind, o.amount_text) for o in ops] == [("hold", "−35,40\u00a0₽"), ("welcome", "+200\u00a0₽")]
     assert ops[0].job_id == "job-1" and ops[0].date
     packages = await plugin.packages(Ctx(1, language="en"), NoArgs())
     assert packages[0].payload.startswith("stars:") and packages[0].price_text.endswith("₽")
@@ -63,7 +61,8 @@ async def test_manual_top_up_through_the_flow_actions(pool: asyncpg.Pool) -> Non
     plugin = WalletPlugin(pool, files=MemoryFiles({"photo-1": png(), "p": png()}))
     user, admin = Ctx(2), Ctx(99, is_admin=True)
     submitted = await plugin.submit_receipt(
-        user, SubmitReceiptArgs(amount="1 500,50", file_id="photo-1", kind="photo"))
+        user, SubmitReceiptArgs(amount="1 500,50", file_id="photo-1", kind="photo")
+    )
     assert submitted.amount_kopecks == 150_050
     with pytest.raises(ActionError) as bad:
         await plugin.submit_receipt(user, SubmitReceiptArgs(amount="lots", file_id="p"))
@@ -74,11 +73,13 @@ async def test_manual_top_up_through_the_flow_actions(pool: asyncpg.Pool) -> Non
     assert small.value.params == {"min": "100\u00a0₽", "max": "50\u00a0000\u00a0₽"}
 
     # a non-admin reaches nothing of the queue, even if a flow forgot its guard
-    for call in (plugin.pending_receipts(user, NoArgs()),
-                 plugin.approve_receipt(user, ReceiptIdArgs(receipt_id=submitted.id)),
-                 plugin.reject_receipt(user, RejectReceiptArgs(receipt_id=submitted.id)),
-                 plugin.set_setting(user, SetSettingArgs(key="markup", value="1")),
-                 plugin.settings(user, NoArgs())):
+    for call in (
+        plugin.pending_receipts(user, NoArgs()),
+        plugin.approve_receipt(user, ReceiptIdArgs(receipt_id=submitted.id)),
+        plugin.reject_receipt(user, RejectReceiptArgs(receipt_id=submitted.id)),
+        plugin.set_setting(user, SetSettingArgs(key="markup", value="1")),
+        plugin.settings(user, NoArgs()),
+    ):
         with pytest.raises(ActionError) as denied:
             await call
         assert denied.value.text_key == "wallet.error.forbidden"
@@ -112,16 +113,17 @@ async def test_admin_settings_through_the_flow_actions(pool: asyncpg.Pool) -> No
     assert [tuple(a) for a in audit] == [(99, "2.5")]
 
 
-async def test_a_receipt_is_an_image_or_a_pdf_by_its_bytes_whatever_its_name(
-        pool: asyncpg.Pool) -> None:
-    files = MemoryFiles({"exe": exe(), "zip": zip_archive(), "svg": svg(), "pdf": pdf(),
-                         "huge": padded_png(11 * MB)})
+async def test_a_receipt_is_an_image_or_a_pdf_by_its_bytes_whatever_its_name(pool: asyncpg.Pool) -> None:
+    files = MemoryFiles(
+        {"exe": exe(), "zip": zip_archive(), "svg": svg(), "pdf": pdf(), "huge": padded_png(11 * MB)}
+    )
     plugin = WalletPlugin(pool, files=files)
     user, admin = Ctx(3), Ctx(99, is_admin=True)
-    for file_id in ("exe", "zip", "svg"):   # each sent as a document named receipt.png
+    for file_id in ("exe", "zip", "svg"):  # each sent as a document named receipt.png
         with pytest.raises(ActionError) as refused:
-            await plugin.submit_receipt(user, SubmitReceiptArgs(amount="500", file_id=file_id,
-                                                                kind="document"))
+            await plugin.submit_receipt(
+                user, SubmitReceiptArgs(amount="500", file_id=file_id, kind="document")
+            )
         assert refused.value.text_key == "wallet.error.receipt_file_type"
     with pytest.raises(ActionError) as big:
         await plugin.submit_receipt(user, SubmitReceiptArgs(amount="500", file_id="huge"))
@@ -130,15 +132,13 @@ async def test_a_receipt_is_an_image_or_a_pdf_by_its_bytes_whatever_its_name(
     with pytest.raises(ActionError) as gone:
         await plugin.submit_receipt(user, SubmitReceiptArgs(amount="500", file_id="nowhere"))
     assert gone.value.text_key == "wallet.error.receipt_unavailable"
-    assert await plugin.pending_receipts(admin, NoArgs()) == []   # nothing stored or shown
+    assert await plugin.pending_receipts(admin, NoArgs()) == []  # nothing stored or shown
 
-    taken = await plugin.submit_receipt(user, SubmitReceiptArgs(amount="500", file_id="pdf",
-                                                                kind="document"))
+    taken = await plugin.submit_receipt(user, SubmitReceiptArgs(amount="500", file_id="pdf", kind="document"))
     assert [r.id for r in await plugin.pending_receipts(admin, NoArgs())] == [taken.id]
 
 
 async def test_without_a_file_source_no_receipt_is_taken(pool: asyncpg.Pool) -> None:
     with pytest.raises(ActionError) as refused:
-        await WalletPlugin(pool).submit_receipt(Ctx(4), SubmitReceiptArgs(amount="500",
-                                                                          file_id="x"))
+        await WalletPlugin(pool).submit_receipt(Ctx(4), SubmitReceiptArgs(amount="500", file_id="x"))
     assert refused.value.text_key == "wallet.error.receipt_unavailable"

@@ -11,17 +11,20 @@ from plugins.wallet.money import format_rub, parse_rub
 D = Decimal
 
 
-@pytest.mark.parametrize(("credits", "fx", "markup", "kopecks"), [
-    (D(18), D("95.00"), D("2.0"), 1710),        # 0.09 $ × 95 × 2 = 17.10 ₽ exactly
-    (D(1), D(95), D(2), 95),
-    (D(3), D("92.37"), D("1.5"), 208),          # 207.8325 → up
-    (D(160), D("95.1234"), D("2.5"), 19025),    # 19024.68 → up
-    (D("0.1"), D(1), D(1), 1),                  # 0.05 kopeck → 1, never 0 for a paid model
-    (D(0), D(95), D(2), 0),
-    (D(12), D("81.4"), D("1.7"), 831),          # 830.28 → up
-    (D(1000), D("100"), D("1"), 50000),         # exact: not 50001
-    (7, 95, 3, 998),                            # plain ints are exact too: 997.5 → up
-])
+@pytest.mark.parametrize(
+    ("credits", "fx", "markup", "kopecks"),
+    [
+        (D(18), D("95.00"), D("2.0"), 1710),  # 0.09 $ × 95 × 2 = 17.10 ₽ exactly
+        (D(1), D(95), D(2), 95),
+        (D(3), D("92.37"), D("1.5"), 208),  # 207.8325 → up
+        (D(160), D("95.1234"), D("2.5"), 19025),  # 19024.68 → up
+        (D("0.1"), D(1), D(1), 1),  # 0.05 kopeck → 1, never 0 for a paid model
+        (D(0), D(95), D(2), 0),
+        (D(12), D("81.4"), D("1.7"), 831),  # 830.28 → up
+        (D(1000), D("100"), D("1"), 50000),  # exact: not 50001
+        (7, 95, 3, 998),  # plain ints are exact too: 997.5 → up
+    ],
+)
 def test_exact_prices(credits: Decimal, fx: Decimal, markup: Decimal, kopecks: int) -> None:
     assert price_kopecks(credits, fx, markup) == kopecks
 
@@ -61,8 +64,7 @@ def test_prices_match_an_exact_fraction_reference_over_random_inputs() -> None:
         credits = _random_decimal(rng, 10**7, 6)
         fx = _random_decimal(rng, 10**7, 5) + Decimal("0.00001")
         markup = Decimal(1) + _random_decimal(rng, 10**5, 4)
-        expected = math.ceil(Fraction(credits) * Fraction(1, 200) * Fraction(fx)
-                             * Fraction(markup) * 100)
+        expected = math.ceil(Fraction(credits) * Fraction(1, 200) * Fraction(fx) * Fraction(markup) * 100)
         got = price_kopecks(credits, fx, markup)
         assert got == expected, (credits, fx, markup)
         assert (got > 0) == (credits > 0)

@@ -20,17 +20,20 @@ async def test_the_shipped_packages_are_valid(wallet: Wallet) -> None:
     assert wallet.stars.catalog == catalog
 
 
-@pytest.mark.parametrize("body", [
-    "packages: []",
-    "packages: [{id: a, stars: 0, kopecks: 100, label: x}]",
-    "packages: [{id: a, stars: 10, kopecks: 100.5, label: x}]",
-    "packages: [{id: a, stars: '10', kopecks: 100, label: x}]",
-    "packages: [{id: a, stars: 10, kopecks: 100, label: ''}]",
-    "packages: [{id: a, stars: 10, kopecks: 100, label: x}, {id: a, stars: 20, kopecks: 200, label: y}]",
-    "packages: [{id: A-1, stars: 10, kopecks: 100, label: x}]",
-    "packages: [{id: a, stars: 10, kopecks: 100, label: x, bonus: 5}]",
-    "packages: [{id: a, stars: 10",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "packages: []",
+        "packages: [{id: a, stars: 0, kopecks: 100, label: x}]",
+        "packages: [{id: a, stars: 10, kopecks: 100.5, label: x}]",
+        "packages: [{id: a, stars: '10', kopecks: 100, label: x}]",
+        "packages: [{id: a, stars: 10, kopecks: 100, label: ''}]",
+        "packages: [{id: a, stars: 10, kopecks: 100, label: x}, {id: a, stars: 20, kopecks: 200, label: y}]",
+        "packages: [{id: A-1, stars: 10, kopecks: 100, label: x}]",
+        "packages: [{id: a, stars: 10, kopecks: 100, label: x, bonus: 5}]",
+        "packages: [{id: a, stars: 10",
+    ],
+)
 def test_a_bad_packages_file_is_refused_with_its_name(tmp_path: Path, body: str) -> None:
     path = tmp_path / "packages.yaml"
     path.write_text(body)
@@ -38,8 +41,7 @@ def test_a_bad_packages_file_is_refused_with_its_name(tmp_path: Path, body: str)
         load_packages(path)
 
 
-async def test_a_payment_delivered_twice_is_credited_once(wallet: Wallet,
-                                                          pool: asyncpg.Pool) -> None:
+async def test_a_payment_delivered_twice_is_credited_once(wallet: Wallet, pool: asyncpg.Pool) -> None:
     package = wallet.stars.catalog.packages[0]
     first = await wallet.credit_stars_payment(1, "charge-1", package.payload, package.stars, "XTR")
     again = await wallet.credit_stars_payment(1, "charge-1", package.payload, package.stars, "XTR")
@@ -47,35 +49,39 @@ async def test_a_payment_delivered_twice_is_credited_once(wallet: Wallet,
     assert await wallet.balance(1) == package.kopecks
     rows = await ledger_rows(pool, 1)
     assert [(r["kind"], r["amount"], r["payment_ref"]) for r in rows] == [
-        ("topup_stars", package.kopecks, "charge-1")]
+        ("topup_stars", package.kopecks, "charge-1")
+    ]
     payment = await wallet.stars.payment("charge-1")
     assert payment is not None and payment["status"] == "credited"
 
     # a redelivery storm of a new charge: still exactly one credit
-    outcomes = await asyncio.gather(*(
-        wallet.credit_stars_payment(1, "charge-2", package.payload, package.stars, "XTR")
-        for _ in range(25)))
+    outcomes = await asyncio.gather(
+        *(
+            wallet.credit_stars_payment(1, "charge-2", package.payload, package.stars, "XTR")
+            for _ in range(25)
+        )
+    )
     assert outcomes.count(PaymentOutcome.CREDITED) == 1
     assert await wallet.balance(1) == 2 * package.kopecks
     await assert_books_balance(pool)
 
 
 MISMATCHES = [
-    ("stars:rub100", 1, "XTR"),          # paid more than the price
-    ("stars:rub100", -1, "XTR"),         # paid less
-    ("stars:rub100", 0, "RUB"),          # not Stars
-    ("stars:nope", 0, "XTR"),            # no such package
-    ("rub100", 0, "XTR"),                # not our payload
+    ("stars:rub100", 1, "XTR"),  # paid more than the price
+    ("stars:rub100", -1, "XTR"),  # paid less
+    ("stars:rub100", 0, "RUB"),  # not Stars
+    ("stars:nope", 0, "XTR"),  # no such package
+    ("rub100", 0, "XTR"),  # not our payload
 ]
 
 
 async def test_a_payment_matching_no_package_is_recorded_not_credited(
-        wallet: Wallet, pool: asyncpg.Pool) -> None:
+    wallet: Wallet, pool: asyncpg.Pool
+) -> None:
     price = wallet.stars.catalog.by_payload("stars:rub100").stars  # type: ignore[union-attr]
     for i, (payload, stars_delta, currency) in enumerate(MISMATCHES):
         charge = f"bad-{i}"
-        outcome = await wallet.credit_stars_payment(2, charge, payload, price + stars_delta,
-                                                    currency)
+        outcome = await wallet.credit_stars_payment(2, charge, payload, price + stars_delta, currency)
         assert outcome == PaymentOutcome.REFUSED, payload
         payment = await wallet.stars.payment(charge)
         assert payment is not None and payment["status"] == "refused" and payment["reason"]
@@ -88,7 +94,8 @@ async def test_a_payment_matching_no_package_is_recorded_not_credited(
 
 
 async def test_a_receipt_is_credited_only_on_approval_and_only_once(
-        wallet: Wallet, pool: asyncpg.Pool) -> None:
+    wallet: Wallet, pool: asyncpg.Pool
+) -> None:
     receipt = await wallet.submit_receipt(3, 150_000, "file-1", "photo")
     assert await wallet.balance(3) == 0
     assert [r.id for r in await wallet.pending_receipts()] == [receipt]
@@ -101,14 +108,14 @@ async def test_a_receipt_is_credited_only_on_approval_and_only_once(
     assert await wallet.pending_receipts() == []
     rows = await ledger_rows(pool, 3)
     assert [(r["idempotency_key"], r["amount"]) for r in rows] == [(f"receipt:{receipt}", 150_000)]
-    audit = await pool.fetch("SELECT admin_id, subject, old_value, new_value FROM wallet_audit"
-                             " WHERE action = 'receipt'")
+    audit = await pool.fetch(
+        "SELECT admin_id, subject, old_value, new_value FROM wallet_audit WHERE action = 'receipt'"
+    )
     assert [tuple(a) for a in audit] == [(ADMIN, str(receipt), "pending", "approved")]
     await assert_books_balance(pool)
 
 
-async def test_a_rejected_receipt_can_never_be_approved(wallet: Wallet,
-                                                        pool: asyncpg.Pool) -> None:
+async def test_a_rejected_receipt_can_never_be_approved(wallet: Wallet, pool: asyncpg.Pool) -> None:
     receipt = await wallet.submit_receipt(4, 50_000, "file-2", "document")
     assert await wallet.reject_receipt(receipt, ADMIN, "not our account") is True
     assert await wallet.approve_receipt(receipt, ADMIN) is False
@@ -116,7 +123,10 @@ async def test_a_rejected_receipt_can_never_be_approved(wallet: Wallet,
     assert await wallet.balance(4) == 0
     stored = await wallet.receipts.get(receipt)
     assert stored is not None and (stored.status, stored.decided_by, stored.reason) == (
-        "rejected", ADMIN, "not our account")
+        "rejected",
+        ADMIN,
+        "not our account",
+    )
     with pytest.raises(asyncpg.RaiseError):
         await pool.execute("UPDATE receipts SET status = 'approved'")
     assert await wallet.approve_receipt(12345, ADMIN) is False  # unknown receipt
@@ -125,9 +135,12 @@ async def test_a_rejected_receipt_can_never_be_approved(wallet: Wallet,
 async def test_approve_and_reject_racing_decide_once(wallet: Wallet, pool: asyncpg.Pool) -> None:
     for i in range(5):
         receipt = await wallet.submit_receipt(100 + i, 20_000, f"f{i}", "photo")
-        results = await asyncio.gather(*(wallet.approve_receipt(receipt, ADMIN) if k % 2
-                                         else wallet.reject_receipt(receipt, ADMIN)
-                                         for k in range(20)))
+        results = await asyncio.gather(
+            *(
+                wallet.approve_receipt(receipt, ADMIN) if k % 2 else wallet.reject_receipt(receipt, ADMIN)
+                for k in range(20)
+            )
+        )
         assert results.count(True) == 1
         approved = results.index(True) % 2 == 1
         assert await wallet.balance(100 + i) == (20_000 if approved else 0)

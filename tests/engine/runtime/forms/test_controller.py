@@ -136,8 +136,9 @@ class User:
 
     async def press(self, label: str) -> None:
         message_id, data = self.m.button(label)
-        await self.rt.handle(Incoming(Kind.PRESS, ANN, ANN.id, callback_id="q",
-                                      callback_data=data, message_id=message_id))
+        await self.rt.handle(
+            Incoming(Kind.PRESS, ANN, ANN.id, callback_id="q", callback_data=data, message_id=message_id)
+        )
 
     @property
     def screen(self) -> str:
@@ -149,14 +150,19 @@ class User:
 
 @pytest.fixture
 async def user(tmp_path: Path) -> User:
-    root = write_project(tmp_path, {"flows/main.yaml": FLOW, "locales/ru.yaml": TEXTS,
-                                    "locales/en.yaml": TEXTS, "models/demo.yaml": MODEL})
+    root = write_project(
+        tmp_path,
+        {
+            "flows/main.yaml": FLOW,
+            "locales/ru.yaml": TEXTS,
+            "locales/en.yaml": TEXTS,
+            "models/demo.yaml": MODEL,
+        },
+    )
     bundle = load_bundle(root)
     messenger = RecordingMessenger()
-    files = MemoryFiles({"vid": mp4(3), "big": padded_png(2 * 1024 * 1024), "good": png(),
-                         "img": png()})
-    runtime = Runtime(bundle, PluginSet.of([Shop()]), MemorySessionStore(), messenger,
-                      files=files)
+    files = MemoryFiles({"vid": mp4(3), "big": padded_png(2 * 1024 * 1024), "good": png(), "img": png()})
+    runtime = Runtime(bundle, PluginSet.of([Shop()]), MemorySessionStore(), messenger, files=files)
     SUBMITTED.clear()
     return User(runtime, messenger)
 
@@ -177,8 +183,7 @@ async def test_walk_the_form_with_defaults_to_the_summary(user: User) -> None:
     assert "form summary" in user.screen
     await user.press("form confirm")
     assert user.screen == "Submitted a cat surfing"
-    assert SUBMITTED == [{"prompt": "a cat surfing", "mode": "std", "duration": 5,
-                          "sound": False}]
+    assert SUBMITTED == [{"prompt": "a cat surfing", "mode": "std", "duration": 5, "sound": False}]
 
 
 async def test_invalid_answers_are_refused_and_change_nothing(user: User) -> None:
@@ -228,8 +233,16 @@ async def test_edit_from_the_summary_and_drop_fields_no_longer_asked(user: User)
     assert len(mode_edit) == 5
     message_id, _ = user.m.button("form edit")
     row_two = user.m.messages[message_id].view.keyboard[0][1]
-    await user.rt.handle(Incoming(Kind.PRESS, ANN, ANN.id, callback_id="q",
-                                  callback_data=row_two.callback_data, message_id=message_id))
+    await user.rt.handle(
+        Incoming(
+            Kind.PRESS,
+            ANN,
+            ANN.id,
+            callback_id="q",
+            callback_data=row_two.callback_data,
+            message_id=message_id,
+        )
+    )
     await user.press("Standard")
     await user.press("form confirm")
     assert SUBMITTED == [{"prompt": "new prompt", "mode": "std", "duration": 6, "sound": False}]
@@ -265,7 +278,7 @@ async def test_back_after_a_form_never_returns_into_the_finished_form(user: User
     await user.press("form skip")
     await user.press("form no")
     await user.press("form confirm")
-    await user.press("Back")   # from where the form led: to where the user was before it
+    await user.press("Back")  # from where the form led: to where the user was before it
     assert user.screen == "Menu"
 
 

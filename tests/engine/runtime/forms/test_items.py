@@ -81,8 +81,7 @@ models:
       mood: {type: enum, default: calm, options: [calm, angry]}
 """
 
-MAIN = {"title": "Menu", "go": "Talk", "form_header": "{{ form.model_name }}",
-        "done": "Submitted"}
+MAIN = {"title": "Menu", "go": "Talk", "form_header": "{{ form.model_name }}", "done": "Submitted"}
 SUBMITTED: list[dict[str, Any]] = []
 
 
@@ -136,15 +135,23 @@ class User:
 
     async def press(self, label: str) -> None:
         message_id, data = self.m.button(label)
-        await self.rt.handle(Incoming(Kind.PRESS, ANN, ANN.id, callback_id="q",
-                                      callback_data=data, message_id=message_id))
+        await self.rt.handle(
+            Incoming(Kind.PRESS, ANN, ANN.id, callback_id="q", callback_data=data, message_id=message_id)
+        )
 
     async def forge(self, key: str) -> None:
         """A press of a button this screen does not show (an old message, a crafted client)."""
         _, data = self.m.button(self.buttons()[0])
-        await self.rt.handle(Incoming(Kind.PRESS, ANN, ANN.id, callback_id="q",
-                                      callback_data=data.rsplit(":", 1)[0] + ":" + key,
-                                      message_id=self.m.last.message_id))
+        await self.rt.handle(
+            Incoming(
+                Kind.PRESS,
+                ANN,
+                ANN.id,
+                callback_id="q",
+                callback_data=data.rsplit(":", 1)[0] + ":" + key,
+                message_id=self.m.last.message_id,
+            )
+        )
 
     async def state(self) -> FormState:
         session = await self.rt.store.load(ANN.id, ANN.id, "en")
@@ -172,10 +179,8 @@ async def user(tmp_path: Path) -> User:
     bundle = load_bundle(root)
     messenger = RecordingMessenger()
     SUBMITTED.clear()
-    files = MemoryFiles({"face1": png(), "p": png(), "big": padded_png(2 * 1024 * 1024),
-                         "v": mp4(3)})
-    runtime = Runtime(bundle, PluginSet.of([Shop(bundle)]), MemorySessionStore(), messenger,
-                      files=files)
+    files = MemoryFiles({"face1": png(), "p": png(), "big": padded_png(2 * 1024 * 1024), "v": mp4(3)})
+    runtime = Runtime(bundle, PluginSet.of([Shop(bundle)]), MemorySessionStore(), messenger, files=files)
     person = User(runtime, messenger)
     await person.send("/start")
     await person.press("Talk")
@@ -208,18 +213,25 @@ async def test_add_two_remove_one_done_and_the_summary_shows_them(user: User) ->
     await add_line(user, "Hi", "Boris")
     await add_line(user, "Bye", "Anna")
     assert "<b>Lines: 3 added</b>" in user.screen and "3. Bye, Anna" in user.screen
-    assert "➕ Add" not in user.buttons()            # max_items stops Add
+    assert "➕ Add" not in user.buttons()  # max_items stops Add
     await user.press("➖ Remove last")
     assert "<b>Lines: 2 added</b>" in user.screen and "Bye" not in user.screen
     await user.press("Done (2)")
     await user.press("calm")
     assert "• Lines: 2: Hello there, Anna, 1.5, 📎 photo; Hi, Boris" in user.screen
-    assert "Price: 0.182 cr" in user.screen          # 14 per 1000 characters of 13
+    assert "Price: 0.182 cr" in user.screen  # 14 per 1000 characters of 13
     await user.press("✅ Confirm")
-    face = {"file_id": "face1", "kind": "photo", "mime_type": "image/png", "file_name": None,
-            "file_size": len(png())}
-    lines = [{"text": "Hello there", "voice": "v1", "speed": 1.5, "face": face},
-             {"text": "Hi", "voice": "v2"}]
+    face = {
+        "file_id": "face1",
+        "kind": "photo",
+        "mime_type": "image/png",
+        "file_name": None,
+        "file_size": len(png()),
+    }
+    lines = [
+        {"text": "Hello there", "voice": "v1", "speed": 1.5, "face": face},
+        {"text": "Hi", "voice": "v2"},
+    ]
     assert len(SUBMITTED) == 1 and SUBMITTED[0] == {"lines": lines, "mood": "calm"}
 
 
@@ -232,14 +244,14 @@ async def test_invalid_item_answers_are_refused_and_change_nothing(user: User) -
     assert user.screen.startswith("Too long: at most 20 characters.")
     assert await user.state() == before
     await user.send("fine")
-    await user.send("Carol")                        # not a button
+    await user.send("Carol")  # not a button
     assert user.screen.startswith("Please choose an option")
     await user.press("Boris")
     before = await user.state()
     await user.send("7")
     assert user.screen.startswith("The number must be from 0.5 to 2.")
     await user.send(file=FileInfo(kind="photo", file_id="p", file_size=10))
-    assert user.screen.startswith("Please choose an option")   # a photo is not a number
+    assert user.screen.startswith("Please choose an option")  # a photo is not a number
     assert await user.state() == before
     await user.press("Skip")
     before = await user.state()
@@ -254,7 +266,7 @@ async def test_done_before_min_items_is_refused(user: User) -> None:
     await add_line(user, "Only one", "Anna")
     assert "Done (1)" not in user.buttons()
     before, answers = await user.state(), len(user.m.answers)
-    await user.forge("f.done")                      # not on this screen: out of date
+    await user.forge("f.done")  # not on this screen: out of date
     assert "engine stale" in user.said(answers)
     assert await user.state() == before
     # the form itself refuses too, whatever the press: too few items are never "done"
@@ -265,15 +277,15 @@ async def test_done_before_min_items_is_refused(user: User) -> None:
 async def test_back_inside_an_item_and_edit_from_the_summary(user: User) -> None:
     await user.press("➕ Add")
     await user.send("first")
-    await user.press("◀️ Back")                     # to the item's text again
+    await user.press("◀️ Back")  # to the item's text again
     assert "<b>Text</b>" in user.screen
-    await user.press("◀️ Back")                     # out of the item: nothing added
+    await user.press("◀️ Back")  # out of the item: nothing added
     assert "<b>Lines: 0 added</b>" in user.screen
     await add_line(user, "One", "Anna")
     await add_line(user, "Two", "Boris")
     await user.press("Done (2)")
     await user.press("calm")
-    await user.press("✏️ Lines")                    # reopens the list with its items
+    await user.press("✏️ Lines")  # reopens the list with its items
     assert "<b>Lines: 2 added</b>\n1. One, Anna\n2. Two, Boris" in user.screen
     await user.press("➖ Remove last")
     await add_line(user, "Three", "Anna")
@@ -281,5 +293,5 @@ async def test_back_inside_an_item_and_edit_from_the_summary(user: User) -> None
     assert "• Lines: 2: One, Anna; Three, Anna" in user.screen
     await user.press("✏️ Lines")
     await user.press("➖ Remove last")
-    await user.press("◀️ Back")                     # leaving the list keeps its old value
+    await user.press("◀️ Back")  # leaving the list keeps its old value
     assert "• Lines: 2: One, Anna; Three, Anna" in user.screen

@@ -55,16 +55,28 @@ class Presets(Plugin):
 
     @query
     async def values(self, ctx: CallContext, args: NoArgs) -> Preset:
-        return Preset(values={"mode": "pro", "duration": 10}, fixed=["mode", "duration"],
-                      ask=["prompt", "image"], compose={"prompt": "{answer}, slow motion"})
+        return Preset(
+            values={"mode": "pro", "duration": 10},
+            fixed=["mode", "duration"],
+            ask=["prompt", "image"],
+            compose={"prompt": "{answer}, slow motion"},
+        )
 
 
 @pytest.fixture
 async def user(tmp_path: Path) -> User:
-    root = write_project(tmp_path, {"flows/main.yaml": FLOW, "locales/ru.yaml": TEXTS,
-                                    "locales/en.yaml": TEXTS, "models/demo.yaml": MODEL})
-    runtime = Runtime(load_bundle(root), PluginSet.of([Shop(), Presets()]),
-                      MemorySessionStore(), RecordingMessenger())
+    root = write_project(
+        tmp_path,
+        {
+            "flows/main.yaml": FLOW,
+            "locales/ru.yaml": TEXTS,
+            "locales/en.yaml": TEXTS,
+            "models/demo.yaml": MODEL,
+        },
+    )
+    runtime = Runtime(
+        load_bundle(root), PluginSet.of([Shop(), Presets()]), MemorySessionStore(), RecordingMessenger()
+    )
     SUBMITTED.clear()
     return User(runtime, runtime.messenger)  # type: ignore[arg-type]
 
@@ -74,19 +86,19 @@ async def test_only_the_questions_left_are_asked_and_counted(user: User) -> None
     await user.press("Make a video")
     assert "form ask_text" in user.screen
     await user.send("a cat surfing")
-    assert "form ask_file" in user.screen   # mode and duration are fixed; sound is left out
+    assert "form ask_file" in user.screen  # mode and duration are fixed; sound is left out
     await user.press("form skip")
     assert "form summary" in user.screen
 
 
-async def test_fixed_values_are_shown_but_not_editable_and_the_wording_is_sent(
-        user: User) -> None:
+async def test_fixed_values_are_shown_but_not_editable_and_the_wording_is_sent(user: User) -> None:
     await user.send("/start")
     await user.press("Make a video")
     await user.send("a cat surfing")
     await user.press("form skip")
     edits = [b for b in user.buttons() if b.startswith("form edit")]
-    assert len(edits) == 3   # prompt, image and sound (left out, so it keeps its default)
+    assert len(edits) == 3  # prompt, image and sound (left out, so it keeps its default)
     await user.press("form confirm")
-    assert SUBMITTED == [{"prompt": "a cat surfing, slow motion", "mode": "pro",
-                          "duration": 10, "sound": False}]
+    assert SUBMITTED == [
+        {"prompt": "a cat surfing, slow motion", "mode": "pro", "duration": 10, "sound": False}
+    ]

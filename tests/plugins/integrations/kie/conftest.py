@@ -25,8 +25,14 @@ async def sandbox() -> AsyncIterator[KieSandbox]:
 
 @pytest.fixture
 async def client(sandbox: KieSandbox) -> AsyncIterator[KieClient]:
-    async with KieClient(API_KEY, sandbox.base_url, sandbox.upload_url, retry=FAST_RETRY,
-                         timeout=FAST_TIMEOUT, upload_timeout=FAST_TIMEOUT) as kie:
+    async with KieClient(
+        API_KEY,
+        sandbox.base_url,
+        sandbox.upload_url,
+        retry=FAST_RETRY,
+        timeout=FAST_TIMEOUT,
+        upload_timeout=FAST_TIMEOUT,
+    ) as kie:
         yield kie
 
 

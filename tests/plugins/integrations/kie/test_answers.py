@@ -59,11 +59,18 @@ async def test_message_is_a_fallback_for_msg(scripted: tuple[Script, KieClient])
     assert caught.value.message == "prompt too long"
 
 
-@pytest.mark.parametrize(("status", "error"), [
-    (401, KieAuthError), (404, KieValidationError), (429, KieRateLimited), (503, KieUnavailable),
-])
-async def test_http_status_decides_when_the_body_is_not_json(scripted: tuple[Script, KieClient], status: int,
-                                                             error: type[KieError]) -> None:
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (401, KieAuthError),
+        (404, KieValidationError),
+        (429, KieRateLimited),
+        (503, KieUnavailable),
+    ],
+)
+async def test_http_status_decides_when_the_body_is_not_json(
+    scripted: tuple[Script, KieClient], status: int, error: type[KieError]
+) -> None:
     script, kie = scripted
     script.status, script.body = status, "<html>nope</html>"
     with pytest.raises(error) as caught:
@@ -78,15 +85,19 @@ async def test_success_code_under_an_error_status(scripted: tuple[Script, KieCli
         await kie.credits()
 
 
-@pytest.mark.parametrize("body", [
-    '{"code": 200, "msg": "success", "data": null}',
-    '{"code": 200, "msg": "success", "data": {"recordId": "x"}}',
-    '{"code": 200, "msg": "success", "data": {"taskId": ""}}',
-    '{"msg": "success"}',
-    "[]",
-])
-async def test_create_success_without_a_task_id_is_uncertain(scripted: tuple[Script, KieClient],
-                                                             body: str) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"code": 200, "msg": "success", "data": null}',
+        '{"code": 200, "msg": "success", "data": {"recordId": "x"}}',
+        '{"code": 200, "msg": "success", "data": {"taskId": ""}}',
+        '{"msg": "success"}',
+        "[]",
+    ],
+)
+async def test_create_success_without_a_task_id_is_uncertain(
+    scripted: tuple[Script, KieClient], body: str
+) -> None:
     script, kie = scripted
     script.body = body
     with pytest.raises(KieCreateUncertain):
@@ -141,11 +152,13 @@ async def test_upload_host_shapes(scripted: tuple[Script, KieClient]) -> None:
 async def test_query_spaces_are_percent_encoded(scripted: tuple[Script, KieClient]) -> None:
     script, kie = scripted
     script.body = '{"code": 200, "msg": "success", "data": {"total": 0, "models": []}}'
-    catalog = await kie.list_models(task_types=["Text to Video", "Image to Video"], provider="Kling",
-                                    query="a&b")
+    catalog = await kie.list_models(
+        task_types=["Text to Video", "Image to Video"], provider="Kling", query="a&b"
+    )
     assert catalog.total == 0 and catalog.models == ()
-    assert script.seen[-1] == ("/api/v1/models?taskType=Text%20to%20Video,Image%20to%20Video"
-                               "&provider=Kling&q=a%26b")
+    assert script.seen[-1] == (
+        "/api/v1/models?taskType=Text%20to%20Video,Image%20to%20Video&provider=Kling&q=a%26b"
+    )
     script.body = '{"code": 200, "msg": "success", "data": {"model": "wan/v2-2-t2v", "openapi": null}}'
     schema = await kie.model_schema("wan/v2-2-t2v")
     assert schema.openapi is None

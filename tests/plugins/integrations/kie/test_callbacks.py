@@ -31,17 +31,44 @@ from .conftest import API_KEY, FAST_RETRY
 HOOK_KEY = "whk-2b6f0e"
 TASK = "bd8f4b1a52048d0f17a38b49591abfa1"
 
-W3_SUCCESS: dict[str, Any] = {"code": 200, "msg": "Playground task completed successfully.", "data": {
-    "taskId": TASK, "model": "wan/3-0-video-prime", "state": "success",
-    "param": json.dumps({"input": json.dumps({"duration": 5, "prompt": "sea"}),
-                         "callBackUrl": "https://example.com/cb", "model": "wan/3-0-video-prime"}),
-    "resultJson": json.dumps({"resultUrls": ["https://tempfile.aiquickdraw.com/x/1.mp4"]}),
-    "costTime": 89, "completeTime": 1787567409000, "createTime": 1787567320000,
-    "updateTime": 1787567409000, "creditsConsumed": 61}}
+W3_SUCCESS: dict[str, Any] = {
+    "code": 200,
+    "msg": "Playground task completed successfully.",
+    "data": {
+        "taskId": TASK,
+        "model": "wan/3-0-video-prime",
+        "state": "success",
+        "param": json.dumps(
+            {
+                "input": json.dumps({"duration": 5, "prompt": "sea"}),
+                "callBackUrl": "https://example.com/cb",
+                "model": "wan/3-0-video-prime",
+            }
+        ),
+        "resultJson": json.dumps({"resultUrls": ["https://tempfile.aiquickdraw.com/x/1.mp4"]}),
+        "costTime": 89,
+        "completeTime": 1787567409000,
+        "createTime": 1787567320000,
+        "updateTime": 1787567409000,
+        "creditsConsumed": 61,
+    },
+}
 
-W3_FAIL: dict[str, Any] = {"code": 501, "msg": "Playground task failed.", "data": {
-    "taskId": TASK, "model": "wan/3-0-video-prime", "state": "fail", "param": "{}",
-    "resultJson": None, "failCode": "400", "failMsg": "bad input", "costTime": 89, "creditsConsumed": 0}}
+W3_FAIL: dict[str, Any] = {
+    "code": 501,
+    "msg": "Playground task failed.",
+    "data": {
+        "taskId": TASK,
+        "model": "wan/3-0-video-prime",
+        "state": "fail",
+        "param": "{}",
+        "resultJson": None,
+        "failCode": "400",
+        "failMsg": "bad input",
+        "costTime": 89,
+        "creditsConsumed": 0,
+    },
+}
 
 
 def sign(task_id: str, stamp: str, key: str) -> str:
@@ -73,12 +100,18 @@ def test_parse_older_callback_without_state_and_with_task_id() -> None:
     assert failed.state is TaskState.FAIL and failed.fail_code == "500"
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"code": 200}, {"code": 200, "data": None}, {"code": 200, "data": {"state": "success"}},
-    {"code": 200, "data": {"taskId": TASK, "state": "exploded"}},
-    {"code": 200, "data": {"taskId": TASK, "state": "success", "resultJson": "{not json"}},
-    {"code": 200, "data": {"taskId": TASK, "state": "success", "resultJson": ""}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"code": 200},
+        {"code": 200, "data": None},
+        {"code": 200, "data": {"state": "success"}},
+        {"code": 200, "data": {"taskId": TASK, "state": "exploded"}},
+        {"code": 200, "data": {"taskId": TASK, "state": "success", "resultJson": "{not json"}},
+        {"code": 200, "data": {"taskId": TASK, "state": "success", "resultJson": ""}},
+    ],
+)
 def test_unusable_callbacks_are_protocol_errors(body: dict[str, Any]) -> None:
     with pytest.raises(KieProtocolError):
         parse_callback(body)
@@ -115,10 +148,19 @@ class TestSignature:
         old = str(int(self.now) - 3600)
         assert verify_signature(TASK, old, sign(TASK, old, HOOK_KEY), HOOK_KEY, now=self.now, tolerance=7200)
 
-    @pytest.mark.parametrize(("stamp", "signature"), [
-        (None, "x"), ("", "x"), ("12a", "x"), ("-5", "x"), ("1787567399", None), ("1787567399", ""),
-        ("1787567399", "ünïcode"), ("1787567399.5", "x"),
-    ])
+    @pytest.mark.parametrize(
+        ("stamp", "signature"),
+        [
+            (None, "x"),
+            ("", "x"),
+            ("12a", "x"),
+            ("-5", "x"),
+            ("1787567399", None),
+            ("1787567399", ""),
+            ("1787567399", "ünïcode"),
+            ("1787567399.5", "x"),
+        ],
+    )
     def test_malformed_inputs(self, stamp: str | None, signature: str | None) -> None:
         assert not verify_signature(TASK, stamp, signature, HOOK_KEY, now=self.now)
 
@@ -170,8 +212,9 @@ async def signed() -> AsyncIterator[KieSandbox]:
 
 async def test_signed_callback_end_to_end(signed: KieSandbox, receiver: Receiver) -> None:
     async with KieClient(API_KEY, signed.base_url, retry=FAST_RETRY) as kie:
-        task_id = await kie.create_task("nano-banana-2", {"prompt": "x"},
-                                        callback_url=f"{receiver.url}/job-1")
+        task_id = await kie.create_task(
+            "nano-banana-2", {"prompt": "x"}, callback_url=f"{receiver.url}/job-1"
+        )
         await receiver.wait(1)
         headers, body = receiver.received[0]
         hook_task = callback_task_id(body)
@@ -188,8 +231,9 @@ async def test_signed_callback_end_to_end(signed: KieSandbox, receiver: Receiver
 async def test_failure_callback_and_duplicates(sandbox: KieSandbox, receiver: Receiver) -> None:
     sandbox.faults.task(TaskFault(fail_code="422", fail_msg="flagged", callback_copies=2))
     async with KieClient(API_KEY, sandbox.base_url, retry=FAST_RETRY) as kie:
-        task_id = await kie.create_task("nano-banana-2", {"prompt": "x"},
-                                        callback_url=f"{receiver.url}/job-2")
+        task_id = await kie.create_task(
+            "nano-banana-2", {"prompt": "x"}, callback_url=f"{receiver.url}/job-2"
+        )
         await receiver.wait(2)
     (headers_a, first), (_, second) = receiver.received
     assert first == second  # the receiver must be idempotent

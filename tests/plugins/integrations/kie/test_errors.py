@@ -55,8 +55,9 @@ CREATE_CODES = [
 
 
 @pytest.mark.parametrize(("code", "error", "calls"), CREATE_CODES)
-async def test_create_error_codes(client: KieClient, sandbox: KieSandbox, code: int,
-                                  error: type[KieError], calls: int) -> None:
+async def test_create_error_codes(
+    client: KieClient, sandbox: KieSandbox, code: int, error: type[KieError], calls: int
+) -> None:
     sandbox.faults.error("createTask", code, times=None)
     with pytest.raises(error) as caught:
         await client.create_task(IMAGE, {"prompt": "x"})
@@ -78,8 +79,9 @@ RECORD_CODES = [
 
 
 @pytest.mark.parametrize(("code", "error", "calls"), RECORD_CODES)
-async def test_record_info_error_codes(client: KieClient, sandbox: KieSandbox, code: int,
-                                       error: type[KieError], calls: int) -> None:
+async def test_record_info_error_codes(
+    client: KieClient, sandbox: KieSandbox, code: int, error: type[KieError], calls: int
+) -> None:
     task_id = await client.create_task(IMAGE, {"prompt": "x"})
     sandbox.faults.error("recordInfo", code, "Validation error: bad" if code == 422 else None, times=None)
     with pytest.raises(error) as caught:
@@ -103,17 +105,22 @@ async def test_fault_for_one_model_leaves_others_alone(client: KieClient, sandbo
         await client.create_task("kling-2.6/text-to-video", {"prompt": "x"})
 
 
-@pytest.mark.parametrize("fault", [
-    DropConnection(apply=True),  # the task exists, its id is lost
-    DropConnection(apply=False),
-    HttpError(502),
-    HttpError(500, apply=True),
-    MalformedBody(),
-    ErrorReply(500, apply=True),
-    SlowReply(1.5),  # longer than the client's read timeout (0.5 s)
-], ids=lambda f: repr(f)[:40])
-async def test_uncertain_create_is_never_repeated(client: KieClient, sandbox: KieSandbox,
-                                                  fault: object) -> None:
+@pytest.mark.parametrize(
+    "fault",
+    [
+        DropConnection(apply=True),  # the task exists, its id is lost
+        DropConnection(apply=False),
+        HttpError(502),
+        HttpError(500, apply=True),
+        MalformedBody(),
+        ErrorReply(500, apply=True),
+        SlowReply(1.5),  # longer than the client's read timeout (0.5 s)
+    ],
+    ids=lambda f: repr(f)[:40],
+)
+async def test_uncertain_create_is_never_repeated(
+    client: KieClient, sandbox: KieSandbox, fault: object
+) -> None:
     sandbox.faults.reply("createTask", fault, times=None)  # type: ignore[arg-type]
     with pytest.raises(KieCreateUncertain) as caught:
         await client.create_task(IMAGE, {"prompt": "x"}, callback_url="http://127.0.0.1:9/cb/job-42")
@@ -135,12 +142,22 @@ async def test_create_without_a_connection_is_retried_and_never_uncertain() -> N
             await kie.credits()
 
 
-@pytest.mark.parametrize("fault", [
-    DropConnection(), HttpError(502), HttpError(503), ErrorReply(500), ErrorReply(455), ErrorReply(429),
-    SlowReply(1.5),
-], ids=lambda f: repr(f)[:40])
-async def test_idempotent_calls_retry_transient_faults(client: KieClient, sandbox: KieSandbox,
-                                                       fault: object) -> None:
+@pytest.mark.parametrize(
+    "fault",
+    [
+        DropConnection(),
+        HttpError(502),
+        HttpError(503),
+        ErrorReply(500),
+        ErrorReply(455),
+        ErrorReply(429),
+        SlowReply(1.5),
+    ],
+    ids=lambda f: repr(f)[:40],
+)
+async def test_idempotent_calls_retry_transient_faults(
+    client: KieClient, sandbox: KieSandbox, fault: object
+) -> None:
     task_id = await client.create_task(IMAGE, {"prompt": "x"})
     for endpoint in ("recordInfo", "credit", "models"):
         sandbox.faults.reply(endpoint, fault, times=1)  # type: ignore[arg-type]
@@ -150,8 +167,9 @@ async def test_idempotent_calls_retry_transient_faults(client: KieClient, sandbo
     assert sandbox.count("credit") == 2 and sandbox.count("models") == 2
 
 
-async def test_idempotent_calls_give_up_after_the_last_attempt(client: KieClient,
-                                                                sandbox: KieSandbox) -> None:
+async def test_idempotent_calls_give_up_after_the_last_attempt(
+    client: KieClient, sandbox: KieSandbox
+) -> None:
     sandbox.faults.reply("credit", HttpError(502), times=None)
     with pytest.raises(KieUnavailable) as caught:
         await client.credits()
@@ -178,8 +196,13 @@ async def test_upload_retries_and_errors(client: KieClient, sandbox: KieSandbox)
 
 async def test_wrong_key_is_an_auth_error(sandbox: KieSandbox) -> None:
     async with KieClient("not-the-key", sandbox.base_url, sandbox.upload_url, retry=FAST_RETRY) as kie:
-        for call in (kie.credits(), kie.create_task(IMAGE, {"prompt": "x"}), kie.record_info("a" * 32),
-                     kie.upload_file(b"x", "x.png", "image/png"), kie.list_models()):
+        for call in (
+            kie.credits(),
+            kie.create_task(IMAGE, {"prompt": "x"}),
+            kie.record_info("a" * 32),
+            kie.upload_file(b"x", "x.png", "image/png"),
+            kie.list_models(),
+        ):
             with pytest.raises(KieAuthError):
                 await call
     assert sandbox.tasks == {}
@@ -244,8 +267,10 @@ async def test_real_http_statuses_with_an_envelope(mirroring: KieSandbox) -> Non
 
 
 async def test_rate_limit_window(sandbox: KieSandbox) -> None:
-    async with KieSandbox(API_KEY, create_rate_limit=(2, 60.0)) as limited, \
-            KieClient(API_KEY, limited.base_url, retry=FAST_RETRY) as kie:
+    async with (
+        KieSandbox(API_KEY, create_rate_limit=(2, 60.0)) as limited,
+        KieClient(API_KEY, limited.base_url, retry=FAST_RETRY) as kie,
+    ):
         await kie.create_task(IMAGE, {"prompt": "1"})
         await kie.create_task(IMAGE, {"prompt": "2"})
         with pytest.raises(KieRateLimited):

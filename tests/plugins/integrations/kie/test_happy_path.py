@@ -30,13 +30,21 @@ def is_gif(data: bytes) -> bool:
     return data[:6] == b"GIF89a" and data.endswith(b"\x3b")
 
 
-@pytest.mark.parametrize(("model", "task_input", "check"), [
-    ("nano-banana-2", {"prompt": "a red fox", "aspect_ratio": "1:1"}, is_png),
-    ("elevenlabs/text-to-speech-multilingual-v2", {"text": "Привет"}, is_wav),
-    ("kling-2.6/text-to-video", {"prompt": "waves", "duration": "5"}, is_gif),
-])
-async def test_create_poll_download(client: KieClient, sandbox: KieSandbox, model: str,
-                                    task_input: dict[str, str], check: Callable[[bytes], bool]) -> None:
+@pytest.mark.parametrize(
+    ("model", "task_input", "check"),
+    [
+        ("nano-banana-2", {"prompt": "a red fox", "aspect_ratio": "1:1"}, is_png),
+        ("elevenlabs/text-to-speech-multilingual-v2", {"text": "Привет"}, is_wav),
+        ("kling-2.6/text-to-video", {"prompt": "waves", "duration": "5"}, is_gif),
+    ],
+)
+async def test_create_poll_download(
+    client: KieClient,
+    sandbox: KieSandbox,
+    model: str,
+    task_input: dict[str, str],
+    check: Callable[[bytes], bool],
+) -> None:
     before = await client.credits()
     task_id = await client.create_task(model, task_input)
     assert len(task_id) == 32 and int(task_id, 16) >= 0
@@ -128,7 +136,9 @@ async def test_models_schema_and_price(client: KieClient) -> None:
     assert {m.model for m in videos.models} == {"kling-2.6/text-to-video", "wan/2-5-image-to-video"}
     assert all(m.pricing_desc for m in videos.models)
     assert {m.model for m in (await client.list_models(provider="Google")).models} == {
-        "nano-banana-2", "google/imagen4-fast"}
+        "nano-banana-2",
+        "google/imagen4-fast",
+    }
     assert (await client.list_models(query="no such thing at all")).total == 0
 
     schema = await client.model_schema("kling-2.6/text-to-video")  # the slash stays in the path
@@ -172,6 +182,8 @@ async def test_download_url(client: KieClient) -> None:
 
 
 async def test_callback_url_is_echoed_in_param(client: KieClient) -> None:
-    task_id = await client.create_task("nano-banana-2", {"prompt": "x"}, callback_url="http://127.0.0.1:9/cb?job=7")
+    task_id = await client.create_task(
+        "nano-banana-2", {"prompt": "x"}, callback_url="http://127.0.0.1:9/cb?job=7"
+    )
     record = await client.record_info(task_id)
     assert record.param is not None and record.param.callback_url == "http://127.0.0.1:9/cb?job=7"

@@ -7,20 +7,28 @@ import json
 
 from plugins.integrations.kie.records import TaskState, parse_callback, record_from_wire
 
-TRACKS = [{"id": "a1", "audio_url": "https://f/a1.mp3", "title": "One", "duration": 61.5},
-          {"id": "b2", "audio_url": "https://f/b2.mp3", "title": "Two", "duration": "30"}]
+TRACKS = [
+    {"id": "a1", "audio_url": "https://f/a1.mp3", "title": "One", "duration": 61.5},
+    {"id": "b2", "audio_url": "https://f/b2.mp3", "title": "Two", "duration": "30"},
+]
 
 
 def _record(result: dict) -> dict:
-    return {"taskId": "t1", "model": "ai-music-api/generate", "state": "success",
-            "resultJson": json.dumps(result)}
+    return {
+        "taskId": "t1",
+        "model": "ai-music-api/generate",
+        "state": "success",
+        "resultJson": json.dumps(result),
+    }
 
 
 def test_market_tracks_keep_their_ids_and_urls() -> None:
     record = record_from_wire(_record({"data": TRACKS}))
     assert record.result_urls == ("https://f/a1.mp3", "https://f/b2.mp3")
     assert [(i.id, i.url, i.title, i.duration) for i in record.result_items] == [
-        ("a1", "https://f/a1.mp3", "One", 61.5), ("b2", "https://f/b2.mp3", "Two", 30.0)]
+        ("a1", "https://f/a1.mp3", "One", 61.5),
+        ("b2", "https://f/b2.mp3", "Two", 30.0),
+    ]
 
 
 def test_record_info_camel_case_tracks() -> None:

@@ -19,8 +19,9 @@ def rendered(exc: BaseException) -> str:
     return "".join(traceback.format_exception(exc)) + repr(exc) + str(exc)
 
 
-async def test_key_is_absent_everywhere(client: KieClient, sandbox: KieSandbox,
-                                        caplog: pytest.LogCaptureFixture) -> None:
+async def test_key_is_absent_everywhere(
+    client: KieClient, sandbox: KieSandbox, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     assert API_KEY not in repr(client) and API_KEY not in str(client)
     assert "***" in repr(client)
