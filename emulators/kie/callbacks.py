@@ -61,31 +61,14 @@ class CallbackSender:
         assert task.callback_url is not None
         body = task.callback_body()
         for attempt in range(1 + self.retries):
-            headers = {"Content-Type": "application/json"}
-            if self.webhook_key:
-                stamp = str(int(time.time()))
-                headers["X-Webhook-Timestamp"] = stamp
-                headers["X-Webhook-Signature"] = sign(task.task_id, stamp, self.webhook_key)
-            status: int | None = None
-            error: str | None = None
-            try:
-                async with self._ensure().post(
-                    task.callback_url,
-                    data=json.dumps(body).encode(),
-                    headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=self.timeout),
-                ) as resp:
-                    status = resp.status
-                    await resp.read()
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                error = type(exc).__name__
-            self.state.callbacks.append(
-                CallbackDelivery(task.task_id, task.callback_url, body, headers, status, error)
-            )
-            if status == 200:
+            sent = await self.post(task, body, self.signed_headers(task.task_id))
+            if sent.status == 200:
                 return
             log.info(
-                "sandbox callback for %s failed (%s), attempt %d", task.task_id, status or error, attempt + 1
+                "sandbox callback for %s failed (%s), attempt %d",
+                task.task_id,
+                sent.status or sent.error,
+                attempt + 1,
             )
             if attempt < self.retries:
                 await asyncio.sleep(self.retry_delay)

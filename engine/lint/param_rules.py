@@ -14,7 +14,7 @@ from engine.lint.variable_check import near, path_type
 from engine.loader.bundle import ScreenDef
 from engine.loader.errors import Location, Problem
 from engine.params import BadArguments, ParamType, coerce_value
-from engine.schema.flow import ForEach, Param
+from engine.schema.flow import Param
 from engine.templates import ENVIRONMENT, expression_of, is_template, variable_paths
 from engine.transitions import Transition, Via
 
@@ -38,13 +38,6 @@ def unknown_param_types(ctx: LintContext) -> Iterator[Problem]:
                     f'"{param.type}"{near(param.type, types)} '
                     f"(types: {', '.join(sorted(types))})",
                 )
-
-
-def item_of(ctx: LintContext, screen: ScreenDef, t: Transition) -> Any:
-    if not t.in_row:
-        return None
-    row = screen.screen.keyboard[int(t.args_path[1])]
-    return ctx.scopes.item(row) if isinstance(row, ForEach) else Any
 
 
 def _compatible(param: ParamType, spec: Param, kind: Any) -> str | None:
@@ -162,7 +155,7 @@ def transition_arguments(ctx: LintContext) -> Iterator[Problem]:
                 )
             continue
         source = screens[t.source]
-        variables = ctx.scopes.target(source, t, item_of(ctx, source, t))
+        variables = ctx.scopes.target(source, t)
         what = (
             f'button "{t.label}"'
             if t.via in (Via.BUTTON, Via.ROW, Via.ACTION_OK, Via.ACTION_ERROR)

@@ -68,9 +68,14 @@ class Scopes:
         self.plugins = plugins
         self.types = plugins.param_types
         self._cache: dict[str, dict[str, Any]] = {}
+        self._args: dict[str, type[BaseModel]] = {}
 
     def args_of(self, screen: ScreenDef) -> type[BaseModel]:
-        return args_model(screen.id, screen.screen.params, self.types)
+        """``args`` of the screen as a model: built once per screen (lint asks many times)."""
+        found = self._args.get(screen.id)
+        if found is None:
+            found = self._args[screen.id] = args_model(screen.id, screen.screen.params, self.types)
+        return found
 
     def result_of(self, ref: str | None) -> Any:
         op = self.plugins.find(ref) if ref else None
@@ -99,6 +104,13 @@ class Scopes:
         op = self.plugins.find(row.for_each)
         return op.item_type if op is not None and op.item_type is not None else Any
 
+    def _row_item(self, screen: ScreenDef, t: Transition) -> Any:
+        """The item of the generated row a transition is written in (None outside rows)."""
+        if not t.in_row:
+            return None
+        row = screen.screen.keyboard[int(t.args_path[1])]
+        return self.item(row) if isinstance(row, ForEach) else Any
+
     def input(self, screen: ScreenDef) -> Any:
         spec = screen.screen.input
         accepted = set(spec.accept) if spec else set()
@@ -106,8 +118,9 @@ class Scopes:
             return str
         return FileInfo if InputKind.TEXT not in accepted else Any
 
-    def target(self, screen: ScreenDef, t: Transition, item: Any = None) -> dict[str, Any]:
+    def target(self, screen: ScreenDef, t: Transition) -> dict[str, Any]:
         """The arguments of a transition: what they are rendered from (see the runtime)."""
+        item = self._row_item(screen, t)
         if t.via in (Via.BUTTON, Via.ROW):
             return {**self.screen(screen), **({"item": item} if t.in_row else {})}
         if t.via in (Via.INPUT, Via.INPUT_ERROR):

@@ -9,7 +9,6 @@ from typing import Any
 from jinja2 import TemplateSyntaxError
 
 from engine.lint.context import LintContext
-from engine.lint.param_rules import item_of
 from engine.lint.registry import check, declare, finding
 from engine.lint.variable_check import problems
 from engine.loader.bundle import ScreenDef
@@ -70,7 +69,7 @@ def _sites(
     for t in ctx.transitions:
         if t.source != screen.id:
             continue
-        variables = ctx.scopes.target(screen, t, item_of(ctx, screen, t))
+        variables = ctx.scopes.target(screen, t)
         for arg, value in t.args.items():
             yield (*t.args_path, arg), value, variables, f"where {screen.id} opens {t.target}"
 

@@ -13,23 +13,18 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import asyncpg
-from aiogram import Bot
-from aiogram.exceptions import TelegramForbiddenError
-from aiogram.types import Message
 
 from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CallContext, GuardCheck, NoArgs, Plugin, action, query
-from engine.runtime.interpreter import Runtime
-from engine.telegram.router import person
 from plugins.admin import audit, dashboard
 from plugins.admin.console import Console, Refused
 from plugins.admin.roles import GUARD_IMPLIES, Role, RoleBook, passes
-from plugins.admin.router import CARD_SCREEN
 from plugins.admin.users import Directory
 from plugins.admin.views import (
+    CARD_SCREEN,
     AdjustArgs,
     Adjusted,
     Amount,
@@ -64,6 +59,12 @@ from plugins.admin.watch import BlockList
 from plugins.integrations.kie.errors import KieError
 from plugins.wallet.money import format_rub, parse_rub
 from plugins.wallet.service import Wallet
+
+if TYPE_CHECKING:  # the linter imports the plug-ins: keep aiogram out of its way
+    from aiogram import Bot
+    from aiogram.types import Message
+
+    from engine.runtime.interpreter import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,8 @@ class AdminPlugin(Plugin):
 
     async def open_card(self, message: Message, user_id: int) -> None:
         """A staff member forwarded a message: show its author's card."""
+        from engine.telegram.router import person  # aiogram: imported when a bot runs only
+
         assert self.runtime is not None and message.from_user is not None
         await self.runtime.open(person(message.from_user), message.chat.id, CARD_SCREEN, {"user": user_id})
 
@@ -234,6 +237,8 @@ class AdminPlugin(Plugin):
     @action(guard="support")
     async def message_user(self, ctx: CallContext, args: MessageArgs) -> Done:
         """Send the user a message from the bot; audited."""
+        from aiogram.exceptions import TelegramForbiddenError  # only when a bot runs
+
         await self._require(ctx, Role.SUPPORT)
         person = await self.directory.person(args.user)
         text = self.bundle.render("admin.message_to_user", person.language or "ru", {"text": args.text})

@@ -17,7 +17,6 @@ from plugins.admin.watch import BlockList
 
 #: opens the card of user ``user`` for the staff member who sent ``message``
 OpenCard = Callable[[Message, int], Awaitable[None]]
-CARD_SCREEN = "admin.users.card"
 
 
 def admin_router(

@@ -8,6 +8,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: the user card, opened also by forwarding a user's message
+CARD_SCREEN = "admin.users.card"
+
 #: times are shown in the owner's zone, with its name
 DISPLAY_ZONE = ZoneInfo("Europe/Moscow")
 

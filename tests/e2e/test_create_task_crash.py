@@ -8,7 +8,6 @@ import asyncio
 import signal
 import socket
 import uuid
-from datetime import timedelta
 
 import asyncpg
 
@@ -20,10 +19,9 @@ from plugins.generation.store import JobStore
 from plugins.wallet.service import Wallet
 from tests.conftest import PROJECT_ROOT
 from tests.plugins.generation.conftest import model_of
+from tests.support.paid_job import PRICE, START, USER, paid_job
 from tests.support.process import start_bot_process
 from tests.support.waiting import until
-
-USER, PRICE, START = 1001, 4_200, 50_000
 
 
 def free_port() -> int:
@@ -63,19 +61,7 @@ async def test_sigkill_during_create_task_then_restart_orders_once(database_dsn:
     async with TelegramEmulator() as emulator, KieSandbox() as sandbox:
         try:
             wallet, store = Wallet(pool), JobStore(pool)
-            await wallet.credit(USER, START, "adjustment", "crash-test-topup")
-            job = await store.create(
-                user_id=USER,
-                chat_id=USER,
-                language="ru",
-                model=model,
-                category="text-to-image",
-                values={"prompt": "a lighthouse at dusk"},
-                price_kopecks=PRICE,
-                free=False,
-                timeout=timedelta(minutes=5),
-                reserve=lambda conn, job_id: wallet.reserve(USER, job_id, PRICE, conn=conn),
-            )
+            job = await paid_job(pool, model)
             # the task is made and keeps running (until the test ends it); its id never comes back
             sandbox.faults.reply("createTask", LostAnswer())
             sandbox.faults.task(TaskFault.stuck())

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import uuid
-from datetime import timedelta
 
 import asyncpg
 
@@ -18,9 +17,8 @@ from plugins.generation.store import JobStore
 from plugins.wallet.service import Wallet
 from tests.conftest import PROJECT_ROOT
 from tests.plugins.generation.conftest import model_of
+from tests.support.paid_job import PRICE, START, USER, paid_job
 from tests.support.process import start_bot_process
-
-USER, PRICE, START = 1001, 4_200, 50_000
 
 
 async def _bot(emulator: TelegramEmulator, sandbox: KieSandbox, dsn: str) -> asyncio.subprocess.Process:
@@ -55,19 +53,7 @@ async def test_sigkill_mid_poll_then_restart_delivers_once(database_dsn: str) ->
     async with TelegramEmulator() as emulator, KieSandbox(latency=Latency(generating=6.0)) as sandbox:
         try:
             wallet, store = Wallet(pool), JobStore(pool)
-            await wallet.credit(USER, START, "adjustment", "crash-test-topup")
-            job = await store.create(
-                user_id=USER,
-                chat_id=USER,
-                language="ru",
-                model=model,
-                category="text-to-image",
-                values={"prompt": "a lighthouse at dusk"},
-                price_kopecks=PRICE,
-                free=False,
-                timeout=timedelta(minutes=5),
-                reserve=lambda conn, job_id: wallet.reserve(USER, job_id, PRICE, conn=conn),
-            )
+            job = await paid_job(pool, model)
             process = await _bot(emulator, sandbox, database_dsn)
             try:  # wait until it is polling a submitted task, then kill it without warning
                 await emulator.wait_for(lambda: sandbox.count("recordInfo") >= 1, timeout=30)
