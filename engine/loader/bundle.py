@@ -180,6 +180,7 @@ def _flatten(
 
 
 def _load_locale(root: Path, language: str) -> tuple[Locale | None, list[Problem]]:
+    """``locales/<language>.yaml`` plus any topic files under ``locales/<language>/``, one key space."""
     file = root / "locales" / f"{language}.yaml"
     if not file.exists():
         return None, [
@@ -189,11 +190,26 @@ def _load_locale(root: Path, language: str) -> tuple[Locale | None, list[Problem
                 f"the {language} locale file is missing",
             )
         ]
-    doc, problems = read_yaml(file, root)
-    if doc is None:
-        return None, problems
+    folder = root / "locales" / language
+    files = [file, *(sorted(folder.rglob("*.yaml")) if folder.is_dir() else [])]
+    problems: list[Problem] = []
     flat: dict[str, tuple[str, Location]] = {}
-    _flatten(doc.data, doc, "", (), flat, problems)
+    for path in files:
+        doc, found = read_yaml(path, root)
+        problems += found
+        if doc is None:
+            continue
+        part: dict[str, tuple[str, Location]] = {}
+        _flatten(doc.data, doc, "", (), part, problems)
+        for key, (source, location) in part.items():
+            if key in flat:
+                problems.append(
+                    Problem("LOAD004", location, f"text '{key}' is defined twice (also at {flat[key][1]})")
+                )
+                continue
+            flat[key] = (source, location)
+    if problems and not flat:
+        return None, problems
     texts, positions, errors = {}, {}, {}
     for key, (source, location) in flat.items():
         text, error = compile_text(source)

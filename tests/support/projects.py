@@ -61,7 +61,7 @@ def write_project(root: Path, files: dict[str, str] | None = None) -> Path:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         text = textwrap.dedent(text)
-        if rel.startswith("locales/"):
+        if rel in ("locales/ru.yaml", "locales/en.yaml"):
             text += engine_texts()
         path.write_text(text, encoding="utf-8")
     (root / "models").mkdir(exist_ok=True)

@@ -69,3 +69,21 @@ def test_missing_locale_file(tmp_path: Path) -> None:
     write_project(tmp_path)
     (tmp_path / "locales" / "en.yaml").unlink()
     assert _problems(tmp_path) == [("LOAD001", "locales/en.yaml", 1)]
+
+
+def test_topic_locale_files_join_the_language(tmp_path: Path) -> None:
+    write_project(
+        tmp_path,
+        {
+            "locales/ru/promo.yaml": "promo:\n  title: Промокоды\n",
+            "locales/en/promo.yaml": "promo:\n  title: Promo codes\n",
+        },
+    )
+    bundle = load_bundle(tmp_path)
+    assert bundle.locales["ru"].positions["promo.title"].file == "locales/ru/promo.yaml"
+    assert "promo.title" in bundle.locales["en"].texts
+
+
+def test_text_defined_in_two_locale_files_is_refused(tmp_path: Path) -> None:
+    write_project(tmp_path, {"locales/ru/again.yaml": "common:\n  back: Назад\n"})
+    assert ("LOAD004", "locales/ru/again.yaml", 2) in _problems(tmp_path)
