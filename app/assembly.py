@@ -14,6 +14,8 @@ from aiogram import Bot, Dispatcher, Router
 from aiohttp import web
 
 from app.config import Config
+from app.logs import UpdateLogFields
+from app.metrics import ApiCallMetrics, Metrics, UpdateMetrics
 from engine.files.source import FileSource
 from engine.loader.bundle import Bundle
 from engine.plugin import Plugin, PluginSet
@@ -71,6 +73,7 @@ class Dependencies:
     fetch_policy: AddressPolicy = field(default_factory=AddressPolicy)
     runner_options: RunnerOptions = field(default_factory=lambda: RunnerOptions())
     files: FileSource | None = None  # None: files are read from Telegram through ``bot``
+    metrics: Metrics | None = None  # None: nothing is measured (tests that do not look)
 
 
 class Service(Protocol):
@@ -96,7 +99,12 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     """The running plug-ins, given what they depend on."""
     bundle, pool, bot, config = deps.bundle, deps.pool, deps.bot, deps.config
     kie_url, kie_key, kie_upload_url = deps.kie_url, deps.kie_key, deps.kie_upload_url
-    client = KieClient(kie_key, base_url=kie_url, upload_url=kie_upload_url or kie_url)
+    client = KieClient(
+        kie_key,
+        base_url=kie_url,
+        upload_url=kie_upload_url or kie_url,
+        observer=deps.metrics.kie_observer if deps.metrics else None,
+    )
     files = deps.files or TelegramFiles(bot)
     wallet_plugin = WalletPlugin(pool, files=files)
     wallet = wallet_plugin.wallet
@@ -179,4 +187,10 @@ def assemble(
     )
     if kit.admin:
         kit.admin.attach(runtime)
-    return Assembled(runtime, build_dispatcher(runtime, *kit.routers, flood=deps.flood), kit)
+    dispatcher = build_dispatcher(runtime, *kit.routers, flood=deps.flood)
+    dispatcher.update.outer_middleware(UpdateLogFields())
+    if deps.metrics is not None:
+        deps.metrics.watch_engine(lambda: runtime.stats)
+        dispatcher.update.outer_middleware(UpdateMetrics(deps.metrics))
+        deps.bot.session.middleware(ApiCallMetrics(deps.metrics))
+    return Assembled(runtime, dispatcher, kit)

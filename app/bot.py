@@ -12,6 +12,7 @@ import logging
 import signal
 import socket
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -19,10 +20,12 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from app.access_log import RedactedAccessLogger
 from app.assembly import Dependencies, assemble
 from app.config import Config
+from app.metrics import Metrics
 from app.project import project
 from engine.lint.linter import format_text, has_errors, lint
 from engine.loader.bundle import LANGUAGES, Bundle, load_bundle
@@ -109,27 +112,60 @@ async def release_polling_lock(pool: asyncpg.Pool, conn: asyncpg.Connection) -> 
         await pool.release(conn)
 
 
-def health_app(pool: asyncpg.Pool, runtime: Runtime) -> web.Application:
-    async def health(_: web.Request) -> web.Response:
+@dataclass
+class Readiness:
+    """Whether this instance takes traffic: false from the moment it starts shutting down."""
+
+    accepting: bool = True
+
+
+def health_app(
+    pool: asyncpg.Pool, runtime: Runtime, metrics: Metrics | None = None, readiness: Readiness | None = None
+) -> web.Application:
+    """``/health``: the process lives; ``/ready``: it takes traffic (database answers, not
+    draining); ``/metrics``: Prometheus's exposition format."""
+
+    async def database_problem() -> str | None:
         try:
-            await pool.fetchval("SELECT 1")
-        except Exception as exc:  # whatever keeps the database away, the answer is "not healthy"
-            return web.json_response({"status": "unhealthy", "database": type(exc).__name__}, status=503)
+            await asyncio.wait_for(pool.fetchval("SELECT 1"), timeout=5)
+        except Exception as exc:  # whatever keeps the database away, the answer is "not ready"
+            return type(exc).__name__
+        return None
+
+    async def health(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
-    async def metrics(_: web.Request) -> web.Response:
-        lines = [f"bot_{name}_total {value}" for name, value in sorted(runtime.stats.items())]
-        return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
+    async def ready(_: web.Request) -> web.Response:
+        if readiness is not None and not readiness.accepting:
+            return web.json_response({"status": "draining"}, status=503)
+        problem = await database_problem()
+        if problem is not None:
+            return web.json_response({"status": "unready", "database": problem}, status=503)
+        return web.json_response({"status": "ready"})
+
+    async def metrics_page(_: web.Request) -> web.Response:
+        if metrics is None:
+            lines = [f"bot_{name}_total {value}" for name, value in sorted(runtime.stats.items())]
+            return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
+        body = await metrics.exposition(pool)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     app = web.Application()
     app.router.add_get("/health", health)
-    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/ready", ready)
+    app.router.add_get("/metrics", metrics_page)
     return app
 
 
-def http_app(pool: asyncpg.Pool, runtime: Runtime, routes: list[web.RouteDef]) -> web.Application:
-    """Health and metrics, and the plug-ins' routes (Kie.ai callbacks)."""
-    http = health_app(pool, runtime)
+def http_app(
+    pool: asyncpg.Pool,
+    runtime: Runtime,
+    routes: list[web.RouteDef],
+    metrics: Metrics | None = None,
+    readiness: Readiness | None = None,
+) -> web.Application:
+    """Health, readiness and metrics, and the plug-ins' routes (Kie.ai callbacks)."""
+    http = health_app(pool, runtime, metrics, readiness)
     http.add_routes(routes)
     return http
 
@@ -198,6 +234,7 @@ async def run(config: Config) -> None:
 
         bot = make_bot(token, api_url)
         stack.push_async_callback(bot.session.close)
+        metrics, readiness = Metrics(), Readiness()
         deps = Dependencies(
             bundle=bundle,
             pool=pool,
@@ -209,13 +246,16 @@ async def run(config: Config) -> None:
             config=config,
             flood=config.flood_limit,
             fetch_policy=fetch_policy,
+            metrics=metrics,
         )
         app = assemble(deps, sessions=sessions)
         runtime, dispatcher = app.runtime, app.dispatcher
         services = await app.start_services()
         stack.push_async_callback(app.stop_services, services)
 
-        runner = await serve_http(http_app(pool, runtime, app.kit.routes), config.http_host, config.http_port)
+        runner = await serve_http(
+            http_app(pool, runtime, app.kit.routes, metrics, readiness), config.http_host, config.http_port
+        )
         stack.push_async_callback(runner.cleanup)
 
         lock = await hold_polling_lock(pool)
@@ -241,6 +281,7 @@ async def run(config: Config) -> None:
                 "(a supervisor should start this process again)"
             )
         watchdog.cancel()
+        readiness.accepting = False
         log.info("shutting down")
         if not polling.done():
             await dispatcher.stop_polling()
