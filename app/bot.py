@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import signal
 import socket
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from aiogram import Bot
@@ -187,6 +189,17 @@ def polling_sessions(pool: asyncpg.Pool) -> PgSessionStore:
     return PgSessionStore(pool, cache_size=SESSION_CACHE, write_behind=True)
 
 
+def _local_part(module: str, setting: str) -> Any:
+    """A module of the local set-up (embedded PostgreSQL, emulators), imported only when used:
+    a production image ships without them, and then the missing ``setting`` is the answer."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise StartupError(
+            f"{setting} is not set, and this installation has no local stand-in for it"
+        ) from exc
+
+
 async def run(config: Config) -> None:
     bundle = load_checked_bundle()
     async with AsyncExitStack() as stack:
@@ -194,7 +207,12 @@ async def run(config: Config) -> None:
         if dsn is None:
             from engine.storage.embedded import start_embedded
 
-            dsn, server = await asyncio.to_thread(start_embedded, PROJECT_ROOT / config.data_dir / "postgres")
+            try:
+                dsn, server = await asyncio.to_thread(
+                    start_embedded, PROJECT_ROOT / config.data_dir / "postgres"
+                )
+            except RuntimeError as exc:  # the embedded server is not installed (production)
+                raise StartupError(str(exc)) from exc
             stack.callback(server.cleanup)
             log.info("embedded PostgreSQL is running (data in %s/postgres)", config.data_dir)
         pool = await open_database(dsn)
@@ -208,8 +226,9 @@ async def run(config: Config) -> None:
 
         admin_ids = set(config.admin_ids)
         if config.telegram_bot_token is None:
-            from app.local_services import start_local_telegram
-
+            start_local_telegram = _local_part(
+                "app.local_services", "TELEGRAM_BOT_TOKEN"
+            ).start_local_telegram
             telegram = await start_local_telegram(config, stack)
             token, api_url = telegram.token, telegram.api_url
             admin_ids |= telegram.admin_ids
@@ -226,8 +245,7 @@ async def run(config: Config) -> None:
                     "KIE_API_KEY is not set: real Telegram users would pay for sandbox results."
                     " Set KIE_API_KEY, or KIE_SANDBOX=1 to try the bot against the local sandbox."
                 )
-            from app.local_services import start_local_kie
-
+            start_local_kie = _local_part("app.local_services", "KIE_API_KEY").start_local_kie
             kie = await start_local_kie(config, stack)
             kie_url, kie_key = kie.api_url, kie.api_key
             fetch_policy = AddressPolicy.allowing(kie_url)

@@ -29,6 +29,7 @@ from typing import Any
 import asyncpg
 
 from engine.loader.bundle import Bundle
+from engine.log_context import bind
 from plugins.generation.adoption import adoption_refusal
 from plugins.generation.delivery import Delivery
 from plugins.generation.inputs import InputBuilder, InputError
@@ -165,6 +166,10 @@ class JobRunner:
         return len(self._tasks)
 
     async def _guarded(self, job: Job) -> None:
+        with bind(job_id=job.id.hex, user_id=job.user_id):
+            await self._step_logged(job)
+
+    async def _step_logged(self, job: Job) -> None:
         try:
             next_run = await self.step(job)
         except Exception:
