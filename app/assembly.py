@@ -26,10 +26,12 @@ from engine.telegram.files import TelegramFiles
 from engine.telegram.flood import FloodLimit
 from engine.telegram.messenger import AiogramMessenger
 from engine.telegram.router import build_dispatcher
+from plugins.admin.alerts import StaffAlerts
 from plugins.admin.models import ModelsPlugin
 from plugins.admin.wiring import AdminConsole, admin_console
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.catalog.prices import ModelPrices
+from plugins.generation.breaker import Breakers
 from plugins.generation.callbacks import callback_routes, callback_url
 from plugins.generation.delivery import Delivery
 from plugins.generation.inputs import InputBuilder
@@ -119,6 +121,9 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         config.kie_webhook_hmac_key.get_secret_value() if config and config.kie_webhook_hmac_key else None
     )
     make_url = (lambda job: callback_url(public_url, secret, job)) if public_url and secret else None
+    admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids, kie_balance=client.credits)
+    alerts = StaffAlerts(pool, bundle, bot, admin.roles)
+    breakers = Breakers(pool, alert=alerts, credits=client.credits)
     options = RunnerOptions(**deps.runner_options)
     if config is not None:
         options.setdefault("lease", timedelta(seconds=config.job_lease_seconds))
@@ -131,14 +136,14 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         settle_success=on_success,
         settle_failure=on_failure,
         callback_url=make_url,
+        breakers=breakers,
         **options,
     )
     prices = ModelPrices(wallet)  # one overrides cache per instance, shared by all readers
-    generation = GenerationPlugin(bundle, store, wallet, wake=runner.wake, prices=prices)
+    generation = GenerationPlugin(bundle, store, wallet, wake=runner.wake, prices=prices, breakers=breakers)
     routes = callback_routes(store, runner, secret, hmac_key) if secret else []
     catalog = CatalogPlugin(bundle, wallet, prices)
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
-    admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids, kie_balance=client.credits)
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
     return PluginKit(
         [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models],
