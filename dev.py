@@ -22,6 +22,13 @@ VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 CHROMIUM = "/usr/bin/chromium"
 LOCK = ROOT / "requirements.lock"
+PROD_LOCK = ROOT / "requirements.prod.lock"
+PROD_LOCK_HEADER = """\
+# Locked runtime dependencies with hashes for Linux, CPython 3.11: what production installs
+# (the Dockerfile and render.yaml: `pip install --require-hashes -r requirements.prod.lock`).
+# The same pins as requirements.lock, without the dev tools, emulator extras and the embedded
+# PostgreSQL. Regenerated together with it: python3 dev.py lock
+"""
 LOCK_HEADER = """\
 # Locked dependencies with hashes for Linux, CPython 3.11: runtime + the `dev` extra
 # (embedded, test, bench) and the build backend. Both `dev.py start` and `dev.py test`
@@ -63,31 +70,31 @@ def lock(argv: list[str]) -> int:
         output = Path(tmp) / LOCK.name  # the current pins are kept unless `--upgrade`
         if LOCK.exists():
             shutil.copyfile(LOCK, output)
+        compile_ = [
+            str(tools_bin / "uv"),
+            "pip",
+            "compile",
+            "--quiet",
+            "--generate-hashes",
+            "--python-version",
+            "3.11",
+            "--python-platform",
+            "x86_64-unknown-linux-gnu",
+            "--no-header",
+            "--no-annotate",
+        ]
         subprocess.check_call(
-            [
-                str(tools_bin / "uv"),
-                "pip",
-                "compile",
-                "--quiet",
-                "--generate-hashes",
-                "--python-version",
-                "3.11",
-                "--python-platform",
-                "x86_64-unknown-linux-gnu",
-                "--extra",
-                "dev",
-                "--no-header",
-                "--no-annotate",
-                "--output-file",
-                str(output),
-                *argv,
-                "pyproject.toml",
-                str(build),
-            ],
+            [*compile_, "--extra", "dev", "--output-file", str(output), *argv, "pyproject.toml", str(build)],
             cwd=ROOT,
         )
         LOCK.write_text(LOCK_HEADER + output.read_text())
-    print(f"wrote {LOCK.name}", flush=True)
+        # production: the runtime dependencies only, pinned as the full lock pins them
+        prod = Path(tmp) / PROD_LOCK.name
+        subprocess.check_call(
+            [*compile_, "--constraint", str(LOCK), "--output-file", str(prod), "pyproject.toml"], cwd=ROOT
+        )
+        PROD_LOCK.write_text(PROD_LOCK_HEADER + prod.read_text())
+    print(f"wrote {LOCK.name} and {PROD_LOCK.name}", flush=True)
     return 0
 
 

@@ -6,13 +6,13 @@ Telegram emulator with a web chat at http://127.0.0.1:8080 and the Kie.ai sandbo
 
 from __future__ import annotations
 
-import logging
 import sys
 
 from pydantic import ValidationError
 
 from app.bot import StartupError, run
 from app.config import Config
+from app.logs import configure_logging
 from engine import event_loop
 from engine.settings import config_problems
 
@@ -25,10 +25,7 @@ def main() -> int:
         for line in config_problems(exc):
             print(f"  - {line}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
-    logging.getLogger("pgserver").setLevel(logging.WARNING)
-    logging.getLogger("emulators").setLevel(logging.WARNING)  # one line per API call
+    configure_logging(config.log_level, config.log_format, config.secret_values())
     try:
         event_loop.run(run(config))
     except StartupError as exc:

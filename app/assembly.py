@@ -14,6 +14,8 @@ from aiogram import Bot, Dispatcher, Router
 from aiohttp import web
 
 from app.config import Config
+from app.logs import UpdateLogFields
+from app.metrics import ApiCallMetrics, Metrics, UpdateMetrics
 from engine.files.source import FileSource
 from engine.loader.bundle import Bundle
 from engine.plugin import Plugin, PluginSet
@@ -24,10 +26,12 @@ from engine.telegram.files import TelegramFiles
 from engine.telegram.flood import FloodLimit
 from engine.telegram.messenger import AiogramMessenger
 from engine.telegram.router import build_dispatcher
+from plugins.admin.alerts import StaffAlerts
 from plugins.admin.models import ModelsPlugin
 from plugins.admin.wiring import AdminConsole, admin_console
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.catalog.prices import ModelPrices
+from plugins.generation.breaker import Breakers
 from plugins.generation.callbacks import callback_routes, callback_url
 from plugins.generation.delivery import Delivery
 from plugins.generation.inputs import InputBuilder
@@ -71,6 +75,7 @@ class Dependencies:
     fetch_policy: AddressPolicy = field(default_factory=AddressPolicy)
     runner_options: RunnerOptions = field(default_factory=lambda: RunnerOptions())
     files: FileSource | None = None  # None: files are read from Telegram through ``bot``
+    metrics: Metrics | None = None  # None: nothing is measured (tests that do not look)
 
 
 class Service(Protocol):
@@ -96,7 +101,12 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     """The running plug-ins, given what they depend on."""
     bundle, pool, bot, config = deps.bundle, deps.pool, deps.bot, deps.config
     kie_url, kie_key, kie_upload_url = deps.kie_url, deps.kie_key, deps.kie_upload_url
-    client = KieClient(kie_key, base_url=kie_url, upload_url=kie_upload_url or kie_url)
+    client = KieClient(
+        kie_key,
+        base_url=kie_url,
+        upload_url=kie_upload_url or kie_url,
+        observer=deps.metrics.kie_observer if deps.metrics else None,
+    )
     files = deps.files or TelegramFiles(bot)
     wallet_plugin = WalletPlugin(pool, files=files)
     wallet = wallet_plugin.wallet
@@ -111,6 +121,9 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         config.kie_webhook_hmac_key.get_secret_value() if config and config.kie_webhook_hmac_key else None
     )
     make_url = (lambda job: callback_url(public_url, secret, job)) if public_url and secret else None
+    admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids, kie_balance=client.credits)
+    alerts = StaffAlerts(pool, bundle, bot, admin.roles)
+    breakers = Breakers(pool, alert=alerts, credits=client.credits)
     options = RunnerOptions(**deps.runner_options)
     if config is not None:
         options.setdefault("lease", timedelta(seconds=config.job_lease_seconds))
@@ -123,14 +136,14 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         settle_success=on_success,
         settle_failure=on_failure,
         callback_url=make_url,
+        breakers=breakers,
         **options,
     )
     prices = ModelPrices(wallet)  # one overrides cache per instance, shared by all readers
-    generation = GenerationPlugin(bundle, store, wallet, wake=runner.wake, prices=prices)
+    generation = GenerationPlugin(bundle, store, wallet, wake=runner.wake, prices=prices, breakers=breakers)
     routes = callback_routes(store, runner, secret, hmac_key) if secret else []
     catalog = CatalogPlugin(bundle, wallet, prices)
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
-    admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids, kie_balance=client.credits)
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
     return PluginKit(
         [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models],
@@ -179,4 +192,10 @@ def assemble(
     )
     if kit.admin:
         kit.admin.attach(runtime)
-    return Assembled(runtime, build_dispatcher(runtime, *kit.routers, flood=deps.flood), kit)
+    dispatcher = build_dispatcher(runtime, *kit.routers, flood=deps.flood)
+    dispatcher.update.outer_middleware(UpdateLogFields())
+    if deps.metrics is not None:
+        deps.metrics.watch_engine(lambda: runtime.stats)
+        dispatcher.update.outer_middleware(UpdateMetrics(deps.metrics))
+        deps.bot.session.middleware(ApiCallMetrics(deps.metrics))
+    return Assembled(runtime, dispatcher, kit)

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import signal
 import socket
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from app.access_log import RedactedAccessLogger
 from app.assembly import Dependencies, assemble
 from app.config import Config
+from app.metrics import Metrics
 from app.project import project
 from engine.lint.linter import format_text, has_errors, lint
 from engine.loader.bundle import LANGUAGES, Bundle, load_bundle
@@ -109,27 +114,60 @@ async def release_polling_lock(pool: asyncpg.Pool, conn: asyncpg.Connection) -> 
         await pool.release(conn)
 
 
-def health_app(pool: asyncpg.Pool, runtime: Runtime) -> web.Application:
-    async def health(_: web.Request) -> web.Response:
+@dataclass
+class Readiness:
+    """Whether this instance takes traffic: false from the moment it starts shutting down."""
+
+    accepting: bool = True
+
+
+def health_app(
+    pool: asyncpg.Pool, runtime: Runtime, metrics: Metrics | None = None, readiness: Readiness | None = None
+) -> web.Application:
+    """``/health``: the process lives; ``/ready``: it takes traffic (database answers, not
+    draining); ``/metrics``: Prometheus's exposition format."""
+
+    async def database_problem() -> str | None:
         try:
-            await pool.fetchval("SELECT 1")
-        except Exception as exc:  # whatever keeps the database away, the answer is "not healthy"
-            return web.json_response({"status": "unhealthy", "database": type(exc).__name__}, status=503)
+            await asyncio.wait_for(pool.fetchval("SELECT 1"), timeout=5)
+        except Exception as exc:  # whatever keeps the database away, the answer is "not ready"
+            return type(exc).__name__
+        return None
+
+    async def health(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
-    async def metrics(_: web.Request) -> web.Response:
-        lines = [f"bot_{name}_total {value}" for name, value in sorted(runtime.stats.items())]
-        return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
+    async def ready(_: web.Request) -> web.Response:
+        if readiness is not None and not readiness.accepting:
+            return web.json_response({"status": "draining"}, status=503)
+        problem = await database_problem()
+        if problem is not None:
+            return web.json_response({"status": "unready", "database": problem}, status=503)
+        return web.json_response({"status": "ready"})
+
+    async def metrics_page(_: web.Request) -> web.Response:
+        if metrics is None:
+            lines = [f"bot_{name}_total {value}" for name, value in sorted(runtime.stats.items())]
+            return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
+        body = await metrics.exposition(pool)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     app = web.Application()
     app.router.add_get("/health", health)
-    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/ready", ready)
+    app.router.add_get("/metrics", metrics_page)
     return app
 
 
-def http_app(pool: asyncpg.Pool, runtime: Runtime, routes: list[web.RouteDef]) -> web.Application:
-    """Health and metrics, and the plug-ins' routes (Kie.ai callbacks)."""
-    http = health_app(pool, runtime)
+def http_app(
+    pool: asyncpg.Pool,
+    runtime: Runtime,
+    routes: list[web.RouteDef],
+    metrics: Metrics | None = None,
+    readiness: Readiness | None = None,
+) -> web.Application:
+    """Health, readiness and metrics, and the plug-ins' routes (Kie.ai callbacks)."""
+    http = health_app(pool, runtime, metrics, readiness)
     http.add_routes(routes)
     return http
 
@@ -151,6 +189,17 @@ def polling_sessions(pool: asyncpg.Pool) -> PgSessionStore:
     return PgSessionStore(pool, cache_size=SESSION_CACHE, write_behind=True)
 
 
+def _local_part(module: str, setting: str) -> Any:
+    """A module of the local set-up (embedded PostgreSQL, emulators), imported only when used:
+    a production image ships without them, and then the missing ``setting`` is the answer."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise StartupError(
+            f"{setting} is not set, and this installation has no local stand-in for it"
+        ) from exc
+
+
 async def run(config: Config) -> None:
     bundle = load_checked_bundle()
     async with AsyncExitStack() as stack:
@@ -158,7 +207,12 @@ async def run(config: Config) -> None:
         if dsn is None:
             from engine.storage.embedded import start_embedded
 
-            dsn, server = await asyncio.to_thread(start_embedded, PROJECT_ROOT / config.data_dir / "postgres")
+            try:
+                dsn, server = await asyncio.to_thread(
+                    start_embedded, PROJECT_ROOT / config.data_dir / "postgres"
+                )
+            except RuntimeError as exc:  # the embedded server is not installed (production)
+                raise StartupError(str(exc)) from exc
             stack.callback(server.cleanup)
             log.info("embedded PostgreSQL is running (data in %s/postgres)", config.data_dir)
         pool = await open_database(dsn)
@@ -172,8 +226,9 @@ async def run(config: Config) -> None:
 
         admin_ids = set(config.admin_ids)
         if config.telegram_bot_token is None:
-            from app.local_services import start_local_telegram
-
+            start_local_telegram = _local_part(
+                "app.local_services", "TELEGRAM_BOT_TOKEN"
+            ).start_local_telegram
             telegram = await start_local_telegram(config, stack)
             token, api_url = telegram.token, telegram.api_url
             admin_ids |= telegram.admin_ids
@@ -190,14 +245,14 @@ async def run(config: Config) -> None:
                     "KIE_API_KEY is not set: real Telegram users would pay for sandbox results."
                     " Set KIE_API_KEY, or KIE_SANDBOX=1 to try the bot against the local sandbox."
                 )
-            from app.local_services import start_local_kie
-
+            start_local_kie = _local_part("app.local_services", "KIE_API_KEY").start_local_kie
             kie = await start_local_kie(config, stack)
             kie_url, kie_key = kie.api_url, kie.api_key
             fetch_policy = AddressPolicy.allowing(kie_url)
 
         bot = make_bot(token, api_url)
         stack.push_async_callback(bot.session.close)
+        metrics, readiness = Metrics(), Readiness()
         deps = Dependencies(
             bundle=bundle,
             pool=pool,
@@ -209,13 +264,16 @@ async def run(config: Config) -> None:
             config=config,
             flood=config.flood_limit,
             fetch_policy=fetch_policy,
+            metrics=metrics,
         )
         app = assemble(deps, sessions=sessions)
         runtime, dispatcher = app.runtime, app.dispatcher
         services = await app.start_services()
         stack.push_async_callback(app.stop_services, services)
 
-        runner = await serve_http(http_app(pool, runtime, app.kit.routes), config.http_host, config.http_port)
+        runner = await serve_http(
+            http_app(pool, runtime, app.kit.routes, metrics, readiness), config.http_host, config.http_port
+        )
         stack.push_async_callback(runner.cleanup)
 
         lock = await hold_polling_lock(pool)
@@ -241,6 +299,7 @@ async def run(config: Config) -> None:
                 "(a supervisor should start this process again)"
             )
         watchdog.cancel()
+        readiness.accepting = False
         log.info("shutting down")
         if not polling.done():
             await dispatcher.stop_polling()

@@ -46,6 +46,9 @@ class Config(BaseSettings):
         12, ge=1, le=1000, description="Updates one user may send at once (an album is 10)."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = Field(
+        "text", description="json: one JSON object per line, with update, user and job ids."
+    )
     http_host: str = "127.0.0.1"
     http_port: int = Field(8081, ge=0, le=65535)
     local_chat_port: int = Field(8080, ge=0, le=65535)
@@ -78,6 +81,16 @@ class Config(BaseSettings):
     def flood_limit(self) -> FloodLimit | None:
         """Per-user flood control for the flows' router; None when turned off."""
         return FloodLimit(self.flood_rate, self.flood_burst) if self.flood_rate > 0 else None
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for log redaction (never to be printed)."""
+        secrets = (
+            self.telegram_bot_token,
+            self.kie_api_key,
+            self.kie_callback_secret,
+            self.kie_webhook_hmac_key,
+        )
+        return [s.get_secret_value() for s in secrets if s is not None]
 
     @property
     def local(self) -> bool:

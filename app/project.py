@@ -12,7 +12,6 @@ from engine.plugin import Plugin, PluginSet
 from engine.project import ExplorerDriverFactory, Project, ProjectCommand
 from plugins.admin.models import ModelsPlugin
 from plugins.admin.plugin import AdminPlugin
-from plugins.catalog import cli as catalog_cli
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.generation.plugin import GenerationPlugin
 from plugins.payments.plugin import PaymentsPlugin
@@ -41,7 +40,13 @@ class BotProject:
     """The ``Project`` the engine's CLI loads: plug-ins, the catalog's price rules and commands."""
 
     lint_rules: tuple[str, ...] = ("plugins.catalog.lint_rules", "plugins.catalog.recipe_rules")
-    commands: tuple[ProjectCommand, ...] = (catalog_cli.COMMAND,)
+
+    @property
+    def commands(self) -> tuple[ProjectCommand, ...]:
+        """The catalog's tooling (``python -m engine catalog``): imported only by the CLI."""
+        from plugins.catalog import cli as catalog_cli
+
+        return (catalog_cli.COMMAND,)
 
     @property
     def explorer_driver(self) -> ExplorerDriverFactory | None:

@@ -74,6 +74,8 @@ KieBalance = Callable[[], Awaitable[Decimal]]
 KIE_BALANCE_TIMEOUT = 5.0
 
 ADMIN_TEXTS: dict[str, dict[str, Any]] = {
+    "admin.alerts.model_paused": {"model": str, "failures": int, "minutes": int},
+    "admin.alerts.no_credits": {"model": str, "failures": int, "minutes": int},
     "admin.error.forbidden": {},
     "admin.error.not_found": {},
     "admin.error.amount_invalid": {},

@@ -20,6 +20,7 @@ from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, Pr
 from engine.schema.catalog import FieldType, ModelEntry
 from plugins.catalog.prices import ModelPrices, Pricing, free_models, model_kopecks
 from plugins.catalog.pricing import PricingError, credits_for, price_from
+from plugins.generation.breaker import Breakers
 from plugins.generation.follow_ups import FollowUps, shown_values
 from plugins.generation.job import Job
 from plugins.generation.sections import check_section
@@ -112,8 +113,10 @@ class GenerationPlugin(Plugin):
         wake: Any = None,
         timeout_for: Any = job_timeout,
         prices: ModelPrices | None = None,
+        breakers: Breakers | None = None,
     ) -> None:
         self.bundle = bundle
+        self.breakers = breakers
         self.prices = prices or ModelPrices(wallet)
         self.timeout_for = timeout_for
         self.store = store
@@ -163,6 +166,10 @@ class GenerationPlugin(Plugin):
         """Create the job and pay for it (or use a free run) — atomically."""
         pricing = await self.prices.current()
         entry = self._entry(args.model, pricing)
+        if self.breakers is not None:  # failing lately, or our Kie.ai account cannot pay
+            refusal = await self.breakers.refusal(entry.id, probe=ctx.is_admin)
+            if refusal is not None:
+                raise ActionError(refusal)
         quote = await self._quote(ctx, args.model, args.values)
         if not quote.free and quote.kopecks <= 0:  # a paid model is never given away
             raise ActionError("generation.no_price")

@@ -29,7 +29,9 @@ from typing import Any
 import asyncpg
 
 from engine.loader.bundle import Bundle
+from engine.log_context import bind
 from plugins.generation.adoption import adoption_refusal
+from plugins.generation.breaker import Breakers
 from plugins.generation.delivery import Delivery
 from plugins.generation.inputs import InputBuilder, InputError
 from plugins.generation.job import FailureKind, Job, JobState
@@ -93,6 +95,7 @@ class JobRunner:
         settle_success: Money,
         settle_failure: Money,
         callback_url: Callable[[Job], str | None] | None = None,
+        breakers: Breakers | None = None,
         concurrency: int = 1000,
         batch: int = 200,
         idle_sleep: float = 0.5,
@@ -109,6 +112,7 @@ class JobRunner:
         self.settle_success = settle_success
         self.settle_failure = settle_failure
         self.callback_url = callback_url or (lambda job: None)
+        self.breakers = breakers
         self.batch = batch
         self.idle_sleep = idle_sleep
         self.lease = lease
@@ -165,6 +169,10 @@ class JobRunner:
         return len(self._tasks)
 
     async def _guarded(self, job: Job) -> None:
+        with bind(job_id=job.id.hex, user_id=job.user_id):
+            await self._step_logged(job)
+
+    async def _step_logged(self, job: Job) -> None:
         try:
             next_run = await self.step(job)
         except Exception:
@@ -194,6 +202,8 @@ class JobRunner:
         if not job.settled:
             await self._settle(job)
             job = await self.store.get(job.id) or job
+            if self.breakers is not None:
+                await self.breakers.finished(job)
         if not job.delivered:
             await self._deliver(job)
         self._posted.pop(job.id, None)
@@ -253,6 +263,8 @@ class JobRunner:
             return await self._fail(job, FailureKind.BAD_INPUT, str(exc)), 0
         except (KieAuthError, KieInsufficientCredits) as exc:
             log.error("job %s: our Kie.ai account cannot pay or is refused: %s", job.id, exc)
+            if isinstance(exc, KieInsufficientCredits) and self.breakers is not None:
+                await self.breakers.out_of_credits()  # no other order is taken until it can pay
             return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
         except KieError as exc:
             return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0

@@ -34,6 +34,8 @@ GENERATION_TEXTS: dict[str, dict[str, Any]] = {
     "generation.not_enough": {"price": str, "balance": str},
     "generation.free_used_up": {},
     "generation.no_price": {},
+    "generation.model_paused": {},
+    "generation.orders_paused": {},
     "generation.no_such_job": {},
     "generation.no_follow_up": {},
     "generation.bad_section": {"length": str},

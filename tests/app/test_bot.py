@@ -11,7 +11,8 @@ import aiohttp
 import asyncpg
 from aiohttp import web
 
-from app.bot import health_app, load_checked_bundle
+from app.bot import Readiness, health_app, load_checked_bundle
+from app.metrics import Metrics
 from engine.plugin import PluginSet
 from engine.runtime.interpreter import Runtime
 from engine.runtime.pg_sessions import PgSessionStore
@@ -20,24 +21,36 @@ from tests.conftest import PROJECT_ROOT
 from tests.support.messenger import RecordingMessenger
 
 
-async def test_health_and_metrics(pool: asyncpg.Pool) -> None:
+async def test_health_readiness_and_metrics(pool: asyncpg.Pool) -> None:
     bundle = load_checked_bundle()
     runtime = Runtime(bundle, PluginSet.of([UserPlugin()]), PgSessionStore(pool), RecordingMessenger())
     runtime.stats["updates"] += 3
-    runner = web.AppRunner(health_app(pool, runtime))
+    metrics, readiness = Metrics(), Readiness()
+    metrics.watch_engine(lambda: runtime.stats)
+    runner = web.AppRunner(health_app(pool, runtime, metrics, readiness))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     host, port = runner.addresses[0][:2]
+    base = f"http://{host}:{port}"
     try:
         async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://{host}:{port}/health") as response:
+            async with http.get(f"{base}/health") as response:
                 assert response.status == 200 and (await response.json())["status"] == "ok"
-            async with http.get(f"http://{host}:{port}/metrics") as response:
-                assert "bot_updates_total 3" in await response.text()
-            await pool.close()  # the database goes away: health says so
-            async with http.get(f"http://{host}:{port}/health") as response:
-                assert response.status == 503
+            async with http.get(f"{base}/ready") as response:
+                assert response.status == 200 and (await response.json())["status"] == "ready"
+            async with http.get(f"{base}/metrics") as response:
+                assert response.headers["Content-Type"].startswith("text/plain; version=")
+                assert 'bot_engine_events_total{event="updates"} 3.0' in await response.text()
+            readiness.accepting = False  # shutting down: no more traffic, still alive
+            async with http.get(f"{base}/ready") as response:
+                assert response.status == 503 and (await response.json())["status"] == "draining"
+            readiness.accepting = True
+            await pool.close()  # the database goes away: not ready, but the process lives
+            async with http.get(f"{base}/ready") as response:
+                assert response.status == 503 and (await response.json())["status"] == "unready"
+            async with http.get(f"{base}/health") as response:
+                assert response.status == 200
     finally:
         await runner.cleanup()
 

@@ -23,6 +23,7 @@ from app.assembly import Assembled, Dependencies, RunnerOptions, assemble
 from app.bot import PROJECT_ROOT, http_app, load_checked_bundle
 from app.bot import serve_http as serve_bot_http
 from app.config import Config
+from app.metrics import Metrics
 from emulators.telegram.server import TelegramEmulator
 from emulators.telegram.transcript import ChatMessage
 from engine.plugin import Plugin, PluginSet
@@ -168,6 +169,7 @@ async def start_bot(
     config: Config | None = None,
     serve_http: bool = False,
     flood: FloodLimit | None = None,
+    metrics: Metrics | None = None,
 ) -> BotUnderTest:
     """``serve_http``: also the bot's HTTP server (health, callbacks) on a free port, its URL
     given to ``config`` as the public URL (so Kie.ai callbacks reach it)."""
@@ -195,12 +197,13 @@ async def start_bot(
         fetch_policy=fetch_policy or AddressPolicy(),
         config=config,
         flood=flood,
+        metrics=metrics,
     )
     app = assemble(deps, extra_plugins)
     services = await app.start_services()
     http = None
     if sock is not None:
-        http = await _serve(http_app(pool, app.runtime, app.kit.routes), sock)
+        http = await _serve(http_app(pool, app.runtime, app.kit.routes, metrics), sock)
     polling = asyncio.create_task(
         app.dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False, polling_timeout=1)
     )
@@ -241,6 +244,7 @@ async def running_bot(
     serve_http: bool = False,
     emulator: TelegramEmulator | None = None,
     flood: FloodLimit | None = None,
+    metrics: Metrics | None = None,
 ) -> AsyncIterator[BotUnderTest]:
     """The bot polling a fresh emulator (or ``emulator``). Flood control is off unless ``flood``
     is given: the conversations here run much faster than people type."""
@@ -258,6 +262,7 @@ async def running_bot(
             config=config,
             serve_http=serve_http,
             flood=flood,
+            metrics=metrics,
         )
         try:
             yield under_test

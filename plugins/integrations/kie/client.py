@@ -16,6 +16,7 @@ import asyncio
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -95,6 +96,10 @@ class _TransportFailure(Exception):
         self.cause = cause
 
 
+RequestObserver = Callable[[str, float, "str | None"], None]
+"""Told of each HTTP attempt: the endpoint, its seconds, and the error kind (None: it worked)."""
+
+
 class KieClient:
     """One Kie.ai account. Share one instance (and its connection pool) across the process.
 
@@ -112,6 +117,7 @@ class KieClient:
         timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
         upload_timeout: aiohttp.ClientTimeout = UPLOAD_TIMEOUT,
         retry: RetryPolicy | None = None,
+        observer: RequestObserver | None = None,
     ) -> None:
         if not api_key or not api_key.strip():
             raise ValueError("a Kie.ai API key is required")
@@ -123,6 +129,7 @@ class KieClient:
         self.timeout = timeout
         self.upload_timeout = upload_timeout
         self.retry = retry or RetryPolicy()
+        self.observer = observer
 
     def __repr__(self) -> str:
         return f"KieClient(base_url={self.base_url!r}, upload_url={self.upload_url!r}, api_key='***')"
@@ -401,6 +408,22 @@ class KieClient:
             await self._backoff(attempt, call.path, reason)
 
     async def _attempt(self, call: _Call) -> Envelope:
+        if self.observer is None:
+            return await self._send(call)
+        started = time.perf_counter()
+        error: str | None = None
+        try:
+            return await self._send(call)
+        except _TransportFailure:
+            error = "transport"
+            raise
+        except KieError as exc:
+            error = type(exc).__name__
+            raise
+        finally:
+            self.observer(_endpoint(call.path), time.perf_counter() - started, error)
+
+    async def _send(self, call: _Call) -> Envelope:
         session = self._ensure_session()
         headers = {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json"}
         data: bytes | aiohttp.FormData | None = call.body
@@ -438,6 +461,12 @@ class KieClient:
         if envelope.success is False:
             raise KieProtocolError("answer says code 200 but success false", path=call.path)
         return envelope
+
+
+def _endpoint(path: str) -> str:
+    """The call's name, the path's last part (``createTask``, ``recordInfo``, ``schema`` …):
+    few values for a metrics label, and no model ids in it."""
+    return path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
 
 
 def _maybe_applied(exc: KieError) -> bool:

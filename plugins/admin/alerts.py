@@ -1,0 +1,35 @@
+"""Messages to the staff about the bot itself (a model taken off, credits run out): each to
+the owners and admins, in their own language. Whoever calls decides that it is said once."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import asyncpg
+from aiogram import Bot
+
+from engine.loader.bundle import Bundle
+from plugins.admin.roles import Role, RoleBook, passes
+
+log = logging.getLogger(__name__)
+
+
+class StaffAlerts:
+    def __init__(self, pool: asyncpg.Pool, bundle: Bundle, bot: Bot, roles: RoleBook) -> None:
+        self.pool = pool
+        self.bundle = bundle
+        self.bot = bot
+        self.roles = roles
+
+    async def __call__(self, key: str, params: dict[str, Any], guard: Role = Role.ADMIN) -> None:
+        staff = [user for user, role in self.roles.staff() if passes(role, guard)]
+        languages = dict(
+            await self.pool.fetch("SELECT user_id, language FROM sessions WHERE user_id = ANY($1)", staff)
+        )
+        for user in staff:
+            text = self.bundle.render(key, str(languages.get(user) or "ru"), params)
+            try:
+                await self.bot.send_message(user, text, parse_mode="HTML")
+            except Exception:  # one admin who blocked the bot must not keep the others uninformed
+                log.warning("staff member %s could not be told (%s)", user, key)
