@@ -31,6 +31,7 @@ RUNS = {
     ],
     "jobs_bench.py": ["--jobs", "12"],
     "wallet_bench.py": ["--pairs", "40", "--seconds", "1", "--rounds", "1"],
+    "startup_bench.py": ["--runs", "1"],
 }
 
 
