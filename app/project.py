@@ -14,6 +14,7 @@ from plugins.admin.models import ModelsPlugin
 from plugins.admin.plugin import AdminPlugin
 from plugins.catalog import cli as catalog_cli
 from plugins.catalog.plugin import CatalogPlugin
+from plugins.finding.plugin import FindingPlugin
 from plugins.generation.plugin import GenerationPlugin
 from plugins.payments.plugin import PaymentsPlugin
 from plugins.user import UserPlugin
@@ -26,6 +27,7 @@ BUILTIN: tuple[type[Plugin], ...] = (
     PaymentsPlugin,
     CatalogPlugin,
     GenerationPlugin,
+    FindingPlugin,
     AdminPlugin,
     ModelsPlugin,
 )
