@@ -235,11 +235,10 @@ class GenerationPlugin(Plugin):
             entry = self._entry(args.model, await self.prices.current())
             index = args.track
             values = self.follow_ups.values(entry, job, index)
+            view = (await self._reader_view(ctx, [job]))[0]
 
             def texts(key: str, **params: Any) -> str:
-                return html.unescape(
-                    self.bundle.render(key, ctx.language, {"job": self._view(job), **params})
-                )
+                return html.unescape(self.bundle.render(key, ctx.language, {"job": view, **params}))
 
             return Prefill(values=values, shown=shown_values(entry, job, index, texts))
         values = dict(job.input)
