@@ -21,10 +21,15 @@ from plugins.finding.store import FindingStore
 
 RECENT_MODELS = 3
 RECENT_RECIPES = 2
+MAX_QUERY = 100
 
 
 class SearchArgs(BaseModel):
-    query: str = Field(max_length=200)
+    query: str  # as typed: a long one is cut to MAX_QUERY characters
+
+
+class LimitArgs(BaseModel):
+    limit: int = Field(0, ge=0, description="at most this many (0: all)")
 
 
 class ModelArgs(BaseModel):
@@ -131,32 +136,32 @@ class FindingPlugin(Plugin):
     async def search_models(self, ctx: CallContext, args: SearchArgs) -> list[Found]:
         """Models whose name (either language), vendor, id or task matches the query."""
         models = await self._open_models()
-        found = search(args.query, (c for c in self._model_candidates if c.id in models))
+        found = search(args.query[:MAX_QUERY], (c for c in self._model_candidates if c.id in models))
         return [self._model_item(models[m], ctx.language) for m in found]
 
     @query
     async def search_recipes(self, ctx: CallContext, args: SearchArgs) -> list[Found]:
         """Recipes whose name (either language) or model matches the query."""
         recipes = await self._open_recipes()
-        found = search(args.query, (c for c in self._recipe_candidates if c.id in recipes))
+        found = search(args.query[:MAX_QUERY], (c for c in self._recipe_candidates if c.id in recipes))
         return [self._recipe_item(r, ctx.language) for r in found]
 
     @query
     async def search_summary(self, ctx: CallContext, args: SearchArgs) -> SearchSummary:
         """How many of each were found, for the results' heading (or "nothing found")."""
         return SearchSummary(
-            query=args.query.strip(),
+            query=args.query.strip()[:MAX_QUERY],
             models=len(await self.search_models(ctx, args)),
             recipes=len(await self.search_recipes(ctx, args)),
         )
 
     # ---------------------------------------------------------------------------- favourites
     @query
-    async def favourites(self, ctx: CallContext, args: NoArgs) -> list[Found]:
+    async def favourites(self, ctx: CallContext, args: LimitArgs) -> list[Found]:
         """The user's starred models that can be opened, the newest star first."""
         models = await self._open_models()
-        starred = await self.store.favourites(ctx.user_id)
-        return [self._model_item(models[m], ctx.language) for m in starred if m in models]
+        starred = [m for m in await self.store.favourites(ctx.user_id) if m in models]
+        return [self._model_item(models[m], ctx.language) for m in starred[: args.limit or None]]
 
     @query
     async def star(self, ctx: CallContext, args: ModelArgs) -> list[Star]:

@@ -92,6 +92,8 @@ async def test_nothing_found_says_so_with_ways_on(bot: tuple[BotUnderTest, KieSa
     assert {"🔎 Искать ещё", "🗂 Все категории", "🧩 Готовые рецепты", "🏠 В меню"} <= set(chat.buttons())
     await chat.press("🔎 Искать ещё")
     chat.expect("Напишите, что ищете")
+    await chat.send("<b>" + "я" * 300)  # markup is shown as typed, a long query cut
+    chat.expect("По запросу «<b>" + "я" * 50, "ничего не нашлось")
 
 
 async def test_a_starred_model_is_on_the_main_screen_until_unstarred(
@@ -200,3 +202,8 @@ async def test_a_paged_list_has_no_two_buttons_of_one_label(bot: tuple[BotUnderT
     assert len(buttons) == len(set(buttons)), buttons
     await chat.press("⬅️ Стр. 1")
     assert NEXT in chat.buttons() and "⬅️ Стр. 1" not in chat.buttons()
+
+    await search(chat, "видео")  # many recipes and models: still one pair of page buttons
+    await chat.press(NEXT)
+    buttons = chat.buttons()
+    assert "⬅️ Стр. 1" in buttons and len(buttons) == len(set(buttons)), buttons
