@@ -31,6 +31,8 @@ from plugins.admin.models import ModelsPlugin
 from plugins.admin.wiring import AdminConsole, admin_console
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.catalog.prices import ModelPrices
+from plugins.finding.clock import Clock
+from plugins.finding.plugin import FindingPlugin
 from plugins.generation.breaker import Breakers
 from plugins.generation.callbacks import callback_routes, callback_url
 from plugins.generation.delivery import Delivery
@@ -38,6 +40,7 @@ from plugins.generation.inputs import InputBuilder
 from plugins.generation.plugin import GenerationPlugin, money_settlers
 from plugins.generation.runner import JobRunner
 from plugins.generation.store import JobStore
+from plugins.generation.views import job_names
 from plugins.integrations.kie.client import KieClient
 from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
 from plugins.payments.plugin import PaymentsPlugin
@@ -108,9 +111,10 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         observer=deps.metrics.kie_observer if deps.metrics else None,
     )
     files = deps.files or TelegramFiles(bot)
-    wallet_plugin = WalletPlugin(pool, files=files)
-    wallet = wallet_plugin.wallet
+    clock = Clock(bundle, pool)  # each user's time zone, for every date shown
     store = JobStore(pool)
+    wallet_plugin = WalletPlugin(pool, files=files, clock=clock, job_names=job_names(store, bundle))
+    wallet = wallet_plugin.wallet
 
     fetcher = PublicFetcher(deps.fetch_policy)
     delivery = Delivery(bot, client, bundle, fetcher)
@@ -140,13 +144,16 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         **options,
     )
     prices = ModelPrices(wallet)  # one overrides cache per instance, shared by all readers
-    generation = GenerationPlugin(bundle, store, wallet, wake=runner.wake, prices=prices, breakers=breakers)
+    generation = GenerationPlugin(
+        bundle, store, wallet, wake=runner.wake, prices=prices, breakers=breakers, clock=clock
+    )
     routes = callback_routes(store, runner, secret, hmac_key) if secret else []
     catalog = CatalogPlugin(bundle, wallet, prices)
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
+    finding = FindingPlugin(bundle, pool, prices, clock)
     return PluginKit(
-        [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models],
+        [UserPlugin(), wallet_plugin, payments, catalog, generation, finding, admin.plugin, models],
         routers=[admin.router, payments_router(bundle, wallet)],
         services=[admin.watch, runner],
         routes=routes,

@@ -13,6 +13,7 @@ from engine.project import ExplorerDriverFactory, Project, ProjectCommand
 from plugins.admin.models import ModelsPlugin
 from plugins.admin.plugin import AdminPlugin
 from plugins.catalog.plugin import CatalogPlugin
+from plugins.finding.plugin import FindingPlugin
 from plugins.generation.plugin import GenerationPlugin
 from plugins.payments.plugin import PaymentsPlugin
 from plugins.user import UserPlugin
@@ -25,6 +26,7 @@ BUILTIN: tuple[type[Plugin], ...] = (
     PaymentsPlugin,
     CatalogPlugin,
     GenerationPlugin,
+    FindingPlugin,
     AdminPlugin,
     ModelsPlugin,
 )

@@ -30,6 +30,7 @@ from plugins.generation.views import JobView, job_view
 from plugins.wallet.errors import InsufficientFunds
 from plugins.wallet.money import format_rub
 from plugins.wallet.service import Wallet
+from plugins.wallet.views import UserDates, show_date
 
 
 def job_timeout(category: str) -> timedelta:
@@ -114,9 +115,11 @@ class GenerationPlugin(Plugin):
         timeout_for: Any = job_timeout,
         prices: ModelPrices | None = None,
         breakers: Breakers | None = None,
+        clock: UserDates | None = None,
     ) -> None:
         self.bundle = bundle
         self.breakers = breakers
+        self.clock = clock  # the reader's time zone for history (Moscow without it)
         self.prices = prices or ModelPrices(wallet)
         self.timeout_for = timeout_for
         self.store = store
@@ -199,6 +202,7 @@ class GenerationPlugin(Plugin):
                 timeout=timeout,
                 reserve=pay,
                 kie_credits=Decimal(quote.credits),
+                recipe=self._recipe_of(ctx, entry),
             )
         except InsufficientFunds as exc:
             raise ActionError(
@@ -207,13 +211,25 @@ class GenerationPlugin(Plugin):
         self.wake()
         return Submitted(job=job.id.hex, price=quote.text, free=quote.free)
 
+    def _recipe_of(self, ctx: CallContext, entry: ModelEntry) -> str | None:
+        """The recipe whose form is being submitted (the screen's ``recipe`` argument), if it
+        runs this model: kept on the job for "recent" and the job's card."""
+        recipe = ctx.session_args.get("recipe")
+        found = self.bundle.recipes.get(recipe) if isinstance(recipe, str) else None
+        return found.recipe.id if found is not None and found.recipe.model == entry.id else None
+
+    async def _reader_view(self, ctx: CallContext, jobs: list[Job]) -> list[JobView]:
+        """Jobs as this user reads them: their language, their time zone."""
+        date = await self.clock.for_user(ctx.user_id, ctx.language) if self.clock else show_date
+        return [job_view(job, self.bundle, ctx.language, date) for job in jobs]
+
     @query
     async def history(self, ctx: CallContext, args: NoArgs) -> list[JobView]:
-        return [self._view(job) for job in await self.store.history(ctx.user_id)]
+        return await self._reader_view(ctx, await self.store.history(ctx.user_id))
 
     @query
     async def job(self, ctx: CallContext, args: JobArgs) -> JobView:
-        return self._view(await self._own_job(ctx, args.job))
+        return (await self._reader_view(ctx, [await self._own_job(ctx, args.job)]))[0]
 
     @query
     async def prefill(self, ctx: CallContext, args: PrefillArgs) -> Prefill:
@@ -226,11 +242,10 @@ class GenerationPlugin(Plugin):
             entry = self._entry(args.model, await self.prices.current())
             index = args.track
             values = self.follow_ups.values(entry, job, index)
+            view = (await self._reader_view(ctx, [job]))[0]
 
             def texts(key: str, **params: Any) -> str:
-                return html.unescape(
-                    self.bundle.render(key, ctx.language, {"job": self._view(job), **params})
-                )
+                return html.unescape(self.bundle.render(key, ctx.language, {"job": view, **params}))
 
             return Prefill(values=values, shown=shown_values(entry, job, index, texts))
         values = dict(job.input)

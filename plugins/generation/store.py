@@ -38,17 +38,19 @@ class JobStore:
         timeout: timedelta,
         reserve: Reserve,
         kie_credits: Decimal | None = None,
+        recipe: str | None = None,
     ) -> Job:
         """Insert the job and pay for it in one transaction: both happen or neither.
 
-        ``kie_credits`` is what Kie.ai charges for it, kept for the admin dashboard's cost.
+        ``kie_credits`` is what Kie.ai charges for it, kept for the admin dashboard's cost;
+        ``recipe`` the recipe it was run from (recent runs, the job's card).
         """
         job_id = uuid.uuid4()
         async with self.pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
                 "INSERT INTO jobs (id, user_id, chat_id, language, model, category, input,"
-                " price_kopecks, free, deadline_at, kie_credits)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, now() + $10::interval, $11)"
+                " price_kopecks, free, deadline_at, kie_credits, recipe)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, now() + $10::interval, $11, $12)"
                 " RETURNING *",
                 job_id,
                 user_id,
@@ -61,6 +63,7 @@ class JobStore:
                 free,
                 timeout,
                 kie_credits,
+                recipe,
             )
             await reserve(conn, str(job_id))
         return Job.from_row(row)
@@ -158,6 +161,17 @@ class JobStore:
             user_id,
         )
         return Job.from_row(row) if row else None
+
+    async def models_of(self, job_ids: list[str]) -> dict[str, str]:
+        """The model of each job, keyed by the id as given (the ledger's text form)."""
+        keys = {}
+        for job_id in job_ids:
+            try:
+                keys[uuid.UUID(job_id)] = job_id
+            except ValueError:
+                continue
+        rows = await self.pool.fetch("SELECT id, model FROM jobs WHERE id = ANY($1::uuid[])", list(keys))
+        return {keys[r["id"]]: r["model"] for r in rows}
 
     async def history(self, user_id: int, limit: int = 50) -> list[Job]:
         rows = await self.pool.fetch(

@@ -21,6 +21,7 @@ from plugins.wallet.settings import SETTING_KEYS, setting_text
 from plugins.wallet.topup import PACKAGES_FILE
 from plugins.wallet.views import (
     BalanceView,
+    JobNames,
     OperationItem,
     OperationsArgs,
     PackageItem,
@@ -32,6 +33,7 @@ from plugins.wallet.views import (
     SetSettingArgs,
     SettingItem,
     SubmitReceiptArgs,
+    UserDates,
     WelcomeResult,
     rub,
     show_date,
@@ -79,10 +81,17 @@ class WalletPlugin(Plugin):
     texts = WALLET_TEXTS
 
     def __init__(
-        self, pool: asyncpg.Pool, packages_file: Path = PACKAGES_FILE, files: FileSource | None = None
+        self,
+        pool: asyncpg.Pool,
+        packages_file: Path = PACKAGES_FILE,
+        files: FileSource | None = None,
+        clock: UserDates | None = None,
+        job_names: JobNames | None = None,
     ) -> None:
         self.wallet = Wallet(pool, packages_file)
         self.files: FileSource = files or NoFiles()  # without a source no receipt is taken
+        self.clock = clock  # the user's own time zone for operations (Moscow without it)
+        self.job_names = job_names  # which model a generation's money was for
 
     @query
     async def balance(self, ctx: CallContext, args: NoArgs) -> BalanceView:
@@ -92,7 +101,12 @@ class WalletPlugin(Plugin):
 
     @query
     async def operations(self, ctx: CallContext, args: OperationsArgs) -> list[OperationItem]:
-        """The user's latest ledger entries, newest first."""
+        """The user's latest ledger entries, newest first, in the user's time zone; money of a
+        generation names its model."""
+        entries = await self.wallet.recent(ctx.user_id, args.limit)
+        date = await self.clock.for_user(ctx.user_id, ctx.language) if self.clock else show_date
+        jobs = [e.job_id for e in entries if e.job_id]
+        names = await self.job_names(jobs, ctx.language) if self.job_names and jobs else {}
         return [
             OperationItem(
                 id=e.id,
@@ -101,9 +115,10 @@ class WalletPlugin(Plugin):
                 amount_text=rub(e.amount, ctx.language, signed=True),
                 note=e.note,
                 job_id=e.job_id,
-                date=show_date(e.created_at),
+                model_name=names.get(e.job_id or "", ""),
+                date=date(e.created_at),
             )
-            for e in await self.wallet.recent(ctx.user_id, args.limit)
+            for e in entries
         ]
 
     @query

@@ -3,8 +3,9 @@ arguments of the wallet actions."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +18,16 @@ DISPLAY_TZ = timezone(timedelta(hours=3), "MSK")
 
 def show_date(moment: datetime) -> str:
     return moment.astimezone(DISPLAY_TZ).strftime("%d.%m.%Y %H:%M")
+
+
+class UserDates(Protocol):
+    """How one user reads dates (their time zone, their language): given by the app."""
+
+    async def for_user(self, user_id: int, language: str) -> Callable[[datetime], str]: ...
+
+
+#: the model names of generations, by job id, in a language: given by the app
+JobNames = Callable[[list[str], str], Awaitable[dict[str, str]]]
 
 
 class View(BaseModel):
@@ -35,6 +46,7 @@ class OperationItem(View):
     amount_text: str = Field(description="signed, e.g. '+200 ₽' or '−35,40 ₽'")
     note: str
     job_id: str | None
+    model_name: str = Field("", description="the model a generation's money was for")
     date: str
 
 

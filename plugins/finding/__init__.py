@@ -1,0 +1,1 @@
+"""Finding and repeating: search by name, favourites, recent runs, each user's time zone."""
