@@ -120,7 +120,7 @@ def _idr(picture: int, colour: tuple[int, int, int], frame: int) -> bytes:
             b.align_zero()
             b.raw(
                 bytes(
-                    max(16, min(235, luma + ((mb_x * 16 + x + mb_y * 16 + y + frame * 6) % 48) - 24))
+                    max(16, min(235, luma + ((mb_x * 16 + x + mb_y * 16 + y + frame * 6) % 96) - 48))
                     for y in range(16)
                     for x in range(16)
                 )
