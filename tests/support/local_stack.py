@@ -39,13 +39,22 @@ def free_port() -> int:
 class LocalStack:
     """One ``main.py`` process on ``root``; ``restart()`` keeps the web chat's port."""
 
-    def __init__(self, root: Path, dsn: str, *, chat_port: int | None = None, **env: str) -> None:
+    def __init__(
+        self,
+        root: Path,
+        dsn: str | None,
+        *,
+        chat_port: int | None = None,
+        log: Path | None = None,
+        **env: str,
+    ) -> None:
+        """``dsn`` None: the embedded PostgreSQL, in ``DATA_DIR`` (pass one in ``env``)."""
         self.root = root
         self.dsn = dsn
         self.chat_port = chat_port or free_port()
         self.env = env
         self.process: asyncio.subprocess.Process | None = None
-        self.log = root / "main.log"
+        self.log = log or root / "main.log"
 
     @property
     def base_url(self) -> str:
@@ -53,9 +62,13 @@ class LocalStack:
 
     async def start(self, timeout: float = 90.0) -> None:
         environment = {
-            **{k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "KIE_API_KEY")},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in ("TELEGRAM_BOT_TOKEN", "KIE_API_KEY", "DATABASE_URL", "HOT_RELOAD")
+            },
             "PYTHONPATH": str(self.root),
-            "DATABASE_URL": self.dsn,
+            **({"DATABASE_URL": self.dsn} if self.dsn else {}),
             "LOCAL_CHAT_PORT": str(self.chat_port),
             "LOCAL_KIE_PORT": str(free_port()),
             "HTTP_PORT": "0",
