@@ -85,6 +85,7 @@ def preview_reloader(
         emulator.preview.reloaded(svg, listing)
         await redraw_open_chats(emulator, runtime)
 
+    print("  Hot reload: saving flows/, locales/ or models/ updates the open chats\n", flush=True)
     return PreviewReloader(Reloader(root, declarations, show_problems), started)
 
 
