@@ -295,4 +295,8 @@ async def serve_bundle(
             await asyncio.wait_for(polling, SHUTDOWN_GRACE)
         except (TimeoutError, asyncio.CancelledError, RuntimeError):
             polling.cancel()
+        if next_bundle is not None and not await runtime.settle(SHUTDOWN_GRACE):
+            log.warning(
+                "updates still in hand after %.0f s: the reloaded flows take over anyway", SHUTDOWN_GRACE
+            )
         return next_bundle if not lost_lock and not stop.is_set() else None

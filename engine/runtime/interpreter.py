@@ -99,6 +99,16 @@ class Runtime:
 
         await self._turn(Incoming(Kind.COMMAND, person, chat_id, text="refresh"), redraw)
 
+    async def settle(self, timeout: float) -> bool:
+        """Wait until no turn is running (at most ``timeout`` s): before another runtime takes
+        over the same sessions (a reload), so no user has a turn in each. False on timeout."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while any(lock.locked() for lock in list(self._locks.values())):
+            if asyncio.get_running_loop().time() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
+
     async def _turn(self, incoming: Incoming, work: Callable[[Turn], Awaitable[None]]) -> None:
         """Load the session, do the work, save — one user at a time; never a silent failure."""
         person = incoming.person

@@ -4,6 +4,7 @@ have is treated as stale, and a press on its old keyboard runs nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from engine.loader.bundle import load_bundle
@@ -69,3 +70,19 @@ async def test_a_screen_that_is_gone_is_stale_and_its_old_buttons_run_nothing(tm
     await new.refresh(ANN, ANN.id, edit=message_id)
     assert messenger.last.view.text == "engine stale\n\nHello"
     assert (await store.load(ANN.id, ANN.id, "en")).screen == "main.start"
+
+
+async def test_settle_waits_for_a_turn_in_hand(tmp_path: Path) -> None:
+    runtime = runtime_on(write_project(tmp_path), RecordingMessenger(), MemorySessionStore())
+    assert await runtime.settle(0.1)
+    gate = asyncio.Event()
+
+    async def slow(turn: object) -> None:
+        await gate.wait()
+
+    turn = asyncio.ensure_future(runtime._turn(Incoming(Kind.COMMAND, ANN, ANN.id, text="x"), slow))
+    await asyncio.sleep(0.05)
+    assert not await runtime.settle(0.1)  # a turn is running
+    gate.set()
+    assert await runtime.settle(5)
+    await turn
