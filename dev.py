@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Bootstrap and run the project: ``python3 dev.py start`` or ``python3 dev.py test``.
 
+``python3 dev.py shots [folder]`` saves screenshots of the main screens in both languages
+(default docs/shots/), taken in headless Chromium from the local bot (scripts/shots.py).
+
 Creates ``.venv`` on first use and reinstalls when pyproject.toml or requirements.lock changes, so
 both Quick start commands work on a fresh machine with nothing but Python 3.11+.
 ``python3 dev.py lock`` regenerates requirements.lock (hashes included) from pyproject.toml.
@@ -21,6 +24,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 CHROMIUM = "/usr/bin/chromium"
+EMOJI_FONT = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
 LOCK = ROOT / "requirements.lock"
 PROD_LOCK = ROOT / "requirements.prod.lock"
 PROD_LOCK_HEADER = """\
@@ -106,18 +110,31 @@ def _build_requirements() -> str:
 
 
 def _ensure_chromium() -> None:
-    """The web chat test drives Debian's Chromium; install it where we may (root with apt)."""
-    if Path(CHROMIUM).exists() or not shutil.which("apt-get") or os.geteuid() != 0:
+    """The web chat tests and the screenshots drive Debian's Chromium (and its emoji font, or
+    the buttons' emoji are empty boxes); install them where we may (root with apt)."""
+    if Path(CHROMIUM).exists() and Path(EMOJI_FONT).exists():
         return
-    print("installing chromium for the web chat test …", flush=True)
+    if not shutil.which("apt-get") or os.geteuid() != 0:
+        return
+    print("installing chromium for the web chat tests …", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env)
+    packages = ["chromium", "fonts-noto-color-emoji"]
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", *packages], check=False, env=env, stdout=subprocess.DEVNULL
+    )
 
 
 def start(argv: list[str]) -> int:
     _ensure_venv()
     return subprocess.call([str(PYTHON), "main.py", *argv], cwd=ROOT)
+
+
+def shots(argv: list[str]) -> int:
+    _ensure_venv()
+    _ensure_chromium()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.call([str(PYTHON), "scripts/shots.py", *argv], cwd=ROOT, env=env)
 
 
 def workers() -> str:
@@ -146,7 +163,7 @@ def test(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    commands = {"start": start, "test": test, "lock": lock}
+    commands = {"start": start, "test": test, "lock": lock, "shots": shots}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
-        sys.exit("usage: python3 dev.py start|test|lock [args…]")
+        sys.exit("usage: python3 dev.py start|test|lock|shots [args…]")
     sys.exit(commands[sys.argv[1]](sys.argv[2:]))

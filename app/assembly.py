@@ -15,7 +15,7 @@ from aiohttp import web
 
 from app.config import Config
 from app.logs import UpdateLogFields
-from app.metrics import ApiCallMetrics, Metrics, UpdateMetrics
+from app.metrics import Metrics, UpdateMetrics
 from engine.files.source import FileSource
 from engine.loader.bundle import Bundle
 from engine.plugin import Plugin, PluginSet
@@ -204,5 +204,5 @@ def assemble(
     if deps.metrics is not None:
         deps.metrics.watch_engine(lambda: runtime.stats)
         dispatcher.update.outer_middleware(UpdateMetrics(deps.metrics))
-        deps.bot.session.middleware(ApiCallMetrics(deps.metrics))
+        deps.metrics.instrument(deps.bot)
     return Assembled(runtime, dispatcher, kit)

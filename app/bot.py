@@ -13,7 +13,7 @@ import logging
 import signal
 import socket
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from app.assembly import Dependencies, assemble
 from app.config import Config
 from app.metrics import Metrics
 from app.project import project
+from app.reload import PreviewReloader
 from engine.lint.linter import format_text, has_errors, lint
 from engine.loader.bundle import LANGUAGES, Bundle, load_bundle
 from engine.loader.errors import BundleLoadError
@@ -225,12 +226,13 @@ async def run(config: Config) -> None:
         stack.push_async_callback(sessions.flush)  # queued writes land before the pool closes
 
         admin_ids = set(config.admin_ids)
+        emulator = None  # the local Telegram: its web chat shows reload problems and the graph
         if config.telegram_bot_token is None:
             start_local_telegram = _local_part(
                 "app.local_services", "TELEGRAM_BOT_TOKEN"
             ).start_local_telegram
             telegram = await start_local_telegram(config, stack)
-            token, api_url = telegram.token, telegram.api_url
+            token, api_url, emulator = telegram.token, telegram.api_url, telegram.emulator
             admin_ids |= telegram.admin_ids
         else:
             token = config.telegram_bot_token.get_secret_value()
@@ -266,44 +268,96 @@ async def run(config: Config) -> None:
             fetch_policy=fetch_policy,
             metrics=metrics,
         )
+        reloader = None
+        if config.hot_reload_enabled:
+            from app.local_services import preview_reloader
+
+            reloader = preview_reloader(PROJECT_ROOT, project.declarations(), emulator)
+        polling_lock: list[asyncpg.Connection] = []  # taken once, kept across reloads
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        try:
+            while True:
+                served = await serve_bundle(
+                    replace(deps, bundle=bundle), sessions, polling_lock, stop, readiness, reloader
+                )
+                if served is None:
+                    break
+                bundle = served
+                log.info("flows reloaded: %d screens", len(bundle.screens))
+        finally:
+            if polling_lock:
+                await release_polling_lock(pool, polling_lock[0])
+
+
+async def serve_bundle(
+    deps: Dependencies,
+    sessions: PgSessionStore,
+    polling_lock: list[asyncpg.Connection],
+    stop: asyncio.Event,
+    readiness: Readiness,
+    reloader: PreviewReloader | None = None,
+) -> Bundle | None:
+    """Run the bot on ``deps.bundle`` until asked to stop (None) or, with a reloader, until
+    newer flows load and lint clean (returned, to be served next). The plug-ins, interpreter
+    and dispatcher are built around the bundle here, so a reload swaps every part that read it;
+    sessions, the database, the polling lock and the local services live on outside."""
+    config, pool, bot = deps.config, deps.pool, deps.bot
+    assert config is not None
+    async with AsyncExitStack() as stack:
         app = assemble(deps, sessions=sessions)
         runtime, dispatcher = app.runtime, app.dispatcher
         services = await app.start_services()
         stack.push_async_callback(app.stop_services, services)
 
         runner = await serve_http(
-            http_app(pool, runtime, app.kit.routes, metrics, readiness), config.http_host, config.http_port
+            http_app(pool, runtime, app.kit.routes, deps.metrics, readiness),
+            config.http_host,
+            config.http_port,
         )
         stack.push_async_callback(runner.cleanup)
 
-        lock = await hold_polling_lock(pool)
-        stack.push_async_callback(release_polling_lock, pool, lock)
+        if not polling_lock:
+            polling_lock.append(await hold_polling_lock(pool))
         await publish_commands(bot, runtime, app.kit.admin.menus if app.kit.admin else None)
         await bot.delete_webhook(drop_pending_updates=False)
         log.info("bot is polling; health on http://%s:%s/health", config.http_host, config.http_port)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
         polling = asyncio.create_task(
             dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False)
         )
-        watchdog = asyncio.create_task(watch_polling_lock(lock))
-        await asyncio.wait(
-            [polling, watchdog, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED
+        if reloader is not None:
+            await reloader.started(runtime)
+        watchdog = asyncio.create_task(watch_polling_lock(polling_lock[0]))
+        stopping = asyncio.create_task(stop.wait())
+        reloaded: asyncio.Future[Bundle] = (
+            asyncio.ensure_future(reloader.next_bundle()) if reloader else asyncio.Future()
         )
-        if watchdog.done():
+        waits: list[asyncio.Future[Any]] = [polling, watchdog, stopping, reloaded]
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        lost_lock = watchdog.done()
+        if lost_lock:
             log.error(
                 "the polling lock was lost: stopping, so that two instances never poll "
                 "(a supervisor should start this process again)"
             )
-        watchdog.cancel()
-        readiness.accepting = False
-        log.info("shutting down")
+        for task in (watchdog, stopping, reloaded):
+            if not task.done():
+                task.cancel()
+        next_bundle = reloaded.result() if reloaded.done() and not reloaded.cancelled() else None
+        if next_bundle is None:
+            readiness.accepting = False
+        log.info("swapping in the reloaded flows" if next_bundle else "shutting down")
         if not polling.done():
             await dispatcher.stop_polling()
         try:  # a long poll in flight holds no work of ours: do not wait out its timeout
             await asyncio.wait_for(polling, SHUTDOWN_GRACE)
         except (TimeoutError, asyncio.CancelledError, RuntimeError):
             polling.cancel()
+        if next_bundle is not None and not await runtime.settle(SHUTDOWN_GRACE):
+            log.warning(
+                "updates still in hand after %.0f s: the reloaded flows take over anyway", SHUTDOWN_GRACE
+            )
+        return next_bundle if not lost_lock and not stop.is_set() else None

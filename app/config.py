@@ -54,6 +54,11 @@ class Config(BaseSettings):
     local_chat_port: int = Field(8080, ge=0, le=65535)
     local_kie_port: int = Field(8090, ge=0, le=65535)
     data_dir: str = ".data"
+    hot_reload: bool | None = Field(
+        None,
+        description="Reload flows/, locales/ and models/ when they change (the local preview); "
+        "unset: on when running locally (no TELEGRAM_BOT_TOKEN), off otherwise.",
+    )
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -96,3 +101,7 @@ class Config(BaseSettings):
     def local(self) -> bool:
         """No bot token: run everything locally (emulator, sandbox, embedded database)."""
         return self.telegram_bot_token is None
+
+    @property
+    def hot_reload_enabled(self) -> bool:
+        return self.local if self.hot_reload is None else self.hot_reload

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 import asyncpg
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import TelegramMethod
@@ -113,10 +113,20 @@ class Metrics:
         )
         self.database = DatabaseFigures()
         r.register(self.database)
+        self._engine = _EngineStats(dict)
+        r.register(self._engine)
+        self._instrumented: set[int] = set()  # bots whose session already reports its calls
 
     def watch_engine(self, read: Callable[[], Mapping[str, int]]) -> None:
-        """Report the interpreter's counters (read at each scrape)."""
-        self.registry.register(_EngineStats(read))
+        """Report the interpreter's counters (read at each scrape); a reloaded runtime's
+        replace the one before."""
+        self._engine.read = read
+
+    def instrument(self, bot: Bot) -> None:
+        """Count the bot's API calls, once however often the plug-ins are rebuilt around it."""
+        if id(bot) not in self._instrumented:
+            self._instrumented.add(id(bot))
+            bot.session.middleware(ApiCallMetrics(self))
 
     def kie_observer(self, endpoint: str, seconds: float, error: str | None) -> None:
         """Called by the Kie.ai client after each request (plugins.integrations.kie)."""
@@ -134,11 +144,11 @@ class _EngineStats(Collector):
     """The interpreter's own counters (stale presses, errors, flood turned away …)."""
 
     def __init__(self, read: Callable[[], Mapping[str, int]]) -> None:
-        self._read = read
+        self.read = read
 
     def collect(self) -> Iterable[CounterMetricFamily]:
         family = CounterMetricFamily("bot_engine_events", "The flow engine's own counters", labels=["event"])
-        for name, value in sorted(self._read().items()):
+        for name, value in sorted(self.read().items()):
             family.add_metric([name], value)
         yield family
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from engine.graph import to_dot, to_mermaid
+from engine.graph_svg import to_svg
 from engine.lint.formats import FORMATS, render
 from engine.lint.linter import has_errors, lint, rules_table
 from engine.loader.bundle import Bundle, load_bundle
@@ -44,7 +46,8 @@ def _graph(args: argparse.Namespace) -> int:
     bundle = _load(args.root, "text")
     if isinstance(bundle, int):
         return bundle
-    sys.stdout.write(to_dot(bundle) if args.format == "dot" else to_mermaid(bundle))
+    drawers: dict[str, Callable[[Bundle], str]] = {"dot": to_dot, "mermaid": to_mermaid, "svg": to_svg}
+    sys.stdout.write(drawers[args.format](bundle).rstrip("\n") + "\n")
     return EXIT_CLEAN
 
 
@@ -82,7 +85,7 @@ def build_parser(project: Project) -> argparse.ArgumentParser:
     p.set_defaults(run=_lint)
     p = sub.add_parser("graph", help="draw screens and transitions")
     p.add_argument("root", nargs="?", default=".")
-    p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+    p.add_argument("--format", choices=["mermaid", "dot", "svg"], default="mermaid")
     p.set_defaults(run=_graph)
     p = sub.add_parser("schema", help="print the JSON Schema of flow (or model) files")
     p.add_argument("--kind", choices=sorted(SCHEMAS), default="flow")

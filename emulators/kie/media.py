@@ -1,8 +1,9 @@
 """Deterministic stand-ins for generated media, built from the standard library only.
 
 The same prompt always yields the same bytes (colours and pitch come from its SHA-256), so a test
-can tell two results apart and a human can see in the chat that something came back. Video is an
-animated GIF: a real MP4 needs a video encoder, and a GIF is a format Telegram plays too.
+can tell two results apart and a human can see in the chat that something came back. Video is a
+real two-second H.264 MP4 written without an encoder (see ``emulators.kie.mp4``); the animated
+GIF writer stays for tests of GIF results.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from emulators.kie.mp4 import mp4_clip
 
 
 class MediaKind(StrEnum):
@@ -92,7 +95,7 @@ def render(kind: MediaKind, seed_text: str) -> MediaFile:
     if kind is MediaKind.AUDIO:
         return MediaFile(wav_tone(seed), "audio/wav", "wav")
     if kind is MediaKind.VIDEO:
-        return MediaFile(animated_gif(seed), "image/gif", "gif")
+        return MediaFile(mp4_clip(seed), "video/mp4", "mp4")
     return MediaFile(png_gradient(seed), "image/png", "png")
 
 

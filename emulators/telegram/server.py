@@ -61,6 +61,7 @@ class TelegramEmulator:
         self.api = BotApi(self.state, callback_ttl=callback_ttl, precheckout_timeout=precheckout_timeout)
         self.actions = UserActions(self.state, precheckout_timeout=precheckout_timeout)
         self.web = WebChat(self.state, self.actions)
+        self.preview = self.web.preview  # what the project tells its editors (see preview.py)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 

@@ -2,13 +2,16 @@
 
 The page long-polls ``/ui/chat/{user_id}?since=<seq>``, which answers as soon as anything
 changed, so edits, toasts and "typing…" appear without refreshing. User actions go through
-the same :class:`UserActions` the Python test API uses.
+the same :class:`UserActions` the Python test API uses. Every answer names this emulator's
+``instance``: after a restart the page sees a new one and starts over (no manual refresh).
+``preview`` carries what the project tells its editors (reload problems, its flow graph).
 """
 
 from __future__ import annotations
 
 import json
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from .actions import UserActions, split_long_text
 from .errors import EmulatorError
+from .preview import Preview
 from .state import EmulatorState
 from .transcript import reply_keyboard, ui_message
 
@@ -42,6 +46,8 @@ class WebChat:
     def __init__(self, state: EmulatorState, actions: UserActions) -> None:
         self.state = state
         self.actions = actions
+        self.instance = uuid.uuid4().hex[:12]
+        self.preview = Preview(state)
 
     def setup(self, app: web.Application) -> None:
         app.router.add_get("/", self.index)
@@ -53,6 +59,7 @@ class WebChat:
         app.router.add_post("/ui/chat/{user_id:-?\\d+}/upload", self.upload)
         app.router.add_post("/ui/chat/{user_id:-?\\d+}/pay", self.pay)
         app.router.add_get("/ui/file/{file_id}", self.file)
+        app.router.add_get("/ui/graph", self.graph)
 
     async def index(self, request: web.Request) -> web.FileResponse:
         return web.FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-store"})
@@ -84,7 +91,9 @@ class WebChat:
         user_id = self._user_id(request)
         since = int(request.query.get("since", "0") or 0)
         deadline = time.monotonic() + min(float(request.query.get("timeout", "0") or 0), MAX_POLL_SECONDS)
-        while self.state.seq <= since and not self.state.closing:
+        if request.query.get("instance", self.instance) != self.instance:
+            since = -1  # the page knew an emulator from before a restart: answer at once
+        while self.state.seq == since and not self.state.closing:
             remaining = deadline - time.monotonic()
             typing = self._typing(user_id)
             if typing is not None:
@@ -114,6 +123,8 @@ class WebChat:
             "reply_keyboard": reply_keyboard(state, user_id),
             "commands": self._commands(user_id),
             "blocked": user_id in state.blocked,
+            "instance": self.instance,
+            "preview": self.preview.view(),
         }
 
     def _commands(self, user_id: int) -> list[dict[str, str]]:
@@ -219,4 +230,9 @@ class WebChat:
                 "Content-Type": stored.mime_type or "application/octet-stream",
                 "Cache-Control": "max-age=3600",
             },
+        )
+
+    async def graph(self, request: web.Request) -> web.Response:
+        return web.Response(
+            text=self.preview.graph_page(), content_type="text/html", headers={"Cache-Control": "no-store"}
         )

@@ -82,6 +82,33 @@ class Runtime:
 
         await self._turn(Incoming(Kind.COMMAND, person, chat_id, text="open"), go)
 
+    async def refresh(self, person: Person, chat_id: int, edit: int | None = None) -> None:
+        """Draw the user's screen again from the current bundle (after the flows were reloaded
+        in a local preview), editing ``edit`` if given; args, state and the back stack are kept.
+        A screen the new bundle no longer has is treated like a stale one: the start screen."""
+
+        async def redraw(turn: Turn) -> None:
+            if turn.session.screen is not None and turn.session.screen not in self.bundle.screens:
+                turn.session.stack.clear()
+                turn.session.form.clear()
+                await self.moves.show(
+                    turn, self.start_screen, {}, edit=edit, notice=self._text("engine.stale", turn)
+                )
+                return
+            await self.moves.redraw(turn, edit=edit)
+
+        await self._turn(Incoming(Kind.COMMAND, person, chat_id, text="refresh"), redraw)
+
+    async def settle(self, timeout: float) -> bool:
+        """Wait until no turn is running (at most ``timeout`` s): before another runtime takes
+        over the same sessions (a reload), so no user has a turn in each. False on timeout."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while any(lock.locked() for lock in list(self._locks.values())):
+            if asyncio.get_running_loop().time() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
+
     async def _turn(self, incoming: Incoming, work: Callable[[Turn], Awaitable[None]]) -> None:
         """Load the session, do the work, save — one user at a time; never a silent failure."""
         person = incoming.person
@@ -189,6 +216,7 @@ class Runtime:
             or press is None
             or data.screen != session.screen
             or data.version != session.loaded_version
+            or data.screen not in self.bundle.screens  # gone since the flows were reloaded
         ):
             # an outdated or used message, or forged data: nothing runs, the screen is redrawn
             self.stats["stale_presses"] += 1

@@ -135,7 +135,8 @@ class Navigator:
         if screen is None or not self.guards.allows(screen.guard, ctx):
             if screen is not None:
                 log.warning("user %s refused screen %s (guard %s)", ctx.user_id, screen_id, screen.guard)
-            notice = self.text("engine.forbidden", turn)
+            # a screen that is gone (only after a reload: the linter sees every target) is stale
+            notice = self.text("engine.forbidden" if screen is not None else "engine.stale", turn)
             screen, args, push, state = self.bundle.screens[self.start_screen], {}, False, None
             session.stack.clear()
         try:

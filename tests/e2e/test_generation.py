@@ -106,7 +106,7 @@ async def answer_until_summary(chat: Chat, audio: bytes | None = None, claimed_s
     ("task", "category", "needs_image", "media"),
     [
         ("🖼 Картинки, баннеры, посты", "text-to-image", False, "photo"),
-        ("🎞 Оживить фото", "image-to-video", True, "animation"),  # the sandbox's video is a GIF
+        ("🎞 Оживить фото", "image-to-video", True, "video"),  # the sandbox's video is an MP4
         ("🎵 Аудио", "text-to-speech", False, "audio"),
     ],
 )

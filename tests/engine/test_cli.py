@@ -46,6 +46,8 @@ def test_graph_draws_every_transition(tmp_path: Path) -> None:
     assert 'main_start -->|"main.help"| main_help' in mermaid
     dot = _run("graph", str(tmp_path), "--format", "dot").stdout
     assert "main_start -> main_help" in dot
+    svg = _run("graph", str(tmp_path), "--format", "svg").stdout
+    assert svg.startswith("<svg") and 'href="#screen-main.help"' in svg
 
 
 def test_schema_is_json_schema_of_flow_files() -> None:

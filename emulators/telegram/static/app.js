@@ -1,10 +1,15 @@
 // Web chat for the local Telegram emulator: plain JS, no build step, no external assets.
 // The page long-polls /ui/chat/<user>?since=<seq>; the server answers as soon as anything
-// changes, and messages are re-rendered only when their revision changed.
+// changes, and messages are re-rendered only when their revision changed. When the emulator
+// restarts (the bot restarted), polls fail and are retried with backoff; the first answer from
+// the new instance starts the page over, so nobody has to press reload.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const view = { users: [], bot: null, userId: null, seq: 0, generation: 0, initial: true, nodes: new Map() };
+const view = {
+  users: [], bot: null, userId: null, seq: 0, generation: 0, initial: true, nodes: new Map(),
+  instance: null, previewVersion: null,
+};
 const ACTIONS = {
   typing: "typing…", upload_photo: "sending a photo…", upload_video: "sending a video…",
   record_video: "recording a video…", upload_document: "sending a file…", record_voice: "recording a voice message…",
@@ -51,10 +56,18 @@ function alertBox(text) {
 function renderMedia(media) {
   if (!media) return null;
   const box = el("div", { class: "media", "data-testid": "message-media", "data-kind": media.kind });
+  const gif = media.mime === "image/gif" || /\.gif$/i.test(media.name || "");
   if (media.kind === "photo") box.appendChild(el("img", { src: media.url, alt: media.name || "photo" }));
-  else if (media.kind === "video") box.appendChild(el("video", { src: media.url, controls: "" }));
-  else if (media.kind === "animation") {
-    box.appendChild(el("video", { src: media.url, autoplay: "", loop: "", muted: "", playsinline: "" }));
+  else if ((media.kind === "animation" || media.kind === "video") && gif) {
+    // a GIF is an image to a browser: a <video> element would stay blank
+    box.appendChild(el("img", { src: media.url, alt: media.name || "animation", "data-testid": "animation" }));
+  } else if (media.kind === "video") {
+    box.appendChild(el("video", { src: media.url, controls: "", preload: "metadata", playsinline: "" }));
+  } else if (media.kind === "animation") {
+    // muted must be a property too: the attribute alone does not allow autoplay
+    const clip = el("video", { src: media.url, autoplay: "", loop: "", muted: "", playsinline: "" });
+    clip.muted = true;
+    box.appendChild(clip);
   } else if (media.kind === "audio" || media.kind === "voice") {
     box.appendChild(el("audio", { src: media.url, controls: "", preload: "none" }));
   }
@@ -172,7 +185,34 @@ function renderCommands(commands) {
   }, [el("b", { text: `/${c.command}` }), el("span", { text: c.description })])));
 }
 
+function renderPreview(preview) {
+  // what the project tells its editors: flows that do not load or lint, and reloads
+  const banner = $("preview-banner");
+  const problems = (preview && preview.problems) || [];
+  banner.hidden = problems.length === 0;
+  banner.replaceChildren(
+    el("b", { text: "The flows on disk have errors — the chat still runs the last good version:" }),
+    ...problems.map((p) => el("div", { class: "problem", "data-testid": "preview-problem" }, [
+      el("code", { text: p.where }), el("span", { text: ` ${p.code} ${p.message}` }),
+    ])),
+  );
+  $("graph-button").hidden = !(preview && preview.graph);
+  if (preview && view.previewVersion !== null && preview.version !== view.previewVersion && !problems.length) {
+    toast("Flows reloaded");
+  }
+  if (preview) view.previewVersion = preview.version;
+}
+
 function render(state) {
+  if (view.instance !== null && state.instance !== view.instance) {
+    // a new emulator (the bot restarted): start over, as if the page had just been opened
+    for (const node of view.nodes.values()) node.remove();
+    view.nodes.clear();
+    view.initial = true;
+    view.previewVersion = null;
+  }
+  view.instance = state.instance;
+  renderPreview(state.preview);
   renderMessages(state.messages);
   renderReplyKeyboard(state.reply_keyboard);
   renderCommands(state.commands);
@@ -190,16 +230,22 @@ function render(state) {
 }
 
 async function poll(generation) {
+  let backoff = 250;
   while (generation === view.generation) {
     try {
       const wait = view.initial ? 0 : 25;
-      const response = await fetch(`/ui/chat/${view.userId}?since=${view.seq}&timeout=${wait}`);
+      const instance = view.instance ? `&instance=${view.instance}` : "";
+      const response = await fetch(`/ui/chat/${view.userId}?since=${view.seq}&timeout=${wait}${instance}`);
       if (generation !== view.generation) return;
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       render(await response.json());
+      document.body.classList.remove("offline");
+      backoff = 250;
     } catch (error) {
-      $("status").textContent = "offline — retrying";
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      $("status").textContent = "offline — reconnecting…";
+      document.body.classList.add("offline");
+      await new Promise((resolve) => setTimeout(resolve, backoff));
+      backoff = Math.min(backoff * 2, 4000);
     }
   }
 }
@@ -245,8 +291,18 @@ async function upload(file) {
   $("text").value = "";
 }
 
+async function loadConfig() {
+  for (let backoff = 250; ; backoff = Math.min(backoff * 2, 4000)) {
+    try {
+      const response = await fetch("/ui/config");
+      if (response.ok) return await response.json();
+    } catch (error) { /* the bot is starting: try again */ }
+    await new Promise((resolve) => setTimeout(resolve, backoff));
+  }
+}
+
 async function init() {
-  const config = await (await fetch("/ui/config")).json();
+  const config = await loadConfig();
   view.bot = config.bot;
   view.users = config.users;
   $("bot-name").textContent = config.bot.first_name;
@@ -278,6 +334,12 @@ async function init() {
   });
   $("menu-button").addEventListener("click", () => { $("commands").hidden = !$("commands").hidden; });
   $("modal-ok").addEventListener("click", () => { $("modal").hidden = true; });
+  $("graph-button").addEventListener("click", () => {
+    const panel = $("graph-panel");
+    panel.hidden = !panel.hidden;
+    if (!panel.hidden) $("graph-frame").src = `/ui/graph?v=${view.previewVersion}`;
+  });
+  $("graph-close").addEventListener("click", () => { $("graph-panel").hidden = true; });
   const fromHash = Number((location.hash.match(/user=(-?\d+)/) || [])[1]);
   const known = config.users.some((u) => u.id === fromHash);
   switchUser(known ? fromHash : config.users[0].id);

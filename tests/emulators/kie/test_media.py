@@ -117,7 +117,8 @@ def test_outputs_are_deterministic_per_seed() -> None:
     assert render(MediaKind.IMAGE, "cat") == render(MediaKind.IMAGE, "cat")
     assert render(MediaKind.IMAGE, "cat").data != render(MediaKind.IMAGE, "dog").data
     assert render(MediaKind.AUDIO, "cat").data != render(MediaKind.AUDIO, "dog").data
-    assert render(MediaKind.VIDEO, "cat").mime == "image/gif"
+    assert render(MediaKind.VIDEO, "cat").mime == "video/mp4"
+    assert render(MediaKind.VIDEO, "cat").data != render(MediaKind.VIDEO, "dog").data
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ METRICS = b"bot_updates_total 12\n"
         (PNG, "application/octet-stream", "image-edit"),
         (PNG, "", "text-to-image"),
         (MP4, "video/mp4", "text-to-video"),
-        (GIF, "image/gif", "image-to-video"),  # the sandbox's video
+        (GIF, "image/gif", "image-to-video"),  # a GIF result is a video too
         (WAV, "audio/wav", "text-to-speech"),
         (PNG, "image/png", "upscale"),
         (b"PK\x03\x04", "application/zip", "other"),  # tools promise no media family

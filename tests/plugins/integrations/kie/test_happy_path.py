@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from emulators.kie import KieSandbox, Latency
+from engine.files.length import seconds
 from plugins.integrations.kie import KieClient, KieTaskNotVisible, KieValidationError, TaskState
 
 from .conftest import poll_until_done
@@ -26,8 +27,8 @@ def is_wav(data: bytes) -> bool:
         return int(clip.getnframes()) > 0
 
 
-def is_gif(data: bytes) -> bool:
-    return data[:6] == b"GIF89a" and data.endswith(b"\x3b")
+def is_mp4(data: bytes) -> bool:
+    return data[4:12] == b"ftypisom" and seconds(data) == 2.0
 
 
 @pytest.mark.parametrize(
@@ -35,7 +36,7 @@ def is_gif(data: bytes) -> bool:
     [
         ("nano-banana-2", {"prompt": "a red fox", "aspect_ratio": "1:1"}, is_png),
         ("elevenlabs/text-to-speech-multilingual-v2", {"text": "Привет"}, is_wav),
-        ("kling-2.6/text-to-video", {"prompt": "waves", "duration": "5"}, is_gif),
+        ("kling-2.6/text-to-video", {"prompt": "waves", "duration": "5"}, is_mp4),
     ],
 )
 async def test_create_poll_download(
