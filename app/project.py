@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from engine.plugin import Plugin, PluginSet
 from engine.project import ExplorerDriverFactory, Project, ProjectCommand
 from plugins.admin.models import ModelsPlugin
+from plugins.admin.money import MoneyPlugin
 from plugins.admin.plugin import AdminPlugin
 from plugins.catalog import cli as catalog_cli
 from plugins.catalog.plugin import CatalogPlugin
@@ -28,6 +29,7 @@ BUILTIN: tuple[type[Plugin], ...] = (
     GenerationPlugin,
     AdminPlugin,
     ModelsPlugin,
+    MoneyPlugin,
 )
 
 
