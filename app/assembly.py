@@ -137,7 +137,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     return PluginKit(
         [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models, money],
         routers=[admin.router, payments_router(bundle, wallet)],
-        services=[admin.watch, runner],
+        services=[admin.watch, runner, money],
         routes=routes,
         closers=[client.close, fetcher.close],
         files=files,

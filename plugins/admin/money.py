@@ -13,6 +13,7 @@ table itself, so a stale cache or a forged press never grants it.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import asyncpg
@@ -42,7 +43,7 @@ from plugins.admin.money_views import (
 from plugins.admin.roles import Role, RoleBook, passes
 from plugins.admin.views import show_time
 from plugins.payments.notices import Notices
-from plugins.payments.refunds import AskTelegram, refund_stars, telegram_asker
+from plugins.payments.refunds import AskTelegram, refund_stars, settle_pending, telegram_asker
 from plugins.wallet.money import format_rub, parse_rub
 from plugins.wallet.receipts import Receipt, ReceiptStatus
 from plugins.wallet.service import Wallet
@@ -50,6 +51,8 @@ from plugins.wallet.star_refunds import RefundRefused, RefundStatus, StarPayment
 
 if TYPE_CHECKING:  # the linter imports the plug-ins: keep aiogram out of its way
     from aiogram import Bot
+
+log = logging.getLogger(__name__)
 
 #: a rejection's reason is read by the user: at least a few letters, at most a short paragraph
 REASON_MIN, REASON_MAX = 3, 500
@@ -88,6 +91,21 @@ class MoneyPlugin(Plugin):
         self.refunds = StarRefunds(pool)
         self.notices = Notices(pool, bundle, bot)
         self.ask_telegram = ask_telegram or telegram_asker(bot)
+
+    # the start-up sweep (a service): refunds a crash left pending are asked again
+    async def run(self) -> None:
+        try:
+            outcomes = await settle_pending(self.refunds, self.ask_telegram)
+        except Exception:  # the sweep must never stop the bot; the admin can retry by hand
+            log.exception("pending Stars refunds could not be settled at start-up")
+            return
+        for outcome in outcomes:
+            if outcome.status is RefundStatus.DONE:
+                balance = await self.wallet.balance(outcome.refund.user_id)
+                await self.notices.stars_refunded(outcome.refund, balance)
+
+    async def stop(self) -> None:
+        return None
 
     async def _require(self, ctx: CallContext, role: Role) -> None:
         """The roles table's word, not the cache's: a revoked admin can do nothing."""
