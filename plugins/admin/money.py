@@ -14,6 +14,7 @@ table itself, so a stale cache or a forged press never grants it.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import asyncpg
@@ -324,6 +325,6 @@ class MoneyPlugin(Plugin):
             return ActionError(
                 "money.error.already_refunded",
                 by=await self._name(by) if isinstance(by, int) else "?",
-                at=show_time(at) if at is not None and hasattr(at, "astimezone") else "?",
+                at=show_time(at) if isinstance(at, datetime) else "?",
             )
         return ActionError(f"money.error.{exc.reason}")

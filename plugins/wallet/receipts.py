@@ -161,9 +161,8 @@ class Receipts:
 
         ``amount_kopecks`` credits what the transfer really brought when it differs from the
         claim (``note`` says why, for the audit)."""
-        if amount_kopecks is not None and (
-            isinstance(amount_kopecks, bool) or not isinstance(amount_kopecks, int) or amount_kopecks <= 0
-        ):
+        wrong_type = isinstance(amount_kopecks, bool) or not isinstance(amount_kopecks, int)
+        if amount_kopecks is not None and (wrong_type or amount_kopecks <= 0):
             raise ValueError(f"a credited amount is a positive int of kopecks, got {amount_kopecks!r}")
         async with transaction(self.pool, conn) as c:
             row = await self._decide(c, receipt_id, admin_id, ReceiptStatus.APPROVED, note, amount_kopecks)

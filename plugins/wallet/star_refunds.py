@@ -178,6 +178,7 @@ class StarRefunds:
                 kopecks,
                 admin_id,
             )
+            assert row is not None  # INSERT … RETURNING gives the row
             refund = StarRefund(**dict(row))
             if not await post(
                 c,
