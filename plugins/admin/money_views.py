@@ -56,6 +56,7 @@ class ReceiptRow(BaseModel):
     amount_text: str  # credited when approved, else claimed
     date: str  # sent
     decided_at: str
+    decided_by: str  # the admin's name, empty while pending
 
 
 class ReceiptCard(BaseModel):
