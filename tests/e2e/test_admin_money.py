@@ -1,6 +1,7 @@
 """Money operations in the admin console, in Russian through the emulator: a Stars top-up
 refunded once (the ledger agrees, the balance is back, Telegram saw one refund), refused when
-the money was spent, finished after a crash; a support admin refused the refund (also by a
+the money was spent, finished after a crash, held back while Telegram is silent and given
+back when it refuses; a support admin refused the refund (also by a
 forged press); receipts approved with a corrected amount and rejected with a reason the user
 reads, decided once whoever presses; the audit log showing each."""
 
@@ -298,3 +299,39 @@ async def test_two_admins_deciding_one_receipt_at_once_credit_it_once(bot: Bot, 
     told = [m for m in under_test.emulator.bot_messages(ANNA) if "Ваш чек" in m.content]
     assert len(told) == 1
     assert await Wallet(pool).balance(ANNA) == WELCOME + credited
+
+
+async def test_telegram_silent_then_refusing_then_refunding(bot: Bot, pool: asyncpg.Pool) -> None:
+    """No answer: the money stays held back and the refund pending; a refusal gives it back;
+    the next refund goes through. The ledger agrees at every step."""
+    under_test, _ = bot
+    anna, admin, emulator = under_test.chat(ANNA), under_test.chat(ADMIN_ID), under_test.emulator
+    await anna.send("/start")
+    await pay_stars(under_test, anna)
+
+    emulator.inject_error("refundStarPayment", "Internal Server Error", error_code=500)
+    await open_payment(admin, "@anna")
+    await admin.press("↩️ Вернуть звёзды")
+    await admin.press("↩️ Вернуть")
+    admin.expect("Telegram не ответил", "Повторить возврат")
+    assert await ledger_agrees(pool, ANNA) == WELCOME  # held back while Telegram's word is unknown
+
+    emulator.inject_error("refundStarPayment", "Bad Request: CHARGE_ID_INVALID")
+    await open_payment(admin, "@anna")
+    admin.expect("возврат начат, Telegram ещё не подтвердил")
+    await admin.press("🔁 Повторить возврат")
+    await admin.press("↩️ Вернуть")
+    admin.expect("Telegram отказал", "CHARGE_ID_INVALID", "Деньги возвращены на баланс")
+    assert await ledger_agrees(pool, ANNA) == WELCOME + STARS_TOPUP
+    assert not emulator.payments[0].refunded
+
+    await open_payment(admin, "@anna")
+    admin.expect("Telegram отказал в возврате")
+    await admin.press("↩️ Вернуть звёзды")
+    await admin.press("↩️ Вернуть")
+    admin.expect("Готово: ⭐ 80 возвращены")
+    assert await ledger_agrees(pool, ANNA) == WELCOME
+    assert [ok for ok, _ in refund_calls(under_test)] == [False, False, True]
+    assert refunds_seen(under_test, ANNA) == 1
+    kinds = await pool.fetch("SELECT kind FROM ledger WHERE user_id = $1 AND kind LIKE 'stars_refund%'", ANNA)
+    assert sorted(r["kind"] for r in kinds) == ["stars_refund", "stars_refund", "stars_refund_undo"]
