@@ -28,6 +28,7 @@ from engine.telegram.messenger import AiogramMessenger
 from engine.telegram.router import build_dispatcher
 from plugins.admin.alerts import StaffAlerts
 from plugins.admin.models import ModelsPlugin
+from plugins.admin.money import MoneyPlugin
 from plugins.admin.wiring import AdminConsole, admin_console
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.catalog.prices import ModelPrices
@@ -152,10 +153,11 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
     finding = FindingPlugin(bundle, pool, prices, clock)
+    money = MoneyPlugin(pool, bundle, bot, wallet, admin.roles)
     return PluginKit(
-        [UserPlugin(), wallet_plugin, payments, catalog, generation, finding, admin.plugin, models],
+        [UserPlugin(), wallet_plugin, payments, catalog, generation, finding, admin.plugin, models, money],
         routers=[admin.router, payments_router(bundle, wallet)],
-        services=[admin.watch, runner],
+        services=[admin.watch, runner, money],
         routes=routes,
         closers=[client.close, fetcher.close],
         files=files,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from engine.plugin import Plugin, PluginSet
 from engine.project import ExplorerDriverFactory, Project, ProjectCommand
 from plugins.admin.models import ModelsPlugin
+from plugins.admin.money import MoneyPlugin
 from plugins.admin.plugin import AdminPlugin
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.finding.plugin import FindingPlugin
@@ -29,6 +30,7 @@ BUILTIN: tuple[type[Plugin], ...] = (
     FindingPlugin,
     AdminPlugin,
     ModelsPlugin,
+    MoneyPlugin,
 )
 
 

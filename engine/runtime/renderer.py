@@ -179,6 +179,8 @@ class Renderer:
         ctx: ActionContext,
         rendered: Rendered,
     ) -> list[list[ViewButton]]:
+        if not self.guards.allows(row.button.guard, ctx):
+            return []  # a guarded row is not shown (nor its query run) to those it excludes
         items = list(await self.calls.run(row.for_each, render_args(row.args, context), ctx))
         pages = max(1, math.ceil(len(items) / row.page_size))
         shown = ctx.session.state.get(PAGES, {}).get(str(r), 0)

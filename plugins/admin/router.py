@@ -25,8 +25,8 @@ def admin_router(
     router = Router(name="admin")
 
     def blocked(event: Message | CallbackQuery) -> bool:
-        if isinstance(event, Message) and event.successful_payment is not None:
-            return False  # money paid is credited whoever paid it
+        if isinstance(event, Message) and (event.successful_payment or event.refunded_payment):
+            return False  # money paid is credited (and refunded) whoever paid it
         return event.from_user is not None and event.from_user.id in blocks
 
     @router.message(blocked)

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CallContext, Plugin, action
+from plugins.payments.notices import NOTICE_TEXTS, Notices, language_of
 from plugins.wallet.money import format_rub
 from plugins.wallet.service import Wallet
 
@@ -39,10 +40,9 @@ PAYMENT_TEXTS = {
     "payments.credited": {"amount": str, "balance": str},
     "payments.refused": {},
     "payments.checkout_refused": {},
-    "payments.receipt_approved": {"amount": str},
-    "payments.receipt_rejected": {"amount": str},
     "payments.no_such_package": {},
     "payments.receipt_waiting": {"receipt": int, "user": int, "amount": str},
+    **NOTICE_TEXTS,
 }
 
 
@@ -57,6 +57,7 @@ class PaymentsPlugin(Plugin):
         self.bot = bot
         self.wallet = wallet
         self.admin_ids = admin_ids
+        self.notices = Notices(wallet.pool, bundle, bot)
 
     @action
     async def stars_invoice(self, ctx: CallContext, args: PackageArgs) -> InvoiceSent:
@@ -82,14 +83,10 @@ class PaymentsPlugin(Plugin):
 
     @action
     async def receipt_outcome(self, ctx: CallContext, args: ReceiptArgs) -> None:
-        """Tell the receipt's owner what the admin decided (after approve or reject)."""
+        """Tell the receipt's owner what the admin decided, once (a repeat sends nothing)."""
         receipt = await self.wallet.receipts.get(args.receipt_id)
-        if receipt is None or receipt.status == "pending":
-            return
-        language = await self._language_of(receipt.user_id)
-        key = "payments.receipt_approved" if receipt.status == "approved" else "payments.receipt_rejected"
-        text = self.bundle.render(key, language, {"amount": format_rub(receipt.amount_kopecks, language)})
-        await self.bot.send_message(receipt.user_id, text, parse_mode="HTML")
+        if receipt is not None:
+            await self.notices.receipt_decided(receipt)
 
     @action
     async def tell_admins(self, ctx: CallContext, args: ReceiptArgs) -> None:
@@ -127,7 +124,4 @@ class PaymentsPlugin(Plugin):
             await self.bot.send_document(ctx.chat_id, receipt.file_id)
 
     async def _language_of(self, user_id: int) -> str:
-        language = await self.wallet.pool.fetchval(
-            "SELECT language FROM sessions WHERE user_id = $1", user_id
-        )
-        return str(language or "ru")
+        return await language_of(self.wallet.pool, user_id)

@@ -60,4 +60,12 @@ def payments_router(bundle: Bundle, wallet: Wallet) -> Router:
             parse_mode="HTML",
         )
 
+    @router.message(F.refunded_payment)
+    async def refunded(message: Message) -> None:
+        """Telegram's service message about a refund: the console that asked for it has
+        already taken the money back and told the user, so there is nothing to answer."""
+        refund = message.refunded_payment
+        assert refund is not None
+        log.info("Telegram confirms the refund of charge %s", refund.telegram_payment_charge_id)
+
     return router

@@ -44,10 +44,13 @@ class Receipt(BaseModel):
     decided_at: datetime | None
     reason: str
     created_at: datetime
+    #: what was credited (approved only): the claim, or the amount an admin corrected it to
+    credited_kopecks: int | None = None
 
 
 _COLUMNS = (
-    "id, user_id, amount_kopecks, file_id, file_kind, status, decided_by, decided_at, reason, created_at"
+    "id, user_id, amount_kopecks, file_id, file_kind, status, decided_by, decided_at, reason, created_at,"
+    " credited_kopecks"
 )
 
 
@@ -95,46 +98,80 @@ class Receipts:
         )
         return [Receipt(**dict(r)) for r in rows]
 
+    async def decided(self, limit: int = 200) -> list[Receipt]:
+        """Approved and rejected receipts, the latest decision first."""
+        rows = await self.pool.fetch(
+            f"SELECT {_COLUMNS} FROM receipts WHERE status <> 'pending'"
+            " ORDER BY decided_at DESC, id DESC LIMIT $1",
+            limit,
+        )
+        return [Receipt(**dict(r)) for r in rows]
+
     async def _decide(
-        self, conn: asyncpg.Connection, receipt_id: int, admin_id: int, status: ReceiptStatus, reason: str
+        self,
+        conn: asyncpg.Connection,
+        receipt_id: int,
+        admin_id: int,
+        status: ReceiptStatus,
+        reason: str,
+        credited: int | None,
     ) -> asyncpg.Record | None:
         user_id = await conn.fetchval("SELECT user_id FROM receipts WHERE id = $1", receipt_id)
         if user_id is None:
             return None
         await lock_wallet(conn, user_id)
+        # the row lock of this UPDATE makes a second decision wait, then find it decided
         row = await conn.fetchrow(
-            "UPDATE receipts SET status = $2, decided_by = $3, decided_at = now(), reason = $4"
-            " WHERE id = $1 AND status = 'pending' RETURNING user_id, amount_kopecks",
+            "UPDATE receipts SET status = $2, decided_by = $3, decided_at = now(), reason = $4,"
+            " credited_kopecks = CASE WHEN $2 = 'approved' THEN coalesce($5, amount_kopecks) END"
+            " WHERE id = $1 AND status = 'pending' RETURNING user_id, amount_kopecks, credited_kopecks",
             receipt_id,
             status.value,
             admin_id,
             reason,
+            credited,
         )
         if row is None:
             log.info(
                 "receipt %s: %s by admin %s refused, already decided", receipt_id, status.value, admin_id
             )
             return None
+        after = f"approved {row['credited_kopecks']}" if status is ReceiptStatus.APPROVED else "rejected"
         await conn.execute(
             "INSERT INTO wallet_audit (admin_id, action, subject, old_value, new_value, note)"
-            " VALUES ($1, 'receipt', $2, 'pending', $3, $4)",
+            " VALUES ($1, 'receipt', $2, $3, $4, $5)",
             admin_id,
             str(receipt_id),
-            status.value,
+            f"pending {row['amount_kopecks']}",
+            after,
             reason,
         )
         return row
 
-    async def approve(self, receipt_id: int, admin_id: int, conn: asyncpg.Connection | None = None) -> bool:
-        """Credit a pending receipt (ledger ``receipt:<id>``): True once; False if decided."""
+    async def approve(
+        self,
+        receipt_id: int,
+        admin_id: int,
+        conn: asyncpg.Connection | None = None,
+        *,
+        amount_kopecks: int | None = None,
+        note: str = "",
+    ) -> bool:
+        """Credit a pending receipt (ledger ``receipt:<id>``): True once; False if decided.
+
+        ``amount_kopecks`` credits what the transfer really brought when it differs from the
+        claim (``note`` says why, for the audit)."""
+        wrong_type = isinstance(amount_kopecks, bool) or not isinstance(amount_kopecks, int)
+        if amount_kopecks is not None and (wrong_type or amount_kopecks <= 0):
+            raise ValueError(f"a credited amount is a positive int of kopecks, got {amount_kopecks!r}")
         async with transaction(self.pool, conn) as c:
-            row = await self._decide(c, receipt_id, admin_id, ReceiptStatus.APPROVED, "")
+            row = await self._decide(c, receipt_id, admin_id, ReceiptStatus.APPROVED, note, amount_kopecks)
             if row is None:
                 return False
             if not await post(
                 c,
                 row["user_id"],
-                row["amount_kopecks"],
+                row["credited_kopecks"],
                 Kind.TOPUP_RECEIPT,
                 f"receipt:{receipt_id}",
                 payment_ref=f"receipt:{receipt_id}",
@@ -147,4 +184,14 @@ class Receipts:
     ) -> bool:
         """Refuse a pending receipt: True once; False if decided."""
         async with transaction(self.pool, conn) as c:
-            return await self._decide(c, receipt_id, admin_id, ReceiptStatus.REJECTED, reason) is not None
+            row = await self._decide(c, receipt_id, admin_id, ReceiptStatus.REJECTED, reason, None)
+            return row is not None
+
+
+async def claim_notice(pool: asyncpg.Pool, key: str) -> bool:
+    """True for the one caller that may send the notice ``key`` (a user is told once)."""
+    return bool(
+        await pool.fetchval(
+            "INSERT INTO money_notices (key) VALUES ($1) ON CONFLICT (key) DO NOTHING RETURNING true", key
+        )
+    )

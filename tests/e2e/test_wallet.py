@@ -86,7 +86,7 @@ async def test_receipt_waits_for_an_admin_then_credits_once(
     await admin.send("/admin")
     await admin.press("🧾 Чеки на проверке")
     await admin.press_containing("1\xa0500")
-    admin.expect("Сумма: 1\xa0500")
+    admin.expect("Заявлено: 1\xa0500")
     await admin.press("✅ Подтвердить")
     admin.expect("подтверждён", "Пользователь уведомлён")
     await under_test.emulator.wait_bot_message(

@@ -27,6 +27,9 @@ screens:
     params: {n: integer}
     text: main.item_text
     keyboard:
+      - for_each: demo.items
+        page_size: 2
+        button: {text: main.secret, go: admin_only, guard: admin}
       - [{text: common.back, back: true}]
   help:
     text: main.help_text

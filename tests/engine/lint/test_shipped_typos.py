@@ -94,7 +94,10 @@ def test_a_screen_opened_without_a_required_parameter(tmp_path: Path) -> None:
 
 def test_an_argument_of_the_wrong_type(tmp_path: Path) -> None:
     root = _shipped_with(
-        tmp_path, "flows/admin/money.yaml", 'user: "{{ item.user_id }}"', 'user: "{{ item.date }}"'
+        tmp_path,
+        "flows/admin/money.yaml",
+        'go: star, args: {payment: "{{ item.id }}"',
+        'go: star, args: {payment: "{{ item.date }}"',
     )
     problems = lint(load_bundle(root), builtin_declarations())
     assert [p.code for p in problems] == ["ARG003"]

@@ -206,6 +206,15 @@ async def test_admin_sees_and_enters_the_guarded_screen(runtime_factory) -> None
     assert m.last.view.text == "Send me a text"
 
 
+async def test_a_guarded_generated_row_is_hidden_from_those_its_guard_excludes(runtime_factory) -> None:
+    m = RecordingMessenger()
+    rt = runtime_factory(m)
+    for who, expected in ((ANN, ["Back"]), (ADMIN, ["Secret", "Secret", "engine next_page", "Back"])):
+        await rt.handle(command(who, "start"))
+        await rt.handle(press(who, m, "Item 2"))
+        assert [b.text for row in m.last.view.keyboard for b in row] == expected, who
+
+
 async def test_restart_keeps_the_user_mid_flow(runtime_factory) -> None:
     m = RecordingMessenger()
     await runtime_factory(m).handle(command(ANN, "start"))

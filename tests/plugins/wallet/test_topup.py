@@ -111,7 +111,7 @@ async def test_a_receipt_is_credited_only_on_approval_and_only_once(
     audit = await pool.fetch(
         "SELECT admin_id, subject, old_value, new_value FROM wallet_audit WHERE action = 'receipt'"
     )
-    assert [tuple(a) for a in audit] == [(ADMIN, str(receipt), "pending", "approved")]
+    assert [tuple(a) for a in audit] == [(ADMIN, str(receipt), "pending 150000", "approved 150000")]
     await assert_books_balance(pool)
 
 
