@@ -18,6 +18,7 @@ from engine.loader.bundle import Bundle
 from engine.params import ParamType
 from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, PressResult, action, query
 from engine.schema.catalog import FieldType, ModelEntry
+from plugins.catalog.free_badge import free_badge
 from plugins.catalog.prices import ModelPrices, Pricing, free_models, model_kopecks
 from plugins.catalog.pricing import PricingError, credits_for, price_from
 from plugins.generation.follow_ups import FollowUps, shown_values
@@ -51,6 +52,9 @@ class Quote(BaseModel):
     credits: str
     free: bool
     free_left: int = 0
+    #: a free model whose runs this user used up: this run is paid (generation.free_used_up)
+    used_up: bool = False
+    note: str = ""
 
 
 class Submitted(BaseModel):
@@ -143,14 +147,21 @@ class GenerationPlugin(Plugin):
         except PricingError as exc:
             raise ActionError("generation.no_price") from exc
         kopecks = model_kopecks(entry.id, credits, self._price_from.get(entry.id), pricing)
-        free_left = 0
-        if model in free_models(self._price_from, pricing):
-            hour, day = await self.wallet.free_left(ctx.user_id, model)
-            free_left = min(hour, day)
-        free = free_left > 0
+        badge = await free_badge(self.wallet, ctx.user_id, model, free_models(self._price_from, pricing))
+        note = (
+            self.bundle.render("generation.free_used_up", ctx.language, {"back": badge.back})
+            if badge.used_up
+            else ""
+        )
         text = format_rub(kopecks, ctx.language)
         return Quote(
-            text=text, kopecks=0 if free else kopecks, credits=str(credits), free=free, free_left=free_left
+            text=text,
+            kopecks=0 if badge.free else kopecks,
+            credits=str(credits),
+            free=badge.free,
+            free_left=badge.left,
+            used_up=badge.used_up,
+            note=note,
         )
 
     @query
@@ -175,7 +186,7 @@ class GenerationPlugin(Plugin):
                 )
                 if used is not None:
                     return
-                raise ActionError("generation.free_used_up")
+                raise ActionError("generation.free_used_up", back="")
             await self.wallet.reserve(ctx.user_id, job_id, quote.kopecks, conn=conn)
 
         timeout = self.timeout_for(entry.category)
@@ -202,11 +213,11 @@ class GenerationPlugin(Plugin):
 
     @query
     async def history(self, ctx: CallContext, args: NoArgs) -> list[JobView]:
-        return [self._view(job) for job in await self.store.history(ctx.user_id)]
+        return [self._view(job, ctx.language) for job in await self.store.history(ctx.user_id)]
 
     @query
     async def job(self, ctx: CallContext, args: JobArgs) -> JobView:
-        return self._view(await self._own_job(ctx, args.job))
+        return self._view(await self._own_job(ctx, args.job), ctx.language)
 
     @query
     async def prefill(self, ctx: CallContext, args: PrefillArgs) -> Prefill:
@@ -222,7 +233,7 @@ class GenerationPlugin(Plugin):
 
             def texts(key: str, **params: Any) -> str:
                 return html.unescape(
-                    self.bundle.render(key, ctx.language, {"job": self._view(job), **params})
+                    self.bundle.render(key, ctx.language, {"job": self._view(job, ctx.language), **params})
                 )
 
             return Prefill(values=values, shown=shown_values(entry, job, index, texts))
@@ -245,8 +256,10 @@ class GenerationPlugin(Plugin):
         job = await self.store.by_task(task_id)
         return job if job is not None and job.user_id == ctx.user_id else None
 
-    def _view(self, job: Job) -> JobView:
-        return job_view(job, self.bundle)
+    def _view(self, job: Job, language: str) -> JobView:
+        """The job as the user looking at it reads it: model names and money in their language
+        (which may have changed since they ordered it)."""
+        return job_view(job, self.bundle, language)
 
     async def on_press(self, ctx: CallContext, data: str) -> PressResult:
         """Buttons on status and result messages: cancel, again, change parameters, history,

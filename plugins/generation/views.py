@@ -37,13 +37,15 @@ def model_name(bundle: Bundle, model: str, language: str) -> str:
     return found.entry.name.get(language) if found is not None else model
 
 
-def job_view(job: Job, bundle: Bundle) -> JobView:
-    """The one way a job is shown, in history and in the messages about it."""
+def job_view(job: Job, bundle: Bundle, language: str | None = None) -> JobView:
+    """The one way a job is shown, in history and in the messages about it: in ``language``
+    (the reader's), else in the language the job was ordered in."""
+    language = language or job.language
     return JobView(
         id=job.id.hex,
         model=job.model,
-        model_name=model_name(bundle, job.model, job.language),
-        price=format_rub(job.price_kopecks, job.language),
+        model_name=model_name(bundle, job.model, language),
+        price=format_rub(job.price_kopecks, language),
         free=job.free,
         state=job.state.value,
         elapsed=elapsed_text(job),
