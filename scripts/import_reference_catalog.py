@@ -46,7 +46,7 @@ from catalog_import.menu import CATEGORY, FILES, TASK_OF_MODE, TASKS
 from catalog_import.model import Model
 from catalog_import.not_models import load_not_models
 from catalog_import.overlay import apply_verified
-from catalog_import.paths import OUT, REFERENCE, ROOT
+from catalog_import.paths import OUT, REFERENCE
 from catalog_import.prices import per_fields
 from catalog_import.render import HEADER, render
 from catalog_import.shared_texts import share_texts

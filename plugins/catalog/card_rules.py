@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from engine.lint.context import LintContext
 from engine.lint.model_rules import enabled_models
 from engine.lint.registry import check, declare, finding
+from engine.loader.bundle import LANGUAGES
 from engine.loader.errors import Problem
 from engine.schema.catalog import FieldType, ModelEntry
-from engine.loader.bundle import LANGUAGES
 
 declare("CARD001", "an enabled model has no card description in a language (models/texts/)")
 declare("CARD002", "an enabled model that takes a prompt has no example prompts in a language")

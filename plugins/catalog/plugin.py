@@ -15,9 +15,9 @@ from engine.params import ParamType
 from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, query
 from engine.schema.catalog import ModelEntry
 from engine.schema.recipe import Recipe
+from plugins.catalog.free_badge import FreeBadge, free_badge
 from plugins.catalog.prices import ModelPrices, Pricing, free_models, model_kopecks
 from plugins.catalog.pricing import PricingError, price_from
-from plugins.catalog.free_badge import FreeBadge, free_badge
 from plugins.catalog.recipes import enabled_recipes, preset, recipe_model, unit_price
 from plugins.wallet.money import format_rub
 from plugins.wallet.service import Wallet

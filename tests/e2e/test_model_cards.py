@@ -79,7 +79,9 @@ async def test_free_runs_used_up_take_the_badge_away_and_the_run_is_paid(
         chat.expect("🆓 Бесплатно")
         await chat.press("✅ Подтвердить")
         await under_test.emulator.wait_for(  # the result is in, so the menu is the newest message
-            lambda: sum(m.media_kind == "photo" for m in under_test.emulator.bot_messages(ANNA)) > run,
+            lambda run=run: (
+                sum(m.media_kind == "photo" for m in under_test.emulator.bot_messages(ANNA)) > run
+            ),
             timeout=20,
         )
         await under_test.emulator.wait_idle(quiet=0.2, timeout=10)
