@@ -105,7 +105,8 @@ def build() -> dict[str, str]:
     return out
 
 
-#: files in models/ that editors own: the importer neither writes, checks nor removes them
+#: files in models/ that editors own: the importer neither writes, checks nor removes them (nor
+#: anything under models/texts/, the card texts: only models/*.yaml is globbed)
 EDITORS_FILES = frozenset({"recipes.yaml"})
 
 
