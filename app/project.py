@@ -43,7 +43,11 @@ def builtin_declarations() -> PluginSet:
 class BotProject:
     """The ``Project`` the engine's CLI loads: plug-ins, the catalog's price rules and commands."""
 
-    lint_rules: tuple[str, ...] = ("plugins.catalog.lint_rules", "plugins.catalog.recipe_rules")
+    lint_rules: tuple[str, ...] = (
+        "plugins.catalog.lint_rules",
+        "plugins.catalog.recipe_rules",
+        "plugins.catalog.card_rules",
+    )
 
     @property
     def commands(self) -> tuple[ProjectCommand, ...]:

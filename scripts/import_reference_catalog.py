@@ -15,7 +15,12 @@ conditions, per-model adjustments — each with its reason, which also lands in 
 ``scripts/known/not_models.yaml`` names ids the provider lists that are not models (helpers,
 aliases, test ids), each with its reason: they are left out.
 
-``--check`` writes nothing and exits 1 when models/ differs from what the script would write.
+``--check`` writes nothing and exits 1 when models/ differs from what the script would write;
+``--out DIR`` writes (or checks) another models/ folder.
+
+What it never writes: ``models/texts/`` (the card texts editors own: descriptions, example
+prompts, names, laid over the models at load time) and ``models/recipes.yaml``; a re-run keeps
+them as they are.
 
 ``scripts/verified/*.yaml`` overlay the reference: for each model they list, the complete
 input schema (when given) and price rows checked against a named public record, with that
@@ -41,10 +46,10 @@ from catalog_import.menu import CATEGORY, FILES, TASK_OF_MODE, TASKS
 from catalog_import.model import Model
 from catalog_import.not_models import load_not_models
 from catalog_import.overlay import apply_verified
-from catalog_import.paths import OUT, REFERENCE, ROOT
+from catalog_import.paths import OUT, REFERENCE
 from catalog_import.prices import per_fields
 from catalog_import.render import HEADER, render
-from catalog_import.shared_texts import disambiguate, share_texts
+from catalog_import.shared_texts import share_texts
 
 #: what plugins/catalog (sync, drafts) and the tests use of the importer
 __all__ = [
@@ -78,7 +83,6 @@ def build() -> dict[str, str]:
         model.require_priced_fields()
         models.append(model)
     entries = [m.entry() for m in models]
-    disambiguate(entries)
     files: dict[str, list[dict[str, Any]]] = {}
     for entry in entries:
         files.setdefault(FILES[entry["category"]], []).append(entry)
@@ -101,7 +105,8 @@ def build() -> dict[str, str]:
     return out
 
 
-#: files in models/ that editors own: the importer neither writes, checks nor removes them
+#: files in models/ that editors own: the importer neither writes, checks nor removes them (nor
+#: anything under models/texts/, the card texts: only models/*.yaml is globbed)
 EDITORS_FILES = frozenset({"recipes.yaml"})
 
 
@@ -112,25 +117,27 @@ def _generated(folder: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
+    parser.add_argument("--out", type=Path, default=OUT, help="the models/ folder to write (default: ours)")
     args = parser.parse_args(argv)
+    out: Path = args.out
     files = build()
     if args.check:
         stale = [
             n
             for n, text in files.items()
-            if not (OUT / n).exists() or (OUT / n).read_text(encoding="utf-8") != text
+            if not (out / n).exists() or (out / n).read_text(encoding="utf-8") != text
         ]
-        extra = [p.name for p in _generated(OUT) if p.name not in files]
+        extra = [p.name for p in _generated(out) if p.name not in files]
         for name in stale + extra:
             print(f"models/{name} is out of date")
         return 1 if stale or extra else 0
-    OUT.mkdir(exist_ok=True)
-    for old in _generated(OUT):
+    out.mkdir(exist_ok=True)
+    for old in _generated(out):
         if old.name not in files:
             old.unlink()
     for name, text in files.items():
-        (OUT / name).write_text(text, encoding="utf-8")
-    print(f"wrote {len(files)} files to {OUT.relative_to(ROOT)}/")
+        (out / name).write_text(text, encoding="utf-8")
+    print(f"wrote {len(files)} files to {out}/")
     return 0
 
 

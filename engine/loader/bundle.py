@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from engine.loader.errors import BundleLoadError, Location, Problem
 from engine.loader.yaml_source import PathKey, YamlDocument, read_yaml
-from engine.schema.catalog import ModelEntry
+from engine.schema.catalog import ModelEntry, ModelTexts
 from engine.schema.catalog_file import CatalogFile, Task
 from engine.schema.flow import Command, FlowFile, Screen
 from engine.schema.recipe import Recipe
@@ -94,6 +94,23 @@ class Bundle:
         """The text in ``language`` (Russian when missing there); the key itself if unknown."""
         text = self.text(key, language)
         return text.render(context) if text is not None else key
+
+
+def _lay_texts(models: dict[str, ModelDef], texts: dict[str, tuple[ModelTexts, Location]]) -> list[Problem]:
+    """Lay each model's editor-owned texts (``models/texts/``) over its generated entry."""
+    problems = []
+    for model_id, (model_texts, location) in texts.items():
+        found = models.get(model_id)
+        if found is None:
+            problems.append(
+                Problem("LOAD005", location, f"texts for model '{model_id}', which no models/ file defines")
+            )
+            continue
+        update: dict[str, Any] = {"texts": model_texts}
+        if model_texts.name is not None:
+            update["name"] = model_texts.name
+        models[model_id] = ModelDef(found.entry.model_copy(update=update), found.doc, found.path)
+    return problems
 
 
 def file_namespace(flows: Path, file: Path) -> str:
@@ -271,6 +288,7 @@ def load_bundle(root: Path | str) -> Bundle:
     models: dict[str, ModelDef] = {}
     tasks: dict[str, Task] = {}
     recipes: dict[str, RecipeDef] = {}
+    texts: dict[str, tuple[ModelTexts, Location]] = {}
     for file in sorted((root / "models").rglob("*.yaml")) if (root / "models").is_dir() else []:
         doc, found = read_yaml(file, root)
         problems += found
@@ -310,6 +328,19 @@ def load_bundle(root: Path | str) -> Bundle:
                 )
                 continue
             recipes[recipe.id] = found_recipe
+        for model_id, model_texts in catalog.texts.items():
+            location = doc.locate(("texts", model_id))
+            if model_id in texts:
+                problems.append(
+                    Problem(
+                        "LOAD004",
+                        location,
+                        f"texts of model '{model_id}' are defined twice (also at {texts[model_id][1]})",
+                    )
+                )
+                continue
+            texts[model_id] = (model_texts, location)
+    problems += _lay_texts(models, texts)
 
     locales: dict[str, Locale] = {}
     for language in LANGUAGES:

@@ -290,14 +290,42 @@ class FollowUp(FlowModel):
     label: LocalText = Field(description="The button under such a result (short: 'Extend').")
 
 
+class CardText(FlowModel):
+    """What a model card says in one language: what the model is good for, and prompts to try."""
+
+    description: str = Field(min_length=1)
+    examples: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
+        default_factory=list, max_length=3, description="Example prompts, in the card's language."
+    )
+
+
+class ModelTexts(FlowModel):
+    """A model's editor-owned texts (``texts:`` of ``models/texts/*.yaml``), keyed by model id.
+
+    They live apart from the generated catalog so that re-running the importer never touches
+    them; the loader lays them over the model at load time. ``name`` replaces the generated one.
+    """
+
+    name: LocalText | None = None
+    ru: CardText | None = None
+    en: CardText | None = None
+
+    def get(self, language: str) -> CardText | None:
+        return self.en if language == "en" else self.ru
+
+
 class ModelEntry(FlowModel):
     id: ModelId
     vendor: str
     category: str
     tasks: list[Identifier] = Field(default_factory=list)
     name: LocalText
-    description: LocalText
-    examples: list[str] = Field(default_factory=list, max_length=3)
+    description: LocalText | None = Field(
+        None, description="A plain description (drafts); the texts of models/texts/ win over it."
+    )
+    texts: ModelTexts | None = Field(
+        None, description="Filled in at load time from models/texts/*.yaml; never written here."
+    )
     enabled: bool = True
     disabled_reason: str | None = None
     notes: list[str] = Field(default_factory=list, description="For editors: how the source was read.")
@@ -312,6 +340,18 @@ class ModelEntry(FlowModel):
         if not self.enabled and not self.disabled_reason:
             raise ValueError("a disabled model needs disabled_reason")
         return self
+
+    def describe(self, language: str) -> str:
+        """The card's description in ``language``: the editors' text, else the plain one."""
+        card = self.texts.get(language) if self.texts else None
+        if card is not None:
+            return card.description
+        return self.description.get(language) if self.description else ""
+
+    def examples(self, language: str) -> list[str]:
+        """Example prompts in ``language`` (none when editors wrote none in it)."""
+        card = self.texts.get(language) if self.texts else None
+        return list(card.examples) if card is not None else []
 
     @property
     def job_fields(self) -> dict[str, FromJob]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from engine.schema.catalog import LocalText, ModelEntry, OneText
+from engine.schema.catalog import LocalText, ModelEntry, ModelId, ModelTexts, OneText
 from engine.schema.flow import FlowModel, Identifier
 from engine.schema.recipe import Recipe
 
@@ -49,6 +49,10 @@ class CatalogFile(FlowModel):
     models: list[ModelEntry] = Field(default_factory=list)
     recipes: list[Recipe] = Field(
         default_factory=list, description="Ready-made tasks built on the models (see recipe.py)."
+    )
+    texts: dict[ModelId, ModelTexts] = Field(
+        default_factory=dict,
+        description="Editor-owned card texts by model id (models/texts/*.yaml), for models of any file.",
     )
 
     @model_validator(mode="before")

@@ -15,9 +15,10 @@ from engine.params import ParamType
 from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, query
 from engine.schema.catalog import ModelEntry
 from engine.schema.recipe import Recipe
+from plugins.catalog.free_badge import FreeBadge, free_badge
 from plugins.catalog.prices import ModelPrices, Pricing, free_models, model_kopecks
 from plugins.catalog.pricing import PricingError, price_from
-from plugins.catalog.recipes import enabled_recipes, preset, recipe_model, recipe_price
+from plugins.catalog.recipes import enabled_recipes, preset, recipe_model, unit_price
 from plugins.wallet.money import format_rub
 from plugins.wallet.service import Wallet
 
@@ -54,6 +55,8 @@ class RecipeCard(BaseModel):
     model_name: str
     price: str
     free: bool
+    free_used_up: bool
+    free_back: str
     picture: str  # a file on this machine: the card's media
     questions: list[str]
 
@@ -80,7 +83,9 @@ class ModelItem(BaseModel):
     id: str
     name: str
     price_from: str
-    free: bool
+    price: str  # per unit: "3,80 ₽ за картинку", "от 12 ₽ за секунду"
+    free: bool  # a free run is left for this user now
+    free_used_up: bool = False
 
 
 class ModelCard(BaseModel):
@@ -89,7 +94,10 @@ class ModelCard(BaseModel):
     description: str
     vendor: str
     price_from: str
+    price: str  # per unit: "3,80 ₽ за картинку", "0,60 ₽ за 100 символов"
     free: bool
+    free_used_up: bool = False
+    free_back: str = ""  # when a free run comes back (Moscow time)
     examples: list[str]
     required: int
     optional: int
@@ -126,6 +134,9 @@ class CatalogPlugin(Plugin):
 
     def _free(self, pricing: Pricing) -> frozenset[str]:
         return free_models(self._credits_from, pricing)
+
+    async def _badge(self, ctx: CallContext, model_id: str, pricing: Pricing) -> FreeBadge:
+        return await free_badge(self.wallet, ctx.user_id, model_id, self._free(pricing))
 
     def _price_text(self, entry: ModelEntry, language: str, pricing: Pricing) -> str:
         credits = self._credits_from.get(entry.id)
@@ -168,16 +179,20 @@ class CatalogPlugin(Plugin):
         """Models of a task, cheapest first."""
         pricing = await self.prices.current()
         self._task(args.task, ctx.language, pricing)
-        free = self._free(pricing)
-        return [
-            ModelItem(
-                id=e.id,
-                name=e.name.get(ctx.language),
-                free=e.id in free,
-                price_from=self._price_text(e, ctx.language, pricing),
+        items = []
+        for e in self._shown(args.task, pricing):
+            badge = await self._badge(ctx, e.id, pricing)
+            items.append(
+                ModelItem(
+                    id=e.id,
+                    name=e.name.get(ctx.language),
+                    free=badge.free,
+                    free_used_up=badge.used_up,
+                    price_from=self._price_text(e, ctx.language, pricing),
+                    price=self._unit_text(e, {}, ctx.language, pricing),
+                )
             )
-            for e in self._shown(args.task, pricing)
-        ]
+        return items
 
     @query
     async def card(self, ctx: CallContext, args: ModelArgs) -> ModelCard:
@@ -187,14 +202,18 @@ class CatalogPlugin(Plugin):
             raise ActionError("form.error_model")
         entry = found.entry
         required = sum(1 for f in entry.input.values() if f.required)
+        badge = await self._badge(ctx, entry.id, pricing)
         return ModelCard(
             id=entry.id,
             name=entry.name.get(ctx.language),
-            description=entry.description.get(ctx.language),
+            description=entry.describe(ctx.language),
             vendor=entry.vendor,
             price_from=self._price_text(entry, ctx.language, pricing),
-            free=entry.id in self._free(pricing),
-            examples=list(entry.examples),
+            price=self._unit_text(entry, {}, ctx.language, pricing),
+            free=badge.free,
+            free_used_up=badge.used_up,
+            free_back=badge.back,
+            examples=entry.examples(ctx.language),
             required=required,
             optional=len(entry.input) - required,
         )
@@ -213,9 +232,12 @@ class CatalogPlugin(Plugin):
         return found.recipe, entry
 
     def _recipe_price(self, recipe: Recipe, entry: ModelEntry, language: str, pricing: Pricing) -> str:
-        """ "3,80 ₽ за картинку", "от 25 ₽ за видео", "0,90 ₽ за 1000 символов"."""
+        return self._unit_text(entry, recipe.values, language, pricing)
+
+    def _unit_text(self, entry: ModelEntry, values: dict[str, Any], language: str, pricing: Pricing) -> str:
+        """ "3,80 ₽ за картинку", "от 12 ₽ за секунду", "0,60 ₽ за 100 символов"."""
         try:
-            price = recipe_price(entry, recipe)
+            price = unit_price(entry, values)
         except PricingError:
             raise ActionError("generation.no_price") from None
         money = format_rub(
@@ -251,6 +273,7 @@ class CatalogPlugin(Plugin):
         pricing = await self.prices.current()
         recipe, entry = self._recipe(args.recipe, pricing)
         words = recipe.text(ctx.language)
+        badge = await self._badge(ctx, entry.id, pricing)
         questions = [_title(entry, name, ctx.language) for name in recipe.ask]
         return RecipeCard(
             id=recipe.id,
@@ -260,7 +283,9 @@ class CatalogPlugin(Plugin):
             model=entry.id,
             model_name=entry.name.get(ctx.language),
             price=self._recipe_price(recipe, entry, ctx.language, pricing),
-            free=entry.id in self._free(pricing),
+            free=badge.free,
+            free_used_up=badge.used_up,
+            free_back=badge.back,
             picture=str(self.bundle.root / "models" / recipe.picture),
             questions=questions,
         )

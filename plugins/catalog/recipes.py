@@ -15,6 +15,7 @@ from typing import Any, Literal
 from engine.loader.bundle import Bundle, RecipeDef
 from engine.schema.catalog import FieldType, ModelEntry, canonical
 from engine.schema.recipe import Recipe
+from engine.schema.visibility import one_of
 from plugins.catalog.pricing import price_basis, price_from
 
 #: what one run of a model makes, by its category's last word, for "за картинку" and the like
@@ -80,14 +81,62 @@ def narrowed(entry: ModelEntry, values: dict[str, Any]) -> ModelEntry:
 
 def recipe_price(entry: ModelEntry, recipe: Recipe) -> RecipePrice:
     """The price of a run of ``recipe`` as its card states it (see the module's docstring)."""
-    model = narrowed(entry, recipe.values)
-    credits = price_from(model)
+    return unit_price(entry, recipe.values)
+
+
+#: a price per this many characters reads best on a card ("0,50 ₽ за 100 символов")
+CHARACTERS_SHOWN = 100
+#: a numeric input a price may be per that counts seconds of the result
+SECONDS_FIELD = "duration"
+
+
+def unit_price(entry: ModelEntry, values: dict[str, Any] | None = None) -> RecipePrice:
+    """The price per unit a card and a button state for ``entry`` with ``values`` fixed: per
+    100 characters, per second (of the user's media, or of the video when the price is per
+    its duration), else per picture, video or track; "from" when something asked can raise it."""
+    values = values or {}
+    model = narrowed(entry, values)
+    rule = model.price
+    chosen = {k for case in (rule.cases if rule else []) for k in case.when} - set(values)
     basis = price_basis(model)
+    if basis is not None and basis.kind == "characters" and basis.unit > CHARACTERS_SHOWN:
+        credits = price_from(model) * CHARACTERS_SHOWN / basis.unit
+        return RecipePrice(credits, "characters", CHARACTERS_SHOWN, at_least=bool(chosen))
     if basis is not None and basis.kind in ("characters", "seconds"):
-        return RecipePrice(credits, basis.kind, int(basis.unit))
-    priced = set(model.price.fields()) if model.price else set()
-    varying = bool(priced - set(recipe.values))
-    return RecipePrice(credits, made_by(entry), at_least=varying)
+        return RecipePrice(price_from(model), basis.kind, int(basis.unit), at_least=bool(chosen))
+    per_second = _per_second(model, values) if SECONDS_FIELD not in values else None
+    if per_second is not None:
+        credits, several = per_second
+        return RecipePrice(credits, "seconds", at_least=several or bool(chosen - {SECONDS_FIELD}))
+    priced = set(rule.fields()) if rule else set()
+    return RecipePrice(price_from(model), made_by(entry), at_least=bool(priced - set(values)))
+
+
+def _per_second(entry: ModelEntry, values: dict[str, Any]) -> tuple[Decimal, bool] | None:
+    """The lowest rate per second of a price per the video's duration (among the cases
+    ``values`` allow), and whether it varies."""
+    field = entry.input.get(SECONDS_FIELD)
+    if entry.price is None or field is None:
+        return None
+    rates: set[Decimal] = set()
+    for case in entry.price.cases:
+        if not all(one_of(values[k], allowed) for k, allowed in case.when.items() if k in values):
+            continue
+        if case.per_fields == (SECONDS_FIELD,):
+            rates.add(case.credits / case.unit)
+        elif not case.per_fields and SECONDS_FIELD in case.when:
+            # a price per duration choice (5 s: 55 credits, 10 s: 110): its rate per second
+            allowed = case.when[SECONDS_FIELD]
+            for seconds in allowed if isinstance(allowed, list) else [allowed]:
+                amount = canonical(seconds)
+                if not isinstance(amount, Decimal) or amount <= 0:
+                    return None
+                rates.add(case.credits / amount)
+        else:
+            return None
+    if not rates:
+        return None
+    return min(rates), len(rates) > 1
 
 
 def made_by(entry: ModelEntry) -> Unit:

@@ -18,6 +18,7 @@ from engine.loader.bundle import Bundle
 from engine.params import ParamType
 from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, PressResult, action, query
 from engine.schema.catalog import FieldType, ModelEntry
+from plugins.catalog.free_badge import free_badge
 from plugins.catalog.prices import ModelPrices, Pricing, free_models, model_kopecks
 from plugins.catalog.pricing import PricingError, credits_for, price_from
 from plugins.generation.breaker import Breakers
@@ -53,6 +54,9 @@ class Quote(BaseModel):
     credits: str
     free: bool
     free_left: int = 0
+    #: a free model whose runs this user used up: this run is paid (generation.free_used_up)
+    used_up: bool = False
+    note: str = ""
 
 
 class Submitted(BaseModel):
@@ -149,14 +153,21 @@ class GenerationPlugin(Plugin):
         except PricingError as exc:
             raise ActionError("generation.no_price") from exc
         kopecks = model_kopecks(entry.id, credits, self._price_from.get(entry.id), pricing)
-        free_left = 0
-        if model in free_models(self._price_from, pricing):
-            hour, day = await self.wallet.free_left(ctx.user_id, model)
-            free_left = min(hour, day)
-        free = free_left > 0
+        badge = await free_badge(self.wallet, ctx.user_id, model, free_models(self._price_from, pricing))
+        note = (
+            self.bundle.render("generation.free_used_up", ctx.language, {"back": badge.back})
+            if badge.used_up
+            else ""
+        )
         text = format_rub(kopecks, ctx.language)
         return Quote(
-            text=text, kopecks=0 if free else kopecks, credits=str(credits), free=free, free_left=free_left
+            text=text,
+            kopecks=0 if badge.free else kopecks,
+            credits=str(credits),
+            free=badge.free,
+            free_left=badge.left,
+            used_up=badge.used_up,
+            note=note,
         )
 
     @query
@@ -185,7 +196,7 @@ class GenerationPlugin(Plugin):
                 )
                 if used is not None:
                     return
-                raise ActionError("generation.free_used_up")
+                raise ActionError("generation.free_used_up", back="")
             await self.wallet.reserve(ctx.user_id, job_id, quote.kopecks, conn=conn)
 
         timeout = self.timeout_for(entry.category)
@@ -266,9 +277,6 @@ class GenerationPlugin(Plugin):
     async def _own_task(self, ctx: CallContext, task_id: str) -> Job | None:
         job = await self.store.by_task(task_id)
         return job if job is not None and job.user_id == ctx.user_id else None
-
-    def _view(self, job: Job) -> JobView:
-        return job_view(job, self.bundle)
 
     async def on_press(self, ctx: CallContext, data: str) -> PressResult:
         """Buttons on status and result messages: cancel, again, change parameters, history,

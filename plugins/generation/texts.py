@@ -32,7 +32,7 @@ GENERATION_TEXTS: dict[str, dict[str, Any]] = {
     "generation.cancelled_answer": {},
     "generation.cannot_cancel": {},
     "generation.not_enough": {"price": str, "balance": str},
-    "generation.free_used_up": {},
+    "generation.free_used_up": {"back": str},
     "generation.no_price": {},
     "generation.model_paused": {},
     "generation.orders_paused": {},

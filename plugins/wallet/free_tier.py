@@ -5,7 +5,7 @@ concurrent requests from one person are counted one after another and cannot ove
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import asyncpg
@@ -35,6 +35,27 @@ class FreeUse(BaseModel):
     day_left: int
 
 
+class FreeStatus(BaseModel):
+    """Where a user stands with one free model: runs left, and when one comes back if none is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    hour_left: int
+    day_left: int
+    back_at: datetime | None = None
+
+    @property
+    def left(self) -> int:
+        return min(self.hour_left, self.day_left)
+
+
+_USES = """
+SELECT used_at FROM free_uses
+WHERE user_id = $1 AND model_id = $2 AND returned_at IS NULL AND used_at > now() - interval '1 day'
+ORDER BY used_at
+"""
+
+
 def pick_free_models(prices: Mapping[str, int | Decimal], count: int) -> frozenset[str]:
     """The ``count`` cheapest of the enabled models (model id → price); ties go by id."""
     ranked = sorted(prices.items(), key=lambda item: (item[1], item[0]))
@@ -56,6 +77,23 @@ class FreeTier:
     async def free_left(self, user_id: int, model_id: str) -> tuple[int, int]:
         """(uses left this hour, uses left today) for this model."""
         return await self._left(self.pool, await self.settings.get(), user_id, model_id)
+
+    async def status(self, user_id: int, model_id: str) -> FreeStatus:
+        """Runs left now and, when none is, the moment the rolling windows give one back: the
+        use that must leave a full window, plus that window (the later one when both are full)."""
+        limits = await self.settings.get()
+        async with self.pool.acquire() as conn:
+            now = await conn.fetchval("SELECT now()")
+            uses = [r["used_at"] for r in await conn.fetch(_USES, user_id, model_id)]
+        hour_uses = [u for u in uses if u > now - timedelta(hours=1)]
+        hour_left = max(limits.free_hourly_limit - len(hour_uses), 0)
+        day_left = max(limits.free_daily_limit - len(uses), 0)
+        backs = []
+        if hour_left == 0 and limits.free_hourly_limit > 0 and hour_uses:
+            backs.append(hour_uses[len(hour_uses) - limits.free_hourly_limit] + timedelta(hours=1))
+        if day_left == 0 and limits.free_daily_limit > 0 and uses:
+            backs.append(uses[len(uses) - limits.free_daily_limit] + timedelta(days=1))
+        return FreeStatus(hour_left=hour_left, day_left=day_left, back_at=max(backs) if backs else None)
 
     async def try_use(
         self,

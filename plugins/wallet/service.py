@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 
-from plugins.wallet.free_tier import FreeTier, FreeUse
+from plugins.wallet.free_tier import FreeStatus, FreeTier, FreeUse
 from plugins.wallet.holds import Hold, Holds
 from plugins.wallet.ledger import Entry, Kind, Ledger
 from plugins.wallet.pricing import price_kopecks
@@ -119,6 +119,9 @@ class Wallet:
 
     async def free_left(self, user_id: int, model_id: str) -> tuple[int, int]:
         return await self.free.free_left(user_id, model_id)
+
+    async def free_status(self, user_id: int, model_id: str) -> FreeStatus:
+        return await self.free.status(user_id, model_id)
 
     # top-up
     async def credit_stars_payment(

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from decimal import Decimal
 from typing import Any
 
-from .capabilities import capabilities
-from .card_texts import FAMILY_TEXT, MODE_TEXT, VARIANT_TEXT, family_of, vendor_of
-from .examples import EXAMPLES
 from .fields import FIELD_KEYS, api_safe_name, convert_field, uncollectable_item
 from .menu import CATEGORY, TASK_OF_MODE
-from .names import NAMES
+from .names import MODE_NAMES, NAMES, vendor_of
 from .not_models import load_unconfirmed, unconfirmed_note
 from .overrides import OVERRIDES
 from .prices import PRICE_SOURCES, PRICES, per_fields, per_paths
@@ -205,38 +200,9 @@ class Model:
         return NAMES[self.id][1]
 
     def name(self) -> dict[str, str]:
-        mode = MODE_TEXT[self.mode()]
-        return {
-            "ru": f"{self.base_name()} — {mode['name'][0]}",
-            "en": f"{self.base_name()} — {mode['name'][1]}",
-        }
-
-    def description(self) -> dict[str, str]:
-        mode = MODE_TEXT[self.mode()]
-        family = FAMILY_TEXT[family_of(self.ref)]
-        variant = self._variant()
-        caps = capabilities(self.fields)
-        out = {}
-        for i, lang in enumerate(("ru", "en")):
-            lead = mode["lead"][i]
-            lead += (": " + ", ".join(c[i] for c in caps[:3])) if caps else ""
-            tail = family[i] + (f", {variant[i]}" if variant else "")
-            out[lang] = f"{lead}. {tail}."
-        return out
-
-    def _variant(self) -> tuple[str, str] | None:
-        found = next(
-            (
-                VARIANT_TEXT[w.lower()]
-                for w in re.findall(r"[A-Za-z]+", self.base_name())[::-1]
-                if w.lower() in VARIANT_TEXT
-            ),
-            None,
-        )
-        if "legacy" in self.ref["status"]:
-            legacy = VARIANT_TEXT["legacy"]
-            return legacy if found is None else (f"{found[0]}, {legacy[0]}", f"{found[1]}, {legacy[1]}")
-        return found
+        """The generated name; an editor's ``name`` in ``models/texts/`` wins at load time."""
+        suffix = MODE_NAMES[self.mode()]
+        return {"ru": f"{self.base_name()} — {suffix[0]}", "en": f"{self.base_name()} — {suffix[1]}"}
 
     def tasks(self) -> list[str]:
         found: list[str] = []
@@ -245,14 +211,6 @@ class Model:
                 if task not in found:
                     found.append(task)
         return found
-
-    def examples(self) -> list[str]:
-        kind = MODE_TEXT[self.mode()]["examples"]
-        if kind is None or not any(name in self.fields for name in PROMPT_FIELDS):
-            return []
-        pool = EXAMPLES[kind]
-        start = int(hashlib.sha1(self.id.encode()).hexdigest(), 16) % len(pool)
-        return [pool[start], pool[(start + 1) % len(pool)]]
 
     def entry(self) -> dict[str, Any]:
         enabled, reason = self.status()
@@ -267,11 +225,8 @@ class Model:
             "category": CATEGORY[self.ref["category"]],
             "tasks": self.tasks(),
             "name": self.name(),
-            "description": self.description(),
+            "enabled": enabled,
         }
-        if examples := self.examples():
-            entry["examples"] = examples
-        entry["enabled"] = enabled
         if reason:
             entry["disabled_reason"] = reason
         if notes:

@@ -1,9 +1,67 @@
-"""Each market model's short card name and mode key (a key of ``MODE_TEXT``).
+"""Each market model's short card name and mode key (a key of ``MODE_NAMES``).
 
-Every market id of the reference needs a row: a card's name and description start from it.
+Every market id of the reference needs a row: a card's generated name is built from it. What a
+card says (description, example prompts) is editors' copy in ``models/texts/*.yaml``, which the
+importer never writes; a name written there wins over the one built here.
 """
 
 from __future__ import annotations
+
+import re
+from typing import Any
+
+#: mode key → the card name's suffix (ru, en): "Kling 2.6 — фото → видео"
+MODE_NAMES: dict[str, tuple[str, str]] = {
+    "t2v": ("текст → видео", "Text to Video"),
+    "tiv": ("текст или фото → видео", "Text/Image to Video"),
+    "i2v": ("фото → видео", "Image to Video"),
+    "r2v": ("видео по референсам", "Reference to Video"),
+    "flf": ("переход между кадрами", "First & Last Frame"),
+    "speech_video": ("речь → видео", "Speech to Video"),
+    "v2v": ("видео → видео", "Video to Video"),
+    "vedit": ("редактирование видео", "Video Edit"),
+    "extend": ("продление видео", "Video Extend"),
+    "motion": ("перенос движения", "Motion Control"),
+    "replace": ("замена персонажа", "Character Replace"),
+    "watermark": ("удаление водяного знака", "Watermark Remover"),
+    "remix": ("ремикс видео", "Video Remix"),
+    "reframe_v": ("смена формата видео", "Video Reframe"),
+    "t2i": ("текст → картинка", "Text to Image"),
+    "ti2i": ("создание и правка картинок", "Image Generation & Edit"),
+    "edit": ("редактирование фото", "Image Edit"),
+    "i2i": ("фото → фото", "Image to Image"),
+    "mask": ("правка по маске", "Masked Edit"),
+    "reframe": ("расширение кадра", "Reframe"),
+    "bg": ("удаление фона", "Remove Background"),
+    "refine": ("улучшение фото", "Image Refiner"),
+    "vary": ("вариации", "Vary"),
+    "char": ("персонаж по фото", "Character"),
+    "char_edit": ("правка с персонажем", "Character Edit"),
+    "char_remix": ("ремикс с персонажем", "Character Remix"),
+    "remix_i": ("ремикс картинки", "Remix"),
+    "up": ("увеличение фото", "Image Upscale"),
+    "vup": ("улучшение видео", "Video Upscale"),
+    "avatar": ("говорящий аватар", "Talking Avatar"),
+    "lipsync_v": ("липсинк видео", "Video Lip-sync"),
+    "tts": ("озвучка текста", "Text to Speech"),
+    "dialog": ("озвучка диалога", "Dialogue"),
+    "stt": ("расшифровка речи", "Speech to Text"),
+    "sfx": ("звуковые эффекты", "Sound Effects"),
+    "iso": ("очистка голоса", "Audio Isolation"),
+    "music": ("музыка", "Music"),
+    "music_edit": ("правка трека", "Music Edit"),
+    "lyrics": ("тексты песен", "Lyrics"),
+    "lyrics_ts": ("тайм-коды текста", "Timestamped Lyrics"),
+    "wav": ("конвертация в WAV", "Convert to WAV"),
+    "musicvideo": ("клип к треку", "Music Video"),
+    "seg": ("карта объектов", "Segment Map"),
+    "detect": ("поиск людей на фото", "Subject Detection"),
+    "layers": ("разбор на слои", "Layer Decomposition"),
+    "charvid": ("персонаж для Sora", "Sora Character"),
+    "asset": ("ассеты", "Assets"),
+    "storyboard": ("раскадровка", "Storyboard"),
+    "other": ("служебная модель", "Utility"),
+}
 
 #: model id → (short name shown on cards, mode key)
 NAMES: dict[str, tuple[str, str]] = {
@@ -213,3 +271,14 @@ NAMES: dict[str, tuple[str, str]] = {
     "wantest/2-5-text-to-video": ("Wan 2.5 Test Path", "t2v"),
     "z-image": ("Z-Image", "t2i"),
 }
+
+
+def vendor_of(ref: dict[str, Any]) -> str:
+    """The reference's vendor, minus research remarks; Suno for the ai-music-api family."""
+    if ref["id"].startswith("ai-music-api/"):
+        return "Suno"
+    return re.sub(r"\s*\(vendor not stated in sources\)", "", ref["vendor"])
+
+
+def family_of(ref: dict[str, Any]) -> str:
+    return "Suno" if ref["id"].startswith("ai-music-api/") else ref["family"]

@@ -1,5 +1,5 @@
 """Texts that repeat across the models of one file: standard field titles, hints and labels move
-to its ``field_texts`` once, and descriptions two models would share are told apart.
+to its ``field_texts`` once.
 """
 
 from __future__ import annotations
@@ -59,16 +59,3 @@ def shared_labels(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
                     for o in field["options"]
                 ]
     return {name: labels for name, labels in shared.items() if labels}
-
-
-def disambiguate(entries: list[dict[str, Any]]) -> None:
-    """Two models never share a description: add the short name where texts collide."""
-    for lang in ("ru", "en"):
-        seen: dict[str, list[dict[str, Any]]] = {}
-        for entry in entries:
-            seen.setdefault(entry["description"][lang], []).append(entry)
-        for group in seen.values():
-            if len(group) > 1:
-                for entry in group:
-                    base = entry["name"][lang].split(" — ")[0]
-                    entry["description"][lang] = entry["description"][lang][:-1] + f" ({base})."

@@ -18,7 +18,7 @@ from tests.conftest import PROJECT_ROOT
 
 SHIPPED = {
     "flow": sorted((PROJECT_ROOT / "flows").glob("*.yaml")),
-    "models": sorted((PROJECT_ROOT / "models").glob("*.yaml")),
+    "models": sorted((PROJECT_ROOT / "models").rglob("*.yaml")),  # models/texts/ too
 }
 
 MODEL_HEAD = """\

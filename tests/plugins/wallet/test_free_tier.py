@@ -101,3 +101,32 @@ async def test_callers_holding_connections_never_starve_a_small_pool(database_ds
         assert await wallet.balance(1) == 10_000
     finally:
         await small.close()
+
+
+async def test_status_says_when_a_free_run_comes_back(wallet: Wallet, pool: asyncpg.Pool) -> None:
+    """Hourly limit 2, daily 5 (the defaults): the run comes back when the use that fills a
+    window leaves it; with both windows full, the later of the two."""
+    fresh = await wallet.free_status(1, "tiny-img")
+    assert (fresh.left, fresh.back_at) == (2, None)
+    await pool.executemany(
+        "INSERT INTO free_uses (job_id, user_id, model_id, used_at)"
+        " VALUES ($1, 1, 'tiny-img', now() - make_interval(mins => $2))",
+        [("h-1", 50), ("h-2", 10)],
+    )
+    hourly = await wallet.free_status(1, "tiny-img")
+    now = await pool.fetchval("SELECT now()")
+    assert (hourly.hour_left, hourly.day_left, hourly.left) == (0, 3, 0)
+    assert hourly.back_at is not None
+    assert abs((hourly.back_at - now).total_seconds() - 10 * 60) < 5  # h-1 leaves the hour
+
+    await pool.executemany(
+        "INSERT INTO free_uses (job_id, user_id, model_id, used_at)"
+        " VALUES ($1, 1, 'tiny-img', now() - make_interval(hours => $2))",
+        [("d-1", 20), ("d-2", 22), ("d-3", 23)],
+    )
+    daily = await wallet.free_status(1, "tiny-img")
+    assert (daily.hour_left, daily.day_left) == (0, 0)
+    assert daily.back_at is not None
+    assert abs((daily.back_at - now).total_seconds() - 3600) < 5  # d-3 leaves the day in 1 h
+    await wallet.return_free("d-3")  # a returned use no longer counts
+    assert (await wallet.free_status(1, "tiny-img")).day_left == 1

@@ -105,7 +105,8 @@ class Walker:
         if spec.type is FieldType.STRING:
             if spec.max_length:
                 await self.refused(self.send("x" * (spec.max_length + 1)), "Слишком длинно")
-            text = self.entry.examples[0] if self.entry.examples else "a cat on a skateboard"
+            examples = self.entry.examples("en")
+            text = examples[0] if examples else "a cat on a skateboard"
             await self.send(text[: spec.max_length or 10_000])
         elif spec.type in (FieldType.INTEGER, FieldType.NUMBER):
             if spec.maximum is not None:

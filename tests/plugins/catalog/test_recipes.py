@@ -1,0 +1,44 @@
+"""Prices per unit as cards, buttons and recipes state them (``unit_price``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from engine.loader.bundle import load_bundle
+from plugins.catalog.recipes import RecipePrice, unit_price
+from tests.conftest import PROJECT_ROOT
+
+BUNDLE = load_bundle(PROJECT_ROOT)
+
+
+def price(model: str, values: dict[str, object] | None = None) -> RecipePrice:
+    return unit_price(BUNDLE.models[model].entry, values)  # type: ignore[arg-type]
+
+
+def test_a_voice_over_is_priced_per_100_characters_not_per_1000() -> None:
+    # 6 credits per 1000 characters: a card saying the price of 1000 ("от 5,70 ₽") misleads
+    # when an 86-character order costs a tenth of it
+    assert price("elevenlabs/text-to-speech-turbo-2-5") == RecipePrice(Decimal("0.6"), "characters", 100)
+
+
+def test_a_video_priced_per_duration_choice_is_priced_per_second() -> None:
+    # Kling 2.6: 5 s for 55 credits, 10 s for 110, with or without sound at other rates
+    found = price("kling-2.6/text-to-video")
+    assert found.unit == "seconds" and found.amount == 1
+    assert found.credits == Decimal(55) / 5 and found.at_least  # sound costs more
+
+
+def test_a_video_priced_per_second_of_its_duration() -> None:
+    found = price("bytedance/seedance-2", {"resolution": "720p"})
+    assert found == RecipePrice(Decimal(41), "seconds")
+
+
+def test_a_picture_at_one_price_is_exact_and_one_with_choices_says_from() -> None:
+    assert price("z-image") == RecipePrice(Decimal("0.8"), "image")
+    assert price("nano-banana-2").at_least and price("nano-banana-2").unit == "image"
+    assert not price("nano-banana-2", {"resolution": "2K"}).at_least
+
+
+def test_a_price_per_second_of_the_users_audio() -> None:
+    assert price("infinitalk/from-audio") == RecipePrice(Decimal(3), "seconds", at_least=True)
+    assert price("infinitalk/from-audio", {"resolution": "720p"}) == RecipePrice(Decimal(12), "seconds")
