@@ -264,7 +264,8 @@ class Delivery:
         )
 
     async def failure(self, job: Job, kind: FailureKind, money_key: str) -> None:
-        reason = self._t(f"generation.reason_{kind.value}", job)
+        detail = (job.error_message or "").strip()[:200] if kind is FailureKind.GENERATION_FAILED else ""
+        reason = self._t(f"generation.reason_{kind.value}", job, detail=detail)
         money = self._t(money_key, job)
         text = self._t("generation.failed", job, reason=Markup(reason), money=Markup(money))
         await self.bot.send_message(

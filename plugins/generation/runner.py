@@ -39,6 +39,7 @@ from plugins.integrations.kie.errors import (
     KieAuthError,
     KieCreateUncertain,
     KieError,
+    KieGenerationFailed,
     KieInsufficientCredits,
     KieRateLimited,
     KieTaskNotVisible,
@@ -73,12 +74,14 @@ def retry_delay(attempt: int) -> float:
 
 
 def failure_kind(code: str | None, message: str | None) -> FailureKind:
+    """Why a task Kie.ai ran ended in ``fail``. Not "busy": the task was accepted and the model
+    failed on it ("Generation failed", 501, or an upstream error), so the user is told so."""
     text = (message or "").lower()
     if any(word in text for word in POLICY_WORDS):
         return FailureKind.CONTENT_POLICY
     if code in POLICY_CODES:
         return FailureKind.BAD_INPUT
-    return FailureKind.SERVICE_BUSY
+    return FailureKind.GENERATION_FAILED
 
 
 class JobRunner:
@@ -254,6 +257,8 @@ class JobRunner:
         except (KieAuthError, KieInsufficientCredits) as exc:
             log.error("job %s: our Kie.ai account cannot pay or is refused: %s", job.id, exc)
             return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
+        except KieGenerationFailed as exc:  # 501: Kie.ai says the generation failed, not that it is busy
+            return await self._fail(job, FailureKind.GENERATION_FAILED, exc.message), 0
         except KieError as exc:
             return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
         except ValueError as exc:  # refused by the client before anything was sent

@@ -20,6 +20,7 @@ GENERATION_TEXTS: dict[str, dict[str, Any]] = {
     "generation.reason_content_policy": _JOB,
     "generation.reason_bad_input": _JOB,
     "generation.reason_service_busy": _JOB,
+    "generation.reason_generation_failed": {**_JOB, "detail": str},
     "generation.reason_uncertain": _JOB,
     "generation.reason_timeout": _JOB,
     "generation.reason_internal": _JOB,
