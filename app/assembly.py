@@ -51,6 +51,7 @@ class RunnerOptions(TypedDict, total=False):
     lease: timedelta
     poll_delay: Callable[[float], float]
     retry_delay: Callable[[int], float]
+    status_every: float
 
 
 @dataclass(frozen=True, kw_only=True)

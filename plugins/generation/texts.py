@@ -10,6 +10,7 @@ _JOB: dict[str, Any] = {"job": JobView}
 
 GENERATION_TEXTS: dict[str, dict[str, Any]] = {
     "generation.status_queued": _JOB,
+    "generation.status_waiting": _JOB,
     "generation.status_running": _JOB,
     "generation.status_done": _JOB,
     "generation.status_failed": _JOB,

@@ -3,12 +3,17 @@ conversations in Russian, as the user sees them (issue 15)."""
 
 from __future__ import annotations
 
+import re
+
 import asyncpg
 
+from emulators.kie.faults import TaskFault
 from emulators.kie.sandbox import KieSandbox
+from emulators.telegram.transcript import ChatMessage
+from plugins.wallet.money import parse_rub
 from plugins.wallet.service import Wallet
-from tests.e2e.test_generation import png
-from tests.support.telegram import BotUnderTest
+from tests.e2e.test_generation import NEXT, answer_until_summary, cheapest, png
+from tests.support.telegram import BotUnderTest, Chat
 
 ANNA = 1001
 WELCOME = 20_000
@@ -32,3 +37,86 @@ async def test_receipt_amount_is_checked_as_typed_before_any_upload(
     anna.expect("на проверку")
     assert await Wallet(pool).balance(ANNA) == WELCOME  # nothing credited before an admin says so
     assert await pool.fetchval("SELECT amount_kopecks FROM receipts WHERE user_id = $1", ANNA) == 150_000
+
+
+async def _order_a_picture(chat: Chat) -> int:
+    """The cheapest picture model, every step answered; returns the price paid in kopecks."""
+    await chat.send("/start")
+    await chat.press_containing("Картинки, баннеры", NEXT)
+    await chat.press_containing(cheapest("images", "text-to-image"), NEXT)
+    await chat.press("▶️ Начать")
+    await answer_until_summary(chat)
+    price = re.search(r"Стоимость: (.+?)(?:\n|$)", chat.screen)
+    free = "🆓 Бесплатно" in chat.screen
+    assert free or price, chat.screen
+    await chat.press("✅ Подтвердить")
+    await chat.emulator.wait_for(
+        lambda: any("Заказ принят" in m.content for m in chat.emulator.bot_messages(chat.user_id))
+    )
+    return 0 if free or price is None else parse_rub(price.group(1))
+
+
+def _status(under_test: BotUnderTest) -> ChatMessage | None:
+    found = [m for m in under_test.emulator.bot_messages(ANNA) if re.search(r"· \d+:\d\d", m.content)]
+    return found[-1] if found else None
+
+
+async def test_progress_moves_while_a_slow_job_runs(
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
+    under_test, sandbox = bot
+    sandbox.faults.task(TaskFault.slow(8))
+    chat = under_test.chat(ANNA)
+    paid = await _order_a_picture(chat)
+    seen: set[str] = set()
+
+    def moved() -> bool:
+        status = _status(under_test)
+        if status is not None:
+            seen.add(status.content)
+        return status is not None and status.edit_count >= 3
+
+    await under_test.emulator.wait_for(moved, timeout=15)
+    assert len({re.search(r"\d+:\d\d", s).group(0) for s in seen}) >= 2, seen  # type: ignore[union-attr]
+    assert any("генерирую" in s or "в очереди" in s for s in seen), seen
+    await under_test.emulator.wait_bot_message(ANNA, timeout=20, match=lambda m: m.media_kind is not None)
+    assert await Wallet(pool).balance(ANNA) == WELCOME - paid
+
+
+async def test_progress_offers_a_working_cancel_while_the_service_refuses(
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
+    under_test, sandbox = bot
+    sandbox.faults.error("createTask", 455, times=None)  # under maintenance: the job waits
+    chat = under_test.chat(ANNA)
+    paid = await _order_a_picture(chat)
+    assert await Wallet(pool).balance(ANNA) == WELCOME - paid
+
+    def waiting() -> ChatMessage | None:
+        status = _status(under_test)
+        ok = status is not None and "пока не принимает заказ" in status.content and status.edit_count >= 3
+        return status if ok and "✖️ Отменить" in str(status.reply_markup) else None
+
+    status = await under_test.emulator.wait_for(waiting, timeout=20)
+    answer = await chat.press("✖️ Отменить", status.message_id)
+    assert answer and "Отменено" in answer
+    await under_test.emulator.wait_for(
+        lambda: any("отменено" in m.content for m in under_test.emulator.bot_messages(ANNA))
+    )
+    assert await Wallet(pool).balance(ANNA) == WELCOME
+
+
+async def test_a_failed_generation_is_explained_honestly(
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
+    under_test, sandbox = bot
+    sandbox.faults.task(TaskFault.failed("501", "Generation failed"))
+    chat = under_test.chat(ANNA)
+    await _order_a_picture(chat)
+    failure = await under_test.emulator.wait_bot_message(
+        ANNA, timeout=20, match=lambda m: "генерация не удалась" in m.content
+    )
+    assert "Модель не смогла создать результат" in failure.content, failure.content
+    assert "Generation failed" in failure.content and "перегружен" not in failure.content
+    assert "вернулись на ваш баланс" in failure.content or "Бесплатный запуск возвращён" in failure.content
+    assert await Wallet(pool).balance(ANNA) == WELCOME
