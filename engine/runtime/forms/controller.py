@@ -22,6 +22,7 @@ from engine.runtime.forms.screens import FormScreens
 from engine.runtime.forms.state import (
     SUMMARY,
     FormState,
+    asked_key,
     final_values,
     missing_job_fields,
     missing_required,
@@ -30,7 +31,7 @@ from engine.runtime.forms.state import (
 )
 from engine.runtime.forms.values import Refusal, check_file, parse_text
 from engine.runtime.incoming import FileInfo
-from engine.runtime.presses import Answer, Choose, Edit, FormPress
+from engine.runtime.presses import Answer, Browse, Choose, Edit, FormPress
 from engine.runtime.renderer import Rendered, Renderer, plain
 from engine.schema.catalog import FieldType, InputField, ModelEntry
 from engine.schema.flow import Target
@@ -169,6 +170,14 @@ class Forms:
         asked = self._asked(entry, state)
         if asked is None:
             return None
+        if isinstance(press, Browse):  # another page of a long choice, or a filter
+            if asked.type is FieldType.ENUM:
+                state.browsing, state.page = asked_key(state), press.page
+                state.group = (
+                    press.group if press.group is not None and press.group < len(asked.groups) else None
+                )
+                self._save(ctx, state)
+            return None
         if asked.is_object_list:
             return self._list_press(ctx, state, entry, asked, kind)
         if isinstance(press, Choose):
@@ -256,8 +265,8 @@ class Forms:
             return None
         if file is not None and spec.type is FieldType.STRING:
             parsed = await document_text(spec, file, self.files)  # a long text as a .txt
-        elif file is not None or text is None:
-            return self._t("form.error_use_buttons", ctx, field=fview)
+        elif file is not None or text is None:  # a file where a number or a choice is asked
+            return self._t("form.error_needs", ctx, field=fview)
         else:
             parsed = parse_text(spec, text)
         if isinstance(parsed, Refusal):

@@ -101,6 +101,7 @@ def field_view(
         max_items=spec.max_items,
         count=len(items) if items is not None else count,
         items=[html.escape(item_summary(spec, i, language, yes, no)) for i in items or []],
+        kind=spec.type.value,
     )
 
 
