@@ -120,3 +120,94 @@ async def test_a_failed_generation_is_explained_honestly(
     assert "Generation failed" in failure.content and "перегружен" not in failure.content
     assert "вернулись на ваш баланс" in failure.content or "Бесплатный запуск возвращён" in failure.content
     assert await Wallet(pool).balance(ANNA) == WELCOME
+
+
+TURBO = "elevenlabs/text-to-speech-turbo-2-5"
+VOICE_BUTTONS = re.compile(r"^(?!⬅️|Стр\.|✅|👩|👨|🧑|Все|Пропустить|◀️|✖️)")
+
+
+async def _open_turbo(chat: Chat) -> None:
+    await chat.send("/start")
+    await chat.press_containing("Аудио", NEXT)
+    await chat.press_containing("ElevenLabs Turbo 2.5", NEXT)
+    await chat.press("▶️ Начать")
+
+
+def _voices(chat: Chat) -> list[str]:
+    return [b for b in chat.buttons() if VOICE_BUTTONS.match(b)]
+
+
+async def test_voice_picker_is_paged_filtered_and_has_no_look_alike_labels(
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
+    under_test, sandbox = bot
+    chat = under_test.chat(ANNA)
+    await _open_turbo(chat)
+    chat.expect("шаг 1 из 2", "Напишите текст")
+    await chat.send_photo(png())  # a photo where a text is asked
+    chat.expect("Здесь нужен текст — напишите его сообщением", "шаг 1 из 2")
+    assert "кнопкой ниже" not in chat.screen.split("\n")[0]
+    await chat.send("Скидка 20% на всё до воскресенья!")
+    chat.expect("шаг 2 из 2", "Голос", "страница 1 из 6")
+    assert len(_voices(chat)) == 12, chat.buttons()
+    assert {"✅ Все", "👩 Женские", "👨 Мужские", "🧑 Нейтральные", "Стр. 2 ➡️"} <= set(chat.buttons())
+
+    everyone: list[str] = []
+    for page in range(2, 7):
+        everyone += _voices(chat)
+        await chat.press(f"Стр. {page} ➡️")
+        chat.expect(f"страница {page} из 6")
+    everyone += _voices(chat)
+    assert len(everyone) == 67 and len(set(everyone)) == 67, everyone
+    assert not [v for v in everyone if re.search(r"\(\d\)$", v)]
+    assert "Mark · живой разговор" in everyone and "Mark · непринуждённый" in everyone
+
+    await chat.press("👩 Женские")
+    chat.expect("страница 1 из 2, 👩 Женские")
+    assert "✅ 👩 Женские" in chat.buttons() and "Все" in chat.buttons()
+    women = _voices(chat)
+    assert "Laura" in women and "Brian" not in women
+    await chat.press("Стр. 2 ➡️")
+    women += _voices(chat)
+    assert len(women) == 24
+    await chat.press("Hope · поэтичная, романтичная")
+    chat.expect("Проверьте параметры", "Голос: Hope · поэтичная, романтичная")
+    await chat.press("✅ Подтвердить")
+    await under_test.emulator.wait_bot_message(ANNA, timeout=20, match=lambda m: m.media_kind is not None)
+    assert sandbox.inputs(TURBO)[-1]["voice"] == "iCrDUkL56s3C8sCRl7wb"
+
+
+async def test_steps_counted_as_asked_and_defaults_shown_then_changed(
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
+    under_test, sandbox = bot
+    chat = under_test.chat(ANNA)
+    wallet = Wallet(pool)
+    await _open_turbo(chat)
+    before = await wallet.balance(ANNA)
+    chat.expect("шаг 1 из 2")
+    await chat.send("Привет! Новая коллекция уже в магазине.")
+    chat.expect("шаг 2 из 2")
+    await chat.press_containing("Пропустить")  # the voice is optional: the default one
+    chat.expect(
+        "Проверьте параметры",
+        "Голос: James (по умолчанию)",
+        "Стабильность голоса: 0.5 (по умолчанию)",
+        "Скорость речи: 1 (по умолчанию)",
+    )
+    assert "шаг" not in chat.screen.split("\n")[0]
+    await chat.press("✏️ Скорость речи")
+    chat.expect("Скорость речи", "Пришлите число")
+    await chat.press("◀️ Назад")  # changed her mind: back to the summary, nothing changed
+    chat.expect("Скорость речи: 1 (по умолчанию)")
+    await chat.press("✏️ Скорость речи")
+    await chat.send("1.2")
+    chat.expect("Скорость речи: 1.2\n", "Голос: James (по умолчанию)")
+    price = re.search(r"Стоимость: (.+?)(?:\n|$)", chat.screen)
+    free = "🆓 Бесплатно" in chat.screen
+    await chat.press("✅ Подтвердить")
+    await under_test.emulator.wait_bot_message(ANNA, timeout=20, match=lambda m: m.media_kind is not None)
+    sent = sandbox.inputs(TURBO)[-1]
+    assert sent["speed"] == 1.2 and sent["voice"] == "EkK5I93UQWFDigLMpZcX"
+    paid = 0 if free or price is None else parse_rub(price.group(1))
+    assert await wallet.balance(ANNA) == before - paid
