@@ -37,7 +37,7 @@ from plugins.generation.store import JobStore
 from plugins.integrations.kie.client import KieClient
 from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
 from plugins.payments.plugin import PaymentsPlugin
-from plugins.payments.router import payments_router
+from plugins.payments.router import FormReturn, payments_router
 from plugins.user import UserPlugin
 from plugins.wallet.plugin import WalletPlugin
 
@@ -91,6 +91,7 @@ class PluginKit:
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # at shutdown
     files: FileSource | None = None  # where forms read the files users send
     admin: AdminConsole | None = None
+    attach: list[Callable[[Runtime], None]] = field(default_factory=list)  # once the runtime exists
 
 
 def build_plugins(deps: Dependencies) -> PluginKit:
@@ -133,14 +134,16 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
     admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids, kie_balance=client.credits)
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
+    form_return = FormReturn()
     return PluginKit(
         [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models],
-        routers=[admin.router, payments_router(bundle, wallet)],
+        routers=[admin.router, payments_router(bundle, wallet, form_return)],
         services=[admin.watch, runner],
         routes=routes,
         closers=[client.close, fetcher.close],
         files=files,
         admin=admin,
+        attach=[form_return.attach],
     )
 
 
@@ -180,4 +183,6 @@ def assemble(
     )
     if kit.admin:
         kit.admin.attach(runtime)
+    for attach in kit.attach:
+        attach(runtime)
     return Assembled(runtime, build_dispatcher(runtime, *kit.routers, flood=deps.flood), kit)

@@ -43,6 +43,7 @@ PAYMENT_TEXTS = {
     "payments.receipt_rejected": {"amount": str},
     "payments.no_such_package": {},
     "payments.receipt_waiting": {"receipt": int, "user": int, "amount": str},
+    "payments.back_to_form": {},
 }
 
 

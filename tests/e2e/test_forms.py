@@ -13,7 +13,7 @@ from emulators.telegram.transcript import ChatMessage
 from plugins.wallet.money import parse_rub
 from plugins.wallet.service import Wallet
 from tests.e2e.test_generation import NEXT, answer_until_summary, cheapest, png
-from tests.support.telegram import BotUnderTest, Chat
+from tests.support.telegram import ADMIN_ID, BotUnderTest, Chat
 
 ANNA = 1001
 WELCOME = 20_000
@@ -211,3 +211,36 @@ async def test_steps_counted_as_asked_and_defaults_shown_then_changed(
     assert sent["speed"] == 1.2 and sent["voice"] == "EkK5I93UQWFDigLMpZcX"
     paid = 0 if free or price is None else parse_rub(price.group(1))
     assert await wallet.balance(ANNA) == before - paid
+
+
+async def test_not_enough_money_tops_up_and_comes_back_to_the_order(
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
+    under_test, sandbox = bot
+    wallet = Wallet(pool)
+    await wallet.set_setting("welcome_bonus_kopecks", 0, ADMIN_ID)  # she starts with nothing
+    chat, emulator = under_test.chat(ANNA), under_test.emulator
+    await _open_turbo(chat)
+    await chat.send("Распродажа: всё по 990 рублей!")
+    await chat.press_containing("Пропустить")
+    price = re.search(r"Стоимость: (.+?)(?:\n|$)", chat.screen)
+    assert price, chat.screen
+    await chat.press("✅ Подтвердить")
+    chat.expect("Не хватает денег", "Пополните баланс кнопкой ниже", "Проверьте параметры")
+    assert not sandbox.inputs(TURBO)
+    await chat.press("💰 Пополнить баланс")
+    chat.expect("Ваш баланс: 0")
+    await chat.press("⭐ Пополнить звёздами Telegram")
+    await chat.press("100 ₽ · ⭐ 80")
+    await emulator.wait_bot_message(ANNA, match=lambda m: m.invoice is not None)
+    paid = await emulator.pay_invoice(ANNA)
+    assert paid.ok, paid.error_message
+    back = await emulator.wait_bot_message(ANNA, match=lambda m: "ваш заказ ждёт" in m.content)
+    assert "Проверьте параметры" in back.content and "Распродажа: всё по 990 рублей!" in back.content
+    assert "Голос: James (по умолчанию)" in back.content
+    await chat.press("✅ Подтвердить", back.message_id)
+    await emulator.wait_bot_message(ANNA, timeout=20, match=lambda m: m.media_kind is not None)
+    assert sandbox.inputs(TURBO)[-1]["text"] == "Распродажа: всё по 990 рублей!"
+    assert await wallet.balance(ANNA) == 10_000 - parse_rub(price.group(1))
+    ledger = await pool.fetchval("SELECT sum(amount) FROM ledger WHERE user_id = $1", ANNA)
+    assert ledger == await wallet.balance(ANNA)  # the top-up and the generation, each once

@@ -281,6 +281,7 @@ class Forms:
             self._save(ctx, state)
             return None
         state.values[state.step] = value
+        state.offer = ""
         if state.step in state.skipped:
             state.skipped.remove(state.step)
         return self._advance(ctx, state, entry)
@@ -305,6 +306,7 @@ class Forms:
     ) -> Outcome:
         spec = screen.screen.form
         assert spec is not None
+        state.offer = ""
         if missing_job_fields(entry, state):
             ctx.session.form = {}
             return self._leave(screen, spec.cancel, ctx, self._t("form.error_needs_job", ctx))
@@ -320,6 +322,10 @@ class Forms:
                 result = await self.calls.run(spec.submit, {"model": entry.id, "values": values}, ctx)
             except ActionError as err:
                 notice = self._t(err.text_key, ctx, **err.params)
+                if any(offer.when == err.text_key for offer in spec.offers):
+                    state.offer = err.text_key  # the summary offers a way past it
+                    self._save(ctx, state)
+                    return notice
                 if spec.on_error:
                     ctx.session.form = {}
                     return self._leave(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.loader.bundle import ScreenDef
-from engine.runtime.calls import Calls
+from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext
 from engine.runtime.forms import items
 from engine.runtime.forms.choices import choice_rows
@@ -19,7 +19,7 @@ from engine.runtime.forms.view import (
     form_view,
     title_of,
 )
-from engine.runtime.presses import Answer, Edit, FormOp
+from engine.runtime.presses import Answer, Edit, FormOp, Go
 from engine.runtime.renderer import Rendered, Renderer
 from engine.runtime.view import View, ViewButton
 from engine.schema.catalog import FieldType, InputField, LocalText, ModelEntry
@@ -203,6 +203,14 @@ class FormScreens:
         header = self.renderer.text(screen.screen.text, language, {**context, "form": fview})
         body = self.renderer.text("form.summary", language, {"form": fview, "price": price})
         rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
+        form = screen.screen.form
+        for i, offer in enumerate(form.offers if form else []):
+            if offer.when == state.offer:  # the last confirm was refused: a way past it
+                args = render_args(offer.args, {**context, "form": fview})
+                label = self.renderer.label(offer.text, language, context)
+                rows.append(
+                    [maker.button(label, f"f.w{i}", Go(screen=screen.resolve(offer.screen), args=args))]
+                )
         rows.append([maker.button(self._label("form.confirm", ctx), "f.ok", FormOp(kind="form.confirm"))])
         rows.append(
             [

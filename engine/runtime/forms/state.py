@@ -41,6 +41,7 @@ class FormState:
     browsing: str = ""
     page: int = 0
     group: int | None = None
+    offer: str = ""  # the refusal of the last confirm that the form offers a way past (``offers``)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
