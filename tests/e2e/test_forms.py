@@ -172,9 +172,12 @@ async def test_voice_picker_is_paged_filtered_and_has_no_look_alike_labels(
     assert len(women) == 24
     await chat.press("Hope · поэтичная, романтичная")
     chat.expect("Проверьте параметры", "Голос: Hope · поэтичная, романтичная")
+    await chat.press("✏️ Голос")  # changed her mind: types the voice's name instead
+    await chat.send("mark живой")
+    chat.expect("Проверьте параметры", "Голос: Mark · живой разговор")
     await chat.press("✅ Подтвердить")
     await under_test.emulator.wait_bot_message(ANNA, timeout=20, match=lambda m: m.media_kind is not None)
-    assert sandbox.inputs(TURBO)[-1]["voice"] == "iCrDUkL56s3C8sCRl7wb"
+    assert sandbox.inputs(TURBO)[-1]["voice"] == "UgBBYS2sOqTuMpoF3BR0"
 
 
 async def test_steps_counted_as_asked_and_defaults_shown_then_changed(

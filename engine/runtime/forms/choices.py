@@ -79,6 +79,21 @@ def choice_rows(
     return Choices(rows, page + 1, pages, name)
 
 
+def typed_choice(spec: InputField, text: str, language: str) -> int | None:
+    """The option a typed answer names: its label exactly (any case), or, in a long list, the
+    one label containing what was typed ("hope poe" finds "Hope · поэтичная"). None: no single one."""
+    wanted = " ".join(text.casefold().split())
+    if not wanted:
+        return None
+    labels = [option_label(spec, o.value, language).casefold() for o in spec.options]
+    exact = [i for i, label in enumerate(labels) if label == wanted]
+    if len(exact) == 1 or len(spec.options) <= PAGED_ABOVE:
+        return exact[0] if len(exact) == 1 else None
+    words = wanted.split()
+    found = [i for i, label in enumerate(labels) if all(word in label for word in words)]
+    return found[0] if len(found) == 1 else None
+
+
 def _buttons(
     spec: InputField, language: str, maker: ButtonMaker, options: list[tuple[int, EnumOption]]
 ) -> list[ViewButton]:

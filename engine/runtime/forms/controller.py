@@ -15,6 +15,7 @@ from engine.plugin import ActionError
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext
 from engine.runtime.forms import items
+from engine.runtime.forms.choices import typed_choice
 from engine.runtime.forms.documents import document_text
 from engine.runtime.forms.models import BundleModels, ModelSource
 from engine.runtime.forms.received import inspect
@@ -263,10 +264,16 @@ class Forms:
                 return self._answer(ctx, state, entry, files)
             self._save(ctx, state)
             return None
+        parsed: Any
         if file is not None and spec.type is FieldType.STRING:
             parsed = await document_text(spec, file, self.files)  # a long text as a .txt
         elif file is not None or text is None:  # a file where a number or a choice is asked
             return self._t("form.error_needs", ctx, field=fview)
+        elif (
+            spec.type is FieldType.ENUM
+            and (found := typed_choice(spec, text, ctx.session.language)) is not None
+        ):
+            parsed = spec.options[found].value  # a choice typed by its name
         else:
             parsed = parse_text(spec, text)
         if isinstance(parsed, Refusal):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.runtime.forms.choices import PAGE_SIZE, choice_rows
+from engine.runtime.forms.choices import PAGE_SIZE, choice_rows, typed_choice
 from engine.runtime.forms.view import ButtonMaker
 from engine.runtime.presses import Browse, Choose, restored
 from engine.schema.catalog import InputField
@@ -62,3 +62,13 @@ def test_a_short_choice_is_shown_whole() -> None:
     shown = choice_rows(short, "ru", maker, label, 0, None)
     assert (shown.page, shown.pages) == (0, 0)
     assert [b.text for row in shown.rows for b in row] == ["1:1", "9:16", "16:9"]
+
+
+def test_a_choice_typed_by_its_name() -> None:
+    assert typed_choice(VOICES, "voice 7", "ru") == 7
+    assert typed_choice(VOICES, "  VOICE   12 ", "ru") == 12
+    assert typed_choice(VOICES, "oice 2", "ru") is None  # 2, 20 … 29: not one
+    assert typed_choice(VOICES, "Carol", "ru") is None
+    short = InputField.model_validate({"type": "enum", "options": ["1:1", "9:16", "16:9"]})
+    assert typed_choice(short, "16:9", "ru") == 2
+    assert typed_choice(short, "16", "ru") is None  # a short list takes only a whole label
