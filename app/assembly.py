@@ -45,7 +45,7 @@ from plugins.generation.views import job_names
 from plugins.integrations.kie.client import KieClient
 from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
 from plugins.payments.plugin import PaymentsPlugin
-from plugins.payments.router import payments_router
+from plugins.payments.router import FormReturn, payments_router
 from plugins.user import UserPlugin
 from plugins.wallet.plugin import WalletPlugin
 
@@ -59,6 +59,7 @@ class RunnerOptions(TypedDict, total=False):
     lease: timedelta
     poll_delay: Callable[[float], float]
     retry_delay: Callable[[int], float]
+    status_every: float
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,6 +100,7 @@ class PluginKit:
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # at shutdown
     files: FileSource | None = None  # where forms read the files users send
     admin: AdminConsole | None = None
+    attach: list[Callable[[Runtime], None]] = field(default_factory=list)  # once the runtime exists
 
 
 def build_plugins(deps: Dependencies) -> PluginKit:
@@ -154,14 +156,16 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
     finding = FindingPlugin(bundle, pool, prices, clock)
     money = MoneyPlugin(pool, bundle, bot, wallet, admin.roles)
+    form_return = FormReturn()
     return PluginKit(
         [UserPlugin(), wallet_plugin, payments, catalog, generation, finding, admin.plugin, models, money],
-        routers=[admin.router, payments_router(bundle, wallet)],
+        routers=[admin.router, payments_router(bundle, wallet, form_return)],
         services=[admin.watch, runner, money],
         routes=routes,
         closers=[client.close, fetcher.close],
         files=files,
         admin=admin,
+        attach=[form_return.attach],
     )
 
 
@@ -201,6 +205,8 @@ def assemble(
     )
     if kit.admin:
         kit.admin.attach(runtime)
+    for attach in kit.attach:
+        attach(runtime)
     dispatcher = build_dispatcher(runtime, *kit.routers, flood=deps.flood)
     dispatcher.update.outer_middleware(UpdateLogFields())
     if deps.metrics is not None:

@@ -10,11 +10,20 @@ from engine.explorer.driver import SUMMARY, Expectation, Place
 from engine.loader.bundle import Bundle
 from engine.runtime.forms.state import SUMMARY as FORM_SUMMARY
 from engine.runtime.forms.state import FormState
-from engine.runtime.presses import Answer, Back, Call, Choose, Edit, FormOp, Go, Page, restored
+from engine.runtime.presses import Answer, Back, Browse, Call, Choose, Edit, FormOp, Go, Page, restored
 from engine.runtime.session import Session
 from engine.schema.catalog import FieldType, InputField
 
-ROLES = {Choose: "answer", Answer: "answer", Edit: "edit", Go: "go", Back: "back", Call: "call", Page: "page"}
+ROLES = {
+    Choose: "answer",
+    Answer: "answer",
+    Edit: "edit",
+    Go: "go",
+    Back: "back",
+    Call: "call",
+    Page: "page",
+    Browse: "page",  # another page (or a filter) of a long choice in a form
+}
 FORM_OPS = {
     "form.done": "done",
     "form.skip": "skip",

@@ -29,6 +29,7 @@ class Via(StrEnum):
     FORM_DONE = "form_done"
     FORM_CANCEL = "form_cancel"
     FORM_ERROR = "form_error"
+    FORM_OFFER = "form_offer"  # a way past a refusal, the form kept to come back to
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,17 @@ def screen_transitions(screen: ScreenDef) -> Iterator[Transition]:
         if spec.form.on_error:
             yield _target(
                 screen, spec.form.on_error, Via.FORM_ERROR, "form", ("form", "on_error"), spec.form.submit
+            )
+        for i, offer in enumerate(spec.form.offers):
+            yield Transition(
+                screen.id,
+                screen.resolve(offer.screen),
+                Via.FORM_OFFER,
+                offer.text,
+                screen.locate("form", "offers", i, "screen"),
+                None,
+                offer.args,
+                ("form", "offers", i, "args"),
             )
 
 

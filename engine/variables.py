@@ -37,11 +37,16 @@ class FieldView(BaseModel):
     max_items: int | None = None
     count: int = 0  # files (or items of a list) collected so far
     items: list[str] = []  # a list's items so far, one line each (escaped)
+    kind: str = ""  # the field's type (string, integer, enum, file …): what an answer must be
+    page: int = 0  # a long choice shown page by page: this page (from 1) of ``pages``
+    pages: int = 0
+    group: str = ""  # the filter the options are narrowed to ("" for all)
 
 
 class SummaryLine(BaseModel):
     title: str
     value: str
+    default: bool = False  # never answered: the model's default (or none) applies
 
 
 class FormView(BaseModel):
@@ -125,5 +130,10 @@ FORM_TEXTS: dict[str, dict[str, Any]] = {
     "form.error_items_count": _FIELD,
     "form.error_needs_job": {},
     "form.from_job_value": {},
+    "form.error_needs": _FIELD,
+    "form.page_prev": {"page": int, "pages": int},
+    "form.page_next": {"page": int, "pages": int},
+    "form.group": {"label": str, "selected": bool},
+    "form.group_all": {"selected": bool},
 }
 ENGINE_TEXTS.update(FORM_TEXTS)

@@ -69,6 +69,15 @@ class LintContext:
             uses[spec.text].append(
                 TextUse(spec.text, screen.locate("text"), base, f"screen {screen.id}", spec.media is not None)
             )
+            for i, offer in enumerate(spec.form.offers if spec.form else []):
+                uses[offer.text].append(
+                    TextUse(
+                        offer.text,
+                        screen.locate("form", "offers", i, "text"),
+                        base,
+                        f"an offer of {screen.id}",
+                    )
+                )
             for r, row in enumerate(spec.keyboard):
                 if isinstance(row, ForEach):
                     op = self.plugins.find(row.for_each)

@@ -17,6 +17,7 @@ declare("FLOW003", "a dead end: a screen with no button, input or form to go on 
 declare("FLOW004", "two screens have the same id")
 declare("FLOW005", "the project has no /start command")
 declare("FLOW006", "a plug-in opens a screen that does not exist")
+declare("FLOW007", "a form offers a way past a refusal its submit action never gives")
 
 
 def _near(name: str, known: list[str]) -> str:
@@ -36,12 +37,33 @@ def orphaned_targets(ctx: LintContext) -> Iterator[Problem]:
             else "input"
             if t.via in (Via.INPUT, Via.INPUT_ERROR)
             else "form"
-            if t.via in (Via.FORM_DONE, Via.FORM_CANCEL, Via.FORM_ERROR)
+            if t.via in (Via.FORM_DONE, Via.FORM_CANCEL, Via.FORM_ERROR, Via.FORM_OFFER)
             else f'button "{t.label}"'
         )
         yield finding(
             "FLOW001", t.location, f'{what} points to unknown screen "{t.target}"{_near(t.target, known)}'
         )
+
+
+@check
+def offers_answer_real_refusals(ctx: LintContext) -> Iterator[Problem]:
+    """An offer shows only when ``submit`` refuses with its ``when`` key: a key the action's
+    plug-in does not declare among its texts would never show (a typo, or the wrong action)."""
+    for screen in ctx.bundle.screens.values():
+        form = screen.screen.form
+        if form is None or not form.offers:
+            continue
+        namespace = form.submit.split(".", 1)[0] if form.submit else None
+        declared = ctx.plugins.by_namespace.get(namespace) if namespace else None
+        for i, offer in enumerate(form.offers):
+            if declared is not None and offer.when in declared.texts:
+                continue
+            where = f'"{form.submit}"' if form.submit else "a form without submit"
+            yield finding(
+                "FLOW007",
+                screen.locate("form", "offers", i, "when"),
+                f'offer for "{offer.when}": {where} never refuses with that text',
+            )
 
 
 @check

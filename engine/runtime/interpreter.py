@@ -109,6 +109,31 @@ class Runtime:
             await asyncio.sleep(0.05)
         return True
 
+    async def back_to_form(self, person: Person, chat_id: int, notice: str) -> bool:
+        """Bring a user back to the form they left by one of its ``offers`` (to top up, say),
+        its answers kept, with the text ``notice`` above it: once what blocked it is done.
+        False, and nothing shown, when no form of theirs is waiting on the way back."""
+        found = False
+
+        async def go(turn: Turn) -> None:
+            nonlocal found
+            session = turn.session
+            form_screen = session.form.get("screen") if session.form else None
+            depth = next(
+                (d for d in range(len(session.stack) - 1, -1, -1) if session.stack[d].screen == form_screen),
+                None,
+            )
+            if form_screen is None or depth is None:
+                return
+            frame = session.stack[depth]
+            del session.stack[depth:]
+            found = True
+            text = self._text(notice, turn)
+            await self.moves.show(turn, frame.screen, frame.args, state=frame.state, notice=text)
+
+        await self._turn(Incoming(Kind.COMMAND, person, chat_id, text="back_to_form"), go)
+        return found
+
     async def _turn(self, incoming: Incoming, work: Callable[[Turn], Awaitable[None]]) -> None:
         """Load the session, do the work, save — one user at a time; never a silent failure."""
         person = incoming.person

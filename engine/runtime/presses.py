@@ -79,6 +79,15 @@ class FormOp(PressModel):
     ]
 
 
+class Browse(PressModel):
+    """A form step with many options: show this page of them, narrowed to ``group`` (an index
+    into the field's groups; None: all)."""
+
+    kind: Literal["form.browse"] = "form.browse"
+    page: int = Field(0, ge=0)
+    group: int | None = Field(None, ge=0)
+
+
 class Edit(PressModel):
     """On the summary: ask this field again."""
 
@@ -86,8 +95,10 @@ class Edit(PressModel):
     field: str
 
 
-Press = Annotated[Go | Back | Call | Page | Choose | Answer | FormOp | Edit, Field(discriminator="kind")]
-FormPress = Choose | Answer | FormOp | Edit
+Press = Annotated[
+    Go | Back | Call | Page | Choose | Answer | FormOp | Browse | Edit, Field(discriminator="kind")
+]
+FormPress = Choose | Answer | FormOp | Browse | Edit
 
 _PRESS: TypeAdapter[Any] = TypeAdapter(Press)
 
@@ -97,10 +108,12 @@ def stored(press: PressModel) -> dict[str, Any]:
     return press.model_dump(mode="json")
 
 
-def restored(data: Any) -> Go | Back | Call | Page | Choose | Answer | FormOp | Edit | None:
+def restored(data: Any) -> Go | Back | Call | Page | Choose | Answer | FormOp | Browse | Edit | None:
     """A press read back from the session; ``None`` for anything that is not one (old data)."""
     try:
-        press: Go | Back | Call | Page | Choose | Answer | FormOp | Edit = _PRESS.validate_python(data)
+        press: Go | Back | Call | Page | Choose | Answer | FormOp | Browse | Edit = _PRESS.validate_python(
+            data
+        )
     except ValueError:
         return None
     return press

@@ -121,6 +121,18 @@ class EnumOption(FlowModel):
         return {"ru": value, "en": value} if isinstance(value, str) else value
 
 
+class OptionGroup(FlowModel):
+    """A filter a long choice offers ("female voices"): its label and the option values in it."""
+
+    label: LocalText
+    values: list[Scalar] = Field(min_length=1)
+
+    @field_validator("label", mode="before", json_schema_input_type=LocalText | OneText)
+    @classmethod
+    def _same_everywhere(cls, value: Any) -> Any:
+        return {"ru": value, "en": value} if isinstance(value, str) else value
+
+
 class InputField(FlowModel):
     type: FieldType
     required: bool = False
@@ -129,6 +141,11 @@ class InputField(FlowModel):
     hint: LocalText | None = None
     advanced: bool = Field(False, description="A technical knob a form may tuck under 'more settings'.")
     options: list[EnumOption] = Field(default_factory=list)
+    groups: list[OptionGroup] = Field(
+        default_factory=list,
+        description="Filters of a long choice (voices by gender): a form pages the options "
+        "and lets the user narrow them to one group.",
+    )
     minimum: float | None = None
     maximum: float | None = None
     min_length: int | None = Field(None, ge=0)
@@ -192,6 +209,15 @@ class InputField(FlowModel):
     def _consistent(self) -> InputField:
         if self.type is FieldType.ENUM and not self.options:
             raise ValueError("an enum field needs options")
+        _distinct_options(self.options)
+        if self.groups:
+            if self.type is not FieldType.ENUM:
+                raise ValueError("groups belong to an enum field")
+            known = {canonical(o.value) for o in self.options}
+            for group in self.groups:
+                strays = [v for v in group.values if canonical(v) not in known]
+                if strays:
+                    raise ValueError(f"group {group.label.en!r} names values that are not options: {strays}")
         if self.type in (FieldType.FILE, FieldType.FILES) and self.media is None:
             raise ValueError("a file field needs media: image, video or audio")
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
@@ -221,6 +247,22 @@ class InputField(FlowModel):
     def is_object_list(self) -> bool:
         """A list of objects whose fields are described (and so can be asked)."""
         return self.type is FieldType.LIST and bool(self.items)
+
+
+def _distinct_options(options: list[EnumOption]) -> None:
+    """Two buttons of one question never read the same, nor stand for the same value."""
+    values: set[Any] = set()
+    labels: dict[str, set[str]] = {"ru": set(), "en": set()}
+    for option in options:
+        value = canonical(option.value)
+        if value in values:
+            raise ValueError(f"option {option.value!r} is listed twice")
+        values.add(value)
+        for language, seen in labels.items():
+            label = option.label.get(language) if option.label else str(option.value)
+            if label in seen:
+                raise ValueError(f"two options read {label!r} ({language}): tell them apart")
+            seen.add(label)
 
 
 def is_collectable(field: InputField) -> bool:

@@ -6,7 +6,15 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from engine.schema.catalog import LocalText, ModelEntry, ModelId, ModelTexts, OneText
+from engine.schema.catalog import (
+    LocalText,
+    ModelEntry,
+    ModelId,
+    ModelTexts,
+    OneText,
+    OptionGroup,
+    canonical,
+)
 from engine.schema.flow import FlowModel, Identifier
 from engine.schema.recipe import Recipe
 
@@ -25,6 +33,11 @@ class FieldText(FlowModel):
     hint: LocalText | None = None
     labels: dict[str, LocalText] = Field(
         default_factory=dict, description="Option labels by value, for options without one."
+    )
+    groups: list[OptionGroup] = Field(
+        default_factory=list,
+        description="Filters for same-named enum fields (also a list's item fields): each "
+        "field gets the groups narrowed to its own options, empty ones left out.",
     )
 
     @field_validator("labels", mode="before", json_schema_input_type=dict[str, LocalText | OneText])
@@ -72,16 +85,42 @@ def _with_texts(model: Any, shared: dict[str, dict[str, Any]]) -> Any:
     fields = model.get("input") if isinstance(model, dict) else None
     if not isinstance(fields, dict):
         return model
+    return {**model, "input": _filled(fields, shared)}
+
+
+def _filled(
+    fields: dict[Any, Any], shared: dict[str, dict[str, Any]], nested: bool = False
+) -> dict[Any, Any]:
     filled = {}
     for name, field in fields.items():
         texts = shared.get(name) if isinstance(name, str) else None
         if texts and isinstance(field, dict):
-            field = {**{k: v for k, v in texts.items() if k in ("title", "hint")}, **field}
+            if not nested:
+                field = {**{k: v for k, v in texts.items() if k in ("title", "hint")}, **field}
             labels = texts.get("labels")
             if isinstance(labels, dict) and isinstance(field.get("options"), list):
-                field["options"] = [_labelled(o, labels) for o in field["options"]]
+                field = {**field, "options": [_labelled(o, labels) for o in field["options"]]}
+            groups = texts.get("groups")
+            if isinstance(groups, list) and "groups" not in field and isinstance(field.get("options"), list):
+                field = {**field, "groups": _narrowed(groups, field["options"])}
+        if isinstance(field, dict) and isinstance(field.get("items"), dict):  # a list's item fields
+            field = {**field, "items": _filled(field["items"], shared, nested=True)}
         filled[name] = field
-    return {**model, "input": filled}
+    return filled
+
+
+def _narrowed(groups: list[Any], options: list[Any]) -> list[Any]:
+    """Shared groups cut down to the values this field offers; groups left empty go."""
+    offered = {canonical(o.get("value") if isinstance(o, dict) else o) for o in options}
+    narrowed = []
+    for group in groups:
+        if not isinstance(group, dict) or not isinstance(group.get("values"), list):
+            narrowed.append(group)  # malformed: validation says what is wrong
+            continue
+        values = [v for v in group["values"] if canonical(v) in offered]
+        if values:
+            narrowed.append({**group, "values": values})
+    return narrowed
 
 
 def _labelled(option: Any, labels: dict[Any, Any]) -> Any:

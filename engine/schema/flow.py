@@ -190,6 +190,17 @@ class Media(FlowModel):
     source: str = Field(description="A URL, a Telegram file id, or a template giving one.")
 
 
+class FormOffer(FlowModel):
+    """A way past a refusal of the form's ``submit`` (not enough money → top up): the summary
+    shows the refusal with this button, which opens ``screen`` keeping the form to come back
+    to (Back, or ``Runtime.back_to_form`` once the way is done)."""
+
+    when: TextKey = Field(description="The refusal's text key (an ActionError of submit).")
+    text: TextKey = Field(description="Locale key of the button's label.")
+    screen: ScreenRef
+    args: Args = Field(default_factory=dict)
+
+
 class FormSpec(FlowModel):
     """A form generated from a model's input_schema; the steps are not written by hand.
 
@@ -207,6 +218,9 @@ class FormSpec(FlowModel):
     done: TargetSpec = Field(description="Screen after the summary is confirmed.")
     on_error: TargetSpec | None = Field(None, description="Screen when submit fails.")
     cancel: TargetSpec = Field(description="Screen after the form is cancelled (or left by Back).")
+    offers: list[FormOffer] = Field(
+        default_factory=list, description="Buttons offered on the summary when submit refuses."
+    )
 
 
 class Screen(FlowModel):

@@ -26,7 +26,12 @@ log = logging.getLogger(__name__)
 
 ALL_MODELS = "*"
 #: failures that say something about the model or Kie.ai, not about the user's input
-KIE_SIDE = (FailureKind.SERVICE_BUSY.value, FailureKind.TIMEOUT.value, FailureKind.UNCERTAIN.value)
+KIE_SIDE = (
+    FailureKind.SERVICE_BUSY.value,
+    FailureKind.GENERATION_FAILED.value,
+    FailureKind.TIMEOUT.value,
+    FailureKind.UNCERTAIN.value,
+)
 FAILED = (JobState.FAILED.value, JobState.TIMED_OUT.value)
 # a trip is new (admins are told) when the row is inserted, or an expired one starts again
 _TRIP = """

@@ -111,7 +111,7 @@ def callback_routes(
         # The body said something happened; recordInfo will say what. Nothing else is used.
         if job.state in ACTIVE:
             await store.due_now(job.id)
-            runner.wake()
+            runner.wake(job.id)
         return web.json_response({"code": 200, "msg": "success"})
 
     return [web.post(ROUTE, receive)]

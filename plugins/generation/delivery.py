@@ -103,9 +103,9 @@ class Delivery:
             JobState.SUCCEEDED: "generation.status_done",
             JobState.CANCELLED: "generation.status_cancelled",
         }.get(job.state, "generation.status_failed")
-        text = self._t(key, job)
         # cancelling is offered only while Kie.ai keeps refusing the task (it has no cancel)
         waiting = job.state is JobState.CREATED and job.attempts > 0
+        text = self._t("generation.status_waiting" if waiting else key, job)
         markup = self._keyboard(job, ["cancel"] if waiting else [])
         if job.status_message_id is not None:
             try:
@@ -264,7 +264,8 @@ class Delivery:
         )
 
     async def failure(self, job: Job, kind: FailureKind, money_key: str) -> None:
-        reason = self._t(f"generation.reason_{kind.value}", job)
+        detail = (job.error_message or "").strip()[:200] if kind is FailureKind.GENERATION_FAILED else ""
+        reason = self._t(f"generation.reason_{kind.value}", job, detail=detail)
         money = self._t(money_key, job)
         text = self._t("generation.failed", job, reason=Markup(reason), money=Markup(money))
         await self.bot.send_message(

@@ -36,7 +36,8 @@ class FailureKind(StrEnum):
 
     CONTENT_POLICY = "content_policy"
     BAD_INPUT = "bad_input"
-    SERVICE_BUSY = "service_busy"
+    SERVICE_BUSY = "service_busy"  # Kie.ai refused or could not be reached: try later
+    GENERATION_FAILED = "generation_failed"  # the task ran and the model failed on it
     UNCERTAIN = "uncertain"
     TIMEOUT = "timeout"
     INTERNAL = "internal"

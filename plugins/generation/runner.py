@@ -30,6 +30,7 @@ import asyncpg
 
 from engine.loader.bundle import Bundle
 from engine.log_context import bind
+from engine.telegram.flood import FloodGate, FloodLimit, Verdict
 from plugins.generation.adoption import adoption_refusal
 from plugins.generation.breaker import Breakers
 from plugins.generation.delivery import Delivery
@@ -41,6 +42,7 @@ from plugins.integrations.kie.errors import (
     KieAuthError,
     KieCreateUncertain,
     KieError,
+    KieGenerationFailed,
     KieInsufficientCredits,
     KieRateLimited,
     KieTaskNotVisible,
@@ -53,7 +55,11 @@ log = logging.getLogger(__name__)
 
 Money = Callable[[Job, asyncpg.Connection], Awaitable[Any]]
 MAX_ATTEMPTS = 6
-STATUS_EVERY = 10.0  # seconds between edits of the status message's elapsed time
+STATUS_EVERY = 3.0  # seconds between edits of the status message's elapsed time
+#: elapsed-time edits a second, all jobs together: hundreds of jobs in flight must not eat the
+#: bot's send budget (about 30 a second); an edit over it waits for the next tick
+STATUS_BUDGET = FloodLimit(rate=15.0, burst=15)
+EVERYONE = 0  # the one bucket of STATUS_BUDGET
 CHAT_ACTION_EVERY = 4.5  # Telegram shows a chat action for 5 s
 UNKNOWN_GRACE = timedelta(minutes=2)  # after the deadline: Kie.ai retries a callback 3 times
 UNKNOWN_RECHECK = 30.0  # seconds between looks at a job whose createTask answer was lost
@@ -75,12 +81,14 @@ def retry_delay(attempt: int) -> float:
 
 
 def failure_kind(code: str | None, message: str | None) -> FailureKind:
+    """Why a task Kie.ai ran ended in ``fail``. Not "busy": the task was accepted and the model
+    failed on it ("Generation failed", 501, or an upstream error), so the user is told so."""
     text = (message or "").lower()
     if any(word in text for word in POLICY_WORDS):
         return FailureKind.CONTENT_POLICY
     if code in POLICY_CODES:
         return FailureKind.BAD_INPUT
-    return FailureKind.SERVICE_BUSY
+    return FailureKind.GENERATION_FAILED
 
 
 class JobRunner:
@@ -103,6 +111,7 @@ class JobRunner:
         unknown_grace: timedelta = UNKNOWN_GRACE,
         poll_delay: Callable[[float], float] = poll_delay,
         retry_delay: Callable[[int], float] = retry_delay,
+        status_every: float = STATUS_EVERY,
     ) -> None:
         self.store = store
         self.client = client
@@ -122,14 +131,21 @@ class JobRunner:
         self.concurrency = concurrency
         self._tasks: set[asyncio.Task[None]] = set()
         self._posted: dict[uuid.UUID, tuple[float, float]] = {}  # job → last status, action
+        #: job → when its next real step is due (monotonic); until then it wakes every
+        #: ``status_every`` only to move its status message (see ``_between_steps``)
+        self._due: dict[uuid.UUID, float] = {}
+        self.status_every = status_every
+        self._status_budget = FloodGate(STATUS_BUDGET)
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         #: looks for due jobs so far: a test waits for the next look instead of sleeping
         self.ticks = 0
 
     # ---------------------------------------------------------------------- the loop
-    def wake(self) -> None:
+    def wake(self, job_id: uuid.UUID | None = None) -> None:
         """A job became due (created, or called back): look now rather than after a nap."""
+        if job_id is not None:
+            self._due.pop(job_id, None)
         self._wake.set()
 
     async def run(self) -> None:
@@ -187,18 +203,22 @@ class JobRunner:
     async def step(self, job: Job) -> datetime:
         """Move the job as far as it can go now; returns when to look at it again."""
         now = datetime.now(UTC)
+        between = await self._between_steps(job, now)
+        if between is not None:
+            return between
         if job.state is JobState.CREATED:
             job, wait = await self._submit(job, now)
             if not job.state.terminal:
-                return now + timedelta(seconds=wait)
+                return self._next_look(job, now, wait)
         elif job.state is JobState.SUBMITTING:
             job, wait = await self._unresolved(job, now)
             if not job.state.terminal:
-                return now + timedelta(seconds=wait)
+                return self._next_look(job, now, wait)
         elif job.state in (JobState.SUBMITTED, JobState.RUNNING):
             job, wait = await self._poll(job, now)
             if not job.state.terminal:
-                return now + timedelta(seconds=wait)
+                return self._next_look(job, now, wait)
+        self._due.pop(job.id, None)
         if not job.settled:
             await self._settle(job)
             job = await self.store.get(job.id) or job
@@ -208,6 +228,28 @@ class JobRunner:
             await self._deliver(job)
         self._posted.pop(job.id, None)
         return now + timedelta(days=3650)
+
+    def _next_look(self, job: Job, now: datetime, wait: float) -> datetime:
+        """When to look at a waiting job again: its next real step is ``wait`` away, but the
+        user's status message moves every ``status_every`` seconds until then."""
+        if job.status_message_id is None or wait <= self.status_every:
+            self._due.pop(job.id, None)
+            return now + timedelta(seconds=wait)
+        self._due[job.id] = time.monotonic() + wait
+        return now + timedelta(seconds=self.status_every)
+
+    async def _between_steps(self, job: Job, now: datetime) -> datetime | None:
+        """A job woken before its next real step (see ``_next_look``): only its status message
+        is edited (elapsed time), and the next look is returned. None: do the real step."""
+        due = self._due.get(job.id)
+        if due is None or job.state.terminal or job.status_message_id is None:
+            return None
+        left = due - time.monotonic()
+        if left <= 0.05:
+            self._due.pop(job.id, None)
+            return None
+        await self._keep_user_posted(job, changed=False)
+        return now + timedelta(seconds=min(left, self.status_every))
 
     async def _show_status(self, job: Job) -> Job:
         message_id = await self.delivery.status(job)
@@ -266,6 +308,8 @@ class JobRunner:
             if isinstance(exc, KieInsufficientCredits) and self.breakers is not None:
                 await self.breakers.out_of_credits()  # no other order is taken until it can pay
             return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
+        except KieGenerationFailed as exc:  # 501: Kie.ai says the generation failed, not that it is busy
+            return await self._fail(job, FailureKind.GENERATION_FAILED, exc.message), 0
         except KieError as exc:
             return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
         except ValueError as exc:  # refused by the client before anything was sent
@@ -364,7 +408,9 @@ class JobRunner:
         they are useful: every poll would flood Telegram with hundreds of jobs in flight."""
         now = time.monotonic()
         status_at, action_at = self._posted.get(job.id, (0.0, 0.0))
-        if changed or now - status_at >= STATUS_EVERY:
+        if changed or (
+            now - status_at >= self.status_every and self._status_budget.check(EVERYONE) is Verdict.ADMIT
+        ):
             await self._show_status(job)
             status_at = now
         if now - action_at >= CHAT_ACTION_EVERY:

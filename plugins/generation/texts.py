@@ -10,6 +10,7 @@ _JOB: dict[str, Any] = {"job": JobView}
 
 GENERATION_TEXTS: dict[str, dict[str, Any]] = {
     "generation.status_queued": _JOB,
+    "generation.status_waiting": _JOB,
     "generation.status_running": _JOB,
     "generation.status_done": _JOB,
     "generation.status_failed": _JOB,
@@ -20,6 +21,7 @@ GENERATION_TEXTS: dict[str, dict[str, Any]] = {
     "generation.reason_content_policy": _JOB,
     "generation.reason_bad_input": _JOB,
     "generation.reason_service_busy": _JOB,
+    "generation.reason_generation_failed": {**_JOB, "detail": str},
     "generation.reason_uncertain": _JOB,
     "generation.reason_timeout": _JOB,
     "generation.reason_internal": _JOB,

@@ -43,6 +43,7 @@ PAYMENT_TEXTS = {
     "payments.no_such_package": {},
     "payments.receipt_waiting": {"receipt": int, "user": int, "amount": str},
     **NOTICE_TEXTS,
+    "payments.back_to_form": {},
 }
 
 

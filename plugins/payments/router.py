@@ -4,11 +4,14 @@ credit only on ``successful_payment``, exactly once per charge id (the wallet gu
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from aiogram import F, Router
 from aiogram.types import Message, PreCheckoutQuery
 
 from engine.loader.bundle import Bundle
+from engine.runtime.incoming import Person
+from engine.runtime.interpreter import Runtime
 from plugins.wallet.money import format_rub
 from plugins.wallet.service import Wallet
 from plugins.wallet.topup import PaymentOutcome
@@ -20,7 +23,27 @@ def _language(code: str | None) -> str:
     return "en" if code and not code.lower().startswith(("ru", "uk", "be", "kk")) else "ru"
 
 
-def payments_router(bundle: Bundle, wallet: Wallet) -> Router:
+@dataclass
+class FormReturn:
+    """After a top-up, the user is brought back to the form they left to top up (from "not
+    enough money"), answers kept. The runtime is attached once it exists (see assembly)."""
+
+    runtime: Runtime | None = None
+
+    def attach(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    async def after_top_up(self, message: Message) -> None:
+        user = message.from_user
+        if self.runtime is None or user is None:
+            return
+        person = Person(
+            id=user.id, first_name=user.first_name, username=user.username, language_code=user.language_code
+        )
+        await self.runtime.back_to_form(person, message.chat.id, "payments.back_to_form")
+
+
+def payments_router(bundle: Bundle, wallet: Wallet, form_return: FormReturn | None = None) -> Router:
     router = Router(name="payments")
 
     @router.pre_checkout_query()
@@ -59,6 +82,8 @@ def payments_router(bundle: Bundle, wallet: Wallet) -> Router:
             bundle.render("payments.credited", language, {"amount": amount, "balance": balance}),
             parse_mode="HTML",
         )
+        if form_return is not None:
+            await form_return.after_top_up(message)
 
     @router.message(F.refunded_payment)
     async def refunded(message: Message) -> None:

@@ -20,6 +20,8 @@ from plugins.wallet.service import Wallet
 from plugins.wallet.settings import SETTING_KEYS, setting_text
 from plugins.wallet.topup import PACKAGES_FILE
 from plugins.wallet.views import (
+    AmountArgs,
+    AmountChecked,
     BalanceView,
     JobNames,
     OperationItem,
@@ -43,6 +45,7 @@ from plugins.wallet.views import (
 WALLET_TEXTS: dict[str, dict[str, Any]] = {
     "wallet.error.forbidden": {},
     "wallet.error.amount_invalid": {},
+    "wallet.error.amount_not_number": {},
     "wallet.error.amount_out_of_range": {"min": str, "max": str},
     "wallet.error.too_many_pending": {"limit": int},
     "wallet.error.already_decided": {},
@@ -58,6 +61,14 @@ def _admin_only(ctx: CallContext) -> None:
     # the flow guard should stop a non-admin first; this holds even if a flow forgets it
     if not ctx.is_admin:
         raise ActionError("wallet.error.forbidden")
+
+
+def _refusal(exc: ReceiptRefused, language: str) -> ActionError:
+    params = {
+        k: rub(v, language) if k in ("min", "max") and isinstance(v, int) else v
+        for k, v in exc.params.items()
+    }
+    return ActionError(f"wallet.error.{exc.reason}", **params)
 
 
 def _receipt_item(r: Receipt, language: str) -> ReceiptItem:
@@ -157,6 +168,22 @@ class WalletPlugin(Plugin):
         return WelcomeResult(granted=granted, amount_kopecks=amount, amount_text=rub(amount, ctx.language))
 
     @action
+    async def check_amount(self, ctx: CallContext, args: AmountArgs) -> AmountChecked:
+        """A manual top-up's amount, checked as it is typed (a number of roubles within the
+        top-up bounds), before the user is asked for the receipt."""
+        try:
+            kopecks = parse_rub(args.amount)
+        except ValueError:
+            raise ActionError("wallet.error.amount_not_number") from None
+        try:
+            await self.wallet.receipts.check_amount(kopecks)
+        except ReceiptRefused as exc:
+            raise _refusal(exc, ctx.language) from None
+        rub_part, kop = divmod(kopecks, 100)
+        typed = f"{rub_part},{kop:02d}" if kop else str(rub_part)
+        return AmountChecked(kopecks=kopecks, text=rub(kopecks, ctx.language), typed=typed)
+
+    @action
     async def submit_receipt(self, ctx: CallContext, args: SubmitReceiptArgs) -> ReceiptSubmitted:
         """Queue a manual top-up for an admin's review; nothing is credited yet."""
         try:
@@ -167,11 +194,7 @@ class WalletPlugin(Plugin):
         try:
             receipt_id = await self.wallet.submit_receipt(ctx.user_id, kopecks, args.file_id, args.kind)
         except ReceiptRefused as exc:
-            params = {
-                k: rub(v, ctx.language) if k in ("min", "max") and isinstance(v, int) else v
-                for k, v in exc.params.items()
-            }
-            raise ActionError(f"wallet.error.{exc.reason}", **params) from None
+            raise _refusal(exc, ctx.language) from None
         return ReceiptSubmitted(id=receipt_id, amount_kopecks=kopecks, amount_text=rub(kopecks, ctx.language))
 
     async def _decision(self, receipt_id: int, language: str) -> ReceiptDecision:

@@ -59,8 +59,9 @@ class Receipts:
         self.pool = pool
         self.settings = settings
 
-    async def submit(self, user_id: int, amount_kopecks: int, file_id: str, kind: ReceiptKind) -> int:
-        """Queue a receipt for review; its id. ``ReceiptRefused`` if out of bounds or too many."""
+    async def check_amount(self, amount_kopecks: int) -> None:
+        """``ReceiptRefused`` if the amount is outside the top-up bounds: asked as soon as the
+        user types it, so nobody uploads a receipt only to be refused for its amount."""
         limits = await self.settings.get()
         if isinstance(amount_kopecks, bool) or not isinstance(amount_kopecks, int):
             raise TypeError("amount_kopecks must be an int")
@@ -68,6 +69,10 @@ class Receipts:
             raise ReceiptRefused(
                 "amount_out_of_range", min=limits.topup_min_kopecks, max=limits.topup_max_kopecks
             )
+
+    async def submit(self, user_id: int, amount_kopecks: int, file_id: str, kind: ReceiptKind) -> int:
+        """Queue a receipt for review; its id. ``ReceiptRefused`` if out of bounds or too many."""
+        await self.check_amount(amount_kopecks)
         if kind not in ("photo", "document") or not file_id:
             raise ValueError("a receipt is a photo or a document with a file id")
         async with transaction(self.pool, None) as c:

@@ -75,6 +75,19 @@ class WelcomeResult(View):
     amount_text: str
 
 
+class AmountArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount: str = Field(max_length=64, description="roubles as the user typed them")
+
+
+class AmountChecked(View):
+    """A top-up amount that fits: ``typed`` is how the next step passes it on (``1500,50``)."""
+
+    kopecks: int
+    text: str
+    typed: str
+
+
 class ReceiptSubmitted(View):
     id: int
     amount_kopecks: int

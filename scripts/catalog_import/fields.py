@@ -9,9 +9,11 @@ converted like a top-level one (titles may be ``list.field`` in ``FIELD_TEXT``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from .field_texts import FIELD_TEXT, LABELS, local_text
+from .voices import told_apart
 
 #: reference field → media kind of the file the user sends
 MEDIA: dict[str, frozenset[str]] = {
@@ -149,16 +151,15 @@ def _media_of(name: str) -> str | None:
 
 def _options(model_id: str, name: str, ref: dict[str, Any]) -> list[Any]:
     labels = ref.get("enum_labels") or {}
-    seen: dict[str, int] = {}
+    uses = Counter(labels.get(str(v)) for v in ref["enum"] if str(v) in labels)
     options: list[Any] = []
     for value in ref["enum"]:
         pair = LABELS.get((model_id, name, str(value))) or LABELS.get((name, str(value)))
         if pair is None and str(value) in labels:
             label = labels[str(value)]
-            seen[label] = seen.get(label, 0) + 1
-            if seen[label] > 1:
-                label = f"{label} ({seen[label]})"
             pair = (label, label)
+            if uses[label] > 1:  # two voices of one name: each says what it is
+                pair = told_apart(str(value), label) or pair
         if pair is None:
             options.append(value)
         else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .field_texts import FIELD_TEXT, local_text
+from .voices import voice_groups
 
 
 def share_texts(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -31,7 +32,26 @@ def share_texts(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
                 shared[name] = texts
     for name, labels in shared_labels(entries).items():
         shared.setdefault(name, {})["labels"] = labels
+    groups = _voice_groups(entries)
+    if groups:  # the loader gives each voice field the filters that fit its options
+        shared.setdefault("voice", {})["groups"] = groups
     return dict(sorted(shared.items()))
+
+
+def _voice_groups(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Filters for the file's ``voice`` fields (top-level or a list's items), over all their
+    voices, when every one is a known voice."""
+    values: list[Any] = []
+    for entry in entries:
+        for field in entry.get("input", {}).values():
+            for found in (entry["input"].get("voice"), field.get("items", {}).get("voice")):
+                if not isinstance(found, dict) or found.get("type") != "enum":
+                    continue
+                for option in found.get("options", []):
+                    value = option["value"] if isinstance(option, dict) else option
+                    if value not in values:
+                        values.append(value)
+    return voice_groups(values)
 
 
 def shared_labels(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -15,6 +15,7 @@ from engine.plugin import ActionError
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext
 from engine.runtime.forms import items
+from engine.runtime.forms.choices import typed_choice
 from engine.runtime.forms.documents import document_text
 from engine.runtime.forms.models import BundleModels, ModelSource
 from engine.runtime.forms.received import inspect
@@ -22,6 +23,7 @@ from engine.runtime.forms.screens import FormScreens
 from engine.runtime.forms.state import (
     SUMMARY,
     FormState,
+    asked_key,
     final_values,
     missing_job_fields,
     missing_required,
@@ -30,7 +32,7 @@ from engine.runtime.forms.state import (
 )
 from engine.runtime.forms.values import Refusal, check_file, parse_text
 from engine.runtime.incoming import FileInfo
-from engine.runtime.presses import Answer, Choose, Edit, FormPress
+from engine.runtime.presses import Answer, Browse, Choose, Edit, FormPress
 from engine.runtime.renderer import Rendered, Renderer, plain
 from engine.schema.catalog import FieldType, InputField, ModelEntry
 from engine.schema.flow import Target
@@ -169,6 +171,14 @@ class Forms:
         asked = self._asked(entry, state)
         if asked is None:
             return None
+        if isinstance(press, Browse):  # another page of a long choice, or a filter
+            if asked.type is FieldType.ENUM:
+                state.browsing, state.page = asked_key(state), press.page
+                state.group = (
+                    press.group if press.group is not None and press.group < len(asked.groups) else None
+                )
+                self._save(ctx, state)
+            return None
         if asked.is_object_list:
             return self._list_press(ctx, state, entry, asked, kind)
         if isinstance(press, Choose):
@@ -254,10 +264,16 @@ class Forms:
                 return self._answer(ctx, state, entry, files)
             self._save(ctx, state)
             return None
+        parsed: Any
         if file is not None and spec.type is FieldType.STRING:
             parsed = await document_text(spec, file, self.files)  # a long text as a .txt
-        elif file is not None or text is None:
-            return self._t("form.error_use_buttons", ctx, field=fview)
+        elif file is not None or text is None:  # a file where a number or a choice is asked
+            return self._t("form.error_needs", ctx, field=fview)
+        elif (
+            spec.type is FieldType.ENUM
+            and (found := typed_choice(spec, text, ctx.session.language)) is not None
+        ):
+            parsed = spec.options[found].value  # a choice typed by its name
         else:
             parsed = parse_text(spec, text)
         if isinstance(parsed, Refusal):
@@ -272,6 +288,7 @@ class Forms:
             self._save(ctx, state)
             return None
         state.values[state.step] = value
+        state.offer = ""
         if state.step in state.skipped:
             state.skipped.remove(state.step)
         return self._advance(ctx, state, entry)
@@ -296,6 +313,7 @@ class Forms:
     ) -> Outcome:
         spec = screen.screen.form
         assert spec is not None
+        state.offer = ""
         if missing_job_fields(entry, state):
             ctx.session.form = {}
             return self._leave(screen, spec.cancel, ctx, self._t("form.error_needs_job", ctx))
@@ -311,6 +329,10 @@ class Forms:
                 result = await self.calls.run(spec.submit, {"model": entry.id, "values": values}, ctx)
             except ActionError as err:
                 notice = self._t(err.text_key, ctx, **err.params)
+                if any(offer.when == err.text_key for offer in spec.offers):
+                    state.offer = err.text_key  # the summary offers a way past it
+                    self._save(ctx, state)
+                    return notice
                 if spec.on_error:
                     ctx.session.form = {}
                     return self._leave(

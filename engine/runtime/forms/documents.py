@@ -42,8 +42,10 @@ def is_text_document(file: FileInfo) -> bool:
 async def document_text(spec: InputField, file: FileInfo, files: FileSource) -> str | Refusal:
     """The field's value from a .txt document, or why not."""
     limit = file_limit(spec)
-    if limit is None or not is_text_document(file):
-        return Refusal("form.error_use_buttons" if limit is None else "form.error_text_file")
+    if limit is None or file.kind != "document":  # a photo at a text step: say what it needs
+        return Refusal("form.error_needs")
+    if not is_text_document(file):
+        return Refusal("form.error_text_file")
     max_bytes = limit * BYTES_PER_CHARACTER + 3  # and a byte-order mark
     if file.file_size is not None and file.file_size > max_bytes:
         return Refusal("form.error_text_file")

@@ -6,20 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from engine.loader.bundle import ScreenDef
-from engine.runtime.calls import Calls
+from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext
 from engine.runtime.forms import items
-from engine.runtime.forms.state import FormState, active_fields, final_values, is_offered
+from engine.runtime.forms.choices import choice_rows
+from engine.runtime.forms.state import FormState, active_fields, asked_steps, browse, final_values
 from engine.runtime.forms.view import (
     ASK_KEYS,
     ButtonMaker,
     display,
     field_view,
     form_view,
-    option_label,
     title_of,
 )
-from engine.runtime.presses import Answer, Choose, Edit, FormOp
+from engine.runtime.presses import Answer, Edit, FormOp, Go
 from engine.runtime.renderer import Rendered, Renderer
 from engine.runtime.view import View, ViewButton
 from engine.schema.catalog import FieldType, InputField, LocalText, ModelEntry
@@ -53,20 +53,22 @@ class FormScreens:
         if state.step in state.hints:  # the prefill words this question its own way
             hint = state.hints[state.step]
             spec = spec.model_copy(update={"hint": LocalText(ru=hint, en=hint)})
-        names = [n for n, _ in active_fields(entry, state) if is_offered(n, state)]
+        names = asked_steps(entry, state)
         step_no = names.index(state.step) + 1 if state.step in names else len(names)
         form = form_view(entry, language, step_no, len(names))
         header = self.renderer.text(screen.screen.text, language, {**context, "form": form})
         if not spec.is_object_list:
             required = is_required(spec, effective_values(entry, state.values))
-            body, rows = self._ask(ctx, maker, form, state.step, spec, required, len(state.pending_files))
+            body, rows = self._ask(
+                ctx, maker, form, state.step, spec, required, len(state.pending_files), browse(state)
+            )
         elif state.item_step is None:
             required = is_required(spec, effective_values(entry, state.values))
             body, rows = self._list(ctx, maker, form, state, spec, required)
         else:
             sub = spec.items[state.item_step]
             body, rows = self._ask(
-                ctx, maker, form, state.item_step, sub, sub.required, len(state.pending_files)
+                ctx, maker, form, state.item_step, sub, sub.required, len(state.pending_files), browse(state)
             )
             listed = self.field(state.step, spec, ctx, collected=state.items)
             body = f"{self._t('form.item_header', ctx, field=listed)}\n{body}"
@@ -99,20 +101,24 @@ class FormScreens:
         spec: InputField,
         required: bool,
         count: int,
+        browsing: tuple[int, int | None] = (0, None),
     ) -> tuple[str, list[list[ViewButton]]]:
         """A field's question and buttons (a top-level field or one of an item's)."""
         language = ctx.session.language
         fview = self.field(name, spec, ctx, count)
-        body = self.renderer.text(ASK_KEYS[spec.type], language, {"field": fview, "form": form})
         rows: list[list[ViewButton]] = []
         if spec.type is FieldType.ENUM:
-            options = [
-                maker.button(option_label(spec, o.value, language), f"f.o{i}", Choose(index=i))
-                for i, o in enumerate(spec.options)
-            ]
-            width = 3 if all(len(b.text) <= 8 for b in options) else 1
-            rows += [options[i : i + width] for i in range(0, len(options), width)]
-        elif spec.type is FieldType.BOOLEAN:
+
+            def label(key: str, params: dict[str, Any]) -> str:
+                return self._label(key, ctx, **params)
+
+            choices = choice_rows(spec, language, maker, label, *browsing)
+            rows += choices.rows
+            fview = fview.model_copy(
+                update={"page": choices.page, "pages": choices.pages, "group": choices.group}
+            )
+        body = self.renderer.text(ASK_KEYS[spec.type], language, {"field": fview, "form": form})
+        if spec.type is FieldType.BOOLEAN:
             rows.append(
                 [
                     maker.button(self._label("form.yes", ctx), "f.y", Answer(value=True)),
@@ -179,7 +185,7 @@ class FormScreens:
         lines, edits = [], []
         for i, (name, spec) in enumerate(active_fields(entry, state)):
             answer = state.values.get(name, values.get(name))  # as typed, not as composed
-            shown = display(spec, answer, language, yes, no) if name in values else "—"
+            shown = display(spec, answer, language, yes, no) if name in values else ""
             if spec.from_job is not None:  # from an earlier job: shown, never edited
                 shown = state.shown.get(name) or self._label("form.from_job_value", ctx)
                 lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))
@@ -187,14 +193,24 @@ class FormScreens:
             if name in state.fixed:  # set in advance: shown, never edited
                 lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))
                 continue
-            lines.append(SummaryLine(title=title_of(name, spec, language), value=shown))
+            # never answered (a knob not asked, or skipped): the default applies, and says so
+            default = name not in state.values
+            lines.append(SummaryLine(title=title_of(name, spec, language), value=shown, default=default))
             label = self._label("form.edit", ctx, field=field_view(name, spec, language, yes, no))
             edits.append(maker.button(label, f"f.e{i}", Edit(field=name)))
-        fview = form_view(entry, language, len(lines), len(lines), lines)
+        fview = form_view(entry, language, lines=lines)  # no step counter: all steps are done
         price = await self._price(screen, ctx, entry, values)
         header = self.renderer.text(screen.screen.text, language, {**context, "form": fview})
         body = self.renderer.text("form.summary", language, {"form": fview, "price": price})
         rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
+        form = screen.screen.form
+        for i, offer in enumerate(form.offers if form else []):
+            if offer.when == state.offer:  # the last confirm was refused: a way past it
+                args = render_args(offer.args, {**context, "form": fview})
+                label = self.renderer.label(offer.text, language, context)
+                rows.append(
+                    [maker.button(label, f"f.w{i}", Go(screen=screen.resolve(offer.screen), args=args))]
+                )
         rows.append([maker.button(self._label("form.confirm", ctx), "f.ok", FormOp(kind="form.confirm"))])
         rows.append(
             [

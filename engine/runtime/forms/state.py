@@ -37,6 +37,11 @@ class FormState:
     only: list[str] | None = None
     compose: dict[str, str] = field(default_factory=dict)
     hints: dict[str, str] = field(default_factory=dict)  # a question's hint, the model's replaced
+    # a long choice being browsed: which field (``asked_key``), its page and filter group
+    browsing: str = ""
+    page: int = 0
+    group: int | None = None
+    offer: str = ""  # the refusal of the last confirm that the form offers a way past (``offers``)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -47,6 +52,16 @@ class FormState:
             return cls(**data)
         except TypeError:
             return None
+
+
+def asked_key(state: FormState) -> str:
+    """The field asked now, as one string (``dialogue.voice`` for a field of a list's item)."""
+    return f"{state.step}.{state.item_step}" if state.item_step is not None else state.step
+
+
+def browse(state: FormState) -> tuple[int, int | None]:
+    """The page and filter group of the choice asked now (a new question starts at the top)."""
+    return (state.page, state.group) if state.browsing == asked_key(state) else (0, None)
 
 
 def _answers(entry: ModelEntry, state: FormState) -> dict[str, Any]:
@@ -65,6 +80,21 @@ def active_fields(entry: ModelEntry, state: FormState) -> list[tuple[str, InputF
 def is_offered(name: str, state: FormState) -> bool:
     """Whether the user is asked ``name`` at all (not fixed in advance, not left out)."""
     return name not in state.fixed and (state.only is None or name in state.only)
+
+
+def asked_steps(entry: ModelEntry, state: FormState) -> list[str]:
+    """The fields this user is asked, in order: what the step counter counts. Optional
+    technical knobs and fields filled in advance count only once the user opens them."""
+    answers = _answers(entry, state)
+    seen = {*state.history, state.step}
+    names = []
+    for name, spec in active_fields(entry, state):
+        if spec.from_job is not None or name in state.fixed:
+            continue
+        asked = is_offered(name, state) and (not spec.advanced or is_required(spec, answers))
+        if asked or name in seen:
+            names.append(name)
+    return names
 
 
 def move_to(entry: ModelEntry, state: FormState, step: str) -> None:

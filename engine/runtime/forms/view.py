@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.callbacks import CallbackData
 from engine.runtime.forms.documents import file_limit, message_limit
-from engine.runtime.presses import FormPress, stored
+from engine.runtime.presses import FormPress, Go, stored
 from engine.runtime.view import ViewButton
 from engine.schema.catalog import FieldType, InputField, ModelEntry
 from engine.text_units import shorten
@@ -101,6 +101,7 @@ def field_view(
         max_items=spec.max_items,
         count=len(items) if items is not None else count,
         items=[html.escape(item_summary(spec, i, language, yes, no)) for i in items or []],
+        kind=spec.type.value,
     )
 
 
@@ -120,6 +121,6 @@ class ButtonMaker:
         self.version = version
         self.actions: dict[str, dict[str, Any]] = {}
 
-    def button(self, label: str, key: str, press: FormPress) -> ViewButton:
+    def button(self, label: str, key: str, press: FormPress | Go) -> ViewButton:
         self.actions[key] = stored(press)
         return ViewButton(label, callback_data=CallbackData(self.screen, self.version, key).encode())

@@ -136,3 +136,26 @@ def test_a_command_cannot_open_a_screen_that_needs_parameters(tmp_path: Path) ->
     )
     problems = [p for p in lint(load_bundle(root), builtin_declarations()) if p.code == "ARG001"]
     assert len(problems) == 1 and "command /paysupport" in problems[0].message
+
+
+def test_a_form_offer_for_a_refusal_its_submit_never_gives(tmp_path: Path) -> None:
+    root = _shipped_with(
+        tmp_path, "flows/generation.yaml", "when: generation.not_enough", "when: generation.not_enuogh"
+    )
+    problems = lint(load_bundle(root), builtin_declarations())
+    assert [p.code for p in problems] == ["FLOW007"]
+    line, _ = _line_col(root, "flows/generation.yaml", "not_enuogh")
+    assert (problems[0].location.file, problems[0].location.line) == ("flows/generation.yaml", line)
+    assert '"generation.submit" never refuses with that text' in problems[0].message
+
+
+def test_a_form_offer_to_a_screen_that_does_not_exist(tmp_path: Path) -> None:
+    root = _shipped_with(
+        tmp_path,
+        "flows/generation.yaml",
+        "text: generation.top_up, screen: wallet.balance}",
+        "text: generation.top_up, screen: wallet.balanse}",
+    )
+    problems = lint(load_bundle(root), builtin_declarations())
+    assert [p.code for p in problems] == ["FLOW001"]
+    assert 'unknown screen "wallet.balanse" (did you mean "wallet.balance"?)' in problems[0].message

@@ -67,6 +67,13 @@ def test_canonical_spelling_makes_enum_strings_match_numbers() -> None:
             "item field a cannot depend",
         ),
         ({"type": "list", "min_items": 3, "max_items": 2, "items": {"a": {"type": "string"}}}, "min_items"),
+        (
+            {"type": "enum", "options": [{"value": "a", "label": "Mark"}, {"value": "b", "label": "Mark"}]},
+            "read",
+        ),
+        ({"type": "enum", "options": ["a", "a"]}, "listed twice"),
+        ({"type": "enum", "options": ["a"], "groups": [{"label": "G", "values": ["z"]}]}, "not options"),
+        ({"type": "string", "groups": [{"label": "G", "values": ["z"]}]}, "groups belong"),
     ],
 )
 def test_inconsistent_fields_are_refused(field: dict[str, object], message: str) -> None:
@@ -158,3 +165,30 @@ def test_one_of_keeps_booleans_apart_from_numbers() -> None:
 
     assert one_of("5", [5, 10]) and one_of(True, [True]) and not one_of(True, [1])
     assert not one_of({"file_id": "x"}, ["a"])  # a file's value never matches a word
+
+
+def test_shared_groups_are_narrowed_to_each_fields_options_list_items_too() -> None:
+    group = {"label": {"ru": "Женские", "en": "Female"}, "values": ["a", "b"]}
+    other = {"label": "Other", "values": ["z"]}
+    catalog = CatalogFile.model_validate(
+        {
+            "field_texts": {"voice": {"groups": [group, other]}},
+            "models": [
+                {**MODEL, "input": {"voice": {"type": "enum", "options": ["a", "c"]}}},
+                {
+                    **MODEL,
+                    "id": "t/y",
+                    "input": {
+                        "lines": {
+                            "type": "list",
+                            "items": {"voice": {"type": "enum", "options": ["b", "z"]}},
+                        }
+                    },
+                },
+            ],
+        }
+    )
+    first, second = catalog.models
+    assert [(g.label.en, g.values) for g in first.input["voice"].groups] == [("Female", ["a"])]
+    nested = second.input["lines"].items["voice"].groups
+    assert [(g.label.ru, g.values) for g in nested] == [("Женские", ["b"]), ("Other", ["z"])]

@@ -55,7 +55,7 @@ async def test_refused_creates_are_retried_until_accepted(rig: Rig, code: int) -
         (401, "перегружен или недоступен"),
         (402, "перегружен или недоступен"),
         (422, "не принял входные данные"),
-        (501, "перегружен или недоступен"),
+        (501, "Модель не смогла создать результат"),
     ],
 )
 async def test_refused_create_fails_refunds_and_explains(rig: Rig, code: int, reason: str) -> None:
@@ -89,6 +89,16 @@ async def test_task_refused_by_content_policy(rig: Rig) -> None:
     failure = next(m for m in rig.emulator.bot_messages(USER) if "не удалась" in m.content)
     assert "правилам контента" in failure.content
     assert await rig.balance() == START_BALANCE
+
+
+async def test_task_whose_generation_failed_is_explained_honestly(rig: Rig) -> None:
+    rig.sandbox.faults.task(TaskFault.failed("501", "Generation failed"))
+    done = await rig.finished(await rig.new_job(image_model(rig)))
+    assert done.state is JobState.FAILED and done.error_code == "generation_failed"
+    failure = next(m for m in rig.emulator.bot_messages(USER) if "не удалась" in m.content)
+    assert "Модель не смогла создать результат" in failure.content
+    assert "«Generation failed»" in failure.content and "перегружен" not in failure.content
+    assert await rig.balance() == START_BALANCE == await rig.ledger_sum()
 
 
 async def test_task_that_never_finishes_times_out_and_refunds(rig: Rig) -> None:

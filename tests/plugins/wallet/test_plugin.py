@@ -33,7 +33,14 @@ def test_the_plugin_declares_what_flows_need() -> None:
     queries = {n for n, o in ops.items() if o.kind is OperationKind.QUERY}
     actions = {n for n, o in ops.items() if o.kind is OperationKind.ACTION}
     assert queries == {"balance", "operations", "packages", "pending_receipts", "settings"}
-    assert actions == {"grant_welcome", "submit_receipt", "approve_receipt", "reject_receipt", "set_setting"}
+    assert actions == {
+        "grant_welcome",
+        "check_amount",
+        "submit_receipt",
+        "approve_receipt",
+        "reject_receipt",
+        "set_setting",
+    }
     for name in ("operations", "packages", "pending_receipts", "settings"):
         assert ops[name].item_type is not None, name
     # job money is plain Python for the job runner, never a button

@@ -17,7 +17,7 @@ from engine.runtime.forms.state import SUMMARY, FormState, final_values, missing
 from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
 from engine.runtime.interpreter import Runtime
 from engine.runtime.memory_sessions import MemorySessionStore
-from engine.schema.catalog import FieldType, InputField, MediaKind, ModelEntry
+from engine.schema.catalog import EnumOption, FieldType, InputField, MediaKind, ModelEntry
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.catalog.pricing import credits_for, price_from
 from plugins.generation.job import Job, JobState
@@ -135,7 +135,7 @@ class Walker:
                 "устарело",
             )
             option = spec.options[-1 if self.maximal else 0]
-            await self.press(_label_of(self.m, option, spec))
+            await self.press(await self.page_to(option, spec))
         elif spec.type is FieldType.BOOLEAN:
             await self.press("✅ Да" if self.maximal else "❌ Нет")
         elif spec.type is FieldType.FILE:
@@ -148,6 +148,16 @@ class Walker:
             state = await self.state()
             if name in (state.item_step, state.step if state.item_step is None else None):
                 await self.press(self.starting("Готово"))
+
+    async def page_to(self, option: EnumOption, spec: InputField) -> str:
+        """The option's button, turning the pages of a long choice until it shows."""
+        wanted = option.label.ru if option.label else str(option.value)
+        for _ in range(len(spec.options)):
+            labels = [b.text for row in self.m.last.view.keyboard for b in row]
+            if wanted in labels:
+                return wanted
+            await self.press(next(t for t in labels if t.endswith("➡️")))
+        raise AssertionError(f"{spec}: option {wanted} never shown")
 
     def starting(self, prefix: str) -> str:
         return next(b.text for row in self.m.last.view.keyboard for b in row if b.text.startswith(prefix))
@@ -228,12 +238,6 @@ async def finished_job(pool: asyncpg.Pool, user: int, model: str) -> Job:
     )
     assert moved is not None
     return moved
-
-
-def _label_of(m: RecordingMessenger, option: object, spec: InputField) -> str:
-    labels = [b.text for row in m.last.view.keyboard for b in row]
-    index = spec.options.index(option)  # type: ignore[arg-type]
-    return labels[index]
 
 
 @pytest.fixture

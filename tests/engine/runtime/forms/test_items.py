@@ -90,6 +90,8 @@ def locale() -> str:
     reads."""
     texts = yaml.safe_load(engine_texts())
     texts["form"] = yaml.safe_load((PROJECT_ROOT / "locales" / "en.yaml").read_text())["form"]
+    for topic in sorted((PROJECT_ROOT / "locales" / "en").glob("*.yaml")):  # texts split by topic
+        texts["form"].update(yaml.safe_load(topic.read_text()).get("form", {}))
     return yaml.safe_dump({"main": MAIN, **texts}, allow_unicode=True)
 
 
@@ -251,7 +253,7 @@ async def test_invalid_item_answers_are_refused_and_change_nothing(user: User) -
     await user.send("7")
     assert user.screen.startswith("The number must be from 0.5 to 2.")
     await user.send(file=FileInfo(kind="photo", file_id="p", file_size=10))
-    assert user.screen.startswith("Please choose an option")  # a photo is not a number
+    assert user.screen.startswith("This step needs a number from 0.5 to 2.")  # a photo is not a number
     assert await user.state() == before
     await user.press("Skip")
     before = await user.state()
