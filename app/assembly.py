@@ -25,6 +25,7 @@ from engine.telegram.flood import FloodLimit
 from engine.telegram.messenger import AiogramMessenger
 from engine.telegram.router import build_dispatcher
 from plugins.admin.models import ModelsPlugin
+from plugins.admin.settings_plugin import SettingsPlugin
 from plugins.admin.wiring import AdminConsole, admin_console
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.catalog.prices import ModelPrices
@@ -132,8 +133,9 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
     admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids, kie_balance=client.credits)
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
+    settings = SettingsPlugin(bundle, wallet, admin.roles)
     return PluginKit(
-        [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models],
+        [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models, settings],
         routers=[admin.router, payments_router(bundle, wallet)],
         services=[admin.watch, runner],
         routes=routes,

@@ -12,6 +12,7 @@ from engine.plugin import Plugin, PluginSet
 from engine.project import ExplorerDriverFactory, Project, ProjectCommand
 from plugins.admin.models import ModelsPlugin
 from plugins.admin.plugin import AdminPlugin
+from plugins.admin.settings_plugin import SettingsPlugin
 from plugins.catalog import cli as catalog_cli
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.generation.plugin import GenerationPlugin
@@ -28,6 +29,7 @@ BUILTIN: tuple[type[Plugin], ...] = (
     GenerationPlugin,
     AdminPlugin,
     ModelsPlugin,
+    SettingsPlugin,
 )
 
 

@@ -4,7 +4,7 @@ Each period ends now, so "active" is "seen since the start" (``users.last_seen_a
 - top-ups: ledger rows ``topup_stars`` and ``topup_receipt`` created in the period;
 - spent on generations: holds captured in the period (money a user paid for a result);
 - Kie.ai cost: the credits of jobs that succeeded in the period (free runs too: Kie.ai charges
-  for them), at the current credit price (``USD_PER_CREDIT`` × the FX setting);
+  for them), at the current credit price (the ``kie_usd_per_credit`` setting × the FX setting);
 - refunds: the console's ``refund`` rows (money given back for a captured job);
 - margin: spent − refunds − Kie.ai cost.
 Every sum reads an index on its time column (migration 0040), so a period costs its own rows.
@@ -22,7 +22,8 @@ import asyncpg
 from plugins.admin.console import REFUND
 from plugins.admin.views import DISPLAY_ZONE
 from plugins.wallet.ledger import Kind
-from plugins.wallet.pricing import KOPECKS_PER_RUB, USD_PER_CREDIT
+from plugins.wallet.pricing import KOPECKS_PER_RUB
+from plugins.wallet.settings import WalletSettings
 
 Period = Literal["today", "week", "month"]
 FAILED_STATES = ("failed", "timed_out")
@@ -36,9 +37,9 @@ def period_start(period: Period, now: datetime) -> datetime:
     return now - timedelta(days=7 if period == "week" else 30)
 
 
-def kie_cost_kopecks(credits: Decimal, fx_rub_per_usd: Decimal) -> int:
+def kie_cost_kopecks(credits: Decimal, settings: WalletSettings) -> int:
     """What Kie.ai charged for ``credits``, in kopecks, rounded to the nearest kopeck."""
-    cost = credits * USD_PER_CREDIT * fx_rub_per_usd * KOPECKS_PER_RUB
+    cost = credits * settings.kie_usd_per_credit * settings.fx_rub_per_usd * KOPECKS_PER_RUB
     return int(cost.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -115,7 +116,7 @@ SELECT model,
 """
 
 
-async def figures(pool: asyncpg.Pool, since: datetime, fx_rub_per_usd: Decimal) -> Figures:
+async def figures(pool: asyncpg.Pool, since: datetime, settings: WalletSettings) -> Figures:
     """The period's money and people, from ``since`` until now."""
     money = await pool.fetchrow(_MONEY, since)
     kie = await pool.fetchrow(_KIE, since)
@@ -126,7 +127,7 @@ async def figures(pool: asyncpg.Pool, since: datetime, fx_rub_per_usd: Decimal) 
         topup_transfer=int(money["topup_transfer"]),
         spent=int(money["spent"]),
         kie_credits=credits,
-        kie_cost=kie_cost_kopecks(credits, fx_rub_per_usd),
+        kie_cost=kie_cost_kopecks(credits, settings),
         refunds=int(money["refunds"]),
         free_runs=money["free_runs"],
         new_users=money["new_users"],

@@ -311,7 +311,7 @@ class AdminPlugin(Plugin):
         """Money, people and models for today, 7 or 30 days (read-only: support may see it)."""
         since = dashboard.period_start(args.period, datetime.now(UTC))
         settings = await self.wallet.get_settings()
-        f = await dashboard.figures(self.pool, since, settings.fx_rub_per_usd)
+        f = await dashboard.figures(self.pool, since, settings)
         lines = [
             ModelLine(
                 name=self._model_name(m.model, ctx.language),
