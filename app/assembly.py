@@ -41,6 +41,7 @@ from plugins.payments.plugin import PaymentsPlugin
 from plugins.payments.router import payments_router
 from plugins.user import UserPlugin
 from plugins.wallet.plugin import WalletPlugin
+from plugins.wallet.settings_watch import SettingsWatch
 
 
 class RunnerOptions(TypedDict, total=False):
@@ -137,7 +138,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     return PluginKit(
         [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models, settings],
         routers=[admin.router, payments_router(bundle, wallet)],
-        services=[admin.watch, runner],
+        services=[admin.watch, runner, SettingsWatch(pool, wallet.settings)],
         routes=routes,
         closers=[client.close, fetcher.close],
         files=files,
