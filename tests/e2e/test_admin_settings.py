@@ -1,14 +1,18 @@
 """Settings that read like a product, through the chat in Russian: an admin sees each setting by
 name with its value in its unit, a typed "200" is "200 ₽", a bad value gets a Russian reason
 and changes nothing, bank details reach the top-up screen and /paysupport, an English admin
-reads English; every change is in the audit."""
+reads English; every change is in the audit. The dashboard's 30-day chart arrives as a PNG, and
+Kie.ai's low balance is told to admins once."""
 
 from __future__ import annotations
+
+import uuid
 
 import asyncpg
 
 from plugins.wallet.service import Wallet
-from tests.e2e.test_admin import ANNA, Bot
+from tests.e2e.test_admin import ANNA, Bot, charged_job
+from tests.e2e.test_admin_dashboard import topup
 from tests.support.media import png
 from tests.support.telegram import ADMIN_ID, Chat
 
@@ -135,3 +139,27 @@ async def test_an_english_admin_reads_english_names_and_errors(bot: Bot, pool: a
     assert await stored(pool) == {}
     await admin.send("99.5")
     admin.expect("Welcome bonus saved", "Was: 200\xa0₽", "Now: 99.50\xa0₽")
+
+
+async def test_the_dashboard_sends_a_30_day_chart_as_a_png(bot: Bot, pool: asyncpg.Pool) -> None:
+    under_test, _ = bot
+    anna, admin = under_test.chat(ANNA), under_test.chat(ADMIN_ID)
+    await anna.send("/start")
+    await topup(pool, ANNA, 123_450, "topup_stars")
+    job = await charged_job(pool, ANNA, 4_000)
+    await pool.execute("UPDATE jobs SET kie_credits = 4 WHERE id = $1", uuid.UUID(job))
+    await admin.send("/admin")
+    await admin.press("📊 Сводка")
+    mark = under_test.emulator.mark()
+    await admin.press("📈 График за 30 дней")
+    picture = await under_test.emulator.wait_bot_message(
+        ADMIN_ID, since=mark, match=lambda m: m.media_kind == "photo"
+    )
+    assert picture.caption == (
+        "📈 За 30 дней: пополнения 1\xa0234,50\xa0₽, потрачено на генерации 40\xa0₽,"
+        " расход Kie.ai 1,90\xa0₽, запусков 1."
+    )
+    assert picture.file_id is not None
+    stored_file = under_test.emulator.state.files.get(picture.file_id)
+    assert stored_file is not None and stored_file.data is not None
+    assert stored_file.data.startswith(b"\x89PNG\r\n\x1a\n")
