@@ -24,6 +24,7 @@ from engine.telegram.files import TelegramFiles
 from engine.telegram.flood import FloodLimit
 from engine.telegram.messenger import AiogramMessenger
 from engine.telegram.router import build_dispatcher
+from plugins.admin.kie_alert import KieBalanceAlert
 from plugins.admin.models import ModelsPlugin
 from plugins.admin.settings_plugin import SettingsPlugin
 from plugins.admin.wiring import AdminConsole, admin_console
@@ -138,7 +139,12 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     return PluginKit(
         [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models, settings],
         routers=[admin.router, payments_router(bundle, wallet)],
-        services=[admin.watch, runner, SettingsWatch(pool, wallet.settings)],
+        services=[
+            admin.watch,
+            runner,
+            SettingsWatch(pool, wallet.settings),
+            KieBalanceAlert(pool, bundle, bot, wallet, admin.roles, client.credits),
+        ],
         routes=routes,
         closers=[client.close, fetcher.close],
         files=files,

@@ -359,9 +359,7 @@ class AdminPlugin(Plugin):
         def text(key: str, **values: Any) -> str:
             return self.bundle.render(f"admin.dashboard.chart.{key}", ctx.language, values)
 
-        labels = chart.Labels(
-            *(text(k) for k in ("title", "money", "topups", "spent", "kie_cost", "runs"))
-        )
+        labels = chart.Labels(*(text(k) for k in ("title", "money", "topups", "spent", "kie_cost", "runs")))
         png = await asyncio.to_thread(chart.draw, days, labels)
         caption = text(
             "caption",
@@ -370,7 +368,9 @@ class AdminPlugin(Plugin):
             kie_cost=self._money(sum(d.kie_cost for d in days), ctx),
             runs=sum(d.runs for d in days),
         )
-        await self.bot.send_photo(ctx.chat_id, BufferedInputFile(png, "dashboard-30-days.png"), caption=caption)
+        await self.bot.send_photo(
+            ctx.chat_id, BufferedInputFile(png, "dashboard-30-days.png"), caption=caption
+        )
 
     async def _kie_balance(self, ctx: CallContext) -> str:
         """Kie.ai's credit balance, or empty when it cannot be read now."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -20,7 +20,19 @@ import annotated_types
 from plugins.wallet.money import format_rub, parse_rub
 from plugins.wallet.settings import BANK_DETAILS_MAX, LINK, SETTING_KEYS, USERNAME, WalletSettings
 
-Kind = Literal["money", "rate", "markup", "credit_price", "models", "per_hour", "per_day", "credits", "minutes", "text", "contact"]
+Kind = Literal[
+    "money",
+    "rate",
+    "markup",
+    "credit_price",
+    "models",
+    "per_hour",
+    "per_day",
+    "credits",
+    "minutes",
+    "text",
+    "contact",
+]
 
 #: every setting's kind, in the order the list shows them
 KINDS: dict[str, Kind] = {
@@ -62,12 +74,13 @@ class Bounds:
     high: Any = None
     places: int | None = None
     max_length: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def bounds(key: str) -> Bounds:
     """The limits the stored model puts on ``key``, read from its field (one source of truth)."""
-    low, strict, high, places, length = None, False, None, None, None
+    low: Any = None
+    high: Any = None
+    strict, places, length = False, None, None
     for rule in WalletSettings.model_fields[key].metadata:
         if isinstance(rule, annotated_types.Ge):
             low = rule.ge
@@ -86,9 +99,8 @@ def bounds(key: str) -> Bounds:
 def number(value: Decimal | int, language: str) -> str:
     """``1234.5`` → ``1 234,5`` (ru) or ``1,234.5`` (en); no exponent, no trailing zeros."""
     if isinstance(value, Decimal):
-        text = f"{value.normalize():,f}" if value else "0"
-    else:
-        text = f"{value:,}"
+        value = value.normalize()
+    text = f"{value:,f}" if isinstance(value, Decimal) else f"{value:,}"
     return text if language == "en" else text.replace(",", "\u00a0").replace(".", ",")
 
 
@@ -194,7 +206,7 @@ def read(key: str, typed: str, current: WalletSettings, language: str) -> Any:
     if limits.places is not None and isinstance(value, Decimal) and _places(value) > limits.places:
         raise Refusal("too_precise", places=limits.places)
     low, high = limits.low, limits.high
-    if low is not None and (value < low or (limits.strict and value == low)) or (
+    if (low is not None and (value < low or (limits.strict and value == low))) or (
         high is not None and value > high
     ):
         raise Refusal(
@@ -235,4 +247,4 @@ REFUSALS: dict[str, dict[str, Any]] = {
     "max_below_min": {"min": str},
     "conflict": {},
 }
-assert BANK_DETAILS_MAX == bounds("bank_details").max_length
+assert bounds("bank_details").max_length == BANK_DETAILS_MAX

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CallContext, NoArgs, Plugin, action, query
 from plugins.admin import settings as kinds
+from plugins.admin.kie_alert import ALERT_TEXT, ALERT_VARS
 from plugins.admin.roles import Role, RoleBook, passes
 from plugins.wallet.errors import InvalidSetting
 from plugins.wallet.service import Wallet
@@ -55,7 +56,11 @@ class Changed(BaseModel):
 
 
 def _texts() -> dict[str, dict[str, Any]]:
-    texts: dict[str, dict[str, Any]] = {"admin.config.empty": {}, "admin.config.forbidden": {}}
+    texts: dict[str, dict[str, Any]] = {
+        "admin.config.empty": {},
+        "admin.config.forbidden": {},
+        ALERT_TEXT: ALERT_VARS,  # sent by the low-balance watch, of the threshold set here
+    }
     for key in kinds.KINDS:
         texts[f"admin.config.keys.{key}.name"] = {}
         texts[f"admin.config.keys.{key}.about"] = {}

@@ -22,7 +22,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from plugins.wallet.db import transaction
 from plugins.wallet.errors import InvalidSetting
 
-
 BANK_DETAILS_MAX = 1000
 #: Telegram usernames: 5–32 characters, a letter first
 USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}")

@@ -10,12 +10,17 @@ import uuid
 
 import asyncpg
 
+from emulators.kie.sandbox import KieSandbox
+from emulators.telegram.server import TelegramEmulator
+from emulators.telegram.state import EmulatedUser
+from plugins.admin.kie_alert import KieBalanceAlert
 from plugins.wallet.service import Wallet
-from tests.e2e.test_admin import ANNA, Bot, charged_job
+from tests.e2e.test_admin import ANNA, VERA, Bot, charged_job
 from tests.e2e.test_admin_dashboard import topup
 from tests.support.media import png
-from tests.support.telegram import ADMIN_ID, Chat
+from tests.support.telegram import ADMIN_ID, Chat, running_bot
 
+SUPPORT = 1004  # a support admin: not told of Kie.ai's balance (they cannot top it up)
 BANK = "ООО «Ромашка», ИНН 7700000000\nр/с 40702810000000000001 в АО «Банк»\nБИК 044525000"
 
 
@@ -163,3 +168,43 @@ async def test_the_dashboard_sends_a_30_day_chart_as_a_png(bot: Bot, pool: async
     stored_file = under_test.emulator.state.files.get(picture.file_id)
     assert stored_file is not None and stored_file.data is not None
     assert stored_file.data.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+async def test_kie_ais_low_balance_is_told_to_admins_once(pool: asyncpg.Pool) -> None:
+    """Below the threshold at start: one alert to the owner and to an admin, none to support;
+    more checks stay quiet; back above re-arms it, and the next fall is told again."""
+    await pool.execute(
+        "INSERT INTO admin_roles (user_id, role, granted_by) VALUES ($1, 'admin', $3), ($2, 'support', $3)",
+        VERA,
+        SUPPORT,
+        ADMIN_ID,
+    )
+    telegram = TelegramEmulator()
+    telegram.add_user(EmulatedUser(VERA, "Вера", "ru", username="vera"))
+    telegram.add_user(EmulatedUser(SUPPORT, "Семён", "ru", username="semyon"))
+    async with (
+        KieSandbox(credits="250.5") as sandbox,
+        running_bot(pool, kie_url=sandbox.base_url, kie_key=sandbox.api_key, emulator=telegram) as under_test,
+    ):
+        emulator = under_test.emulator
+        low = "На счёте Kie.ai осталось 250,5 кр."
+        for staff in (ADMIN_ID, VERA):
+            told = await emulator.wait_bot_message(staff, match=lambda m: "Kie.ai" in m.content)
+            assert low in told.content and "меньше порога 1\xa0000 кр." in told.content
+        alert = next(s for s in under_test.app.kit.services if isinstance(s, KieBalanceAlert))
+        for _ in range(3):
+            assert await alert.check() == "already"
+
+        def alerts(user: int) -> int:
+            return sum("Kie.ai" in m.content for m in emulator.bot_messages(user))
+
+        assert (alerts(ADMIN_ID), alerts(VERA), alerts(SUPPORT)) == (1, 1, 0)
+
+        sandbox.set_credits(5000)
+        assert await alert.check() == "armed"
+        assert await alert.check() == "fine"
+        sandbox.set_credits(10)
+        assert await alert.check() == "alerted"
+        assert await alert.check() == "already"
+        assert (alerts(ADMIN_ID), alerts(VERA), alerts(SUPPORT)) == (2, 2, 0)
+        assert "осталось 10 кр." in emulator.bot_messages(ADMIN_ID)[-1].content

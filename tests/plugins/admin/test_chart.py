@@ -59,7 +59,9 @@ async def test_the_days_add_up_to_the_dashboard(known_days: asyncpg.Pool) -> Non
 
 
 def test_a_png_is_drawn() -> None:
-    days = [chart.Day(NOW.date() - timedelta(days=29 - i), i * 1000, i * 700, i * 300, i % 4) for i in range(30)]
+    days = [
+        chart.Day(NOW.date() - timedelta(days=29 - i), i * 1000, i * 700, i * 300, i % 4) for i in range(30)
+    ]
     labels = chart.Labels("Последние 30 дней", "₽", "Пополнения", "Потрачено", "Kie.ai", "Запуски")
     png = chart.draw(days, labels)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
