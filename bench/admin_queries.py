@@ -187,8 +187,9 @@ async def queries(pool: asyncpg.Pool) -> dict[str, Callable[[], Awaitable[object
         found[f"dashboard {period}: Kie.ai credits"] = lambda s=since: pool.fetchrow(dashboard._KIE, s)
         found[f"dashboard {period}: per model"] = lambda s=since: pool.fetch(dashboard._MODELS, s, 15)
     first = chart.first_day(now)
+    bounds = chart.midnights(first, chart.DAYS)
     for name, sql in chart.QUERIES.items():
-        found[f"dashboard 30-day {name}"] = lambda q=sql: pool.fetch(q, first)
+        found[f"dashboard 30-day {name}"] = lambda q=sql: pool.fetch(q, first, bounds)
     found["dashboard chart: all of it"] = lambda: chart.daily(pool, now, settings)
     for who, user in (("average", average), ("heavy", WHALE)):
         found[f"card {who}: find by id"] = lambda u=user: directory.find(str(u))
@@ -223,7 +224,8 @@ async def main_async(args: argparse.Namespace, dsn: str) -> int:
         conn = await asyncpg.connect(db)
         try:
             await migrate(conn)
-            print(f"generating {args.users:,} users, {args.ledger:,} ledger rows, {args.jobs:,} jobs", flush=True)
+            sizes = f"{args.users:,} users, {args.ledger:,} ledger rows, {args.jobs:,} jobs"
+            print(f"generating {sizes}", flush=True)
             started = time.perf_counter()
             await load(conn, args.users, args.ledger, args.jobs)
             rows = await conn.fetchval("SELECT count(*) FROM ledger")

@@ -23,3 +23,6 @@ CREATE INDEX IF NOT EXISTS jobs_succeeded_time ON jobs (finished_at) INCLUDE (ki
 CREATE INDEX IF NOT EXISTS jobs_by_time_covering ON jobs (created_at) INCLUDE (model, state, finished_at);
 DROP INDEX IF EXISTS jobs_by_time;
 CREATE INDEX IF NOT EXISTS free_uses_kept_by_time ON free_uses (used_at) WHERE returned_at IS NULL;
+-- The median time to result, for each of the busiest models, reads its own range.
+CREATE INDEX IF NOT EXISTS jobs_succeeded_by_model ON jobs (model, created_at) INCLUDE (finished_at)
+    WHERE state = 'succeeded' AND finished_at IS NOT NULL;
