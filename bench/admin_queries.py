@@ -183,13 +183,18 @@ async def queries(pool: asyncpg.Pool) -> dict[str, Callable[[], Awaitable[object
     found: dict[str, Callable[[], Awaitable[object]]] = {}
     for period in ("today", "week", "month"):
         since = dashboard.period_start(period, now)  # type: ignore[arg-type]
-        found[f"dashboard {period}: money and people"] = lambda s=since: pool.fetchrow(dashboard._MONEY, s)
+        found[f"dashboard {period}: top-ups"] = lambda s=since: pool.fetchrow(dashboard._TOPUPS, s)
+        found[f"dashboard {period}: spending"] = lambda s=since: pool.fetchrow(dashboard._SPENDING, s)
+        found[f"dashboard {period}: people"] = lambda s=since: pool.fetchrow(dashboard._PEOPLE, s)
         found[f"dashboard {period}: Kie.ai credits"] = lambda s=since: pool.fetchrow(dashboard._KIE, s)
         found[f"dashboard {period}: per model"] = lambda s=since: pool.fetch(dashboard._MODELS, s, 15)
     first = chart.first_day(now)
     bounds = chart.midnights(first, chart.DAYS)
     for name, sql in chart.QUERIES.items():
         found[f"dashboard 30-day {name}"] = lambda q=sql: pool.fetch(q, first, bounds)
+    found["dashboard month: all of it"] = lambda: dashboard.figures(
+        pool, dashboard.period_start("month", now), settings
+    )
     found["dashboard chart: all of it"] = lambda: chart.daily(pool, now, settings)
     for who, user in (("average", average), ("heavy", WHALE)):
         found[f"card {who}: find by id"] = lambda u=user: directory.find(str(u))

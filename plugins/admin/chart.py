@@ -11,6 +11,7 @@ the linter start without it, and the first chart pays its import once.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -77,9 +78,10 @@ async def daily(pool: asyncpg.Pool, now: datetime, settings: WalletSettings, day
     """One row per day, oldest first, days without anything included as zeros."""
     since = first_day(now, days)
     bounds = midnights(since, days)
-    per: dict[str, dict[int, Any]] = {}
-    for name, sql in QUERIES.items():
-        per[name] = {r["day"]: r["value"] for r in await pool.fetch(sql, since, bounds)}
+    found = await asyncio.gather(*(pool.fetch(sql, since, bounds) for sql in QUERIES.values()))
+    per: dict[str, dict[int, Any]] = {
+        name: {r["day"]: r["value"] for r in rows} for name, rows in zip(QUERIES, found, strict=True)
+    }
     out = []
     for i, midnight in enumerate(bounds, start=1):  # width_bucket counts from 1
         day = midnight.date()
