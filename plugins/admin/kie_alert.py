@@ -96,7 +96,7 @@ class KieBalanceAlert:
             if not passes(role, Role.ADMIN):
                 continue  # support staff cannot top Kie.ai up
             language = (
-                await self.pool.fetchval("SELECT language FROM users WHERE user_id = $1", user_id) or "ru"
+                await self.pool.fetchval("SELECT language FROM sessions WHERE user_id = $1", user_id) or "ru"
             )
             text = self.bundle.render(
                 ALERT_TEXT,
