@@ -27,8 +27,10 @@ from engine.telegram.flood import FloodLimit
 from engine.telegram.messenger import AiogramMessenger
 from engine.telegram.router import build_dispatcher
 from plugins.admin.alerts import StaffAlerts
+from plugins.admin.kie_alert import KieBalanceAlert
 from plugins.admin.models import ModelsPlugin
 from plugins.admin.money import MoneyPlugin
+from plugins.admin.settings_plugin import SettingsPlugin
 from plugins.admin.wiring import AdminConsole, admin_console
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.catalog.prices import ModelPrices
@@ -48,6 +50,7 @@ from plugins.payments.plugin import PaymentsPlugin
 from plugins.payments.router import FormReturn, payments_router
 from plugins.user import UserPlugin
 from plugins.wallet.plugin import WalletPlugin
+from plugins.wallet.settings_watch import SettingsWatch
 
 
 class RunnerOptions(TypedDict, total=False):
@@ -156,11 +159,29 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
     finding = FindingPlugin(bundle, pool, prices, clock)
     money = MoneyPlugin(pool, bundle, bot, wallet, admin.roles)
+    settings = SettingsPlugin(bundle, wallet, admin.roles)
     form_return = FormReturn()
     return PluginKit(
-        [UserPlugin(), wallet_plugin, payments, catalog, generation, finding, admin.plugin, models, money],
+        [
+            UserPlugin(),
+            wallet_plugin,
+            payments,
+            catalog,
+            generation,
+            finding,
+            admin.plugin,
+            models,
+            money,
+            settings,
+        ],
         routers=[admin.router, payments_router(bundle, wallet, form_return)],
-        services=[admin.watch, runner, money],
+        services=[
+            admin.watch,
+            runner,
+            money,
+            SettingsWatch(pool, wallet.settings),
+            KieBalanceAlert(pool, bundle, bot, wallet, admin.roles, client.credits),
+        ],
         routes=routes,
         closers=[client.close, fetcher.close],
         files=files,

@@ -13,6 +13,7 @@ from engine.project import ExplorerDriverFactory, Project, ProjectCommand
 from plugins.admin.models import ModelsPlugin
 from plugins.admin.money import MoneyPlugin
 from plugins.admin.plugin import AdminPlugin
+from plugins.admin.settings_plugin import SettingsPlugin
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.finding.plugin import FindingPlugin
 from plugins.generation.plugin import GenerationPlugin
@@ -31,6 +32,7 @@ BUILTIN: tuple[type[Plugin], ...] = (
     AdminPlugin,
     ModelsPlugin,
     MoneyPlugin,
+    SettingsPlugin,
 )
 
 

@@ -19,7 +19,7 @@ import asyncpg
 
 from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CallContext, GuardCheck, NoArgs, Plugin, action, query
-from plugins.admin import audit, dashboard
+from plugins.admin import audit, chart, dashboard
 from plugins.admin.console import Console, Refused
 from plugins.admin.roles import GUARD_IMPLIES, Role, RoleBook, passes
 from plugins.admin.users import Directory
@@ -92,6 +92,13 @@ ADMIN_TEXTS: dict[str, dict[str, Any]] = {
     "admin.blocked_notice": {},
     "admin.message_to_user": {"text": str},
     "admin.forward_hidden": {},
+    "admin.dashboard.chart.title": {},
+    "admin.dashboard.chart.money": {},
+    "admin.dashboard.chart.topups": {},
+    "admin.dashboard.chart.spent": {},
+    "admin.dashboard.chart.kie_cost": {},
+    "admin.dashboard.chart.runs": {},
+    "admin.dashboard.chart.caption": {"topups": str, "spent": str, "kie_cost": str, "runs": int},
 }
 
 
@@ -313,7 +320,7 @@ class AdminPlugin(Plugin):
         """Money, people and models for today, 7 or 30 days (read-only: support may see it)."""
         since = dashboard.period_start(args.period, datetime.now(UTC))
         settings = await self.wallet.get_settings()
-        f = await dashboard.figures(self.pool, since, settings.fx_rub_per_usd)
+        f = await dashboard.figures(self.pool, since, settings)
         lines = [
             ModelLine(
                 name=self._model_name(m.model, ctx.language),
@@ -342,6 +349,29 @@ class AdminPlugin(Plugin):
             jobs_without_credits=f.jobs_without_credits,
             models=lines,
             kie_balance=await self._kie_balance(ctx),
+        )
+
+    @action(guard="support")
+    async def dashboard_chart(self, ctx: CallContext, args: NoArgs) -> None:
+        """The last 30 days (revenue, spend, runs) sent as a picture, drawn off the event loop."""
+        from aiogram.types import BufferedInputFile  # only when a bot runs
+
+        days = await chart.daily(self.pool, datetime.now(UTC), await self.wallet.get_settings())
+
+        def text(key: str, **values: Any) -> str:
+            return self.bundle.render(f"admin.dashboard.chart.{key}", ctx.language, values)
+
+        labels = chart.Labels(*(text(k) for k in ("title", "money", "topups", "spent", "kie_cost", "runs")))
+        png = await asyncio.to_thread(chart.draw, days, labels)
+        caption = text(
+            "caption",
+            topups=self._money(sum(d.topups for d in days), ctx),
+            spent=self._money(sum(d.spent for d in days), ctx),
+            kie_cost=self._money(sum(d.kie_cost for d in days), ctx),
+            runs=sum(d.runs for d in days),
+        )
+        await self.bot.send_photo(
+            ctx.chat_id, BufferedInputFile(png, "dashboard-30-days.png"), caption=caption
         )
 
     async def _kie_balance(self, ctx: CallContext) -> str:

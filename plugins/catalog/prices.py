@@ -1,6 +1,6 @@
 """What a user pays for a model, with admins' overrides applied; what Kie.ai costs us.
 
-- cost: credits × 0.005 USD × FX (markup 1), in kopecks, rounded up;
+- cost: credits × the credit price setting (USD) × FX (markup 1), in kopecks, rounded up;
 - a model's own markup replaces the global one;
 - a fixed price is the price of the model's cheapest choice; its other choices keep the same
   ratio to their cost (a 10-second video costs twice a 5-second one), rounded up;
@@ -26,7 +26,7 @@ class Pricing(NamedTuple):
 
 def cost_kopecks(credits: Decimal | int, settings: WalletSettings) -> int:
     """What Kie.ai charges us for ``credits``, in kopecks (rounded up)."""
-    return price_kopecks(credits, settings.fx_rub_per_usd, 1)
+    return price_kopecks(credits, settings.fx_rub_per_usd, 1, settings.kie_usd_per_credit)
 
 
 def model_kopecks(
@@ -40,7 +40,8 @@ def model_kopecks(
             int(scaled.to_integral_value(rounding=ROUND_CEILING)), cost_kopecks(credits, pricing.settings)
         )
     markup = override.markup if override.markup is not None else pricing.settings.markup
-    return price_kopecks(credits, pricing.settings.fx_rub_per_usd, markup)
+    settings = pricing.settings
+    return price_kopecks(credits, settings.fx_rub_per_usd, markup, settings.kie_usd_per_credit)
 
 
 def free_models(credits_from: dict[str, Decimal], pricing: Pricing) -> frozenset[str]:

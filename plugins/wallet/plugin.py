@@ -23,6 +23,7 @@ from plugins.wallet.views import (
     AmountArgs,
     AmountChecked,
     BalanceView,
+    Contacts,
     JobNames,
     OperationItem,
     OperationsArgs,
@@ -39,6 +40,7 @@ from plugins.wallet.views import (
     WelcomeResult,
     rub,
     show_date,
+    support_url,
 )
 
 #: texts this plug-in shows on its own (refusals raised as ActionError), with their variables
@@ -54,6 +56,7 @@ WALLET_TEXTS: dict[str, dict[str, Any]] = {
     "wallet.error.receipt_too_big": {"max_mb": int},
     "wallet.error.receipt_unavailable": {},
     "wallet.error.invalid_setting": {"key": str, "reason": str},
+    "wallet.error.transfer_unavailable": {},
 }
 
 
@@ -160,6 +163,17 @@ class WalletPlugin(Plugin):
         current = await self.wallet.get_settings()
         return [SettingItem(key=k, value=setting_text(current, k)) for k in SETTING_KEYS]
 
+    @query
+    async def contacts(self, ctx: CallContext, args: NoArgs) -> Contacts:
+        """Bank details for transfers and the support contact, as admins set them."""
+        s = await self.wallet.get_settings()
+        return Contacts(
+            transfer=bool(s.bank_details),
+            bank_details=s.bank_details,
+            support=s.support_contact,
+            support_url=support_url(s.support_contact),
+        )
+
     @action
     async def grant_welcome(self, ctx: CallContext, args: NoArgs) -> WelcomeResult:
         """The welcome bonus, once per user; a no-op on every later call."""
@@ -190,6 +204,8 @@ class WalletPlugin(Plugin):
             kopecks = parse_rub(args.amount)
         except ValueError:
             raise ActionError("wallet.error.amount_invalid") from None
+        if not (await self.wallet.get_settings()).bank_details:  # nowhere to transfer to
+            raise ActionError("wallet.error.transfer_unavailable")
         await check_receipt_file(self.files, args.file_id)
         try:
             receipt_id = await self.wallet.submit_receipt(ctx.user_id, kopecks, args.file_id, args.kind)

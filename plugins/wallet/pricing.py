@@ -1,6 +1,7 @@
 """Kie.ai credits → the user's price in kopecks, exactly.
 
-price = credits × 0.005 USD × FX (RUB per USD) × markup, in kopecks, rounded up. The product
+price = credits × the credit price (0.005 USD unless an admin sets another) × FX (RUB per USD)
+× markup, in kopecks, rounded up. The product
 is computed in Decimal under a context that traps any inexact step, so no digit is lost
 before the single rounding at the end; floats are refused at the door.
 """
@@ -24,15 +25,23 @@ def _decimal(name: str, value: Decimal | int) -> Decimal:
     return result
 
 
-def price_kopecks(credits: Decimal | int, fx_rub_per_usd: Decimal | int, markup: Decimal | int) -> int:
+def price_kopecks(
+    credits: Decimal | int,
+    fx_rub_per_usd: Decimal | int,
+    markup: Decimal | int,
+    usd_per_credit: Decimal | int = USD_PER_CREDIT,
+) -> int:
     """The price of ``credits`` Kie.ai credits in kopecks, rounded up to the kopeck."""
     c = _decimal("credits", credits)
     fx = _decimal("fx_rub_per_usd", fx_rub_per_usd)
     m = _decimal("markup", markup)
+    usd = _decimal("usd_per_credit", usd_per_credit)
+    if usd <= 0:
+        raise ValueError(f"the credit price must be > 0, got {usd}")
     if c < 0:
         raise ValueError(f"credits must be ≥ 0, got {c}")
     if fx <= 0 or m <= 0:
         raise ValueError(f"FX rate and markup must be > 0, got {fx} and {m}")
     with localcontext(_EXACT):
-        kopecks = c * USD_PER_CREDIT * fx * m * KOPECKS_PER_RUB
+        kopecks = c * usd * fx * m * KOPECKS_PER_RUB
         return int(kopecks.to_integral_value(rounding=ROUND_CEILING))

@@ -90,9 +90,9 @@ class Wallet:
 
     # pricing and settings
     async def price(self, credits: Decimal | int) -> int:
-        """Kie.ai credits → kopecks at the current FX rate and markup."""
+        """Kie.ai credits → kopecks at the current credit price, FX rate and markup."""
         s = await self.settings.get()
-        return price_kopecks(credits, s.fx_rub_per_usd, s.markup)
+        return price_kopecks(credits, s.fx_rub_per_usd, s.markup, s.kie_usd_per_credit)
 
     async def get_settings(self) -> WalletSettings:
         return await self.settings.get()

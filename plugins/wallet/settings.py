@@ -1,21 +1,31 @@
-"""Money settings an admin changes at run time (FX, markup, bonus, free tier, top-up bounds).
+"""Settings an admin changes at run time: money (FX, markup, bonus, free tier, top-up bounds),
+Kie.ai's credit price and low-balance threshold, the bank details for transfers and the
+support contact.
 
 Defaults live here; the table holds only changed values. A change is validated against the
 whole settings model (so cross-field rules such as hourly ≤ daily hold), written together
-with its audit row in one transaction, and seen by the next read on this instance.
+with its audit row in one transaction, and seen by the next read on this instance; other
+instances hear of it by ``NOTIFY wallet_settings`` (``settings_watch.SettingsWatch``), and
+their cache lapses after ``ttl`` seconds even if that note is lost.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from decimal import Decimal
 from typing import Any, Literal, Self, get_args
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from plugins.wallet.db import transaction
 from plugins.wallet.errors import InvalidSetting
+
+BANK_DETAILS_MAX = 1000
+#: Telegram usernames: 5–32 characters, a letter first
+USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}")
+LINK = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?")
 
 
 class WalletSettings(BaseModel):
@@ -30,6 +40,23 @@ class WalletSettings(BaseModel):
     free_daily_limit: int = Field(5, ge=0, le=10_000)
     topup_min_kopecks: int = Field(10_000, ge=100, le=100_000_000)
     topup_max_kopecks: int = Field(5_000_000, ge=100, le=100_000_000)
+    #: what Kie.ai charges per credit, in USD (the list price is 0.005: 1 000 credits for $5)
+    kie_usd_per_credit: Decimal = Field(Decimal("0.005"), gt=0, le=1, decimal_places=6)
+    #: admins are alerted once when Kie.ai's balance falls below this many credits (0: never)
+    kie_low_balance_credits: int = Field(1_000, ge=0, le=100_000_000)
+    #: how often each instance asks Kie.ai for the balance, in minutes
+    kie_balance_check_minutes: int = Field(10, ge=1, le=1_440)
+    #: shown on the top-up-by-transfer screen and in /paysupport; empty: no transfers
+    bank_details: str = Field("", max_length=BANK_DETAILS_MAX)
+    #: a Telegram @username or an http(s) link, shown in /paysupport and help; may be empty
+    support_contact: str = Field("", max_length=200)
+
+    @field_validator("support_contact")
+    @classmethod
+    def _contact(cls, value: str) -> str:
+        if value and not (USERNAME.fullmatch(value) or LINK.fullmatch(value)):
+            raise ValueError("support_contact must be @username or an http(s) link")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -49,7 +76,15 @@ SettingKey = Literal[
     "free_daily_limit",
     "topup_min_kopecks",
     "topup_max_kopecks",
+    "kie_usd_per_credit",
+    "kie_low_balance_credits",
+    "kie_balance_check_minutes",
+    "bank_details",
+    "support_contact",
 ]
+#: the channel ``set`` notifies on commit, so every instance drops its cache at once
+CHANNEL = "wallet_settings"
+DECIMAL_KEYS = frozenset({"fx_rub_per_usd", "markup", "kie_usd_per_credit"})
 SETTING_KEYS: tuple[str, ...] = get_args(SettingKey)
 assert set(SETTING_KEYS) == set(WalletSettings.model_fields), "SettingKey is out of date"
 
@@ -105,7 +140,7 @@ class SettingsStore:
         if isinstance(value, float | bool):
             raise InvalidSetting(key, f"give a string, int or Decimal, not {type(value).__name__}")
         if isinstance(value, str):
-            value = value.strip().replace(",", ".") if key in ("fx_rub_per_usd", "markup") else value.strip()
+            value = value.strip().replace(",", ".") if key in DECIMAL_KEYS else value.strip()
         self.invalidate()
         if conn is not None:
             # the caller commits later: keep reads uncached until then, or one could cache the
@@ -138,5 +173,6 @@ class SettingsStore:
                 old,
                 new,
             )
+            await c.execute("SELECT pg_notify($1, $2)", CHANNEL, key)  # sent on commit
         self.invalidate()
         return updated

@@ -101,6 +101,19 @@ class ReceiptDecision(View):
     amount_text: str
 
 
+class Contacts(View):
+    """What users are told about paying by transfer and reaching support."""
+
+    transfer: bool = Field(description="top-up by transfer is open: bank details are set")
+    bank_details: str
+    support: str = Field(description="'@name' or a link; empty when not set")
+    support_url: str = Field(description="where the support contact leads")
+
+
+def support_url(contact: str) -> str:
+    return f"https://t.me/{contact[1:]}" if contact.startswith("@") else contact
+
+
 class SettingItem(View):
     key: str
     value: str

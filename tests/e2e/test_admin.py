@@ -261,8 +261,8 @@ async def test_the_audit_log_shows_each_action(bot: Bot, pool: asyncpg.Pool) -> 
     await admin.press_containing("succeeded")
     await admin.press("↩️ Вернуть деньги")
     await admin.send("/admin")
-    await admin.press("⚙️ Настройки денег")
-    await admin.press("markup = 2.0")
+    await admin.press("⚙️ Настройки")
+    await admin.press_containing("Наценка")
     await admin.send("3")
 
     await admin.send("/admin")
@@ -323,7 +323,7 @@ async def test_crawl_the_admin_screens_as_an_admin_and_as_a_user(bot: Bot, pool:
         "Админ-меню",
         "Найти пользователя",
         "Чеки на проверке",
-        "Настройки денег",
+        "Настройки",
         "Журнал действий",
         "Роли",
     ):
@@ -335,7 +335,7 @@ async def test_crawl_the_admin_screens_as_an_admin_and_as_a_user(bot: Bot, pool:
         "admin.users.find",
         "admin.roles.list",
         "admin.audit.list",
-        "admin.money.settings",
+        "admin.settings.list",
     ):
         answer = await anna.press_data(f"{sid}:1:b0.0", anna.last.message_id)
         assert answer == "Это меню устарело — вот актуальное."

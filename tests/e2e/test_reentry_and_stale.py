@@ -52,6 +52,7 @@ async def test_showing_a_receipts_file_keeps_the_receipt_on_screen(
     under_test, _ = bot
     anna, admin = under_test.chat(ANNA), under_test.chat(ADMIN_ID)
     await anna.send("/start")
+    await Wallet(pool).set_setting("bank_details", "р/с 40702810000000000001", ADMIN_ID)
     await anna.send("/balance")
     await anna.press("🧾 Пополнить переводом (по чеку)")
     await anna.send("1500")

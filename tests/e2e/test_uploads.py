@@ -135,6 +135,7 @@ async def test_a_receipt_that_is_not_a_picture_or_a_pdf_is_refused_and_never_sho
     under_test, _ = bot
     anna = under_test.chat(ANNA)
     await anna.send("/start")
+    await Wallet(pool).set_setting("bank_details", "р/с 40702810000000000001", 9001)
     await anna.send("/balance")
     await anna.press("🧾 Пополнить переводом (по чеку)")
     await anna.send("1500")

@@ -70,6 +70,7 @@ async def test_receipt_waits_for_an_admin_then_credits_once(
     anna, admin = under_test.chat(ANNA), under_test.chat(ADMIN_ID)
     wallet = Wallet(pool)
     await anna.send("/start")
+    await Wallet(pool).set_setting("bank_details", "р/с 40702810000000000001", ADMIN_ID)
     await anna.send("/balance")
     await anna.press("🧾 Пополнить переводом (по чеку)")
     await anna.send("1500")
@@ -103,13 +104,13 @@ async def test_admin_changes_the_markup_and_prices_follow(
     under_test, _ = bot
     admin = under_test.chat(ADMIN_ID)
     await admin.send("/admin")
-    await admin.press("⚙️ Настройки денег")
-    await admin.press("markup = 2.0")
+    await admin.press("⚙️ Настройки")
+    await admin.press_containing("Наценка")
     await admin.send("a lot")
-    admin.expect("Значение не подходит для markup")
+    admin.expect("Это не число")
     assert (await Wallet(pool).get_settings()).markup == 2
     await admin.send("3")
-    admin.expect("Сохранено: markup = 3")
+    admin.expect("Наценка сохранено", "Стало: ×3 (наценка 200\xa0%)")
     assert (await Wallet(pool).get_settings()).markup == 3
     assert await Wallet(pool).price(Decimal(100)) == 14_250  # 100 cr × $0.005 × 95 × 3, kopecks
     audit = await pool.fetchval("SELECT count(*) FROM wallet_audit WHERE admin_id = $1", ADMIN_ID)

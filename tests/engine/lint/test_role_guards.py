@@ -34,8 +34,8 @@ def test_a_support_screen_leading_to_an_admin_screen_leaks(tmp_path: Path) -> No
     root = _shipped_with(
         tmp_path,
         "flows/admin/menu.yaml",
-        "go: admin.money.settings, guard: admin}",
-        "go: admin.money.settings}",
+        "go: admin.settings.list, guard: admin}",
+        "go: admin.settings.list}",
     )
     problems = lint(load_bundle(root), builtin_declarations())
     assert [(p.code, p.location.file) for p in problems] == [("GUARD001", "flows/admin/menu.yaml")]

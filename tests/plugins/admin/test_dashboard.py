@@ -12,11 +12,12 @@ import pytest
 from plugins.admin import dashboard
 from plugins.admin.views import DISPLAY_ZONE
 from plugins.wallet.service import Wallet
+from plugins.wallet.settings import WalletSettings
 
 NOW = datetime.now(UTC)
 TODAY = NOW - timedelta(hours=3)  # the test's "today" starts 3 hours ago
 WEEK, MONTH = NOW - timedelta(days=7), NOW - timedelta(days=30)
-FX = Decimal("95")  # 1 credit = 0.005 USD × 95 = 47.5 kopecks
+FX = WalletSettings(fx_rub_per_usd=Decimal("95"))  # 1 credit = 0.005 USD × 95 = 47.5 kopecks
 A, B, C, D = 11, 12, 13, 14
 NANO, VEO = "google/nano-banana", "veo3"
 
@@ -133,6 +134,13 @@ async def test_today(known_days: asyncpg.Pool) -> None:
     assert f.free_runs == 1  # the timed-out one was given back
     assert (f.new_users, f.active_users, f.paying_users) == (1, 2, 2)
     assert f.jobs_without_credits == 0
+
+
+async def test_the_credit_price_setting_prices_kie_ai(known_days: asyncpg.Pool) -> None:
+    cheaper = FX.model_copy(update={"kie_usd_per_credit": Decimal("0.004")})
+    f = await dashboard.figures(known_days, TODAY, cheaper)
+    assert f.kie_cost == 722  # 19 × 0.004 × 95 × 100 = 722
+    assert f.margin == 13_500 - 9_500 - 722
 
 
 async def test_seven_days(known_days: asyncpg.Pool) -> None:

@@ -32,7 +32,7 @@ def test_the_plugin_declares_what_flows_need() -> None:
     ops = WalletPlugin.declarations().operations
     queries = {n for n, o in ops.items() if o.kind is OperationKind.QUERY}
     actions = {n for n, o in ops.items() if o.kind is OperationKind.ACTION}
-    assert queries == {"balance", "operations", "packages", "pending_receipts", "settings"}
+    assert queries == {"balance", "operations", "packages", "pending_receipts", "settings", "contacts"}
     assert actions == {
         "grant_welcome",
         "check_amount",
@@ -64,9 +64,29 @@ async def test_a_user_sees_balance_operations_and_packages(pool: asyncpg.Pool) -
     assert packages[0].payload.startswith("stars:") and packages[0].price_text.endswith("₽")
 
 
+async def transfers_open(plugin: WalletPlugin) -> None:
+    """Bank details set: without them no receipt is taken (there is nowhere to transfer to)."""
+    await plugin.wallet.set_setting("bank_details", "ООО «Ромашка», р/с 40702810000000000001", 99)
+
+
+async def test_no_receipt_is_taken_without_bank_details(pool: asyncpg.Pool) -> None:
+    plugin = WalletPlugin(pool, files=MemoryFiles({"p": png()}))
+    assert (await plugin.contacts(Ctx(2), NoArgs())).transfer is False
+    with pytest.raises(ActionError) as refused:
+        await plugin.submit_receipt(Ctx(2), SubmitReceiptArgs(amount="500", file_id="p"))
+    assert refused.value.text_key == "wallet.error.transfer_unavailable"
+    await transfers_open(plugin)
+    await plugin.wallet.set_setting("support_contact", "@kie_help", 99)
+    contacts = await plugin.contacts(Ctx(2), NoArgs())
+    assert contacts.transfer and contacts.bank_details.startswith("ООО")
+    assert (contacts.support, contacts.support_url) == ("@kie_help", "https://t.me/kie_help")
+    assert (await plugin.submit_receipt(Ctx(2), SubmitReceiptArgs(amount="500", file_id="p"))).id
+
+
 async def test_manual_top_up_through_the_flow_actions(pool: asyncpg.Pool) -> None:
     plugin = WalletPlugin(pool, files=MemoryFiles({"photo-1": png(), "p": png()}))
     user, admin = Ctx(2), Ctx(99, is_admin=True)
+    await transfers_open(plugin)
     submitted = await plugin.submit_receipt(
         user, SubmitReceiptArgs(amount="1 500,50", file_id="photo-1", kind="photo")
     )
@@ -126,6 +146,7 @@ async def test_a_receipt_is_an_image_or_a_pdf_by_its_bytes_whatever_its_name(poo
     )
     plugin = WalletPlugin(pool, files=files)
     user, admin = Ctx(3), Ctx(99, is_admin=True)
+    await transfers_open(plugin)
     for file_id in ("exe", "zip", "svg"):  # each sent as a document named receipt.png
         with pytest.raises(ActionError) as refused:
             await plugin.submit_receipt(
@@ -146,6 +167,8 @@ async def test_a_receipt_is_an_image_or_a_pdf_by_its_bytes_whatever_its_name(poo
 
 
 async def test_without_a_file_source_no_receipt_is_taken(pool: asyncpg.Pool) -> None:
+    plugin = WalletPlugin(pool)
+    await transfers_open(plugin)
     with pytest.raises(ActionError) as refused:
-        await WalletPlugin(pool).submit_receipt(Ctx(4), SubmitReceiptArgs(amount="500", file_id="x"))
+        await plugin.submit_receipt(Ctx(4), SubmitReceiptArgs(amount="500", file_id="x"))
     assert refused.value.text_key == "wallet.error.receipt_unavailable"
