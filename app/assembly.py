@@ -23,7 +23,9 @@ from engine.runtime.session import SessionStore
 from engine.telegram.files import TelegramFiles
 from engine.telegram.flood import FloodLimit
 from engine.telegram.messenger import AiogramMessenger
+from engine.telegram.pace import SendPace
 from engine.telegram.router import build_dispatcher
+from plugins.admin.broadcast_wiring import broadcasts
 from plugins.admin.models import ModelsPlugin
 from plugins.admin.wiring import AdminConsole, admin_console
 from plugins.catalog.plugin import CatalogPlugin
@@ -36,6 +38,7 @@ from plugins.generation.runner import JobRunner
 from plugins.generation.store import JobStore
 from plugins.integrations.kie.client import KieClient
 from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
+from plugins.news import NewsPlugin
 from plugins.payments.plugin import PaymentsPlugin
 from plugins.payments.router import payments_router
 from plugins.user import UserPlugin
@@ -51,6 +54,14 @@ class RunnerOptions(TypedDict, total=False):
     lease: timedelta
     poll_delay: Callable[[float], float]
     retry_delay: Callable[[int], float]
+
+
+class BroadcastOptions(TypedDict, total=False):
+    """The broadcast worker's pace, for tests (see ``BroadcastWorker``)."""
+
+    lease: timedelta
+    idle: float
+    progress_every: float
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,6 +82,7 @@ class Dependencies:
     fetch_policy: AddressPolicy = field(default_factory=AddressPolicy)
     runner_options: RunnerOptions = field(default_factory=lambda: RunnerOptions())
     files: FileSource | None = None  # None: files are read from Telegram through ``bot``
+    broadcast_options: BroadcastOptions = field(default_factory=lambda: BroadcastOptions())
 
 
 class Service(Protocol):
@@ -90,6 +102,7 @@ class PluginKit:
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # at shutdown
     files: FileSource | None = None  # where forms read the files users send
     admin: AdminConsole | None = None
+    pace: SendPace | None = None  # the send budget replies share with broadcasts
 
 
 def build_plugins(deps: Dependencies) -> PluginKit:
@@ -132,14 +145,18 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
     admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids, kie_balance=client.credits)
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
+    pace = SendPace(config.broadcast_rate if config else 25.0)
+    sending = broadcasts(pool, bundle, bot, admin.roles, pace, **deps.broadcast_options)
     return PluginKit(
-        [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models],
-        routers=[admin.router, payments_router(bundle, wallet)],
-        services=[admin.watch, runner],
+        [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models]
+        + [sending.plugin, NewsPlugin(pool)],
+        routers=[admin.router, sending.router, payments_router(bundle, wallet)],
+        services=[admin.watch, runner, sending.worker],
         routes=routes,
         closers=[client.close, fetcher.close],
         files=files,
         admin=admin,
+        pace=pace,
     )
 
 
@@ -173,7 +190,7 @@ def assemble(
         deps.bundle,
         plugin_set,
         sessions or PgSessionStore(deps.pool),
-        AiogramMessenger(deps.bot, deps.bundle.root / "models"),
+        AiogramMessenger(deps.bot, deps.bundle.root / "models", kit.pace),
         staff,
         files=kit.files,
     )

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from engine.plugin import Plugin, PluginSet
 from engine.project import ExplorerDriverFactory, Project, ProjectCommand
 from plugins.admin.models import ModelsPlugin
+from plugins.admin.broadcasts import BroadcastPlugin
 from plugins.admin.plugin import AdminPlugin
 from plugins.catalog import cli as catalog_cli
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.generation.plugin import GenerationPlugin
+from plugins.news import NewsPlugin
 from plugins.payments.plugin import PaymentsPlugin
 from plugins.user import UserPlugin
 from plugins.wallet.plugin import WalletPlugin
@@ -28,6 +30,8 @@ BUILTIN: tuple[type[Plugin], ...] = (
     GenerationPlugin,
     AdminPlugin,
     ModelsPlugin,
+    BroadcastPlugin,
+    NewsPlugin,
 )
 
 
