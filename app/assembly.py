@@ -148,8 +148,10 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     pace = SendPace(config.broadcast_rate if config else 25.0)
     sending = broadcasts(pool, bundle, bot, admin.roles, pace, **deps.broadcast_options)
     return PluginKit(
-        [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models]
-        + [sending.plugin, NewsPlugin(pool)],
+        [
+            *(UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models),
+            *(sending.plugin, NewsPlugin(pool)),
+        ],
         routers=[admin.router, sending.router, payments_router(bundle, wallet)],
         services=[admin.watch, runner, sending.worker],
         routes=routes,

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from engine.plugin import Plugin, PluginSet
 from engine.project import ExplorerDriverFactory, Project, ProjectCommand
-from plugins.admin.models import ModelsPlugin
 from plugins.admin.broadcasts import BroadcastPlugin
+from plugins.admin.models import ModelsPlugin
 from plugins.admin.plugin import AdminPlugin
 from plugins.catalog import cli as catalog_cli
 from plugins.catalog.plugin import CatalogPlugin

@@ -195,7 +195,8 @@ class BroadcastStore:
     async def renew(self, broadcast_id: int, owner: uuid.UUID, lease: timedelta) -> str | None:
         """Keep the lease; the broadcast's state now, or None when another driver has it."""
         state = await self.pool.fetchval(
-            "UPDATE broadcasts SET lease_until = now() + $3 WHERE id = $1 AND lease_owner = $2 RETURNING state",
+            "UPDATE broadcasts SET lease_until = now() + $3"
+            " WHERE id = $1 AND lease_owner = $2 RETURNING state",
             broadcast_id,
             owner,
             lease,
