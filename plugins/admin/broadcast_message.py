@@ -74,7 +74,13 @@ async def send(bot: Bot, chat_id: int, b: Broadcast, bundle: Bundle, language: s
     from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
     rows = keyboard(b, bundle, language)
-    buttons = [[InlineKeyboardButton(**button) for button in row] for row in rows]
+    buttons = [
+        [
+            InlineKeyboardButton(text=b["text"], url=b.get("url"), callback_data=b.get("callback_data"))
+            for b in row
+        ]
+        for row in rows
+    ]
     markup = InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None
     if b.photo:
         caption = fit_html(b.text_html, CAPTION_LIMIT) or None

@@ -1,12 +1,14 @@
 """Broadcasts in PostgreSQL: the draft, its audience, and each recipient's state.
 
-A recipient goes ``pending`` → ``sending`` (claimed, before the call to Telegram) → ``sent``,
-``blocked`` (403: they blocked the bot) or ``failed``. The row is keyed by (broadcast, user), so
-nobody is a recipient twice. A driver that crashes between the call and its record leaves
-``sending`` rows; the next driver turns them into ``unknown`` and never sends them again: a
-crash costs at most the few messages in flight (they may or may not have arrived), never a
-second copy. Only one instance drives a broadcast at a time: it holds a lease on the row
-(``lease_owner``/``lease_until``), renewed while it works and taken over once it lapses.
+A recipient goes ``pending`` → ``claimed`` (a driver took it, a chunk at a time) → ``sending``
+(just before its call to Telegram) → ``sent``, ``blocked`` (403: they blocked the bot) or
+``failed``. The row is keyed by (broadcast, user), so nobody is a recipient twice. After a
+crash the next driver puts ``claimed`` rows back to ``pending`` (nothing was sent to them) and
+turns ``sending`` rows into ``unknown``: their call was in flight, the message may or may not
+have arrived, and it is never sent again. A crash costs at most the calls in flight (at the
+configured rate, one or two), never a second copy. Only one instance drives a broadcast at a
+time: it holds a lease on the row (``lease_owner``/``lease_until``), renewed while it works and
+taken over once it lapses.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import asyncpg
 Segment = Literal["all", "paying", "inactive", "language", "model"]
 ButtonKind = Literal["none", "screen", "url"]
 Outcome = Literal["sent", "blocked", "failed", "unknown"]
+#: states of a recipient not yet done with
+LEFT = ("pending", "claimed", "sending")
 
 #: the language a user reads: chosen in the bot, else their Telegram client's (as language_of)
 _LANGUAGE = (
@@ -172,7 +176,8 @@ class BroadcastStore:
 
     async def acquire(self, owner: uuid.UUID, lease: timedelta) -> Broadcast | None:
         """Lease a broadcast to drive: one being sent that nobody holds (or whose holder's lease
-        lapsed: it crashed). Its recipients left ``sending`` become ``unknown``."""
+        lapsed: it crashed). Its recipients left ``claimed`` are pending again; those left
+        ``sending`` (a call in flight) become ``unknown``."""
         async with self.pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
                 f"UPDATE broadcasts SET lease_owner = $1, lease_until = now() + $2 WHERE id = ("
@@ -186,8 +191,9 @@ class BroadcastStore:
             if row is None:
                 return None
             await conn.execute(
-                "UPDATE broadcast_recipients SET state = 'unknown', updated_at = now()"
-                " WHERE broadcast_id = $1 AND state = 'sending'",
+                "UPDATE broadcast_recipients SET updated_at = now(),"
+                " state = CASE state WHEN 'sending' THEN 'unknown' ELSE 'pending' END"
+                " WHERE broadcast_id = $1 AND state IN ('claimed', 'sending')",
                 row["id"],
             )
             return _broadcast(row)
@@ -211,9 +217,9 @@ class BroadcastStore:
         )
 
     async def claim(self, broadcast_id: int, limit: int) -> list[tuple[int, str]]:
-        """The next recipients with their language, marked ``sending`` before anything is sent."""
+        """The next recipients with their language, ``claimed`` by this driver."""
         rows = await self.pool.fetch(
-            "WITH c AS (UPDATE broadcast_recipients SET state = 'sending', updated_at = now()"
+            "WITH c AS (UPDATE broadcast_recipients SET state = 'claimed', updated_at = now()"
             "  WHERE broadcast_id = $1 AND user_id IN ("
             "   SELECT user_id FROM broadcast_recipients WHERE broadcast_id = $1 AND state = 'pending'"
             "   ORDER BY user_id LIMIT $2 FOR UPDATE SKIP LOCKED)"
@@ -225,6 +231,28 @@ class BroadcastStore:
             limit,
         )
         return [(r["user_id"], r["language"]) for r in rows]
+
+    async def sending(self, broadcast_id: int, user_id: int, owner: uuid.UUID) -> bool:
+        """Just before the call: from now on a crash makes this recipient ``unknown``. False
+        when this driver's lease has lapsed (another may have taken the recipient over)."""
+        status = await self.pool.execute(
+            "UPDATE broadcast_recipients SET state = 'sending', updated_at = now()"
+            " WHERE broadcast_id = $1 AND user_id = $2 AND state = 'claimed' AND EXISTS ("
+            "  SELECT 1 FROM broadcasts WHERE id = $1 AND lease_owner = $3 AND lease_until > now())",
+            broadcast_id,
+            user_id,
+            owner,
+        )
+        return status.endswith(" 1")
+
+    async def unsent(self, broadcast_id: int, user_id: int) -> None:
+        """Telegram refused the call (429): nothing arrived, the recipient is only claimed."""
+        await self.pool.execute(
+            "UPDATE broadcast_recipients SET state = 'claimed', updated_at = now()"
+            " WHERE broadcast_id = $1 AND user_id = $2 AND state = 'sending'",
+            broadcast_id,
+            user_id,
+        )
 
     async def language(self, user_id: int) -> str:
         found = await self.pool.fetchval(
@@ -244,7 +272,7 @@ class BroadcastStore:
                 "UPDATE broadcast_recipients r SET state = o.state, error = o.error, updated_at = now()"
                 " FROM unnest($2::bigint[], $3::text[], $4::text[]) AS o(user_id, state, error)"
                 " WHERE r.broadcast_id = $1 AND r.user_id = o.user_id"
-                " AND r.state IN ('sending', 'unknown')",
+                " AND r.state IN ('claimed', 'sending', 'unknown')",
                 broadcast_id,
                 users,
                 [s for _, s, _ in outcomes],
@@ -271,7 +299,7 @@ class BroadcastStore:
             "UPDATE broadcasts SET state = 'done', finished_at = now(), lease_owner = NULL,"
             " lease_until = NULL WHERE id = $1 AND state = 'sending' AND NOT EXISTS ("
             "  SELECT 1 FROM broadcast_recipients WHERE broadcast_id = $1"
-            "  AND state IN ('pending', 'sending'))",
+            "  AND state IN ('pending', 'claimed', 'sending'))",
             broadcast_id,
         )
         return status.endswith(" 1")

@@ -3,10 +3,10 @@ runner), and the progress message it keeps up to date in the admin's chat.
 
 Every instance runs one; a broadcast is driven by whichever leases it (``BroadcastStore.acquire``)
 and taken over when that instance stops renewing. Recipients are claimed a small chunk at a
-time (about half a second of sends), each marked ``sending`` before its call, so a crash leaves
-at most one chunk ``unknown``. Each send waits for a slot of the instance's ``SendPace``, which
-replies to users take first; a 429 holds the pace for its ``retry_after`` and the same recipient
-is tried again.
+time (about half a second of sends) and each is marked ``sending`` just before its call, so a
+crash leaves only the calls then in flight ``unknown`` (see ``BroadcastStore``). Each send
+waits for a slot of the instance's ``SendPace``, which replies to users take first; a 429 holds
+the pace for its ``retry_after`` and the same recipient is tried again.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import asyncpg
 from engine.loader.bundle import Bundle
 from engine.telegram.pace import SendPace
 from plugins.admin import broadcast_message
-from plugins.admin.broadcast_store import Broadcast, BroadcastStore, Outcome
+from plugins.admin.broadcast_store import LEFT, Broadcast, BroadcastStore, Outcome
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -83,6 +83,7 @@ class BroadcastWorker:
         """Send until nobody is left, or it is paused or stopped, or this worker stops."""
         shown = time.monotonic()
         await self.report(b.id)
+        renewing = asyncio.create_task(self._keep_lease(b.id))
         try:
             while not self._stopped.is_set():
                 state = await self.store.renew(b.id, self.owner, self.lease)
@@ -92,17 +93,28 @@ class BroadcastWorker:
                 if not batch:
                     await self.store.finish(b.id)
                     break
-                outcomes = await asyncio.gather(*(self.deliver(b, user, lang) for user, lang in batch))
-                await self.store.record(b.id, outcomes)
+                done = await asyncio.gather(*(self.deliver(b, user, lang) for user, lang in batch))
+                await self.store.record(b.id, [outcome for outcome in done if outcome is not None])
                 if time.monotonic() - shown >= self.progress_every:
                     shown = time.monotonic()
                     await self.report(b.id)
         finally:
+            renewing.cancel()
             await self.store.release(b.id, self.owner)
         if not self._stopped.is_set():
             await self.report(b.id)
 
-    async def deliver(self, b: Broadcast, user: int, language: str) -> tuple[int, Outcome, str]:
+    async def _keep_lease(self, broadcast_id: int) -> None:
+        """Renew the lease while a chunk waits (a long ``retry_after``), so it never lapses
+        while this driver is alive."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                await self.store.renew(broadcast_id, self.owner, self.lease)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                log.warning("broadcast %s: lease not renewed", broadcast_id)
+
+    async def deliver(self, b: Broadcast, user: int, language: str) -> tuple[int, Outcome, str] | None:
         from aiogram.exceptions import (
             TelegramBadRequest,
             TelegramForbiddenError,
@@ -112,9 +124,12 @@ class BroadcastWorker:
 
         for _ in range(MAX_ATTEMPTS):
             await self.pace.slot()
+            if not await self.store.sending(b.id, user, self.owner):
+                return None  # the lease lapsed: another driver has the recipient now
             try:
                 await broadcast_message.send(self.bot, user, b, self.bundle, language)
             except TelegramRetryAfter as exc:
+                await self.store.unsent(b.id, user)
                 self.pace.hold(exc.retry_after)
                 continue
             except TelegramForbiddenError as exc:
@@ -166,7 +181,7 @@ class BroadcastWorker:
     def progress_view(self, b: Broadcast, counts: dict[str, int], language: str) -> tuple[str, Any]:
         from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-        left = counts.get("pending", 0) + counts.get("sending", 0)
+        left = sum(counts.get(state, 0) for state in LEFT)
         values = {
             "id": b.id,
             "total": b.total,

@@ -19,7 +19,7 @@ from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CallContext, NoArgs, Plugin, PressResult, action, query
 from plugins.admin import audit, broadcast_message
 from plugins.admin.broadcast_message import SCREENS, ScreenKey
-from plugins.admin.broadcast_store import Broadcast, BroadcastStore, Segment
+from plugins.admin.broadcast_store import LEFT, Broadcast, BroadcastStore, Segment
 from plugins.admin.roles import Role, RoleBook, passes
 
 if TYPE_CHECKING:
@@ -270,7 +270,7 @@ class BroadcastPlugin(Plugin):
             blocked=counts.get("blocked", 0),
             failed=counts.get("failed", 0),
             unknown=counts.get("unknown", 0),
-            left=counts.get("pending", 0) + counts.get("sending", 0),
+            left=sum(counts.get(state, 0) for state in LEFT),
         )
 
     @query(guard="admin")

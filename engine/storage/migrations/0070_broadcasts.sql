@@ -1,9 +1,10 @@
 -- Broadcasts (flows/admin/broadcasts.yaml): a message an admin composed, sent to a segment of
 -- users by a background worker (plugins/admin/broadcast_worker.py). Each recipient is a row
 -- keyed by (broadcast, user), so a user gets a broadcast at most once whatever crashes: a
--- recipient is marked 'sending' before the call to Telegram and 'sent' (or 'blocked',
--- 'failed') after; a crash between the two leaves 'sending', which the next driver counts as
--- 'unknown' and never sends again (at most once).
+-- driver claims a few recipients ('claimed'), marks each 'sending' just before its call to
+-- Telegram and 'sent' (or 'blocked', 'failed') after. After a crash the next driver puts
+-- 'claimed' back to 'pending' (never sent) and counts 'sending' as 'unknown': the call was in
+-- flight, it may have arrived, it is never sent again (at most once).
 
 -- Users who turned "news and offers" off in Settings: no broadcast reaches them.
 ALTER TABLE users ADD COLUMN IF NOT EXISTS news_opt_out boolean NOT NULL DEFAULT false;
@@ -36,7 +37,7 @@ CREATE TABLE IF NOT EXISTS broadcast_recipients (
     broadcast_id  bigint NOT NULL REFERENCES broadcasts (id),
     user_id       bigint NOT NULL,
     state         text NOT NULL DEFAULT 'pending'
-                  CHECK (state IN ('pending', 'sending', 'sent', 'blocked', 'failed', 'unknown')),
+                  CHECK (state IN ('pending', 'claimed', 'sending', 'sent', 'blocked', 'failed', 'unknown')),
     error         text NOT NULL DEFAULT '',
     updated_at    timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (broadcast_id, user_id)
@@ -44,5 +45,5 @@ CREATE TABLE IF NOT EXISTS broadcast_recipients (
 
 CREATE INDEX IF NOT EXISTS broadcast_recipients_pending
     ON broadcast_recipients (broadcast_id, user_id) WHERE state = 'pending';
-CREATE INDEX IF NOT EXISTS broadcast_recipients_sending
-    ON broadcast_recipients (broadcast_id) WHERE state = 'sending';
+CREATE INDEX IF NOT EXISTS broadcast_recipients_in_hand
+    ON broadcast_recipients (broadcast_id) WHERE state IN ('claimed', 'sending');
