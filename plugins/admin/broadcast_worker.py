@@ -93,8 +93,7 @@ class BroadcastWorker:
                 if not batch:
                     await self.store.finish(b.id)
                     break
-                done = await asyncio.gather(*(self.deliver(b, user, lang) for user, lang in batch))
-                await self.store.record(b.id, [outcome for outcome in done if outcome is not None])
+                await asyncio.gather(*(self.deliver(b, user, lang) for user, lang in batch))
                 if time.monotonic() - shown >= self.progress_every:
                     shown = time.monotonic()
                     await self.report(b.id)
@@ -114,7 +113,14 @@ class BroadcastWorker:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 log.warning("broadcast %s: lease not renewed", broadcast_id)
 
-    async def deliver(self, b: Broadcast, user: int, language: str) -> tuple[int, Outcome, str] | None:
+    async def deliver(self, b: Broadcast, user: int, language: str) -> None:
+        """Send to one recipient and record what happened at once: a crash after the call and
+        before the record is the only way a delivered message is counted ``unknown``."""
+        outcome = await self._send(b, user, language)
+        if outcome is not None:
+            await self.store.record(b.id, [outcome])
+
+    async def _send(self, b: Broadcast, user: int, language: str) -> tuple[int, Outcome, str] | None:
         from aiogram.exceptions import (
             TelegramBadRequest,
             TelegramForbiddenError,

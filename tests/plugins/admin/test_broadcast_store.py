@@ -154,7 +154,11 @@ async def test_a_refused_call_is_only_claimed_again(pool: asyncpg.Pool) -> None:
 
 @pytest.mark.parametrize(
     ("allowed", "state", "changed"),
-    [(("sending",), "paused", True), (("paused",), "sending", False), (("sending", "paused"), "stopped", True)],
+    [
+        (("sending",), "paused", True),
+        (("paused",), "sending", False),
+        (("sending", "paused"), "stopped", True),
+    ],
 )
 async def test_pause_resume_stop_move_only_from_their_states(
     pool: asyncpg.Pool, allowed: tuple[str, ...], state: str, changed: bool
