@@ -176,7 +176,9 @@ async def one_run(dsn: str, users: int, rate: float) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--rate", type=float, default=250.0, help="messages a second (production: 25)")
     parser.add_argument("--dsn")

@@ -128,15 +128,20 @@ class BroadcastWorker:
             TelegramRetryAfter,
         )
 
-        for _ in range(MAX_ATTEMPTS):
+        refusals = 0
+        while refusals < MAX_ATTEMPTS:
             await self.pace.slot()
             if not await self.store.sending(b.id, user, self.owner):
                 return None  # the lease lapsed: another driver has the recipient now
+            if self.pace.held():  # a 429 came while this one was being marked: wait it out
+                await self.store.unsent(b.id, user)
+                continue
             try:
                 await broadcast_message.send(self.bot, user, b, self.bundle, language)
             except TelegramRetryAfter as exc:
+                self.pace.hold(exc.retry_after)  # first: no other slot is granted meanwhile
                 await self.store.unsent(b.id, user)
-                self.pace.hold(exc.retry_after)
+                refusals += 1
                 continue
             except TelegramForbiddenError as exc:
                 return user, "blocked", exc.message

@@ -15,6 +15,7 @@ from tests.conftest import PROJECT_ROOT
 pytestmark = pytest.mark.bench  # deselected by default: `pytest -m bench` runs these
 
 RUNS = {
+    "broadcast.py": ["--users", "60", "--rate", "100"],
     "lint_bench.py": ["--runs", "1", "--factor", "2"],
     "runtime_bench.py": ["--updates", "60", "--users", "6", "--reps", "1", "--profile", "none", "--no-pin"],
     "flood_bench.py": [

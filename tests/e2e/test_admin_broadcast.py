@@ -144,11 +144,22 @@ async def test_a_broadcast_with_a_picture_and_a_button_reaches_its_segment_once(
             "💰 Пополнить баланс"
         ]
 
+        telegram.inject_error(
+            "sendPhoto", "Too Many Requests: retry after 1", error_code=429, retry_after=1, after=3
+        )
         await admin.press("📣 Отправить")
         await telegram.wait_for(lambda: progress(telegram, "завершена"), timeout=20)
         report = progress(telegram, "завершена")
         assert report is not None
         assert f"Доставлено: {len(recipients) + 1} из {audience}" in report.content
+        photos = telegram.calls("sendPhoto")
+        refused = next(call for call in photos if not call.ok)
+        retried = [
+            c for c in photos if c.params["chat_id"] == refused.params["chat_id"] and c.at > refused.at
+        ]
+        assert retried[0].at - refused.at >= 1.0  # retry_after obeyed …
+        in_flight = [c for c in photos if refused.at < c.at < refused.at + 0.9]
+        assert len(in_flight) <= 3  # … by all but the calls already on their way
         assert "Заблокировали бота: 1" in report.content and "Ошибки: 0" in report.content
         for user in [*recipients, ADMIN_ID]:
             expected = 2 if user == ADMIN_ID else 1  # the admin: the preview and the broadcast
