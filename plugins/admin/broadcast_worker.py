@@ -71,6 +71,8 @@ class BroadcastWorker:
                     continue
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 log.warning("broadcast worker: database unavailable; trying again", exc_info=True)
+            except Exception:  # a bug must not end the service: the broadcast waits, logged
+                log.exception("broadcast worker failed; trying again")
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.idle)
@@ -80,24 +82,44 @@ class BroadcastWorker:
         self._wake.set()
 
     async def drive(self, b: Broadcast) -> None:
-        """Send until nobody is left, or it is paused or stopped, or this worker stops."""
+        """Send until nobody is left, or it is paused or stopped, or this worker stops.
+
+        Deliveries run as tasks queued on the pace, topped up with freshly claimed recipients
+        whenever half of a chunk is done, so claiming never leaves the pace idle."""
         shown = time.monotonic()
         await self.report(b.id)
         renewing = asyncio.create_task(self._keep_lease(b.id))
+        halt = asyncio.Event()  # paused, stopped or stopping: queued deliveries send nothing more
+        calling: set[Any] = set()  # deliveries between their mark and their record
+        in_flight: set[asyncio.Task[None]] = set()
+        exhausted = False
         try:
             while not self._stopped.is_set():
-                state = await self.store.renew(b.id, self.owner, self.lease)
-                if state != "sending":
-                    break
-                batch = await self.store.claim(b.id, self.chunk)
-                if not batch:
+                if not exhausted and len(in_flight) <= self.chunk // 2:
+                    if await self.store.renew(b.id, self.owner, self.lease) != "sending":
+                        break
+                    wanted = self.chunk - len(in_flight)
+                    batch = await self.store.claim(b.id, wanted)
+                    exhausted = len(batch) < wanted
+                    in_flight |= {
+                        asyncio.create_task(self.deliver(b, u, lang, halt, calling)) for u, lang in batch
+                    }
+                if not in_flight:
                     await self.store.finish(b.id)
                     break
-                await asyncio.gather(*(self.deliver(b, user, lang) for user, lang in batch))
+                done, in_flight = await asyncio.wait(
+                    in_flight, timeout=self.progress_every, return_when=asyncio.FIRST_COMPLETED
+                )
+                for task in done:
+                    task.result()  # a database error ends this drive; another takes over
                 if time.monotonic() - shown >= self.progress_every:
                     shown = time.monotonic()
                     await self.report(b.id)
         finally:
+            halt.set()
+            for task in in_flight - calling:
+                task.cancel()  # waiting for a slot: nothing sent, the recipient stays claimed
+            await asyncio.gather(*in_flight, return_exceptions=True)
             renewing.cancel()
             await self.store.release(b.id, self.owner)
         if not self._stopped.is_set():
@@ -113,14 +135,30 @@ class BroadcastWorker:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 log.warning("broadcast %s: lease not renewed", broadcast_id)
 
-    async def deliver(self, b: Broadcast, user: int, language: str) -> None:
-        """Send to one recipient and record what happened at once: a crash after the call and
-        before the record is the only way a delivered message is counted ``unknown``."""
-        outcome = await self._send(b, user, language)
-        if outcome is not None:
-            await self.store.record(b.id, [outcome])
+    async def deliver(
+        self, b: Broadcast, user: int, language: str, halt: asyncio.Event, calling: set[Any]
+    ) -> None:
+        """Wait for a slot (cancellable: the recipient is only claimed), then mark, send and
+        record at once (``calling``: never cancelled, so a delivered message is counted
+        ``unknown`` only when the process itself dies between the call and the record)."""
+        task = asyncio.current_task()
+        refusals = 0
+        while refusals < MAX_ATTEMPTS:
+            await self.pace.slot()
+            if halt.is_set():
+                return  # still claimed: pending again when the broadcast is next driven
+            calling.add(task)
+            try:
+                step = await self._attempt(b, user, language)
+            finally:
+                calling.discard(task)
+            if step == "refused":
+                refusals += 1
+            elif step != "held":
+                return
+        await self.store.record(b.id, [(user, "failed", "Too Many Requests")])
 
-    async def _send(self, b: Broadcast, user: int, language: str) -> tuple[int, Outcome, str] | None:
+    async def _attempt(self, b: Broadcast, user: int, language: str) -> str:
         from aiogram.exceptions import (
             TelegramBadRequest,
             TelegramForbiddenError,
@@ -128,32 +166,30 @@ class BroadcastWorker:
             TelegramRetryAfter,
         )
 
-        refusals = 0
-        while refusals < MAX_ATTEMPTS:
-            await self.pace.slot()
-            if not await self.store.sending(b.id, user, self.owner):
-                return None  # the lease lapsed: another driver has the recipient now
-            if self.pace.held():  # a 429 came while this one was being marked: wait it out
-                await self.store.unsent(b.id, user)
-                continue
-            try:
-                await broadcast_message.send(self.bot, user, b, self.bundle, language)
-            except TelegramRetryAfter as exc:
-                self.pace.hold(exc.retry_after)  # first: no other slot is granted meanwhile
-                await self.store.unsent(b.id, user)
-                refusals += 1
-                continue
-            except TelegramForbiddenError as exc:
-                return user, "blocked", exc.message
-            except TelegramBadRequest as exc:
-                return user, "failed", exc.message
-            except (TelegramNetworkError, TimeoutError) as exc:
-                return user, "unknown", str(exc)  # it may have arrived: never sent twice
-            except Exception as exc:  # whatever else Telegram said, this recipient is done
-                log.warning("broadcast %s to %s failed", b.id, user, exc_info=True)
-                return user, "failed", type(exc).__name__
-            return user, "sent", ""
-        return user, "failed", "Too Many Requests"
+        if not await self.store.sending(b.id, user, self.owner):
+            return "lost"  # the lease lapsed: another driver has the recipient now
+        if self.pace.held():  # a 429 came while this one was being marked: wait it out
+            await self.store.unsent(b.id, user)
+            return "held"
+        outcome: Outcome
+        try:
+            await broadcast_message.send(self.bot, user, b, self.bundle, language)
+            outcome, error = "sent", ""
+        except TelegramRetryAfter as exc:
+            self.pace.hold(exc.retry_after)  # first: no other slot is granted meanwhile
+            await self.store.unsent(b.id, user)
+            return "refused"
+        except TelegramForbiddenError as exc:
+            outcome, error = "blocked", exc.message
+        except TelegramBadRequest as exc:
+            outcome, error = "failed", exc.message
+        except (TelegramNetworkError, TimeoutError) as exc:
+            outcome, error = "unknown", str(exc)  # it may have arrived: never sent twice
+        except Exception as exc:  # whatever else Telegram said, this recipient is done
+            log.warning("broadcast %s to %s failed", b.id, user, exc_info=True)
+            outcome, error = "failed", type(exc).__name__
+        await self.store.record(b.id, [(user, outcome, error)])
+        return "done"
 
     async def report(self, broadcast_id: int) -> None:
         """Show the broadcast's progress (or its final report) in the admin's chat, edited in
