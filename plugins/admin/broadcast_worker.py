@@ -95,15 +95,16 @@ class BroadcastWorker:
         exhausted = False
         try:
             while not self._stopped.is_set():
-                if not exhausted and len(in_flight) <= self.chunk // 2:
+                if len(in_flight) <= self.chunk // 2:  # paused or stopped? then more if any
                     if await self.store.renew(b.id, self.owner, self.lease) != "sending":
                         break
-                    wanted = self.chunk - len(in_flight)
-                    batch = await self.store.claim(b.id, wanted)
-                    exhausted = len(batch) < wanted
-                    in_flight |= {
-                        asyncio.create_task(self.deliver(b, u, lang, halt, calling)) for u, lang in batch
-                    }
+                    if not exhausted:
+                        wanted = self.chunk - len(in_flight)
+                        batch = await self.store.claim(b.id, wanted)
+                        exhausted = len(batch) < wanted
+                        in_flight |= {
+                            asyncio.create_task(self.deliver(b, u, lang, halt, calling)) for u, lang in batch
+                        }
                 if not in_flight:
                     await self.store.finish(b.id)
                     break
