@@ -25,8 +25,10 @@ from engine.runtime.session import SessionStore
 from engine.telegram.files import TelegramFiles
 from engine.telegram.flood import FloodLimit
 from engine.telegram.messenger import AiogramMessenger
+from engine.telegram.pace import SendPace
 from engine.telegram.router import build_dispatcher
 from plugins.admin.alerts import StaffAlerts
+from plugins.admin.broadcast_wiring import broadcasts
 from plugins.admin.kie_alert import KieBalanceAlert
 from plugins.admin.models import ModelsPlugin
 from plugins.admin.money import MoneyPlugin
@@ -46,6 +48,7 @@ from plugins.generation.store import JobStore
 from plugins.generation.views import job_names
 from plugins.integrations.kie.client import KieClient
 from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
+from plugins.news import NewsPlugin
 from plugins.payments.plugin import PaymentsPlugin
 from plugins.payments.router import FormReturn, payments_router
 from plugins.user import UserPlugin
@@ -63,6 +66,14 @@ class RunnerOptions(TypedDict, total=False):
     poll_delay: Callable[[float], float]
     retry_delay: Callable[[int], float]
     status_every: float
+
+
+class BroadcastOptions(TypedDict, total=False):
+    """The broadcast worker's pace, for tests (see ``BroadcastWorker``)."""
+
+    lease: timedelta
+    idle: float
+    progress_every: float
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +95,7 @@ class Dependencies:
     runner_options: RunnerOptions = field(default_factory=lambda: RunnerOptions())
     files: FileSource | None = None  # None: files are read from Telegram through ``bot``
     metrics: Metrics | None = None  # None: nothing is measured (tests that do not look)
+    broadcast_options: BroadcastOptions = field(default_factory=lambda: BroadcastOptions())
 
 
 class Service(Protocol):
@@ -104,6 +116,7 @@ class PluginKit:
     files: FileSource | None = None  # where forms read the files users send
     admin: AdminConsole | None = None
     attach: list[Callable[[Runtime], None]] = field(default_factory=list)  # once the runtime exists
+    pace: SendPace | None = None  # the send budget replies share with broadcasts
 
 
 def build_plugins(deps: Dependencies) -> PluginKit:
@@ -161,6 +174,8 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     money = MoneyPlugin(pool, bundle, bot, wallet, admin.roles)
     settings = SettingsPlugin(bundle, wallet, admin.roles)
     form_return = FormReturn()
+    pace = SendPace(config.broadcast_rate if config else 25.0)
+    sending = broadcasts(pool, bundle, bot, admin.roles, pace, **deps.broadcast_options)
     return PluginKit(
         [
             UserPlugin(),
@@ -173,11 +188,14 @@ def build_plugins(deps: Dependencies) -> PluginKit:
             models,
             money,
             settings,
+            sending.plugin,
+            NewsPlugin(pool),
         ],
-        routers=[admin.router, payments_router(bundle, wallet, form_return)],
+        routers=[admin.router, sending.router, payments_router(bundle, wallet, form_return)],
         services=[
             admin.watch,
             runner,
+            sending.worker,
             money,
             SettingsWatch(pool, wallet.settings),
             KieBalanceAlert(pool, bundle, bot, wallet, admin.roles, client.credits),
@@ -187,6 +205,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         files=files,
         admin=admin,
         attach=[form_return.attach],
+        pace=pace,
     )
 
 
@@ -220,7 +239,7 @@ def assemble(
         deps.bundle,
         plugin_set,
         sessions or PgSessionStore(deps.pool),
-        AiogramMessenger(deps.bot, deps.bundle.root / "models"),
+        AiogramMessenger(deps.bot, deps.bundle.root / "models", kit.pace),
         staff,
         files=kit.files,
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from engine.plugin import Plugin, PluginSet
 from engine.project import ExplorerDriverFactory, Project, ProjectCommand
+from plugins.admin.broadcasts import BroadcastPlugin
 from plugins.admin.models import ModelsPlugin
 from plugins.admin.money import MoneyPlugin
 from plugins.admin.plugin import AdminPlugin
@@ -17,6 +18,7 @@ from plugins.admin.settings_plugin import SettingsPlugin
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.finding.plugin import FindingPlugin
 from plugins.generation.plugin import GenerationPlugin
+from plugins.news import NewsPlugin
 from plugins.payments.plugin import PaymentsPlugin
 from plugins.user import UserPlugin
 from plugins.wallet.plugin import WalletPlugin
@@ -33,6 +35,8 @@ BUILTIN: tuple[type[Plugin], ...] = (
     ModelsPlugin,
     MoneyPlugin,
     SettingsPlugin,
+    BroadcastPlugin,
+    NewsPlugin,
 )
 
 

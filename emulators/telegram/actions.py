@@ -79,7 +79,8 @@ class UserActions:
         self.state.updates.push("message", self.state.message_api(message))
         return snapshot(message)
 
-    def send_text(self, user_id: int, text: str) -> ChatMessage:
+    def send_text(self, user_id: int, text: str, entities: list[dict[str, Any]] | None = None) -> ChatMessage:
+        """``entities``: formatting the client applied (bold …); else only what Telegram detects."""
         if not text:
             raise EmulatorError("Telegram clients do not send empty messages")
         if utf16_len(text) > MAX_TEXT:
@@ -88,7 +89,8 @@ class UserActions:
                 f"{utf16_len(text)}; clients split it (split_long_text) or send it as a file"
             )
         self._begin(user_id)
-        message = self.state.add_message(user_id, from_bot=False, text=text, entities=detect_entities(text))
+        found = detect_entities(text) if entities is None else entities
+        message = self.state.add_message(user_id, from_bot=False, text=text, entities=found)
         return self._deliver(message)
 
     def group(self, chat_id: int) -> EmulatedGroup:
@@ -126,6 +128,7 @@ class UserActions:
         mime: str | None,
         *,
         caption: str | None = None,
+        caption_entities: list[dict[str, Any]] | None = None,
         duration: int | None = None,
         state_size: bool = True,
     ) -> ChatMessage:
@@ -144,7 +147,11 @@ class UserActions:
             from_bot=False,
             file=stored,
             caption=caption or None,
-            caption_entities=detect_entities(caption) if caption else [],
+            caption_entities=(
+                caption_entities
+                if caption_entities is not None
+                else (detect_entities(caption) if caption else [])
+            ),
         )
         return self._deliver(message)
 

@@ -141,9 +141,12 @@ class TelegramEmulator:
         self.state.touch()
 
     # -- what users do ---------------------------------------------------------------------
-    async def send_text(self, user_id: int, text: str) -> ChatMessage:
-        """The user writes ``text`` (``/command args`` get bot_command entities)."""
-        return self.actions.send_text(user_id, text)
+    async def send_text(
+        self, user_id: int, text: str, entities: list[dict[str, Any]] | None = None
+    ) -> ChatMessage:
+        """The user writes ``text`` (``/command args`` get bot_command entities), formatted
+        with ``entities`` when given."""
+        return self.actions.send_text(user_id, text, entities)
 
     async def send_group_text(self, chat_id: int, user_id: int, text: str) -> ChatMessage:
         """``user_id`` writes ``text`` in a group; in a channel it is posted as the channel."""
@@ -168,10 +171,18 @@ class TelegramEmulator:
         mime: str = "image/jpeg",
         *,
         caption: str | None = None,
+        caption_entities: list[dict[str, Any]] | None = None,
         state_size: bool = True,
     ) -> ChatMessage:
         return self.actions.send_media(
-            user_id, "photo", data, filename, mime, caption=caption, state_size=state_size
+            user_id,
+            "photo",
+            data,
+            filename,
+            mime,
+            caption=caption,
+            caption_entities=caption_entities,
+            state_size=state_size,
         )
 
     async def send_document(

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.bench  # deselected by default: `pytest -m bench` runs 
 
 RUNS = {
     "admin_queries.py": ["--users", "500", "--ledger", "5000", "--jobs", "1500", "--reps", "1"],
+    "broadcast.py": ["--users", "60", "--rate", "100"],
     "lint_bench.py": ["--runs", "1", "--factor", "2"],
     "runtime_bench.py": ["--updates", "60", "--users", "6", "--reps", "1", "--profile", "none", "--no-pin"],
     "flood_bench.py": [

@@ -19,7 +19,7 @@ from aiogram import Bot
 from aiohttp import web
 from pydantic import AnyHttpUrl
 
-from app.assembly import Assembled, Dependencies, RunnerOptions, assemble
+from app.assembly import Assembled, BroadcastOptions, Dependencies, RunnerOptions, assemble
 from app.bot import PROJECT_ROOT, http_app, load_checked_bundle
 from app.bot import serve_http as serve_bot_http
 from app.config import Config
@@ -170,6 +170,7 @@ async def start_bot(
     serve_http: bool = False,
     flood: FloodLimit | None = None,
     metrics: Metrics | None = None,
+    broadcast_options: BroadcastOptions | None = None,
 ) -> BotUnderTest:
     """``serve_http``: also the bot's HTTP server (health, callbacks) on a free port, its URL
     given to ``config`` as the public URL (so Kie.ai callbacks reach it)."""
@@ -198,6 +199,7 @@ async def start_bot(
         config=config,
         flood=flood,
         metrics=metrics,
+        broadcast_options=broadcast_options or BroadcastOptions(),
     )
     app = assemble(deps, extra_plugins)
     services = await app.start_services()
@@ -245,6 +247,7 @@ async def running_bot(
     emulator: TelegramEmulator | None = None,
     flood: FloodLimit | None = None,
     metrics: Metrics | None = None,
+    broadcast_options: BroadcastOptions | None = None,
 ) -> AsyncIterator[BotUnderTest]:
     """The bot polling a fresh emulator (or ``emulator``). Flood control is off unless ``flood``
     is given: the conversations here run much faster than people type."""
@@ -263,6 +266,7 @@ async def running_bot(
             serve_http=serve_http,
             flood=flood,
             metrics=metrics,
+            broadcast_options=broadcast_options,
         )
         try:
             yield under_test
