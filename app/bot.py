@@ -21,9 +21,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
 from app.access_log import RedactedAccessLogger
-from app.assembly import Dependencies, assemble
+from app.assembly import Assembled, Dependencies, assemble
 from app.config import Config
 from app.project import project
+from app.webhook import add_webhook, serialize_updates, serve_webhook, shared_sessions
 from engine.lint.linter import format_text, has_errors, lint
 from engine.loader.bundle import LANGUAGES, Bundle, load_bundle
 from engine.loader.errors import BundleLoadError
@@ -163,11 +164,12 @@ async def run(config: Config) -> None:
             log.info("embedded PostgreSQL is running (data in %s/postgres)", config.data_dir)
         pool = await open_database(dsn)
         stack.push_async_callback(pool.close)
-        # conversation state: its own pool that does not wait for the disk on commit, and a
-        # read cache that is sound because only this instance polls (it holds the lock below)
+        # conversation state: its own pool that does not wait for the disk on commit; polling,
+        # a read cache that is sound because only this instance polls (it holds the lock
+        # below); by webhook, read from the table under the user's lock (app.webhook)
         session_pool = await open_database(dsn, durable=False)
         stack.push_async_callback(session_pool.close)
-        sessions = polling_sessions(session_pool)
+        sessions = shared_sessions(session_pool) if config.webhook else polling_sessions(session_pool)
         stack.push_async_callback(sessions.flush)  # queued writes land before the pool closes
 
         admin_ids = set(config.admin_ids)
@@ -215,36 +217,60 @@ async def run(config: Config) -> None:
         services = await app.start_services()
         stack.push_async_callback(app.stop_services, services)
 
-        runner = await serve_http(http_app(pool, runtime, app.kit.routes), config.http_host, config.http_port)
+        http = http_app(pool, runtime, app.kit.routes)
+        webhook = add_webhook(http, dispatcher, bot, config) if config.webhook else None
+        if webhook is not None:
+            lock_pool = await serialize_updates(dispatcher, dsn, config.webhook_lock_connections)
+            stack.push_async_callback(lock_pool.close)
+        runner = await serve_http(http, config.http_host, config.http_port)
         stack.push_async_callback(runner.cleanup)
+        stop = stop_on_signals()
+        if webhook is not None:
+            await publish_commands(bot, runtime, app.kit.admin.menus if app.kit.admin else None)
+            await serve_webhook(bot, dispatcher, webhook, config, stop)
+        else:
+            await serve_polling(pool, bot, app, config, stop)
+        log.info("shutting down")
 
-        lock = await hold_polling_lock(pool)
-        stack.push_async_callback(release_polling_lock, pool, lock)
+
+def stop_on_signals() -> asyncio.Event:
+    """Set on SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def serve_polling(
+    pool: asyncpg.Pool, bot: Bot, app: Assembled, config: Config, stop: asyncio.Event
+) -> None:
+    """Poll Telegram while this instance holds the polling lock, until ``stop``."""
+    runtime, dispatcher = app.runtime, app.dispatcher
+    lock = await hold_polling_lock(pool)
+    try:
         await publish_commands(bot, runtime, app.kit.admin.menus if app.kit.admin else None)
-        await bot.delete_webhook(drop_pending_updates=False)
+        await bot.delete_webhook(drop_pending_updates=False)  # polling takes over from a webhook
         log.info("bot is polling; health on http://%s:%s/health", config.http_host, config.http_port)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
         polling = asyncio.create_task(
             dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False)
         )
         watchdog = asyncio.create_task(watch_polling_lock(lock))
-        await asyncio.wait(
-            [polling, watchdog, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED
-        )
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait([polling, watchdog, stopped], return_when=asyncio.FIRST_COMPLETED)
         if watchdog.done():
             log.error(
                 "the polling lock was lost: stopping, so that two instances never poll "
                 "(a supervisor should start this process again)"
             )
         watchdog.cancel()
-        log.info("shutting down")
+        stopped.cancel()
         if not polling.done():
             await dispatcher.stop_polling()
         try:  # a long poll in flight holds no work of ours: do not wait out its timeout
             await asyncio.wait_for(polling, SHUTDOWN_GRACE)
         except (TimeoutError, asyncio.CancelledError, RuntimeError):
             polling.cancel()
+    finally:
+        await release_polling_lock(pool, lock)
