@@ -162,12 +162,12 @@ async def run(config: Config) -> None:
             dsn, server = await asyncio.to_thread(start_embedded, PROJECT_ROOT / config.data_dir / "postgres")
             stack.callback(server.cleanup)
             log.info("embedded PostgreSQL is running (data in %s/postgres)", config.data_dir)
-        pool = await open_database(dsn)
+        pool = await open_database(dsn, max_size=config.database_pool_size)
         stack.push_async_callback(pool.close)
         # conversation state: its own pool that does not wait for the disk on commit; polling,
         # a read cache that is sound because only this instance polls (it holds the lock
         # below); by webhook, read from the table under the user's lock (app.webhook)
-        session_pool = await open_database(dsn, durable=False)
+        session_pool = await open_database(dsn, durable=False, max_size=config.database_pool_size)
         stack.push_async_callback(session_pool.close)
         sessions = shared_sessions(session_pool) if config.webhook else polling_sessions(session_pool)
         stack.push_async_callback(sessions.flush)  # queued writes land before the pool closes

@@ -67,6 +67,13 @@ class Config(BaseSettings):
     telegram_webhook_max_connections: int = Field(
         40, ge=1, le=100, description="Webhook requests Telegram may have open at once."
     )
+    database_pool_size: int = Field(
+        10,
+        ge=2,
+        le=200,
+        description="Most connections in each of an instance's two database pools "
+        "(all instances together must stay under the server's max_connections).",
+    )
     webhook_lock_connections: int = Field(
         10,
         ge=1,

@@ -62,7 +62,9 @@ async def receiver() -> AsyncIterator[Receiver]:
         await runner.cleanup()
 
 
-async def test_chats_in_parallel_each_in_order(bot: Bot, emulator: TelegramEmulator, receiver: Receiver) -> None:
+async def test_chats_in_parallel_each_in_order(
+    bot: Bot, emulator: TelegramEmulator, receiver: Receiver
+) -> None:
     await bot.set_webhook(receiver.url, max_connections=10)
     for n in range(5):
         await emulator.send_text(ANNA, f"anna {n}")
