@@ -2,7 +2,8 @@
 
 No screen-specific handler exists; the interpreter decides everything from the bundle. Before
 it, the router keeps the bot to private chats (engine.telegram.chats) and each user to their
-flood limit (engine.telegram.flood).
+flood limit (engine.telegram.flood). ``replay`` comes from engine.telegram.serial: the update
+was handled before by an instance that stopped before saying so.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def build_router(runtime: Runtime, flood: FloodLimit | None = None) -> Router:
         )
 
     @router.message()
-    async def on_message(message: Message) -> None:
+    async def on_message(message: Message, replay: bool = False) -> None:
         if message.successful_payment is not None:
             return  # handled by the payments router, registered before this one
         if message.chat.type != ChatType.PRIVATE:
@@ -120,16 +121,16 @@ def build_router(runtime: Runtime, flood: FloodLimit | None = None) -> Router:
             return  # /start@otherbot: another bot's command
         incoming = incoming_message(message)
         if incoming is not None:
-            await runtime.handle(incoming)
+            await runtime.handle(incoming, replay=replay)
 
     @router.callback_query()
-    async def on_press(query: CallbackQuery) -> None:
+    async def on_press(query: CallbackQuery, replay: bool = False) -> None:
         if query.message is not None and query.message.chat.type != ChatType.PRIVATE:
             await runtime.messenger.answer_press(
                 query.id, text("engine.private_only", query.from_user, bot=f"@{await bot_username(query)}")
             )
             return
-        await runtime.handle(incoming_press(query))
+        await runtime.handle(incoming_press(query), replay=replay)
 
     return router
 

@@ -7,15 +7,17 @@ the dispatcher's ``update`` observer that, around the whole handling of an updat
 - takes the user's lock in this process (so one process spends one connection per user),
   then a PostgreSQL advisory lock keyed by the user, held on its own connection until the
   handling ends — a second instance with the same user's next update waits for it;
-- skips the update when its ``update_id`` is in ``processed_updates`` (already handled);
-- writes the ``update_id`` there once the handling returned. A handling that raised is not
-  recorded, so Telegram's retry runs it again; an instance killed mid-handling loses its
-  connection and the lock with it, and the retry runs on another instance.
+- skips the update when ``processed_updates`` says it was handled;
+- otherwise notes it there as started, with the user's session version, handles it, and
+  notes it done. A handling that raised is not done, so Telegram's retry runs it again; an
+  instance killed mid-handling loses its connection and the lock with it, and the retry runs
+  on another instance.
 
-Updates are recorded only after they were handled, so a kill between the two lets a retry
-run the update twice: what it does must be safe to repeat. Presses are (a keyboard carries
-its session version, so a press already acted on is answered as out of date), and money
-changes are keyed by their event (the ledger's unique keys).
+A retry of an update left started but not done looks at the session: if its version moved
+on since the start, the earlier attempt saved what it did and stopped before saying so, and
+the update is handed on with ``replay=True`` (the interpreter shows the stored outcome instead
+of acting again). If not, it is handled again: what ran before the save must be safe to
+repeat (money changes are keyed by their event, the ledger's unique keys).
 
 The lock connections come from their own pool: a handler needs connections of the main pool
 while it holds its lock, and must never wait for one held by an update waiting for a lock.
@@ -44,6 +46,24 @@ LOCK_SPACE: Final = 0x5E55
 #: how long a handled update_id is remembered; Telegram stops retrying within a day
 KEEP_PROCESSED: Final = timedelta(days=1)
 PRUNE_EVERY: Final = 2000  # handled updates between prunes of old update ids
+
+#: the handler's keyword (aiogram passes it to handlers that take it): True when the update is
+#: a redelivery whose effects are stored already — show the outcome, do not act again
+REPLAY: Final = "replay"
+
+_SEEN = (
+    "SELECT p.done, p.started_version, s.version FROM (SELECT 1) AS one"
+    " LEFT JOIN processed_updates p ON p.update_id = $1"
+    " LEFT JOIN sessions s ON s.user_id = $2"
+)
+_STARTED = (
+    "INSERT INTO processed_updates (update_id, started_version) VALUES ($1, $2)"
+    " ON CONFLICT (update_id) DO UPDATE SET started_version = EXCLUDED.started_version"
+)
+_DONE = (
+    "INSERT INTO processed_updates (update_id, done) VALUES ($1, true)"
+    " ON CONFLICT (update_id) DO UPDATE SET done = true, handled_at = now()"
+)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -79,6 +99,7 @@ class SerialUpdates(BaseMiddleware):
         self._local: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._handled = 0
         self.duplicates = 0  # redeliveries skipped (for tests and metrics)
+        self.replays = 0  # redeliveries of updates whose handling stopped after saving
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
@@ -90,37 +111,50 @@ class SerialUpdates(BaseMiddleware):
         if local is None:
             local = self._local[owner] = asyncio.Lock()
         async with local:
-            return await self._once(handler, event, data, lock_key(owner))
+            return await self._once(handler, event, data, owner)
 
-    async def _once(
-        self, handler: Handler, update: Update, data: dict[str, Any], key: tuple[int, int] | None
-    ) -> Any:
+    async def _once(self, handler: Handler, update: Update, data: dict[str, Any], owner: int | None) -> Any:
         async with self.lock_pool.acquire() as conn:
+            key = lock_key(owner) if owner is not None else None
             if key is not None:
                 await conn.execute("SELECT pg_advisory_lock($1, $2)", *key)
             try:
-                seen = await conn.fetchval(
-                    "SELECT true FROM processed_updates WHERE update_id = $1", update.update_id
-                )
-                if seen:
-                    self.duplicates += 1
-                    log.info("update %s was handled already: skipped", update.update_id)
-                    return None
-                result = await handler(update, data)
-                await conn.execute(
-                    "INSERT INTO processed_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING",
-                    update.update_id,
-                )
-                self._handled += 1
-                if self._handled % PRUNE_EVERY == 0:
-                    await conn.execute(
-                        "DELETE FROM processed_updates WHERE handled_at < now() - $1::interval",
-                        KEEP_PROCESSED,
-                    )
-                return result
+                return await self._handle(conn, handler, update, data, owner)
             finally:
                 if key is not None:
                     await _unlock(conn, key)
+
+    async def _handle(
+        self, conn: Connection, handler: Handler, update: Update, data: dict[str, Any], owner: int | None
+    ) -> Any:
+        """Under the owner's lock: skip, replay or handle, and record it."""
+        row = await conn.fetchrow(_SEEN, update.update_id, owner)
+        assert row is not None  # one row, whatever the joins find
+        if row["done"]:
+            self.duplicates += 1
+            log.info("update %s was handled already: skipped", update.update_id)
+            return None
+        version = row["version"]
+        stopped_after_saving = (
+            row["done"] is not None
+            and version is not None
+            and (row["started_version"] is None or version > row["started_version"])
+        )
+        if stopped_after_saving:
+            # an instance saved what this update did, then stopped before saying it was
+            # handled: doing it again would be acting twice; showing its outcome is not
+            self.replays += 1
+            data = {**data, REPLAY: True}
+        else:
+            await conn.execute(_STARTED, update.update_id, version)
+        result = await handler(update, data)
+        await conn.execute(_DONE, update.update_id)
+        self._handled += 1
+        if self._handled % PRUNE_EVERY == 0:
+            await conn.execute(
+                "DELETE FROM processed_updates WHERE handled_at < now() - $1::interval", KEEP_PROCESSED
+            )
+        return result
 
 
 async def _unlock(conn: Connection, key: tuple[int, int]) -> None:

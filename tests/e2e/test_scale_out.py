@@ -47,22 +47,21 @@ def crowd(emulator: TelegramEmulator) -> list[int]:
     return users
 
 
-def newest_bot_text(emulator: TelegramEmulator, user: int, since: int) -> str | None:
-    for message in reversed(list(emulator.state.chats.get(user, {}).values())):
-        if message.from_bot and message.seq > since:
-            return message.text or message.caption or ""
-    return None
+def bot_texts(emulator: TelegramEmulator, user: int, since: int) -> list[str]:
+    """What the bot sent or edited for ``user`` after ``since``, newest last."""
+    found = [m for m in emulator.state.chats.get(user, {}).values() if m.from_bot and m.seq > since]
+    return [m.text or m.caption or "" for m in sorted(found, key=lambda m: m.seq)]
 
 
 async def shows(emulator: TelegramEmulator, user: int, since: int, fragment: str | None) -> None:
     """Wait until a bot message sent or edited after ``since`` shows ``fragment`` (any, if None)."""
     deadline = time.monotonic() + WAIT
     while True:
-        text = newest_bot_text(emulator, user, since)
-        if text is not None and (fragment is None or fragment in text):
+        texts = bot_texts(emulator, user, since)
+        if any(fragment is None or fragment in text for text in texts):
             return
         if time.monotonic() > deadline:
-            raise AssertionError(f"user {user} never saw {fragment!r}; last: {text!r}")
+            raise AssertionError(f"user {user} never saw {fragment!r}; saw: {texts!r}")
         await asyncio.sleep(0.02)
 
 
@@ -95,7 +94,7 @@ async def load(
         if user in payers:
             await act(emulator, user, SCRIPT[:1])
             await pay(emulator, user)
-            await act(emulator, user, SCRIPT[1:])
+            await act(emulator, user, SCRIPT)  # from the menu again
         else:
             await act(emulator, user, SCRIPT)
 

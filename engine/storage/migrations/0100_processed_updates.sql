@@ -1,9 +1,14 @@
--- Updates already handled, by Telegram's update_id: a webhook delivery Telegram repeats (no
--- acknowledgement reached it, or a proxy retried on another instance) is handled once. Written
--- when an update's handling finished, under that user's lock (engine/telegram/serial.py);
--- rows older than a day are pruned, long after Telegram stops retrying.
+-- Updates being or already handled, by Telegram's update_id, so a webhook delivery Telegram
+-- repeats (no acknowledgement reached it, or a proxy retried it on another instance) is
+-- handled once (engine/telegram/serial.py, under the user's lock). A row is written with
+-- `done` false before the handling starts, with the version the user's session had then,
+-- and set `done` when it ends: a row left not done means the instance handling it stopped
+-- midway, and the session's version tells whether that attempt got as far as saving.
+-- Rows older than a day are pruned, long after Telegram stops retrying.
 CREATE TABLE IF NOT EXISTS processed_updates (
-    update_id bigint PRIMARY KEY,
-    handled_at timestamptz NOT NULL DEFAULT now()
+    update_id       bigint PRIMARY KEY,
+    started_version bigint,
+    done            boolean NOT NULL DEFAULT false,
+    handled_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS processed_updates_age ON processed_updates (handled_at);
