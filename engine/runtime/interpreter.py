@@ -102,7 +102,9 @@ class Runtime:
         async with lock:
             session = await self.store.load(person.id, incoming.chat_id, language_of(person.language_code))
             session.version = session.loaded_version + 1
-            turn = Turn(ActionContext(session, person, person.id in self.admin_ids), incoming)
+            turn = Turn(
+                ActionContext(session, person, person.id in self.admin_ids, incoming.update_id), incoming
+            )
             self.stats["updates"] += 1
             try:
                 await work(turn)
