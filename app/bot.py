@@ -224,12 +224,11 @@ async def run(config: Config) -> None:
             stack.push_async_callback(lock_pool.close)
         runner = await serve_http(http, config.http_host, config.http_port)
         stack.push_async_callback(runner.cleanup)
-        stop = stop_on_signals()
         if webhook is not None:
             await publish_commands(bot, runtime, app.kit.admin.menus if app.kit.admin else None)
-            await serve_webhook(bot, dispatcher, webhook, config, stop)
+            await serve_webhook(bot, dispatcher, webhook, config, stop_on_signals())
         else:
-            await serve_polling(pool, bot, app, config, stop)
+            await serve_polling(pool, bot, app, config)
         log.info("shutting down")
 
 
@@ -243,12 +242,12 @@ def stop_on_signals() -> asyncio.Event:
     return stop
 
 
-async def serve_polling(
-    pool: asyncpg.Pool, bot: Bot, app: Assembled, config: Config, stop: asyncio.Event
-) -> None:
-    """Poll Telegram while this instance holds the polling lock, until ``stop``."""
+async def serve_polling(pool: asyncpg.Pool, bot: Bot, app: Assembled, config: Config) -> None:
+    """Poll Telegram while this instance holds the polling lock, until SIGINT or SIGTERM
+    (while it waits for the lock, those stop it at once, as by default)."""
     runtime, dispatcher = app.runtime, app.dispatcher
     lock = await hold_polling_lock(pool)
+    stop = stop_on_signals()
     try:
         await publish_commands(bot, runtime, app.kit.admin.menus if app.kit.admin else None)
         await bot.delete_webhook(drop_pending_updates=False)  # polling takes over from a webhook
