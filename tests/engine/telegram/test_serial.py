@@ -13,6 +13,7 @@ from aiogram.types import TelegramObject, Update
 
 from engine.runtime.pg_sessions import PgSessionStore
 from engine.runtime.session import Session
+from engine.telegram import serial
 from engine.telegram.serial import REPLAY, SerialUpdates, lock_key
 
 ANNA, BORIS = 1001, 1002
@@ -117,3 +118,17 @@ def test_lock_keys_fit_postgresql_int4_and_differ() -> None:
     keys = {lock_key(user) for user in (1, 2, 2**31, 2**40 + 5, -1001234567890)}
     assert len(keys) == 5
     assert all(-(2**31) <= half < 2**31 for key in keys for half in key)
+
+
+async def test_old_update_ids_are_pruned(
+    instances: tuple[SerialUpdates, SerialUpdates], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = instances
+    pool = first.lock_pool
+    await pool.execute(
+        "INSERT INTO processed_updates (update_id, done, handled_at)"
+        " VALUES (1, true, now() - interval '2 days')"
+    )
+    monkeypatch.setattr(serial, "PRUNE_EVERY", 1)
+    await first(Recorder(pause=0.0), press(2, ANNA), {})
+    assert [r["update_id"] for r in await pool.fetch("SELECT update_id FROM processed_updates")] == [2]
