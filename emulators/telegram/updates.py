@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -78,7 +79,9 @@ class UpdateQueue:
         self.allowed: frozenset[str] = DEFAULT_ALLOWED
         self.webhook: Webhook | None = None
         self.executor: Executor | None = None
-        self._next_id = 500_001
+        # Telegram starts a bot's update ids at some number, not at 1 (and picks a new one
+        # after a week without updates): two emulators do not share ids
+        self._next_id = random.randrange(100_000, 1_000_000_000)
         self._poll_generation = 0
         self._polls_waiting = 0
         self._worker: asyncio.Task[None] | None = None

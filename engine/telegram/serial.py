@@ -53,16 +53,16 @@ REPLAY: Final = "replay"
 
 _SEEN = (
     "SELECT p.done, p.started_version, s.version FROM (SELECT 1) AS one"
-    " LEFT JOIN processed_updates p ON p.update_id = $1"
-    " LEFT JOIN sessions s ON s.user_id = $2"
+    " LEFT JOIN processed_updates p ON p.bot_id = $1 AND p.update_id = $2"
+    " LEFT JOIN sessions s ON s.user_id = $3"
 )
 _STARTED = (
-    "INSERT INTO processed_updates (update_id, started_version) VALUES ($1, $2)"
-    " ON CONFLICT (update_id) DO UPDATE SET started_version = EXCLUDED.started_version"
+    "INSERT INTO processed_updates (bot_id, update_id, started_version) VALUES ($1, $2, $3)"
+    " ON CONFLICT (bot_id, update_id) DO UPDATE SET started_version = EXCLUDED.started_version"
 )
 _DONE = (
-    "INSERT INTO processed_updates (update_id, done) VALUES ($1, true)"
-    " ON CONFLICT (update_id) DO UPDATE SET done = true, handled_at = now()"
+    "INSERT INTO processed_updates (bot_id, update_id, done) VALUES ($1, $2, true)"
+    " ON CONFLICT (bot_id, update_id) DO UPDATE SET done = true, handled_at = now()"
 )
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -128,7 +128,9 @@ class SerialUpdates(BaseMiddleware):
         self, conn: Connection, handler: Handler, update: Update, data: dict[str, Any], owner: int | None
     ) -> Any:
         """Under the owner's lock: skip, replay or handle, and record it."""
-        row = await conn.fetchrow(_SEEN, update.update_id, owner)
+        bot = data.get("bot")
+        bot_id = int(bot.id) if bot is not None else 0
+        row = await conn.fetchrow(_SEEN, bot_id, update.update_id, owner)
         assert row is not None  # one row, whatever the joins find
         if row["done"]:
             self.duplicates += 1
@@ -146,9 +148,9 @@ class SerialUpdates(BaseMiddleware):
             self.replays += 1
             data = {**data, REPLAY: True}
         else:
-            await conn.execute(_STARTED, update.update_id, version)
+            await conn.execute(_STARTED, bot_id, update.update_id, version)
         result = await handler(update, data)
-        await conn.execute(_DONE, update.update_id)
+        await conn.execute(_DONE, bot_id, update.update_id)
         self._handled += 1
         if self._handled % PRUNE_EVERY == 0:
             await conn.execute(

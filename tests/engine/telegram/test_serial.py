@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 from typing import Any
 
 import asyncpg
@@ -126,9 +127,18 @@ async def test_old_update_ids_are_pruned(
     first, _ = instances
     pool = first.lock_pool
     await pool.execute(
-        "INSERT INTO processed_updates (update_id, done, handled_at)"
-        " VALUES (1, true, now() - interval '2 days')"
+        "INSERT INTO processed_updates (bot_id, update_id, done, handled_at)"
+        " VALUES (0, 1, true, now() - interval '2 days')"
     )
     monkeypatch.setattr(serial, "PRUNE_EVERY", 1)
     await first(Recorder(pause=0.0), press(2, ANNA), {})
     assert [r["update_id"] for r in await pool.fetch("SELECT update_id FROM processed_updates")] == [2]
+
+
+async def test_update_ids_are_per_bot(instances: tuple[SerialUpdates, SerialUpdates]) -> None:
+    """Another bot (a new token on the same database) may reuse an update id: not a repeat."""
+    first, _ = instances
+    handler = Recorder(pause=0.0)
+    await first(handler, press(5, ANNA), {"bot": SimpleNamespace(id=111)})
+    await first(handler, press(5, ANNA), {"bot": SimpleNamespace(id=222)})
+    assert handler.handled == [(5, False), (5, False)]
