@@ -30,6 +30,7 @@ from app.config import Config
 from app.metrics import Metrics
 from app.project import project
 from app.reload import PreviewReloader
+from app.webhook import add_webhook, serialize_updates, serve_webhook, shared_sessions
 from engine.lint.linter import format_text, has_errors, lint
 from engine.loader.bundle import LANGUAGES, Bundle, load_bundle
 from engine.loader.errors import BundleLoadError
@@ -216,13 +217,14 @@ async def run(config: Config) -> None:
                 raise StartupError(str(exc)) from exc
             stack.callback(server.cleanup)
             log.info("embedded PostgreSQL is running (data in %s/postgres)", config.data_dir)
-        pool = await open_database(dsn)
+        pool = await open_database(dsn, max_size=config.database_pool_size)
         stack.push_async_callback(pool.close)
-        # conversation state: its own pool that does not wait for the disk on commit, and a
-        # read cache that is sound because only this instance polls (it holds the lock below)
-        session_pool = await open_database(dsn, durable=False)
+        # conversation state: its own pool that does not wait for the disk on commit; polling,
+        # a read cache that is sound because only this instance polls (it holds the lock
+        # below); by webhook, read from the table under the user's lock (app.webhook)
+        session_pool = await open_database(dsn, durable=False, max_size=config.database_pool_size)
         stack.push_async_callback(session_pool.close)
-        sessions = polling_sessions(session_pool)
+        sessions = shared_sessions(session_pool) if config.webhook else polling_sessions(session_pool)
         stack.push_async_callback(sessions.flush)  # queued writes land before the pool closes
 
         admin_ids = set(config.admin_ids)
@@ -273,12 +275,11 @@ async def run(config: Config) -> None:
             from app.local_services import preview_reloader
 
             reloader = preview_reloader(PROJECT_ROOT, project.declarations(), emulator)
+        if config.webhook:
+            await serve_webhook_mode(deps, sessions, dsn, readiness)
+            return
         polling_lock: list[asyncpg.Connection] = []  # taken once, kept across reloads
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
+        stop = stop_on_signals()
         try:
             while True:
                 served = await serve_bundle(
@@ -291,6 +292,50 @@ async def run(config: Config) -> None:
         finally:
             if polling_lock:
                 await release_polling_lock(pool, polling_lock[0])
+
+
+def stop_on_signals() -> asyncio.Event:
+    """Set on SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def serve_webhook_mode(
+    deps: Dependencies, sessions: PgSessionStore, dsn: str, readiness: Readiness
+) -> None:
+    """Answer Telegram's webhook requests (any number of instances may) until SIGINT or
+    SIGTERM, then drain: new requests are refused (Telegram retries them elsewhere), the ones
+    in hand finish within ``DRAIN_SECONDS``. No hot reload here: webhooks are production."""
+    config, pool, bot = deps.config, deps.pool, deps.bot
+    assert config is not None
+    async with AsyncExitStack() as stack:
+        app = assemble(deps, sessions=sessions)
+        runtime, dispatcher = app.runtime, app.dispatcher
+        services = await app.start_services()
+        stack.push_async_callback(app.stop_services, services)
+        http = http_app(pool, runtime, app.kit.routes, deps.metrics, readiness)
+        webhook = add_webhook(http, dispatcher, bot, config)
+        lock_pool = await serialize_updates(dispatcher, dsn, config.webhook_lock_connections)
+        stack.push_async_callback(lock_pool.close)
+        runner = await serve_http(http, config.http_host, config.http_port)
+        stack.push_async_callback(runner.cleanup)
+        await publish_commands(bot, runtime, app.kit.admin.menus if app.kit.admin else None)
+        stop = stop_on_signals()
+
+        async def not_ready_once_stopping() -> None:
+            await stop.wait()
+            readiness.accepting = False
+
+        flag = asyncio.create_task(not_ready_once_stopping())
+        try:
+            await serve_webhook(bot, dispatcher, webhook, config, stop)
+        finally:
+            flag.cancel()
+        log.info("shutting down")
 
 
 async def serve_bundle(

@@ -6,12 +6,15 @@ told by ``engine.settings.config_problems``, which never echoes a value either.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from engine.telegram.flood import FloodLimit
+
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Config(BaseSettings):
@@ -57,6 +60,36 @@ class Config(BaseSettings):
     local_chat_port: int = Field(8080, ge=0, le=65535)
     local_kie_port: int = Field(8090, ge=0, le=65535)
     data_dir: str = ".data"
+    telegram_webhook_url: AnyHttpUrl | None = Field(
+        None,
+        description="Set: Telegram delivers updates to this public address (webhook mode; any "
+        "number of instances may serve it). Unset: one instance polls.",
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None,
+        description="The secret_token Telegram sends with every webhook request (1-256 of A-Z, a-z, "
+        "0-9, _ and -); required in webhook mode, the same for every instance.",
+    )
+    telegram_webhook_max_connections: int = Field(
+        40, ge=1, le=100, description="Webhook requests Telegram may have open at once."
+    )
+    database_pool_size: int = Field(
+        10,
+        ge=2,
+        le=200,
+        description="Most connections in each of an instance's two database pools "
+        "(all instances together must stay under the server's max_connections).",
+    )
+    webhook_lock_connections: int = Field(
+        10,
+        ge=1,
+        le=200,
+        description="Database connections holding users' locks in webhook mode: "
+        "how many users one instance serves at once.",
+    )
+    drain_seconds: float = Field(
+        25, gt=0, le=600, description="On SIGTERM, how long updates in hand may take to finish."
+    )
     hot_reload: bool | None = Field(
         None,
         description="Reload flows/, locales/ and models/ when they change (the local preview); "
@@ -84,6 +117,26 @@ class Config(BaseSettings):
                     "TELEGRAM_BOT_TOKEN does not look like a bot token (digits:secret, as BotFather gives it)"
                 )
         return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Config:
+        if self.telegram_webhook_url is not None and self.telegram_webhook_secret is None:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET: without it anyone could post updates"
+            )
+        return self
+
+    @property
+    def webhook(self) -> bool:
+        """Webhook mode: Telegram posts updates to TELEGRAM_WEBHOOK_URL, to any instance."""
+        return self.telegram_webhook_url is not None
 
     @property
     def flood_limit(self) -> FloodLimit | None:

@@ -78,6 +78,13 @@ class CallContext(Protocol):
     @property
     def session_args(self) -> dict[str, Any]: ...
 
+    @property
+    def update_key(self) -> str | None:
+        """The update being served, the same when it is delivered again (after a crash, or a
+        webhook retry): an idempotency key for what an action creates. None when not serving
+        an update."""
+        ...
+
     def set_language(self, language: str) -> None: ...
 
 

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from .actions import PaymentResult, UserActions
 from .bot_api import BotApi
+from .delivery import Attempt
 from .errors import ApiError, EmulatorError
 from .state import (
     DEFAULT_USERS,
@@ -37,7 +38,8 @@ class TelegramEmulator:
     """A local Telegram for one bot.
 
     ``callback_ttl`` is how long a callback query may wait for answerCallbackQuery;
-    ``precheckout_timeout`` is Telegram's 10 s window for answerPreCheckoutQuery.
+    ``precheckout_timeout`` is Telegram's 10 s window for answerPreCheckoutQuery;
+    ``webhook_timeout`` how long a webhook request may take before it counts as failed.
     """
 
     def __init__(
@@ -51,6 +53,7 @@ class TelegramEmulator:
         bot_name: str = "Kie Flow Bot",
         callback_ttl: float = 15.0,
         precheckout_timeout: float = 10.0,
+        webhook_timeout: float = 60.0,
     ) -> None:
         self.token = token
         self.host = host
@@ -58,6 +61,7 @@ class TelegramEmulator:
         self.state = EmulatorState(
             token, tuple(users if users is not None else DEFAULT_USERS), bot_username, bot_name
         )
+        self.state.updates.delivery.timeout = webhook_timeout
         self.api = BotApi(self.state, callback_ttl=callback_ttl, precheckout_timeout=precheckout_timeout)
         self.actions = UserActions(self.state, precheckout_timeout=precheckout_timeout)
         self.web = WebChat(self.state, self.actions)
@@ -320,6 +324,11 @@ class TelegramEmulator:
     def sent_updates(self) -> list[dict[str, Any]]:
         """Every update produced so far, in order (including ones already confirmed)."""
         return list(self.state.updates.history)
+
+    @property
+    def webhook_attempts(self) -> list[Attempt]:
+        """Every webhook POST so far, in the order they ended, with the answer's status."""
+        return list(self.state.updates.delivery.attempts)
 
     # -- test helpers ----------------------------------------------------------------------
     async def redeliver_last_update(self) -> dict[str, Any]:

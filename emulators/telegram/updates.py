@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from .delivery import WebhookDelivery
 from .errors import ApiError, bad_request, conflict
 from .params import Params, read_multipart
 
@@ -77,10 +79,13 @@ class UpdateQueue:
         self.allowed: frozenset[str] = DEFAULT_ALLOWED
         self.webhook: Webhook | None = None
         self.executor: Executor | None = None
-        self._next_id = 500_001
+        # Telegram starts a bot's update ids at some number, not at 1 (and picks a new one
+        # after a week without updates): two emulators do not share ids
+        self._next_id = random.randrange(100_000, 1_000_000_000)
         self._poll_generation = 0
         self._polls_waiting = 0
         self._worker: asyncio.Task[None] | None = None
+        self.delivery = WebhookDelivery(self, reply=self._run_reply_method)
 
     # -- producing ------------------------------------------------------------------------
     def push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
@@ -192,41 +197,7 @@ class UpdateQueue:
             self._worker = None
 
     async def _deliver_loop(self) -> None:
-        backoff = 0.1
-        async with aiohttp.ClientSession() as session:
-            while self.webhook is not None and not self.state.closing:
-                hook = self.webhook
-                if not self.pending or not is_local_url(hook.url):
-                    await self.state.changed(5.0)
-                    continue
-                update = self.pending[0]
-                error = await self._post(session, hook, update)
-                if error is None:
-                    if self.pending and self.pending[0] is update:
-                        self.pending.pop(0)
-                    backoff = 0.1
-                    self.state.touch()
-                    continue
-                hook.last_error_date = int(time.time())
-                hook.last_error_message = error
-                self.state.touch()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-
-    async def _post(
-        self, session: aiohttp.ClientSession, hook: Webhook, update: dict[str, Any]
-    ) -> str | None:
-        headers = {"X-Telegram-Bot-Api-Secret-Token": hook.secret_token} if hook.secret_token else {}
-        try:
-            async with session.post(
-                hook.url, json=update, headers=headers, timeout=aiohttp.ClientTimeout(total=60)
-            ) as resp:
-                if not 200 <= resp.status < 300:
-                    return f"Wrong response from the webhook: {resp.status} {resp.reason}"
-                await self._run_reply_method(resp)
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            return f"Connection failed: {type(exc).__name__}"
-        return None
+        await self.delivery.run()
 
     async def _run_reply_method(self, resp: aiohttp.ClientResponse) -> None:
         """A webhook may answer with a Bot API call in its body, which Telegram then executes."""

@@ -17,6 +17,11 @@ class ActionContext:
     session: Session
     person: Person
     is_admin: bool
+    update_id: int | None = None  # Telegram's, when serving an update
+
+    @property
+    def update_key(self) -> str | None:
+        return None if self.update_id is None else str(self.update_id)
 
     @property
     def user_id(self) -> int:

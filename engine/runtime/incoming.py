@@ -51,3 +51,4 @@ class Incoming:
     callback_data: str | None = None
     message_id: int | None = None  # the message a pressed button was on
     file: FileInfo | None = None
+    update_id: int | None = None  # Telegram's id of the update: the same when redelivered

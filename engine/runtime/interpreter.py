@@ -69,8 +69,19 @@ class Runtime:
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     # ----------------------------------------------------------------------------- entry
-    async def handle(self, incoming: Incoming) -> None:
-        await self._turn(incoming, self._dispatch)
+    async def handle(self, incoming: Incoming, *, replay: bool = False) -> None:
+        """Handle an update; ``replay``: it was handled before (its effects are stored) and is
+        delivered again, so only the screen it left is shown again."""
+        await self._turn(incoming, self._show_again if replay else self._dispatch)
+
+    async def _show_again(self, turn: Turn) -> None:
+        """Render the stored screen at the stored version: the keyboard the earlier attempt
+        may have shown already stays valid (its keys and version are the same)."""
+        self.stats["replays"] += 1
+        turn.session.version = turn.session.loaded_version
+        if turn.incoming.kind is Kind.PRESS:
+            await self.messenger.answer_press(turn.incoming.callback_id or "")
+        await self.moves.redraw(turn, edit=turn.incoming.message_id)
 
     async def open(
         self, person: Person, chat_id: int, screen: str, args: dict[str, Any] | None = None
@@ -143,7 +154,9 @@ class Runtime:
         async with lock:
             session = await self.store.load(person.id, incoming.chat_id, language_of(person.language_code))
             session.version = session.loaded_version + 1
-            turn = Turn(ActionContext(session, person, person.id in self.admin_ids), incoming)
+            turn = Turn(
+                ActionContext(session, person, person.id in self.admin_ids, incoming.update_id), incoming
+            )
             self.stats["updates"] += 1
             try:
                 await work(turn)

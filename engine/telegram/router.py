@@ -2,14 +2,17 @@
 
 No screen-specific handler exists; the interpreter decides everything from the bundle. Before
 it, the router keeps the bot to private chats (engine.telegram.chats) and each user to their
-flood limit (engine.telegram.flood).
+flood limit (engine.telegram.flood). ``replay`` comes from engine.telegram.serial: the update
+was handled before by an instance that stopped before saying so.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiogram import Dispatcher, Router
 from aiogram.enums import ChatType
-from aiogram.types import CallbackQuery, Message, User
+from aiogram.types import CallbackQuery, Message, Update, User
 
 from engine.runtime.incoming import FileInfo, Incoming, Kind, Person
 from engine.runtime.interpreter import Runtime, language_of
@@ -110,7 +113,7 @@ def build_router(runtime: Runtime, flood: FloodLimit | None = None) -> Router:
         )
 
     @router.message()
-    async def on_message(message: Message) -> None:
+    async def on_message(message: Message, replay: bool = False, event_update: Update | None = None) -> None:
         if message.successful_payment is not None:
             return  # handled by the payments router, registered before this one
         if message.chat.type != ChatType.PRIVATE:
@@ -120,16 +123,21 @@ def build_router(runtime: Runtime, flood: FloodLimit | None = None) -> Router:
             return  # /start@otherbot: another bot's command
         incoming = incoming_message(message)
         if incoming is not None:
-            await runtime.handle(incoming)
+            await runtime.handle(
+                replace(incoming, update_id=event_update.update_id if event_update else None), replay=replay
+            )
 
     @router.callback_query()
-    async def on_press(query: CallbackQuery) -> None:
+    async def on_press(
+        query: CallbackQuery, replay: bool = False, event_update: Update | None = None
+    ) -> None:
         if query.message is not None and query.message.chat.type != ChatType.PRIVATE:
             await runtime.messenger.answer_press(
                 query.id, text("engine.private_only", query.from_user, bot=f"@{await bot_username(query)}")
             )
             return
-        await runtime.handle(incoming_press(query))
+        pressed = replace(incoming_press(query), update_id=event_update.update_id if event_update else None)
+        await runtime.handle(pressed, replay=replay)
 
     return router
 

@@ -33,6 +33,15 @@ from plugins.wallet.money import format_rub
 from plugins.wallet.service import Wallet
 from plugins.wallet.views import UserDates, show_date
 
+JOB_IDS = uuid.UUID("0d7c6b1e-5a1f-4c2e-9b8e-6a0f3c2d1b4a")  # the namespace of jobs' update-derived ids
+
+
+def job_id_for(ctx: CallContext) -> uuid.UUID | None:
+    """The id of the job this update orders: the same when the update is handled again (a
+    crash after the job was made, before the user's screen moved on), so it is made once."""
+    key = ctx.update_key
+    return uuid.uuid5(JOB_IDS, f"{ctx.user_id}:{key}") if key is not None else None
+
 
 def job_timeout(category: str) -> timedelta:
     """How long a job may take before it is given up (Kie.ai: video can take 10+ minutes)."""
@@ -214,6 +223,7 @@ class GenerationPlugin(Plugin):
                 reserve=pay,
                 kie_credits=Decimal(quote.credits),
                 recipe=self._recipe_of(ctx, entry),
+                job_id=job_id_for(ctx),
             )
         except InsufficientFunds as exc:
             raise ActionError(

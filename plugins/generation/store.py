@@ -39,19 +39,23 @@ class JobStore:
         reserve: Reserve,
         kie_credits: Decimal | None = None,
         recipe: str | None = None,
+        job_id: uuid.UUID | None = None,
     ) -> Job:
         """Insert the job and pay for it in one transaction: both happen or neither.
 
         ``kie_credits`` is what Kie.ai charges for it, kept for the admin dashboard's cost;
         ``recipe`` the recipe it was run from (recent runs, the job's card).
+        ``job_id`` given (derived from the update that ordered it): a job with that id made
+        already — the same update handled again after a crash — is returned as it is, and
+        nothing is paid twice.
         """
-        job_id = uuid.uuid4()
+        job_id = job_id or uuid.uuid4()
         async with self.pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
                 "INSERT INTO jobs (id, user_id, chat_id, language, model, category, input,"
                 " price_kopecks, free, deadline_at, kie_credits, recipe)"
                 " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, now() + $10::interval, $11, $12)"
-                " RETURNING *",
+                " ON CONFLICT (id) DO NOTHING RETURNING *",
                 job_id,
                 user_id,
                 chat_id,
@@ -65,6 +69,9 @@ class JobStore:
                 kie_credits,
                 recipe,
             )
+            if row is None:  # ordered before by this very update
+                row = await conn.fetchrow("SELECT * FROM jobs WHERE id = $1", job_id)
+                return Job.from_row(row)
             await reserve(conn, str(job_id))
         return Job.from_row(row)
 

@@ -1,15 +1,37 @@
-"""The bot with the Kie.ai sandbox behind it, polling fast, for conversations that generate."""
+"""The bot with the Kie.ai sandbox behind it, polling fast, for conversations that generate.
+
+Every test runs in the delivery mode ``E2E_DELIVERY`` names (polling by default); the modules
+in ``BOTH_MODES`` run in webhook mode too, so every run checks both without doubling its time.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import asyncpg
 import pytest
 
 from emulators.kie.sandbox import KieSandbox
 from plugins.integrations.public_fetch import AddressPolicy
-from tests.support.telegram import BotUnderTest, running_bot
+from tests.support.telegram import DELIVERY, BotUnderTest, running_bot
+
+BOTH_MODES = frozenset({"test_navigation", "test_wallet", "test_generation"})
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_MODES and "delivery" in metafunc.fixturenames:
+        metafunc.parametrize("delivery", ["polling", "webhook"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def delivery(request: pytest.FixtureRequest) -> Iterator[str]:
+    """How updates reach the bot in this test (see tests/support/telegram.py)."""
+    default = DELIVERY["mode"]
+    DELIVERY["mode"] = getattr(request, "param", default)
+    try:
+        yield DELIVERY["mode"]
+    finally:
+        DELIVERY["mode"] = default
 
 
 @pytest.fixture

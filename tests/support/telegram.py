@@ -1,4 +1,8 @@
-"""End-to-end harness: the real aiogram Bot and Dispatcher, polling the Telegram emulator.
+"""End-to-end harness: the real aiogram Bot and Dispatcher, taking updates from the Telegram
+emulator by polling or, in webhook mode, by the emulator posting them to the bot's webhook.
+
+The mode is ``E2E_DELIVERY`` (``polling``, the default, or ``webhook``), so the whole suite runs
+either way; tests/e2e/conftest.py runs a few modules in both modes in every run.
 
 Conversation scripts read like a user's: ``await chat.send("/start")``,
 ``await chat.press("Help")``, ``await chat.expect("How it works")``.
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -17,22 +22,28 @@ from typing import Any
 import asyncpg
 from aiogram import Bot
 from aiohttp import web
-from pydantic import AnyHttpUrl
+from pydantic import AnyHttpUrl, SecretStr
 
 from app.assembly import Assembled, BroadcastOptions, Dependencies, RunnerOptions, assemble
 from app.bot import PROJECT_ROOT, http_app, load_checked_bundle
 from app.bot import serve_http as serve_bot_http
 from app.config import Config
 from app.metrics import Metrics
+from app.webhook import WebhookHandler, add_webhook, register_webhook
 from emulators.telegram.server import TelegramEmulator
 from emulators.telegram.transcript import ChatMessage
 from engine.plugin import Plugin, PluginSet
 from engine.runtime.interpreter import Runtime
 from engine.telegram.flood import FloodLimit
+from engine.telegram.serial import SerialUpdates
 from plugins.integrations.public_fetch import AddressPolicy
 from plugins.user import UserPlugin
 
 ADMIN_ID = 9001
+WEBHOOK_PATH = "/telegram/webhook"
+WEBHOOK_SECRET = "e2e-webhook-secret"
+#: how updates reach the bot under test; tests/e2e/conftest.py may set it per test
+DELIVERY = {"mode": os.environ.get("E2E_DELIVERY", "polling")}
 
 
 class Chat:
@@ -136,6 +147,8 @@ class BotUnderTest:
     services: list[asyncio.Task[None]]
     http: web.AppRunner | None = None  # health, metrics, Kie.ai callbacks (``serve_http``)
     http_url: str | None = None
+    webhook: WebhookHandler | None = None  # webhook mode: the handler the emulator posts to
+    lock_pool: asyncpg.Pool | None = None  # webhook mode: the users' locks (SerialUpdates)
 
     @property
     def runtime(self) -> Runtime:
@@ -145,6 +158,9 @@ class BotUnderTest:
         return Chat(self.emulator, user_id)
 
     async def stop(self) -> None:
+        if self.webhook is not None:
+            await self.webhook.drain(10)
+            self.polling.cancel()
         with contextlib.suppress(RuntimeError):
             await self.app.dispatcher.stop_polling()
         with contextlib.suppress(asyncio.CancelledError):
@@ -152,6 +168,8 @@ class BotUnderTest:
         await self.app.stop_services(self.services)
         if self.http is not None:
             await self.http.cleanup()
+        if self.lock_pool is not None:
+            await self.lock_pool.close()
         await self.bot.session.close()
 
 
@@ -173,11 +191,19 @@ async def start_bot(
     broadcast_options: BroadcastOptions | None = None,
 ) -> BotUnderTest:
     """``serve_http``: also the bot's HTTP server (health, callbacks) on a free port, its URL
-    given to ``config`` as the public URL (so Kie.ai callbacks reach it)."""
-    sock = _listening_socket() if serve_http else None
+    given to ``config`` as the public URL (so Kie.ai callbacks reach it). In webhook mode
+    (``DELIVERY``) that server always runs, and the emulator posts updates to it."""
+    webhook_mode = DELIVERY["mode"] == "webhook"
+    sock = _listening_socket() if serve_http or webhook_mode else None
     if sock is not None:
-        public = AnyHttpUrl(f"http://127.0.0.1:{sock.getsockname()[1]}")
-        config = (config or Config(_env_file=None)).model_copy(update={"public_url": public})
+        public = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        update: dict[str, Any] = {"public_url": AnyHttpUrl(public)} if serve_http else {}
+        if webhook_mode:
+            update |= {
+                "telegram_webhook_url": AnyHttpUrl(public + WEBHOOK_PATH),
+                "telegram_webhook_secret": SecretStr(WEBHOOK_SECRET),
+            }
+        config = (config or Config(_env_file=None)).model_copy(update=update)
     # a project of a test's own is checked against the plug-ins it was written for
     declarations = (
         PluginSet([UserPlugin.declarations()] + [type(p).declarations() for p in extra_plugins])
@@ -203,12 +229,28 @@ async def start_bot(
     )
     app = assemble(deps, extra_plugins)
     services = await app.start_services()
-    http = None
+    http, webhook, lock_pool = None, None, None
     if sock is not None:
-        http = await _serve(http_app(pool, app.runtime, app.kit.routes, metrics), sock)
-    polling = asyncio.create_task(
-        app.dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False, polling_timeout=1)
-    )
+        assert config is not None
+        site = http_app(pool, app.runtime, app.kit.routes, metrics)
+        if webhook_mode:
+            webhook = add_webhook(site, app.dispatcher, bot, config)
+            # the users' locks on connections of their own (as app.webhook.serialize_updates)
+            lock_pool = await asyncpg.create_pool(
+                *pool._connect_args, **pool._connect_kwargs, min_size=1, max_size=5
+            )  # type: ignore[attr-defined]
+            app.dispatcher.update.outer_middleware(SerialUpdates(lock_pool))
+        http = await _serve(site, sock)
+    if webhook is not None:
+        assert config is not None
+        await register_webhook(bot, app.dispatcher, config)
+        polling: asyncio.Task[Any] = asyncio.create_task(asyncio.Event().wait())
+    else:
+        polling = asyncio.create_task(
+            app.dispatcher.start_polling(
+                bot, handle_signals=False, close_bot_session=False, polling_timeout=1
+            )
+        )
     return BotUnderTest(
         emulator,
         app,
@@ -216,7 +258,9 @@ async def start_bot(
         polling,
         services,
         http,
-        str(config.public_url).rstrip("/") if http and config else None,
+        str(config.public_url).rstrip("/") if http and config and config.public_url else None,
+        webhook,
+        lock_pool,
     )
 
 

@@ -88,3 +88,29 @@ async def test_a_zero_price_for_a_paid_model_is_refused_not_crashed(
     assert refused.value.text_key == "generation.no_price"
     assert await pool.fetchval("SELECT count(*) FROM jobs WHERE user_id = $1", USER) == 0
     assert await wallet.balance(USER) == 100_000
+
+
+async def test_the_same_update_handled_again_orders_one_job(
+    pool: asyncpg.Pool, shipped_bundle: Bundle
+) -> None:
+    """A crash after the job was made, before the user's screen moved on: the update comes
+    again (Telegram's retry, another instance) and confirms again — one job, one charge."""
+    wallet = Wallet(pool)
+    await wallet.credit(USER, 1_000_000, "adjustment", "test-funds")
+    plugin = GenerationPlugin(shipped_bundle, JobStore(pool), wallet)
+    enabled = {m.entry.id: price_from(m.entry) for m in shipped_bundle.models.values() if m.entry.enabled}
+    free = pick_free_models(enabled, (await wallet.get_settings()).free_models_count)
+    model = next(m for m in sorted(enabled) if m not in free and _prompt_only(shipped_bundle, m))
+    args = FormArgs(model=model, values={"prompt": "a red bicycle"})
+
+    def serving(update_id: int) -> ActionContext:
+        return ActionContext(Session(user_id=USER, chat_id=USER), Person(id=USER), False, update_id)
+
+    first = await plugin.submit(serving(500_001), args)
+    again = await plugin.submit(serving(500_001), args)
+    other = await plugin.submit(serving(500_002), args)  # a new confirmation is a new job
+    assert first.job == again.job != other.job
+    assert await pool.fetchval("SELECT count(*) FROM jobs WHERE user_id = $1", USER) == 2
+    assert await pool.fetchval("SELECT count(*) FROM holds WHERE user_id = $1", USER) == 2
+    price = (await plugin.quote(serving(1), args)).kopecks
+    assert await wallet.balance(USER) == 1_000_000 - 2 * price

@@ -1,0 +1,175 @@
+"""Several `python main.py` instances in webhook mode behind a real nginx, on one database.
+
+The emulator posts updates to nginx, which spreads them over the instances and, when one
+fails (refused, reset, 502/503), passes the request to the next — as a production proxy
+would be set up (see the README's production section).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+from emulators.telegram.server import TelegramEmulator
+from tests.conftest import PROJECT_ROOT
+
+SECRET = "fleet-webhook-secret"
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    upstream bots {{
+{servers}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location /telegram/webhook {{
+            proxy_pass http://bots;
+            proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+            proxy_next_upstream_tries 0;
+            proxy_connect_timeout 1s;
+            proxy_read_timeout 60s;
+        }}
+    }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def nginx_binary() -> str | None:
+    """nginx, installed quietly with apt when missing and possible; None if not."""
+    found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+    if found is None and shutil.which("apt-get") and os.geteuid() == 0:
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "nginx"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+            check=False,
+        )
+        found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    return found
+
+
+@dataclass
+class Instance:
+    port: int
+    process: asyncio.subprocess.Process
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def handled(self) -> int:
+        """Updates this instance handled (its /metrics)."""
+        async with aiohttp.ClientSession() as http, http.get(f"{self.url}/metrics") as resp:
+            for line in (await resp.text()).splitlines():
+                if line.startswith("bot_updates_total "):
+                    return int(line.split()[1])
+        return 0
+
+
+@dataclass
+class Fleet:
+    emulator: TelegramEmulator
+    instances: list[Instance] = field(default_factory=list)
+
+    def kill(self, index: int) -> None:
+        self.instances[index].process.send_signal(signal.SIGKILL)
+
+    def terminate(self, index: int) -> None:
+        self.instances[index].process.send_signal(signal.SIGTERM)
+
+
+async def start_instance(
+    emulator: TelegramEmulator, dsn: str, port: int, webhook_url: str, **env: str
+) -> Instance:
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": emulator.token,
+        "TELEGRAM_API_URL": emulator.base_url,
+        "DATABASE_URL": dsn,
+        "HTTP_PORT": str(port),
+        "TELEGRAM_WEBHOOK_URL": webhook_url,
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "DATABASE_POOL_SIZE": "4",
+        "WEBHOOK_LOCK_CONNECTIONS": "6",
+        "FLOOD_RATE": "0",
+        "KIE_API_KEY": "unused-in-this-test",
+        "KIE_API_URL": "http://127.0.0.1:9",
+        "ADMIN_IDS": "9001",
+        "LOG_LEVEL": "WARNING",
+        **env,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "main.py",
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=None if os.environ.get("FLEET_LOGS") else asyncio.subprocess.DEVNULL,
+    )
+    return Instance(port, process)
+
+
+@contextlib.asynccontextmanager
+async def fleet(
+    emulator: TelegramEmulator, dsn: str, size: int, tmp: Path, **env: str
+) -> AsyncIterator[Fleet]:
+    """``size`` instances behind nginx; returns once every one has registered the webhook."""
+    nginx = nginx_binary()
+    assert nginx is not None, "nginx is needed (apt-get install -y nginx)"
+    ports = [free_port() for _ in range(size)]
+    proxy_port = free_port()
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in ports)
+    (tmp / "nginx.conf").write_text(NGINX_CONF.format(root=tmp, servers=servers, port=proxy_port))
+    proxy = await asyncio.create_subprocess_exec(
+        nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "error.log")
+    )
+    url = f"http://127.0.0.1:{proxy_port}/telegram/webhook"
+    registered = len(emulator.calls("setWebhook", ok=True))
+    running = Fleet(emulator)
+    try:
+        running.instances = list(
+            await asyncio.gather(*(start_instance(emulator, dsn, port, url, **env) for port in ports))
+        )
+        await emulator.wait_for(
+            lambda: len(emulator.calls("setWebhook", ok=True)) >= registered + size, timeout=60
+        )
+        yield running
+    finally:
+        for instance in running.instances:
+            if instance.process.returncode is None:
+                instance.process.send_signal(signal.SIGKILL)
+                await instance.process.wait()
+        proxy.send_signal(signal.SIGQUIT)
+        try:
+            await asyncio.wait_for(proxy.wait(), 10)
+        except TimeoutError:
+            proxy.kill()
+            await proxy.wait()
