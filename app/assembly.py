@@ -38,6 +38,8 @@ from plugins.generation.inputs import InputBuilder
 from plugins.generation.plugin import GenerationPlugin, money_settlers
 from plugins.generation.runner import JobRunner
 from plugins.generation.store import JobStore
+from plugins.growth.notifier import RewardNotifier
+from plugins.growth.plugin import GrowthPlugin
 from plugins.integrations.kie.client import KieClient
 from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
 from plugins.payments.plugin import PaymentsPlugin
@@ -145,10 +147,11 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     catalog = CatalogPlugin(bundle, wallet, prices)
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
+    growth = GrowthPlugin(pool, bundle, bot)
     return PluginKit(
-        [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models],
+        [UserPlugin(), wallet_plugin, payments, catalog, generation, admin.plugin, models, growth],
         routers=[admin.router, payments_router(bundle, wallet)],
-        services=[admin.watch, runner],
+        services=[admin.watch, runner, RewardNotifier(pool, bundle, bot)],
         routes=routes,
         closers=[client.close, fetcher.close],
         files=files,

@@ -14,6 +14,7 @@ from plugins.admin.models import ModelsPlugin
 from plugins.admin.plugin import AdminPlugin
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.generation.plugin import GenerationPlugin
+from plugins.growth.plugin import GrowthPlugin
 from plugins.payments.plugin import PaymentsPlugin
 from plugins.user import UserPlugin
 from plugins.wallet.plugin import WalletPlugin
@@ -27,6 +28,7 @@ BUILTIN: tuple[type[Plugin], ...] = (
     GenerationPlugin,
     AdminPlugin,
     ModelsPlugin,
+    GrowthPlugin,
 )
 
 

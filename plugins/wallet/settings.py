@@ -30,6 +30,13 @@ class WalletSettings(BaseModel):
     free_daily_limit: int = Field(5, ge=0, le=10_000)
     topup_min_kopecks: int = Field(10_000, ge=100, le=100_000_000)
     topup_max_kopecks: int = Field(5_000_000, ge=100, le=100_000_000)
+    #: referrals (plugins/growth): the reward on an invitee's first top-up of at least the
+    #: minimum — a fixed sum when above 0, else a percentage — up to a monthly cap per referrer.
+    #: The ledger trigger of migration 0110 reads these (its defaults mirror these ones)
+    referral_percent: int = Field(10, ge=0, le=100)
+    referral_fixed_kopecks: int = Field(0, ge=0, le=10_000_000)
+    referral_min_topup_kopecks: int = Field(10_000, ge=0, le=100_000_000)
+    referral_monthly_cap_kopecks: int = Field(100_000, ge=0, le=100_000_000)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -49,6 +56,10 @@ SettingKey = Literal[
     "free_daily_limit",
     "topup_min_kopecks",
     "topup_max_kopecks",
+    "referral_percent",
+    "referral_fixed_kopecks",
+    "referral_min_topup_kopecks",
+    "referral_monthly_cap_kopecks",
 ]
 SETTING_KEYS: tuple[str, ...] = get_args(SettingKey)
 assert set(SETTING_KEYS) == set(WalletSettings.model_fields), "SettingKey is out of date"
