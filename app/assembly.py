@@ -40,6 +40,7 @@ from plugins.generation.runner import JobRunner
 from plugins.generation.store import JobStore
 from plugins.growth.notifier import RewardNotifier
 from plugins.growth.plugin import GrowthPlugin
+from plugins.growth.runs import PromoRuns
 from plugins.integrations.kie.client import KieClient
 from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
 from plugins.payments.plugin import PaymentsPlugin
@@ -116,7 +117,8 @@ def build_plugins(deps: Dependencies) -> PluginKit:
 
     fetcher = PublicFetcher(deps.fetch_policy)
     delivery = Delivery(bot, client, bundle, fetcher)
-    on_success, on_failure = money_settlers(wallet)
+    promo_runs = PromoRuns(pool)  # free runs from promo codes (plugins/growth)
+    on_success, on_failure = money_settlers(wallet, promo_runs)
     public_url = str(config.public_url) if config and config.public_url else None
     secret = config.kie_callback_secret.get_secret_value() if config and config.kie_callback_secret else None
     hmac_key = (
@@ -142,7 +144,9 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         **options,
     )
     prices = ModelPrices(wallet)  # one overrides cache per instance, shared by all readers
-    generation = GenerationPlugin(bundle, store, wallet, wake=runner.wake, prices=prices, breakers=breakers)
+    generation = GenerationPlugin(
+        bundle, store, wallet, wake=runner.wake, prices=prices, breakers=breakers, extra_runs=promo_runs
+    )
     routes = callback_routes(store, runner, secret, hmac_key) if secret else []
     catalog = CatalogPlugin(bundle, wallet, prices)
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)

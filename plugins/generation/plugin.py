@@ -10,7 +10,7 @@ import html
 import uuid
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 
@@ -41,6 +41,17 @@ def job_timeout(category: str) -> timedelta:
     return timedelta(minutes=15)
 
 
+class ExtraFreeRuns(Protocol):
+    """Free runs given outside the free tier (promo codes, plugins/growth/runs.py): spent on
+    the job's own connection, so with its creation, and given back when it fails."""
+
+    async def left(self, user_id: int, model: str) -> int: ...
+
+    async def try_use(self, conn: Any, user_id: int, model: str, job_id: str, kopecks: int) -> bool: ...
+
+    async def give_back(self, conn: Any, job_id: str) -> bool: ...
+
+
 class FormArgs(BaseModel):
     model: ModelRef
     values: dict[str, Any]
@@ -52,6 +63,8 @@ class Quote(BaseModel):
     credits: str
     free: bool
     free_left: int = 0
+    extra_run: bool = False  # free by a promo code's run, not the free tier
+    value_kopecks: int = 0  # what it would cost, free or not
 
 
 class Submitted(BaseModel):
@@ -114,8 +127,10 @@ class GenerationPlugin(Plugin):
         timeout_for: Any = job_timeout,
         prices: ModelPrices | None = None,
         breakers: Breakers | None = None,
+        extra_runs: ExtraFreeRuns | None = None,
     ) -> None:
         self.bundle = bundle
+        self.extra_runs = extra_runs
         self.breakers = breakers
         self.prices = prices or ModelPrices(wallet)
         self.timeout_for = timeout_for
@@ -151,9 +166,19 @@ class GenerationPlugin(Plugin):
             hour, day = await self.wallet.free_left(ctx.user_id, model)
             free_left = min(hour, day)
         free = free_left > 0
+        extra = False
+        if not free and self.extra_runs is not None:
+            free_left = await self.extra_runs.left(ctx.user_id, model)
+            free = extra = free_left > 0
         text = format_rub(kopecks, ctx.language)
         return Quote(
-            text=text, kopecks=0 if free else kopecks, credits=str(credits), free=free, free_left=free_left
+            text=text,
+            kopecks=0 if free else kopecks,
+            credits=str(credits),
+            free=free,
+            free_left=free_left,
+            extra_run=extra,
+            value_kopecks=kopecks,
         )
 
     @query
@@ -176,6 +201,10 @@ class GenerationPlugin(Plugin):
         free = free_models(self._price_from, pricing)
 
         async def pay(conn: Any, job_id: str) -> None:
+            if quote.extra_run and self.extra_runs is not None:
+                if await self.extra_runs.try_use(conn, ctx.user_id, entry.id, job_id, quote.value_kopecks):
+                    return
+                raise ActionError("generation.free_used_up")
             if quote.free:
                 used = await self.wallet.try_use_free(
                     ctx.user_id, entry.id, job_id, free_models=free, conn=conn
@@ -280,8 +309,9 @@ class GenerationPlugin(Plugin):
         raise ActionError("engine.stale")
 
 
-def money_settlers(wallet: Wallet) -> tuple[Any, Any]:
-    """How a finished job settles: capture on success; release (or return the free run)."""
+def money_settlers(wallet: Wallet, extra_runs: ExtraFreeRuns | None = None) -> tuple[Any, Any]:
+    """How a finished job settles: capture on success; release (or return the free run, of
+    the free tier or a promo code's)."""
 
     async def on_success(job: Job, conn: Any) -> None:
         if not job.free:
@@ -290,6 +320,8 @@ def money_settlers(wallet: Wallet) -> tuple[Any, Any]:
     async def on_failure(job: Job, conn: Any) -> None:
         if job.free:
             await wallet.return_free(str(job.id), conn=conn)
+            if extra_runs is not None:
+                await extra_runs.give_back(conn, str(job.id))
         else:
             await wallet.release(str(job.id), reason=job.state.value, conn=conn)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncpg
 
+from plugins.wallet.db import lock_wallet
+
 
 class PromoRuns:
     def __init__(self, pool: asyncpg.Pool) -> None:
@@ -23,8 +25,9 @@ class PromoRuns:
     async def try_use(
         self, conn: asyncpg.Connection, user_id: int, model: str, job_id: str, kopecks: int
     ) -> bool:
-        """Spend one run on ``job_id`` (the caller holds the user's wallet lock and commits it
-        with the job row); False if none is left. Again for the same job: True, nothing new."""
+        """Spend one run on ``job_id`` (committed with the job row); False if none is left.
+        Again for the same job: True, nothing new."""
+        await lock_wallet(conn, user_id)  # the wallet first, as every money operation
         seen = await conn.fetchrow("SELECT returned_at FROM promo_run_uses WHERE job_id = $1", job_id)
         if seen is not None:
             return seen["returned_at"] is None

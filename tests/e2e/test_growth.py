@@ -11,7 +11,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
-import pytest
 
 from emulators.kie.sandbox import KieSandbox
 from emulators.telegram.state import EmulatedUser
@@ -226,3 +225,210 @@ async def test_sources_are_recorded_from_deep_links(bot: Bot, pool: asyncpg.Pool
     plain = newcomer(under_test, 2004)
     await plain.send("/start")
     assert await sources_of(pool, 2004) == (None, None)
+
+
+# ---------------------------------------------------------------------------------- promo codes
+async def create_code(admin: Chat, kind_button: str, line: str) -> None:
+    await admin.send("/admin")
+    await admin.press("🎟 Промокоды")
+    await admin.press("➕ Новый промокод")
+    await admin.press(kind_button)
+    await admin.send(line)
+
+
+async def audited(pool: asyncpg.Pool, action: str, code: str) -> int:
+    return int(
+        await pool.fetchval(
+            "SELECT count(*) FROM admin_audit WHERE action = $1 AND subject = $2 AND admin_id = $3",
+            action,
+            code,
+            ADMIN_ID,
+        )
+    )
+
+
+async def test_a_bonus_code_by_command_and_button_up_to_its_limit(bot: Bot, pool: asyncpg.Pool) -> None:
+    under_test, _ = bot
+    admin, anna = under_test.chat(ADMIN_ID), under_test.chat(ANNA)
+    await create_code(admin, "💰 Бонус на баланс", "SPRING 150")
+    admin.expect("Не получилось разобрать строку")
+    await admin.press("✏️ Попробовать ещё раз")
+    await admin.send("spring 150 2 30")
+    admin.expect("Промокод SPRING", "Бонус на баланс: 150\xa0₽", "Активаций: 0 из 2", "Активаций пока нет")
+    assert await audited(pool, "promo_create", "SPRING") == 1
+
+    await anna.send("/start")
+    await anna.send("/promo spring")
+    anna.expect("Промокод SPRING активирован", "На баланс зачислено 150\xa0₽", "Ваш баланс: 350")
+    await anna.send("/promo SPRING")
+    anna.expect("Вы уже активировали этот промокод")
+    assert await ledger_agrees(pool, ANNA) == WELCOME + 15_000
+
+    vova = newcomer(under_test, 2001)
+    await vova.send("/start")
+    await vova.send("/balance")
+    await vova.press("🎟 Промокод")
+    await vova.send("Spring")
+    vova.expect("Промокод SPRING активирован")
+    await vova.press("💰 К балансу")
+    vova.expect("Ваш баланс: 350")
+    gleb = newcomer(under_test, 2002)
+    await gleb.send("/start promo_SPRING")
+    gleb.expect("Промокод закончился", "Привет")
+    await gleb.send("/promo NOSUCH")
+    gleb.expect("Такого промокода нет")
+    assert await ledger_agrees(pool, 2002) == WELCOME
+
+    await admin.send("/admin")
+    await admin.press("🎟 Промокоды")
+    await admin.press("✅ SPRING · 2/2")
+    admin.expect("Активаций: 2 из 2", "Обошёлся в: 300\xa0₽", "1001", "2001")
+    await admin.press("⛔ Отключить")
+    admin.expect("⛔ отключён")
+    assert await audited(pool, "promo_disable", "SPRING") == 1
+    dima = newcomer(under_test, 2003)
+    await dima.send("/promo SPRING")
+    dima.expect("Этот промокод больше не действует")
+    promo_total = await pool.fetchval("SELECT sum(amount) FROM ledger WHERE kind = 'promo'")
+    assert promo_total == 30_000
+
+
+async def test_a_percentage_code_pays_on_the_next_top_up_once(bot: Bot, pool: asyncpg.Pool) -> None:
+    under_test, _ = bot
+    admin, anna = under_test.chat(ADMIN_ID), under_test.chat(ANNA)
+    await create_code(admin, "➕ Процент к следующему пополнению", "PLUS20 20 15 5 14")
+    admin.expect("Промокод PLUS20", "+20% к следующему пополнению, не больше 15\xa0₽")
+    await anna.send("/start promo_plus20")
+    anna.expect("Промокод PLUS20 активирован", "добавим 20% (не больше 15\xa0₽)")
+    assert await ledger_agrees(pool, ANNA) == WELCOME  # nothing before a top-up
+    await top_up_100(under_test, anna)
+    assert await ledger_agrees(pool, ANNA) == WELCOME + 10_000 + 1_500  # 20 ₽ capped at 15 ₽
+    await top_up_100(under_test, anna)
+    assert await ledger_agrees(pool, ANNA) == WELCOME + 20_000 + 1_500
+    await admin.send("/admin")
+    await admin.press("🎟 Промокоды")
+    await admin.press("✅ PLUS20 · 1/5")
+    admin.expect("Обошёлся в: 15\xa0₽")
+
+
+def _model_named(name: str) -> str:
+    from tests.e2e.test_generation import BUNDLE
+
+    return next(m.entry.id for m in BUNDLE.models.values() if m.entry.name.ru == name)
+
+
+async def test_a_free_runs_code_makes_one_order_free_and_is_returned_on_failure(
+    bot: Bot, pool: asyncpg.Pool
+) -> None:
+    from emulators.kie.faults import TaskFault
+    from tests.e2e.test_generation import NEXT, answer_until_summary, cheapest
+
+    under_test, sandbox = bot
+    admin, anna = under_test.chat(ADMIN_ID), under_test.chat(ANNA)
+    name = cheapest("image_to_video", "image-to-video", True)
+    model = _model_named(name)
+    await create_code(admin, "🎁 Бесплатные запуски модели", f"TRY1 {model} 1 5 7")
+    admin.expect("Промокод TRY1", f"Бесплатных запусков {model}: 1")
+    await anna.send("/start promo_TRY1")
+    anna.expect("Промокод TRY1 активирован", f"Бесплатных запусков модели {model}: 1")
+
+    async def order() -> None:
+        await anna.send("/start")
+        await anna.press_containing("Оживить фото", NEXT)
+        await anna.press_containing(name, NEXT)
+        await anna.press("▶️ Начать")
+        await answer_until_summary(anna)
+
+    sandbox.faults.task(TaskFault.failed("500", "Internal error"), times=1)
+    await order()
+    anna.expect("🆓 Бесплатно — осталось бесплатных запусков: 1")
+    mark = under_test.emulator.mark()
+    await anna.press("✅ Подтвердить")
+    await under_test.emulator.wait_bot_message(
+        ANNA, since=mark, timeout=20, match=lambda m: "генерация не удалась" in m.content
+    )
+    returned = "SELECT runs_left FROM promo_redemptions WHERE code = 'TRY1' AND user_id = $1"
+    assert await pool.fetchval(returned, ANNA) == 1  # the failed order gave its run back
+    assert await ledger_agrees(pool, ANNA) == WELCOME
+
+    await order()
+    anna.expect("🆓 Бесплатно")
+    mark = under_test.emulator.mark()
+    await anna.press("✅ Подтвердить")
+    await under_test.emulator.wait_bot_message(
+        ANNA, since=mark, timeout=20, match=lambda m: m.media_kind is not None
+    )
+    assert await pool.fetchval(returned, ANNA) == 0
+    assert await ledger_agrees(pool, ANNA) == WELCOME  # free: nothing was charged
+    await order()
+    anna.expect("Стоимость:")  # no runs left: the next one is paid
+    code = await growth(under_test).codes.get("TRY1")
+    assert code is not None and code.cost_kopecks > 0  # what the free run was worth
+
+
+async def test_redeemed_concurrently_past_the_limit_exactly_the_limit_succeeds(
+    bot: Bot, pool: asyncpg.Pool
+) -> None:
+    under_test, _ = bot
+    codes = growth(under_test).codes
+    later = datetime.now(UTC) + timedelta(days=1)
+    await codes.create(
+        ADMIN_ID,
+        PromoSpec(code="RUSH", kind=PromoKind.BONUS, amount_kopecks=5_000, max_uses=3, expires_at=later),
+    )
+    users = list(range(5000, 5020))
+    outcomes = await asyncio.gather(*(codes.redeem(u, "RUSH") for u in users), return_exceptions=True)
+    won = [u for u, o in zip(users, outcomes, strict=True) if not isinstance(o, BaseException)]
+    refused = [o for o in outcomes if isinstance(o, ActionError)]
+    assert len(won) == 3 and len(refused) == 17
+    assert {e.text_key for e in refused} == {"growth.promo.used_up"}
+    assert (await codes.get("RUSH")).used == 3  # type: ignore[union-attr]
+    for u in users:
+        assert await ledger_agrees(pool, u) == (5_000 if u in won else 0)
+
+    # one user, the same code from five devices at once: counted once
+    await codes.create(
+        ADMIN_ID,
+        PromoSpec(code="TWICE", kind=PromoKind.BONUS, amount_kopecks=5_000, max_uses=100, expires_at=later),
+    )
+    outcomes = await asyncio.gather(*(codes.redeem(6000, "TWICE") for _ in range(5)), return_exceptions=True)
+    assert sum(not isinstance(o, BaseException) for o in outcomes) == 1
+    assert await ledger_agrees(pool, 6000) == 5_000
+
+
+async def test_expired_and_new_users_only_codes_are_refused(bot: Bot, pool: asyncpg.Pool) -> None:
+    under_test, _ = bot
+    codes = growth(under_test).codes
+    anna = under_test.chat(ANNA)
+    await anna.send("/start")
+    now = datetime.now(UTC)
+    await codes.create(
+        ADMIN_ID,
+        PromoSpec(
+            code="OLD",
+            kind=PromoKind.BONUS,
+            amount_kopecks=5_000,
+            max_uses=9,
+            expires_at=now - timedelta(seconds=1),
+        ),
+    )
+    await codes.create(
+        ADMIN_ID,
+        PromoSpec(
+            code="FRESH",
+            kind=PromoKind.BONUS,
+            amount_kopecks=5_000,
+            max_uses=9,
+            expires_at=now + timedelta(days=1),
+            new_users_only=True,
+        ),
+    )
+    await anna.send("/promo OLD")
+    anna.expect("Срок действия промокода истёк")
+    await anna.send("/promo FRESH")
+    anna.expect("только для новых пользователей")
+    assert await ledger_agrees(pool, ANNA) == WELCOME
+    vova = newcomer(under_test, 2001)
+    await vova.send("/start promo_FRESH")  # a newcomer's very first message
+    vova.expect("Промокод FRESH активирован")
+    assert await ledger_agrees(pool, 2001) == WELCOME + 5_000
