@@ -179,6 +179,7 @@ class Declarations:
     screens: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     param_types: tuple[ParamType, ...] = ()
     guard_implies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    command_hooks: tuple[str, ...] = ()
 
 
 class Plugin:
@@ -232,6 +233,7 @@ class Plugin:
             {k: dict(v) for k, v in cls.screens.items()},
             tuple(cls.param_types),
             {k: tuple(v) for k, v in cls.guard_implies.items()},
+            tuple(cls.command_hooks),
         )
 
     async def template_values(self, ctx: CallContext) -> dict[str, Any]:

@@ -111,6 +111,9 @@ async def test_a_referral_chain_is_paid_on_the_first_top_up_only(bot: Bot, pool:
 
     await invite_link(anna)
     anna.expect("Приглашено: 1", "Пополнили баланс: 1", "Заработано: 10\xa0₽")
+    await anna.send("/balance")
+    await anna.press("📜 Операции")
+    anna.expect("+10\xa0₽ · бонус за приглашение")
     reward_sum = await pool.fetchval("SELECT sum(reward_kopecks) FROM growth_rewards")
     assert reward_sum == await pool.fetchval("SELECT sum(amount) FROM ledger WHERE kind = 'referral'")
 
@@ -260,6 +263,8 @@ async def test_a_bonus_code_by_command_and_button_up_to_its_limit(bot: Bot, pool
     await anna.send("/start")
     await anna.send("/promo spring")
     anna.expect("Промокод SPRING активирован", "На баланс зачислено 150\xa0₽", "Ваш баланс: 350")
+    await anna.press("📜 Операции")
+    anna.expect("+150\xa0₽ · промокод")
     await anna.send("/promo SPRING")
     anna.expect("Вы уже активировали этот промокод")
     assert await ledger_agrees(pool, ANNA) == WELCOME + 15_000
