@@ -119,6 +119,7 @@ class Referrals:
             KIND_REWARD,
             KIND_REVERSAL,
         )
+        assert row is not None
         return Stats(invited=row["invited"], paying=row["paying"], earned_kopecks=row["earned"])
 
 

@@ -51,12 +51,26 @@ def parse_spec(kind: PromoKind, line: str, models: Container[str], now: datetime
         raise ActionError("growth.admin.bad_spec")
     uses, days = _count(words[-2], 1, 1_000_000), _count(words[-1], 1, 3650)
     expires = (now or datetime.now(UTC)) + timedelta(days=days)
-    common = {"code": code, "kind": kind, "max_uses": uses, "expires_at": expires, "new_users_only": new_only}
+    kopecks = percent = cap = runs = 0
+    model: str | None = None
     if kind is PromoKind.BONUS:
-        return PromoSpec(**common, amount_kopecks=_rub(words[1]))
-    if kind is PromoKind.TOPUP_PERCENT:
-        return PromoSpec(**common, percent=_count(words[1], 1, 100), cap_kopecks=_rub(words[2]))
-    model = words[1]
-    if model not in models:
-        raise ActionError("growth.admin.unknown_model", model=model[:64])
-    return PromoSpec(**common, model=model, runs=_count(words[2], 1, 1000))
+        kopecks = _rub(words[1])
+    elif kind is PromoKind.TOPUP_PERCENT:
+        percent, cap = _count(words[1], 1, 100), _rub(words[2])
+    else:
+        model = words[1]
+        if model not in models:
+            raise ActionError("growth.admin.unknown_model", model=model[:64])
+        runs = _count(words[2], 1, 1000)
+    return PromoSpec(
+        code=code,
+        kind=kind,
+        amount_kopecks=kopecks,
+        percent=percent,
+        cap_kopecks=cap,
+        model=model,
+        runs=runs,
+        max_uses=uses,
+        expires_at=expires,
+        new_users_only=new_only,
+    )

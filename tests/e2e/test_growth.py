@@ -437,3 +437,25 @@ async def test_expired_and_new_users_only_codes_are_refused(bot: Bot, pool: asyn
     await vova.send("/start promo_FRESH")  # a newcomer's very first message
     vova.expect("Промокод FRESH активирован")
     assert await ledger_agrees(pool, 2001) == WELCOME + 5_000
+
+
+async def test_the_referrer_is_told_in_their_language(bot: Bot, pool: asyncpg.Pool) -> None:
+    under_test, _ = bot
+    boris = under_test.chat(BORIS)  # writes in English
+    await boris.send("/start")
+    await boris.send("/balance")
+    await boris.press("🤝 Invite a friend")
+    found = re.search(r"\?start=(ref_[a-z0-9]+)", boris.screen)
+    assert found, boris.screen
+    boris.expect("Your link", "Invited: 0")
+    vova = newcomer(under_test, 2001)
+    await vova.send(f"/start {found.group(1)}")
+    mark = under_test.emulator.mark()
+    await top_up_100(under_test, vova)
+    told = await under_test.emulator.wait_bot_message(
+        BORIS, since=mark, match=lambda m: "you received" in m.content
+    )
+    assert "10\xa0₽" in told.content
+    assert await ledger_agrees(pool, BORIS) == WELCOME + 1_000
+    told_once = "SELECT count(*) FROM growth_rewards WHERE notified_at IS NOT NULL"
+    assert await pool.fetchval(told_once) == 1
