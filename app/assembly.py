@@ -46,6 +46,10 @@ from plugins.generation.plugin import GenerationPlugin, money_settlers
 from plugins.generation.runner import JobRunner
 from plugins.generation.store import JobStore
 from plugins.generation.views import job_names
+from plugins.growth.notifier import RewardNotifier
+from plugins.growth.plugin import GrowthPlugin
+from plugins.growth.referrals import reverse_referral_for_topup
+from plugins.growth.runs import PromoRuns
 from plugins.integrations.kie.client import KieClient
 from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
 from plugins.news import NewsPlugin
@@ -137,7 +141,8 @@ def build_plugins(deps: Dependencies) -> PluginKit:
 
     fetcher = PublicFetcher(deps.fetch_policy)
     delivery = Delivery(bot, client, bundle, fetcher)
-    on_success, on_failure = money_settlers(wallet)
+    promo_runs = PromoRuns(pool)  # free runs from promo codes (plugins/growth)
+    on_success, on_failure = money_settlers(wallet, promo_runs)
     public_url = str(config.public_url) if config and config.public_url else None
     secret = config.kie_callback_secret.get_secret_value() if config and config.kie_callback_secret else None
     hmac_key = (
@@ -164,7 +169,14 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     )
     prices = ModelPrices(wallet)  # one overrides cache per instance, shared by all readers
     generation = GenerationPlugin(
-        bundle, store, wallet, wake=runner.wake, prices=prices, breakers=breakers, clock=clock
+        bundle,
+        store,
+        wallet,
+        wake=runner.wake,
+        prices=prices,
+        breakers=breakers,
+        clock=clock,
+        extra_runs=promo_runs,
     )
     routes = callback_routes(store, runner, secret, hmac_key) if secret else []
     catalog = CatalogPlugin(bundle, wallet, prices)
@@ -172,10 +184,12 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
     finding = FindingPlugin(bundle, pool, prices, clock)
     money = MoneyPlugin(pool, bundle, bot, wallet, admin.roles)
+    money.refunds.on_done.append(reverse_referral_for_topup)  # a refunded top-up's reward goes back
     settings = SettingsPlugin(bundle, wallet, admin.roles)
     form_return = FormReturn()
     pace = SendPace(config.broadcast_rate if config else 25.0)
     sending = broadcasts(pool, bundle, bot, admin.roles, pace, **deps.broadcast_options)
+    growth = GrowthPlugin(pool, bundle, bot)
     return PluginKit(
         [
             UserPlugin(),
@@ -190,6 +204,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
             settings,
             sending.plugin,
             NewsPlugin(pool),
+            growth,
         ],
         routers=[admin.router, sending.router, payments_router(bundle, wallet, form_return)],
         services=[
@@ -199,6 +214,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
             money,
             SettingsWatch(pool, wallet.settings),
             KieBalanceAlert(pool, bundle, bot, wallet, admin.roles, client.credits),
+            RewardNotifier(pool, bundle, bot),
         ],
         routes=routes,
         closers=[client.close, fetcher.close],

@@ -18,6 +18,7 @@ from plugins.admin.settings_plugin import SettingsPlugin
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.finding.plugin import FindingPlugin
 from plugins.generation.plugin import GenerationPlugin
+from plugins.growth.plugin import GrowthPlugin
 from plugins.news import NewsPlugin
 from plugins.payments.plugin import PaymentsPlugin
 from plugins.user import UserPlugin
@@ -37,6 +38,7 @@ BUILTIN: tuple[type[Plugin], ...] = (
     SettingsPlugin,
     BroadcastPlugin,
     NewsPlugin,
+    GrowthPlugin,
 )
 
 

@@ -151,6 +151,31 @@ class PressResult:
 
 
 @dataclass(frozen=True)
+class CommandEvent:
+    """A command a plug-in asked to see (``command_hooks``), with what followed it.
+
+    ``payload`` is the text after the command (``/start ref_abc`` → ``ref_abc``; a deep link
+    ``t.me/bot?start=ref_abc`` arrives so), untrusted and possibly empty. ``first_visit`` is
+    true on the user's very first update to the bot (no session existed before it).
+    """
+
+    command: str
+    payload: str
+    first_visit: bool
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """A plug-in's answer to a command it hooked: a notice shown above the screen, and
+    optionally another screen (declared in ``screens``) to open instead of the command's."""
+
+    text_key: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    screen: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Declarations:
     """What a plug-in class offers, read from its annotations."""
 
@@ -161,6 +186,7 @@ class Declarations:
     screens: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     param_types: tuple[ParamType, ...] = ()
     guard_implies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    command_hooks: tuple[str, ...] = ()
 
 
 class Plugin:
@@ -178,6 +204,9 @@ class Plugin:
     param_types: ClassVar[tuple[ParamType, ...]] = ()
     #: callback data starting with this is a press on one of the plug-in's own messages
     press_prefix: ClassVar[str | None] = None
+    #: commands whose arguments this plug-in reads (``on_command``), e.g. ``("start",)`` for
+    #: deep-link payloads; the command itself still opens its screen
+    command_hooks: ClassVar[tuple[str, ...]] = ()
     #: the guards ``guards()`` provides, each with the guards it implies: whoever passes
     #: ``owner`` passes ``admin`` too, so a screen guarded ``owner`` may lead to one guarded
     #: ``admin`` (the linter reads this; the checks themselves stay in ``guards()``)
@@ -211,6 +240,7 @@ class Plugin:
             {k: dict(v) for k, v in cls.screens.items()},
             tuple(cls.param_types),
             {k: tuple(v) for k, v in cls.guard_implies.items()},
+            tuple(cls.command_hooks),
         )
 
     async def template_values(self, ctx: CallContext) -> dict[str, Any]:
@@ -219,6 +249,10 @@ class Plugin:
 
     def guards(self) -> Mapping[str, GuardCheck]:
         return {}
+
+    async def on_command(self, ctx: CallContext, event: CommandEvent) -> CommandResult | None:
+        """A command named in ``command_hooks``, before its screen is shown (None: nothing to add)."""
+        return None
 
     async def on_press(self, ctx: CallContext, data: str) -> PressResult:
         """A press whose callback data starts with ``press_prefix`` (the prefix removed)."""

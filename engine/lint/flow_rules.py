@@ -18,6 +18,7 @@ declare("FLOW004", "two screens have the same id")
 declare("FLOW005", "the project has no /start command")
 declare("FLOW006", "a plug-in opens a screen that does not exist")
 declare("FLOW007", "a form offers a way past a refusal its submit action never gives")
+declare("FLOW008", "a plug-in reads the arguments of a command no flow declares")
 
 
 def _near(name: str, known: list[str]) -> str:
@@ -115,4 +116,20 @@ def plugin_screens(ctx: LintContext) -> Iterator[Problem]:
                     "FLOW006",
                     where,
                     f'the {decl.namespace} plug-in opens screen "{screen}", which no flow defines',
+                )
+
+
+@check
+def hooked_commands(ctx: LintContext) -> Iterator[Problem]:
+    """A plug-in that reads a command's arguments needs a flow to declare the command, or
+    users' ``/name …`` would only ever get "unknown command"."""
+    start = ctx.bundle.commands.get("start")
+    where = start.location if start else Location("flows", 1, 1)
+    for decl in ctx.plugins.by_namespace.values():
+        for command in decl.command_hooks:
+            if command not in ctx.bundle.commands:
+                yield finding(
+                    "FLOW008",
+                    where,
+                    f"the {decl.namespace} plug-in reads the arguments of /{command}, which no flow declares",
                 )

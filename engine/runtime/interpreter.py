@@ -18,7 +18,7 @@ from typing import Any
 from engine.callbacks import CallbackData
 from engine.files.source import FileSource
 from engine.loader.bundle import Bundle
-from engine.plugin import ActionError, GuardCheck, Plugin, PluginSet, PressResult
+from engine.plugin import ActionError, CommandEvent, GuardCheck, Plugin, PluginSet, PressResult
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext, Guards
 from engine.runtime.forms.controller import Forms
@@ -231,14 +231,40 @@ class Runtime:
         if name == "start":
             session.stack.clear()
             session.form.clear()
-            await self.moves.show(turn, self.start_screen, {})
+            screen, args, notice = await self._command_hooks(turn, name, self.start_screen)
+            await self.moves.show(turn, screen, args, notice=notice)
             return
         command = self.bundle.commands.get(name)
         if command is None:
             notice = self._text("engine.unknown_command", turn, {"command": f"/{name}"})
             await self.moves.show(turn, self.help_screen, {}, push=True, notice=notice)
             return
-        await self.moves.show(turn, command.target, {}, push=True)
+        screen, args, notice = await self._command_hooks(turn, name, command.target)
+        await self.moves.show(turn, screen, args, push=True, notice=notice)
+
+    async def _command_hooks(
+        self, turn: Turn, name: str, screen: str
+    ) -> tuple[str, dict[str, Any], str | None]:
+        """Plug-ins that hooked this command see its payload first; the last one naming a
+        screen decides where the user lands, and every notice is shown above it."""
+        args: dict[str, Any] = {}
+        notices: list[str] = []
+        event = CommandEvent(name, turn.incoming.command_args, turn.session.is_new)
+        for plugin in self.calls.plugins.instances.values():
+            if name not in plugin.command_hooks:
+                continue
+            try:
+                result = await plugin.on_command(turn.ctx, event)
+            except ActionError as err:
+                notices.append(self._text(err.text_key, turn, err.params))
+                continue
+            if result is None:
+                continue
+            if result.text_key:
+                notices.append(self._text(result.text_key, turn, result.params))
+            if result.screen:
+                screen, args = result.screen, dict(result.args)
+        return screen, args, "\n".join(notices) or None
 
     async def _press(self, turn: Turn) -> None:
         incoming, session = turn.incoming, turn.session

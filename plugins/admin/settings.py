@@ -32,6 +32,7 @@ Kind = Literal[
     "minutes",
     "text",
     "contact",
+    "percent",
 ]
 
 #: every setting's kind, in the order the list shows them
@@ -49,6 +50,10 @@ KINDS: dict[str, Kind] = {
     "kie_usd_per_credit": "credit_price",
     "kie_low_balance_credits": "credits",
     "kie_balance_check_minutes": "minutes",
+    "referral_percent": "percent",
+    "referral_fixed_kopecks": "money",
+    "referral_min_topup_kopecks": "money",
+    "referral_monthly_cap_kopecks": "money",
 }
 assert set(KINDS) == set(SETTING_KEYS), "every setting needs a kind"
 ALL_KINDS: tuple[Kind, ...] = tuple(dict.fromkeys(KINDS.values()))
@@ -141,7 +146,7 @@ def _decimal(text: str) -> Decimal:
 
 
 def _whole(text: str) -> int:
-    cleaned = re.sub(r"[\s\u00a0]", "", text)
+    cleaned = re.sub(r"[\s\u00a0%]", "", text)
     if not _WHOLE.match(cleaned):
         raise Refusal("not_whole")
     return int(cleaned)
@@ -182,6 +187,7 @@ READERS: dict[Kind, Callable[[str], Any]] = {
     "minutes": _whole,
     "text": _text,
     "contact": _contact,
+    "percent": _whole,
 }
 
 

@@ -10,7 +10,7 @@ import html
 import uuid
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 
@@ -52,6 +52,17 @@ def job_timeout(category: str) -> timedelta:
     return timedelta(minutes=15)
 
 
+class ExtraFreeRuns(Protocol):
+    """Free runs given outside the free tier (promo codes, plugins/growth/runs.py): spent on
+    the job's own connection, so with its creation, and given back when it fails."""
+
+    async def left(self, user_id: int, model: str) -> int: ...
+
+    async def try_use(self, conn: Any, user_id: int, model: str, job_id: str, kopecks: int) -> bool: ...
+
+    async def give_back(self, conn: Any, job_id: str) -> bool: ...
+
+
 class FormArgs(BaseModel):
     model: ModelRef
     values: dict[str, Any]
@@ -66,6 +77,8 @@ class Quote(BaseModel):
     #: a free model whose runs this user used up: this run is paid (generation.free_used_up)
     used_up: bool = False
     note: str = ""
+    extra_run: bool = False  # free by a promo code's run, not the free tier
+    value_kopecks: int = 0  # what it would cost, free or not
 
 
 class Submitted(BaseModel):
@@ -129,8 +142,10 @@ class GenerationPlugin(Plugin):
         prices: ModelPrices | None = None,
         breakers: Breakers | None = None,
         clock: UserDates | None = None,
+        extra_runs: ExtraFreeRuns | None = None,
     ) -> None:
         self.bundle = bundle
+        self.extra_runs = extra_runs
         self.breakers = breakers
         self.clock = clock  # the reader's time zone for history (Moscow without it)
         self.prices = prices or ModelPrices(wallet)
@@ -163,20 +178,28 @@ class GenerationPlugin(Plugin):
             raise ActionError("generation.no_price") from exc
         kopecks = model_kopecks(entry.id, credits, self._price_from.get(entry.id), pricing)
         badge = await free_badge(self.wallet, ctx.user_id, model, free_models(self._price_from, pricing))
+        free, free_left, extra = badge.free, badge.left, False
+        if not free and self.extra_runs is not None:  # a promo code's free run of this model
+            promo_left = await self.extra_runs.left(ctx.user_id, model)
+            if promo_left > 0:
+                free, free_left, extra = True, promo_left, True
+        used_up = badge.used_up and not extra
         note = (
             self.bundle.render("generation.free_used_up", ctx.language, {"back": badge.back})
-            if badge.used_up
+            if used_up
             else ""
         )
         text = format_rub(kopecks, ctx.language)
         return Quote(
             text=text,
-            kopecks=0 if badge.free else kopecks,
+            kopecks=0 if free else kopecks,
             credits=str(credits),
-            free=badge.free,
-            free_left=badge.left,
-            used_up=badge.used_up,
+            free=free,
+            free_left=free_left,
+            used_up=used_up,
             note=note,
+            extra_run=extra,
+            value_kopecks=kopecks,
         )
 
     @query
@@ -199,6 +222,10 @@ class GenerationPlugin(Plugin):
         free = free_models(self._price_from, pricing)
 
         async def pay(conn: Any, job_id: str) -> None:
+            if quote.extra_run and self.extra_runs is not None:
+                if await self.extra_runs.try_use(conn, ctx.user_id, entry.id, job_id, quote.value_kopecks):
+                    return
+                raise ActionError("generation.free_used_up")
             if quote.free:
                 used = await self.wallet.try_use_free(
                     ctx.user_id, entry.id, job_id, free_models=free, conn=conn
@@ -313,8 +340,9 @@ class GenerationPlugin(Plugin):
         raise ActionError("engine.stale")
 
 
-def money_settlers(wallet: Wallet) -> tuple[Any, Any]:
-    """How a finished job settles: capture on success; release (or return the free run)."""
+def money_settlers(wallet: Wallet, extra_runs: ExtraFreeRuns | None = None) -> tuple[Any, Any]:
+    """How a finished job settles: capture on success; release (or return the free run, of
+    the free tier or a promo code's)."""
 
     async def on_success(job: Job, conn: Any) -> None:
         if not job.free:
@@ -323,6 +351,8 @@ def money_settlers(wallet: Wallet) -> tuple[Any, Any]:
     async def on_failure(job: Job, conn: Any) -> None:
         if job.free:
             await wallet.return_free(str(job.id), conn=conn)
+            if extra_runs is not None:
+                await extra_runs.give_back(conn, str(job.id))
         else:
             await wallet.release(str(job.id), reason=job.state.value, conn=conn)
 

@@ -58,6 +58,14 @@ class WalletSettings(BaseModel):
             raise ValueError("support_contact must be @username or an http(s) link")
         return value
 
+    #: referrals (plugins/growth): the reward on an invitee's first top-up of at least the
+    #: minimum — a fixed sum when above 0, else a percentage — up to a monthly cap per referrer.
+    #: The ledger trigger of migration 0110 reads these (its defaults mirror these ones)
+    referral_percent: int = Field(10, ge=0, le=100)
+    referral_fixed_kopecks: int = Field(0, ge=0, le=10_000_000)
+    referral_min_topup_kopecks: int = Field(10_000, ge=0, le=100_000_000)
+    referral_monthly_cap_kopecks: int = Field(100_000, ge=0, le=100_000_000)
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.free_hourly_limit > self.free_daily_limit:
@@ -81,6 +89,10 @@ SettingKey = Literal[
     "kie_balance_check_minutes",
     "bank_details",
     "support_contact",
+    "referral_percent",
+    "referral_fixed_kopecks",
+    "referral_min_topup_kopecks",
+    "referral_monthly_cap_kopecks",
 ]
 #: the channel ``set`` notifies on commit, so every instance drops its cache at once
 CHANNEL = "wallet_settings"

@@ -20,6 +20,7 @@ refund and one ledger reversal.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import StrEnum
 
@@ -90,9 +91,14 @@ def _refund(row: asyncpg.Record | None) -> StarRefund | None:
     return StarRefund(**dict(row)) if row else None
 
 
+RefundDone = Callable[[asyncpg.Connection, str], Awaitable[object]]
+"""Told in the refund's own transaction, with the top-up's charge id, that it was refunded."""
+
+
 class StarRefunds:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        self.on_done: list[RefundDone] = []
 
     async def payment(self, payment_id: int) -> StarPayment | None:
         row = await self.pool.fetchrow(
@@ -205,6 +211,8 @@ class StarRefunds:
                 return False
             refund = StarRefund(**dict(row))
             await _audit(c, admin_id, "stars.refund_done", refund, "pending", "done", f"⭐ {refund.stars}")
+            for undo in self.on_done:  # e.g. the referral reward this top-up paid (plugins/growth)
+                await undo(c, refund.charge_id)
         return True
 
     async def fail(self, refund_id: int, error: str, admin_id: int) -> bool:

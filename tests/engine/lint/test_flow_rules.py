@@ -86,3 +86,19 @@ def test_plugin_opening_a_screen_no_flow_defines(tmp_path: Path) -> None:
     problems = lint(load_bundle(tmp_path), PluginSet([UserPlugin.declarations(), Opener.declarations()]))
     assert findings(problems) == [("FLOW006", "flows/main.yaml", 2)]
     assert "main.missing" in problems[0].message
+
+
+def test_plugin_hooking_a_command_no_flow_declares(tmp_path: Path) -> None:
+    from engine.lint.linter import lint
+    from engine.loader.bundle import load_bundle
+    from engine.plugin import Plugin, PluginSet
+    from plugins.user import UserPlugin
+
+    class Hooker(Plugin):
+        namespace = "hooker"
+        command_hooks = ("start", "promo")
+
+    write_project(tmp_path)
+    problems = lint(load_bundle(tmp_path), PluginSet([UserPlugin.declarations(), Hooker.declarations()]))
+    assert findings(problems) == [("FLOW008", "flows/main.yaml", 2)]
+    assert "/promo" in problems[0].message

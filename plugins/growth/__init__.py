@@ -1,0 +1,1 @@
+"""Growth: referral links, promo codes and traffic sources (issue 17)."""
