@@ -16,7 +16,7 @@ from engine.plugin import PluginSet
 from plugins.user import UserPlugin
 from tests.support.projects import write_project
 
-BUDGET = 4500  # actions: about 40 s on 2 shared cores (every screen, and some forms)
+BUDGET = 5500  # actions: about 50 s on 2 shared cores (every screen, and some forms)
 MODELS = 10  # forms walked
 
 FLOW = """\

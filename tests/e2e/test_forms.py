@@ -23,6 +23,7 @@ async def test_receipt_amount_is_checked_as_typed_before_any_upload(
     bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
 ) -> None:
     under_test, _ = bot
+    await Wallet(pool).set_setting("bank_details", "р/с 40702810000000000001", 9001)  # transfers open
     anna = under_test.chat(ANNA)
     await anna.send("/start")
     await anna.send("/balance")

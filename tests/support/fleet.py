@@ -86,11 +86,11 @@ class Instance:
         return f"http://127.0.0.1:{self.port}"
 
     async def handled(self) -> int:
-        """Updates this instance handled (its /metrics)."""
+        """Updates this instance's interpreter handled (its /metrics: the engine's own count)."""
         async with aiohttp.ClientSession() as http, http.get(f"{self.url}/metrics") as resp:
             for line in (await resp.text()).splitlines():
-                if line.startswith("bot_updates_total "):
-                    return int(line.split()[1])
+                if line.startswith('bot_engine_events_total{event="updates"} '):
+                    return int(float(line.split()[1]))
         return 0
 
 

@@ -29,5 +29,5 @@ async def start_bot_process(emulator: TelegramEmulator, dsn: str, **env: str) ->
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
-    await emulator.wait_for(lambda: len(emulator.calls("deleteWebhook")) > ready, timeout=30)
+    await emulator.wait_for(lambda: len(emulator.calls("deleteWebhook")) > ready, timeout=60)
     return process
