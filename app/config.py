@@ -45,6 +45,9 @@ class Config(BaseSettings):
     flood_burst: int = Field(
         12, ge=1, le=1000, description="Updates one user may send at once (an album is 10)."
     )
+    event_retention_days: int = Field(
+        90, ge=1, le=3650, description="How long screen views and presses are kept for the funnels."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = Field(
         "text", description="json: one JSON object per line, with update, user and job ids."

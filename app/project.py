@@ -14,6 +14,7 @@ from plugins.admin.models import ModelsPlugin
 from plugins.admin.plugin import AdminPlugin
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.finding.plugin import FindingPlugin
+from plugins.funnels.plugin import FunnelsPlugin
 from plugins.generation.plugin import GenerationPlugin
 from plugins.payments.plugin import PaymentsPlugin
 from plugins.user import UserPlugin
@@ -29,6 +30,7 @@ BUILTIN: tuple[type[Plugin], ...] = (
     FindingPlugin,
     AdminPlugin,
     ModelsPlugin,
+    FunnelsPlugin,
 )
 
 

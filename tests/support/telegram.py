@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from app.config import Config
 from app.metrics import Metrics
 from emulators.telegram.server import TelegramEmulator
 from emulators.telegram.transcript import ChatMessage
+from engine.loader.bundle import Bundle
 from engine.plugin import Plugin, PluginSet
 from engine.runtime.interpreter import Runtime
 from engine.telegram.flood import FloodLimit
@@ -170,9 +171,12 @@ async def start_bot(
     serve_http: bool = False,
     flood: FloodLimit | None = None,
     metrics: Metrics | None = None,
+    splits: bool = False,
 ) -> BotUnderTest:
     """``serve_http``: also the bot's HTTP server (health, callbacks) on a free port, its URL
-    given to ``config`` as the public URL (so Kie.ai callbacks reach it)."""
+    given to ``config`` as the public URL (so Kie.ai callbacks reach it). ``splits``: the A/B
+    splits choose per user as in production; otherwise everyone sees each split's own screen
+    (the conversations here were written for it)."""
     sock = _listening_socket() if serve_http else None
     if sock is not None:
         public = AnyHttpUrl(f"http://127.0.0.1:{sock.getsockname()[1]}")
@@ -198,6 +202,7 @@ async def start_bot(
         config=config,
         flood=flood,
         metrics=metrics,
+        split_winners=None if splits else ControlVariants(bundle),
     )
     app = assemble(deps, extra_plugins)
     services = await app.start_services()
@@ -216,6 +221,16 @@ async def start_bot(
         http,
         str(config.public_url).rstrip("/") if http and config else None,
     )
+
+
+class ControlVariants:
+    """Every split shows its own screen (its control variant): a fixed winner per split."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.chosen = {split.id: split.screen for split in bundle.splits.values()}
+
+    async def winners(self) -> Mapping[str, str]:
+        return self.chosen
 
 
 def _listening_socket() -> socket.socket:
@@ -245,6 +260,7 @@ async def running_bot(
     emulator: TelegramEmulator | None = None,
     flood: FloodLimit | None = None,
     metrics: Metrics | None = None,
+    splits: bool = False,
 ) -> AsyncIterator[BotUnderTest]:
     """The bot polling a fresh emulator (or ``emulator``). Flood control is off unless ``flood``
     is given: the conversations here run much faster than people type."""
@@ -263,6 +279,7 @@ async def running_bot(
             serve_http=serve_http,
             flood=flood,
             metrics=metrics,
+            splits=splits,
         )
         try:
             yield under_test
