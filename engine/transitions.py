@@ -145,7 +145,7 @@ def all_transitions(bundle: Bundle) -> list[Transition]:
         for t in list(found)
         if t.target in split_on
         for variant in split_on[t.target]
-        if variant != t.target
+        if variant != t.target and variant in bundle.screens  # else SPLIT001 says so
     ]
     return found
 
