@@ -149,7 +149,8 @@ class Navigator:
             if screen is not None:
                 log.warning("user %s refused screen %s (guard %s)", ctx.user_id, screen_id, screen.guard)
             notice = self.text("engine.forbidden", turn)
-            screen, args, push, state = self.bundle.screens[self.start_screen], {}, False, None
+            start, variant = await self.splits.route(self.start_screen, ctx.user_id)
+            screen, args, push, state = self.bundle.screens[start], {}, False, None
             session.stack.clear()
         try:
             args = coerce_args(screen.screen.params, self.types, args)
