@@ -25,6 +25,17 @@ class WinnerSource(Protocol):
         ...
 
 
+class ControlVariants:
+    """Every split shows the screen it tests, whatever the weights or admins say: for runs
+    that replay one user's path as another's (the explorer, scripted conversations)."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.chosen = {split.id: split.screen for split in bundle.splits.values()}
+
+    async def winners(self) -> Mapping[str, str]:
+        return self.chosen
+
+
 def bucket(split_id: str, user_id: int, total: int) -> int:
     digest = hashlib.blake2b(f"{split_id}:{user_id}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") % total

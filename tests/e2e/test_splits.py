@@ -48,7 +48,7 @@ async def test_an_admin_picks_the_winner_and_everyone_gets_it(pool: asyncpg.Pool
         await admin.send("/admin")
         await admin.press("🔻 Воронка")
         await admin.press("🧪 Сплит-тесты")
-        await admin.press("welcome.test")
+        await admin.press("🧪 welcome.test")
         admin.expect(
             "Цель: заказали генерацию",
             f"main.start: 0 из {len(USERS) - on_b} — 0\xa0%",

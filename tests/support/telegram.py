@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,9 +26,9 @@ from app.config import Config
 from app.metrics import Metrics
 from emulators.telegram.server import TelegramEmulator
 from emulators.telegram.transcript import ChatMessage
-from engine.loader.bundle import Bundle
 from engine.plugin import Plugin, PluginSet
 from engine.runtime.interpreter import Runtime
+from engine.runtime.splits import ControlVariants
 from engine.telegram.flood import FloodLimit
 from plugins.integrations.public_fetch import AddressPolicy
 from plugins.user import UserPlugin
@@ -221,16 +221,6 @@ async def start_bot(
         http,
         str(config.public_url).rstrip("/") if http and config else None,
     )
-
-
-class ControlVariants:
-    """Every split shows its own screen (its control variant): a fixed winner per split."""
-
-    def __init__(self, bundle: Bundle) -> None:
-        self.chosen = {split.id: split.screen for split in bundle.splits.values()}
-
-    async def winners(self) -> Mapping[str, str]:
-        return self.chosen
 
 
 def _listening_socket() -> socket.socket:
