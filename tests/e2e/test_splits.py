@@ -9,6 +9,8 @@ import time
 import asyncpg
 
 from engine.runtime.splits import assign
+from plugins.funnels.plugin import percent
+from plugins.funnels.report import wilson
 from tests.e2e.test_funnels import flush, person
 from tests.support.telegram import ADMIN_ID, BotUnderTest, running_bot
 
@@ -49,10 +51,11 @@ async def test_an_admin_picks_the_winner_and_everyone_gets_it(pool: asyncpg.Pool
         await admin.press("🔻 Воронка")
         await admin.press("🧪 Сплит-тесты")
         await admin.press("🧪 welcome.test")
+        on_a = len(USERS) - on_b
         admin.expect(
             "Цель: заказали генерацию",
-            f"main.start: 0 из {len(USERS) - on_b} — 0\xa0%",
-            f"welcome.b: 0 из {on_b} — 0\xa0%",
+            f"main.start: 0 из {on_a} — 0\xa0% (95 %: 0\xa0%…{percent(wilson(0, on_a)[1])})",
+            f"welcome.b: 0 из {on_b} — 0\xa0% (95 %: 0\xa0%…{percent(wilson(0, on_b)[1])})",
         )
         await admin.press("🏆 Победитель: welcome.b")
         admin.expect("Тест завершён, всем показывается: welcome.b")
