@@ -22,6 +22,8 @@ from engine.plugin import Plugin, PluginSet
 from engine.runtime.interpreter import Runtime
 from engine.runtime.pg_sessions import PgSessionStore
 from engine.runtime.session import SessionStore
+from engine.runtime.splits import WinnerSource
+from engine.storage.events import PgEventWriter, PgSplitWinners
 from engine.telegram.files import TelegramFiles
 from engine.telegram.flood import FloodLimit
 from engine.telegram.messenger import AiogramMessenger
@@ -38,6 +40,7 @@ from plugins.catalog.plugin import CatalogPlugin
 from plugins.catalog.prices import ModelPrices
 from plugins.finding.clock import Clock
 from plugins.finding.plugin import FindingPlugin
+from plugins.funnels.plugin import FunnelsPlugin
 from plugins.generation.breaker import Breakers
 from plugins.generation.callbacks import callback_routes, callback_url
 from plugins.generation.delivery import Delivery
@@ -100,6 +103,8 @@ class Dependencies:
     files: FileSource | None = None  # None: files are read from Telegram through ``bot``
     metrics: Metrics | None = None  # None: nothing is measured (tests that do not look)
     broadcast_options: BroadcastOptions = field(default_factory=lambda: BroadcastOptions())
+    #: the A/B splits' chosen winners; None: those admins chose (table split_winners)
+    split_winners: WinnerSource | None = None
 
 
 class Service(Protocol):
@@ -190,6 +195,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     pace = SendPace(config.broadcast_rate if config else 25.0)
     sending = broadcasts(pool, bundle, bot, admin.roles, pace, **deps.broadcast_options)
     growth = GrowthPlugin(pool, bundle, bot)
+    funnels = FunnelsPlugin(pool, bundle, bot, admin.roles)
     return PluginKit(
         [
             UserPlugin(),
@@ -205,6 +211,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
             sending.plugin,
             NewsPlugin(pool),
             growth,
+            funnels,
         ],
         routers=[admin.router, sending.router, payments_router(bundle, wallet, form_return)],
         services=[
@@ -251,6 +258,9 @@ def assemble(
     plugin_set = PluginSet.of([*kit.plugins, *extra_plugins])
     # ctx.is_admin: anyone with a role (owners are ADMIN_IDS); guards tell the roles apart
     staff = kit.admin.roles if kit.admin else deps.admin_ids
+    retention = deps.config.event_retention_days if deps.config else 90
+    events = PgEventWriter(deps.pool, retention_days=retention)
+    kit.services.append(events)
     runtime = Runtime(
         deps.bundle,
         plugin_set,
@@ -258,11 +268,16 @@ def assemble(
         AiogramMessenger(deps.bot, deps.bundle.root / "models", kit.pace),
         staff,
         files=kit.files,
+        events=events,
+        winners=deps.split_winners or PgSplitWinners(deps.pool),
     )
     if kit.admin:
         kit.admin.attach(runtime)
     for attach in kit.attach:
         attach(runtime)
+    for plugin in kit.plugins:
+        if isinstance(plugin, FunnelsPlugin):
+            plugin.runtime = runtime
     dispatcher = build_dispatcher(runtime, *kit.routers, flood=deps.flood)
     dispatcher.update.outer_middleware(UpdateLogFields())
     if deps.metrics is not None:

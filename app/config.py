@@ -51,6 +51,9 @@ class Config(BaseSettings):
     broadcast_rate: float = Field(
         25, gt=0, le=1000, description="Messages a second a broadcast sends (replies to users go first)."
     )
+    event_retention_days: int = Field(
+        90, ge=1, le=3650, description="How long screen views and presses are kept for the funnels."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = Field(
         "text", description="json: one JSON object per line, with update, user and job ids."

@@ -35,6 +35,7 @@ from engine.callbacks import CallbackData
 from engine.explorer.driver import Gone, Place, Reply, Role, Shown
 from engine.loader.bundle import load_bundle
 from engine.plugin import Plugin, PluginSet
+from engine.runtime.splits import ControlVariants
 from engine.schema.catalog import InputField
 from engine.storage.database import open_database, with_database
 from engine.storage.embedded import scratch_server
@@ -114,6 +115,9 @@ class ExploreDriver:
             kie_upload_url=self.sandbox.upload_url,
             fetch_policy=AddressPolicy.allowing(self.sandbox.base_url),
             runner_options=RunnerOptions(idle_sleep=0.02, poll_delay=lambda elapsed: 0.02),
+            # paths found by one user are replayed as another: every user must see the same
+            # screens, so each A/B split shows the screen it tests (the linter checks variants)
+            split_winners=ControlVariants(self.bundle),
         )
         self.app = assemble(deps, self.extra_plugins, sessions=self.sessions)
         self._services = await self.app.start_services()

@@ -17,6 +17,7 @@ from plugins.admin.plugin import AdminPlugin
 from plugins.admin.settings_plugin import SettingsPlugin
 from plugins.catalog.plugin import CatalogPlugin
 from plugins.finding.plugin import FindingPlugin
+from plugins.funnels.plugin import FunnelsPlugin
 from plugins.generation.plugin import GenerationPlugin
 from plugins.growth.plugin import GrowthPlugin
 from plugins.news import NewsPlugin
@@ -39,6 +40,7 @@ BUILTIN: tuple[type[Plugin], ...] = (
     BroadcastPlugin,
     NewsPlugin,
     GrowthPlugin,
+    FunnelsPlugin,
 )
 
 

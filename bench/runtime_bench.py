@@ -21,6 +21,11 @@ memory (engine.runtime.memory_sessions: the same rows, encoded and decoded alike
 dict), so (a) - (m) is what PostgreSQL costs and (m) vs (b)/(c) is what the interpreter itself
 costs. (m) is not a configuration to run.
 
+With ``--events``, (e) runs too: (a) with the engine's event recording on (every screen view
+and press handed to engine/storage/events.py's writer, whose background task COPYs them into
+flow_events as the bot does), on users of its own; the rates with recording off (a) and on
+(e) are printed side by side, with the change (issue #17: a drop of at most 5 %).
+
 Every user repeats /start → A → Back → B → Back, pressing the callback data taken from the
 keyboard the bot last sent them (as a real user would). Each update is parsed from JSON into
 an ``Update`` (as polling does) and fed with ``Dispatcher.feed_update``. After every update
@@ -39,7 +44,7 @@ processes are moved to the other CPUs for the run (bench/cpu_placement.py says w
 ``--postgres-anywhere`` leaves them be): PostgreSQL is not part of "the engine on one core".
 
     .venv/bin/python bench/runtime_bench.py [--updates 6000] [--dsn postgresql://…]
-        [--reps 5] [--concurrency 16] [--ways ambc] [--profile cprofile|pyinstrument|none]
+        [--reps 5] [--concurrency 16] [--ways ambc] [--events] [--profile cprofile|pyinstrument|none]
         [--postgres-anywhere]
 
 DSN: --dsn, else TEST_DATABASE_URL, else an embedded server (pgserver). A database named
@@ -104,6 +109,7 @@ from engine.runtime.memory_sessions import MemorySessionStore  # noqa: E402
 from engine.runtime.pg_sessions import PgSessionStore  # noqa: E402
 from engine.runtime.session import SessionStore  # noqa: E402
 from engine.storage.database import open_database, with_database  # noqa: E402
+from engine.storage.events import PgEventWriter  # noqa: E402
 from engine.telegram.messenger import AiogramMessenger  # noqa: E402
 from engine.telegram.response_models import hold_response_models  # noqa: E402
 from engine.telegram.router import build_dispatcher  # noqa: E402
@@ -288,6 +294,8 @@ class Way:
     dispatcher: Dispatcher
     recorder: Recorder
     runtime: Runtime | None = None
+    uid_base: int = 1_000_000  # ways sharing one sessions table need users of their own
+    events: PgEventWriter | None = None  # (e): recording, its writer running beside
     next_update: int = 1
     screens_seen: Counter[str] = field(default_factory=Counter)
 
@@ -353,9 +361,8 @@ class RunResult:
         return self.updates / self.cpu if self.cpu > 0 else float("inf")
 
 
-def plan(users: int, cycles: int, concurrency: int) -> list[list[int]]:
+def plan(users: int, cycles: int, concurrency: int, base: int = 1_000_000) -> list[list[int]]:
     """Users split among ``concurrency`` workers; a user belongs to exactly one worker."""
-    base = 1_000_000
     lanes: list[list[int]] = [[] for _ in range(min(concurrency, users))]
     for i in range(users):
         lanes[i % len(lanes)].append(base + i)
@@ -363,7 +370,7 @@ def plan(users: int, cycles: int, concurrency: int) -> list[list[int]]:
 
 
 async def run_way(way: Way, users: int, cycles: int, concurrency: int) -> RunResult:
-    lanes = plan(users, cycles, concurrency)
+    lanes = plan(users, cycles, concurrency, way.uid_base)
     calls_before = Counter(way.recorder.calls)
     stats_before = Counter(getattr(way.runtime, "stats", {}))
 
@@ -471,15 +478,20 @@ def new_bot(recorder: Recorder) -> Bot:
     )
 
 
-def build_engine(project: Path, store: SessionStore, key: str, title: str) -> Way:
+def build_engine(
+    project: Path, store: SessionStore, key: str, title: str, events: PgEventWriter | None = None
+) -> Way:
     bundle = load_bundle(project)
     problems = lint(bundle, PluginSet([UserPlugin.declarations()]))  # the plug-ins it runs
     if has_errors(problems):
         raise SystemExit("the benchmark's flow project does not lint clean:\n" + format_text(problems))
     recorder = Recorder()
     bot = new_bot(recorder)
-    runtime = Runtime(bundle, PluginSet.of([UserPlugin()]), store, AiogramMessenger(bot))
-    return Way(key, title, bot, build_dispatcher(runtime), recorder, runtime)
+    runtime = Runtime(bundle, PluginSet.of([UserPlugin()]), store, AiogramMessenger(bot), events=events)
+    way = Way(key, title, bot, build_dispatcher(runtime), recorder, runtime, events=events)
+    if events is not None:
+        way.uid_base = 2_000_000
+    return way
 
 
 def build_plain() -> Way:
@@ -635,6 +647,21 @@ def ratios(results: Results) -> str:
     return "\n".join(lines)
 
 
+def recording_cost(results: Results) -> str:
+    """(e) against (a): what recording the events costs the replies (target: at most 5 %)."""
+    lines = []
+    for mode, r in results.items():
+        if "a" in r and "e" in r:
+            off, on = r["a"].median.rate, r["e"].median.rate
+            drop = 1 - on / off
+            verdict = "MET" if drop <= 0.05 else "NOT MET"
+            lines.append(
+                f"events {mode}: off {off:.0f}/s, on {on:.0f}/s, change {-drop * 100:+.1f} %"
+                f" (target: a drop of at most 5 %) -> {verdict}"
+            )
+    return "\n".join(lines)
+
+
 def verdict(results: Results) -> str:
     lines = []
     for mode, r in results.items():
@@ -777,13 +804,24 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
                 "a": lambda: build_engine(
                     project_dir, polling_sessions(pool), "a", "engine, sessions in PostgreSQL"
                 ),
+                "e": lambda: build_engine(
+                    project_dir,
+                    polling_sessions(pool),
+                    "e",
+                    "engine, as (a) + recording events",
+                    PgEventWriter(pool),
+                ),
                 "m": lambda: build_engine(
                     project_dir, MemorySessionStore(), "m", "engine, sessions in memory [diag]"
                 ),
                 "b": build_plain,
                 "c": build_dialog,
             }
-            ways = [builders[key]() for key in builders if key in args.ways]
+            wanted = args.ways + ("ae" if args.events else "")
+            ways = [builders[key]() for key in builders if key in wanted]
+            writers = [
+                asyncio.create_task(w.events.run()) for w in ways if w.events is not None
+            ]  # the events' writer runs beside, as in the bot (app/assembly.py)
             print(
                 f"{users} users x {cycles} cycles x {len(SCRIPT)} steps (/start, A, Back, B,"
                 f" Back) = {updates} updates per run; per mode: 1 warm-up run, then"
@@ -825,10 +863,22 @@ async def measure(args: argparse.Namespace, server_dsn: str) -> None:
                         f"(a) {mode}: session saves took {r.writes / r.updates:.2f} "
                         f"statements per update (median run)"
                     )
+            for way in ways:
+                if way.events is not None:
+                    await way.events.stop()
+                    written = await pool.fetchval("SELECT count(*) FROM flow_events")
+                    print(
+                        f"({way.key}) events recorded and written: {written} (dropped {way.events.dropped})"
+                    )
+            for task in writers:
+                task.cancel()
             print()
             print(table(results, ways))
             print()
             print(ratios(results))
+            if args.events:
+                print()
+                print(recording_cost(results))
             print()
             print(verdict(results))
             print(
@@ -854,7 +904,13 @@ def main() -> None:
         "--dsn", help="PostgreSQL server (default: TEST_DATABASE_URL, else an embedded server)"
     )
     parser.add_argument(
-        "--ways", default="ambc", help="which of a, m, b, c to run (default ambc; m is a diagnostic)"
+        "--ways", default="ambc", help="which of a, e, m, b, c to run (default ambc; m is a diagnostic)"
+    )
+    parser.add_argument(
+        "--events",
+        action="store_true",
+        help="also run (e) = (a) recording screen views and presses (engine/storage/events.py),"
+        " and print the rate with recording off (a) and on (e)",
     )
     parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
     parser.add_argument(

@@ -7,7 +7,7 @@ guard-leak rules and the graph exporter all walk it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -150,6 +150,15 @@ def all_transitions(bundle: Bundle) -> list[Transition]:
     ]
     for screen in bundle.screens.values():
         found.extend(screen_transitions(screen))
+    # a way to a split's screen is a way to each of its variants (with the same arguments)
+    split_on = {s.screen: s.variants for s in bundle.splits.values()}
+    found += [
+        replace(t, target=variant)
+        for t in list(found)
+        if t.target in split_on
+        for variant in split_on[t.target]
+        if variant != t.target and variant in bundle.screens  # else SPLIT001 says so
+    ]
     return found
 
 

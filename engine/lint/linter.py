@@ -12,6 +12,7 @@ from engine.lint import (  # noqa: F401  (importing a rule module registers its 
     model_rules,
     param_rules,
     plugin_rules,
+    split_rules,
     template_rules,
     text_rules,
 )

@@ -14,7 +14,7 @@ from engine.loader.errors import BundleLoadError, Location, Problem
 from engine.loader.yaml_source import PathKey, YamlDocument, read_yaml
 from engine.schema.catalog import ModelEntry, ModelTexts
 from engine.schema.catalog_file import CatalogFile, Task
-from engine.schema.flow import Command, FlowFile, Screen
+from engine.schema.flow import Command, FlowFile, Screen, Split
 from engine.schema.recipe import Recipe
 from engine.templates import Text, compile_text
 
@@ -45,6 +45,22 @@ class CommandDef:
     command: Command
     target: str
     location: Location
+
+
+@dataclass(frozen=True)
+class SplitDef:
+    """A split with its screens resolved: ``variants`` maps variant screen ids to weights,
+    in the order written (the order buckets are laid out in)."""
+
+    id: str
+    split: Split
+    screen: str
+    variants: Mapping[str, int]
+    doc: YamlDocument = field(repr=False, compare=False)
+    path: PathKey = ()
+
+    def locate(self, *sub: str | int) -> Location:
+        return self.doc.locate((*self.path, *sub)) if sub else self.doc.locate_key(self.path)
 
 
 @dataclass(frozen=True)
@@ -85,6 +101,7 @@ class Bundle:
     locales: Mapping[str, Locale]
     duplicates: tuple[Problem, ...] = ()
     recipes: Mapping[str, RecipeDef] = field(default_factory=lambda: MappingProxyType({}))
+    splits: Mapping[str, SplitDef] = field(default_factory=lambda: MappingProxyType({}))
 
     def text(self, key: str, language: str) -> Text | None:
         found = self.locales.get(language, self.locales[DEFAULT_LANGUAGE]).texts.get(key)
@@ -247,6 +264,7 @@ def load_bundle(root: Path | str) -> Bundle:
     duplicates: list[Problem] = []
     screens: dict[str, ScreenDef] = {}
     commands: dict[str, CommandDef] = {}
+    splits: dict[str, SplitDef] = {}
     for file in sorted((root / "flows").rglob("*.yaml")) if (root / "flows").is_dir() else []:
         doc, found = read_yaml(file, root)
         problems += found
@@ -270,6 +288,12 @@ def load_bundle(root: Path | str) -> Bundle:
                 )
                 continue
             screens[sid] = definition
+        for name, split in flow.splits.items():
+            variants = {resolve_ref(namespace, ref): weight for ref, weight in split.variants.items()}
+            target = resolve_ref(namespace, split.screen)
+            splits[f"{namespace}.{name}"] = SplitDef(
+                f"{namespace}.{name}", split, target, MappingProxyType(variants), doc, ("splits", name)
+            )
         for name, command in flow.commands.items():
             location = doc.locate(("commands", name))
             if name in commands:
@@ -359,4 +383,5 @@ def load_bundle(root: Path | str) -> Bundle:
         MappingProxyType(locales),
         tuple(duplicates),
         MappingProxyType(recipes),
+        MappingProxyType(splits),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 import weakref
 from collections import Counter
@@ -21,16 +22,27 @@ from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CommandEvent, GuardCheck, Plugin, PluginSet, PressResult
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import ActionContext, Guards
+from engine.runtime.events import PRESS, START, EventSink, FlowEvent
 from engine.runtime.forms.controller import Forms
 from engine.runtime.incoming import Incoming, Kind, Person
 from engine.runtime.navigator import Navigator
 from engine.runtime.presses import Back, Call, Go, NextTarget, Page, restored
 from engine.runtime.renderer import PAGES, Renderer
 from engine.runtime.session import SessionStore, StaleSession
+from engine.runtime.splits import Splits, WinnerSource
 from engine.runtime.turn import Turn
 from engine.runtime.view import Messenger, View
 
 log = logging.getLogger(__name__)
+
+
+def press_target(press: object) -> str:
+    """What a press leads to, for the events: a screen, an action, or what kind of press."""
+    if isinstance(press, Go):
+        return press.screen
+    if isinstance(press, Call):
+        return press.call
+    return "back" if isinstance(press, Back) else "page" if isinstance(press, Page) else "form"
 
 
 def language_of(code: str | None) -> str:
@@ -46,6 +58,8 @@ class Runtime:
         messenger: Messenger,
         admin_ids: Container[int] = frozenset(),
         files: FileSource | None = None,
+        events: EventSink | None = None,
+        winners: WinnerSource | None = None,
     ) -> None:
         self.bundle = bundle
         self.store = store
@@ -60,8 +74,18 @@ class Runtime:
         self.renderer = Renderer(bundle, self.calls, self.guards)
         self.forms = Forms(bundle, self.renderer, self.calls, files=files)
         self.start_screen = bundle.commands["start"].target
+        self.events = events
+        self.splits = Splits(bundle, winners)
         self.moves = Navigator(
-            bundle, self.renderer, self.forms, self.calls, self.guards, self.types, self.start_screen
+            bundle,
+            self.renderer,
+            self.forms,
+            self.calls,
+            self.guards,
+            self.types,
+            self.start_screen,
+            self.splits,
+            events,
         )
         help_command = bundle.commands.get("help")
         self.help_screen = help_command.target if help_command else self.start_screen
@@ -229,6 +253,8 @@ class Runtime:
         name = turn.incoming.text
         session = turn.session
         if name == "start":
+            if self.events is not None:
+                self.events.record(FlowEvent(time.time(), turn.ctx.user_id, session.screen or "", START))
             session.stack.clear()
             session.form.clear()
             screen, args, notice = await self._command_hooks(turn, name, self.start_screen)
@@ -289,6 +315,10 @@ class Runtime:
             return
         await self.messenger.answer_press(incoming.callback_id or "")
         edit = incoming.message_id
+        if self.events is not None:
+            self.events.record(
+                FlowEvent(time.time(), turn.ctx.user_id, data.screen, PRESS, press_target(press))
+            )
         if isinstance(press, Go):
             await self.moves.show(
                 turn, press.screen, self.moves.same_or(turn, press.screen, press.args), push=True, edit=edit

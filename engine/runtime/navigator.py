@@ -5,6 +5,7 @@ user sees next."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,9 +14,11 @@ from engine.params import BadArguments, ParamType, coerce_args
 from engine.plugin import ActionError
 from engine.runtime.calls import Calls, render_args
 from engine.runtime.context import Guards
+from engine.runtime.events import VIEW, EventSink, FlowEvent
 from engine.runtime.forms.controller import Forms, Leave, Outcome
 from engine.runtime.presses import NextTarget
 from engine.runtime.renderer import ENTERED, Renderer, plain
+from engine.runtime.splits import Splits
 from engine.runtime.turn import Turn
 from engine.runtime.view import View
 
@@ -32,6 +35,8 @@ class Navigator:
         guards: Guards,
         types: Mapping[str, ParamType],
         start_screen: str,
+        splits: Splits | None = None,
+        events: EventSink | None = None,
     ) -> None:
         self.bundle = bundle
         self.renderer = renderer
@@ -40,6 +45,10 @@ class Navigator:
         self.guards = guards
         self.types = types
         self.start_screen = start_screen
+        self.splits = splits or Splits(bundle)
+        self.events = events
+        #: the start screen and, when it is split, its variants: none may fall back to itself
+        self.start_screens = self.splits.variants_of(start_screen)
 
     def same_or(self, turn: Turn, screen: str, args: dict[str, Any]) -> dict[str, Any]:
         """Re-entering the screen one is on with no arguments keeps its parameters."""
@@ -131,13 +140,18 @@ class Navigator:
         the screen's parameters first: ones that do not fit never reach a template.
         """
         session, ctx = turn.session, turn.ctx
+        variant = None
+        if state is None:  # entering: a split screen opens the user's variant
+            screen_id, variant = await self.splits.route(screen_id, ctx.user_id)
+        previous = session.screen
         screen = self.bundle.screens.get(screen_id)
         if screen is None or not self.guards.allows(screen.guard, ctx):
             if screen is not None:
                 log.warning("user %s refused screen %s (guard %s)", ctx.user_id, screen_id, screen.guard)
             # a screen that is gone (only after a reload: the linter sees every target) is stale
             notice = self.text("engine.forbidden" if screen is not None else "engine.stale", turn)
-            screen, args, push, state = self.bundle.screens[self.start_screen], {}, False, None
+            start, variant = await self.splits.route(self.start_screen, ctx.user_id)
+            screen, args, push, state = self.bundle.screens[start], {}, False, None
             session.stack.clear()
         try:
             args = coerce_args(screen.screen.params, self.types, args)
@@ -162,7 +176,7 @@ class Navigator:
             else:
                 rendered = await self.renderer.render(screen, ctx, context)
         except ActionError as err:  # the screen's data is gone (a model disabled, a job not ours)
-            if screen.id == self.start_screen:
+            if screen.id in self.start_screens:
                 raise
             await self.show(
                 turn, self.start_screen, {}, edit=edit, notice=self.text(err.text_key, turn, err.params)
@@ -173,6 +187,8 @@ class Navigator:
         if notice:
             view = View(f"{notice}\n\n{view.text}", view.keyboard, view.media)
         turn.outbox = (view, edit)  # sent when the turn ends: see Turn
+        if self.events is not None and (state is None or previous != screen.id):
+            self.events.record(FlowEvent(time.time(), ctx.user_id, screen.id, VIEW, None, variant))
 
     async def _enter(self, turn: Turn, screen: ScreenDef) -> str | None:
         """Run the screen's on_enter actions; their results join its state. Returns a refusal."""

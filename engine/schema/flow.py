@@ -254,6 +254,20 @@ class Screen(FlowModel):
         return value
 
 
+class Split(FlowModel):
+    """An A/B test on a screen: every way to ``screen`` opens one of ``variants`` instead,
+    chosen per user by weight (the same user always gets the same one, on every instance).
+
+    ``screen`` may itself be a variant (the screen as it was is then variant A). Once an admin
+    picks a winner in the bot, everyone gets that variant; the YAML still says what exists.
+    """
+
+    screen: ScreenRef = Field(description="The screen under test: every way to it goes through the split.")
+    variants: dict[ScreenRef, int] = Field(
+        description="Variant screen → weight (a positive whole number; shares are weight / total)."
+    )
+
+
 class Command(FlowModel):
     screen: ScreenRef
     description: TextKey | None = Field(None, description="Locale key shown in Telegram's menu.")
@@ -266,6 +280,9 @@ class FlowFile(FlowModel):
     guard: Identifier | None = Field(None, description="Guard applied to every screen here.")
     commands: dict[Identifier, Command] = Field(default_factory=dict)
     screens: dict[Identifier, Screen] = Field(default_factory=dict)
+    splits: dict[Identifier, Split] = Field(
+        default_factory=dict, description="A/B tests on this file's screens (see Split)."
+    )
 
     @field_validator("commands", mode="before", json_schema_input_type=dict[Identifier, Command | ScreenRef])
     @classmethod

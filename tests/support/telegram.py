@@ -34,6 +34,7 @@ from emulators.telegram.server import TelegramEmulator
 from emulators.telegram.transcript import ChatMessage
 from engine.plugin import Plugin, PluginSet
 from engine.runtime.interpreter import Runtime
+from engine.runtime.splits import ControlVariants
 from engine.telegram.flood import FloodLimit
 from engine.telegram.serial import SerialUpdates
 from plugins.integrations.public_fetch import AddressPolicy
@@ -189,10 +190,13 @@ async def start_bot(
     flood: FloodLimit | None = None,
     metrics: Metrics | None = None,
     broadcast_options: BroadcastOptions | None = None,
+    splits: bool = False,
 ) -> BotUnderTest:
     """``serve_http``: also the bot's HTTP server (health, callbacks) on a free port, its URL
     given to ``config`` as the public URL (so Kie.ai callbacks reach it). In webhook mode
-    (``DELIVERY``) that server always runs, and the emulator posts updates to it."""
+    (``DELIVERY``) that server always runs, and the emulator posts updates to it. ``splits``:
+    the A/B splits choose per user as in production; otherwise everyone sees each split's own
+    screen (the conversations here were written for it)."""
     webhook_mode = DELIVERY["mode"] == "webhook"
     sock = _listening_socket() if serve_http or webhook_mode else None
     if sock is not None:
@@ -226,6 +230,7 @@ async def start_bot(
         flood=flood,
         metrics=metrics,
         broadcast_options=broadcast_options or BroadcastOptions(),
+        split_winners=None if splits else ControlVariants(bundle),
     )
     app = assemble(deps, extra_plugins)
     services = await app.start_services()
@@ -292,6 +297,7 @@ async def running_bot(
     flood: FloodLimit | None = None,
     metrics: Metrics | None = None,
     broadcast_options: BroadcastOptions | None = None,
+    splits: bool = False,
 ) -> AsyncIterator[BotUnderTest]:
     """The bot polling a fresh emulator (or ``emulator``). Flood control is off unless ``flood``
     is given: the conversations here run much faster than people type."""
@@ -311,6 +317,7 @@ async def running_bot(
             flood=flood,
             metrics=metrics,
             broadcast_options=broadcast_options,
+            splits=splits,
         )
         try:
             yield under_test
