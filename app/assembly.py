@@ -179,7 +179,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         extra_runs=promo_runs,
     )
     routes = callback_routes(store, runner, secret, hmac_key) if secret else []
-    catalog = CatalogPlugin(bundle, wallet, prices)
+    catalog = CatalogPlugin(bundle, wallet, prices, clock)
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
     finding = FindingPlugin(bundle, pool, prices, clock)
