@@ -178,8 +178,8 @@ class GenerationPlugin(Plugin):
             raise ActionError("generation.no_price") from exc
         kopecks = model_kopecks(entry.id, credits, self._price_from.get(entry.id), pricing)
         show = await reader(self.clock, ctx.user_id, ctx.language)
-        free = free_models(self._price_from, pricing)
-        badge = await free_badge(self.wallet, ctx.user_id, model, free, show)
+        tier = free_models(self._price_from, pricing)
+        badge = await free_badge(self.wallet, ctx.user_id, model, tier, show)
         free, free_left, extra = badge.free, badge.left, False
         if not free and self.extra_runs is not None:  # a promo code's free run of this model
             promo_left = await self.extra_runs.left(ctx.user_id, model)
