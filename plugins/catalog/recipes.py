@@ -112,9 +112,9 @@ def unit_price(entry: ModelEntry, values: dict[str, Any] | None = None) -> Recip
     at_least = bool(priced - set(values))
     credits, cheapest = cheapest_choice(model)
     unit = made_by(entry)
-    length = clip_seconds(model, {**cheapest, **values}) if unit == "video" and at_least else None
+    length = clip_seconds(model, {**cheapest, **values}) if unit == "video" else None
     if length is not None:  # "от 38 ₽ за ролик 5 с": the cheapest price buys the shortest clip
-        return RecipePrice(credits, "clip", length, at_least=True)
+        return RecipePrice(credits, "clip", length, at_least=at_least)
     return RecipePrice(credits, unit, at_least=at_least)
 
 

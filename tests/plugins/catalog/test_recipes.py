@@ -41,7 +41,9 @@ def test_a_video_whose_price_mixes_length_and_quality_states_the_clip_it_buys() 
     assert price("sora-2-text-to-video") == RecipePrice(Decimal(20), "clip", 10, at_least=True)
     assert price("runway") == RecipePrice(Decimal(12), "clip", 5, at_least=True)
     # a recipe that fixes the length states the exact price of that clip
-    assert price("sora-2-text-to-video", {"n_frames": "15"}) == RecipePrice(Decimal(25), "video")
+    assert price("sora-2-text-to-video", {"n_frames": "15"}) == RecipePrice(Decimal(25), "clip", 15)
+    # a per-second model whose recipe fixes the length: the price of that clip
+    assert price("kling/v2-1-standard", {"duration": "5"}) == RecipePrice(Decimal(25), "clip", 5)
 
 
 def test_a_video_of_one_length_at_several_resolutions_is_priced_per_video() -> None:
