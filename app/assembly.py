@@ -184,7 +184,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         extra_runs=promo_runs,
     )
     routes = callback_routes(store, runner, secret, hmac_key) if secret else []
-    catalog = CatalogPlugin(bundle, wallet, prices)
+    catalog = CatalogPlugin(bundle, wallet, prices, clock)
     payments = PaymentsPlugin(bundle, bot, wallet, deps.admin_ids)
     models = ModelsPlugin(pool, bundle, prices, admin.roles)
     finding = FindingPlugin(bundle, pool, prices, clock)
@@ -192,6 +192,8 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     money.refunds.on_done.append(reverse_referral_for_topup)  # a refunded top-up's reward goes back
     settings = SettingsPlugin(bundle, wallet, admin.roles)
     form_return = FormReturn()
+    for notices in (payments.notices, money.notices):  # an approved receipt, like paid Stars
+        notices.on_credited.append(form_return.after_credit)
     pace = SendPace(config.broadcast_rate if config else 25.0)
     sending = broadcasts(pool, bundle, bot, admin.roles, pace, **deps.broadcast_options)
     growth = GrowthPlugin(pool, bundle, bot)

@@ -15,7 +15,7 @@ from engine.params import ParamType
 from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, query
 from engine.schema.catalog import ModelEntry
 from engine.schema.recipe import Recipe
-from plugins.catalog.free_badge import FreeBadge, free_badge
+from plugins.catalog.free_badge import FreeBadge, SoonTimes, free_badge, reader
 from plugins.catalog.prices import ModelPrices, Pricing, free_models, model_kopecks
 from plugins.catalog.pricing import PricingError, price_from
 from plugins.catalog.recipes import enabled_recipes, preset, recipe_model, unit_price
@@ -97,7 +97,7 @@ class ModelCard(BaseModel):
     price: str  # per unit: "3,80 ₽ за картинку", "0,60 ₽ за 100 символов"
     free: bool
     free_used_up: bool = False
-    free_back: str = ""  # when a free run comes back (Moscow time)
+    free_back: str = ""  # when a free run comes back, in the user's zone
     examples: list[str]
     required: int
     optional: int
@@ -116,12 +116,19 @@ class CatalogPlugin(Plugin):
         "recipes.price": {"price": str, "per": str, "at_least": bool},
         **{
             f"recipes.per.{unit}": {"amount": int}
-            for unit in ("image", "video", "audio", "characters", "seconds", "run")
+            for unit in ("image", "video", "clip", "audio", "characters", "seconds", "run")
         },
     }
 
-    def __init__(self, bundle: Bundle, wallet: Wallet, prices: ModelPrices | None = None) -> None:
+    def __init__(
+        self,
+        bundle: Bundle,
+        wallet: Wallet,
+        prices: ModelPrices | None = None,
+        clock: SoonTimes | None = None,
+    ) -> None:
         self.bundle = bundle
+        self.clock = clock  # when free runs come back, in the user's zone (Moscow without it)
         self.wallet = wallet
         self.prices = prices or ModelPrices(wallet)
         # follow-ups (extend a track …) are opened from under a result, never from a menu
@@ -136,7 +143,8 @@ class CatalogPlugin(Plugin):
         return free_models(self._credits_from, pricing)
 
     async def _badge(self, ctx: CallContext, model_id: str, pricing: Pricing) -> FreeBadge:
-        return await free_badge(self.wallet, ctx.user_id, model_id, self._free(pricing))
+        show = await reader(self.clock, ctx.user_id, ctx.language)
+        return await free_badge(self.wallet, ctx.user_id, model_id, self._free(pricing), show)
 
     def _price_text(self, entry: ModelEntry, language: str, pricing: Pricing) -> str:
         credits = self._credits_from.get(entry.id)

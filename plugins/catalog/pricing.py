@@ -141,15 +141,22 @@ def price_from(entry: ModelEntry) -> Decimal:
     Per-unit prices (characters, media seconds) count one unit, so a voice-over shows its price
     per 1000 characters; numeric amounts (duration, number of images) take their minimum.
     """
+    return cheapest_choice(entry)[0]
+
+
+def cheapest_choice(entry: ModelEntry) -> tuple[Decimal, dict[str, Any]]:
+    """The lowest price and the choice of values that gives it (the first such, in the order
+    of the fields' options), so a card can say what that price buys ("a 5-second clip")."""
     if entry.price is None:
         raise PricingError(f'model "{entry.id}" has no price rule')
-    lowest: Decimal | None = None
+    lowest: tuple[Decimal, dict[str, Any]] | None = None
     for values, seconds in _lowest_choices(entry):
         try:
             credits = credits_for(entry, values, seconds)
         except PricingError:
             continue
-        lowest = credits if lowest is None else min(lowest, credits)
+        if lowest is None or credits < lowest[0]:
+            lowest = (credits, values)
     if lowest is None:
         raise PricingError(f'model "{entry.id}": no choice of values matches a price case')
     return lowest

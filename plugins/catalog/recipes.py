@@ -16,10 +16,10 @@ from engine.loader.bundle import Bundle, RecipeDef
 from engine.schema.catalog import FieldType, ModelEntry, canonical
 from engine.schema.recipe import Recipe
 from engine.schema.visibility import one_of
-from plugins.catalog.pricing import price_basis, price_from
+from plugins.catalog.pricing import cheapest_choice, price_basis, price_from
 
 #: what one run of a model makes, by its category's last word, for "за картинку" and the like
-Unit = Literal["image", "video", "audio", "characters", "seconds", "run"]
+Unit = Literal["image", "video", "clip", "audio", "characters", "seconds", "run"]
 _MADE = {
     "image": "image",
     "edit": "image",
@@ -109,7 +109,28 @@ def unit_price(entry: ModelEntry, values: dict[str, Any] | None = None) -> Recip
         credits, several = per_second
         return RecipePrice(credits, "seconds", at_least=several or bool(chosen - {SECONDS_FIELD}))
     priced = set(rule.fields()) if rule else set()
-    return RecipePrice(price_from(model), made_by(entry), at_least=bool(priced - set(values)))
+    at_least = bool(priced - set(values))
+    credits, cheapest = cheapest_choice(model)
+    unit = made_by(entry)
+    length = clip_seconds(model, {**cheapest, **values}) if unit == "video" else None
+    if length is not None:  # "от 38 ₽ за ролик 5 с": the cheapest price buys the shortest clip
+        return RecipePrice(credits, "clip", length, at_least=at_least)
+    return RecipePrice(credits, unit, at_least=at_least)
+
+
+#: the inputs that set a video's length in seconds ("5", 10), by the names Kie.ai's models use
+LENGTH_FIELDS = (SECONDS_FIELD, "n_frames")
+
+
+def clip_seconds(entry: ModelEntry, values: dict[str, Any]) -> int | None:
+    """How long the clip is with these values, when a length input is among the priced ones."""
+    priced = {k for case in (entry.price.cases if entry.price else []) for k in case.when}
+    for name in LENGTH_FIELDS:
+        if name in entry.input and name in priced:
+            amount = canonical(values.get(name, entry.input[name].default))
+            if isinstance(amount, Decimal) and amount > 0 and amount == amount.to_integral_value():
+                return int(amount)
+    return None
 
 
 def _per_second(entry: ModelEntry, values: dict[str, Any]) -> tuple[Decimal, bool] | None:

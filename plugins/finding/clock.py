@@ -58,6 +58,7 @@ DATE_TEXTS: dict[str, dict[str, type]] = {
         "month": int,
         "year": int,
         "this_year": bool,
+        "today": bool,
         "time": str,
         "zone": str,
         "offset": str,
@@ -96,7 +97,11 @@ class Clock:
             zone.key,
         )
 
-    def show(self, moment: datetime, zone: Zone, language: str, now: datetime | None = None) -> str:
+    def show(
+        self, moment: datetime, zone: Zone, language: str, now: datetime | None = None, *, soon: bool = False
+    ) -> str:
+        """ "5 дек, 14:03 МСК"; with ``soon`` (a moment in the next hours, as when free runs come
+        back) today's date is left out: "14:03 МСК"."""
         tz = zone.tz()
         local = moment.astimezone(tz)
         today = (now or datetime.now(UTC)).astimezone(tz)
@@ -108,6 +113,7 @@ class Clock:
                 "month": local.month,
                 "year": local.year,
                 "this_year": local.year == today.year,
+                "today": soon and local.date() == today.date(),
                 "time": local.strftime("%H:%M"),
                 "zone": zone.key,
                 "offset": offset_text(local.utcoffset()),
@@ -118,3 +124,8 @@ class Clock:
         """How this user reads dates: their zone is read once for a whole list."""
         zone = await self.zone(user_id)
         return lambda moment: self.show(moment, zone, language)
+
+    async def soon_for_user(self, user_id: int, language: str) -> Callable[[datetime], str]:
+        """How this user reads a moment later today or soon after: "14:03 МСК", "7 дек, 09:00 МСК"."""
+        zone = await self.zone(user_id)
+        return lambda moment: self.show(moment, zone, language, soon=True)

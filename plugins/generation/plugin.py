@@ -18,7 +18,7 @@ from engine.loader.bundle import Bundle
 from engine.params import ParamType
 from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, PressResult, action, query
 from engine.schema.catalog import FieldType, ModelEntry
-from plugins.catalog.free_badge import free_badge
+from plugins.catalog.free_badge import free_badge, reader
 from plugins.catalog.prices import ModelPrices, Pricing, free_models, model_kopecks
 from plugins.catalog.pricing import PricingError, credits_for, price_from
 from plugins.generation.breaker import Breakers
@@ -177,7 +177,9 @@ class GenerationPlugin(Plugin):
         except PricingError as exc:
             raise ActionError("generation.no_price") from exc
         kopecks = model_kopecks(entry.id, credits, self._price_from.get(entry.id), pricing)
-        badge = await free_badge(self.wallet, ctx.user_id, model, free_models(self._price_from, pricing))
+        show = await reader(self.clock, ctx.user_id, ctx.language)
+        tier = free_models(self._price_from, pricing)
+        badge = await free_badge(self.wallet, ctx.user_id, model, tier, show)
         free, free_left, extra = badge.free, badge.left, False
         if not free and self.extra_runs is not None:  # a promo code's free run of this model
             promo_left = await self.extra_runs.left(ctx.user_id, model)

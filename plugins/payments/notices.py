@@ -5,6 +5,7 @@ repeated screen, a retry or a second admin never sends it twice."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -38,6 +39,9 @@ class Notices:
         self.pool = pool
         self.bundle = bundle
         self.bot = bot
+        #: called with the user's id once a receipt of theirs was credited and they were told
+        #: (the app brings them back to a form waiting on the top-up: ``FormReturn``)
+        self.on_credited: list[Callable[[int], Awaitable[None]]] = []
 
     async def _send(self, key: str, user_id: int, text_key: str, params: dict[str, Any]) -> bool:
         if not await claim_notice(self.pool, key):
@@ -67,13 +71,18 @@ class Notices:
             return False
         if credited == claimed:
             params = {"amount": lambda lang: format_rub(credited, lang)}
-            return await self._send(key, receipt.user_id, "payments.notice.receipt_approved", params)
-        params = {
-            "amount": lambda lang: format_rub(credited, lang),
-            "claimed": lambda lang: format_rub(claimed, lang),
-            "reason": receipt.reason,
-        }
-        return await self._send(key, receipt.user_id, "payments.notice.receipt_corrected", params)
+            told = await self._send(key, receipt.user_id, "payments.notice.receipt_approved", params)
+        else:
+            params = {
+                "amount": lambda lang: format_rub(credited, lang),
+                "claimed": lambda lang: format_rub(claimed, lang),
+                "reason": receipt.reason,
+            }
+            told = await self._send(key, receipt.user_id, "payments.notice.receipt_corrected", params)
+        if told:  # once per receipt, as the notice is
+            for hook in self.on_credited:
+                await hook(receipt.user_id)
+        return told
 
     async def stars_refunded(self, refund: StarRefund, balance: int) -> bool:
         """The user learns their Stars came back and what left the balance."""

@@ -3,8 +3,9 @@ credit only on ``successful_payment``, exactly once per charge id (the wallet gu
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiogram import F, Router
 from aiogram.types import Message, PreCheckoutQuery
@@ -29,9 +30,21 @@ class FormReturn:
     enough money"), answers kept. The runtime is attached once it exists (see assembly)."""
 
     runtime: Runtime | None = None
+    _pending: set[asyncio.Task[bool]] = field(default_factory=set)
 
     def attach(self, runtime: Runtime) -> None:
         self.runtime = runtime
+
+    async def after_credit(self, user_id: int) -> None:
+        """A top-up credited by someone else (an admin approving a receipt): the user's form is
+        shown once the admin's own turn is over, so an admin approving their own receipt never
+        waits on their own turn."""
+        if self.runtime is None:
+            return
+        back = self.runtime.back_to_form(Person(id=user_id), user_id, "payments.back_to_form")
+        task = asyncio.create_task(back)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
 
     async def after_top_up(self, message: Message) -> None:
         user = message.from_user

@@ -17,7 +17,9 @@ DISPLAY_TZ = timezone(timedelta(hours=3), "MSK")
 
 
 def show_date(moment: datetime) -> str:
-    return moment.astimezone(DISPLAY_TZ).strftime("%d.%m.%Y %H:%M")
+    """A date where no reader's zone is known (staff screens, a job's own messages without
+    the app's clock): Moscow time, and saying so, so no one reads it as their own."""
+    return moment.astimezone(DISPLAY_TZ).strftime("%d.%m.%Y %H:%M МСК")
 
 
 class UserDates(Protocol):

@@ -25,6 +25,7 @@ async def test_receipt_amount_is_checked_as_typed_before_any_upload(
     under_test, _ = bot
     await Wallet(pool).set_setting("bank_details", "р/с 40702810000000000001", 9001)  # transfers open
     anna = under_test.chat(ANNA)
+    await Wallet(pool).set_setting("bank_details", "р/с 40702810000000000001", ADMIN_ID)
     await anna.send("/start")
     await anna.send("/balance")
     await anna.press("🧾 Пополнить переводом (по чеку)")
@@ -248,3 +249,37 @@ async def test_not_enough_money_tops_up_and_comes_back_to_the_order(
     assert await wallet.balance(ANNA) == 10_000 - parse_rub(price.group(1))
     ledger = await pool.fetchval("SELECT sum(amount) FROM ledger WHERE user_id = $1", ANNA)
     assert ledger == await wallet.balance(ANNA)  # the top-up and the generation, each once
+
+
+async def test_a_receipt_approved_by_an_admin_brings_the_user_back_to_the_order(
+    bot: tuple[BotUnderTest, KieSandbox], pool: asyncpg.Pool
+) -> None:
+    under_test, sandbox = bot
+    wallet = Wallet(pool)
+    await wallet.set_setting("welcome_bonus_kopecks", 0, ADMIN_ID)  # she starts with nothing
+    await wallet.set_setting("bank_details", "р/с 40702810000000000001", ADMIN_ID)
+    chat, admin, emulator = under_test.chat(ANNA), under_test.chat(ADMIN_ID), under_test.emulator
+    await _open_turbo(chat)
+    await chat.send("Скидка 20% на всё до воскресенья!")
+    await chat.press_containing("Пропустить")
+    await chat.press("✅ Подтвердить")
+    chat.expect("Не хватает денег", "Пополните баланс кнопкой ниже")
+    await chat.press("💰 Пополнить баланс")
+    await chat.press("🧾 Пополнить переводом (по чеку)")
+    await chat.send("500")
+    await chat.send_photo(png(), "receipt.png")
+    chat.expect("на проверку")
+    receipt = int(await pool.fetchval("SELECT max(id) FROM receipts"))
+
+    await admin.send("/admin")
+    await admin.press("🧾 Чеки на проверке")
+    await admin.press_containing(f"#{receipt}")
+    await admin.press("✅ Подтвердить")
+    admin.expect("подтверждён", "Пользователь уведомлён")
+    back = await emulator.wait_bot_message(ANNA, match=lambda m: "ваш заказ ждёт" in m.content)
+    assert "Проверьте параметры" in back.content and "Скидка 20% на всё до воскресенья!" in back.content
+    await chat.press("✅ Подтвердить", back.message_id)
+    await emulator.wait_bot_message(ANNA, timeout=20, match=lambda m: m.media_kind is not None)
+    assert sandbox.inputs(TURBO)[-1]["text"] == "Скидка 20% на всё до воскресенья!"
+    ledger = await pool.fetchval("SELECT sum(amount) FROM ledger WHERE user_id = $1", ANNA)
+    assert ledger == await wallet.balance(ANNA) < 50_000  # the receipt and the generation, each once

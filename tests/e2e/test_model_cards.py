@@ -92,12 +92,21 @@ async def test_free_runs_used_up_take_the_badge_away_and_the_run_is_paid(
     assert "🆓" not in button and "бесплатно" not in button, button
     assert re.search(r"· [\d\s,]+\s₽ за картинку$", button), button
     await chat.press(button)
-    chat.expect("Бесплатные запуски закончились — снова будут в", "по Москве", "сейчас запуск платный")
+    chat.expect("Бесплатные запуски закончились — снова будут в", "МСК", "сейчас запуск платный")
     assert "сейчас бесплатно" not in chat.screen
-    assert re.search(r"снова будут в \d\d:\d\d по Москве", chat.screen), chat.screen
+    assert re.search(r"снова будут в (\d+ \w+, )?\d\d:\d\d МСК", chat.screen), chat.screen
+    # the time they come back is in the user's own zone, named
+    await chat.send("/start")
+    await chat.press("⚙️ Настройки")
+    await chat.press("🕰 Часовой пояс")
+    await chat.press("Владивосток · UTC+10")
+    await chat.send("/start")
+    await chat.press_containing(IMAGES, NEXT)
+    await chat.press(button)
+    assert re.search(r"снова будут в (\d+ \w+, )?\d\d:\d\d UTC\+10", chat.screen), chat.screen
     await chat.press("▶️ Начать")
     await answer_until_summary(chat)
-    chat.expect("Бесплатные запуски этой модели закончились", "Этот запуск платный.", "Стоимость:")
+    chat.expect("Бесплатные запуски этой модели закончились", "UTC+10", "Этот запуск платный.", "Стоимость:")
     assert "🆓 Бесплатно" not in chat.screen
 
 

@@ -33,6 +33,23 @@ def test_a_video_priced_per_second_of_its_duration() -> None:
     assert found == RecipePrice(Decimal(41), "seconds")
 
 
+def test_a_video_whose_price_mixes_length_and_quality_states_the_clip_it_buys() -> None:
+    # Hailuo 2.3 Pro: 6 s at 768P for 45 credits, 10 s for 90, 1080P for 80 — not a rate per
+    # second, so "from 45 per video" would hide that a longer clip costs twice as much
+    assert price("hailuo/2-3-image-to-video-pro") == RecipePrice(Decimal(45), "clip", 6, at_least=True)
+    # Sora 2 counts its length in n_frames ("10" = 10 s); Runway's cheapest is 5 s at 720p
+    assert price("sora-2-text-to-video") == RecipePrice(Decimal(20), "clip", 10, at_least=True)
+    assert price("runway") == RecipePrice(Decimal(12), "clip", 5, at_least=True)
+    # a recipe that fixes the length states the exact price of that clip
+    assert price("sora-2-text-to-video", {"n_frames": "15"}) == RecipePrice(Decimal(25), "clip", 15)
+    # a per-second model whose recipe fixes the length: the price of that clip
+    assert price("kling/v2-1-standard", {"duration": "5"}) == RecipePrice(Decimal(25), "clip", 5)
+
+
+def test_a_video_of_one_length_at_several_resolutions_is_priced_per_video() -> None:
+    assert price("wan/2-2-a14b-text-to-video-turbo") == RecipePrice(Decimal(40), "video", at_least=True)
+
+
 def test_a_picture_at_one_price_is_exact_and_one_with_choices_says_from() -> None:
     assert price("z-image") == RecipePrice(Decimal("0.8"), "image")
     assert price("nano-banana-2").at_least and price("nano-banana-2").unit == "image"

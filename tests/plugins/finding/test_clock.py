@@ -24,6 +24,17 @@ def test_moscow_is_named_msk_and_others_by_offset() -> None:
     assert clock.show(MOMENT, DEFAULT_ZONE, "ru", datetime(2027, 1, 2, tzinfo=UTC)) == "5 дек 2026, 14:03 МСК"
 
 
+def test_a_moment_coming_today_is_a_time_with_its_zone() -> None:
+    # when free runs come back: "14:03 МСК" today, with the date only on another day
+    clock = Clock(BUNDLE, None)
+    same_day = datetime(2026, 12, 5, 9, tzinfo=UTC)
+    assert clock.show(MOMENT, DEFAULT_ZONE, "ru", same_day, soon=True) == "14:03 МСК"
+    assert clock.show(MOMENT, BY_KEY["vladivostok"], "en", same_day, soon=True) == "21:03 UTC+10"
+    assert clock.show(MOMENT, DEFAULT_ZONE, "ru", datetime(2026, 12, 4, 9, tzinfo=UTC), soon=True) == (
+        "5 дек, 14:03 МСК"
+    )
+
+
 def test_offsets_as_people_write_them() -> None:
     assert offset_text(timedelta(hours=3)) == "+3"
     assert offset_text(timedelta(hours=-2)) == "−2"
