@@ -269,6 +269,8 @@ async def run(config: Config) -> None:
             flood=config.flood_limit,
             fetch_policy=fetch_policy,
             metrics=metrics,
+            send_limits=config.send_limits,
+            dsn=dsn,
         )
         reloader = None
         if config.hot_reload_enabled:

@@ -120,6 +120,8 @@ async def start_instance(
         "DATABASE_POOL_SIZE": "4",
         "WEBHOOK_LOCK_CONNECTIONS": "6",
         "FLOOD_RATE": "0",
+        "SEND_RATE": "0",  # the emulator has no flood control: only the order and once-ness are tested
+        "SEND_CHAT_RATE": "0",
         "KIE_API_KEY": "unused-in-this-test",
         "KIE_API_URL": "http://127.0.0.1:9",
         "ADMIN_IDS": "9001",

@@ -35,6 +35,7 @@ from emulators.telegram.transcript import ChatMessage
 from engine.plugin import Plugin, PluginSet
 from engine.runtime.interpreter import Runtime
 from engine.telegram.flood import FloodLimit
+from engine.telegram.pace import SendLimits
 from engine.telegram.serial import SerialUpdates
 from plugins.integrations.public_fetch import AddressPolicy
 from plugins.user import UserPlugin
@@ -189,6 +190,7 @@ async def start_bot(
     flood: FloodLimit | None = None,
     metrics: Metrics | None = None,
     broadcast_options: BroadcastOptions | None = None,
+    send_limits: SendLimits | None = None,
 ) -> BotUnderTest:
     """``serve_http``: also the bot's HTTP server (health, callbacks) on a free port, its URL
     given to ``config`` as the public URL (so Kie.ai callbacks reach it). In webhook mode
@@ -226,6 +228,7 @@ async def start_bot(
         flood=flood,
         metrics=metrics,
         broadcast_options=broadcast_options or BroadcastOptions(),
+        send_limits=send_limits,
     )
     app = assemble(deps, extra_plugins)
     services = await app.start_services()
@@ -292,6 +295,7 @@ async def running_bot(
     flood: FloodLimit | None = None,
     metrics: Metrics | None = None,
     broadcast_options: BroadcastOptions | None = None,
+    send_limits: SendLimits | None = None,
 ) -> AsyncIterator[BotUnderTest]:
     """The bot polling a fresh emulator (or ``emulator``). Flood control is off unless ``flood``
     is given: the conversations here run much faster than people type."""
@@ -311,6 +315,7 @@ async def running_bot(
             flood=flood,
             metrics=metrics,
             broadcast_options=broadcast_options,
+            send_limits=send_limits,
         )
         try:
             yield under_test
