@@ -131,7 +131,7 @@ async def measure(server: str, size: int, users: int, flood_count: int) -> tuple
             watching = asyncio.create_task(watch.run())
             with tempfile.TemporaryDirectory() as tmp:
                 env = {"FLOOD_RATE": "3", "DATABASE_POOL_SIZE": "10", "WEBHOOK_LOCK_CONNECTIONS": "10"}
-                async with fleet(emulator, dsn, size, Path(tmp), **env):
+                async with fleet(emulator, dsn, size, Path(tmp), start_timeout=300, **env):
                     await crowd_round(emulator, watch, people[: max(1, users // 20)])  # warm up
                     seconds, latencies = await crowd_round(emulator, watch, people)
                     print(line(f"{size} instance(s)", seconds, latencies), flush=True)

@@ -141,9 +141,10 @@ async def start_instance(
 
 @contextlib.asynccontextmanager
 async def fleet(
-    emulator: TelegramEmulator, dsn: str, size: int, tmp: Path, **env: str
+    emulator: TelegramEmulator, dsn: str, size: int, tmp: Path, start_timeout: float = 60.0, **env: str
 ) -> AsyncIterator[Fleet]:
-    """``size`` instances behind nginx; returns once every one has registered the webhook."""
+    """``size`` instances behind nginx; returns once every one has registered the webhook
+    (within ``start_timeout`` seconds: several starting at once on a busy machine take long)."""
     nginx = nginx_binary()
     assert nginx is not None, "nginx is needed (apt-get install -y nginx)"
     ports = [free_port() for _ in range(size)]
@@ -161,7 +162,7 @@ async def fleet(
             await asyncio.gather(*(start_instance(emulator, dsn, port, url, **env) for port in ports))
         )
         await emulator.wait_for(
-            lambda: len(emulator.calls("setWebhook", ok=True)) >= registered + size, timeout=60
+            lambda: len(emulator.calls("setWebhook", ok=True)) >= registered + size, timeout=start_timeout
         )
         yield running
     finally:
