@@ -88,10 +88,11 @@ class Instance:
     async def handled(self) -> int:
         """Updates this instance handled (its /metrics)."""
         async with aiohttp.ClientSession() as http, http.get(f"{self.url}/metrics") as resp:
-            for line in (await resp.text()).splitlines():
-                if line.startswith("bot_updates_total "):
-                    return int(line.split()[1])
-        return 0
+            lines = (await resp.text()).splitlines()
+        # prometheus-client: one series per kind, ``bot_updates_total{kind="message"} 3.0``
+        return sum(
+            int(float(line.rsplit(" ", 1)[1])) for line in lines if line.startswith("bot_updates_total")
+        )
 
 
 @dataclass
