@@ -24,10 +24,12 @@ from engine.runtime.pg_sessions import PgSessionStore
 from engine.runtime.session import SessionStore
 from engine.runtime.splits import WinnerSource
 from engine.storage.events import PgEventWriter, PgSplitWinners
+from engine.telegram import outgoing
 from engine.telegram.files import TelegramFiles
 from engine.telegram.flood import FloodLimit
 from engine.telegram.messenger import AiogramMessenger
-from engine.telegram.pace import SendPace
+from engine.telegram.pace import SendLimits, SendPace
+from engine.telegram.pace_share import PaceShare
 from engine.telegram.router import build_dispatcher
 from plugins.admin.alerts import StaffAlerts
 from plugins.admin.broadcast_wiring import broadcasts
@@ -105,6 +107,10 @@ class Dependencies:
     broadcast_options: BroadcastOptions = field(default_factory=lambda: BroadcastOptions())
     #: the A/B splits' chosen winners; None: those admins chose (table split_winners)
     split_winners: WinnerSource | None = None
+    #: Telegram's limits on outgoing sends (production: ``config.send_limits``); None: only the
+    #: progress and broadcast caps, no bot-wide or per-chat limit (tests drive fast)
+    send_limits: SendLimits | None = None
+    dsn: str | None = None  # the database's address: the send pace's share keeps a connection of its own
 
 
 class Service(Protocol):
@@ -125,7 +131,7 @@ class PluginKit:
     files: FileSource | None = None  # where forms read the files users send
     admin: AdminConsole | None = None
     attach: list[Callable[[Runtime], None]] = field(default_factory=list)  # once the runtime exists
-    pace: SendPace | None = None  # the send budget replies share with broadcasts
+    pace: SendPace | None = None  # the bot's outgoing rate limit (engine.telegram.outgoing)
 
 
 def build_plugins(deps: Dependencies) -> PluginKit:
@@ -139,6 +145,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         observer=deps.metrics.kie_observer if deps.metrics else None,
     )
     files = deps.files or TelegramFiles(bot)
+    pace = send_pace(deps)
     clock = Clock(bundle, pool)  # each user's time zone, for every date shown
     store = JobStore(pool)
     wallet_plugin = WalletPlugin(pool, files=files, clock=clock, job_names=job_names(store, bundle))
@@ -170,6 +177,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         settle_failure=on_failure,
         callback_url=make_url,
         breakers=breakers,
+        pace=pace,
         **options,
     )
     prices = ModelPrices(wallet)  # one overrides cache per instance, shared by all readers
@@ -194,7 +202,6 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     form_return = FormReturn()
     for notices in (payments.notices, money.notices):  # an approved receipt, like paid Stars
         notices.on_credited.append(form_return.after_credit)
-    pace = SendPace(config.broadcast_rate if config else 25.0)
     sending = broadcasts(pool, bundle, bot, admin.roles, pace, **deps.broadcast_options)
     growth = GrowthPlugin(pool, bundle, bot)
     funnels = FunnelsPlugin(pool, bundle, bot, admin.roles)
@@ -224,6 +231,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
             SettingsWatch(pool, wallet.settings),
             KieBalanceAlert(pool, bundle, bot, wallet, admin.roles, client.credits),
             RewardNotifier(pool, bundle, bot),
+            *([PaceShare(pool, pace, bot.id, dsn=deps.dsn)] if pace.limits.rate is not None else []),
         ],
         routes=routes,
         closers=[client.close, fetcher.close],
@@ -232,6 +240,21 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         attach=[form_return.attach],
         pace=pace,
     )
+
+
+def send_pace(deps: Dependencies) -> SendPace:
+    """The bot's outgoing rate limit, installed on its session once (a reload keeps it)."""
+    limits = deps.send_limits or SendLimits(
+        rate=None,
+        chat_rate=None,
+        group_per_minute=None,
+        bulk_rate=deps.config.broadcast_rate if deps.config else 25.0,
+    )
+    observe = deps.metrics.send_waited if deps.metrics else None
+    pace = outgoing.install(deps.bot, limits, observe=observe)
+    if deps.metrics is not None:
+        deps.metrics.watch_pace(pace)
+    return pace
 
 
 @dataclass
@@ -267,7 +290,7 @@ def assemble(
         deps.bundle,
         plugin_set,
         sessions or PgSessionStore(deps.pool),
-        AiogramMessenger(deps.bot, deps.bundle.root / "models", kit.pace),
+        AiogramMessenger(deps.bot, deps.bundle.root / "models"),
         staff,
         files=kit.files,
         events=events,

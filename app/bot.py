@@ -27,6 +27,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from app.access_log import RedactedAccessLogger
 from app.assembly import Dependencies, assemble
 from app.config import Config
+from app.lint_verdict import bundle_key, known_clean, remember_clean
 from app.metrics import Metrics
 from app.project import project
 from app.reload import PreviewReloader
@@ -54,16 +55,26 @@ class StartupError(Exception):
     """Start-up cannot go on; the message says why, for the person starting it."""
 
 
-def load_checked_bundle(root: Path = PROJECT_ROOT, declarations: PluginSet | None = None) -> Bundle:
-    """Refuse to start on flows that do not load or lint clean: a broken flow never runs."""
+def load_checked_bundle(
+    root: Path = PROJECT_ROOT, declarations: PluginSet | None = None, verdicts: Path | None = None
+) -> Bundle:
+    """Refuse to start on flows that do not load or lint clean: a broken flow never runs.
+
+    ``verdicts``: where a clean verdict is remembered (app.lint_verdict); the same bundle and
+    code are then not linted again."""
+    key = bundle_key(root) if verdicts is not None and declarations is None else None
     try:
         bundle = load_bundle(root)
     except BundleLoadError as exc:
         raise StartupError("the flows cannot be loaded:\n" + format_text(exc.problems)) from exc
+    if key is not None and verdicts is not None and known_clean(verdicts, key):
+        return bundle
     register_lint_rules(project)
     problems = lint(bundle, declarations or project.declarations())
     if has_errors(problems):
         raise StartupError("the flows do not lint clean:\n" + format_text(problems))
+    if key is not None and verdicts is not None:
+        remember_clean(verdicts, key)
     return bundle
 
 
@@ -203,7 +214,7 @@ def _local_part(module: str, setting: str) -> Any:
 
 
 async def run(config: Config) -> None:
-    bundle = load_checked_bundle()
+    bundle = load_checked_bundle(verdicts=PROJECT_ROOT / config.data_dir)
     async with AsyncExitStack() as stack:
         dsn = config.database_url
         if dsn is None:
@@ -269,6 +280,8 @@ async def run(config: Config) -> None:
             flood=config.flood_limit,
             fetch_policy=fetch_policy,
             metrics=metrics,
+            send_limits=config.send_limits,
+            dsn=dsn,
         )
         reloader = None
         if config.hot_reload_enabled:

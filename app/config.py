@@ -13,6 +13,7 @@ from pydantic import AnyHttpUrl, Field, SecretStr, field_validator, model_valida
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from engine.telegram.flood import FloodLimit
+from engine.telegram.pace import SendLimits
 
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -53,6 +54,27 @@ class Config(BaseSettings):
     )
     event_retention_days: int = Field(
         90, ge=1, le=3650, description="How long screen views and presses are kept for the funnels."
+    )
+    send_rate: float = Field(
+        30,
+        ge=0,
+        le=100_000,
+        description="Messages a second the whole bot sends (all instances share it); 0: no limit.",
+    )
+    send_chat_rate: float = Field(
+        1,
+        ge=0,
+        le=1000,
+        description="Messages a second to one private chat, sustained; 0: no per-chat limit.",
+    )
+    send_chat_burst: int = Field(
+        3, ge=1, le=100, description="Messages to one chat at once, before its rate."
+    )
+    send_group_per_minute: float = Field(
+        20, ge=0, le=10_000, description="Messages a minute to one group or channel; 0: no limit."
+    )
+    progress_rate: float = Field(
+        15, gt=0, le=1000, description="Progress edits (a job's elapsed time) a second at most, per instance."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = Field(
@@ -145,6 +167,18 @@ class Config(BaseSettings):
     def flood_limit(self) -> FloodLimit | None:
         """Per-user flood control for the flows' router; None when turned off."""
         return FloodLimit(self.flood_rate, self.flood_burst) if self.flood_rate > 0 else None
+
+    @property
+    def send_limits(self) -> SendLimits:
+        """Telegram's limits for the outgoing rate limiter (engine.telegram.pace)."""
+        return SendLimits(
+            rate=self.send_rate or None,
+            chat_rate=self.send_chat_rate or None,
+            chat_burst=self.send_chat_burst,
+            group_per_minute=self.send_group_per_minute or None,
+            progress_rate=self.progress_rate,
+            bulk_rate=self.broadcast_rate,
+        )
 
     def secret_values(self) -> list[str]:
         """Every configured secret, for log redaction (never to be printed)."""

@@ -22,6 +22,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from engine.telegram.pace import Priority, SendPace
+
 # seconds: a reply is expected well under a second, a Kie.ai call may take a few
 HANDLING_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 KIE_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
@@ -127,6 +129,15 @@ class Metrics:
         if id(bot) not in self._instrumented:
             self._instrumented.add(id(bot))
             bot.session.middleware(ApiCallMetrics(self))
+
+    def watch_pace(self, pace: SendPace) -> None:
+        """Report the outgoing rate limiter's queues (read at each scrape)."""
+        for level in Priority:
+            self.send_queue.labels(level.name.lower()).set_function(lambda level=level: pace.depth(level))
+
+    def send_waited(self, level: Priority, seconds: float) -> None:
+        """Called by the rate limiter when a send has had its turn."""
+        self.send_wait.labels(level.name.lower()).observe(seconds)
 
     def kie_observer(self, endpoint: str, seconds: float, error: str | None) -> None:
         """Called by the Kie.ai client after each request (plugins.integrations.kie)."""

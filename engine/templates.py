@@ -1,4 +1,6 @@
-"""Jinja2 texts: one sandboxed environment, compiled once at load, analysed for the linter.
+"""Jinja2 texts: one sandboxed environment, parsed at load (a syntax error is the linter's),
+compiled to Python on first use (most texts of a big bundle are never shown in a process's
+first minutes, and compiling them all cost a production start about a second).
 
 Texts are Telegram HTML, so values are escaped; editors may use <b>, <i>, <a> in the texts.
 A text without template syntax is kept as a plain string and never compiled.
@@ -6,7 +8,7 @@ A text without template syntax is kept as a plain string and never compiled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, nodes
@@ -46,23 +48,33 @@ class Text:
     """A locale text ready to render, with its parsed form kept for the linter."""
 
     source: str
-    compiled: Any = None  # jinja2.Template, or None for plain text
     ast: Any = None  # jinja2.nodes.Template, or None for plain text
+    _template: list[Any] = field(default_factory=list, compare=False, repr=False)  # compiled, once
+
+    @property
+    def compiled(self) -> Any:
+        """The jinja2.Template (compiled on first use), or None for plain text."""
+        if self.ast is None:
+            return None
+        if not self._template:
+            code = ENVIRONMENT.compile(self.ast, filename="<text>")
+            self._template.append(
+                ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.globals)
+            )
+        return self._template[0]
 
     def render(self, context: dict[str, Any]) -> str:
-        if self.compiled is None:
+        template = self.compiled
+        if template is None:
             return self.source
-        return str(self.compiled.render(context))
+        return str(template.render(context))
 
 
 def compile_text(source: str) -> tuple[Text, TemplateSyntaxError | None]:
     if not is_template(source):
         return Text(source), None
     try:
-        ast = ENVIRONMENT.parse(source)
-        code = ENVIRONMENT.compile(ast, filename="<text>")
-        template = ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.globals)
-        return Text(source, template, ast), None
+        return Text(source, ENVIRONMENT.parse(source)), None
     except TemplateSyntaxError as exc:
         return Text(source), exc
 

@@ -17,7 +17,6 @@ from aiogram.types import FSInputFile, InlineKeyboardButton, InlineKeyboardMarku
 
 from engine.runtime.view import View
 from engine.telegram.html_fit import fit_html
-from engine.telegram.pace import SendPace
 from engine.text_units import ANSWER_LIMIT, CAPTION_LIMIT, MESSAGE_LIMIT, shorten
 
 log = logging.getLogger(__name__)
@@ -61,14 +60,9 @@ def _media_file(source: str, shipped: Path | None) -> str | FSInputFile:
 
 
 class AiogramMessenger:
-    def __init__(self, bot: Bot, shipped_media: Path | None = None, pace: SendPace | None = None) -> None:
+    def __init__(self, bot: Bot, shipped_media: Path | None = None) -> None:
         self.bot = bot
         self.shipped_media = shipped_media.resolve() if shipped_media else None
-        self.pace = pace  # replies take their share of the send budget first (never waiting)
-
-    def _replied(self) -> None:
-        if self.pace is not None:
-            self.pace.note_reply()
 
     async def answer_press(self, callback_id: str, text: str | None = None) -> None:
         try:
@@ -79,7 +73,6 @@ class AiogramMessenger:
             log.info("callback %s not answered: %s", callback_id, exc.message)
 
     async def send(self, chat_id: int, view: View) -> int:
-        self._replied()
         reply_markup = markup(view)
         media = view.media
         if media is None:
@@ -112,7 +105,6 @@ class AiogramMessenger:
     async def edit(self, chat_id: int, message_id: int, view: View) -> bool:
         if view.media is not None:
             return False
-        self._replied()
         try:
             await self.bot.edit_message_text(
                 fit_html(view.text, MESSAGE_LIMIT),

@@ -5,8 +5,9 @@ Every instance runs one; a broadcast is driven by whichever leases it (``Broadca
 and taken over when that instance stops renewing. Recipients are claimed a small chunk at a
 time (about half a second of sends) and each is marked ``sending`` just before its call, so a
 crash leaves only the calls then in flight ``unknown`` (see ``BroadcastStore``). Each send
-waits for a slot of the instance's ``SendPace``, which replies to users take first; a 429 holds
-the pace for its ``retry_after`` and the same recipient is tried again.
+takes a bulk slot of the bot's outgoing rate limit (engine.telegram.pace) before it is marked:
+replies to users and progress edits go first. A 429 holds the pace for its ``retry_after``
+and the same recipient is tried again.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 
 from engine.loader.bundle import Bundle
-from engine.telegram.pace import SendPace
+from engine.telegram.pace import Priority, SendPace, priority
 from plugins.admin import broadcast_message
 from plugins.admin.broadcast_store import LEFT, Broadcast, BroadcastStore, Outcome
 
@@ -54,7 +55,7 @@ class BroadcastWorker:
         self.lease = lease
         self.idle = idle
         self.progress_every = progress_every
-        self.chunk = chunk or max(5, int(pace.rate / 2))
+        self.chunk = chunk or max(5, int(pace.bulk_rate / 2))
         self.owner = uuid.uuid4()  # this instance, as the leases name it
         self._wake = asyncio.Event()
         self._stopped = asyncio.Event()
@@ -145,7 +146,7 @@ class BroadcastWorker:
         task = asyncio.current_task()
         refusals = 0
         while refusals < MAX_ATTEMPTS:
-            await self.pace.slot()
+            await self.pace.slot(user)
             if halt.is_set():
                 return  # still claimed: pending again when the broadcast is next driven
             calling.add(task)
@@ -201,15 +202,18 @@ class BroadcastWorker:
             log.warning("broadcast %s: progress not shown", broadcast_id, exc_info=True)
 
     async def _report(self, broadcast_id: int) -> None:
-        from aiogram.enums import ParseMode
-        from aiogram.exceptions import TelegramBadRequest
-
         b = await self.store.get(broadcast_id)
         if b is None:
             return
         language = await self.store.language(b.admin_id)
         text, markup = self.progress_view(b, await self.store.counts(b.id), language)
-        self.pace.note_reply()
+        with priority(Priority.PROGRESS):
+            await self._show(b, text, markup)
+
+    async def _show(self, b: Broadcast, text: str, markup: Any) -> None:
+        from aiogram.enums import ParseMode
+        from aiogram.exceptions import TelegramBadRequest
+
         if b.progress_message is not None:
             try:
                 await self.bot.edit_message_text(
@@ -238,7 +242,7 @@ class BroadcastWorker:
             "failed": counts.get("failed", 0),
             "unknown": counts.get("unknown", 0),
             "left": left,
-            "rate": f"{self.pace.rate:g}",
+            "rate": f"{self.pace.bulk_rate:g}",
         }
         key = {
             "sending": "progress",

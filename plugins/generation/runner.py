@@ -30,7 +30,7 @@ import asyncpg
 
 from engine.loader.bundle import Bundle
 from engine.log_context import bind
-from engine.telegram.flood import FloodGate, FloodLimit, Verdict
+from engine.telegram.pace import Priority, SendPace, priority
 from plugins.generation.adoption import adoption_refusal
 from plugins.generation.breaker import Breakers
 from plugins.generation.delivery import Delivery
@@ -56,10 +56,6 @@ log = logging.getLogger(__name__)
 Money = Callable[[Job, asyncpg.Connection], Awaitable[Any]]
 MAX_ATTEMPTS = 6
 STATUS_EVERY = 3.0  # seconds between edits of the status message's elapsed time
-#: elapsed-time edits a second, all jobs together: hundreds of jobs in flight must not eat the
-#: bot's send budget (about 30 a second); an edit over it waits for the next tick
-STATUS_BUDGET = FloodLimit(rate=15.0, burst=15)
-EVERYONE = 0  # the one bucket of STATUS_BUDGET
 CHAT_ACTION_EVERY = 4.5  # Telegram shows a chat action for 5 s
 UNKNOWN_GRACE = timedelta(minutes=2)  # after the deadline: Kie.ai retries a callback 3 times
 UNKNOWN_RECHECK = 30.0  # seconds between looks at a job whose createTask answer was lost
@@ -112,6 +108,7 @@ class JobRunner:
         poll_delay: Callable[[float], float] = poll_delay,
         retry_delay: Callable[[int], float] = retry_delay,
         status_every: float = STATUS_EVERY,
+        pace: SendPace | None = None,
     ) -> None:
         self.store = store
         self.client = client
@@ -135,7 +132,9 @@ class JobRunner:
         #: ``status_every`` only to move its status message (see ``_between_steps``)
         self._due: dict[uuid.UUID, float] = {}
         self.status_every = status_every
-        self._status_budget = FloodGate(STATUS_BUDGET)
+        #: the bot's outgoing rate limit: status edits go as progress (after replies to users,
+        #: within its progress cap), and an elapsed-time edit is skipped while sends queue
+        self.pace = pace
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         #: looks for due jobs so far: a test waits for the next look instead of sleeping
@@ -408,14 +407,14 @@ class JobRunner:
         they are useful: every poll would flood Telegram with hundreds of jobs in flight."""
         now = time.monotonic()
         status_at, action_at = self._posted.get(job.id, (0.0, 0.0))
-        if changed or (
-            now - status_at >= self.status_every and self._status_budget.check(EVERYONE) is Verdict.ADMIT
-        ):
-            await self._show_status(job)
-            status_at = now
-        if now - action_at >= CHAT_ACTION_EVERY:
-            await self.delivery.working(job)
-            action_at = now
+        crowded = self.pace is not None and self.pace.crowded(Priority.PROGRESS)
+        with priority(Priority.PROGRESS):
+            if changed or (now - status_at >= self.status_every and not crowded):
+                await self._show_status(job)
+                status_at = now
+            if now - action_at >= CHAT_ACTION_EVERY and not crowded:
+                await self.delivery.working(job)
+                action_at = now
         self._posted[job.id] = (status_at, action_at)
 
     async def apply_record(self, job: Job, record: TaskRecord) -> Job | None:

@@ -6,6 +6,7 @@ from pydantic import ValidationError
 from app.config import Config
 from engine.settings import config_problems
 from engine.telegram.flood import FloodLimit
+from engine.telegram.pace import SendLimits
 
 TOKEN = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
@@ -59,3 +60,11 @@ def test_flood_control_is_on_by_default_and_configurable(monkeypatch: pytest.Mon
     assert _config(monkeypatch, FLOOD_RATE="0").flood_limit is None
     with pytest.raises(ValidationError):
         _config(monkeypatch, FLOOD_BURST="0")
+
+
+def test_telegram_limits_are_on_by_default_and_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    limits = _config(monkeypatch).send_limits
+    assert (limits.rate, limits.chat_rate, limits.group_per_minute) == (30, 1, 20)
+    assert limits.bulk_rate == 25 and limits.progress_rate == 15
+    off = _config(monkeypatch, SEND_RATE="0", SEND_CHAT_RATE="0", BROADCAST_RATE="10").send_limits
+    assert off == SendLimits(rate=None, chat_rate=None, bulk_rate=10)

@@ -3,6 +3,7 @@ endpoint, jobs by state and model, and the money that came in and was spent."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import aiohttp
@@ -10,6 +11,7 @@ import asyncpg
 
 from app.metrics import Metrics
 from emulators.kie.sandbox import KieSandbox
+from engine.telegram.pace import SendLimits, SendPace
 from plugins.integrations.public_fetch import AddressPolicy
 from plugins.wallet.service import Wallet
 from tests.e2e.test_generation import NEXT, answer_until_summary, cheapest
@@ -71,3 +73,20 @@ async def test_an_order_shows_in_every_family_of_metrics(pool: asyncpg.Pool) -> 
     assert sample(page, "bot_money_kopecks_total", flow="in") == 50_000
     spent = await pool.fetchval("SELECT sum(amount) FROM holds WHERE state = 'captured'")
     assert spent > 0 and sample(page, "bot_money_kopecks_total", flow="spent") == spent
+
+
+async def test_the_send_limiter_queues_and_waits_are_reported() -> None:
+    metrics = Metrics()
+    pace = SendPace(SendLimits(rate=None, chat_rate=None, bulk_rate=5), observe=metrics.send_waited)
+    metrics.watch_pace(pace)
+    for _ in range(3):
+        await pace.slot()  # the burst: no wait
+    queued = [asyncio.create_task(pace.slot()) for _ in range(2)]
+    await asyncio.sleep(0.01)
+    page = (await metrics.exposition(None)).decode()
+    assert sample(page, "telegram_send_queue_depth", priority="bulk") >= 1
+    assert sample(page, "telegram_send_queue_depth", priority="reply") == 0
+    await asyncio.gather(*queued)
+    page = (await metrics.exposition(None)).decode()
+    assert sample(page, "telegram_send_wait_seconds_count", priority="bulk") == 5
+    assert sample(page, "telegram_send_wait_seconds_sum", priority="bulk") >= 0.2

@@ -34,6 +34,7 @@ RUNS = {
     "jobs_bench.py": ["--jobs", "12"],
     "wallet_bench.py": ["--pairs", "40", "--seconds", "1", "--rounds", "1"],
     "startup_bench.py": ["--runs", "1"],
+    "scale_bench.py": ["--users", "4", "--instances", "1,2", "--flood", "40"],
 }
 
 

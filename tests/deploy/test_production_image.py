@@ -107,6 +107,14 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 shutil.copytree(src, app / source, ignore=shutil.ignore_patterns("__pycache__"))
             else:
                 shutil.copy(src, app / source)
+    for run in instructions("RUN"):  # the build's own steps in /app (the lint verdict)
+        if run.startswith("python "):
+            line = run.replace("/app", str(app))
+            python = str(root / "venv" / "bin" / "python")
+            subprocess.run(
+                [python, *shlex.split(line)[1:]], cwd=app, check=True, capture_output=True, timeout=600
+            )
+    assert (app / ".data" / "lint-verdict").is_file()
     return root
 
 

@@ -36,6 +36,7 @@ from engine.plugin import Plugin, PluginSet
 from engine.runtime.interpreter import Runtime
 from engine.runtime.splits import ControlVariants
 from engine.telegram.flood import FloodLimit
+from engine.telegram.pace import SendLimits
 from engine.telegram.serial import SerialUpdates
 from plugins.integrations.public_fetch import AddressPolicy
 from plugins.user import UserPlugin
@@ -191,6 +192,7 @@ async def start_bot(
     metrics: Metrics | None = None,
     broadcast_options: BroadcastOptions | None = None,
     splits: bool = False,
+    send_limits: SendLimits | None = None,
 ) -> BotUnderTest:
     """``serve_http``: also the bot's HTTP server (health, callbacks) on a free port, its URL
     given to ``config`` as the public URL (so Kie.ai callbacks reach it). In webhook mode
@@ -231,6 +233,7 @@ async def start_bot(
         metrics=metrics,
         broadcast_options=broadcast_options or BroadcastOptions(),
         split_winners=None if splits else ControlVariants(bundle),
+        send_limits=send_limits,
     )
     app = assemble(deps, extra_plugins)
     services = await app.start_services()
@@ -298,6 +301,7 @@ async def running_bot(
     metrics: Metrics | None = None,
     broadcast_options: BroadcastOptions | None = None,
     splits: bool = False,
+    send_limits: SendLimits | None = None,
 ) -> AsyncIterator[BotUnderTest]:
     """The bot polling a fresh emulator (or ``emulator``). Flood control is off unless ``flood``
     is given: the conversations here run much faster than people type."""
@@ -318,6 +322,7 @@ async def running_bot(
             metrics=metrics,
             broadcast_options=broadcast_options,
             splits=splits,
+            send_limits=send_limits,
         )
         try:
             yield under_test
