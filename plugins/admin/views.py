@@ -201,6 +201,12 @@ class Dashboard(BaseModel):
     kie_cost_text: str
     kie_credits: str
     refunds_text: str
+    stars_refunded_text: str  # top-ups given back in Stars
+    net_topups_text: str  # top-ups less Stars refunds
+    given_away_text: str
+    given_welcome_text: str
+    given_referral_text: str
+    given_promo_text: str
     margin_text: str
     free_runs: int
     new_users: int
