@@ -57,6 +57,7 @@ from plugins.payments.plugin import PaymentsPlugin
 from plugins.payments.router import FormReturn, payments_router
 from plugins.user import UserPlugin
 from plugins.wallet.plugin import WalletPlugin
+from plugins.wallet.settings import WalletSettings
 from plugins.wallet.settings_watch import SettingsWatch
 
 
@@ -187,8 +188,10 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     money.refunds.on_done.append(reverse_referral_for_topup)  # a refunded top-up's reward goes back
     settings = SettingsPlugin(bundle, wallet, admin.roles)
     form_return = FormReturn()
-    pace = SendPace(config.broadcast_rate if config else 25.0)
-    sending = broadcasts(pool, bundle, bot, admin.roles, pace, **deps.broadcast_options)
+    pace = SendPace(float(WalletSettings().broadcast_rate))  # then the admins' setting, per chunk
+    sending = broadcasts(
+        pool, bundle, bot, admin.roles, pace, settings=wallet.get_settings, **deps.broadcast_options
+    )
     growth = GrowthPlugin(pool, bundle, bot)
     return PluginKit(
         [

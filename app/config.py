@@ -48,9 +48,6 @@ class Config(BaseSettings):
     flood_burst: int = Field(
         12, ge=1, le=1000, description="Updates one user may send at once (an album is 10)."
     )
-    broadcast_rate: float = Field(
-        25, gt=0, le=1000, description="Messages a second a broadcast sends (replies to users go first)."
-    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = Field(
         "text", description="json: one JSON object per line, with update, user and job ids."
