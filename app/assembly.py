@@ -153,6 +153,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids, kie_balance=client.credits)
     alerts = StaffAlerts(pool, bundle, bot, admin.roles)
     breakers = Breakers(pool, alert=alerts, credits=client.credits)
+    kie_alert = KieBalanceAlert(pool, alerts, wallet, client.credits)
     options = RunnerOptions(**deps.runner_options)
     if config is not None:
         options.setdefault("lease", timedelta(seconds=config.job_lease_seconds))
@@ -168,6 +169,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         breakers=breakers,
         **options,
     )
+    runner.finished_hooks.append(kie_alert.nudge)  # a job spent credits: check Kie.ai's balance soon
     prices = ModelPrices(wallet)  # one overrides cache per instance, shared by all readers
     generation = GenerationPlugin(
         bundle,
@@ -216,7 +218,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
             sending.worker,
             money,
             SettingsWatch(pool, wallet.settings),
-            KieBalanceAlert(pool, bundle, bot, wallet, admin.roles, client.credits),
+            kie_alert,
             RewardNotifier(pool, bundle, bot),
         ],
         routes=routes,
