@@ -145,6 +145,14 @@ LOAD = [
              FROM generate_series(1, $2 / 2) AS i""",
     ),
     (
+        "per-model days (the trigger is off)",
+        """INSERT INTO job_model_days (day, model, runs, finished, failed)
+           SELECT (created_at AT TIME ZONE 'Europe/Moscow')::date, model, count(*),
+                  count(*) FILTER (WHERE state IN ('succeeded', 'failed', 'timed_out')),
+                  count(*) FILTER (WHERE state IN ('failed', 'timed_out'))
+             FROM jobs GROUP BY 1, 2""",
+    ),
+    (
         "balances",
         """UPDATE wallets w SET balance = greatest(s.total, 0)
              FROM (SELECT user_id, sum(amount) AS total FROM ledger GROUP BY user_id) s
@@ -187,7 +195,7 @@ async def queries(pool: asyncpg.Pool) -> dict[str, Callable[[], Awaitable[object
         found[f"dashboard {period}: spending"] = lambda s=since: pool.fetchrow(dashboard._SPENDING, s)
         found[f"dashboard {period}: people"] = lambda s=since: pool.fetchrow(dashboard._PEOPLE, s)
         found[f"dashboard {period}: Kie.ai credits"] = lambda s=since: pool.fetchrow(dashboard._KIE, s)
-        found[f"dashboard {period}: per model"] = lambda s=since: pool.fetch(dashboard._MODELS, s, 15)
+        found[f"dashboard {period}: per model"] = lambda s=since: dashboard.models(pool, s)
     first = chart.first_day(now)
     bounds = chart.midnights(first, chart.DAYS)
     for name, sql in chart.QUERIES.items():

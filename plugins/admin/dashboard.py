@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
@@ -149,16 +149,17 @@ SELECT coalesce(sum(kie_credits), 0) AS credits,
 """
 
 _FAILED = ", ".join(f"'{s}'" for s in FAILED_STATES)
-# counts per model in a hash over the period's jobs; the median (a sort) only for the busiest
-# models shown, each read from its own range of ``jobs_succeeded_by_model`` (migration 0066)
+# counts per model: whole days from ``job_model_days`` (migration 0067, kept by a trigger), the
+# part of a day before the first whole one ($3 … $4) from the jobs; the median (a sort) only
+# for the busiest models shown, each read from its own range of ``jobs_succeeded_by_model``
 _MODELS = f"""
 WITH counts AS (
-  SELECT model,
-         count(*) AS runs,
-         count(*) FILTER (WHERE state IN ('succeeded', {_FAILED})) AS finished,
-         count(*) FILTER (WHERE state IN ({_FAILED})) AS failed
-    FROM jobs WHERE created_at >= $1
-   GROUP BY model ORDER BY runs DESC, model LIMIT $2)
+  SELECT model, sum(runs)::bigint AS runs, sum(finished)::bigint AS finished, sum(failed)::bigint AS failed
+    FROM (SELECT model, runs, finished, failed FROM job_model_days WHERE day >= $3
+          UNION ALL
+          SELECT model, 1, (state IN ('succeeded', {_FAILED}))::int, (state IN ({_FAILED}))::int
+            FROM jobs WHERE created_at >= $1 AND created_at < $4) AS parts
+   GROUP BY model HAVING sum(runs) > 0 ORDER BY runs DESC, model LIMIT $2)
 SELECT c.model, c.runs, c.finished, c.failed, m.median_seconds
   FROM counts c CROSS JOIN LATERAL (
     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM j.finished_at - j.created_at))
@@ -168,6 +169,16 @@ SELECT c.model, c.runs, c.finished, c.failed, m.median_seconds
        AND j.finished_at IS NOT NULL) m
  ORDER BY c.runs DESC, c.model
 """
+
+
+def first_whole_day(since: datetime) -> tuple[date, datetime]:
+    """The first day (in the dashboard's zone) wholly inside a period starting at ``since``,
+    and its midnight: before it, the period's jobs are counted one by one."""
+    local = since.astimezone(DISPLAY_ZONE)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if midnight < local:
+        midnight += timedelta(days=1)  # wall-clock arithmetic: the next midnight
+    return midnight.date(), midnight
 
 
 async def figures(pool: asyncpg.Pool, since: datetime, settings: WalletSettings) -> Figures:
@@ -200,7 +211,8 @@ async def figures(pool: asyncpg.Pool, since: datetime, settings: WalletSettings)
 
 async def models(pool: asyncpg.Pool, since: datetime, limit: int = 15) -> list[ModelFigures]:
     """Runs per model ordered since ``since``, the busiest first."""
-    rows = await pool.fetch(_MODELS, since, limit)
+    day, midnight = first_whole_day(since)
+    rows = await pool.fetch(_MODELS, since, limit, day, midnight)
     return [
         ModelFigures(
             model=r["model"],

@@ -194,6 +194,29 @@ async def test_per_model(known_days: asyncpg.Pool) -> None:
     assert list(week) == [NANO, VEO]  # the busiest first
 
 
+async def test_the_daily_counts_agree_with_the_jobs(known_days: asyncpg.Pool) -> None:
+    """``job_model_days`` (kept by a trigger) is what counting the jobs says, also after a job
+    finishes, fails or is removed; and a period from midnight reads only whole days."""
+    pending = await job(known_days, A, VEO, "running", 0, None)
+    await known_days.execute("UPDATE jobs SET state = 'failed' WHERE id = $1", uuid.UUID(pending))
+    gone = await job(known_days, A, NANO, "succeeded", 5, "4")
+    await known_days.execute("DELETE FROM jobs WHERE id = $1", uuid.UUID(gone))
+    counted = (
+        "SELECT (created_at AT TIME ZONE 'Europe/Moscow')::date AS day, model, count(*) AS runs,"
+        " count(*) FILTER (WHERE state IN ('succeeded', 'failed', 'timed_out')) AS finished,"
+        " count(*) FILTER (WHERE state IN ('failed', 'timed_out')) AS failed FROM jobs GROUP BY 1, 2"
+    )
+    kept = "SELECT day, model, runs, finished, failed FROM job_model_days WHERE runs > 0"
+    assert sorted(map(tuple, await known_days.fetch(kept))) == sorted(
+        map(tuple, await known_days.fetch(counted))
+    )
+    midnight = dashboard.period_start("today", NOW)
+    assert dashboard.first_whole_day(midnight) == (midnight.date(), midnight)
+    week = {m.model: m for m in await dashboard.models(known_days, WEEK)}
+    assert (week[VEO].runs, week[VEO].failed) == (3, 1)
+    assert dashboard.first_whole_day(WEEK)[1] > WEEK
+
+
 def test_period_starts() -> None:
     now = datetime(2026, 12, 5, 22, 30, tzinfo=UTC)  # 01:30 on the 6th in Moscow
     assert dashboard.period_start("today", now) == datetime(2026, 12, 6, tzinfo=DISPLAY_ZONE)
