@@ -131,10 +131,11 @@ LOAD = [
     (
         "receipts",
         """INSERT INTO receipts (user_id, amount_kopecks, file_id, file_kind, status, decided_by,
-                                 decided_at, created_at)
+                                 credited_kopecks, decided_at, created_at)
            SELECT $1 + (i * 31) % $2, 150000, 'file-' || i, 'photo',
                   CASE WHEN i % 100 = 0 THEN 'pending' ELSE 'approved' END,
                   CASE WHEN i % 100 = 0 THEN NULL ELSE 9001 END,
+                  CASE WHEN i % 100 = 0 THEN NULL ELSE 150000 END,
                   CASE WHEN i % 100 = 0 THEN NULL ELSE now() END, now() - random() * interval '90 days'
              FROM generate_series(1, $2 / 5) AS i""",
     ),

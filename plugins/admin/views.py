@@ -174,6 +174,12 @@ class AuditItem(BaseModel):
     new_value: str
     note: str
     time: str
+    action_text: str  # the action's name in the reader's language
+    admin_text: str  # "Anna (1001)"
+    target_text: str
+    subject_text: str
+    old_text: str  # values in their unit ("190 ₽", "да")
+    new_text: str
 
 
 class DashboardArgs(Args):

@@ -124,7 +124,7 @@ async def test_a_job_is_refunded_once(bot: Bot, pool: asyncpg.Pool) -> None:
     assert any("−40\xa0₽" in b and "MSK" in b for b in admin.buttons()), admin.buttons()
     await admin.press("◀️ Назад")
     await admin.press("🎬 Генерации")
-    await admin.press_containing("succeeded")
+    await admin.press_containing("✅ готово")
     admin.expect("Цена: 40\xa0₽ · списано")
     job_screen = admin.last.message_id
     refund = admin.callback_data("↩️ Вернуть деньги")
@@ -133,7 +133,7 @@ async def test_a_job_is_refunded_once(bot: Bot, pool: asyncpg.Pool) -> None:
     await admin.press_data(refund, job_screen)  # the old button: out of date
     await admin.press("👤 Карточка пользователя")
     await admin.press("🎬 Генерации")
-    await admin.press_containing("succeeded")
+    await admin.press_containing("✅ готово")
     admin.expect("списано · возвращено")
     await admin.press("↩️ Вернуть деньги")  # a fresh, deliberate second refund
     admin.expect("Деньги за эту генерацию уже возвращены")
@@ -258,7 +258,7 @@ async def test_the_audit_log_shows_each_action(bot: Bot, pool: asyncpg.Pool) -> 
     await admin.press("⛔ Заблокировать")
     await admin.press("✅ Разблокировать")
     await admin.press("🎬 Генерации")
-    await admin.press_containing("succeeded")
+    await admin.press_containing("✅ готово")
     await admin.press("↩️ Вернуть деньги")
     await admin.send("/admin")
     await admin.press("⚙️ Настройки")
@@ -268,14 +268,26 @@ async def test_the_audit_log_shows_each_action(bot: Bot, pool: asyncpg.Pool) -> 
     await admin.send("/admin")
     await admin.press("📋 Журнал действий")
     rows = admin.buttons()
-    for action in ("wallet.setting", "job.refund", "user.unblock", "user.block", "balance.adjust"):
+    for action in (
+        "Изменение настройки",
+        "Возврат за генерацию · Anna (1001)",
+        "Разблокировка пользователя · Anna (1001)",
+        "Блокировка пользователя · Anna (1001)",
+        "Изменение баланса · Anna (1001)",
+    ):
         assert any(action in row for row in rows), (action, rows)
-    await admin.press_containing("balance.adjust")
-    admin.expect("Кто: 9001", "С кем: 1001", "Было: 19000", "Стало: 29000", "Примечание: подарок")
+    assert not any("." in row.split(" · ")[1] for row in rows if " · " in row), rows  # no codes
+    await admin.press_containing("Изменение баланса")
+    admin.expect(
+        "Кто: Admin (9001)", "С кем: Anna (1001)", "Было: 190\xa0₽", "Стало: 290\xa0₽", "Примечание: подарок"
+    )
+    await admin.press("◀️ Назад")
+    await admin.press_containing("Изменение настройки")
+    admin.expect("Объект: Наценка", "Было: ×2 (наценка 100\xa0%)", "Стало: ×3 (наценка 200\xa0%)")
     await open_card(admin, "@anna")
     await admin.press("📋 Журнал по пользователю")
-    assert not any("wallet.setting" in row for row in admin.buttons())
-    assert any("user.block" in row for row in admin.buttons())
+    assert not any("Изменение настройки" in row for row in admin.buttons())
+    assert any("Блокировка пользователя" in row for row in admin.buttons())
 
 
 SKIP = (
