@@ -186,7 +186,11 @@ async def test_a_support_admin_cannot_refund_stars(bot: Bot, pool: asyncpg.Pool)
 
 
 async def send_receipt(pool: asyncpg.Pool, anna: Chat, amount: str) -> int:
-    """The user claims a transfer of ``amount`` roubles with a receipt; its id."""
+    """The user claims a transfer of ``amount`` roubles with a receipt; its id. Transfers are
+    offered once the bank details are set (an admin's setting)."""
+    wallet = Wallet(pool)
+    if not (await wallet.get_settings()).bank_details:
+        await wallet.settings.set("bank_details", "ООО «Ромашка», р/с 40702810000000000001", ADMIN_ID)
     await anna.send("/balance")
     await anna.press("🧾 Пополнить переводом (по чеку)")
     await anna.send(amount)
