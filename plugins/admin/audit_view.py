@@ -52,8 +52,12 @@ def action_key(action: str) -> str:
     return "admin.audit.action." + action.replace(".", "_")
 
 
+#: a broadcast's audience, as its start is noted ("language ru", "inactive 30")
+SEGMENTS = ("all", "paying", "inactive", "language", "model")
+
 TEXTS: dict[str, dict[str, Any]] = {
     **{action_key(a): {} for a in ACTIONS},
+    **{f"admin.audit.segment.{s}": {"value": str} for s in SEGMENTS},
     **{f"admin.audit.word.{w}": {} for w in WORDS},
 }
 
@@ -80,6 +84,14 @@ class AuditView:
         if value in WORDS:
             return word(value)
         return value
+
+    def note(self, action: str, note: str, language: str) -> str:
+        """The note, its codes in words: a broadcast's audience, a refund's state."""
+        if action == "broadcast.start":
+            segment, _, value = note.partition(" ")
+            if segment in SEGMENTS:
+                return self.bundle.render(f"admin.audit.segment.{segment}", language, {"value": value})
+        return self.value("", "", note, language) if note in WORDS else note
 
     def _setting(self, key: str, value: str, language: str) -> str:
         kind = setting_kinds.KINDS[key]

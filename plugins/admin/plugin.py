@@ -467,7 +467,7 @@ class AdminPlugin(Plugin):
             subject=e.subject,
             old_value=e.old_value or "",
             new_value=e.new_value or "",
-            note=e.note,
+            note=view.note(e.action, e.note, language),
             time=show_time(e.created_at),
             action_text=view.action(e.action, language),
             admin_text=who(e.admin_name, e.admin_id),
