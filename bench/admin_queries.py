@@ -195,6 +195,9 @@ async def queries(pool: asyncpg.Pool) -> dict[str, Callable[[], Awaitable[object
         found[f"dashboard {period}: top-ups"] = lambda s=since: pool.fetchrow(dashboard._TOPUPS, s)
         found[f"dashboard {period}: spending"] = lambda s=since: pool.fetchrow(dashboard._SPENDING, s)
         found[f"dashboard {period}: people"] = lambda s=since: pool.fetchrow(dashboard._PEOPLE, s)
+        found[f"dashboard {period}: Stars refunds, given away"] = lambda s=since: pool.fetchrow(
+            dashboard._OTHER, s
+        )
         found[f"dashboard {period}: Kie.ai credits"] = lambda s=since: pool.fetchrow(dashboard._KIE, s)
         found[f"dashboard {period}: per model"] = lambda s=since: dashboard.models(pool, s)
     first = chart.first_day(now)

@@ -214,7 +214,7 @@ async def test_a_support_admin_is_refused_what_only_an_owner_may(bot: Bot, pool:
     await owner.send("@vera")
     owner.expect("Роль: нет")
     await owner.press("🎧 Поддержка")
-    owner.expect("Роль: support")
+    owner.expect("Роль: поддержка")
     menus = under_test.emulator.state.commands
     scoped = menus.get(('{"chat_id": 1003, "type": "chat"}', ""))
     assert scoped is not None and any(c["command"] == "admin" for c in scoped)
