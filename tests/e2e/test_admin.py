@@ -4,6 +4,7 @@ also by a forged callback), the audit log showing each, and a crawl of the admin
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -352,3 +353,47 @@ async def test_crawl_the_admin_screens_as_an_admin_and_as_a_user(bot: Bot, pool:
         answer = await anna.press_data(f"{sid}:1:b0.0", anna.last.message_id)
         assert answer == "Это меню устарело — вот актуальное."
         assert "Админ" not in anna.screen and "Роли" not in anna.screen
+
+
+CODE = re.compile(r"\b[a-z]+(?:[._][a-z]+)+\b")  # a text key or a code: admin.menu, top_up
+ENGLISH = re.compile(r"\b(?:succeeded|failed|pending|approved|rejected|support|admin|owner|true|false)\b")
+
+
+async def read_every_screen(chat: Chat, depth: int = 3) -> dict[str, list[str]]:
+    """Every screen reachable from /admin within ``depth`` presses: its text and buttons."""
+    screens: dict[str, list[str]] = {}
+    paths: list[list[str]] = [[]]
+    while paths:
+        path = paths.pop()
+        await chat.send("/admin")
+        for label in path:
+            await chat.press(label)
+        screens[chat.screen] = chat.buttons()
+        if len(path) < depth:
+            paths.extend(
+                [*path, b] for b in chat.buttons() if not any(s in b for s in SKIP) and b not in path
+            )
+    return screens
+
+
+async def test_support_reads_every_screen_in_russian_without_dead_ends(bot: Bot, pool: asyncpg.Pool) -> None:
+    """As a support admin: every screen within two presses of /admin is in Russian words (no
+    text keys, codes or English states), and each has a way on or back."""
+    under_test, _ = bot
+    under_test.emulator.add_user(EmulatedUser(VERA, "Вера", "ru", username="vera"))
+    anna, vera = under_test.chat(ANNA), under_test.chat(VERA)
+    await anna.send("/start")
+    await vera.send("/start")
+    await charged_job(pool, ANNA, 1_000)
+    await pool.execute(
+        "INSERT INTO admin_roles (user_id, role, granted_by) VALUES ($1, 'support', $2)", VERA, ADMIN_ID
+    )
+    await vera.send("/admin")
+    screens = await read_every_screen(vera, depth=2)
+    assert len(screens) > 5, list(screens)
+    for text, buttons in screens.items():
+        shown = "\n".join([text, *buttons]).replace("@anna", "").replace("@vera", "")
+        shown = re.sub(r"https?://\S+", "", shown)
+        assert not CODE.search(shown), (CODE.search(shown), text)
+        assert not ENGLISH.search(shown), (ENGLISH.search(shown), text)
+        assert buttons, f"a dead end: {text}"
