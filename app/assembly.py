@@ -164,6 +164,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     admin = admin_console(pool, bundle, bot, wallet, deps.admin_ids, kie_balance=client.credits)
     alerts = StaffAlerts(pool, bundle, bot, admin.roles)
     breakers = Breakers(pool, alert=alerts, credits=client.credits)
+    kie_alert = KieBalanceAlert(pool, alerts, wallet, client.credits)
     options = RunnerOptions(**deps.runner_options)
     if config is not None:
         options.setdefault("lease", timedelta(seconds=config.job_lease_seconds))
@@ -180,6 +181,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
         pace=pace,
         **options,
     )
+    runner.finished_hooks.append(kie_alert.nudge)  # a job spent credits: check Kie.ai's balance soon
     prices = ModelPrices(wallet)  # one overrides cache per instance, shared by all readers
     generation = GenerationPlugin(
         bundle,
@@ -202,7 +204,9 @@ def build_plugins(deps: Dependencies) -> PluginKit:
     form_return = FormReturn()
     for notices in (payments.notices, money.notices):  # an approved receipt, like paid Stars
         notices.on_credited.append(form_return.after_credit)
-    sending = broadcasts(pool, bundle, bot, admin.roles, pace, **deps.broadcast_options)
+    sending = broadcasts(  # the pace's broadcast rate follows the admins' setting, per chunk
+        pool, bundle, bot, admin.roles, pace, settings=wallet.get_settings, **deps.broadcast_options
+    )
     growth = GrowthPlugin(pool, bundle, bot)
     funnels = FunnelsPlugin(pool, bundle, bot, admin.roles)
     return PluginKit(
@@ -229,7 +233,7 @@ def build_plugins(deps: Dependencies) -> PluginKit:
             sending.worker,
             money,
             SettingsWatch(pool, wallet.settings),
-            KieBalanceAlert(pool, bundle, bot, wallet, admin.roles, client.credits),
+            kie_alert,
             RewardNotifier(pool, bundle, bot),
             *([PaceShare(pool, pace, bot.id, dsn=deps.dsn)] if pace.limits.rate is not None else []),
         ],
@@ -248,7 +252,6 @@ def send_pace(deps: Dependencies) -> SendPace:
         rate=None,
         chat_rate=None,
         group_per_minute=None,
-        bulk_rate=deps.config.broadcast_rate if deps.config else 25.0,
     )
     observe = deps.metrics.send_waited if deps.metrics else None
     pace = outgoing.install(deps.bot, limits, observe=observe)

@@ -49,9 +49,6 @@ class Config(BaseSettings):
     flood_burst: int = Field(
         12, ge=1, le=1000, description="Updates one user may send at once (an album is 10)."
     )
-    broadcast_rate: float = Field(
-        25, gt=0, le=1000, description="Messages a second a broadcast sends (replies to users go first)."
-    )
     event_retention_days: int = Field(
         90, ge=1, le=3650, description="How long screen views and presses are kept for the funnels."
     )
@@ -177,8 +174,7 @@ class Config(BaseSettings):
             chat_burst=self.send_chat_burst,
             group_per_minute=self.send_group_per_minute or None,
             progress_rate=self.progress_rate,
-            bulk_rate=self.broadcast_rate,
-        )
+        )  # the broadcast rate is an admins' setting (broadcast_rate), followed by the worker
 
     def secret_values(self) -> list[str]:
         """Every configured secret, for log redaction (never to be printed)."""

@@ -131,10 +131,11 @@ LOAD = [
     (
         "receipts",
         """INSERT INTO receipts (user_id, amount_kopecks, file_id, file_kind, status, decided_by,
-                                 decided_at, created_at)
+                                 credited_kopecks, decided_at, created_at)
            SELECT $1 + (i * 31) % $2, 150000, 'file-' || i, 'photo',
                   CASE WHEN i % 100 = 0 THEN 'pending' ELSE 'approved' END,
                   CASE WHEN i % 100 = 0 THEN NULL ELSE 9001 END,
+                  CASE WHEN i % 100 = 0 THEN NULL ELSE 150000 END,
                   CASE WHEN i % 100 = 0 THEN NULL ELSE now() END, now() - random() * interval '90 days'
              FROM generate_series(1, $2 / 5) AS i""",
     ),
@@ -143,6 +144,14 @@ LOAD = [
         """INSERT INTO admin_audit (admin_id, action, target_user, subject, created_at)
            SELECT 9001, 'balance.adjust', $1 + (i * 13) % $2, 'x', now() - random() * interval '90 days'
              FROM generate_series(1, $2 / 2) AS i""",
+    ),
+    (
+        "per-model days (the trigger is off)",
+        """INSERT INTO job_model_days (day, model, runs, finished, failed)
+           SELECT (created_at AT TIME ZONE 'Europe/Moscow')::date, model, count(*),
+                  count(*) FILTER (WHERE state IN ('succeeded', 'failed', 'timed_out')),
+                  count(*) FILTER (WHERE state IN ('failed', 'timed_out'))
+             FROM jobs GROUP BY 1, 2""",
     ),
     (
         "balances",
@@ -186,8 +195,11 @@ async def queries(pool: asyncpg.Pool) -> dict[str, Callable[[], Awaitable[object
         found[f"dashboard {period}: top-ups"] = lambda s=since: pool.fetchrow(dashboard._TOPUPS, s)
         found[f"dashboard {period}: spending"] = lambda s=since: pool.fetchrow(dashboard._SPENDING, s)
         found[f"dashboard {period}: people"] = lambda s=since: pool.fetchrow(dashboard._PEOPLE, s)
+        found[f"dashboard {period}: Stars refunds, given away"] = lambda s=since: pool.fetchrow(
+            dashboard._OTHER, s
+        )
         found[f"dashboard {period}: Kie.ai credits"] = lambda s=since: pool.fetchrow(dashboard._KIE, s)
-        found[f"dashboard {period}: per model"] = lambda s=since: pool.fetch(dashboard._MODELS, s, 15)
+        found[f"dashboard {period}: per model"] = lambda s=since: dashboard.models(pool, s)
     first = chart.first_day(now)
     bounds = chart.midnights(first, chart.DAYS)
     for name, sql in chart.QUERIES.items():

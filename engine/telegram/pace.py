@@ -25,7 +25,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 
@@ -116,6 +116,10 @@ class SendPace:
     def rate(self) -> float | None:
         """This instance's send rate now (its share of the bot-wide one)."""
         return None if self.limits.rate is None else self.limits.rate * self.share
+
+    def set_bulk_rate(self, rate: float) -> None:
+        """Change the broadcast rate while running (an admins' setting, read per chunk)."""
+        self.limits = replace(self.limits, bulk_rate=rate)
 
     @property
     def bulk_rate(self) -> float:

@@ -22,6 +22,8 @@ class AuditEntry(BaseModel):
     new_value: str | None
     note: str
     created_at: datetime
+    admin_name: str = ""  # as the bot knows them (users.first_name), for the screen
+    target_name: str = ""
 
 
 async def record(
@@ -48,7 +50,11 @@ async def record(
     )
 
 
-_COLUMNS = "id, admin_id, action, target_user, subject, old_value, new_value, note, created_at"
+_COLUMNS = (
+    "a.id, a.admin_id, a.action, a.target_user, a.subject, a.old_value, a.new_value, a.note, a.created_at,"
+    " coalesce((SELECT first_name FROM users WHERE user_id = a.admin_id), '') AS admin_name,"
+    " coalesce((SELECT first_name FROM users WHERE user_id = a.target_user), '') AS target_name"
+)
 
 
 async def entries(
@@ -56,10 +62,10 @@ async def entries(
 ) -> list[AuditEntry]:
     """Newest first, optionally only one admin's or only about one user."""
     rows = await pool.fetch(
-        f"SELECT {_COLUMNS} FROM admin_audit"
-        " WHERE ($1::bigint IS NULL OR admin_id = $1)"
-        "   AND ($2::bigint IS NULL OR target_user = $2)"
-        " ORDER BY id DESC LIMIT $3",
+        f"SELECT {_COLUMNS} FROM admin_audit a"
+        " WHERE ($1::bigint IS NULL OR a.admin_id = $1)"
+        "   AND ($2::bigint IS NULL OR a.target_user = $2)"
+        " ORDER BY a.id DESC LIMIT $3",
         admin_id,
         target_user,
         limit,
@@ -68,5 +74,5 @@ async def entries(
 
 
 async def entry(pool: asyncpg.Pool, entry_id: int) -> AuditEntry | None:
-    row = await pool.fetchrow(f"SELECT {_COLUMNS} FROM admin_audit WHERE id = $1", entry_id)
+    row = await pool.fetchrow(f"SELECT {_COLUMNS} FROM admin_audit a WHERE a.id = $1", entry_id)
     return AuditEntry(**dict(row)) if row else None

@@ -18,6 +18,7 @@ from plugins.admin.broadcast_store import BroadcastStore
 from plugins.admin.broadcast_worker import BroadcastWorker
 from plugins.admin.broadcasts import BroadcastPlugin, Captures
 from plugins.admin.roles import Role, RoleBook, passes
+from plugins.wallet.settings import WalletSettings
 
 
 @dataclass
@@ -63,10 +64,21 @@ def broadcasts(
     lease: timedelta = timedelta(seconds=30),
     idle: float = 2.0,
     progress_every: float = 3.0,
+    settings: Callable[[], Awaitable[WalletSettings]] | None = None,
 ) -> Broadcasts:
+    """``settings``: where the worker reads the admins' ``broadcast_rate`` (the wallet's)."""
     store = BroadcastStore(pool)
     captures = Captures()
     plugin = BroadcastPlugin(store, bundle, bot, roles, captures)
-    worker = BroadcastWorker(store, bot, bundle, pace, lease=lease, idle=idle, progress_every=progress_every)
+    rate: Callable[[], Awaitable[float]] | None = None
+    if settings is not None:
+        read = settings
+
+        async def rate() -> float:
+            return float((await read()).broadcast_rate)
+
+    worker = BroadcastWorker(
+        store, bot, bundle, pace, lease=lease, idle=idle, progress_every=progress_every, rate=rate
+    )
     plugin.worker = worker
     return Broadcasts(plugin, worker, capture_router(captures, roles))

@@ -17,6 +17,7 @@ import contextlib
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,7 @@ class BroadcastWorker:
         idle: float = 2.0,
         progress_every: float = 3.0,
         chunk: int | None = None,
+        rate: Callable[[], Awaitable[float]] | None = None,
     ) -> None:
         self.store = store
         self.bot = bot
@@ -55,10 +57,29 @@ class BroadcastWorker:
         self.lease = lease
         self.idle = idle
         self.progress_every = progress_every
-        self.chunk = chunk or max(5, int(pace.bulk_rate / 2))
+        self._chunk = chunk
+        self.rate = rate  # the admins' setting, read as each chunk is claimed
         self.owner = uuid.uuid4()  # this instance, as the leases name it
         self._wake = asyncio.Event()
         self._stopped = asyncio.Event()
+
+    @property
+    def chunk(self) -> int:
+        """Recipients claimed at a time: about half a second of sending."""
+        return self._chunk or max(5, int(self.pace.bulk_rate / 2))
+
+    async def follow_rate(self) -> None:
+        """Take the rate the admins set (a change applies from the next chunk, on every
+        instance); the pace keeps its rate if the setting cannot be read."""
+        if self.rate is None:
+            return
+        try:
+            rate = float(await self.rate())
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            log.warning("broadcast worker: rate setting unavailable; keeping %g/s", self.pace.bulk_rate)
+            return
+        if rate > 0 and rate != self.pace.limits.bulk_rate:
+            self.pace.set_bulk_rate(rate)
 
     def wake(self) -> None:
         self._wake.set()
@@ -88,6 +109,7 @@ class BroadcastWorker:
         Deliveries run as tasks queued on the pace, topped up with freshly claimed recipients
         whenever half of a chunk is done, so claiming never leaves the pace idle."""
         shown = time.monotonic()
+        await self.follow_rate()
         await self.report(b.id)
         renewing = asyncio.create_task(self._keep_lease(b.id))
         halt = asyncio.Event()  # paused, stopped or stopping: queued deliveries send nothing more
@@ -99,6 +121,7 @@ class BroadcastWorker:
                 if len(in_flight) <= self.chunk // 2:  # paused or stopped? then more if any
                     if await self.store.renew(b.id, self.owner, self.lease) != "sending":
                         break
+                    await self.follow_rate()
                     if not exhausted:
                         wanted = self.chunk - len(in_flight)
                         batch = await self.store.claim(b.id, wanted)

@@ -6,6 +6,13 @@ Every instance runs the check (every ``kie_balance_check_minutes``); the one row
 ``alerted`` from false to true and only the one whose UPDATE did it sends the alert; seeing it
 back at or above the threshold, it flips it back, so the next fall is told again. The flag is
 set before the messages go: a crash between the two loses that alert, never repeats it.
+The alert goes through ``StaffAlerts``, the one way the bot tells its staff.
+
+Besides the periodic check, a finished job nudges it (``nudge``: the job runner's
+``finished_hooks``), since a job is what spends credits: the check then runs at once, but at
+most once a minute per instance (``after_job_gap``), so a busy bot asks Kie.ai's credit
+endpoint once a minute, not once a job, and a drop below the threshold is told within a
+minute rather than within ``kie_balance_check_minutes``.
 """
 
 from __future__ import annotations
@@ -13,20 +20,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Literal
 
 import asyncpg
 
-from engine.loader.bundle import Bundle
-from plugins.admin.roles import Role, RoleBook, passes
+from plugins.admin.alerts import StaffAlerts
+from plugins.admin.roles import Role
 from plugins.admin.settings import number
 from plugins.integrations.kie.errors import KieError
 from plugins.wallet.service import Wallet
-
-if TYPE_CHECKING:
-    from aiogram import Bot
 
 log = logging.getLogger(__name__)
 
@@ -46,23 +51,28 @@ class KieBalanceAlert:
     def __init__(
         self,
         pool: asyncpg.Pool,
-        bundle: Bundle,
-        bot: Bot,
+        alerts: StaffAlerts,
         wallet: Wallet,
-        roles: RoleBook,
         kie_balance: KieBalance,
         every: float | None = None,  # seconds; None: the ``kie_balance_check_minutes`` setting
+        after_job_gap: float = 60.0,  # seconds between checks a finished job may bring on
     ) -> None:
         self.pool = pool
-        self.bundle = bundle
-        self.bot = bot
+        self.alerts = alerts
         self.wallet = wallet
-        self.roles = roles
         self.kie_balance = kie_balance
         self.every = every
+        self.after_job_gap = after_job_gap
         self._stopped = asyncio.Event()
+        self._wake = asyncio.Event()  # a finished job, or stop
+        self.last_checked = float("-inf")  # when the last check began (monotonic)
+
+    def nudge(self, *_: Any) -> None:
+        """A job finished: check soon (cheap: it only sets an event)."""
+        self._wake.set()
 
     async def check(self) -> Outcome:
+        self.last_checked = time.monotonic()
         settings = await self.wallet.get_settings()
         threshold = settings.kie_low_balance_credits
         try:
@@ -91,22 +101,10 @@ class KieBalanceAlert:
         return "alerted"
 
     async def _tell(self, balance: Decimal, threshold: int) -> None:
-        await self.roles.refresh()
-        for user_id, role in list(self.roles.staff()):
-            if not passes(role, Role.ADMIN):
-                continue  # support staff cannot top Kie.ai up
-            language = (
-                await self.pool.fetchval("SELECT language FROM sessions WHERE user_id = $1", user_id) or "ru"
-            )
-            text = self.bundle.render(
-                ALERT_TEXT,
-                language,
-                {"balance": number(balance, language), "threshold": number(threshold, language)},
-            )
-            try:
-                await self.bot.send_message(user_id, text, parse_mode="HTML")
-            except Exception:  # one admin who blocked the bot must not silence the others
-                log.warning("admin %s could not be told of Kie.ai's low balance", user_id)
+        def figures(language: str) -> dict[str, Any]:
+            return {"balance": number(balance, language), "threshold": number(threshold, language)}
+
+        await self.alerts(ALERT_TEXT, figures, Role.ADMIN)  # support staff cannot top Kie.ai up
 
     async def _pause(self) -> float:
         if self.every is not None:
@@ -115,6 +113,7 @@ class KieBalanceAlert:
 
     async def run(self) -> None:
         while not self._stopped.is_set():
+            self._wake.clear()
             pause = 60.0
             try:
                 await self.check()
@@ -122,7 +121,12 @@ class KieBalanceAlert:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 log.warning("Kie.ai low-balance check failed; trying again later")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopped.wait(), pause)
+                await asyncio.wait_for(self._wake.wait(), pause)
+            gap = self.after_job_gap - (time.monotonic() - self.last_checked)
+            if gap > 0 and not self._stopped.is_set():  # nudged soon after a check: not yet
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopped.wait(), gap)
 
     async def stop(self) -> None:
         self._stopped.set()
+        self._wake.set()

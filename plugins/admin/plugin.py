@@ -20,8 +20,11 @@ import asyncpg
 from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CallContext, GuardCheck, NoArgs, Plugin, action, query
 from plugins.admin import audit, chart, dashboard
+from plugins.admin.audit_view import TEXTS as AUDIT_TEXTS
+from plugins.admin.audit_view import AuditView
 from plugins.admin.console import Console, Refused
 from plugins.admin.roles import GUARD_IMPLIES, Role, RoleBook, passes
+from plugins.admin.settings import KINDS as SETTING_KINDS
 from plugins.admin.users import Directory
 from plugins.admin.views import (
     CARD_SCREEN,
@@ -99,6 +102,7 @@ ADMIN_TEXTS: dict[str, dict[str, Any]] = {
     "admin.dashboard.chart.kie_cost": {},
     "admin.dashboard.chart.runs": {},
     "admin.dashboard.chart.caption": {"topups": str, "spent": str, "kie_cost": str, "runs": int},
+    **AUDIT_TEXTS,
 }
 
 
@@ -341,6 +345,12 @@ class AdminPlugin(Plugin):
             kie_cost_text=money(f.kie_cost, ctx),
             kie_credits=_number(f.kie_credits, ctx.language),
             refunds_text=money(f.refunds, ctx),
+            stars_refunded_text=money(f.stars_refunded, ctx),
+            net_topups_text=money(f.net_topups, ctx),
+            given_away_text=money(f.given_away, ctx),
+            given_welcome_text=money(f.given_welcome, ctx),
+            given_referral_text=money(f.given_referral, ctx),
+            given_promo_text=money(f.given_promo, ctx),
             margin_text=money(f.margin, ctx),
             free_runs=f.free_runs,
             new_users=f.new_users,
@@ -427,9 +437,8 @@ class AdminPlugin(Plugin):
     @query(guard="admin")
     async def audit(self, ctx: CallContext, args: AuditArgs) -> list[AuditItem]:
         """Admin actions, newest first; only one admin's, or only about one user."""
-        return [
-            _audit_item(e) for e in await audit.entries(self.pool, admin_id=args.admin, target_user=args.user)
-        ]
+        found = await audit.entries(self.pool, admin_id=args.admin, target_user=args.user)
+        return [self._audit_item(e, ctx.language) for e in found]
 
     @query(guard="admin")
     async def audit_entry(self, ctx: CallContext, args: EntryArgs) -> AuditItem:
@@ -437,7 +446,36 @@ class AdminPlugin(Plugin):
         found = await audit.entry(self.pool, args.entry)
         if found is None:
             raise ActionError("admin.error.not_found")
-        return _audit_item(found)
+        return self._audit_item(found, ctx.language)
+
+    def _audit_item(self, e: audit.AuditEntry, language: str) -> AuditItem:
+        view = AuditView(self.bundle)
+
+        def who(name: str, user: int | None) -> str:
+            return "" if user is None else f"{name} ({user})" if name else str(user)
+
+        subject = e.subject
+        if e.action.startswith("model.") and subject in self.bundle.models:
+            subject = self._model_name(subject, language)
+        elif e.action == "wallet.setting" and e.subject in SETTING_KINDS:
+            subject = self.bundle.render(f"admin.config.keys.{e.subject}.name", language, {})
+        return AuditItem(
+            id=e.id,
+            admin_id=e.admin_id,
+            action=e.action,
+            target_user=e.target_user,
+            subject=e.subject,
+            old_value=e.old_value or "",
+            new_value=e.new_value or "",
+            note=view.note(e.action, e.note, language),
+            time=show_time(e.created_at),
+            action_text=view.action(e.action, language),
+            admin_text=who(e.admin_name, e.admin_id),
+            target_text=who(e.target_name, e.target_user),
+            subject_text=subject,
+            old_text=view.value(e.action, e.subject, e.old_value, language),
+            new_text=view.value(e.action, e.subject, e.new_value, language),
+        )
 
 
 def _percent(rate: float, language: str) -> str:
@@ -459,17 +497,3 @@ def _number(value: Decimal, language: str) -> str:
     if language == "en":
         return text
     return text.replace(",", "\u00a0").replace(".", ",")
-
-
-def _audit_item(e: audit.AuditEntry) -> AuditItem:
-    return AuditItem(
-        id=e.id,
-        admin_id=e.admin_id,
-        action=e.action,
-        target_user=e.target_user,
-        subject=e.subject,
-        old_value=e.old_value or "",
-        new_value=e.new_value or "",
-        note=e.note,
-        time=show_time(e.created_at),
-    )

@@ -33,6 +33,7 @@ Kind = Literal[
     "text",
     "contact",
     "percent",
+    "per_second",
 ]
 
 #: every setting's kind, in the order the list shows them
@@ -50,6 +51,7 @@ KINDS: dict[str, Kind] = {
     "kie_usd_per_credit": "credit_price",
     "kie_low_balance_credits": "credits",
     "kie_balance_check_minutes": "minutes",
+    "broadcast_rate": "per_second",
     "referral_percent": "percent",
     "referral_fixed_kopecks": "money",
     "referral_min_topup_kopecks": "money",
@@ -188,6 +190,7 @@ READERS: dict[Kind, Callable[[str], Any]] = {
     "text": _text,
     "contact": _contact,
     "percent": _whole,
+    "per_second": _whole,
 }
 
 

@@ -174,6 +174,12 @@ class AuditItem(BaseModel):
     new_value: str
     note: str
     time: str
+    action_text: str  # the action's name in the reader's language
+    admin_text: str  # "Anna (1001)"
+    target_text: str
+    subject_text: str
+    old_text: str  # values in their unit ("190 ₽", "да")
+    new_text: str
 
 
 class DashboardArgs(Args):
@@ -201,6 +207,12 @@ class Dashboard(BaseModel):
     kie_cost_text: str
     kie_credits: str
     refunds_text: str
+    stars_refunded_text: str  # top-ups given back in Stars
+    net_topups_text: str  # top-ups less Stars refunds
+    given_away_text: str
+    given_welcome_text: str
+    given_referral_text: str
+    given_promo_text: str
     margin_text: str
     free_runs: int
     new_users: int

@@ -119,6 +119,9 @@ class JobRunner:
         self.settle_failure = settle_failure
         self.callback_url = callback_url or (lambda job: None)
         self.breakers = breakers
+        #: told (synchronously: keep them cheap) of each job once it has settled, e.g. the
+        #: Kie.ai low-balance check, since a job is what spends credits
+        self.finished_hooks: list[Callable[[Job], None]] = []
         self.batch = batch
         self.idle_sleep = idle_sleep
         self.lease = lease
@@ -223,6 +226,8 @@ class JobRunner:
             job = await self.store.get(job.id) or job
             if self.breakers is not None:
                 await self.breakers.finished(job)
+            for hook in self.finished_hooks:
+                hook(job)
         if not job.delivered:
             await self._deliver(job)
         self._posted.pop(job.id, None)

@@ -46,6 +46,9 @@ class WalletSettings(BaseModel):
     kie_low_balance_credits: int = Field(1_000, ge=0, le=100_000_000)
     #: how often each instance asks Kie.ai for the balance, in minutes
     kie_balance_check_minutes: int = Field(10, ge=1, le=1_440)
+    #: messages a second a broadcast sends (replies to users take their share first); Telegram
+    #: lets a bot send about 30 a second in all
+    broadcast_rate: int = Field(25, ge=1, le=30)
     #: shown on the top-up-by-transfer screen and in /paysupport; empty: no transfers
     bank_details: str = Field("", max_length=BANK_DETAILS_MAX)
     #: a Telegram @username or an http(s) link, shown in /paysupport and help; may be empty
@@ -87,6 +90,7 @@ SettingKey = Literal[
     "kie_usd_per_credit",
     "kie_low_balance_credits",
     "kie_balance_check_minutes",
+    "broadcast_rate",
     "bank_details",
     "support_contact",
     "referral_percent",

@@ -4,6 +4,7 @@ also by a forged callback), the audit log showing each, and a crawl of the admin
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -124,7 +125,7 @@ async def test_a_job_is_refunded_once(bot: Bot, pool: asyncpg.Pool) -> None:
     assert any("−40\xa0₽" in b and "MSK" in b for b in admin.buttons()), admin.buttons()
     await admin.press("◀️ Назад")
     await admin.press("🎬 Генерации")
-    await admin.press_containing("succeeded")
+    await admin.press_containing("✅ готово")
     admin.expect("Цена: 40\xa0₽ · списано")
     job_screen = admin.last.message_id
     refund = admin.callback_data("↩️ Вернуть деньги")
@@ -133,7 +134,7 @@ async def test_a_job_is_refunded_once(bot: Bot, pool: asyncpg.Pool) -> None:
     await admin.press_data(refund, job_screen)  # the old button: out of date
     await admin.press("👤 Карточка пользователя")
     await admin.press("🎬 Генерации")
-    await admin.press_containing("succeeded")
+    await admin.press_containing("✅ готово")
     admin.expect("списано · возвращено")
     await admin.press("↩️ Вернуть деньги")  # a fresh, deliberate second refund
     admin.expect("Деньги за эту генерацию уже возвращены")
@@ -214,7 +215,7 @@ async def test_a_support_admin_is_refused_what_only_an_owner_may(bot: Bot, pool:
     await owner.send("@vera")
     owner.expect("Роль: нет")
     await owner.press("🎧 Поддержка")
-    owner.expect("Роль: support")
+    owner.expect("Роль: поддержка")
     menus = under_test.emulator.state.commands
     scoped = menus.get(('{"chat_id": 1003, "type": "chat"}', ""))
     assert scoped is not None and any(c["command"] == "admin" for c in scoped)
@@ -258,7 +259,7 @@ async def test_the_audit_log_shows_each_action(bot: Bot, pool: asyncpg.Pool) -> 
     await admin.press("⛔ Заблокировать")
     await admin.press("✅ Разблокировать")
     await admin.press("🎬 Генерации")
-    await admin.press_containing("succeeded")
+    await admin.press_containing("✅ готово")
     await admin.press("↩️ Вернуть деньги")
     await admin.send("/admin")
     await admin.press("⚙️ Настройки")
@@ -268,14 +269,26 @@ async def test_the_audit_log_shows_each_action(bot: Bot, pool: asyncpg.Pool) -> 
     await admin.send("/admin")
     await admin.press("📋 Журнал действий")
     rows = admin.buttons()
-    for action in ("wallet.setting", "job.refund", "user.unblock", "user.block", "balance.adjust"):
+    for action in (
+        "Изменение настройки",
+        "Возврат за генерацию · Anna (1001)",
+        "Разблокировка пользователя · Anna (1001)",
+        "Блокировка пользователя · Anna (1001)",
+        "Изменение баланса · Anna (1001)",
+    ):
         assert any(action in row for row in rows), (action, rows)
-    await admin.press_containing("balance.adjust")
-    admin.expect("Кто: 9001", "С кем: 1001", "Было: 19000", "Стало: 29000", "Примечание: подарок")
+    assert not any("." in row.split(" · ")[1] for row in rows if " · " in row), rows  # no codes
+    await admin.press_containing("Изменение баланса")
+    admin.expect(
+        "Кто: Admin (9001)", "С кем: Anna (1001)", "Было: 190\xa0₽", "Стало: 290\xa0₽", "Примечание: подарок"
+    )
+    await admin.press("◀️ Назад")
+    await admin.press_containing("Изменение настройки")
+    admin.expect("Объект: Наценка", "Было: ×2 (наценка 100\xa0%)", "Стало: ×3 (наценка 200\xa0%)")
     await open_card(admin, "@anna")
     await admin.press("📋 Журнал по пользователю")
-    assert not any("wallet.setting" in row for row in admin.buttons())
-    assert any("user.block" in row for row in admin.buttons())
+    assert not any("Изменение настройки" in row for row in admin.buttons())
+    assert any("Блокировка пользователя" in row for row in admin.buttons())
 
 
 SKIP = (
@@ -340,3 +353,47 @@ async def test_crawl_the_admin_screens_as_an_admin_and_as_a_user(bot: Bot, pool:
         answer = await anna.press_data(f"{sid}:1:b0.0", anna.last.message_id)
         assert answer == "Это меню устарело — вот актуальное."
         assert "Админ" not in anna.screen and "Роли" not in anna.screen
+
+
+CODE = re.compile(r"\b[a-z]+(?:[._][a-z]+)+\b")  # a text key or a code: admin.menu, top_up
+ENGLISH = re.compile(r"\b(?:succeeded|failed|pending|approved|rejected|support|admin|owner|true|false)\b")
+
+
+async def read_every_screen(chat: Chat, depth: int = 3) -> dict[str, list[str]]:
+    """Every screen reachable from /admin within ``depth`` presses: its text and buttons."""
+    screens: dict[str, list[str]] = {}
+    paths: list[list[str]] = [[]]
+    while paths:
+        path = paths.pop()
+        await chat.send("/admin")
+        for label in path:
+            await chat.press(label)
+        screens[chat.screen] = chat.buttons()
+        if len(path) < depth:
+            paths.extend(
+                [*path, b] for b in chat.buttons() if not any(s in b for s in SKIP) and b not in path
+            )
+    return screens
+
+
+async def test_support_reads_every_screen_in_russian_without_dead_ends(bot: Bot, pool: asyncpg.Pool) -> None:
+    """As a support admin: every screen within two presses of /admin is in Russian words (no
+    text keys, codes or English states), and each has a way on or back."""
+    under_test, _ = bot
+    under_test.emulator.add_user(EmulatedUser(VERA, "Вера", "ru", username="vera"))
+    anna, vera = under_test.chat(ANNA), under_test.chat(VERA)
+    await anna.send("/start")
+    await vera.send("/start")
+    await charged_job(pool, ANNA, 1_000)
+    await pool.execute(
+        "INSERT INTO admin_roles (user_id, role, granted_by) VALUES ($1, 'support', $2)", VERA, ADMIN_ID
+    )
+    await vera.send("/admin")
+    screens = await read_every_screen(vera, depth=2)
+    assert len(screens) > 5, list(screens)
+    for text, buttons in screens.items():
+        shown = "\n".join([text, *buttons]).replace("@anna", "").replace("@vera", "")
+        shown = re.sub(r"https?://\S+", "", shown)
+        assert not CODE.search(shown), (CODE.search(shown), text)
+        assert not ENGLISH.search(shown), (ENGLISH.search(shown), text)
+        assert buttons, f"a dead end: {text}"

@@ -15,7 +15,6 @@ import asyncpg
 import pytest
 
 from app.assembly import BroadcastOptions
-from app.config import Config
 from emulators.telegram.server import TelegramEmulator
 from emulators.telegram.state import EmulatedUser
 from emulators.telegram.transcript import ChatMessage
@@ -36,8 +35,13 @@ PROGRESS = ("📣 Рассылка", "⏸ Рассылка", "⏹ Рассылк
 FAST = BroadcastOptions(lease=timedelta(seconds=1), idle=0.1, progress_every=0.3)
 
 
-def config(rate: float) -> Config:
-    return Config(_env_file=None, broadcast_rate=rate)
+async def rate(pool: asyncpg.Pool, per_second: int) -> None:
+    """The admins' broadcast rate setting, as if changed in ⚙️ Настройки."""
+    await pool.execute(
+        "INSERT INTO wallet_settings (key, value, updated_by) VALUES ('broadcast_rate', $1, 0)"
+        " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+        str(per_second),
+    )
 
 
 @pytest.fixture
@@ -102,7 +106,8 @@ async def test_a_broadcast_with_a_picture_and_a_button_reaches_its_segment_once(
     blocker, quiet = (await people(pool, telegram, range(2013, 2015)))[:2]
     await pool.execute("UPDATE users SET news_opt_out = true WHERE user_id = $1", quiet)
     telegram.state.blocked.add(blocker)  # blocked while the bot was away: it has not heard of it
-    async with running_bot(pool, emulator=telegram, config=config(100), broadcast_options=FAST) as bot:
+    await rate(pool, 30)
+    async with running_bot(pool, emulator=telegram, broadcast_options=FAST) as bot:
         anna, admin = bot.chat(ANNA), bot.chat(ADMIN_ID)
         await anna.send("/start")
         await anna.send("/language")
@@ -186,7 +191,8 @@ async def test_a_crash_in_the_middle_resumes_without_sending_twice(
     english = await people(pool, telegram, range(3001, 3041), language="en")
     quiet = (await people(pool, telegram, range(3041, 3043), language="en"))[0]
     await pool.execute("UPDATE users SET news_opt_out = true WHERE user_id = $1", quiet)
-    first = await start_bot(telegram, pool, config=config(20), broadcast_options=FAST)
+    await rate(pool, 20)
+    first = await start_bot(telegram, pool, broadcast_options=FAST)
     try:
         admin = first.chat(ADMIN_ID)
         await compose_text(admin, "Новинка: озвучка на английском")
@@ -212,7 +218,8 @@ async def test_a_crash_in_the_middle_resumes_without_sending_twice(
     delivered_before = sum(len(broadcasts_to(telegram, u, "Новинка")) for u in english)
     assert 0 < delivered_before < len(english)
 
-    second = await start_bot(telegram, pool, config=config(50), broadcast_options=FAST)
+    await rate(pool, 30)
+    second = await start_bot(telegram, pool, broadcast_options=FAST)
     try:
         await telegram.wait_for(lambda: progress(telegram, "завершена"), timeout=30)
         report = progress(telegram, "завершена")
@@ -232,12 +239,22 @@ async def test_a_crash_in_the_middle_resumes_without_sending_twice(
 
 async def test_pause_resume_and_stop(pool: asyncpg.Pool, telegram: TelegramEmulator) -> None:
     recipients = await people(pool, telegram, range(4001, 4031))
-    async with running_bot(pool, emulator=telegram, config=config(10), broadcast_options=FAST) as bot:
+    async with running_bot(pool, emulator=telegram, broadcast_options=FAST) as bot:
         admin = bot.chat(ADMIN_ID)
+        await admin.send("/admin")
+        await admin.press("⚙️ Настройки")
+        await admin.press("Дальше ▶️")
+        await admin.press("Скорость рассылки: 25 сообщений в секунду")
+        admin.expect("Сколько сообщений в секунду отправляет рассылка", "Пришлите целое число от 1 до 30")
+        await admin.send("31")
+        admin.expect("Значение должно быть от 1 и не больше 30.")
+        await admin.send("10")
+        admin.expect("Было: 25 сообщений в секунду", "Стало: 10 сообщений в секунду")
         await compose_text(admin, "Акция недели")
         await admin.press("👥 Всем")
         await admin.press("📣 Отправить")
         await telegram.wait_for(lambda: progress(telegram, "идёт"), timeout=10)
+        assert "идёт (10 сообщ./с)" in (progress(telegram, "идёт") or admin.last).content
 
         def sent() -> int:
             return sum(len(broadcasts_to(telegram, u, "Акция")) for u in recipients)

@@ -28,6 +28,9 @@ async def test_an_admin_sees_the_days_figures(bot: Bot, pool: asyncpg.Pool) -> N
     await anna.send("/start")
     await topup(pool, ANNA, 123_450, "topup_stars")
     await topup(pool, ANNA, 50_000, "topup_receipt")
+    await topup(pool, ANNA, -34_450, "stars_refund")  # part of it given back in Stars
+    await topup(pool, ANNA, 10_000, "promo")
+    await topup(pool, ANNA, 2_500, "referral")
     job = await charged_job(pool, ANNA, 4_000)
     await pool.execute("UPDATE jobs SET kie_credits = 4 WHERE id = $1", uuid.UUID(job))
 
@@ -38,10 +41,12 @@ async def test_an_admin_sees_the_days_figures(bot: Bot, pool: asyncpg.Pool) -> N
         "Пополнения: 1\xa0734,50\xa0₽ (Stars 1\xa0234,50\xa0₽, переводы 500\xa0₽)",
         "Потрачено на генерации: 40\xa0₽",
         "Расход Kie.ai: 1,90\xa0₽ · кредитов: 4",  # 4 × 0,005 $ × 95 ₽
+        "Возвращено звёздами: 344,50\xa0₽ · чистые пополнения: 1\xa0390\xa0₽",
         "Баланс Kie.ai: 1\xa0234,5 кредитов",
         "Возвраты: 0\xa0₽",
         "Маржа: 38,10\xa0₽",
-        "Бесплатных запусков: 0\n\nПользователи",
+        "Бесплатных запусков: 0\nПодарено: 325\xa0₽ (приветственные 200\xa0₽, рефералы 25\xa0₽,"
+        " промокоды 100\xa0₽)\n\nПользователи",
         "платившие: 1",
         "результата)\nNano Banana",
         ": 1 · 0\xa0% · 0:00",

@@ -17,6 +17,7 @@ from plugins.admin.kie_alert import KieBalanceAlert
 from plugins.wallet.service import Wallet
 from tests.e2e.test_admin import ANNA, VERA, Bot, charged_job
 from tests.e2e.test_admin_dashboard import topup
+from tests.e2e.test_generation import answer_until_summary, cheapest
 from tests.support.media import png
 from tests.support.telegram import ADMIN_ID, Chat, running_bot
 
@@ -208,3 +209,29 @@ async def test_kie_ais_low_balance_is_told_to_admins_once(pool: asyncpg.Pool) ->
         assert await alert.check() == "already"
         assert (alerts(ADMIN_ID), alerts(VERA), alerts(SUPPORT)) == (2, 2, 0)
         assert "осталось 10 кр." in emulator.bot_messages(ADMIN_ID)[-1].content
+
+
+async def test_a_job_that_takes_kie_ai_below_the_threshold_is_told_at_once(pool: asyncpg.Pool) -> None:
+    """The periodic check is every 10 minutes; a finished generation brings it on at once (at
+    most once a minute on a busy bot), so the job that spends Kie.ai's balance below the
+    threshold is followed by the alert, through the same staff alerts as a model taken off."""
+    async with (
+        KieSandbox(credits="1003") as sandbox,
+        running_bot(pool, kie_url=sandbox.base_url, kie_key=sandbox.api_key) as under_test,
+    ):
+        alert = next(s for s in under_test.app.kit.services if isinstance(s, KieBalanceAlert))
+        await under_test.emulator.wait_for(lambda: alert.last_checked > float("-inf"), timeout=10)
+        assert await alert.check() == "fine"  # 1 003 credits: above the threshold of 1 000
+        alert.after_job_gap = 0  # the test does not wait out the minute since the start's check
+        anna = under_test.chat(ANNA)
+        await anna.send("/start")
+        await anna.press_containing("Картинки, баннеры", "Дальше ▶️")
+        await anna.press_containing(cheapest("images", "text-to-image"), "Дальше ▶️")
+        await anna.press("▶️ Начать")
+        await answer_until_summary(anna)
+        await anna.press("✅ Подтвердить")
+        told = await under_test.emulator.wait_bot_message(
+            ADMIN_ID, timeout=20, match=lambda m: "Kie.ai" in m.content
+        )
+        assert "На счёте Kie.ai осталось" in told.content and "меньше порога 1\xa0000 кр." in told.content
+        assert sandbox.credits < 1000

@@ -118,6 +118,14 @@ async def known_days(pool: asyncpg.Pool) -> asyncpg.Pool:
         NOW - timedelta(days=5),
     )
     await ledger(pool, C, -95_000, "hold", NOW - timedelta(days=5))
+    # Stars refunds: 200 ₽ of A's today; C's 300 ₽ four days ago refused by Telegram (undone)
+    await ledger(pool, A, -20_000, "stars_refund", NOW - timedelta(minutes=30))
+    await ledger(pool, C, -30_000, "stars_refund", NOW - timedelta(days=4))
+    await ledger(pool, C, 30_000, "stars_refund_undo", NOW - timedelta(days=4))
+    # given away: a referral reward today partly taken back, a promo bonus three days ago
+    await ledger(pool, B, 5_000, "referral", NOW - timedelta(hours=2))
+    await ledger(pool, B, -2_000, "referral_reversal", NOW - timedelta(hours=1))
+    await ledger(pool, C, 10_000, "promo", NOW - timedelta(days=3))
     # forty days ago: out of every period, and from before credits were kept
     await job(pool, D, NANO, "succeeded", 50, None, finished=NOW - timedelta(days=40))
     return pool
@@ -134,6 +142,8 @@ async def test_today(known_days: asyncpg.Pool) -> None:
     assert f.free_runs == 1  # the timed-out one was given back
     assert (f.new_users, f.active_users, f.paying_users) == (1, 2, 2)
     assert f.jobs_without_credits == 0
+    assert (f.stars_refunded, f.net_topups) == (20_000, 153_450)
+    assert (f.given_welcome, f.given_referral, f.given_promo, f.given_away) == (0, 3_000, 0, 3_000)
 
 
 async def test_the_credit_price_setting_prices_kie_ai(known_days: asyncpg.Pool) -> None:
@@ -150,6 +160,8 @@ async def test_seven_days(known_days: asyncpg.Pool) -> None:
     assert (f.kie_credits, f.kie_cost) == (Decimal(119), 5_653)  # 5652.5 → 5653
     assert f.margin == 108_500 - 9_500 - 5_653
     assert (f.new_users, f.active_users, f.paying_users) == (2, 3, 3)
+    assert (f.stars_refunded, f.net_topups) == (20_000, 183_450)  # C's refund was undone
+    assert (f.given_referral, f.given_promo, f.given_away) == (3_000, 10_000, 13_000)
 
 
 async def test_thirty_days_and_older_rows(known_days: asyncpg.Pool) -> None:
@@ -160,6 +172,7 @@ async def test_thirty_days_and_older_rows(known_days: asyncpg.Pool) -> None:
     assert older.topup_transfer == 123_450 + 99_999
     assert older.jobs_without_credits == 1 and older.kie_credits == Decimal(119)
     assert older.new_users == 4
+    assert older.given_welcome == 4 * 200_000 and older.given_away == 4 * 200_000 + 13_000
 
 
 async def test_spent_is_what_the_ledger_says(known_days: asyncpg.Pool) -> None:
@@ -179,6 +192,29 @@ async def test_per_model(known_days: asyncpg.Pool) -> None:
     week = {m.model: m for m in await dashboard.models(known_days, WEEK)}
     assert week[VEO].runs == 2 and week[VEO].median_seconds == pytest.approx(210)
     assert list(week) == [NANO, VEO]  # the busiest first
+
+
+async def test_the_daily_counts_agree_with_the_jobs(known_days: asyncpg.Pool) -> None:
+    """``job_model_days`` (kept by a trigger) is what counting the jobs says, also after a job
+    finishes, fails or is removed; and a period from midnight reads only whole days."""
+    pending = await job(known_days, A, VEO, "running", 0, None)
+    await known_days.execute("UPDATE jobs SET state = 'failed' WHERE id = $1", uuid.UUID(pending))
+    gone = await job(known_days, A, NANO, "succeeded", 5, "4")
+    await known_days.execute("DELETE FROM jobs WHERE id = $1", uuid.UUID(gone))
+    counted = (
+        "SELECT (created_at AT TIME ZONE 'Europe/Moscow')::date AS day, model, count(*) AS runs,"
+        " count(*) FILTER (WHERE state IN ('succeeded', 'failed', 'timed_out')) AS finished,"
+        " count(*) FILTER (WHERE state IN ('failed', 'timed_out')) AS failed FROM jobs GROUP BY 1, 2"
+    )
+    kept = "SELECT day, model, runs, finished, failed FROM job_model_days WHERE runs > 0"
+    assert sorted(map(tuple, await known_days.fetch(kept))) == sorted(
+        map(tuple, await known_days.fetch(counted))
+    )
+    midnight = dashboard.period_start("today", NOW)
+    assert dashboard.first_whole_day(midnight) == (midnight.date(), midnight)
+    week = {m.model: m for m in await dashboard.models(known_days, WEEK)}
+    assert (week[VEO].runs, week[VEO].failed) == (3, 1)
+    assert dashboard.first_whole_day(WEEK)[1] > WEEK
 
 
 def test_period_starts() -> None:
