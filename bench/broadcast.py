@@ -37,7 +37,7 @@ from bench.databases import server_dsn, temporary_database  # noqa: E402
 from emulators.telegram.server import DEFAULT_TOKEN  # noqa: E402
 from engine.loader.bundle import load_bundle  # noqa: E402
 from engine.storage.migrations import migrate  # noqa: E402
-from engine.telegram.pace import SendPace  # noqa: E402
+from engine.telegram.pace import SendLimits, SendPace  # noqa: E402
 from plugins.admin.broadcast_store import BroadcastStore  # noqa: E402
 from plugins.admin.broadcast_worker import BroadcastWorker  # noqa: E402
 
@@ -102,7 +102,14 @@ async def measure(pool: asyncpg.Pool, base: str, users: int, rate: float) -> Non
     broadcast = await prepare(pool, users)
     bot = Bot(DEFAULT_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(base)))
     store = BroadcastStore(pool)
-    worker = BroadcastWorker(store, bot, load_bundle(ROOT), SendPace(rate), idle=0.05, progress_every=5)
+    worker = BroadcastWorker(
+        store,
+        bot,
+        load_bundle(ROOT),
+        SendPace(SendLimits(rate=None, chat_rate=None, group_per_minute=None, bulk_rate=rate)),
+        idle=0.05,
+        progress_every=5,
+    )
     samples: dict[int, float] = {}
     baseline = rss_mb()
     task = asyncio.create_task(worker.run())
