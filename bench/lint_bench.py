@@ -63,6 +63,8 @@ def make_scaled(source: Path, target: Path, factor: int) -> None:
             data.pop("tasks", None)
             for entry in data.get("models", []):
                 entry["id"] = f"{entry['id']}-c{copy}"
+            for recipe in data.get("recipes", []):  # a recipe keeps its model: only its id is new
+                recipe["id"] = f"{recipe['id']}_c{copy}"
             (target / "models" / f"{models.stem}_c{copy}.yaml").write_text(
                 yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
             )
