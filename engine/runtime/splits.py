@@ -8,6 +8,7 @@ long as the YAML still lists that variant.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -59,6 +60,8 @@ class Splits:
         self.ttl = ttl
         self._winners: Mapping[str, str] = {}
         self._read_at = float("-inf")
+        self._known = False  # read at least once since start (or since ``forget``)
+        self._reading: asyncio.Task[None] | None = None
 
     def variants_of(self, screen: str) -> frozenset[str]:
         """The screens a way to ``screen`` may open (itself when it is not split)."""
@@ -75,15 +78,29 @@ class Splits:
         return chosen, f"{split.id}:{chosen}"
 
     async def _current(self) -> Mapping[str, str]:
+        """The winners, read again every ``ttl`` seconds, one read at a time: later callers use
+        what is known meanwhile, but until a first read has ended every caller waits for it
+        (a winner must hold from an instance's first update on)."""
+        if self.source is None:
+            return self._winners
         now = time.monotonic()
-        if self.source is not None and now - self._read_at >= self.ttl:
-            self._read_at = now  # others meanwhile use what is known: one read at a time
-            try:
-                self._winners = dict(await self.source.winners())
-            except Exception:
-                log.exception("could not read the splits' winners; keeping the last known")
+        if self._reading is None and now - self._read_at >= self.ttl:
+            self._read_at = now
+            self._reading = asyncio.ensure_future(self._read(self.source))
+        if self._reading is not None and not self._known:
+            await self._reading
         return self._winners
+
+    async def _read(self, source: WinnerSource) -> None:
+        try:
+            self._winners = dict(await source.winners())
+            self._known = True
+        except Exception:
+            log.exception("could not read the splits' winners; keeping the last known")
+        finally:
+            self._reading = None
 
     def forget(self) -> None:
         """Read the winners again on the next route (a winner was just chosen here)."""
         self._read_at = float("-inf")
+        self._known = False

@@ -66,5 +66,5 @@ def test_telegram_limits_are_on_by_default_and_configurable(monkeypatch: pytest.
     limits = _config(monkeypatch).send_limits
     assert (limits.rate, limits.chat_rate, limits.group_per_minute) == (30, 1, 20)
     assert limits.bulk_rate == 25 and limits.progress_rate == 15
-    off = _config(monkeypatch, SEND_RATE="0", SEND_CHAT_RATE="0", BROADCAST_RATE="10").send_limits
-    assert off == SendLimits(rate=None, chat_rate=None, bulk_rate=10)
+    off = _config(monkeypatch, SEND_RATE="0", SEND_CHAT_RATE="0").send_limits
+    assert off == SendLimits(rate=None, chat_rate=None)  # broadcasts: the admins' setting

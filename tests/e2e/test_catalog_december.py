@@ -75,7 +75,7 @@ async def test_flash_layers_are_charged_per_chosen_count_and_arrive_as_png_docum
     await chat.send("/start")
     before = await wallet.balance(ANNA)
     await open_model(chat, "Редактировать изображение", "Seedream 5.0 Flash — разбор на слои")
-    chat.expect("отдельным PNG-файлом, документом")  # the card says what comes back
+    chat.expect("отдельным PNG")  # the card says what comes back
     await chat.press("▶️ Начать")
     await answer(chat, {"Сколько файлов": "3"})
     entry = BUNDLE.models[FLASH].entry

@@ -133,6 +133,14 @@ async def nothing() -> None:
 
 async def test_three_instances_behind_nginx_kill_and_drain(database_dsn: str, tmp_path: Path) -> None:
     """One fleet (starting three processes is the slow part), three rounds of 200 users."""
+    # the welcome A/B test ended: everyone gets the main screen the script was written for
+    conn = await asyncpg.connect(database_dsn)
+    try:
+        await conn.execute(
+            "INSERT INTO split_winners (split, variant, chosen_by) VALUES ('welcome.test', 'main.start', 1)"
+        )
+    finally:
+        await conn.close()
     async with TelegramEmulator(webhook_timeout=30) as emulator:
         users = crowd(emulator)
         async with fleet(emulator, database_dsn, 3, tmp_path, DRAIN_SECONDS="20") as running:
