@@ -1,8 +1,9 @@
 """The funnel's figures, read from the engine's events (``flow_events``), jobs and the ledger.
 
 A cohort is the users whose first ``/start`` falls in the range (optionally those of one
-traffic source, ``user_sources.first_source``; ``-`` is "no source"). Each step counts the
-users of the cohort who reached it *and every step before it*, at any time up to now:
+traffic source, ``growth_users.first_source`` as the growth plug-in records it; ``-`` is "no
+source"). Each step counts the users of the cohort who reached it *and every step before it*,
+at any time up to now:
 
   started → opened a model card → ordered a generation → topped up → ordered a second one.
 """
@@ -31,7 +32,7 @@ WITH cohort AS (
     SELECT user_id FROM flow_events WHERE kind = 'start'
     GROUP BY user_id HAVING min(at) >= $1 AND min(at) < $2
 ), picked AS (
-    SELECT c.user_id FROM cohort c LEFT JOIN user_sources s USING (user_id)
+    SELECT c.user_id FROM cohort c LEFT JOIN growth_users s USING (user_id)
     WHERE $3::text IS NULL OR coalesce(s.first_source, '-') = $3
 ), facts AS (
     SELECT p.user_id,
@@ -87,7 +88,7 @@ async def sources(
             GROUP BY user_id HAVING min(at) >= $1 AND min(at) < $2
         )
         SELECT coalesce(s.first_source, '-') AS source, count(*) AS users
-        FROM cohort c LEFT JOIN user_sources s USING (user_id)
+        FROM cohort c LEFT JOIN growth_users s USING (user_id)
         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $3""",
         since,
         until,

@@ -39,14 +39,11 @@ async def flush(under_test: BotUnderTest) -> None:
 
 async def scripted_population(under_test: BotUnderTest, pool: asyncpg.Pool) -> None:
     await person(under_test, ONLY_START).send("/start")
+    await person(under_test, FROM_VK).send("/start src_vk")  # came by the VK link, first visit
     for user in (CARD, ONE_JOB, TOPPED_UP, SECOND, FROM_VK):
         await open_card(person(under_test, user))
     await person(under_test, TOPPED_UP).press("🏠 В меню")  # goes on from the card
     await person(under_test, NO_CARD).send("/start")
-    await pool.execute(
-        "INSERT INTO user_sources (user_id, first_source, latest_source) VALUES ($1, 'src_vk', 'src_vk')",
-        FROM_VK,
-    )
     for user in (ONE_JOB, TOPPED_UP, SECOND, NO_CARD):
         await charged_job(pool, user, 4_000)
     for user in (SECOND, NO_CARD):  # NO_CARD skipped the card: a funnel counts in order

@@ -289,41 +289,14 @@ async def running_bot(
     root: Path | None = None,
     extra_plugins: Sequence[Plugin] = (),
     *,
-    kie_url: str = "http://127.0.0.1:9",
-    kie_key: str = "no-kie-in-this-test",
-    kie_upload_url: str | None = None,
-    runner_options: RunnerOptions | None = None,
-    fetch_policy: AddressPolicy | None = None,
-    config: Config | None = None,
-    serve_http: bool = False,
     emulator: TelegramEmulator | None = None,
-    flood: FloodLimit | None = None,
-    metrics: Metrics | None = None,
-    broadcast_options: BroadcastOptions | None = None,
-    splits: bool = False,
-    send_limits: SendLimits | None = None,
+    **options: Any,
 ) -> AsyncIterator[BotUnderTest]:
-    """The bot polling a fresh emulator (or ``emulator``). Flood control is off unless ``flood``
-    is given: the conversations here run much faster than people type."""
+    """The bot polling a fresh emulator (or ``emulator``); ``options`` are ``start_bot``'s
+    keywords. Flood control is off unless ``flood`` is given: the conversations here run much
+    faster than people type."""
     async with emulator or TelegramEmulator() as telegram:
-        under_test = await start_bot(
-            telegram,
-            pool,
-            root,
-            extra_plugins,
-            kie_url=kie_url,
-            kie_key=kie_key,
-            kie_upload_url=kie_upload_url,
-            runner_options=runner_options,
-            fetch_policy=fetch_policy,
-            config=config,
-            serve_http=serve_http,
-            flood=flood,
-            metrics=metrics,
-            broadcast_options=broadcast_options,
-            splits=splits,
-            send_limits=send_limits,
-        )
+        under_test = await start_bot(telegram, pool, root, extra_plugins, **options)
         try:
             yield under_test
         finally:
