@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .entities import render_html
@@ -19,7 +20,7 @@ class ChatMessage:
     date: int
     text: str | None
     caption: str | None
-    html: str
+    formatting: list[dict[str, Any]] | None = field(repr=False)  # the text's or the caption's entities
     media_kind: str | None
     file_id: str | None
     file_unique_id: str | None
@@ -39,6 +40,12 @@ class ChatMessage:
     def content(self) -> str:
         """Text or caption, whichever the message has."""
         return self.text if self.text is not None else (self.caption or "")
+
+    @cached_property
+    def html(self) -> str:
+        """The content as Telegram shows it, formatting included (worked out when first read:
+        a transcript is snapshotted far more often than its formatting is looked at)."""
+        return render_html(self.content, self.formatting)
 
     @property
     def inline_keyboard(self) -> list[list[dict[str, Any]]]:
@@ -68,9 +75,7 @@ def snapshot(message: StoredMessage) -> ChatMessage:
         date=message.date,
         text=message.text,
         caption=message.caption,
-        html=render_html(message.text, message.entities)
-        if message.text is not None
-        else render_html(message.caption or "", message.caption_entities),
+        formatting=list(message.entities if message.text is not None else message.caption_entities),
         media_kind=file.kind if file else None,
         file_id=file.file_id if file else None,
         file_unique_id=file.file_unique_id if file else None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -144,9 +145,24 @@ def price_from(entry: ModelEntry) -> Decimal:
     return cheapest_choice(entry)[0]
 
 
+#: cheapest choices already worked out, by the entry's identity (entries are frozen, and
+#: compare by value, so not by key): every plug-in of every start asks for all of them; a
+#: reloaded or narrowed entry's answer goes with the entry
+_CHEAPEST: dict[int, tuple[weakref.ref[ModelEntry], Decimal, dict[str, Any]]] = {}
+
+
 def cheapest_choice(entry: ModelEntry) -> tuple[Decimal, dict[str, Any]]:
     """The lowest price and the choice of values that gives it (the first such, in the order
     of the fields' options), so a card can say what that price buys ("a 5-second clip")."""
+    key = id(entry)
+    known = _CHEAPEST.get(key)
+    if known is None or known[0]() is not entry:
+        credits, values = _cheapest(entry)
+        known = _CHEAPEST[key] = (weakref.ref(entry, lambda _: _CHEAPEST.pop(key, None)), credits, values)
+    return known[1], dict(known[2])
+
+
+def _cheapest(entry: ModelEntry) -> tuple[Decimal, dict[str, Any]]:
     if entry.price is None:
         raise PricingError(f'model "{entry.id}" has no price rule')
     lowest: tuple[Decimal, dict[str, Any]] | None = None
