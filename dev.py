@@ -151,8 +151,9 @@ def test(argv: list[str]) -> int:
         [str(PYTHON), "-m", "ruff", "check", "."],
         [str(PYTHON), "-m", "ruff", "format", "--check", "."],
         [str(PYTHON), "-m", "mypy", "engine"],  # the core is typed strictly ([tool.mypy])
-        # extra arguments come last, so `-n 0` (serial) or `-n 4` replaces the default
-        [str(PYTHON), "-m", "pytest", "-q", "-n", workers(), *argv],
+        # extra arguments come last, so `-n 0` (serial) or `-n 4` replaces the default; an idle
+        # worker takes tests queued on a busy one (a few conversations take a minute or more)
+        [str(PYTHON), "-m", "pytest", "-q", "--dist", "worksteal", "-n", workers(), *argv],
     ]
     for step in steps:
         print("$", " ".join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step)), flush=True)
