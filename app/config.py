@@ -41,7 +41,10 @@ class Config(BaseSettings):
     kie_callback_secret: SecretStr | None = None
     kie_webhook_hmac_key: SecretStr | None = None
     job_lease_seconds: float = Field(
-        60, gt=0, le=3600, description="How long a crashed instance's job waits for another."
+        20,
+        gt=0,
+        le=3600,
+        description="How long a crashed instance's job waits for another (a live one renews it).",
     )
     flood_rate: float = Field(
         3, ge=0, le=1000, description="Updates a second one user may keep sending; 0 turns flood control off."

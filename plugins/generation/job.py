@@ -85,5 +85,6 @@ class Job(BaseModel):
         for key in JSON_COLUMNS:
             if isinstance(data.get(key), str):
                 data[key] = json.loads(data[key])
-        data.pop("lease_until", None)
+        data.pop("lease_until", None)  # the runner's bookkeeping, not the job's
+        data.pop("lease_owner", None)
         return cls.model_validate(data)

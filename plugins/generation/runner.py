@@ -1,5 +1,9 @@
 """The job runner: every instance runs one; jobs are leased, so each step runs in one place.
 
+A step holds its job's lease and renews it while it works (a big result downloaded and sent
+can take minutes), so no other instance takes the job from a live one, however long the step;
+a dead instance stops renewing, and its jobs go to the others once ``lease`` has passed.
+
 A job's life: submit to Kie.ai (uploading the user's files first), poll with backoff until
 it ends or its deadline passes, settle its money (capture on success, release otherwise),
 deliver the result or explain the failure. Each of these is recorded in the job row before
@@ -140,6 +144,9 @@ class JobRunner:
         self.pace = pace
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
+        #: whose leases are this runner's: a restarted process has a new one, so its
+        #: predecessor's leases lapse to whichever instance comes first
+        self.owner = uuid.uuid4()
         #: looks for due jobs so far: a test waits for the next look instead of sleeping
         self.ticks = 0
 
@@ -173,7 +180,7 @@ class JobRunner:
         free = self.concurrency - len(self._tasks)
         if free <= 0:
             return 0
-        jobs = await self.store.lease(min(self.batch, free), self.lease)
+        jobs = await self.store.lease(min(self.batch, free), self.lease, self.owner)
         for job in jobs:
             task = asyncio.create_task(self._guarded(job))
             self._tasks.add(task)
@@ -191,6 +198,7 @@ class JobRunner:
             await self._step_logged(job)
 
     async def _step_logged(self, job: Job) -> None:
+        keeping = asyncio.create_task(self._keep_lease(job.id))
         try:
             next_run = await self.step(job)
         except Exception:
@@ -198,8 +206,21 @@ class JobRunner:
             next_run = datetime.now(UTC) + timedelta(seconds=self.retry_delay(job.attempts + 1))
             with contextlib.suppress(Exception):
                 await self.store.note(job.id, attempts=job.attempts + 1)
+        finally:
+            keeping.cancel()
         with contextlib.suppress(Exception):
-            await self.store.release_lease(job.id, next_run)
+            await self.store.release_lease(job.id, self.owner, next_run)
+
+    async def _keep_lease(self, job_id: uuid.UUID) -> None:
+        """Renew the lease every third of it while the step runs, until it is lost."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                if not await self.store.renew_lease(job_id, self.owner, self.lease):
+                    log.warning("job %s: lease lost to another instance while its step ran", job_id)
+                    return
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                log.warning("job %s: lease not renewed (database unreachable)", job_id)
 
     # ---------------------------------------------------------------------- one step
     async def step(self, job: Job) -> datetime:

@@ -83,27 +83,45 @@ class JobStore:
         row = await self.pool.fetchrow("SELECT * FROM jobs WHERE kie_task_id = $1", task_id)
         return Job.from_row(row) if row else None
 
-    async def lease(self, limit: int, lease: timedelta) -> list[Job]:
-        """Take up to ``limit`` due jobs for ``lease``; other instances skip them meanwhile."""
+    async def lease(self, limit: int, lease: timedelta, owner: uuid.UUID) -> list[Job]:
+        """Take up to ``limit`` due jobs for ``lease`` as ``owner``; other instances skip them
+        until the lease lapses (the owner renews it while it works, see ``renew_lease``)."""
         rows = await self.pool.fetch(
             "WITH due AS (SELECT id FROM jobs"
             "  WHERE (state IN ('created', 'submitting', 'submitted', 'running')"
             "         OR NOT settled OR NOT delivered)"
             "    AND next_run_at <= now() AND (lease_until IS NULL OR lease_until < now())"
             "  ORDER BY next_run_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
-            " UPDATE jobs SET lease_until = now() + $2::interval FROM due WHERE jobs.id = due.id"
+            " UPDATE jobs SET lease_until = now() + $2::interval, lease_owner = $3"
+            " FROM due WHERE jobs.id = due.id"
             " RETURNING jobs.*",
             limit,
             lease,
+            owner,
         )
         return [Job.from_row(r) for r in rows]
 
-    async def release_lease(self, job_id: uuid.UUID, next_run_at: datetime) -> None:
-        await self.pool.execute(
-            "UPDATE jobs SET lease_until = NULL, next_run_at = $2, updated_at = now() WHERE id = $1",
+    async def renew_lease(self, job_id: uuid.UUID, owner: uuid.UUID, lease: timedelta) -> bool:
+        """Extend ``owner``'s lease by ``lease`` from now; False when another holds the job."""
+        status = await self.pool.execute(
+            "UPDATE jobs SET lease_until = now() + $3::interval WHERE id = $1 AND lease_owner = $2",
             job_id,
+            owner,
+            lease,
+        )
+        return status.endswith(" 1")
+
+    async def release_lease(self, job_id: uuid.UUID, owner: uuid.UUID, next_run_at: datetime) -> bool:
+        """Give the job back, due at ``next_run_at``; nothing when ``owner`` no longer holds it
+        (its lease lapsed and another took the job: that one says when it is due)."""
+        status = await self.pool.execute(
+            "UPDATE jobs SET lease_until = NULL, lease_owner = NULL, next_run_at = $3, updated_at = now()"
+            " WHERE id = $1 AND lease_owner = $2",
+            job_id,
+            owner,
             next_run_at,
         )
+        return status.endswith(" 1")
 
     async def due_now(self, job_id: uuid.UUID) -> None:
         await self.pool.execute("UPDATE jobs SET next_run_at = now() WHERE id = $1", job_id)

@@ -1,12 +1,14 @@
 """Three instances in webhook mode behind a real nginx, one PostgreSQL, 200 users pressing at
 once: every update handled once and in order per user, whichever instance gets it; an
-instance killed with SIGKILL loses nothing and pays nothing twice; one stopped with SIGTERM
-drains (refuses new updates, finishes its own, exits cleanly) and loses nothing."""
+instance killed with SIGKILL while it holds a generation job loses nothing and does no job or
+payment twice (the job is taken over by the others); one stopped with SIGTERM drains (refuses
+new updates, finishes its own, exits cleanly) and loses nothing."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -14,9 +16,12 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from emulators.kie.faults import SlowReply, TaskFault
+from emulators.kie.sandbox import KieSandbox
 from emulators.telegram import EmulatedUser, TelegramEmulator
 from plugins.wallet.service import Wallet
 from tests.support.fleet import Fleet, fleet, nginx_binary
+from tests.support.fleet_users import WAIT, act, order, shows
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx cannot be installed here")
 
@@ -37,7 +42,11 @@ PAY = [
     ("press", "⭐ Пополнить звёздами Telegram", "звёзд"),
     ("press", "100 ₽ · ⭐ 80", None),
 ]
-WAIT = 90.0  # seconds one step may take under the whole load (a kill or a drain included)
+#: each instance's job lease, in seconds: the length left on a lease just taken says whose it
+#: is (the test kills the instance that has just taken a job, then waits its lease out)
+LEASES = (3.0, 4.0, 5.0)
+FRESH = 0.5  # a lease first seen with less than this gone: its step (a poll) has barely begun
+SLOW_POLL = 1.5  # seconds each recordInfo answer takes until the kill: jobs are held meanwhile
 
 
 def crowd(emulator: TelegramEmulator) -> list[int]:
@@ -45,34 +54,6 @@ def crowd(emulator: TelegramEmulator) -> list[int]:
     for user in users:
         emulator.add_user(EmulatedUser(user, f"U{user}"))
     return users
-
-
-def bot_texts(emulator: TelegramEmulator, user: int, since: int) -> list[str]:
-    """What the bot sent or edited for ``user`` after ``since``, newest last."""
-    found = [m for m in emulator.state.chats.get(user, {}).values() if m.from_bot and m.seq > since]
-    return [m.text or m.caption or "" for m in sorted(found, key=lambda m: m.seq)]
-
-
-async def shows(emulator: TelegramEmulator, user: int, since: int, fragment: str | None) -> None:
-    """Wait until a bot message sent or edited after ``since`` shows ``fragment`` (any, if None)."""
-    deadline = time.monotonic() + WAIT
-    while True:
-        texts = bot_texts(emulator, user, since)
-        if any(fragment is None or fragment in text for text in texts):
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"user {user} never saw {fragment!r}; saw: {texts!r}")
-        await asyncio.sleep(0.02)
-
-
-async def act(emulator: TelegramEmulator, user: int, steps: list[tuple[str, str, str | None]]) -> None:
-    for kind, what, fragment in steps:
-        mark = emulator.mark()
-        if kind == "send":
-            await emulator.send_text(user, what)
-        else:
-            await emulator.press(user, what)
-        await shows(emulator, user, mark, fragment)
 
 
 async def pay(emulator: TelegramEmulator, user: int) -> None:
@@ -116,12 +97,12 @@ async def answered(emulator: TelegramEmulator, count: int) -> None:
     await emulator.wait_for(lambda: len(emulator.callback_answers()) >= count, timeout=WAIT)
 
 
-async def _money_is_exact(dsn: str, users: list[int], payers: set[int]) -> None:
+async def _money_is_exact(dsn: str, users: list[int], payers: set[int], prices: dict[int, int]) -> None:
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
     try:
         wallet = Wallet(pool)
         for user in users:
-            expected = WELCOME + (TOP_UP if user in payers else 0)
+            expected = WELCOME + (TOP_UP if user in payers else 0) - prices.get(user, 0)
             assert await wallet.balance(user) == expected, f"user {user}'s balance is wrong"
     finally:
         await pool.close()
@@ -141,12 +122,24 @@ async def test_three_instances_behind_nginx_kill_and_drain(database_dsn: str, tm
         )
     finally:
         await conn.close()
-    async with TelegramEmulator(webhook_timeout=30) as emulator:
+    async with TelegramEmulator(webhook_timeout=30) as emulator, KieSandbox() as kie:
         users = crowd(emulator)
-        async with fleet(emulator, database_dsn, 3, tmp_path, DRAIN_SECONDS="20") as running:
+        each = [{"JOB_LEASE_SECONDS": str(lease)} for lease in LEASES]
+        async with fleet(
+            emulator,
+            database_dsn,
+            3,
+            tmp_path,
+            each=each,
+            DRAIN_SECONDS="20",
+            KIE_API_KEY=kie.api_key,
+            KIE_API_URL=kie.base_url,
+            KIE_UPLOAD_URL=kie.upload_url,
+            KIE_SANDBOX="1",  # results may come from the sandbox's 127.0.0.1
+        ) as running:
             await _every_update_once_in_order(running, database_dsn, users)
-            await _a_killed_instance_loses_nothing(running, database_dsn, users)
-            await _a_drained_instance_loses_nothing(running, database_dsn, users)
+            killed = await _a_killed_instance_loses_nothing(running, kie, database_dsn, users)
+            await _a_drained_instance_loses_nothing(running, database_dsn, users, 1 if killed == 0 else 0)
 
 
 async def _every_update_once_in_order(running: Fleet, dsn: str, users: list[int]) -> None:
@@ -167,27 +160,117 @@ async def _every_update_once_in_order(running: Fleet, dsn: str, users: list[int]
     assert not emulator.pending_updates
 
 
-async def _a_killed_instance_loses_nothing(running: Fleet, dsn: str, users: list[int]) -> None:
-    """SIGKILL under load, while some users pay: every user gets through, each payment is
-    credited once, and the welcome bonus stays one per user."""
+async def _a_killed_instance_loses_nothing(
+    running: Fleet, kie: KieSandbox, dsn: str, users: list[int]
+) -> int:
+    """SIGKILL under load, while some users pay and others' generations are under way, one of
+    them held by the instance killed: every user gets through, each payment is credited once,
+    the welcome bonus stays one per user; each job is sent to Kie.ai once, paid for once and
+    delivered once, the killed instance's taken over when its lease runs out. Returns which
+    instance was killed."""
     emulator = running.emulator
     payers = set(users[::10])
-    before = len(emulator.callback_answers())
+    orderers = users[5::16]  # none of them pays: 5 + 16k is odd
+    kie.faults.task(TaskFault.stuck(), times=None)  # Kie.ai has them all in flight until the kill
+    kie.faults.reply("recordInfo", SlowReply(SLOW_POLL), times=None)
+    prices = dict(zip(orderers, await asyncio.gather(*(order(emulator, u) for u in orderers)), strict=True))
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=3)
+    try:
+        before = len(emulator.callback_answers())
+        jobs: dict[int, uuid.UUID] = {}
+        killed: list[tuple[int, float]] = []
 
-    async def kill_one() -> None:
-        await answered(emulator, before + USERS)  # well under way
-        running.kill(1)
+        async def kill_one() -> None:
+            jobs.update(await _jobs_at_kie(pool, orderers))
+            await answered(emulator, before + USERS)  # well under way
+            victim, held = await _just_taken(pool, list(jobs.values()))
+            running.kill(victim)
+            started = time.monotonic()
+            assert await pool.fetchval("SELECT lease_until > now() FROM jobs WHERE id = $1", held)
+            kie.faults.clear()
+            for task_id in list(kie.tasks):  # every result is ready now: only the lease holds one back
+                await kie.complete_task(task_id)
+            await _until(pool, "SELECT state = 'succeeded' FROM jobs WHERE id = $1", held)
+            killed.append((victim, time.monotonic() - started))
 
-    await load(emulator, users, payers, kill_one)
-    assert await running.instances[1].process.wait() != 0
-    await _money_is_exact(dsn, users, payers)
+        await load(emulator, users, payers, kill_one)
+        [(victim, taken_over)] = killed
+        assert await running.instances[victim].process.wait() != 0
+        for job in jobs.values():  # no job stuck: each delivered, and no instance holds it any more
+            await _until(
+                pool, "SELECT delivered AND settled AND lease_until IS NULL FROM jobs WHERE id = $1", job
+            )
+        await _each_job_once(pool, kie, emulator, jobs, prices)
+    finally:
+        await pool.close()
+    # its lease held the job back (nobody took it from the dead instance early), then not much more
+    assert taken_over >= LEASES[victim] - 1, taken_over
+    print(f"instance {victim}'s job ({LEASES[victim]} s lease) taken over {taken_over:.1f} s after its kill")
+    await _money_is_exact(dsn, users, payers, prices)
     assert len(emulator.payments) == len(payers)
     stored = await sessions(dsn, users)
     assert len({stored[u][0] for u in users}) == 1 and all(v >= 2 * len(SCRIPT) for _, v in stored.values())
     assert not emulator.pending_updates
+    return victim
 
 
-async def _a_drained_instance_loses_nothing(running: Fleet, dsn: str, users: list[int]) -> None:
+async def _until(pool: asyncpg.Pool, query: str, *args: object) -> None:
+    deadline = time.monotonic() + WAIT
+    while not await pool.fetchval(query, *args):
+        assert time.monotonic() < deadline, f"never true: {query} {args}"
+        await asyncio.sleep(0.05)
+
+
+async def _jobs_at_kie(pool: asyncpg.Pool, orderers: list[int]) -> dict[int, uuid.UUID]:
+    """Each orderer's one job, once Kie.ai has its task (none is being submitted any more)."""
+    query = "SELECT count(*) = $2 FROM jobs WHERE user_id = ANY($1) AND kie_task_id IS NOT NULL"
+    await _until(pool, query, orderers, len(orderers))
+    rows = await pool.fetch("SELECT user_id, id FROM jobs WHERE user_id = ANY($1)", orderers)
+    assert len(rows) == len(orderers)
+    return {r["user_id"]: r["id"] for r in rows}
+
+
+async def _just_taken(pool: asyncpg.Pool, jobs: list[uuid.UUID]) -> tuple[int, uuid.UUID]:
+    """An instance and a job it has just leased (first seen with under ``FRESH`` of its lease
+    gone, so its poll, ``SLOW_POLL`` long, has barely begun; later renewals are not new leases)."""
+    query = (
+        "SELECT id, lease_owner, extract(epoch FROM lease_until - now())::float AS left"
+        " FROM jobs WHERE id = ANY($1)"
+    )
+    owners = {r["id"]: r["lease_owner"] for r in await pool.fetch(query, jobs)}
+    deadline = time.monotonic() + WAIT
+    while True:
+        for row in await pool.fetch(query, jobs):
+            new = row["lease_owner"] is not None and row["lease_owner"] != owners[row["id"]]
+            owners[row["id"]] = row["lease_owner"]
+            for instance, lease in enumerate(LEASES):
+                if new and lease - FRESH < row["left"] <= lease:
+                    return instance, row["id"]
+        assert time.monotonic() < deadline, "no instance was seen taking a job"
+        await asyncio.sleep(0.01)
+
+
+async def _each_job_once(
+    pool: asyncpg.Pool,
+    kie: KieSandbox,
+    emulator: TelegramEmulator,
+    jobs: dict[int, uuid.UUID],
+    prices: dict[int, int],
+) -> None:
+    """One Kie.ai task per job, one hold per job (never released), one result per user."""
+    assert kie.create_calls() == len(jobs) == len(kie.tasks)
+    rows = await pool.fetch("SELECT id, state, kie_task_id FROM jobs WHERE id = ANY($1)", list(jobs.values()))
+    assert {r["state"] for r in rows} == {"succeeded"}
+    assert {r["kie_task_id"] for r in rows} == set(kie.tasks)
+    for user, job in jobs.items():
+        money = await pool.fetch("SELECT kind, amount FROM ledger WHERE job_id = $1", str(job))
+        assert [(m["kind"], m["amount"]) for m in money] == [("hold", -prices[user])], f"job {job}: {money}"
+        assert await pool.fetchval("SELECT state FROM holds WHERE job_id = $1", str(job)) == "captured"
+        results = [m for m in emulator.bot_messages(user) if m.media_kind is not None]
+        assert [m.media_kind for m in results] == ["photo"], f"user {user} got {len(results)} results"
+
+
+async def _a_drained_instance_loses_nothing(running: Fleet, dsn: str, users: list[int], index: int) -> None:
     """SIGTERM under load: the instance refuses new updates (nginx passes them on), finishes
     its own and exits 0; nothing is lost, and nothing is handled twice."""
     emulator = running.emulator
@@ -197,8 +280,8 @@ async def _a_drained_instance_loses_nothing(running: Fleet, dsn: str, users: lis
 
     async def drain_one() -> None:
         await answered(emulator, len(seen) + USERS)
-        running.terminate(0)
-        stopped.append(await asyncio.wait_for(running.instances[0].process.wait(), 40))
+        running.terminate(index)
+        stopped.append(await asyncio.wait_for(running.instances[index].process.wait(), 40))
 
     await load(emulator, users, set(), drain_one)
     assert stopped == [0], "the drained instance did not exit cleanly"

@@ -15,7 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,10 +141,17 @@ async def start_instance(
 
 @contextlib.asynccontextmanager
 async def fleet(
-    emulator: TelegramEmulator, dsn: str, size: int, tmp: Path, start_timeout: float = 60.0, **env: str
+    emulator: TelegramEmulator,
+    dsn: str,
+    size: int,
+    tmp: Path,
+    start_timeout: float = 60.0,
+    each: Sequence[Mapping[str, str]] = (),
+    **env: str,
 ) -> AsyncIterator[Fleet]:
     """``size`` instances behind nginx; returns once every one has registered the webhook
-    (within ``start_timeout`` seconds: several starting at once on a busy machine take long)."""
+    (within ``start_timeout`` seconds: several starting at once on a busy machine take long).
+    ``env`` is every instance's; ``each[i]``, if given, adds to instance ``i``'s."""
     nginx = nginx_binary()
     assert nginx is not None, "nginx is needed (apt-get install -y nginx)"
     ports = [free_port() for _ in range(size)]
@@ -159,7 +166,12 @@ async def fleet(
     running = Fleet(emulator)
     try:
         running.instances = list(
-            await asyncio.gather(*(start_instance(emulator, dsn, port, url, **env) for port in ports))
+            await asyncio.gather(
+                *(
+                    start_instance(emulator, dsn, port, url, **{**env, **(each[i] if i < len(each) else {})})
+                    for i, port in enumerate(ports)
+                )
+            )
         )
         await emulator.wait_for(
             lambda: len(emulator.calls("setWebhook", ok=True)) >= registered + size, timeout=start_timeout
