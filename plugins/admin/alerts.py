@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
-from aiogram import Bot
 
 from engine.loader.bundle import Bundle
 from plugins.admin.roles import Role, RoleBook, passes
+
+if TYPE_CHECKING:  # the linter imports the plug-ins: keep aiogram out of its way
+    from aiogram import Bot
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 import asyncpg
-from aiogram import Bot
 
 from engine.loader.bundle import Bundle
 from engine.plugin import (
@@ -39,6 +38,9 @@ from plugins.growth.views import (
     RedemptionItem,
     ReferralView,
 )
+
+if TYPE_CHECKING:  # the linter imports the plug-ins: keep aiogram out of its way
+    from aiogram import Bot
 from plugins.wallet.money import format_rub
 from plugins.wallet.views import show_date
 
