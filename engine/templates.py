@@ -1,6 +1,7 @@
-"""Jinja2 texts: one sandboxed environment, parsed at load (a syntax error is the linter's),
-compiled to Python on first use (most texts of a big bundle are never shown in a process's
-first minutes, and compiling them all cost a production start about a second).
+"""Jinja2 texts: one sandboxed environment; a text is parsed and compiled to Python on first use
+(most texts of a big bundle are never shown in a process's first minutes: compiling them all
+cost a production start about a second, and parsing them half a second and 2 MB). The linter
+parses and compiles every one, so a syntax error or an unknown filter is still its finding.
 
 Texts are Telegram HTML, so values are escaped; editors may use <b>, <i>, <a> in the texts.
 A text without template syntax is kept as a plain string and never compiled.
@@ -8,7 +9,7 @@ A text without template syntax is kept as a plain string and never compiled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, nodes
@@ -43,25 +44,48 @@ def is_template(source: str) -> bool:
     return "{{" in source or "{%" in source or "{#" in source
 
 
-@dataclass(frozen=True)
-class Text:
-    """A locale text ready to render, with its parsed form kept for the linter."""
+_UNPARSED: Any = object()
 
-    source: str
-    ast: Any = None  # jinja2.nodes.Template, or None for plain text
-    _template: list[Any] = field(default_factory=list, compare=False, repr=False)  # compiled, once
+
+class Text:
+    """A locale text ready to render: parsed and compiled the first time it is needed.
+
+    ``ast`` is the parsed template, or None for plain text and for a text that does not parse
+    (``syntax_error`` says why; such a text shows as written)."""
+
+    __slots__ = ("_ast", "_error", "_template", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._ast: Any = _UNPARSED if is_template(source) else None
+        self._error: TemplateSyntaxError | None = None
+        self._template: Any = None
+
+    @property
+    def ast(self) -> Any:
+        """The jinja2.nodes.Template (parsed on first use), or None."""
+        if self._ast is _UNPARSED:
+            try:
+                self._ast = ENVIRONMENT.parse(self.source)
+            except TemplateSyntaxError as exc:
+                self._ast, self._error = None, exc
+        return self._ast
+
+    @property
+    def syntax_error(self) -> TemplateSyntaxError | None:
+        self.ast  # noqa: B018  (parsing tells)
+        return self._error
 
     @property
     def compiled(self) -> Any:
         """The jinja2.Template (compiled on first use), or None for plain text."""
-        if self.ast is None:
-            return None
-        if not self._template:
-            code = ENVIRONMENT.compile(self.ast, filename="<text>")
-            self._template.append(
-                ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.globals)
-            )
-        return self._template[0]
+        if self._template is None:
+            ast = self.ast
+            if ast is None:
+                return None
+            code = ENVIRONMENT.compile(ast, filename="<text>")
+            self._template = ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.globals)
+        return self._template
 
     def render(self, context: dict[str, Any]) -> str:
         template = self.compiled
@@ -69,14 +93,8 @@ class Text:
             return self.source
         return str(template.render(context))
 
-
-def compile_text(source: str) -> tuple[Text, TemplateSyntaxError | None]:
-    if not is_template(source):
-        return Text(source), None
-    try:
-        return Text(source, ENVIRONMENT.parse(source)), None
-    except TemplateSyntaxError as exc:
-        return Text(source), exc
+    def __repr__(self) -> str:
+        return f"Text({self.source!r})"
 
 
 def render_inline(source: str, context: dict[str, Any]) -> str:

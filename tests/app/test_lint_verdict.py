@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-import app.bot
+import engine.lint.linter
 from app.bot import PROJECT_ROOT, StartupError, load_checked_bundle
 from app.lint_verdict import FILE, bundle_key, known_clean, remember_clean
 
@@ -34,7 +34,7 @@ def test_a_clean_verdict_is_remembered_and_spares_the_next_lint(
     def no_lint(*_: Any) -> list[Any]:
         raise AssertionError("linted again")
 
-    monkeypatch.setattr(app.bot, "lint", no_lint)
+    monkeypatch.setattr(engine.lint.linter, "lint", no_lint)
     load_checked_bundle(PROJECT_ROOT, verdicts=tmp_path)
 
 
@@ -42,7 +42,7 @@ def test_a_stale_verdict_lints_again_and_a_dirty_bundle_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / FILE).write_text("a verdict about other files\n")
-    monkeypatch.setattr(app.bot, "has_errors", lambda problems: True)
+    monkeypatch.setattr(engine.lint.linter, "has_errors", lambda problems: True)
     with pytest.raises(StartupError, match="do not lint clean"):
         load_checked_bundle(PROJECT_ROOT, verdicts=tmp_path)
     assert not known_clean(tmp_path, bundle_key(PROJECT_ROOT))
