@@ -2,6 +2,7 @@
 (most texts of a big bundle are never shown in a process's first minutes: compiling them all
 cost a production start about a second, and parsing them half a second and 2 MB). The linter
 parses and compiles every one, so a syntax error or an unknown filter is still its finding.
+jinja2 itself (2 MB) is imported with the first template used, not at start-up.
 
 Texts are Telegram HTML, so values are escaped; editors may use <b>, <i>, <a> in the texts.
 A text without template syntax is kept as a plain string and never compiled.
@@ -10,10 +11,12 @@ A text without template syntax is kept as a plain string and never compiled.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+if TYPE_CHECKING:
+    from jinja2 import TemplateSyntaxError, nodes
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 
 def _number(value: Any) -> str:
@@ -27,14 +30,22 @@ def _number(value: Any) -> str:
     return f"{number:.2f}".rstrip("0").rstrip(".")
 
 
-ENVIRONMENT = ImmutableSandboxedEnvironment(
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=False,
-)
-ENVIRONMENT.filters["num"] = _number
+@cache
+def environment() -> ImmutableSandboxedEnvironment:
+    """The one environment every text and flow template is read with."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    made = ImmutableSandboxedEnvironment(
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    made.filters["num"] = _number
+    return made
+
 
 #: names every template can use whatever the screen
 BUILTIN_NAMES = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop"})
@@ -65,8 +76,10 @@ class Text:
     def ast(self) -> Any:
         """The jinja2.nodes.Template (parsed on first use), or None."""
         if self._ast is _UNPARSED:
+            from jinja2 import TemplateSyntaxError
+
             try:
-                self._ast = ENVIRONMENT.parse(self.source)
+                self._ast = environment().parse(self.source)
             except TemplateSyntaxError as exc:
                 self._ast, self._error = None, exc
         return self._ast
@@ -83,8 +96,9 @@ class Text:
             ast = self.ast
             if ast is None:
                 return None
-            code = ENVIRONMENT.compile(ast, filename="<text>")
-            self._template = ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.globals)
+            env = environment()
+            code = env.compile(ast, filename="<text>")
+            self._template = env.template_class.from_code(env, code, env.globals)
         return self._template
 
     def render(self, context: dict[str, Any]) -> str:
@@ -132,10 +146,12 @@ def render_value(value: Any, context: dict[str, Any]) -> Any:
         return render_inline(value, context)
     compiled = _EXPRESSIONS.get(expression)
     if compiled is None:
-        compiled = _EXPRESSIONS[expression] = ENVIRONMENT.compile_expression(
+        compiled = _EXPRESSIONS[expression] = environment().compile_expression(
             expression, undefined_to_none=False
         )
     result = compiled(**context)
+    from jinja2 import Undefined  # imported by now
+
     if isinstance(result, Undefined):
         result._fail_with_undefined_error()
     return result
@@ -144,7 +160,7 @@ def render_value(value: Any, context: dict[str, Any]) -> Any:
 def _inline_cache(source: str) -> Any:
     template = _INLINE.get(source)
     if template is None:
-        template = _INLINE[source] = ENVIRONMENT.from_string(source)
+        template = _INLINE[source] = environment().from_string(source)
     return template
 
 
@@ -167,6 +183,8 @@ class VariablePath:
 
 
 def _chain(node: nodes.Node) -> tuple[str, tuple[str, ...]] | None:
+    from jinja2 import nodes
+
     attributes: list[str] = []
     while True:
         if isinstance(node, nodes.Getattr):
@@ -187,7 +205,9 @@ def _chain(node: nodes.Node) -> tuple[str, tuple[str, ...]] | None:
 
 def variable_paths(source: str | nodes.Template) -> list[VariablePath]:
     """Every variable a template reads, with the longest attribute chain at each use."""
-    ast = ENVIRONMENT.parse(source) if isinstance(source, str) else source
+    from jinja2 import nodes
+
+    ast = environment().parse(source) if isinstance(source, str) else source
     assigned = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
     inner: set[int] = set()
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
@@ -205,7 +225,9 @@ def variable_paths(source: str | nodes.Template) -> list[VariablePath]:
 
 def variables_used(source: str | nodes.Template) -> list[VariableUse]:
     """Top-level variables a template reads (not those it assigns), for the linter."""
-    ast = ENVIRONMENT.parse(source) if isinstance(source, str) else source
+    from jinja2 import nodes
+
+    ast = environment().parse(source) if isinstance(source, str) else source
     assigned = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
     uses: list[VariableUse] = []
     seen_plain: set[str] = set()
