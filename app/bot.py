@@ -28,12 +28,13 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from app.access_log import RedactedAccessLogger
 from app.assembly import Dependencies, assemble
 from app.config import Config
-from app.lint_verdict import bundle_key, known_clean, remember_clean
+from app.lint_verdict import bundle_key, known_clean, remember_clean, remembered_bundle
 from app.metrics import Metrics
 from app.project import project
 from app.webhook import add_webhook, serialize_updates, serve_webhook, shared_sessions
 from engine.loader.bundle import LANGUAGES, Bundle, load_bundle
 from engine.loader.errors import BundleLoadError
+from engine.loader.snapshot import snapshot
 from engine.plugin import PluginSet
 from engine.project import register_lint_rules
 from engine.runtime.interpreter import Runtime
@@ -63,25 +64,33 @@ def load_checked_bundle(
     """Refuse to start on flows that do not load or lint clean: a broken flow never runs.
 
     ``verdicts``: where a clean verdict is remembered (app.lint_verdict); the same bundle and
-    code are then not linted again."""
+    code are then not linted again, and the bundle kept with the verdict is read back instead
+    of loaded."""
     key = bundle_key(root) if verdicts is not None and declarations is None else None
+    clean = False
+    if key is not None and verdicts is not None:
+        clean = known_clean(verdicts, key)
+        remembered = remembered_bundle(verdicts, key, root.resolve()) if clean else None
+        if remembered is not None:
+            return remembered
     try:
         bundle = load_bundle(root)
     except BundleLoadError as exc:
         from engine.lint.linter import format_text
 
         raise StartupError("the flows cannot be loaded:\n" + format_text(exc.problems)) from exc
-    if key is not None and verdicts is not None and known_clean(verdicts, key):
-        return bundle
-    # the linter and its rules are imported only when there is linting to do
-    from engine.lint.linter import format_text, has_errors, lint
+    # as loaded: the linter parses the texts and locates values, which a start has no use for
+    kept = snapshot(bundle) if key is not None else None
+    if not clean:
+        # the linter and its rules are imported only when there is linting to do
+        from engine.lint.linter import format_text, has_errors, lint
 
-    register_lint_rules(project)
-    problems = lint(bundle, declarations or project.declarations())
-    if has_errors(problems):
-        raise StartupError("the flows do not lint clean:\n" + format_text(problems))
+        register_lint_rules(project)
+        problems = lint(bundle, declarations or project.declarations())
+        if has_errors(problems):
+            raise StartupError("the flows do not lint clean:\n" + format_text(problems))
     if key is not None and verdicts is not None:
-        remember_clean(verdicts, key)
+        remember_clean(verdicts, key, kept)
     return bundle
 
 

@@ -110,6 +110,9 @@ class Text:
     def __repr__(self) -> str:
         return f"Text({self.source!r})"
 
+    def __reduce__(self) -> tuple[type[Text], tuple[str]]:
+        return Text, (self.source,)  # parsed and compiled forms are caches: made again on use
+
 
 def render_inline(source: str, context: dict[str, Any]) -> str:
     """Render a short template written inside a flow (args, URLs); plain strings pass as they are."""
