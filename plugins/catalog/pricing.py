@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Literal
 
 from engine.schema.catalog import (
@@ -140,8 +141,28 @@ def price_from(entry: ModelEntry) -> Decimal:
 
     Per-unit prices (characters, media seconds) count one unit, so a voice-over shows its price
     per 1000 characters; numeric amounts (duration, number of images) take their minimum.
+    Worked out once per entry: the catalog, the generation and the prices plug-ins each ask it
+    of every model as they start (three passes of ~20 ms).
     """
-    return cheapest_choice(entry)[0]
+    return _price_from(_Same(entry))
+
+
+@dataclass(frozen=True, eq=False)
+class _Same:
+    """A model entry as a cache key: that very object (entries are immutable, and not hashable)."""
+
+    entry: ModelEntry
+
+    def __hash__(self) -> int:
+        return id(self.entry)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.entry is self.entry
+
+
+@lru_cache(maxsize=1024)  # a few bundles' models (a reload brings new entries)
+def _price_from(key: _Same) -> Decimal:
+    return cheapest_choice(key.entry)[0]
 
 
 def cheapest_choice(entry: ModelEntry) -> tuple[Decimal, dict[str, Any]]:
