@@ -1,6 +1,8 @@
-"""Jinja2 texts: one sandboxed environment, parsed at load (a syntax error is the linter's),
-compiled to Python on first use (most texts of a big bundle are never shown in a process's
-first minutes, and compiling them all cost a production start about a second).
+"""Jinja2 texts: one sandboxed environment; a text is parsed and compiled to Python on first use
+(most texts of a big bundle are never shown in a process's first minutes: compiling them all
+cost a production start about a second, and parsing them 0.1 s and 0.6 MB). The linter
+parses and compiles every one, so a syntax error or an unknown filter is still its finding.
+jinja2 itself (2 MB) is imported with the first template used, not at start-up.
 
 Texts are Telegram HTML, so values are escaped; editors may use <b>, <i>, <a> in the texts.
 A text without template syntax is kept as a plain string and never compiled.
@@ -8,11 +10,13 @@ A text without template syntax is kept as a plain string and never compiled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+if TYPE_CHECKING:
+    from jinja2 import TemplateSyntaxError, nodes
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 
 def _number(value: Any) -> str:
@@ -26,14 +30,22 @@ def _number(value: Any) -> str:
     return f"{number:.2f}".rstrip("0").rstrip(".")
 
 
-ENVIRONMENT = ImmutableSandboxedEnvironment(
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=False,
-)
-ENVIRONMENT.filters["num"] = _number
+@cache
+def environment() -> ImmutableSandboxedEnvironment:
+    """The one environment every text and flow template is read with."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    made = ImmutableSandboxedEnvironment(
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    made.filters["num"] = _number
+    return made
+
 
 #: names every template can use whatever the screen
 BUILTIN_NAMES = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop"})
@@ -43,25 +55,51 @@ def is_template(source: str) -> bool:
     return "{{" in source or "{%" in source or "{#" in source
 
 
-@dataclass(frozen=True)
-class Text:
-    """A locale text ready to render, with its parsed form kept for the linter."""
+_UNPARSED: Any = object()
 
-    source: str
-    ast: Any = None  # jinja2.nodes.Template, or None for plain text
-    _template: list[Any] = field(default_factory=list, compare=False, repr=False)  # compiled, once
+
+class Text:
+    """A locale text ready to render: parsed and compiled the first time it is needed.
+
+    ``ast`` is the parsed template, or None for plain text and for a text that does not parse
+    (``syntax_error`` says why; such a text shows as written)."""
+
+    __slots__ = ("_ast", "_error", "_template", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._ast: Any = _UNPARSED if is_template(source) else None
+        self._error: TemplateSyntaxError | None = None
+        self._template: Any = None
+
+    @property
+    def ast(self) -> Any:
+        """The jinja2.nodes.Template (parsed on first use), or None."""
+        if self._ast is _UNPARSED:
+            from jinja2 import TemplateSyntaxError
+
+            try:
+                self._ast = environment().parse(self.source)
+            except TemplateSyntaxError as exc:
+                self._ast, self._error = None, exc
+        return self._ast
+
+    @property
+    def syntax_error(self) -> TemplateSyntaxError | None:
+        self.ast  # noqa: B018  (parsing tells)
+        return self._error
 
     @property
     def compiled(self) -> Any:
         """The jinja2.Template (compiled on first use), or None for plain text."""
-        if self.ast is None:
-            return None
-        if not self._template:
-            code = ENVIRONMENT.compile(self.ast, filename="<text>")
-            self._template.append(
-                ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.globals)
-            )
-        return self._template[0]
+        if self._template is None:
+            ast = self.ast
+            if ast is None:
+                return None
+            env = environment()
+            code = env.compile(ast, filename="<text>")
+            self._template = env.template_class.from_code(env, code, env.globals)
+        return self._template
 
     def render(self, context: dict[str, Any]) -> str:
         template = self.compiled
@@ -69,14 +107,11 @@ class Text:
             return self.source
         return str(template.render(context))
 
+    def __repr__(self) -> str:
+        return f"Text({self.source!r})"
 
-def compile_text(source: str) -> tuple[Text, TemplateSyntaxError | None]:
-    if not is_template(source):
-        return Text(source), None
-    try:
-        return Text(source, ENVIRONMENT.parse(source)), None
-    except TemplateSyntaxError as exc:
-        return Text(source), exc
+    def __reduce__(self) -> tuple[type[Text], tuple[str]]:
+        return Text, (self.source,)  # parsed and compiled forms are caches: made again on use
 
 
 def render_inline(source: str, context: dict[str, Any]) -> str:
@@ -114,10 +149,12 @@ def render_value(value: Any, context: dict[str, Any]) -> Any:
         return render_inline(value, context)
     compiled = _EXPRESSIONS.get(expression)
     if compiled is None:
-        compiled = _EXPRESSIONS[expression] = ENVIRONMENT.compile_expression(
+        compiled = _EXPRESSIONS[expression] = environment().compile_expression(
             expression, undefined_to_none=False
         )
     result = compiled(**context)
+    from jinja2 import Undefined  # imported by now
+
     if isinstance(result, Undefined):
         result._fail_with_undefined_error()
     return result
@@ -126,7 +163,7 @@ def render_value(value: Any, context: dict[str, Any]) -> Any:
 def _inline_cache(source: str) -> Any:
     template = _INLINE.get(source)
     if template is None:
-        template = _INLINE[source] = ENVIRONMENT.from_string(source)
+        template = _INLINE[source] = environment().from_string(source)
     return template
 
 
@@ -149,6 +186,8 @@ class VariablePath:
 
 
 def _chain(node: nodes.Node) -> tuple[str, tuple[str, ...]] | None:
+    from jinja2 import nodes
+
     attributes: list[str] = []
     while True:
         if isinstance(node, nodes.Getattr):
@@ -169,7 +208,9 @@ def _chain(node: nodes.Node) -> tuple[str, tuple[str, ...]] | None:
 
 def variable_paths(source: str | nodes.Template) -> list[VariablePath]:
     """Every variable a template reads, with the longest attribute chain at each use."""
-    ast = ENVIRONMENT.parse(source) if isinstance(source, str) else source
+    from jinja2 import nodes
+
+    ast = environment().parse(source) if isinstance(source, str) else source
     assigned = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
     inner: set[int] = set()
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
@@ -187,7 +228,9 @@ def variable_paths(source: str | nodes.Template) -> list[VariablePath]:
 
 def variables_used(source: str | nodes.Template) -> list[VariableUse]:
     """Top-level variables a template reads (not those it assigns), for the linter."""
-    ast = ENVIRONMENT.parse(source) if isinstance(source, str) else source
+    from jinja2 import nodes
+
+    ast = environment().parse(source) if isinstance(source, str) else source
     assigned = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
     uses: list[VariableUse] = []
     seen_plain: set[str] = set()

@@ -7,17 +7,17 @@ leaves out everyone who turned it off.
 from __future__ import annotations
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
-from engine.plugin import CallContext, NoArgs, Plugin, action, query
+from engine.plugin import CallContext, NoArgs, Plugin, PluginModel, action, query
 
 
-class NewsArgs(BaseModel):
+class NewsArgs(PluginModel):
     model_config = ConfigDict(extra="forbid")
     enabled: bool
 
 
-class NewsState(BaseModel):
+class NewsState(PluginModel):
     on: bool
 
 

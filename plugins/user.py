@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
-
-from engine.plugin import CallContext, Plugin, action
+from engine.plugin import CallContext, Plugin, PluginModel, action
 
 
-class LanguageArgs(BaseModel):
+class LanguageArgs(PluginModel):
     language: Literal["ru", "en"]
 
 

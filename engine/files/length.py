@@ -11,8 +11,6 @@ import io
 import logging
 import math
 
-import mutagen
-
 from engine.files.matroska import matroska_seconds
 
 log = logging.getLogger(__name__)
@@ -23,6 +21,8 @@ def seconds(data: bytes) -> float | None:
     format, no length in it, a length of zero or not a finite number)."""
     if data[:4] == b"\x1aE\xdf\xa3":
         return _usable(_matroska(data))
+    import mutagen  # only when a user sends media: a start has no need of it
+
     try:
         parsed = mutagen.File(io.BytesIO(data))
     except Exception as exc:  # parsing untrusted bytes: any failure means "cannot tell"

@@ -15,7 +15,7 @@ from engine.loader.bundle import ScreenDef
 from engine.loader.errors import Location, Problem
 from engine.params import BadArguments, ParamType, coerce_value
 from engine.schema.flow import Param
-from engine.templates import ENVIRONMENT, expression_of, is_template, variable_paths
+from engine.templates import environment, expression_of, is_template, variable_paths
 from engine.transitions import Transition, Via
 
 declare("ARG001", "a way to a screen leaves out a parameter the screen requires")
@@ -66,7 +66,7 @@ def _inferred(source: str, variables: dict[str, Any]) -> Any:
     if expression_of(source) is None:
         return str
     try:
-        ast = ENVIRONMENT.parse(source)
+        ast = environment().parse(source)
     except TemplateSyntaxError:
         return Any  # TPL001 says so
     output = ast.body[0]

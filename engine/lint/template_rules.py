@@ -15,7 +15,7 @@ from engine.loader.bundle import ScreenDef
 from engine.loader.errors import Location, Problem
 from engine.loader.yaml_source import PathKey
 from engine.schema.flow import Button, ForEach
-from engine.templates import ENVIRONMENT, is_template, variable_paths
+from engine.templates import environment, is_template, variable_paths
 
 declare("TPL001", "a template written in a flow is not valid")
 declare("TPL002", "a template in a flow reads a variable or field its place does not have")
@@ -79,7 +79,7 @@ def _check(
 ) -> Iterator[Problem]:
     at = screen.locate(*path)
     try:
-        ast = ENVIRONMENT.parse(value)
+        ast = environment().parse(value)
     except TemplateSyntaxError as exc:
         yield finding("TPL001", at, f"{value!r} is not a valid template: {exc.message}")
         return

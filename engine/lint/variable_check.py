@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from engine.lint.scopes import Nothing, attribute
-from engine.templates import BUILTIN_NAMES, ENVIRONMENT, VariablePath
+from engine.templates import BUILTIN_NAMES, VariablePath, environment
 
 
 def near(name: str, known: Iterable[str]) -> str:
@@ -28,7 +28,7 @@ def problems(
 ) -> Iterator[tuple[VariablePath, str]]:
     """Each read the place cannot satisfy, with a message naming what could be meant."""
     for path in paths:
-        if path.name in BUILTIN_NAMES or path.name in ENVIRONMENT.globals:
+        if path.name in BUILTIN_NAMES or path.name in environment().globals:
             continue
         if path.name not in variables:
             available = ", ".join(sorted(variables)) or "none"

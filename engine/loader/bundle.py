@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -11,12 +12,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from engine.loader.errors import BundleLoadError, Location, Problem
-from engine.loader.yaml_source import PathKey, YamlDocument, read_yaml
-from engine.schema.catalog import ModelEntry, ModelTexts
+from engine.loader.yaml_source import PathKey, YamlDocument, YamlSource, read_yaml
+from engine.schema.catalog import SHARED, ModelEntry, ModelTexts
 from engine.schema.catalog_file import CatalogFile, Task
 from engine.schema.flow import Command, FlowFile, Screen, Split
 from engine.schema.recipe import Recipe
-from engine.templates import Text, compile_text
+from engine.templates import Text
 
 DEFAULT_LANGUAGE = "ru"
 LANGUAGES = ("ru", "en")
@@ -28,7 +29,7 @@ class ScreenDef:
     namespace: str
     screen: Screen
     guard: str | None
-    doc: YamlDocument = field(repr=False, compare=False)
+    doc: YamlSource = field(repr=False, compare=False)
     path: PathKey = ()
 
     def locate(self, *sub: str | int) -> Location:
@@ -44,7 +45,12 @@ class CommandDef:
     name: str
     command: Command
     target: str
-    location: Location
+    doc: YamlSource = field(repr=False, compare=False)
+    path: PathKey = ()
+
+    @property
+    def location(self) -> Location:
+        return self.doc.locate(self.path)
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ class SplitDef:
     split: Split
     screen: str
     variants: Mapping[str, int]
-    doc: YamlDocument = field(repr=False, compare=False)
+    doc: YamlSource = field(repr=False, compare=False)
     path: PathKey = ()
 
     def locate(self, *sub: str | int) -> Location:
@@ -66,7 +72,7 @@ class SplitDef:
 @dataclass(frozen=True)
 class ModelDef:
     entry: ModelEntry
-    doc: YamlDocument = field(repr=False, compare=False)
+    doc: YamlSource = field(repr=False, compare=False)
     path: PathKey = ()
 
     def locate(self, *sub: str | int) -> Location:
@@ -76,7 +82,7 @@ class ModelDef:
 @dataclass(frozen=True)
 class RecipeDef:
     recipe: Recipe
-    doc: YamlDocument = field(repr=False, compare=False)
+    doc: YamlSource = field(repr=False, compare=False)
     path: PathKey = ()
 
     def locate(self, *sub: str | int) -> Location:
@@ -88,7 +94,19 @@ class Locale:
     language: str
     texts: Mapping[str, Text]
     positions: Mapping[str, Location]
-    syntax_errors: Mapping[str, tuple[Location, str]]
+
+    @cached_property
+    def syntax_errors(self) -> Mapping[str, tuple[Location, str]]:
+        """The texts that are not valid templates, each with where its error is. Asking parses
+        every text: the linter asks, a start that trusts a clean verdict never does."""
+        errors = {}
+        for key, text in self.texts.items():
+            error = text.syntax_error
+            if error is not None:
+                at = self.positions[key]
+                line = at.line + max(error.lineno - 1, 0)
+                errors[key] = (Location(at.file, line, at.column), error.message or "syntax error")
+        return MappingProxyType(errors)
 
 
 @dataclass(frozen=True)
@@ -113,14 +131,20 @@ class Bundle:
         return text.render(context) if text is not None else key
 
 
-def _lay_texts(models: dict[str, ModelDef], texts: dict[str, tuple[ModelTexts, Location]]) -> list[Problem]:
+def _lay_texts(
+    models: dict[str, ModelDef], texts: dict[str, tuple[ModelTexts, YamlSource, PathKey]]
+) -> list[Problem]:
     """Lay each model's editor-owned texts (``models/texts/``) over its generated entry."""
     problems = []
-    for model_id, (model_texts, location) in texts.items():
+    for model_id, (model_texts, doc, path) in texts.items():
         found = models.get(model_id)
         if found is None:
             problems.append(
-                Problem("LOAD005", location, f"texts for model '{model_id}', which no models/ file defines")
+                Problem(
+                    "LOAD005",
+                    doc.locate(path),
+                    f"texts for model '{model_id}', which no models/ file defines",
+                )
             )
             continue
         update: dict[str, Any] = {"texts": model_texts}
@@ -154,9 +178,11 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> PathKey:
     return tuple(path)
 
 
-def _validate(doc: YamlDocument, model: type[BaseModel], what: str) -> tuple[Any, list[Problem]]:
+def _validate(
+    doc: YamlDocument, model: type[BaseModel], what: str, context: dict[str, Any] | None = None
+) -> tuple[Any, list[Problem]]:
     try:
-        return model.model_validate(doc.data), []
+        return model.model_validate(doc.data, context=context), []
     except ValidationError as exc:
         problems = []
         seen: set[tuple[PathKey, str]] = set()
@@ -229,7 +255,7 @@ def _load_locale(root: Path, language: str) -> tuple[Locale | None, list[Problem
     problems: list[Problem] = []
     flat: dict[str, tuple[str, Location]] = {}
     for path in files:
-        doc, found = read_yaml(path, root)
+        doc, found = read_yaml(path, root, located=True)  # every text's position is kept
         problems += found
         if doc is None:
             continue
@@ -244,17 +270,9 @@ def _load_locale(root: Path, language: str) -> tuple[Locale | None, list[Problem
             flat[key] = (source, location)
     if problems and not flat:
         return None, problems
-    texts, positions, errors = {}, {}, {}
-    for key, (source, location) in flat.items():
-        text, error = compile_text(source)
-        texts[key], positions[key] = text, location
-        if error is not None:
-            errors[key] = (
-                Location(location.file, location.line + max(error.lineno - 1, 0), location.column),
-                error.message or "syntax error",
-            )
-    locale = Locale(language, MappingProxyType(texts), MappingProxyType(positions), MappingProxyType(errors))
-    return locale, problems
+    texts = {key: Text(source) for key, (source, _) in flat.items()}
+    positions = {key: location for key, (_, location) in flat.items()}
+    return Locale(language, MappingProxyType(texts), MappingProxyType(positions)), problems
 
 
 def load_bundle(root: Path | str) -> Bundle:
@@ -277,7 +295,9 @@ def load_bundle(root: Path | str) -> Bundle:
         namespace = flow.namespace or file_namespace(root / "flows", file)
         for name, screen in flow.screens.items():
             sid = f"{namespace}.{name}"
-            definition = ScreenDef(sid, namespace, screen, screen.guard or flow.guard, doc, ("screens", name))
+            definition = ScreenDef(
+                sid, namespace, screen, screen.guard or flow.guard, doc.source, ("screens", name)
+            )
             if sid in screens:
                 duplicates.append(
                     Problem(
@@ -292,33 +312,36 @@ def load_bundle(root: Path | str) -> Bundle:
             variants = {resolve_ref(namespace, ref): weight for ref, weight in split.variants.items()}
             target = resolve_ref(namespace, split.screen)
             splits[f"{namespace}.{name}"] = SplitDef(
-                f"{namespace}.{name}", split, target, MappingProxyType(variants), doc, ("splits", name)
+                f"{namespace}.{name}", split, target, MappingProxyType(variants), doc.source, ("splits", name)
             )
         for name, command in flow.commands.items():
-            location = doc.locate(("commands", name))
+            found_command = CommandDef(
+                name, command, resolve_ref(namespace, command.screen), doc.source, ("commands", name)
+            )
             if name in commands:
                 problems.append(
                     Problem(
                         "LOAD004",
-                        location,
+                        found_command.location,
                         f"command /{name} is defined twice (also at {commands[name].location})",
                     )
                 )
                 continue
-            commands[name] = CommandDef(name, command, resolve_ref(namespace, command.screen), location)
+            commands[name] = found_command
     if not (root / "flows").is_dir():
         problems.append(Problem("LOAD001", Location("flows", 1, 1), "no flows/ folder here"))
 
     models: dict[str, ModelDef] = {}
     tasks: dict[str, Task] = {}
     recipes: dict[str, RecipeDef] = {}
-    texts: dict[str, tuple[ModelTexts, Location]] = {}
+    texts: dict[str, tuple[ModelTexts, YamlSource, PathKey]] = {}
+    shared: dict[Any, Any] = {}  # the parts models repeat, one object each (catalog.Shared)
     for file in sorted((root / "models").rglob("*.yaml")) if (root / "models").is_dir() else []:
         doc, found = read_yaml(file, root)
         problems += found
         if doc is None:
             continue
-        catalog, found = _validate(doc, CatalogFile, "a model catalog file")
+        catalog, found = _validate(doc, CatalogFile, "a model catalog file", {SHARED: shared})
         problems += found
         if catalog is None:
             continue
@@ -329,7 +352,7 @@ def load_bundle(root: Path | str) -> Bundle:
                 )
             tasks[task.id] = task
         for i, entry in enumerate(catalog.models):
-            model = ModelDef(entry, doc, ("models", i))
+            model = ModelDef(entry, doc.source, ("models", i))
             if entry.id in models:
                 problems.append(
                     Problem(
@@ -341,7 +364,7 @@ def load_bundle(root: Path | str) -> Bundle:
                 continue
             models[entry.id] = model
         for i, recipe in enumerate(catalog.recipes):
-            found_recipe = RecipeDef(recipe, doc, ("recipes", i))
+            found_recipe = RecipeDef(recipe, doc.source, ("recipes", i))
             if recipe.id in recipes:
                 problems.append(
                     Problem(
@@ -353,17 +376,17 @@ def load_bundle(root: Path | str) -> Bundle:
                 continue
             recipes[recipe.id] = found_recipe
         for model_id, model_texts in catalog.texts.items():
-            location = doc.locate(("texts", model_id))
             if model_id in texts:
+                _, first, at = texts[model_id]
                 problems.append(
                     Problem(
                         "LOAD004",
-                        location,
-                        f"texts of model '{model_id}' are defined twice (also at {texts[model_id][1]})",
+                        doc.locate(("texts", model_id)),
+                        f"texts of model '{model_id}' are defined twice (also at {first.locate(at)})",
                     )
                 )
                 continue
-            texts[model_id] = (model_texts, location)
+            texts[model_id] = (model_texts, doc.source, ("texts", model_id))
     problems += _lay_texts(models, texts)
 
     locales: dict[str, Locale] = {}

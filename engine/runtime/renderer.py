@@ -89,11 +89,19 @@ class Renderer:
         self.bundle = bundle
         self.calls = calls
         self.guards = guards
-        self._compiled: dict[int, _Compiled] = {}
-        for screen in bundle.screens.values():
-            for row in screen.screen.keyboard:
-                for button in [row.button] if isinstance(row, ForEach) else row:
-                    self._compiled[id(button)] = compile_button(screen, button)
+        # each screen's buttons, compiled the first time it is shown (most screens of a big
+        # bundle are not shown in a process's first minutes, and some never are)
+        self._compiled: dict[str, dict[int, _Compiled]] = {}
+
+    def _buttons(self, screen: ScreenDef) -> dict[int, _Compiled]:
+        found = self._compiled.get(screen.id)
+        if found is None:
+            found = self._compiled[screen.id] = {
+                id(button): compile_button(screen, button)
+                for row in screen.screen.keyboard
+                for button in ([row.button] if isinstance(row, ForEach) else row)
+            }
+        return found
 
     def text(self, key: str, language: str, context: dict[str, Any]) -> str:
         return self.bundle.render(key, language, context)
@@ -156,7 +164,7 @@ class Renderer:
         rendered: Rendered,
     ) -> ViewButton:
         label = self.label(button.text, ctx.session.language, context)
-        compiled = self._compiled.get(id(button)) or compile_button(screen, button)
+        compiled = self._buttons(screen).get(id(button)) or compile_button(screen, button)
         template = compiled.press
         if template is None:
             return ViewButton(label, url=render_inline(compiled.url or "", context))

@@ -31,7 +31,10 @@ Args = dict[str, Any]
 
 
 class FlowModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """A part of the flow or catalog language. Its validation is built on first use: a start
+    that reads back a remembered bundle (``engine.loader.snapshot``) validates no YAML."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Param(FlowModel):

@@ -9,13 +9,12 @@ from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
-from pydantic import BaseModel
-
+from engine.plugin import PluginModel
 from plugins.wallet.service import Wallet
 from plugins.wallet.views import DISPLAY_TZ
 
 
-class FreeBadge(BaseModel):
+class FreeBadge(PluginModel):
     free: bool = False  # in the free tier with a run left: this run costs nothing
     used_up: bool = False  # in the free tier, but no run left: this run is paid
     back: str = ""  # when a free run comes back, in the user's zone ("14:05 МСК"); "" when not used up

@@ -14,14 +14,15 @@ from decimal import Decimal
 from typing import Literal
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from engine.plugin import PluginModel
 from plugins.admin import audit
 
 Field = Literal["enabled", "markup", "fixed_price_kopecks", "free"]
 
 
-class Override(BaseModel):
+class Override(PluginModel):
     """One model's changes; ``None`` means "as models/ and the money settings say"."""
 
     model_config = ConfigDict(frozen=True)
@@ -33,7 +34,7 @@ class Override(BaseModel):
     free: bool = False
 
 
-class Overrides(BaseModel):
+class Overrides(PluginModel):
     """A snapshot of every override, read at once."""
 
     model_config = ConfigDict(frozen=True)

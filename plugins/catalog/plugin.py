@@ -8,11 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from pydantic import BaseModel
-
 from engine.loader.bundle import Bundle
 from engine.params import ParamType
-from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, query
+from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, PluginModel, query
 from engine.schema.catalog import ModelEntry
 from engine.schema.recipe import Recipe
 from plugins.catalog.free_badge import FreeBadge, SoonTimes, free_badge, reader
@@ -23,30 +21,30 @@ from plugins.wallet.money import format_rub
 from plugins.wallet.service import Wallet
 
 
-class TasksArgs(BaseModel):
+class TasksArgs(PluginModel):
     limit: int = 0
 
 
-class TaskArgs(BaseModel):
+class TaskArgs(PluginModel):
     task: str
 
 
-class ModelArgs(BaseModel):
+class ModelArgs(PluginModel):
     model: ModelRef
 
 
-class RecipeArgs(BaseModel):
+class RecipeArgs(PluginModel):
     recipe: str
 
 
-class RecipeItem(BaseModel):
+class RecipeItem(PluginModel):
     id: str
     name: str
     emoji: str
     price: str
 
 
-class RecipeCard(BaseModel):
+class RecipeCard(PluginModel):
     id: str
     name: str
     emoji: str
@@ -61,7 +59,7 @@ class RecipeCard(BaseModel):
     questions: list[str]
 
 
-class RecipePreset(BaseModel):
+class RecipePreset(PluginModel):
     """A recipe's form prefill: its values, fixed; the fields asked; the prompt's wording."""
 
     values: dict[str, Any]
@@ -71,7 +69,7 @@ class RecipePreset(BaseModel):
     hints: dict[str, str]
 
 
-class TaskItem(BaseModel):
+class TaskItem(PluginModel):
     id: str
     name: str
     emoji: str
@@ -79,7 +77,7 @@ class TaskItem(BaseModel):
     count: int
 
 
-class ModelItem(BaseModel):
+class ModelItem(PluginModel):
     id: str
     name: str
     price_from: str
@@ -88,7 +86,7 @@ class ModelItem(BaseModel):
     free_used_up: bool = False
 
 
-class ModelCard(BaseModel):
+class ModelCard(PluginModel):
     id: str
     name: str
     description: str

@@ -141,6 +141,8 @@ def price_from(entry: ModelEntry) -> Decimal:
 
     Per-unit prices (characters, media seconds) count one unit, so a voice-over shows its price
     per 1000 characters; numeric amounts (duration, number of images) take their minimum.
+    Worked out once per entry (``cheapest_choice``): the catalog, the generation and the prices
+    plug-ins each ask it of every model as they start (three passes of ~20 ms).
     """
     return cheapest_choice(entry)[0]
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import asyncpg
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from engine.loader.bundle import Bundle
-from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, action, query
+from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, PluginModel, action, query
 from engine.schema.catalog import ModelEntry
 from plugins.catalog.prices import ModelPrices
 from plugins.catalog.recipes import enabled_recipes
@@ -24,27 +24,27 @@ RECENT_RECIPES = 2
 MAX_QUERY = 100
 
 
-class SearchArgs(BaseModel):
+class SearchArgs(PluginModel):
     query: str  # as typed: a long one is cut to MAX_QUERY characters
 
 
-class LimitArgs(BaseModel):
+class LimitArgs(PluginModel):
     limit: int = Field(0, ge=0, description="at most this many (0: all)")
 
 
-class ModelArgs(BaseModel):
+class ModelArgs(PluginModel):
     model: ModelRef
 
 
-class JobArgs(BaseModel):
+class JobArgs(PluginModel):
     job: str
 
 
-class ZoneArgs(BaseModel):
+class ZoneArgs(PluginModel):
     zone: str
 
 
-class Found(BaseModel):
+class Found(PluginModel):
     """A model or a recipe in a list: its id, its name in the user's language, an emoji."""
 
     id: str
@@ -52,18 +52,18 @@ class Found(BaseModel):
     emoji: str
 
 
-class SearchSummary(BaseModel):
+class SearchSummary(PluginModel):
     query: str
     models: int
     recipes: int
 
 
-class Star(BaseModel):
+class Star(PluginModel):
     model: str
     starred: bool
 
 
-class ZoneItem(BaseModel):
+class ZoneItem(PluginModel):
     id: str
     name: str
     offset: str = Field(description="UTC offset now, e.g. '+3'")

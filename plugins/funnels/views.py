@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from engine.plugin import PluginModel
 
 Period = Literal["today", "week", "month", "quarter"]
 Goal = Literal["card", "generation", "topup", "second"]
 Name = Field(max_length=120, pattern=r"^[A-Za-z0-9_.:\-]+$")
 
 
-class Args(BaseModel):
+class Args(PluginModel):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -44,7 +46,7 @@ class PickArgs(Args):
     variant: str = Name
 
 
-class FunnelView(BaseModel):
+class FunnelView(PluginModel):
     since: str
     started: int
     card: int
@@ -58,40 +60,40 @@ class FunnelView(BaseModel):
     overall_rate: str  # second generation out of started
 
 
-class SourceItem(BaseModel):
+class SourceItem(PluginModel):
     id: str  # "-" for users who came with no source
     users: int
 
 
-class ScreenItem(BaseModel):
+class ScreenItem(PluginModel):
     id: str
     users: int
 
 
-class ExitLine(BaseModel):
+class ExitLine(PluginModel):
     screen: str
     users: int
 
 
-class ExitsView(BaseModel):
+class ExitsView(PluginModel):
     since: str
     visitors: int
     left: int
     next: list[ExitLine]
 
 
-class SplitItem(BaseModel):
+class SplitItem(PluginModel):
     id: str
     screen: str
     winner: str  # empty while the test runs
 
 
-class VariantItem(BaseModel):
+class VariantItem(PluginModel):
     id: str
     split: str
 
 
-class ArmLine(BaseModel):
+class ArmLine(PluginModel):
     variant: str
     users: int
     reached: int
@@ -100,16 +102,16 @@ class ArmLine(BaseModel):
     high: str
 
 
-class CompareView(BaseModel):
+class CompareView(PluginModel):
     since: str
     winner: str
     arms: list[ArmLine]
 
 
-class Sent(BaseModel):
+class Sent(PluginModel):
     sent: bool
 
 
-class Picked(BaseModel):
+class Picked(PluginModel):
     split: str
     variant: str

@@ -9,7 +9,9 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict, Field
+
+from engine.plugin import PluginModel
 
 
 class JobState(StrEnum):
@@ -46,7 +48,7 @@ class FailureKind(StrEnum):
 JSON_COLUMNS = ("input", "kie_input", "result_urls", "result_object", "result_items")
 
 
-class Job(BaseModel):
+class Job(PluginModel):
     model_config = ConfigDict(frozen=True)
 
     id: UUID
@@ -63,7 +65,8 @@ class Job(BaseModel):
     kie_task_id: str | None
     result_urls: list[str]
     result_object: dict[str, Any] | None = None  # a text result (lyrics …)
-    result_items: list[dict[str, Any]] = []  # items with ids (Suno tracks): ResultItem
+    # items with ids (Suno tracks): ResultItem
+    result_items: list[dict[str, Any]] = Field(default_factory=list)
     sent_parts: int = 0  # result messages already sent (a retry skips them)
     error_code: str | None
     error_message: str | None

@@ -12,11 +12,21 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any, ClassVar, Protocol
 
-from pydantic import BaseModel
+from pydantic import Field
 
 from engine.loader.bundle import Bundle
 from engine.params import ParamType
-from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, PressResult, action, query
+from engine.plugin import (
+    ActionError,
+    CallContext,
+    ModelRef,
+    NoArgs,
+    Plugin,
+    PluginModel,
+    PressResult,
+    action,
+    query,
+)
 from engine.schema.catalog import FieldType, ModelEntry
 from plugins.catalog.free_badge import free_badge, reader
 from plugins.catalog.prices import ModelPrices, Pricing, free_models, model_kopecks
@@ -63,12 +73,12 @@ class ExtraFreeRuns(Protocol):
     async def give_back(self, conn: Any, job_id: str) -> bool: ...
 
 
-class FormArgs(BaseModel):
+class FormArgs(PluginModel):
     model: ModelRef
     values: dict[str, Any]
 
 
-class Quote(BaseModel):
+class Quote(PluginModel):
     text: str
     kopecks: int
     credits: str
@@ -81,25 +91,26 @@ class Quote(BaseModel):
     value_kopecks: int = 0  # what it would cost, free or not
 
 
-class Submitted(BaseModel):
+class Submitted(PluginModel):
     job: str
     price: str
     free: bool
 
 
-class JobArgs(BaseModel):
+class JobArgs(PluginModel):
     job: str
 
 
-class PrefillArgs(BaseModel):
+class PrefillArgs(PluginModel):
     job: str | None = None
     model: str = ""
     track: int | None = None  # set by a follow-up button: which track of the job's result
 
 
-class Prefill(BaseModel):
+class Prefill(PluginModel):
     values: dict[str, Any]
-    shown: dict[str, str] = {}  # how the summary shows values filled from an earlier job
+    # how the summary shows values filled from an earlier job
+    shown: dict[str, str] = Field(default_factory=dict)
 
 
 def media_seconds(entry: ModelEntry, values: dict[str, Any]) -> dict[str, float]:

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from pydantic import BaseModel
-
 from engine.loader.bundle import Bundle
+from engine.plugin import PluginModel
 from plugins.generation.job import Job
 from plugins.generation.store import JobStore
 from plugins.wallet.money import format_rub
 from plugins.wallet.views import show_date
 
 
-class JobView(BaseModel):
+class JobView(PluginModel):
     """A job as texts see it."""
 
     id: str

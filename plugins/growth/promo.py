@@ -12,9 +12,9 @@ from datetime import datetime
 from enum import StrEnum
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
-from engine.plugin import ActionError
+from engine.plugin import ActionError, PluginModel
 from plugins.admin import audit
 from plugins.wallet.db import lock_wallet
 from plugins.wallet.ledger import post
@@ -28,7 +28,7 @@ class PromoKind(StrEnum):
     FREE_RUNS = "free_runs"
 
 
-class PromoSpec(BaseModel):
+class PromoSpec(PluginModel):
     """A new code as an admin described it (``spec.parse_spec``)."""
 
     model_config = ConfigDict(frozen=True)
@@ -52,7 +52,7 @@ class PromoCode(PromoSpec):
     cost_kopecks: int = 0  # what its redemptions cost us so far
 
 
-class Redeemed(BaseModel):
+class Redeemed(PluginModel):
     model_config = ConfigDict(frozen=True)
 
     code: str
@@ -64,7 +64,7 @@ class Redeemed(BaseModel):
     runs: int
 
 
-class RedemptionRow(BaseModel):
+class RedemptionRow(PluginModel):
     model_config = ConfigDict(frozen=True)
 
     user_id: int

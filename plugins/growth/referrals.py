@@ -13,8 +13,9 @@ import string
 from enum import StrEnum
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from engine.plugin import PluginModel
 from plugins.wallet.db import lock_wallet, transaction
 
 KIND_REWARD = "referral"
@@ -31,7 +32,7 @@ class Tie(StrEnum):
     UNKNOWN = "unknown"  # no such code
 
 
-class Stats(BaseModel):
+class Stats(PluginModel):
     model_config = ConfigDict(frozen=True)
 
     invited: int
@@ -39,7 +40,7 @@ class Stats(BaseModel):
     earned_kopecks: int
 
 
-class Reversal(BaseModel):
+class Reversal(PluginModel):
     model_config = ConfigDict(frozen=True)
 
     referrer_id: int

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from engine.plugin import PluginModel
 
 
-class View(BaseModel):
+class View(PluginModel):
     model_config = ConfigDict(frozen=True)
 
 
@@ -19,7 +21,7 @@ class ReferralView(View):
     earned_text: str
 
 
-class RedeemArgs(BaseModel):
+class RedeemArgs(PluginModel):
     code: str = Field(max_length=200)
 
 
@@ -64,10 +66,10 @@ class PromoDetail(PromoItem):
     redemptions: list[RedemptionItem]
 
 
-class CodeArgs(BaseModel):
+class CodeArgs(PluginModel):
     code: str = Field(max_length=64)
 
 
-class CreatePromoArgs(BaseModel):
+class CreatePromoArgs(PluginModel):
     kind: Literal["bonus", "topup_percent", "free_runs"]
     spec: str = Field(max_length=300)

@@ -6,10 +6,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
-
 from engine.loader.bundle import Bundle
-from engine.plugin import ActionError, CallContext, Plugin, action
+from engine.plugin import ActionError, CallContext, Plugin, PluginModel, action
 from plugins.payments.notices import NOTICE_TEXTS, Notices, language_of
 from plugins.wallet.money import format_rub
 from plugins.wallet.service import Wallet
@@ -21,15 +19,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class PackageArgs(BaseModel):
+class PackageArgs(PluginModel):
     package: str
 
 
-class ReceiptArgs(BaseModel):
+class ReceiptArgs(PluginModel):
     receipt_id: int
 
 
-class InvoiceSent(BaseModel):
+class InvoiceSent(PluginModel):
     label: str
     stars: int
 

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from engine.plugin import PluginModel
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.settings import SettingsStore, WalletSettings
 
@@ -23,7 +24,7 @@ WHERE user_id = $1 AND model_id = $2 AND returned_at IS NULL
 """
 
 
-class FreeUse(BaseModel):
+class FreeUse(PluginModel):
     model_config = ConfigDict(frozen=True)
 
     job_id: str
@@ -35,7 +36,7 @@ class FreeUse(BaseModel):
     day_left: int
 
 
-class FreeStatus(BaseModel):
+class FreeStatus(PluginModel):
     """Where a user stands with one free model: runs left, and when one comes back if none is."""
 
     model_config = ConfigDict(frozen=True)

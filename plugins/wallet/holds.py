@@ -18,8 +18,9 @@ from datetime import datetime
 from enum import StrEnum
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from engine.plugin import PluginModel
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.errors import HoldConflict, InsufficientFunds, LedgerInconsistency
 from plugins.wallet.ledger import Kind
@@ -31,7 +32,7 @@ class HoldState(StrEnum):
     RELEASED = "released"
 
 
-class Hold(BaseModel):
+class Hold(PluginModel):
     model_config = ConfigDict(frozen=True)
 
     job_id: str

@@ -8,8 +8,9 @@ from datetime import datetime
 from enum import StrEnum
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from engine.plugin import PluginModel
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.errors import InsufficientFunds
 
@@ -29,7 +30,7 @@ class Kind(StrEnum):
     ADJUSTMENT = "adjustment"
 
 
-class Entry(BaseModel):
+class Entry(PluginModel):
     model_config = ConfigDict(frozen=True)
 
     id: int

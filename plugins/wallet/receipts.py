@@ -10,8 +10,9 @@ from enum import StrEnum
 from typing import Literal
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from engine.plugin import PluginModel
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.errors import LedgerInconsistency, ReceiptRefused
 from plugins.wallet.ledger import Kind, post
@@ -31,7 +32,7 @@ class ReceiptStatus(StrEnum):
     REJECTED = "rejected"
 
 
-class Receipt(BaseModel):
+class Receipt(PluginModel):
     model_config = ConfigDict(frozen=True)
 
     id: int

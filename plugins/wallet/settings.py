@@ -17,8 +17,9 @@ from decimal import Decimal
 from typing import Any, Literal, Self, get_args
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from engine.plugin import PluginModel
 from plugins.wallet.db import transaction
 from plugins.wallet.errors import InvalidSetting
 
@@ -28,7 +29,7 @@ USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}")
 LINK = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?")
 
 
-class WalletSettings(BaseModel):
+class WalletSettings(PluginModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     #: RUB per USD; a starting point close to the market, meant to be set by an admin

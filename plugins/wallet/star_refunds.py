@@ -25,8 +25,9 @@ from datetime import datetime
 from enum import StrEnum
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from engine.plugin import PluginModel
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.errors import LedgerInconsistency, WalletError
 from plugins.wallet.ledger import post
@@ -42,7 +43,7 @@ class RefundStatus(StrEnum):
     FAILED = "failed"
 
 
-class StarRefund(BaseModel):
+class StarRefund(PluginModel):
     model_config = ConfigDict(frozen=True)
 
     id: int
@@ -58,7 +59,7 @@ class StarRefund(BaseModel):
     error: str
 
 
-class StarPayment(BaseModel):
+class StarPayment(PluginModel):
     """A Stars top-up as the console shows it, with its refund (the last one tried)."""
 
     model_config = ConfigDict(frozen=True)

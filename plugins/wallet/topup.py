@@ -14,8 +14,9 @@ from pathlib import Path
 
 import asyncpg
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
+from engine.plugin import PluginModel
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.errors import LedgerInconsistency
 from plugins.wallet.ledger import Kind, post
@@ -27,7 +28,7 @@ STARS_CURRENCY = "XTR"
 PAYLOAD_PREFIX = "stars:"
 
 
-class StarsPackage(BaseModel):
+class StarsPackage(PluginModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(pattern=r"^[a-z0-9_]{1,32}$")
@@ -42,7 +43,7 @@ class StarsPackage(BaseModel):
         return f"{PAYLOAD_PREFIX}{self.id}"
 
 
-class StarsCatalog(BaseModel):
+class StarsCatalog(PluginModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     packages: list[StarsPackage] = Field(min_length=1)

@@ -7,8 +7,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from engine.plugin import PluginModel
 from plugins.wallet.money import format_rub
 from plugins.wallet.settings import SettingKey
 
@@ -32,7 +33,7 @@ class UserDates(Protocol):
 JobNames = Callable[[list[str], str], Awaitable[dict[str, str]]]
 
 
-class View(BaseModel):
+class View(PluginModel):
     model_config = ConfigDict(frozen=True)
 
 
@@ -77,7 +78,7 @@ class WelcomeResult(View):
     amount_text: str
 
 
-class AmountArgs(BaseModel):
+class AmountArgs(PluginModel):
     model_config = ConfigDict(extra="forbid")
     amount: str = Field(max_length=64, description="roubles as the user typed them")
 
@@ -121,30 +122,30 @@ class SettingItem(View):
     value: str
 
 
-class OperationsArgs(BaseModel):
+class OperationsArgs(PluginModel):
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(10, ge=1, le=50)
 
 
-class SubmitReceiptArgs(BaseModel):
+class SubmitReceiptArgs(PluginModel):
     model_config = ConfigDict(extra="forbid")
     amount: str = Field(description="roubles as the user typed them, e.g. '1 500' or '99,90'")
     file_id: str = Field(min_length=1, max_length=255)
     kind: Literal["photo", "document"] = "photo"
 
 
-class ReceiptIdArgs(BaseModel):
+class ReceiptIdArgs(PluginModel):
     model_config = ConfigDict(extra="forbid")
     receipt_id: int
 
 
-class RejectReceiptArgs(BaseModel):
+class RejectReceiptArgs(PluginModel):
     model_config = ConfigDict(extra="forbid")
     receipt_id: int
     reason: str = Field("", max_length=500)
 
 
-class SetSettingArgs(BaseModel):
+class SetSettingArgs(PluginModel):
     model_config = ConfigDict(extra="forbid")
     key: SettingKey
     value: str = Field(max_length=100)

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 import app.bot
+import engine.lint.linter
 from app.bot import PROJECT_ROOT, StartupError, load_checked_bundle
-from app.lint_verdict import FILE, bundle_key, known_clean, remember_clean
+from app.lint_verdict import BUNDLE, FILE, bundle_key, known_clean, remember_clean, remembered_bundle
 
 
 def test_the_key_changes_with_any_file_of_the_bundle(tmp_path: Path) -> None:
@@ -34,15 +35,35 @@ def test_a_clean_verdict_is_remembered_and_spares_the_next_lint(
     def no_lint(*_: Any) -> list[Any]:
         raise AssertionError("linted again")
 
-    monkeypatch.setattr(app.bot, "lint", no_lint)
+    monkeypatch.setattr(engine.lint.linter, "lint", no_lint)
     load_checked_bundle(PROJECT_ROOT, verdicts=tmp_path)
+
+
+def test_a_start_on_a_clean_verdict_reads_the_bundle_back_instead_of_loading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = load_checked_bundle(PROJECT_ROOT, verdicts=tmp_path)
+    assert remembered_bundle(tmp_path, "another key", PROJECT_ROOT) is None
+
+    def no_load(*_: Any) -> Any:
+        raise AssertionError("loaded again")
+
+    monkeypatch.setattr(app.bot, "load_bundle", no_load)
+    back = load_checked_bundle(PROJECT_ROOT, verdicts=tmp_path)
+    assert back is not loaded and back.root == loaded.root
+    assert set(back.screens) == set(loaded.screens) and set(back.models) == set(loaded.models)
+    monkeypatch.undo()
+    (tmp_path / BUNDLE).write_bytes(bundle_key(PROJECT_ROOT).encode() + b"\ndamaged")
+    again = load_checked_bundle(PROJECT_ROOT, verdicts=tmp_path)  # loaded, and kept again
+    assert set(again.screens) == set(loaded.screens)
+    assert remembered_bundle(tmp_path, bundle_key(PROJECT_ROOT), PROJECT_ROOT) is not None
 
 
 def test_a_stale_verdict_lints_again_and_a_dirty_bundle_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / FILE).write_text("a verdict about other files\n")
-    monkeypatch.setattr(app.bot, "has_errors", lambda problems: True)
+    monkeypatch.setattr(engine.lint.linter, "has_errors", lambda problems: True)
     with pytest.raises(StartupError, match="do not lint clean"):
         load_checked_bundle(PROJECT_ROOT, verdicts=tmp_path)
     assert not known_clean(tmp_path, bundle_key(PROJECT_ROOT))

@@ -20,6 +20,11 @@ def test_the_linter_lints_the_project_without_importing_aiogram() -> None:
         "assert not loaded, f'aiogram imported by the lint path: {loaded[:3]}'\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from engine.plugin import PluginModel
 
 
-class ResultItem(BaseModel):
+class ResultItem(PluginModel):
     model_config = ConfigDict(frozen=True)
 
     id: str

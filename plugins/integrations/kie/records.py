@@ -16,8 +16,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
+from engine.plugin import PluginModel
 from plugins.integrations.kie.errors import KieProtocolError
 from plugins.integrations.kie.items import ResultItem, result_items
 from plugins.integrations.kie.wire import Envelope, ModelEntry, RecordData, UploadData
@@ -40,7 +41,7 @@ class TaskState(StrEnum):
 _STATE_ALIASES = {"wait": TaskState.WAITING, "queueing": TaskState.QUEUING}
 
 
-class _Frozen(BaseModel):
+class _Frozen(PluginModel):
     model_config = ConfigDict(frozen=True)
 
 
@@ -49,7 +50,7 @@ class TaskParam(_Frozen):
 
     model: str | None = None
     callback_url: str | None = None
-    input: dict[str, Any] = {}
+    input: dict[str, Any] = Field(default_factory=dict)
 
 
 class TaskRecord(_Frozen):

@@ -9,10 +9,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from engine.plugin import PluginModel
 
 
-class _Wire(BaseModel):
+class _Wire(PluginModel):
     model_config = ConfigDict(extra="ignore")
 
 

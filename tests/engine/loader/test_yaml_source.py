@@ -26,3 +26,14 @@ def test_tabs_and_garbage_do_not_raise() -> None:
     for text in ("\t- x", "a: b: c", "[", "{a: 1", "- a\nb: c", "\x00"):
         doc, problems = parse_yaml(text, "x.yaml")
         assert doc is None and problems and problems[0].code == "LOAD001"
+
+
+def test_positions_worked_out_later_are_the_ones_read_at_once() -> None:
+    text = "screens:\n  start:\n    text: main.title\n    keyboard:\n      - [{text: a, go: b}]\n"
+    later, _ = parse_yaml(text, "flows/x.yaml")
+    at_once, _ = parse_yaml(text, "flows/x.yaml", located=True)
+    assert later is not None and at_once is not None
+    path = ("screens", "start", "keyboard", 0, 0, "go")
+    assert later.locate(path) == at_once.locate(path)
+    assert (later.locate(path).line, later.locate(path).column) == (5, 24)
+    assert later.source.key_positions == at_once.source.key_positions
