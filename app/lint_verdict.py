@@ -15,6 +15,7 @@ that trusts the verdict reads it back instead of parsing and validating the YAML
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
 import sys
 from pathlib import Path
@@ -39,19 +40,23 @@ def bundle_key(root: Path) -> str:
     versions = (platform.python_version(), pydantic.VERSION, pydantic_core.__version__, yaml.__version__)
     digest.update(" ".join(versions).encode() + b"\0")
     for top in (*SOURCES, *CODE):
-        base = root / top
-        if not base.is_dir():
-            continue
-        for path in sorted(base.rglob("*")):
-            if not path.is_file() or "__pycache__" in path.parts:
-                continue
-            if top in CODE and path.suffix != ".py":
-                continue
-            digest.update(str(path.relative_to(root)).encode())
+        for name in _files(root, top, ".py" if top in CODE else ""):
+            digest.update(name.encode())
             digest.update(b"\0")
-            digest.update(path.read_bytes())
+            digest.update((root / name).read_bytes())
             digest.update(b"\0")
     return digest.hexdigest()
+
+
+def _files(root: Path, top: str, suffix: str) -> list[str]:
+    """The files under ``root/top`` ending in ``suffix``, relative to ``root``, sorted; the
+    bytecode caches are not walked (a start walks this at every start)."""
+    found = []
+    for folder, subfolders, files in os.walk(root / top):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        base = Path(folder).relative_to(root)
+        found += [(base / f).as_posix() for f in files if f.endswith(suffix)]
+    return sorted(found)
 
 
 def known_clean(directory: Path, key: str) -> bool:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +92,8 @@ def project_name(root: Path) -> str | None:
     path = root / "pyproject.toml"
     if not path.is_file():
         return None
+    import tomllib  # the engine's tools read it; a running bot never does
+
     try:
         settings = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
