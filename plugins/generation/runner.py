@@ -209,7 +209,7 @@ class JobRunner:
         finally:
             keeping.cancel()
         with contextlib.suppress(Exception):
-            await self.store.release_lease(job.id, self.owner, next_run)
+            await self.store.release_lease(job.id, self.owner, next_run, job.next_run_at)
 
     async def _keep_lease(self, job_id: uuid.UUID) -> None:
         """Renew the lease every third of it while the step runs, until it is lost."""

@@ -111,15 +111,25 @@ class JobStore:
         )
         return status.endswith(" 1")
 
-    async def release_lease(self, job_id: uuid.UUID, owner: uuid.UUID, next_run_at: datetime) -> bool:
+    async def release_lease(
+        self, job_id: uuid.UUID, owner: uuid.UUID, next_run_at: datetime, leased_at: datetime | None = None
+    ) -> bool:
         """Give the job back, due at ``next_run_at``; nothing when ``owner`` no longer holds it
-        (its lease lapsed and another took the job: that one says when it is due)."""
+        (its lease lapsed and another took the job: that one says when it is due).
+
+        ``leased_at``: the job's ``next_run_at`` when it was leased. If it changed meanwhile,
+        someone asked for the job during the step (``due_now``: its task called back, a user
+        cancelled), and the earlier of the two times is kept: a step that planned its next
+        look in 30 s never hides a callback that came while it ran."""
         status = await self.pool.execute(
-            "UPDATE jobs SET lease_until = NULL, lease_owner = NULL, next_run_at = $3, updated_at = now()"
+            "UPDATE jobs SET lease_until = NULL, lease_owner = NULL, updated_at = now(),"
+            " next_run_at = CASE WHEN $4::timestamptz IS NOT NULL AND next_run_at IS DISTINCT FROM $4"
+            "   THEN LEAST(next_run_at, $3) ELSE $3 END"
             " WHERE id = $1 AND lease_owner = $2",
             job_id,
             owner,
             next_run_at,
+            leased_at,
         )
         return status.endswith(" 1")
 

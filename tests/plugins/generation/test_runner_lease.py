@@ -105,3 +105,22 @@ async def test_a_dead_instances_job_is_taken_over_when_its_lease_lapses(rig: Rig
     assert done.state is JobState.SUCCEEDED and photos(rig) == ["photo"]
     assert waited >= LEASE.total_seconds() - 0.05, "taken while the dead instance's lease held"
     assert not await rig.store.release_lease(job.id, dead, job.next_run_at), "the dead one's lease came back"
+
+
+async def test_a_wake_during_a_step_is_not_hidden_by_the_steps_next_look(rig: Rig) -> None:
+    """A task calls back (``due_now``) while the runner's step on its job still runs and plans
+    its next look in 30 s: the job stays due now, not in 30 s."""
+    await rig.runner.stop()
+    job = await rig.new_job(model_of(rig.bundle, "text-to-image"))
+    owner = uuid.uuid4()
+    [leased] = await rig.store.lease(1, LEASE, owner)
+    await rig.store.due_now(job.id)  # the callback, while the step runs
+    later = leased.next_run_at + timedelta(seconds=30)
+    assert await rig.store.release_lease(job.id, owner, later, leased.next_run_at)
+    released = await rig.store.get(job.id)
+    assert released is not None and released.next_run_at < later, "the callback's wake was lost"
+    # with nobody asking meanwhile, the step's own plan holds
+    [again] = await rig.store.lease(1, LEASE, owner)
+    assert await rig.store.release_lease(job.id, owner, later, again.next_run_at)
+    kept = await rig.store.get(job.id)
+    assert kept is not None and kept.next_run_at == later
