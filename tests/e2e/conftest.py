@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import asyncpg
 import pytest
 
+from app.assembly import RunnerOptions
 from emulators.kie.sandbox import KieSandbox
 from plugins.integrations.public_fetch import AddressPolicy
 from tests.support.telegram import DELIVERY, BotUnderTest, running_bot
@@ -35,7 +36,15 @@ def delivery(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture
-async def bot(pool: asyncpg.Pool) -> AsyncIterator[tuple[BotUnderTest, KieSandbox]]:
+def runner_options() -> RunnerOptions:
+    """The job runner's pace: fast polls. A test parametrizes this name to set another."""
+    return {"idle_sleep": 0.05, "poll_delay": lambda elapsed: 0.1}
+
+
+@pytest.fixture
+async def bot(
+    pool: asyncpg.Pool, runner_options: RunnerOptions
+) -> AsyncIterator[tuple[BotUnderTest, KieSandbox]]:
     async with (
         KieSandbox() as sandbox,
         running_bot(
@@ -44,7 +53,7 @@ async def bot(pool: asyncpg.Pool) -> AsyncIterator[tuple[BotUnderTest, KieSandbo
             kie_key=sandbox.api_key,
             kie_upload_url=sandbox.upload_url,
             fetch_policy=AddressPolicy.allowing(sandbox.base_url),
-            runner_options={"idle_sleep": 0.05, "poll_delay": lambda elapsed: 0.1},
+            runner_options=runner_options,
         ) as bot,
     ):
         yield bot, sandbox
