@@ -13,6 +13,9 @@ production) should keep the others' p99 within 2x of the quiet round.
 
 The emulator and this driver share one process (and the machine's cores with the instances),
 so on a small machine they are part of what is measured: the figures are honest, not ideal.
+Each round also prints the CPU it cost per step, split by who spent it (the instances, this
+process, PostgreSQL, nginx), and the rate the machine's cores allow at that cost: when two
+instances are slower than twice one, that line says whether the bot or the machine is why.
 
     python bench/scale_bench.py [--users 1000] [--instances 1,2,4] [--flood 2000] [--dsn …]
 """
@@ -27,9 +30,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import asyncpg
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu_usage import CpuMeter, pids_named  # noqa: E402
 from bench.databases import server_dsn, temporary_database  # noqa: E402
 from emulators.telegram import EmulatedUser, TelegramEmulator  # noqa: E402
 from engine.storage.database import open_database  # noqa: E402
@@ -68,8 +74,7 @@ class Watch:
             for user, (mark, query, future) in list(self.waiting.items()):
                 if query is not None and query not in self.answered:
                     continue
-                chat = state.chats.get(user, {})
-                if any(m.from_bot and m.seq > mark for m in chat.values()):
+                if state.bot_seq.get(user, 0) > mark:
                     del self.waiting[user]
                     future.set_result(now)
 
@@ -106,6 +111,16 @@ async def flood(emulator: TelegramEmulator, count: int, stop: asyncio.Event) -> 
     return sent
 
 
+def cpu_line(spent: dict[str, float], steps: int) -> str:
+    """Who spent the round's CPU, per step, and the rate the machine's cores allow at that."""
+    per_step = {name: seconds / steps * 1000 for name, seconds in spent.items()}
+    total = sum(per_step.values())
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    parts = ", ".join(f"{name} {ms:.2f}" for name, ms in per_step.items())
+    ceiling = cores / total * 1000
+    return f"{'':<26} CPU ms per step: {parts}; all {total:.2f} → at most {ceiling:.0f}/s on {cores} cores"
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -119,6 +134,23 @@ def line(label: str, seconds: float, latencies: list[float]) -> str:
     )
 
 
+async def pool_sizes(dsn: str, instances: int) -> dict[str, str]:
+    """Each instance's connections, as the README says to size them: all instances together
+    stay below the server's ``max_connections`` (four instances of 2 x 10 + 10 do not fit
+    a default server's 100, and the ones refused a connection fail updates)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        limit = int(await conn.fetchval("SHOW max_connections"))
+        in_use = int(await conn.fetchval("SELECT count(*) FROM pg_stat_activity"))
+    finally:
+        await conn.close()
+    each = (limit - in_use - 5) // instances - 3  # 3: the listener, the pace share, spare
+    locks = min(10, max(2, each // 3))
+    pool = min(10, max(2, (each - locks) // 2))
+    print(f"{'':<26} per instance: DATABASE_POOL_SIZE={pool}, WEBHOOK_LOCK_CONNECTIONS={locks}")
+    return {"DATABASE_POOL_SIZE": str(pool), "WEBHOOK_LOCK_CONNECTIONS": str(locks)}
+
+
 async def measure(server: str, size: int, users: int, flood_count: int) -> tuple[float, float, str]:
     async with temporary_database(server, f"scale{size}") as dsn:
         pool = await open_database(dsn)  # migrated once, as a deployed database is
@@ -130,11 +162,21 @@ async def measure(server: str, size: int, users: int, flood_count: int) -> tuple
             watch = Watch(emulator)
             watching = asyncio.create_task(watch.run())
             with tempfile.TemporaryDirectory() as tmp:
-                env = {"FLOOD_RATE": "3", "DATABASE_POOL_SIZE": "10", "WEBHOOK_LOCK_CONNECTIONS": "10"}
-                async with fleet(emulator, dsn, size, Path(tmp), start_timeout=300, **env):
+                env = {"FLOOD_RATE": "3", **await pool_sizes(dsn, size)}
+                async with fleet(emulator, dsn, size, Path(tmp), start_timeout=300, **env) as running:
+                    meter = CpuMeter(
+                        {
+                            "instances": lambda: [i.process.pid for i in running.instances],
+                            "driver+emulator": None,
+                            "PostgreSQL": lambda: pids_named("postgres"),
+                            "nginx": lambda: pids_named("nginx"),
+                        }
+                    )
                     await crowd_round(emulator, watch, people[: max(1, users // 20)])  # warm up
+                    meter.start()
                     seconds, latencies = await crowd_round(emulator, watch, people)
                     print(line(f"{size} instance(s)", seconds, latencies), flush=True)
+                    print(cpu_line(meter.spent(), len(latencies)), flush=True)
                     report = ""
                     if flood_count:
                         stop = asyncio.Event()

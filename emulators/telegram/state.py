@@ -230,6 +230,9 @@ class EmulatorState:
         self.calls: list[ApiCall] = []
         self.injected: dict[str, list[ApiError | None]] = {}  # None: that call succeeds
         self.last_action_seq: dict[int, int] = {}
+        #: per chat, the ``seq`` of the bot's latest message there sent, edited or deleted: what
+        #: a driver of a thousand users looks up instead of scanning every chat
+        self.bot_seq: dict[int, int] = {}
         self.seq = 0
         self.closing = False
         self._changed = asyncio.Event()
@@ -241,6 +244,12 @@ class EmulatorState:
         self._changed.set()
         self._changed = asyncio.Event()
         return self.seq
+
+    def stamp(self, message: StoredMessage) -> None:
+        """The message changed now (sent, edited or deleted)."""
+        message.seq = self.touch()
+        if message.from_bot:
+            self.bot_seq[message.chat_id] = message.seq
 
     async def changed(self, timeout: float) -> bool:
         """Wait until the next change; False on timeout."""
@@ -320,7 +329,7 @@ class EmulatorState:
         self.chat_messages(chat_id)[message.message_id] = message
         if from_bot:
             self.chat_actions.pop(chat_id, None)  # a sent message ends "typing…", as in Telegram
-        message.seq = self.touch()
+        self.stamp(message)
         return message
 
     def find_message(self, chat_id: int, message_id: int | None) -> StoredMessage | None:

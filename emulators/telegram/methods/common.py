@@ -69,7 +69,7 @@ def message_to_edit(api: BotApi, params: Params) -> StoredMessage:
 def mark_edited(api: BotApi, message: StoredMessage) -> dict[str, Any]:
     message.edit_date = int(time.time())
     message.edit_count += 1
-    message.seq = api.state.touch()
+    api.state.stamp(message)
     return api.state.message_api(message)
 
 

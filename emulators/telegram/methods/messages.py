@@ -96,7 +96,7 @@ def _delete(api: BotApi, message: StoredMessage | None) -> None:
     if message is None:
         raise bad_request("message to delete not found")
     message.deleted = True
-    message.seq = api.state.touch()
+    api.state.stamp(message)
 
 
 @api_method("deleteMessage")
