@@ -107,6 +107,9 @@ class Operation:
     doc: str = ""
     guard: str | None = None  # who may run it: checked by the runtime on every call, and by
     # the linter against the guard of every screen that calls it
+    #: a query's most items: a number, or the name of an int argument that caps them (when
+    #: given, not 0); lets the linter prove a ``for_each`` of it never needs a second page
+    at_most: int | str | None = None
 
     @property
     def item_type(self) -> Any:
@@ -121,23 +124,33 @@ Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 class _Declare:
     """``@action`` / ``@query``, or ``@action(guard="owner")`` for an operation that only those
-    passing a guard may run (the runtime refuses anyone else, whatever press led there)."""
+    passing a guard may run (the runtime refuses anyone else, whatever press led there), or
+    ``@query(at_most=3)`` for a query that never returns more (see ``Operation.at_most``)."""
 
     def __init__(self, kind: OperationKind) -> None:
         self.kind = kind
 
     @typing.overload
-    def __call__(self, func: Callable[..., Any], *, guard: None = None) -> Callable[..., Any]: ...
+    def __call__(
+        self, func: Callable[..., Any], *, guard: None = None, at_most: None = None
+    ) -> Callable[..., Any]: ...
 
     @typing.overload
-    def __call__(self, func: None = None, *, guard: str | None = None) -> Decorator: ...
+    def __call__(
+        self, func: None = None, *, guard: str | None = None, at_most: int | str | None = None
+    ) -> Decorator: ...
 
     def __call__(
-        self, func: Callable[..., Any] | None = None, *, guard: str | None = None
+        self,
+        func: Callable[..., Any] | None = None,
+        *,
+        guard: str | None = None,
+        at_most: int | str | None = None,
     ) -> Callable[..., Any] | Decorator:
         def mark(f: Callable[..., Any]) -> Callable[..., Any]:
             f.__plugin_operation__ = self.kind  # type: ignore[attr-defined]
             f.__plugin_guard__ = guard  # type: ignore[attr-defined]
+            f.__plugin_at_most__ = at_most  # type: ignore[attr-defined]
             return f
 
         return mark(func) if func is not None else mark
@@ -240,6 +253,7 @@ class Plugin:
                 func,
                 inspect.getdoc(func) or "",
                 getattr(func, "__plugin_guard__", None),
+                getattr(func, "__plugin_at_most__", None),
             )
         return Declarations(
             cls.namespace,

@@ -129,7 +129,7 @@ class MoneyPlugin(StarsRefundOps, Plugin):
             balance_text=format_rub(await self.wallet.balance(r.user_id), ctx.language),
         )
 
-    @query(guard="support")
+    @query(guard="support", at_most=1)
     async def if_pending(self, ctx: CallContext, args: ReceiptArgs) -> list[Pending]:
         """The receipt while it waits for a decision, else nothing (its decision buttons)."""
         r = await self._receipt(args.receipt)

@@ -21,6 +21,7 @@ from plugins.finding.store import FindingStore
 
 RECENT_MODELS = 3
 RECENT_RECIPES = 2
+SEARCH_RECIPES = 30  # the best matches shown at once, unpaged (the models below them page)
 MAX_QUERY = 100
 
 
@@ -139,11 +140,12 @@ class FindingPlugin(Plugin):
         found = search(args.query[:MAX_QUERY], (c for c in self._model_candidates if c.id in models))
         return [self._model_item(models[m], ctx.language) for m in found]
 
-    @query
+    @query(at_most=SEARCH_RECIPES)
     async def search_recipes(self, ctx: CallContext, args: SearchArgs) -> list[Found]:
-        """Recipes whose name (either language) or model matches the query."""
+        """Recipes whose name (either language) or model matches the query, the best first."""
         recipes = await self._open_recipes()
-        found = search(args.query[:MAX_QUERY], (c for c in self._recipe_candidates if c.id in recipes))
+        candidates = (c for c in self._recipe_candidates if c.id in recipes)
+        found = search(args.query[:MAX_QUERY], candidates, limit=SEARCH_RECIPES)
         return [self._recipe_item(r, ctx.language) for r in found]
 
     @query
@@ -156,7 +158,7 @@ class FindingPlugin(Plugin):
         )
 
     # ---------------------------------------------------------------------------- favourites
-    @query
+    @query(at_most="limit")
     async def favourites(self, ctx: CallContext, args: LimitArgs) -> list[Found]:
         """The user's starred models that can be opened, the newest star first."""
         models = await self._open_models()
@@ -176,7 +178,7 @@ class FindingPlugin(Plugin):
         return Star(model=args.model, starred=await self.store.toggle(ctx.user_id, args.model))
 
     # ---------------------------------------------------------------------------- recent
-    @query
+    @query(at_most=RECENT_MODELS)
     async def recent_models(self, ctx: CallContext, args: NoArgs) -> list[Found]:
         """Models the user ran lately on their own (not through a recipe), starred ones left
         out (they are on the main screen already)."""
@@ -188,7 +190,7 @@ class FindingPlugin(Plugin):
                 seen.append(model)
         return [self._model_item(models[m], ctx.language) for m in seen[:RECENT_MODELS]]
 
-    @query
+    @query(at_most=RECENT_RECIPES)
     async def recent_recipes(self, ctx: CallContext, args: NoArgs) -> list[Found]:
         """Recipes the user ran lately."""
         recipes = await self._open_recipes()
