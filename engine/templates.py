@@ -185,7 +185,8 @@ class VariablePath:
     line: int
 
 
-def _chain(node: nodes.Node) -> tuple[str, tuple[str, ...]] | None:
+def chain(node: nodes.Node) -> tuple[str, tuple[str, ...]] | None:
+    """``result.job.id`` as ("result", ("job", "id")); None for anything but such a read."""
     from jinja2 import nodes
 
     attributes: list[str] = []
@@ -220,7 +221,7 @@ def variable_paths(source: str | nodes.Template) -> list[VariablePath]:
     for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
         if id(node) in inner:
             continue
-        found = _chain(node)
+        found = chain(node)
         if found is not None and found[0] not in assigned:
             paths.append(VariablePath(found[0], found[1], node.lineno))
     return paths

@@ -9,6 +9,7 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from engine.lint.context import LintContext
 from engine.lint.registry import check, declare, finding
+from engine.lint.template_loops import closed_values, follow, loop_item, template_reads
 from engine.lint.variable_check import problems
 from engine.loader.bundle import DEFAULT_LANGUAGE
 from engine.loader.errors import Location, Problem, Severity
@@ -20,6 +21,7 @@ declare("TEXT003", "a text is not a valid template")
 declare("TEXT004", "a template uses a variable the screen does not provide")
 declare("TEXT005", "a text is longer than Telegram allows (4096, or 1024 under media)")
 declare("TEXT006", "a line of text ends in a block tag, so its line break disappears")
+declare("TEXT007", "a lookup table in a text lacks a key for a value its key's type allows")
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -82,13 +84,44 @@ def unknown_variables(ctx: LintContext) -> Iterator[Problem]:
                 continue
             paths = variable_paths(text.ast)
             at = locale.positions[key]
+            loops = template_reads(text.ast).loops
             for site in ctx.text_uses.get(key, []):
-                for path, message in problems(paths, site.variables, f"on {site.where}"):
+                found = list(problems(paths, site.variables, f"on {site.where}"))
+                for read in loops:  # a loop variable's fields, against an item of what it loops over
+                    item = {read.path.name: loop_item(read.binding, site.variables)}
+                    found += problems([read.path], item, f"in a loop over {read.binding.over.name}")
+                for path, message in found:
                     yield finding(
                         "TEXT004",
                         Location(at.file, at.line + path.line - 1, at.column),
                         f'text "{key}": {message}',
                     )
+
+
+@check
+def lookup_tables(ctx: LintContext) -> Iterator[Problem]:
+    for locale in ctx.bundle.locales.values():
+        for key, text in locale.texts.items():
+            if text.ast is None or key in locale.syntax_errors:
+                continue
+            lookups = template_reads(text.ast).lookups
+            at = locale.positions[key] if lookups else None
+            for lookup in lookups:
+                for site in ctx.text_uses.get(key, []):
+                    variables = site.variables
+                    if lookup.binding is not None:
+                        variables = {lookup.key.name: loop_item(lookup.binding, variables)}
+                    values = closed_values(follow(variables.get(lookup.key.name), lookup.key.attributes))
+                    missing = sorted(values - lookup.keys) if values else []
+                    if missing and at is not None:
+                        read = ".".join((lookup.key.name, *lookup.key.attributes))
+                        yield finding(
+                            "TEXT007",
+                            Location(at.file, at.line + lookup.key.line - 1, at.column),
+                            f'text "{key}": the table "{lookup.table}" has no entry for '
+                            f"{', '.join(map(repr, missing))}, which {read} can be on {site.where}",
+                        )
+                        break
 
 
 def _static_length(text: Text) -> int:

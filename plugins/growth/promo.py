@@ -17,9 +17,9 @@ from pydantic import ConfigDict
 from engine.plugin import ActionError, PluginModel
 from plugins.admin import audit
 from plugins.wallet.db import lock_wallet
-from plugins.wallet.ledger import post
+from plugins.wallet.ledger import Kind, post
 
-KIND_PROMO = "promo"
+KIND_PROMO = Kind.PROMO
 
 
 class PromoKind(StrEnum):

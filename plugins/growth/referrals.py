@@ -17,10 +17,11 @@ from pydantic import ConfigDict
 
 from engine.plugin import PluginModel
 from plugins.wallet.db import lock_wallet, transaction
+from plugins.wallet.ledger import Kind
 
-KIND_REWARD = "referral"
+KIND_REWARD = Kind.REFERRAL
 #: the ledger kind of a reward taken back (its top-up was refunded)
-KIND_REVERSAL = "referral_reversal"
+KIND_REVERSAL = Kind.REFERRAL_REVERSAL
 _ALPHABET = string.ascii_lowercase + string.digits
 
 

@@ -13,6 +13,7 @@ from engine.files.source import FileSource, NoFiles
 from engine.params import ParamType
 from engine.plugin import ActionError, CallContext, NoArgs, Plugin, action, query
 from plugins.wallet.errors import InvalidSetting, ReceiptRefused
+from plugins.wallet.ledger import Kind
 from plugins.wallet.money import parse_rub
 from plugins.wallet.receipt_file import check_receipt_file
 from plugins.wallet.receipts import Receipt
@@ -124,7 +125,7 @@ class WalletPlugin(Plugin):
         return [
             OperationItem(
                 id=e.id,
-                kind=e.kind,
+                kind=Kind(e.kind),
                 amount_kopecks=e.amount,
                 amount_text=rub(e.amount, ctx.language, signed=True),
                 note=e.note,

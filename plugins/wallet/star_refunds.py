@@ -30,11 +30,11 @@ from pydantic import ConfigDict
 from engine.plugin import PluginModel
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.errors import LedgerInconsistency, WalletError
-from plugins.wallet.ledger import post
+from plugins.wallet.ledger import Kind, post
 
 #: ledger kinds of a refund and of its undoing
-REFUND_KIND = "stars_refund"
-UNDO_KIND = "stars_refund_undo"
+REFUND_KIND = Kind.STARS_REFUND
+UNDO_KIND = Kind.STARS_REFUND_UNDO
 
 
 class RefundStatus(StrEnum):

@@ -10,6 +10,7 @@ from typing import Literal, Protocol
 from pydantic import ConfigDict, Field
 
 from engine.plugin import PluginModel
+from plugins.wallet.ledger import Kind
 from plugins.wallet.money import format_rub
 from plugins.wallet.settings import SettingKey
 
@@ -44,7 +45,7 @@ class BalanceView(View):
 
 class OperationItem(View):
     id: int
-    kind: str
+    kind: Kind
     amount_kopecks: int
     amount_text: str = Field(description="signed, e.g. '+200 ₽' or '−35,40 ₽'")
     note: str

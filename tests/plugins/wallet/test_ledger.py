@@ -146,3 +146,14 @@ async def test_recent_lists_newest_first(wallet: Wallet) -> None:
     assert [e.amount for e in entries] == [104, 103, 102]
     assert [e.note for e in entries] == ["n4", "n3", "n2"]
     assert await wallet.recent(12) == []
+
+
+async def test_an_entry_of_a_kind_no_label_names_is_refused_unwritten(
+    wallet: Wallet, pool: asyncpg.Pool
+) -> None:
+    """Every kind is one the operations list can name (Kind, checked against its labels by the
+    linter): a new one must be added there first, or users would read its raw code."""
+    with pytest.raises(ValueError, match="unknown ledger kind 'cashback'"):
+        await wallet.credit(11, 500, "cashback", "cb:11")
+    assert await ledger_rows(pool, 11) == []
+    assert await wallet.credit(11, 500, "promo", "p:11") is True
