@@ -235,9 +235,12 @@ async def run(config: Config) -> None:
     # cyclic collector's sight (gc.freeze), a full collection no longer walks their 10^5–10^6
     # objects again — at start-up the bundle's allocations set off several such walks (0.5 s
     # of a start), and in service each one would cost as much, for objects that never die.
+    # main.py keeps the collector off until here (the few cycles the imports left are frozen
+    # with the rest: a collection would cost more than the memory they hold).
     gc.freeze()
     bundle = load_checked_bundle(verdicts=PROJECT_ROOT / config.data_dir)
     gc.freeze()
+    gc.enable()
     async with AsyncExitStack() as stack:
         dsn = config.database_url
         if dsn is None:

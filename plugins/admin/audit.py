@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from engine.plugin import PluginModel
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(PluginModel):
     model_config = ConfigDict(frozen=True)
 
     id: int

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from engine.loader.bundle import Bundle
-from engine.plugin import ActionError, CallContext, NoArgs, Plugin, PressResult, action, query
+from engine.plugin import ActionError, CallContext, NoArgs, Plugin, PluginModel, PressResult, action, query
 from plugins.admin import audit, broadcast_message
 from plugins.admin.broadcast_message import SCREENS, ScreenKey
 from plugins.admin.broadcast_store import LEFT, Broadcast, BroadcastStore, Segment
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 CAPTURE_SECONDS = 60.0  # an admin's message is a draft's content this long after it came
 
 
-class Args(BaseModel):
+class Args(PluginModel):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -51,11 +51,11 @@ class SegmentArgs(Ref):
     value: str = Field(default="", max_length=100)
 
 
-class Created(BaseModel):
+class Created(PluginModel):
     broadcast: int
 
 
-class Summary(BaseModel):
+class Summary(PluginModel):
     id: int
     state: str
     photo: bool
@@ -69,12 +69,12 @@ class Summary(BaseModel):
     left: int
 
 
-class Row(BaseModel):
+class Row(PluginModel):
     id: int
     title: str
 
 
-class ModelItem(BaseModel):
+class ModelItem(PluginModel):
     id: str
     name: str
 

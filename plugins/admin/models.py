@@ -12,10 +12,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 import asyncpg
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from engine.loader.bundle import Bundle
-from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, action, query
+from engine.plugin import ActionError, CallContext, ModelRef, NoArgs, Plugin, PluginModel, action, query
 from engine.schema.catalog import ModelEntry
 from plugins.admin.roles import Role, RoleBook, passes
 from plugins.catalog.prices import ModelPrices, Pricing, cost_kopecks, free_models, model_kopecks
@@ -29,7 +29,7 @@ GROUP BY model
 """
 
 
-class ModelArgs(BaseModel):
+class ModelArgs(PluginModel):
     model: ModelRef
 
 
@@ -45,7 +45,7 @@ class ValueArgs(ModelArgs):
     value: str = Field(max_length=40)
 
 
-class ModelRow(BaseModel):
+class ModelRow(PluginModel):
     id: str
     name: str
     enabled: bool
@@ -59,13 +59,13 @@ class ModelRow(BaseModel):
     failures: int  # failed or timed-out runs in the last 24 hours
 
 
-class FreeTierView(BaseModel):
+class FreeTierView(PluginModel):
     explicit: bool  # an admin-set list; otherwise the cheapest models, automatically
     count: int
     names: list[str]
 
 
-class Changed(BaseModel):
+class Changed(PluginModel):
     model: str
 
 

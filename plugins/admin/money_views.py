@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from engine.plugin import PluginModel
 
 
-class Args(BaseModel):
+class Args(PluginModel):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -49,7 +51,7 @@ class PaymentArgs(Args):
     payment: int
 
 
-class ReceiptRow(BaseModel):
+class ReceiptRow(PluginModel):
     id: int
     user_id: int
     status: str  # pending, approved, rejected
@@ -59,7 +61,7 @@ class ReceiptRow(BaseModel):
     decided_by: str  # the admin's name, empty while pending
 
 
-class ReceiptCard(BaseModel):
+class ReceiptCard(PluginModel):
     id: int
     user_id: int
     user_name: str
@@ -74,19 +76,19 @@ class ReceiptCard(BaseModel):
     balance_text: str
 
 
-class Pending(BaseModel):
+class Pending(PluginModel):
     """The receipt, while it waits: a row that only a pending receipt shows."""
 
     id: int
     amount_text: str
 
 
-class ParsedAmount(BaseModel):
+class ParsedAmount(PluginModel):
     kopecks: int
     text: str
 
 
-class ApprovePreview(BaseModel):
+class ApprovePreview(PluginModel):
     user_id: int
     claimed_text: str
     credited_text: str
@@ -94,15 +96,15 @@ class ApprovePreview(BaseModel):
     after_text: str
 
 
-class Decision(BaseModel):
+class Decision(PluginModel):
     receipt: int
 
 
-class Reason(BaseModel):
+class Reason(PluginModel):
     reason: str
 
 
-class StarRow(BaseModel):
+class StarRow(PluginModel):
     id: int
     stars: int
     amount_text: str
@@ -110,7 +112,7 @@ class StarRow(BaseModel):
     state: str  # credited, refused (never credited), pending, refunded, failed
 
 
-class StarCard(BaseModel):
+class StarCard(PluginModel):
     id: int
     user_id: int
     stars: int
@@ -125,7 +127,7 @@ class StarCard(BaseModel):
     covered: bool  # the balance covers taking the top-up back
 
 
-class Refundable(BaseModel):
+class Refundable(PluginModel):
     """The payment, while a refund can start or be asked again."""
 
     id: int
@@ -133,6 +135,6 @@ class Refundable(BaseModel):
     retry: bool
 
 
-class StarsRefunded(BaseModel):
+class StarsRefunded(PluginModel):
     payment: int
     user: int

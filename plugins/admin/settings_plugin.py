@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from engine.loader.bundle import Bundle
-from engine.plugin import ActionError, CallContext, NoArgs, Plugin, action, query
+from engine.plugin import ActionError, CallContext, NoArgs, Plugin, PluginModel, action, query
 from plugins.admin import settings as kinds
 from plugins.admin.kie_alert import ALERT_TEXT, ALERT_VARS
 from plugins.admin.roles import Role, RoleBook, passes
@@ -25,7 +25,7 @@ from plugins.wallet.settings import SettingKey, WalletSettings
 SHORT = 28
 
 
-class KeyArgs(BaseModel):
+class KeyArgs(PluginModel):
     model_config = ConfigDict(extra="forbid")
     key: SettingKey
 
@@ -34,13 +34,13 @@ class ChangeArgs(KeyArgs):
     value: str = Field(max_length=4096)
 
 
-class SettingRow(BaseModel):
+class SettingRow(PluginModel):
     key: str
     name: str
     short: str = Field(description="the value, cut to fit a button")
 
 
-class SettingCard(BaseModel):
+class SettingCard(PluginModel):
     key: str
     name: str
     about: str
@@ -49,7 +49,7 @@ class SettingCard(BaseModel):
     empty: bool = Field(description="a text setting with nothing in it")
 
 
-class Changed(BaseModel):
+class Changed(PluginModel):
     key: str
     before: str
     after: str

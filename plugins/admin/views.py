@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from engine.plugin import PluginModel
 
 #: the user card, opened also by forwarding a user's message
 CARD_SCREEN = "admin.users.card"
@@ -19,7 +21,7 @@ def show_time(moment: datetime) -> str:
     return moment.astimezone(DISPLAY_ZONE).strftime("%d.%m.%Y %H:%M %Z")
 
 
-class Args(BaseModel):
+class Args(PluginModel):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -81,11 +83,11 @@ class EntryArgs(Args):
     entry: int
 
 
-class Found(BaseModel):
+class Found(PluginModel):
     user: int
 
 
-class UserCard(BaseModel):
+class UserCard(PluginModel):
     user_id: int
     name: str
     username: str
@@ -105,14 +107,14 @@ class UserCard(BaseModel):
     seen: str
 
 
-class OperationItem(BaseModel):
+class OperationItem(PluginModel):
     id: int
     amount_text: str
     what: str
     time: str
 
 
-class JobItem(BaseModel):
+class JobItem(PluginModel):
     id: str
     user_id: int
     model: str
@@ -123,48 +125,48 @@ class JobItem(BaseModel):
     time: str
 
 
-class Amount(BaseModel):
+class Amount(PluginModel):
     kopecks: int
     text: str
 
 
-class Prepared(BaseModel):
+class Prepared(PluginModel):
     nonce: str
     reason: str
 
 
-class Preview(BaseModel):
+class Preview(PluginModel):
     amount_text: str
     before_text: str
     after_text: str
 
 
-class Adjusted(BaseModel):
+class Adjusted(PluginModel):
     before_text: str
     after_text: str
 
 
-class Refunded(BaseModel):
+class Refunded(PluginModel):
     user: int
     amount_text: str
 
 
-class BlockState(BaseModel):
+class BlockState(PluginModel):
     user: int
     blocked: bool
 
 
-class Done(BaseModel):
+class Done(PluginModel):
     user: int
 
 
-class StaffItem(BaseModel):
+class StaffItem(PluginModel):
     user_id: int
     role: str
     name: str
 
 
-class AuditItem(BaseModel):
+class AuditItem(PluginModel):
     id: int
     admin_id: int
     action: str
@@ -186,7 +188,7 @@ class DashboardArgs(Args):
     period: Literal["today", "week", "month"]
 
 
-class ModelLine(BaseModel):
+class ModelLine(PluginModel):
     """One model's runs in the period, as the dashboard lists them."""
 
     name: str
@@ -196,7 +198,7 @@ class ModelLine(BaseModel):
     median: str
 
 
-class Dashboard(BaseModel):
+class Dashboard(PluginModel):
     """The period's figures, money already written as the owner reads it."""
 
     since: str
