@@ -42,6 +42,7 @@ from engine.storage.embedded import scratch_server
 from engine.storage.migrations import migrate
 from plugins.integrations.public_fetch import AddressPolicy
 from plugins.user import UserPlugin
+from plugins.wallet.ledger import Kind
 from plugins.wallet.plugin import WalletPlugin
 from plugins.wallet.service import Wallet
 
@@ -148,7 +149,7 @@ class ExploreDriver:
         wallet = self._wallet()
         if wallet is not None:
             await self._restore_settings(wallet)
-            await wallet.credit(user, FUNDS, "explorer", f"explorer-{user}")
+            await wallet.credit(user, FUNDS, Kind.ADJUSTMENT, f"explorer-{user}")
         return user
 
     def _wallet(self) -> Wallet | None:

@@ -11,7 +11,7 @@ from engine.lint.context import LintContext
 from engine.lint.registry import check, declare, finding
 from engine.lint.template_loops import closed_values, follow, loop_item, template_reads
 from engine.lint.variable_check import problems
-from engine.loader.bundle import DEFAULT_LANGUAGE
+from engine.loader.bundle import DEFAULT_LANGUAGE, Locale
 from engine.loader.errors import Location, Problem, Severity
 from engine.templates import Text, variable_paths
 
@@ -76,52 +76,53 @@ def template_syntax(ctx: LintContext) -> Iterator[Problem]:
                 )
 
 
-@check
-def unknown_variables(ctx: LintContext) -> Iterator[Problem]:
+def _parsed_texts(ctx: LintContext) -> Iterator[tuple[str, nodes.Template, Locale]]:
+    """Every text that is a valid template: its key, its syntax tree and its locale."""
     for locale in ctx.bundle.locales.values():
         for key, text in locale.texts.items():
-            if text.ast is None or key in locale.syntax_errors:
-                continue
-            paths = variable_paths(text.ast)
-            at = locale.positions[key]
-            loops = template_reads(text.ast).loops
-            for site in ctx.text_uses.get(key, []):
-                found = list(problems(paths, site.variables, f"on {site.where}"))
-                for read in loops:  # a loop variable's fields, against an item of what it loops over
-                    item = {read.path.name: loop_item(read.binding, site.variables)}
-                    found += problems([read.path], item, f"in a loop over {read.binding.over.name}")
-                for path, message in found:
-                    yield finding(
-                        "TEXT004",
-                        Location(at.file, at.line + path.line - 1, at.column),
-                        f'text "{key}": {message}',
-                    )
+            if text.ast is not None and key not in locale.syntax_errors:
+                yield key, text.ast, locale
+
+
+def _at(locale: Locale, key: str, line: int) -> Location:
+    """Where line ``line`` of the text ``key`` is written."""
+    at = locale.positions[key]
+    return Location(at.file, at.line + line - 1, at.column)
+
+
+@check
+def unknown_variables(ctx: LintContext) -> Iterator[Problem]:
+    for key, ast, locale in _parsed_texts(ctx):
+        paths = variable_paths(ast)
+        loops = template_reads(ast).loops
+        for site in ctx.text_uses.get(key, []):
+            found = list(problems(paths, site.variables, f"on {site.where}"))
+            for read in loops:  # a loop variable's fields, against an item of what it loops over
+                item = {read.path.name: loop_item(read.binding, site.variables)}
+                found += problems([read.path], item, f"in a loop over {read.binding.over.name}")
+            for path, message in found:
+                yield finding("TEXT004", _at(locale, key, path.line), f'text "{key}": {message}')
 
 
 @check
 def lookup_tables(ctx: LintContext) -> Iterator[Problem]:
-    for locale in ctx.bundle.locales.values():
-        for key, text in locale.texts.items():
-            if text.ast is None or key in locale.syntax_errors:
-                continue
-            lookups = template_reads(text.ast).lookups
-            at = locale.positions[key] if lookups else None
-            for lookup in lookups:
-                for site in ctx.text_uses.get(key, []):
-                    variables = site.variables
-                    if lookup.binding is not None:
-                        variables = {lookup.key.name: loop_item(lookup.binding, variables)}
-                    values = closed_values(follow(variables.get(lookup.key.name), lookup.key.attributes))
-                    missing = sorted(values - lookup.keys) if values else []
-                    if missing and at is not None:
-                        read = ".".join((lookup.key.name, *lookup.key.attributes))
-                        yield finding(
-                            "TEXT007",
-                            Location(at.file, at.line + lookup.key.line - 1, at.column),
-                            f'text "{key}": the table "{lookup.table}" has no entry for '
-                            f"{', '.join(map(repr, missing))}, which {read} can be on {site.where}",
-                        )
-                        break
+    for key, ast, locale in _parsed_texts(ctx):
+        for lookup in template_reads(ast).lookups:
+            for site in ctx.text_uses.get(key, []):
+                variables = site.variables
+                if lookup.binding is not None:
+                    variables = {lookup.key.name: loop_item(lookup.binding, variables)}
+                values = closed_values(follow(variables.get(lookup.key.name), lookup.key.attributes))
+                missing = sorted(values - lookup.keys) if values else []
+                if missing:
+                    read = ".".join((lookup.key.name, *lookup.key.attributes))
+                    yield finding(
+                        "TEXT007",
+                        _at(locale, key, lookup.key.line),
+                        f'text "{key}": the table "{lookup.table}" has no entry for '
+                        f"{', '.join(map(repr, missing))}, which {read} can be on {site.where}",
+                    )
+                    break
 
 
 def _static_length(text: Text) -> int:

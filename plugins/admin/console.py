@@ -10,11 +10,12 @@ from plugins.admin.roles import Role, RoleBook
 from plugins.admin.users import Directory
 from plugins.wallet.db import lock_wallet
 from plugins.wallet.errors import InsufficientFunds
+from plugins.wallet.ledger import Kind
 from plugins.wallet.service import Wallet
 
 #: ledger kinds of the console's own entries
-ADJUSTMENT = "admin_adjustment"
-REFUND = "refund"
+ADJUSTMENT = Kind.ADMIN_ADJUSTMENT
+REFUND = Kind.REFUND
 
 
 class Refused(Exception):

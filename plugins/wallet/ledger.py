@@ -33,6 +33,8 @@ class Kind(StrEnum):
     REFERRAL = "referral"
     REFERRAL_REVERSAL = "referral_reversal"
     PROMO = "promo"
+    ADMIN_ADJUSTMENT = "admin_adjustment"  # a support member's correction, with its reason
+    REFUND = "refund"  # a job's price given back by support
 
 
 class Entry(PluginModel):

@@ -112,6 +112,8 @@ async def test_adjust_the_balance_with_a_reason_and_a_confirm(bot: Bot, pool: as
     assert [(r["amount"], r["note"]) for r in kinds] == [(15_050, "компенсация за сбой")]
     await anna.send("/balance")
     anna.expect("Ваш баланс: 350,50")
+    await anna.press("📜 Операции")
+    anna.expect("+150,50\xa0₽ · корректировка от поддержки")  # named, not "admin_adjustment"
 
 
 async def test_a_job_is_refunded_once(bot: Bot, pool: asyncpg.Pool) -> None:
