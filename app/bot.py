@@ -23,6 +23,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
+from asyncpg.pool import PoolConnectionProxy
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from app.access_log import RedactedAccessLogger
@@ -39,6 +40,7 @@ from engine.plugin import PluginSet
 from engine.project import register_lint_rules
 from engine.runtime.interpreter import Runtime
 from engine.runtime.pg_sessions import PgSessionStore
+from engine.storage.connection import Connection
 from engine.storage.database import open_database
 from engine.telegram.response_models import hold_as_used
 from plugins.admin.commands import CommandMenus, menu
@@ -112,7 +114,7 @@ async def publish_commands(bot: Bot, runtime: Runtime, menus: CommandMenus | Non
         await menus.publish_staff()
 
 
-async def hold_polling_lock(pool: asyncpg.Pool) -> asyncpg.Connection:
+async def hold_polling_lock(pool: asyncpg.Pool) -> PoolConnectionProxy:
     """Wait until this instance is the one that polls; the lock lives as long as the connection."""
     conn = await pool.acquire()
     warned = False
@@ -124,7 +126,7 @@ async def hold_polling_lock(pool: asyncpg.Pool) -> asyncpg.Connection:
     return conn
 
 
-async def watch_polling_lock(conn: asyncpg.Connection, every: float = 5.0) -> None:
+async def watch_polling_lock(conn: Connection, every: float = 5.0) -> None:
     """Return when the connection holding the polling lock is gone (and the lock with it):
     another instance may poll now, and this one's session cache would no longer be sound."""
     while True:
@@ -135,7 +137,7 @@ async def watch_polling_lock(conn: asyncpg.Connection, every: float = 5.0) -> No
             return
 
 
-async def release_polling_lock(pool: asyncpg.Pool, conn: asyncpg.Connection) -> None:
+async def release_polling_lock(pool: asyncpg.Pool, conn: PoolConnectionProxy) -> None:
     try:
         await conn.execute("SELECT pg_advisory_unlock($1)", POLLING_LOCK)
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
@@ -242,18 +244,7 @@ async def run(config: Config) -> None:
     gc.freeze()
     gc.enable()
     async with AsyncExitStack() as stack:
-        dsn = config.database_url
-        if dsn is None:
-            from engine.storage.embedded import start_embedded
-
-            try:
-                dsn, server = await asyncio.to_thread(
-                    start_embedded, PROJECT_ROOT / config.data_dir / "postgres"
-                )
-            except RuntimeError as exc:  # the embedded server is not installed (production)
-                raise StartupError(str(exc)) from exc
-            stack.callback(server.cleanup)
-            log.info("embedded PostgreSQL is running (data in %s/postgres)", config.data_dir)
+        dsn = await database_dsn(config, stack)
         pool = await open_database(dsn, max_size=config.database_pool_size)
         stack.push_async_callback(pool.close)
         # conversation state: its own pool that does not wait for the disk on commit; polling,
@@ -317,7 +308,7 @@ async def run(config: Config) -> None:
         if config.webhook:
             await serve_webhook_mode(deps, sessions, dsn, readiness)
             return
-        polling_lock: list[asyncpg.Connection] = []  # taken once, kept across reloads
+        polling_lock: list[PoolConnectionProxy] = []  # taken once, kept across reloads
         stop = stop_on_signals()
         try:
             while True:
@@ -377,10 +368,25 @@ async def serve_webhook_mode(
         log.info("shutting down")
 
 
+async def database_dsn(config: Config, stack: AsyncExitStack) -> str:
+    """``DATABASE_URL``, or else an embedded PostgreSQL's, kept running until ``stack`` closes."""
+    if config.database_url is not None:
+        return config.database_url
+    from engine.storage.embedded import start_embedded
+
+    try:
+        dsn, server = await asyncio.to_thread(start_embedded, PROJECT_ROOT / config.data_dir / "postgres")
+    except RuntimeError as exc:  # the embedded server is not installed (production)
+        raise StartupError(str(exc)) from exc
+    stack.callback(server.cleanup)
+    log.info("embedded PostgreSQL is running (data in %s/postgres)", config.data_dir)
+    return dsn
+
+
 async def serve_bundle(
     deps: Dependencies,
     sessions: PgSessionStore,
-    polling_lock: list[asyncpg.Connection],
+    polling_lock: list[PoolConnectionProxy],
     stop: asyncio.Event,
     readiness: Readiness,
     reloader: PreviewReloader | None = None,

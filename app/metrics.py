@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -133,7 +134,7 @@ class Metrics:
     def watch_pace(self, pace: SendPace) -> None:
         """Report the outgoing rate limiter's queues (read at each scrape)."""
         for level in Priority:
-            self.send_queue.labels(level.name.lower()).set_function(lambda level=level: pace.depth(level))
+            self.send_queue.labels(level.name.lower()).set_function(partial(pace.depth, level))
 
     def send_waited(self, level: Priority, seconds: float) -> None:
         """Called by the rate limiter when a send has had its turn."""

@@ -36,9 +36,8 @@ class StaffAlerts:
         reader's language (figures written as each reads them)."""
         await self.roles.refresh()  # a role given on another instance a moment ago counts
         staff = [user for user, role in self.roles.staff() if passes(role, guard)]
-        languages = dict(
-            await self.pool.fetch("SELECT user_id, language FROM sessions WHERE user_id = ANY($1)", staff)
-        )
+        rows = await self.pool.fetch("SELECT user_id, language FROM sessions WHERE user_id = ANY($1)", staff)
+        languages: dict[int, str | None] = {r["user_id"]: r["language"] for r in rows}
         for user in staff:
             language = str(languages.get(user) or "ru")
             text = self.bundle.render(key, language, params(language) if callable(params) else params)

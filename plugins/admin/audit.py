@@ -10,6 +10,7 @@ import asyncpg
 from pydantic import ConfigDict
 
 from engine.plugin import PluginModel
+from engine.storage.connection import Connection
 
 
 class AuditEntry(PluginModel):
@@ -29,7 +30,7 @@ class AuditEntry(PluginModel):
 
 
 async def record(
-    conn: asyncpg.Connection | asyncpg.Pool,
+    conn: Connection | asyncpg.Pool,
     admin_id: int,
     action: str,
     *,

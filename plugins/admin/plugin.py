@@ -20,6 +20,7 @@ import asyncpg
 from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CallContext, GuardCheck, NoArgs, Plugin, action, query
 from plugins.admin import audit, chart, dashboard
+from plugins.admin.audit import AuditEntry
 from plugins.admin.audit_view import TEXTS as AUDIT_TEXTS
 from plugins.admin.audit_view import AuditView
 from plugins.admin.console import Console, Refused
@@ -448,7 +449,7 @@ class AdminPlugin(Plugin):
             raise ActionError("admin.error.not_found")
         return self._audit_item(found, ctx.language)
 
-    def _audit_item(self, e: audit.AuditEntry, language: str) -> AuditItem:
+    def _audit_item(self, e: AuditEntry, language: str) -> AuditItem:
         view = AuditView(self.bundle)
 
         def who(name: str, user: int | None) -> str:

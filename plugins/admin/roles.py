@@ -20,6 +20,8 @@ from enum import StrEnum
 
 import asyncpg
 
+from engine.storage.connection import Connection
+
 
 class Role(StrEnum):
     OWNER = "owner"
@@ -67,13 +69,13 @@ class RoleBook:
         self._cached = {r["user_id"]: Role(r["role"]) for r in rows}
 
     # the table, for actions
-    async def current(self, user_id: int, conn: asyncpg.Connection | None = None) -> Role | None:
+    async def current(self, user_id: int, conn: Connection | None = None) -> Role | None:
         if user_id in self.owners:
             return Role.OWNER
         value = await (conn or self.pool).fetchval("SELECT role FROM admin_roles WHERE user_id = $1", user_id)
         return Role(value) if value else None
 
-    async def grant(self, conn: asyncpg.Connection, user_id: int, role: Role, by: int) -> Role | None:
+    async def grant(self, conn: Connection, user_id: int, role: Role, by: int) -> Role | None:
         """Give ``role``; returns the role held before."""
         before = await self.current(user_id, conn)
         await conn.execute(
@@ -86,7 +88,7 @@ class RoleBook:
         )
         return before
 
-    async def revoke(self, conn: asyncpg.Connection, user_id: int) -> Role | None:
+    async def revoke(self, conn: Connection, user_id: int) -> Role | None:
         value = await conn.fetchval("DELETE FROM admin_roles WHERE user_id = $1 RETURNING role", user_id)
         return Role(value) if value else None
 

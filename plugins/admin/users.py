@@ -124,6 +124,7 @@ class Directory:
             " (SELECT reason FROM user_blocks WHERE user_id = $1) AS block_reason",
             user_id,
         )
+        assert row is not None  # a SELECT without FROM: always one row
         return Facts(
             int(row["balance"] or 0),
             row["free_hour"],

@@ -110,7 +110,8 @@ def changed_model_draft(
 
 def render(entry: dict[str, Any], day: date) -> str:
     """The draft as a catalog file, in the importer's layout; ``DraftError`` if it would not load."""
-    text = importer().render(HEADER.format(day=day.isoformat()), {}, "models", [entry], {})
+    # the importer is a module loaded from scripts/, untyped: its render returns the file's text
+    text: str = importer().render(HEADER.format(day=day.isoformat()), {}, "models", [entry], {})
     try:
         CatalogFile.model_validate(yaml.safe_load(text))
     except (ValidationError, yaml.YAMLError) as exc:

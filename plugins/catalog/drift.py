@@ -72,13 +72,13 @@ def compare_inputs(entry: ModelEntry, schema: InputSchema) -> Comparison:
             continue  # the importer drops optional lists/objects from a complete schema
         changes.append(FieldChange(key, "added", _describe(field)))
     for key, mine in ours.items():
-        raw = schema.fields.get(key)
-        if raw is None:
+        kie = schema.fields.get(key)
+        if kie is None:
             changes.append(FieldChange(key, "removed", "Kie no longer lists it"))
             continue
-        if raw.node.deprecated:
+        if kie.node.deprecated:
             changes.append(FieldChange(key, "deprecated", "Kie marks it deprecated"))
-        changes += _field_changes(key, mine, raw, theirs.get(key))
+        changes += _field_changes(key, mine, kie, theirs.get(key))
     return Comparison(tuple(changes), imported)
 
 
@@ -171,7 +171,7 @@ def _values(values: list[Any]) -> str:
 
 
 def _describe(field: dict[str, Any]) -> str:
-    text = field["type"] + (f" of {field['media']}" if field.get("media") else "")
+    text: str = field["type"] + (f" of {field['media']}" if field.get("media") else "")
     if field["type"] == "enum":
         text += f" ({_values(option_values(field))})"
     return text + (", required" if field.get("required") else "")

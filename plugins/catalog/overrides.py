@@ -17,6 +17,7 @@ import asyncpg
 from pydantic import ConfigDict
 
 from engine.plugin import PluginModel
+from engine.storage.connection import Connection
 from plugins.admin import audit
 
 Field = Literal["enabled", "markup", "fixed_price_kopecks", "free"]
@@ -74,7 +75,7 @@ class OverrideBook:
         self._cached_at = 0.0
         self._generation = 0  # bumped by each write, so a read racing it is not cached
 
-    async def load(self, conn: asyncpg.Connection | asyncpg.Pool | None = None) -> Overrides:
+    async def load(self, conn: Connection | asyncpg.Pool | None = None) -> Overrides:
         rows = await (conn or self.pool).fetch(
             "SELECT model_id, enabled, markup, fixed_price_kopecks, free FROM model_overrides"
         )
@@ -105,7 +106,7 @@ class OverrideBook:
         """Set ``field`` (and ``also``'s fields, e.g. clearing a fixed price when a markup is
         set) for one model, and audit it as ``model.<field>``; no row is written for no change.
         """
-        changes: dict[str, object] = {field: value, **(also or {})}
+        changes: dict[Field, bool | Decimal | int | None] = {field: value, **(also or {})}
         self.invalidate()
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(

@@ -147,8 +147,7 @@ def _per_second(entry: ModelEntry, values: dict[str, Any]) -> tuple[Decimal, boo
             rates.add(case.credits / case.unit)
         elif not case.per_fields and SECONDS_FIELD in case.when:
             # a price per duration choice (5 s: 55 credits, 10 s: 110): its rate per second
-            allowed = case.when[SECONDS_FIELD]
-            for seconds in allowed if isinstance(allowed, list) else [allowed]:
+            for seconds in case.when[SECONDS_FIELD]:  # a list: one value is read as a list of it
                 amount = canonical(seconds)
                 if not isinstance(amount, Decimal) or amount <= 0:
                     return None

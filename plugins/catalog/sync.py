@@ -53,7 +53,7 @@ def read_credentials(api_key: str | None = None, api_url: str | None = None) -> 
     """Key and base URL: the options given, else the environment. Problems never echo a value."""
     given = {"kie_api_key": api_key, "kie_api_url": api_url}
     try:
-        settings = KieSettings(**{k: v for k, v in given.items() if v is not None})
+        settings = KieSettings.model_validate({k: v for k, v in given.items() if v is not None})
     except ValidationError as exc:
         problems = "; ".join(config_problems(exc))
         raise SyncError(problems.replace("KIE_API_URL:", "--api-url:") if api_url else problems) from None

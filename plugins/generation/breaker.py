@@ -101,6 +101,7 @@ class Breakers:
             list(FAILED),
             list(KIE_SIDE),
         )
+        assert row is not None  # an aggregate without GROUP BY: always one row
         failed, finished = int(row["failed"]), int(row["finished"])
         if failed < self.policy.failures or failed < self.policy.share * finished:
             return

@@ -6,12 +6,12 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from markupsafe import Markup
 
 from engine.loader.bundle import Bundle
@@ -32,6 +32,21 @@ PRESS_PREFIX = "g:"
 
 #: told how many result messages have been sent so far (see ``Delivery.result``)
 Progress = Callable[[int], Awaitable[None]]
+
+
+class SendFile(Protocol):
+    """What ``Bot.send_photo``, ``send_video``, … have in common: the file second."""
+
+    def __call__(
+        self,
+        chat_id: int,
+        file: BufferedInputFile,
+        /,
+        *,
+        caption: str | None,
+        parse_mode: str,
+        reply_markup: InlineKeyboardMarkup | None,
+    ) -> Awaitable[Message]: ...
 
 
 def press_data(job: Job, op: str) -> str:
@@ -241,13 +256,14 @@ class Delivery:
         if kind is ResultKind.PHOTO and len(data) > PHOTO_LIMIT:
             kind = ResultKind.DOCUMENT
         upload = BufferedInputFile(data, filename=f"{job.model.replace('/', '-')}.{extension}")
-        send = {
+        sends: dict[ResultKind, SendFile] = {
             ResultKind.PHOTO: self.bot.send_photo,
             ResultKind.ANIMATION: self.bot.send_animation,
             ResultKind.VIDEO: self.bot.send_video,
             ResultKind.AUDIO: self.bot.send_audio,
             ResultKind.DOCUMENT: self.bot.send_document,
-        }[kind]
+        }
+        send = sends[kind]
         await send(job.chat_id, upload, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup)
 
     async def _send_link(

@@ -34,6 +34,7 @@ import asyncpg
 
 from engine.loader.bundle import Bundle
 from engine.log_context import bind
+from engine.storage.connection import Connection
 from engine.telegram.pace import Priority, SendPace, priority
 from plugins.generation.adoption import adoption_refusal
 from plugins.generation.breaker import Breakers
@@ -57,7 +58,7 @@ from plugins.integrations.kie.records import TaskRecord, TaskState
 
 log = logging.getLogger(__name__)
 
-Money = Callable[[Job, asyncpg.Connection], Awaitable[Any]]
+Money = Callable[[Job, Connection], Awaitable[Any]]
 MAX_ATTEMPTS = 6
 STATUS_EVERY = 3.0  # seconds between edits of the status message's elapsed time
 CHAT_ACTION_EVERY = 4.5  # Telegram shows a chat action for 5 s
@@ -77,7 +78,7 @@ def poll_delay(elapsed: float) -> float:
 
 
 def retry_delay(attempt: int) -> float:
-    return min(60.0, 2.0 * 2 ** max(0, attempt - 1))
+    return min(60.0, 2.0 * 2.0 ** max(0, attempt - 1))
 
 
 def failure_kind(code: str | None, message: str | None) -> FailureKind:
@@ -500,9 +501,10 @@ class JobRunner:
             await self.delivery.result(job, lambda sent: self.store.note(job.id, sent_parts=sent))
         elif job.state is not JobState.CANCELLED:
             money_key = "generation.free_returned" if job.free else "generation.money_returned"
+            code = job.error_code
             kind = (
-                FailureKind(job.error_code)
-                if job.error_code in FailureKind._value2member_map_
+                FailureKind(code)
+                if code is not None and code in FailureKind._value2member_map_
                 else FailureKind.INTERNAL
             )
             await self.delivery.failure(job, kind, money_key)

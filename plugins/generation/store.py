@@ -15,9 +15,10 @@ from typing import Any
 
 import asyncpg
 
+from engine.storage.connection import Connection
 from plugins.generation.job import ACTIVE, JSON_COLUMNS, Job, JobState
 
-Reserve = Callable[[asyncpg.Connection, str], Awaitable[Any]]
+Reserve = Callable[[Connection, str], Awaitable[Any]]
 
 
 class JobStore:
@@ -71,6 +72,7 @@ class JobStore:
             )
             if row is None:  # ordered before by this very update
                 row = await conn.fetchrow("SELECT * FROM jobs WHERE id = $1", job_id)
+                assert row is not None  # the conflict was with it, and jobs are never deleted
                 return Job.from_row(row)
             await reserve(conn, str(job_id))
         return Job.from_row(row)
@@ -170,7 +172,7 @@ class JobStore:
             "UPDATE jobs SET kie_input = $2::jsonb WHERE id = $1", job_id, json.dumps(kie_input)
         )
 
-    async def settle(self, job: Job, money: Callable[[asyncpg.Connection], Awaitable[Any]]) -> bool:
+    async def settle(self, job: Job, money: Callable[[Connection], Awaitable[Any]]) -> bool:
         """Capture or release the job's money and mark it settled, in one transaction, once."""
         async with self.pool.acquire() as conn, conn.transaction():
             settled = await conn.fetchval("SELECT settled FROM jobs WHERE id = $1 FOR UPDATE", job.id)

@@ -16,6 +16,7 @@ import asyncpg
 from pydantic import ConfigDict
 
 from engine.plugin import PluginModel
+from engine.storage.connection import Connection
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.ledger import Kind
 
@@ -55,7 +56,7 @@ def new_code() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(8))
 
 
-async def ensure_user(db: asyncpg.Connection | asyncpg.Pool, user_id: int) -> str:
+async def ensure_user(db: Connection | asyncpg.Pool, user_id: int) -> str:
     """The user's referral code, created on first need."""
     for _ in range(5):
         existing = await db.fetchval("SELECT ref_code FROM growth_users WHERE user_id = $1", user_id)
@@ -126,7 +127,7 @@ class Referrals:
 
 
 async def reverse_referral_for_topup(
-    conn: asyncpg.Connection | None, payment_ref: str, *, pool: asyncpg.Pool | None = None
+    conn: Connection | None, payment_ref: str, *, pool: asyncpg.Pool | None = None
 ) -> Reversal | None:
     """A refunded top-up (its ledger ``payment_ref``) takes back the referral reward it paid,
     once. What the referrer's balance allows is debited (ledger kind ``referral_reversal``);

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from engine.storage.connection import Connection
 from plugins.wallet.db import lock_wallet
 
 
@@ -22,9 +23,7 @@ class PromoRuns:
         )
         return int(value)
 
-    async def try_use(
-        self, conn: asyncpg.Connection, user_id: int, model: str, job_id: str, kopecks: int
-    ) -> bool:
+    async def try_use(self, conn: Connection, user_id: int, model: str, job_id: str, kopecks: int) -> bool:
         """Spend one run on ``job_id`` (committed with the job row); False if none is left.
         Again for the same job: True, nothing new."""
         await lock_wallet(conn, user_id)  # the wallet first, as every money operation
@@ -52,7 +51,7 @@ class PromoRuns:
         )
         return True
 
-    async def give_back(self, conn: asyncpg.Connection | None, job_id: str) -> bool:
+    async def give_back(self, conn: Connection | None, job_id: str) -> bool:
         """The job failed: its run is returned, once. False if it used none (or returned)."""
         db = conn or self.pool
         returned = await db.fetchval(  # one statement: the use and the run move together

@@ -4,7 +4,7 @@ decided their manual top-up. Crediting itself is the wallet's, on ``successful_p
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine.loader.bundle import Bundle
 from engine.plugin import ActionError, CallContext, Plugin, PluginModel, action
@@ -32,7 +32,7 @@ class InvoiceSent(PluginModel):
     stars: int
 
 
-PAYMENT_TEXTS = {
+PAYMENT_TEXTS: dict[str, dict[str, Any]] = {
     "payments.invoice_title": {"label": str},
     "payments.invoice_description": {"label": str, "stars": int},
     "payments.credited": {"amount": str, "balance": str},

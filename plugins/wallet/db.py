@@ -12,11 +12,11 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
+from engine.storage.connection import Connection
+
 
 @asynccontextmanager
-async def transaction(
-    pool: asyncpg.Pool, conn: asyncpg.Connection | None
-) -> AsyncIterator[asyncpg.Connection]:
+async def transaction(pool: asyncpg.Pool, conn: Connection | None) -> AsyncIterator[Connection]:
     """A transaction on ``conn`` (a savepoint if the caller already opened one, so a refusal
     undoes only our writes) or on a connection of our own from ``pool``."""
     if conn is not None:
@@ -27,7 +27,7 @@ async def transaction(
         yield own
 
 
-async def lock_wallet(conn: asyncpg.Connection, user_id: int) -> int:
+async def lock_wallet(conn: Connection, user_id: int) -> int:
     """Lock the user's wallet row, creating it (empty) if missing; returns the balance."""
     balance = await conn.fetchval("SELECT balance FROM wallets WHERE user_id = $1 FOR UPDATE", user_id)
     if balance is None:

@@ -12,6 +12,7 @@ import asyncpg
 from pydantic import ConfigDict
 
 from engine.plugin import PluginModel
+from engine.storage.connection import Connection
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.settings import SettingsStore, WalletSettings
 
@@ -70,9 +71,10 @@ class FreeTier:
 
     @staticmethod
     async def _left(
-        conn: asyncpg.Connection | asyncpg.Pool, limits: WalletSettings, user_id: int, model_id: str
+        conn: Connection | asyncpg.Pool, limits: WalletSettings, user_id: int, model_id: str
     ) -> tuple[int, int]:
         row = await conn.fetchrow(_COUNTS, user_id, model_id)
+        assert row is not None  # an aggregate without GROUP BY: always one row
         return (max(limits.free_hourly_limit - row["hour"], 0), max(limits.free_daily_limit - row["day"], 0))
 
     async def free_left(self, user_id: int, model_id: str) -> tuple[int, int]:
@@ -103,7 +105,7 @@ class FreeTier:
         job_id: str,
         *,
         free_models: Collection[str],
-        conn: asyncpg.Connection | None = None,
+        conn: Connection | None = None,
     ) -> FreeUse | None:
         """Record a free use for ``job_id`` if the model is free and a use is left, else None.
 
@@ -153,7 +155,7 @@ class FreeTier:
                 day_left=day_left - 1,
             )
 
-    async def give_back(self, job_id: str, conn: asyncpg.Connection | None = None) -> bool:
+    async def give_back(self, job_id: str, conn: Connection | None = None) -> bool:
         """The job failed: its use no longer counts. True once; False if unknown or returned."""
         db = conn or self.pool
         return (

@@ -21,6 +21,7 @@ import asyncpg
 from pydantic import ConfigDict
 
 from engine.plugin import PluginModel
+from engine.storage.connection import Connection
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.errors import HoldConflict, InsufficientFunds, LedgerInconsistency
 from plugins.wallet.ledger import Kind
@@ -90,16 +91,23 @@ SELECT (SELECT count(*) FROM r) AS released, (SELECT count(*) FROM l) AS posted
 """
 
 
-def _check_job(job_id: str) -> None:
+def _check_job(job_id: object) -> None:
+    # ``object``, as ``_check_amount``: for callers whose types nobody checked
     if not isinstance(job_id, str) or not 1 <= len(job_id) <= 160:
         raise ValueError(f"a job id is a 1–160 character string, got {job_id!r}")
+
+
+def _check_amount(amount: object) -> None:
+    # ``object``: this guards callers whose types nobody checked (money is never a float or bool)
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise ValueError(f"a hold is a positive int of kopecks, got {amount!r}")
 
 
 class Holds:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
 
-    async def get(self, job_id: str, conn: asyncpg.Connection | None = None) -> Hold | None:
+    async def get(self, job_id: str, conn: Connection | None = None) -> Hold | None:
         db = conn or self.pool
         row = await db.fetchrow(f"SELECT {_COLUMNS} FROM holds WHERE job_id = $1", job_id)
         return Hold(**dict(row)) if row else None
@@ -111,7 +119,7 @@ class Holds:
         amount: int,
         *,
         note: str = "",
-        conn: asyncpg.Connection | None = None,
+        conn: Connection | None = None,
     ) -> Hold:
         """Reserve ``amount`` kopecks for ``job_id``; the existing hold if it was reserved before.
 
@@ -120,10 +128,10 @@ class Holds:
         submitting the job.
         """
         _check_job(job_id)
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-            raise ValueError(f"a hold is a positive int of kopecks, got {amount!r}")
+        _check_amount(amount)
         db = conn or self.pool
         row = await db.fetchrow(_RESERVE, job_id, user_id, amount, note)
+        assert row is not None  # one row whatever was written: FROM (VALUES (1)) LEFT JOIN
         if row["job_id"] is not None:
             return Hold(**{k: row[k] for k in _FIELDS}, is_new=True)
         existing = await self.get(job_id, conn)
@@ -136,7 +144,7 @@ class Holds:
             raise HoldConflict(f"job {job_id} is reserved for user {existing.user_id}")
         return existing
 
-    async def capture(self, job_id: str, conn: asyncpg.Connection | None = None) -> bool:
+    async def capture(self, job_id: str, conn: Connection | None = None) -> bool:
         """held → captured: True once; False if missing, captured or released already."""
         db = conn or self.pool
         return (
@@ -148,7 +156,7 @@ class Holds:
             is not None
         )
 
-    async def release(self, job_id: str, reason: str = "", conn: asyncpg.Connection | None = None) -> bool:
+    async def release(self, job_id: str, reason: str = "", conn: Connection | None = None) -> bool:
         """held → released, the amount back with ledger ``release:<job>``: True once; False if
         missing, released or captured already."""
         async with transaction(self.pool, conn) as c:
@@ -157,6 +165,7 @@ class Holds:
                 return False
             await lock_wallet(c, user_id)
             row = await c.fetchrow(_RELEASE, job_id, reason)
+            assert row is not None  # a SELECT without FROM: always one row
             if row["released"] == 0:
                 return False
             if row["posted"] != 1:

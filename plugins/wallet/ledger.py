@@ -10,6 +10,7 @@ import asyncpg
 from pydantic import ConfigDict
 
 from engine.plugin import PluginModel
+from engine.storage.connection import Connection
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.errors import InsufficientFunds
 
@@ -62,7 +63,7 @@ RETURNING id
 
 
 async def post(
-    conn: asyncpg.Connection,
+    conn: Connection,
     user_id: int,
     amount: int,
     kind: str,
@@ -82,7 +83,8 @@ def _known(kind: str) -> None:
         raise ValueError(f"unknown ledger kind {kind!r}: add it to Kind (and to its labels)")
 
 
-def _check(amount: int, kind: str, key: str) -> None:
+def _check(amount: object, kind: str, key: str) -> None:
+    # ``object``: this guards callers whose types nobody checked (money is never a float or bool)
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise ValueError(f"amount must be a positive int of kopecks, got {amount!r}")
     _known(kind)
@@ -96,13 +98,13 @@ class Ledger:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
 
-    async def ensure_wallet(self, user_id: int, conn: asyncpg.Connection | None = None) -> None:
+    async def ensure_wallet(self, user_id: int, conn: Connection | None = None) -> None:
         db = conn or self.pool
         await db.execute(
             "INSERT INTO wallets (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING", user_id
         )
 
-    async def balance(self, user_id: int, conn: asyncpg.Connection | None = None) -> int:
+    async def balance(self, user_id: int, conn: Connection | None = None) -> int:
         db = conn or self.pool
         value = await db.fetchval("SELECT balance FROM wallets WHERE user_id = $1", user_id)
         return int(value or 0)
@@ -117,7 +119,7 @@ class Ledger:
         note: str = "",
         job_id: str | None = None,
         payment_ref: str | None = None,
-        conn: asyncpg.Connection | None = None,
+        conn: Connection | None = None,
     ) -> bool:
         """Add ``amount`` kopecks once per ``key``: True if applied now, False if applied before."""
         _check(amount, kind, key)
@@ -137,7 +139,7 @@ class Ledger:
         note: str = "",
         job_id: str | None = None,
         payment_ref: str | None = None,
-        conn: asyncpg.Connection | None = None,
+        conn: Connection | None = None,
     ) -> bool:
         """Take ``amount`` kopecks once per ``key``; ``InsufficientFunds`` if the balance is short.
 

@@ -13,6 +13,7 @@ import asyncpg
 from pydantic import ConfigDict
 
 from engine.plugin import PluginModel
+from engine.storage.connection import Connection
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.errors import LedgerInconsistency, ReceiptRefused
 from plugins.wallet.ledger import Kind, post
@@ -115,7 +116,7 @@ class Receipts:
 
     async def _decide(
         self,
-        conn: asyncpg.Connection,
+        conn: Connection,
         receipt_id: int,
         admin_id: int,
         status: ReceiptStatus,
@@ -158,7 +159,7 @@ class Receipts:
         self,
         receipt_id: int,
         admin_id: int,
-        conn: asyncpg.Connection | None = None,
+        conn: Connection | None = None,
         *,
         amount_kopecks: int | None = None,
         note: str = "",
@@ -186,7 +187,7 @@ class Receipts:
             return True
 
     async def reject(
-        self, receipt_id: int, admin_id: int, reason: str = "", conn: asyncpg.Connection | None = None
+        self, receipt_id: int, admin_id: int, reason: str = "", conn: Connection | None = None
     ) -> bool:
         """Refuse a pending receipt: True once; False if decided."""
         async with transaction(self.pool, conn) as c:

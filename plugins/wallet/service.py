@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 
+from engine.storage.connection import Connection
 from plugins.wallet.free_tier import FreeStatus, FreeTier, FreeUse
 from plugins.wallet.holds import Hold, Holds
 from plugins.wallet.ledger import Entry, Kind, Ledger
@@ -18,7 +19,7 @@ from plugins.wallet.receipts import Receipt, ReceiptKind, Receipts
 from plugins.wallet.settings import SettingsStore, WalletSettings
 from plugins.wallet.topup import PACKAGES_FILE, PaymentOutcome, StarsTopUp, load_packages
 
-Conn = asyncpg.Connection | None
+Conn = Connection | None
 
 
 class Wallet:

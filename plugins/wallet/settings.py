@@ -20,6 +20,7 @@ import asyncpg
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from engine.plugin import PluginModel
+from engine.storage.connection import Connection
 from plugins.wallet.db import transaction
 from plugins.wallet.errors import InvalidSetting
 
@@ -126,13 +127,13 @@ class SettingsStore:
         self._no_cache_until = 0.0
         self._generation = 0  # bumped by every write, so a read racing a write is not cached
 
-    async def load(self, conn: asyncpg.Connection | asyncpg.Pool | None = None) -> WalletSettings:
+    async def load(self, conn: Connection | asyncpg.Pool | None = None) -> WalletSettings:
         """Straight from the database (no cache)."""
         rows = await (conn or self.pool).fetch("SELECT key, value FROM wallet_settings")
         stored = {r["key"]: r["value"] for r in rows if r["key"] in WalletSettings.model_fields}
         return WalletSettings.model_validate(stored)
 
-    async def get(self, conn: asyncpg.Connection | None = None) -> WalletSettings:
+    async def get(self, conn: Connection | None = None) -> WalletSettings:
         """Cached settings. A caller holding a connection passes it: a cache miss then reads
         on it instead of waiting for a second connection from a possibly exhausted pool."""
         now = time.monotonic()
@@ -149,7 +150,7 @@ class SettingsStore:
         self._generation += 1
 
     async def set(
-        self, key: str, value: Any, admin_id: int, conn: asyncpg.Connection | None = None
+        self, key: str, value: Any, admin_id: int, conn: Connection | None = None
     ) -> WalletSettings:
         """Change one setting and audit it; ``InvalidSetting`` (nothing written) if refused."""
         if key not in WalletSettings.model_fields:

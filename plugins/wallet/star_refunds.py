@@ -28,6 +28,7 @@ import asyncpg
 from pydantic import ConfigDict
 
 from engine.plugin import PluginModel
+from engine.storage.connection import Connection
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.errors import LedgerInconsistency, WalletError
 from plugins.wallet.ledger import Kind, post
@@ -92,7 +93,7 @@ def _refund(row: asyncpg.Record | None) -> StarRefund | None:
     return StarRefund(**dict(row)) if row else None
 
 
-RefundDone = Callable[[asyncpg.Connection, str], Awaitable[object]]
+RefundDone = Callable[[Connection, str], Awaitable[object]]
 """Told in the refund's own transaction, with the top-up's charge id, that it was refunded."""
 
 
@@ -261,7 +262,7 @@ def _payment(row: asyncpg.Record, refund: StarRefund | None) -> StarPayment:
 
 
 async def _audit(
-    conn: asyncpg.Connection, admin_id: int, action: str, refund: StarRefund, old: str, new: str, note: str
+    conn: Connection, admin_id: int, action: str, refund: StarRefund, old: str, new: str, note: str
 ) -> None:
     await conn.execute(
         "INSERT INTO admin_audit (admin_id, action, target_user, subject, old_value, new_value, note)"

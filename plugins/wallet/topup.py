@@ -17,6 +17,7 @@ import yaml
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from engine.plugin import PluginModel
+from engine.storage.connection import Connection
 from plugins.wallet.db import lock_wallet, transaction
 from plugins.wallet.errors import LedgerInconsistency
 from plugins.wallet.ledger import Kind, post
@@ -104,7 +105,7 @@ class StarsTopUp:
         currency: str,
         *,
         provider_payment_charge_id: str = "",
-        conn: asyncpg.Connection | None = None,
+        conn: Connection | None = None,
     ) -> PaymentOutcome:
         """Credit a ``successful_payment`` once per charge id; refuse one matching no package."""
         if not telegram_payment_charge_id:
