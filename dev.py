@@ -150,7 +150,7 @@ def test(argv: list[str]) -> int:
         [str(PYTHON), "-m", "engine", "lint"],
         [str(PYTHON), "-m", "ruff", "check", "."],
         [str(PYTHON), "-m", "ruff", "format", "--check", "."],
-        [str(PYTHON), "-m", "mypy", "engine"],  # the core is typed strictly ([tool.mypy])
+        [str(PYTHON), "-m", "mypy", "engine", "plugins", "app"],  # typed strictly ([tool.mypy])
         # extra arguments come last, so `-n 0` (serial) or `-n 4` replaces the default; an idle
         # worker takes tests queued on a busy one (a few conversations take a minute or more)
         [str(PYTHON), "-m", "pytest", "-q", "--dist", "worksteal", "-n", workers(), *argv],
