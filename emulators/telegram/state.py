@@ -14,11 +14,13 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import ApiError, bad_request, forbidden
 from .files import FileStore, StoredFile
 from .updates import UpdateQueue
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,7 @@ class EmulatorState:
             return False
         return True
 
-    async def wait_until(self, predicate: Callable[[], Any], timeout: float) -> Any:
+    async def wait_until(self, predicate: Callable[[], T | None], timeout: float) -> T:
         deadline = time.monotonic() + timeout
         while True:
             value = predicate()

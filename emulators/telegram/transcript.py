@@ -49,9 +49,8 @@ class ChatMessage:
 
     @property
     def inline_keyboard(self) -> list[list[dict[str, Any]]]:
-        if self.reply_markup and "inline_keyboard" in self.reply_markup:
-            return self.reply_markup["inline_keyboard"]
-        return []
+        rows: list[list[dict[str, Any]]] = (self.reply_markup or {}).get("inline_keyboard") or []
+        return rows
 
     @property
     def buttons(self) -> list[list[str]]:

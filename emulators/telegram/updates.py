@@ -103,7 +103,7 @@ class UpdateQueue:
         """Queue a copy of an already delivered update. Over a webhook the update_id is kept
         (Telegram retries a webhook with the same id); for getUpdates a fresh id is needed, or
         the confirmed offset would hide it."""
-        copy = json.loads(json.dumps(update))
+        copy: dict[str, Any] = json.loads(json.dumps(update))
         if self.webhook is None:
             copy["update_id"] = self._next_id
             self._next_id += 1
