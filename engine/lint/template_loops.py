@@ -94,11 +94,15 @@ def _walk(
 
 
 def _note_table(name: str, value: nodes.Node, tables: dict[str, frozenset[str]]) -> None:
-    """``{% set name = {"a": …, "b": …} %}`` with literal string keys: a lookup table."""
+    """``{% set name = {"a": …, "b": …} %}`` with literal string keys: a lookup table (as
+    written, or as jinja's optimizer folds it once the text is compiled: a constant dict)."""
+    keys: list[object] = []
     if isinstance(value, nodes.Dict):
-        keys = [i.key.value for i in value.items if isinstance(i.key, nodes.Const)]
-        if len(keys) == len(value.items) and all(isinstance(k, str) for k in keys):
-            tables[name] = frozenset(keys)
+        keys = [i.key.value if isinstance(i.key, nodes.Const) else None for i in value.items]
+    elif isinstance(value, nodes.Const) and isinstance(value.value, dict):
+        keys = list(value.value)
+    if keys and all(isinstance(k, str) for k in keys):
+        tables[name] = frozenset(str(k) for k in keys)
 
 
 def _names(target: nodes.Node) -> set[str]:
@@ -108,19 +112,22 @@ def _names(target: nodes.Node) -> set[str]:
 
 
 def _lookup(node: nodes.Node, tables: dict[str, frozenset[str]]) -> tuple[str, nodes.Node] | None:
-    """``table.get(key, …)`` or ``table[key]``: the table's name and the key's expression."""
-    if (
-        isinstance(node, nodes.Call)
-        and isinstance(node.node, nodes.Getattr)
-        and node.node.attr == "get"
-        and isinstance(node.node.node, nodes.Name)
-        and node.node.node.name in tables
-        and node.args
-    ):
-        return node.node.node.name, node.args[0]
-    if isinstance(node, nodes.Getitem) and isinstance(node.node, nodes.Name) and node.node.name in tables:
-        return node.node.name, node.arg
-    return None
+    """``table.get(key, …)`` or ``table[key]``, the table named or written in place
+    (``{"a": …}.get(key)``): the table's name and the key's expression. A table written in
+    place is noted in ``tables`` under a name of its own."""
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr) and node.node.attr == "get":
+        table, key = node.node.node, node.args[0] if node.args else None
+    elif isinstance(node, nodes.Getitem):
+        table, key = node.node, node.arg
+    else:
+        return None
+    if isinstance(table, nodes.Dict | nodes.Const):
+        name = f"written at line {table.lineno}"
+        _note_table(name, table, tables)
+        table = nodes.Name(name, "load") if name in tables else table
+    if key is None or not isinstance(table, nodes.Name) or table.name not in tables:
+        return None
+    return table.name, key
 
 
 # ---------------------------------------------------------------------------------- types

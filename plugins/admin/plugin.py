@@ -60,7 +60,9 @@ from plugins.admin.views import (
     show_time,
 )
 from plugins.admin.watch import BlockList
+from plugins.generation.job import JobState
 from plugins.integrations.kie.errors import KieError
+from plugins.wallet.ledger import Kind
 from plugins.wallet.money import format_rub, parse_rub
 from plugins.wallet.service import Wallet
 
@@ -206,7 +208,8 @@ class AdminPlugin(Plugin):
             OperationItem(
                 id=op.id,
                 amount_text=self._money(op.amount, ctx, signed=True),
-                what=self._model_name(op.model, ctx.language) if op.model else (op.note or op.kind),
+                kind=Kind(op.kind),
+                detail=self._model_name(op.model, ctx.language) if op.model else op.note,
                 time=show_time(op.created_at),
             )
             for op in await self.directory.operations(args.user)
@@ -217,7 +220,7 @@ class AdminPlugin(Plugin):
             id=job.id,
             user_id=job.user_id,
             model=self._model_name(job.model, ctx.language),
-            state=job.state,
+            state=JobState(job.state),
             price_text=self._money(job.price, ctx),
             charged=job.hold_state == "captured" and not job.free,
             refunded=job.refunded,

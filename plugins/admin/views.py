@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from pydantic import ConfigDict, Field
 
 from engine.plugin import PluginModel
+from plugins.generation.job import JobState
+from plugins.wallet.ledger import Kind
 
 #: the user card, opened also by forwarding a user's message
 CARD_SCREEN = "admin.users.card"
@@ -110,7 +112,8 @@ class UserCard(PluginModel):
 class OperationItem(PluginModel):
     id: int
     amount_text: str
-    what: str
+    kind: Kind  # named by the row's text, in the reader's language
+    detail: str = Field("", description="the model it paid for, or the note (a correction's reason)")
     time: str
 
 
@@ -118,7 +121,7 @@ class JobItem(PluginModel):
     id: str
     user_id: int
     model: str
-    state: str
+    state: JobState
     price_text: str
     charged: bool
     refunded: bool

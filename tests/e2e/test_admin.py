@@ -143,6 +143,9 @@ async def test_a_job_is_refunded_once(bot: Bot, pool: asyncpg.Pool) -> None:
     assert await ledger_agrees(pool, ANNA) == WELCOME
     refunds = await pool.fetchval("SELECT count(*) FROM ledger WHERE kind = 'refund'")
     assert refunds == 1
+    await admin.press("👤 Карточка пользователя")
+    await admin.press("📜 Операции")  # each entry named in words, never by its ledger code
+    assert any("+40\xa0₽ · возврат от поддержки" in b for b in admin.buttons()), admin.buttons()
 
 
 async def test_a_blocked_user_gets_one_line_and_no_job(bot: Bot, pool: asyncpg.Pool) -> None:

@@ -84,3 +84,10 @@ def test_a_table_keyed_by_open_text_is_not_judged(tmp_path: Path) -> None:
         _lint(tmp_path, '{% set c = {"x": "y"} %}{% for t in things %}{{ c.get(t.title, "") }}{% endfor %}')
         == []
     )
+
+
+def test_a_table_written_in_place_is_held_to_the_same(tmp_path: Path) -> None:
+    inline = '{% for t in things %}{{ {"red": "к"}.get(t.colour, "") }}{% endfor %}'
+    problems = _lint(tmp_path, inline)
+    assert [p.code for p in problems] == ["TEXT007", "TEXT007"]
+    assert "no entry for 'green'" in problems[0].message
