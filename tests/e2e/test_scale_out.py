@@ -277,6 +277,7 @@ async def _a_drained_instance_loses_nothing(running: Fleet, dsn: str, users: lis
     earlier = await sessions(dsn, users)
     seen = {a.query_id for a in emulator.callback_answers()}
     stopped: list[int] = []
+    attempts = len(emulator.webhook_attempts)
 
     async def drain_one() -> None:
         await answered(emulator, len(seen) + USERS)
@@ -285,6 +286,10 @@ async def _a_drained_instance_loses_nothing(running: Fleet, dsn: str, users: lis
 
     await load(emulator, users, set(), drain_one)
     assert stopped == [0], "the drained instance did not exit cleanly"
+    # the proxy passed every update the draining instance refused on to another one: Telegram
+    # never saw a 503 (it would have retried, but only after a pause of its own)
+    refused = [a.status for a in emulator.webhook_attempts[attempts:] if a.status != 200]
+    assert not refused, f"updates answered {refused} by the proxy during the drain"
     stored = await sessions(dsn, users)
     assert all(stored[u] == (earlier[u][0], earlier[u][1] + len(SCRIPT)) for u in users)
     per_query = Counter(a.query_id for a in emulator.callback_answers() if a.query_id not in seen)

@@ -1,8 +1,8 @@
 """Several `python main.py` instances in webhook mode behind a real nginx, on one database.
 
 The emulator posts updates to nginx, which spreads them over the instances and, when one
-fails (refused, reset, 502/503), passes the request to the next — as a production proxy
-would be set up (see the README's production section).
+fails (refused, reset, 502/503), passes the request to the next — with the very proxy
+configuration docker-compose ships (deploy/nginx.conf), its replicas swapped for these.
 """
 
 from __future__ import annotations
@@ -25,34 +25,32 @@ from emulators.telegram.server import TelegramEmulator
 from tests.conftest import PROJECT_ROOT
 
 SECRET = "fleet-webhook-secret"
-NGINX_CONF = """
-worker_processes 1;
-daemon off;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {root}/body;
-    proxy_temp_path {root}/proxy;
-    fastcgi_temp_path {root}/fastcgi;
-    uwsgi_temp_path {root}/uwsgi;
-    scgi_temp_path {root}/scgi;
-    upstream bots {{
-{servers}
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        location /telegram/webhook {{
-            proxy_pass http://bots;
-            proxy_next_upstream error timeout http_502 http_503 non_idempotent;
-            proxy_next_upstream_tries 0;
-            proxy_connect_timeout 1s;
-            proxy_read_timeout 60s;
-        }}
-    }}
-}}
-"""
+DEPLOY_CONF = PROJECT_ROOT / "deploy" / "nginx.conf"
+#: what this machine needs around the shipped configuration: no daemon, and its files in the
+#: test's folder (the image's nginx has its own)
+LOCAL_MAIN = "daemon off;\npid {root}/nginx.pid;\nerror_log {root}/error.log warn;\n"
+LOCAL_HTTP = (
+    "http {{\n    access_log off;\n    client_body_temp_path {root}/body;\n"
+    "    proxy_temp_path {root}/proxy;\n    fastcgi_temp_path {root}/fastcgi;\n"
+    "    uwsgi_temp_path {root}/uwsgi;\n    scgi_temp_path {root}/scgi;\n"
+)
+
+
+def nginx_conf(root: Path, ports: Sequence[int], port: int) -> str:
+    """The shipped ``deploy/nginx.conf`` (docker-compose's proxy), with the replicas Docker's
+    DNS would name (``server bot:8081``) replaced by these instances and its port by ``port``:
+    what the scale-out tests exercise is the proxy setup a deploy copies."""
+    conf = DEPLOY_CONF.read_text()
+    replicas = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in ports)
+    for old, new in (
+        ("        server bot:8081;", replicas + "\n        #"),
+        ("listen 8080;", f"listen 127.0.0.1:{port};"),
+        ("events {}", LOCAL_MAIN.format(root=root) + "events {}"),
+        ("http {\n", LOCAL_HTTP.format(root=root)),
+    ):
+        assert conf.count(old) == 1, f"deploy/nginx.conf changed: {old!r} is not there once"
+        conf = conf.replace(old, new)
+    return conf
 
 
 def free_port() -> int:
@@ -156,8 +154,7 @@ async def fleet(
     assert nginx is not None, "nginx is needed (apt-get install -y nginx)"
     ports = [free_port() for _ in range(size)]
     proxy_port = free_port()
-    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in ports)
-    (tmp / "nginx.conf").write_text(NGINX_CONF.format(root=tmp, servers=servers, port=proxy_port))
+    (tmp / "nginx.conf").write_text(nginx_conf(tmp, ports, proxy_port))
     proxy = await asyncio.create_subprocess_exec(
         nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "error.log")
     )
