@@ -67,7 +67,12 @@ def _walk(
         _walk(node.iter, scope, tables, rebound, reads)
         inner = {k: v for k, v in scope.items() if k not in _names(node.target)}
         found = chain(node.iter)
-        if isinstance(node.target, nodes.Name) and node.target.name not in rebound and found is not None:
+        if (
+            isinstance(node.target, nodes.Name)
+            and node.target.name not in rebound
+            and found is not None
+            and found[0] not in rebound  # what a {% set %} made has no known type
+        ):
             over = VariablePath(found[0], found[1], node.lineno)
             inner[node.target.name] = Binding(over, scope.get(found[0]))
         for child in [*([node.test] if node.test else []), *node.body]:

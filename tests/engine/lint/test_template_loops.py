@@ -91,3 +91,8 @@ def test_a_table_written_in_place_is_held_to_the_same(tmp_path: Path) -> None:
     problems = _lint(tmp_path, inline)
     assert [p.code for p in problems] == ["TEXT007", "TEXT007"]
     assert "no entry for 'green'" in problems[0].message
+
+
+def test_a_loop_over_what_a_set_made_is_not_typed_as_the_name_it_hides(tmp_path: Path) -> None:
+    hidden = '{% set things = [{"titel": 1}] %}{% for t in things %}{{ t.titel }}{% endfor %}'
+    assert _lint(tmp_path, hidden) == []
