@@ -25,6 +25,8 @@ VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 CHROMIUM = "/usr/bin/chromium"
 EMOJI_FONT = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
+#: what `test` type-checks: all the Python but the tests (pyproject's [tool.mypy] says how)
+MYPY_PATHS = ("engine", "plugins", "app", "emulators", "scripts", "bench", "main.py", "dev.py")
 LOCK = ROOT / "requirements.lock"
 PROD_LOCK = ROOT / "requirements.prod.lock"
 PROD_LOCK_HEADER = """\
@@ -150,7 +152,7 @@ def test(argv: list[str]) -> int:
         [str(PYTHON), "-m", "engine", "lint"],
         [str(PYTHON), "-m", "ruff", "check", "."],
         [str(PYTHON), "-m", "ruff", "format", "--check", "."],
-        [str(PYTHON), "-m", "mypy", "engine", "plugins", "app"],  # typed strictly ([tool.mypy])
+        [str(PYTHON), "-m", "mypy", *MYPY_PATHS],  # typed strictly ([tool.mypy])
         # extra arguments come last, so `-n 0` (serial) or `-n 4` replaces the default; an idle
         # worker takes tests queued on a busy one (a few conversations take a minute or more)
         [str(PYTHON), "-m", "pytest", "-q", "--dist", "worksteal", "-n", workers(), *argv],

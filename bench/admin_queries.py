@@ -24,6 +24,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -190,32 +191,33 @@ async def queries(pool: asyncpg.Pool) -> dict[str, Callable[[], Awaitable[object
     average = FIRST_USER + 4242
     job_id = await pool.fetchval("SELECT id::text FROM jobs WHERE user_id = $1 LIMIT 1", WHALE)
     found: dict[str, Callable[[], Awaitable[object]]] = {}
-    for period in ("today", "week", "month"):
-        since = dashboard.period_start(period, now)  # type: ignore[arg-type]
-        found[f"dashboard {period}: top-ups"] = lambda s=since: pool.fetchrow(dashboard._TOPUPS, s)
-        found[f"dashboard {period}: spending"] = lambda s=since: pool.fetchrow(dashboard._SPENDING, s)
-        found[f"dashboard {period}: people"] = lambda s=since: pool.fetchrow(dashboard._PEOPLE, s)
-        found[f"dashboard {period}: Stars refunds, given away"] = lambda s=since: pool.fetchrow(
-            dashboard._OTHER, s
+    periods: tuple[dashboard.Period, ...] = ("today", "week", "month")
+    for period in periods:
+        since = dashboard.period_start(period, now)
+        found[f"dashboard {period}: top-ups"] = partial(pool.fetchrow, dashboard._TOPUPS, since)
+        found[f"dashboard {period}: spending"] = partial(pool.fetchrow, dashboard._SPENDING, since)
+        found[f"dashboard {period}: people"] = partial(pool.fetchrow, dashboard._PEOPLE, since)
+        found[f"dashboard {period}: Stars refunds, given away"] = partial(
+            pool.fetchrow, dashboard._OTHER, since
         )
-        found[f"dashboard {period}: Kie.ai credits"] = lambda s=since: pool.fetchrow(dashboard._KIE, s)
-        found[f"dashboard {period}: per model"] = lambda s=since: dashboard.models(pool, s)
+        found[f"dashboard {period}: Kie.ai credits"] = partial(pool.fetchrow, dashboard._KIE, since)
+        found[f"dashboard {period}: per model"] = partial(dashboard.models, pool, since)
     first = chart.first_day(now)
     bounds = chart.midnights(first, chart.DAYS)
     for name, sql in chart.QUERIES.items():
-        found[f"dashboard 30-day {name}"] = lambda q=sql: pool.fetch(q, first, bounds)
+        found[f"dashboard 30-day {name}"] = partial(pool.fetch, sql, first, bounds)
     found["dashboard month: all of it"] = lambda: dashboard.figures(
         pool, dashboard.period_start("month", now), settings
     )
     found["dashboard chart: all of it"] = lambda: chart.daily(pool, now, settings)
     for who, user in (("average", average), ("heavy", WHALE)):
-        found[f"card {who}: find by id"] = lambda u=user: directory.find(str(u))
-        found[f"card {who}: person"] = lambda u=user: directory.person(u)
-        found[f"card {who}: facts"] = lambda u=user: directory.facts(u)
-        found[f"card {who}: operations (200)"] = lambda u=user: directory.operations(u)
-        found[f"card {who}: jobs (200)"] = lambda u=user: directory.jobs(u)
-        found[f"card {who}: audit about the user"] = lambda u=user: audit.entries(pool, target_user=u)
-        found[f"wallet {who}: operations listing (15)"] = lambda u=user: ledger.recent(u, 15)
+        found[f"card {who}: find by id"] = partial(directory.find, str(user))
+        found[f"card {who}: person"] = partial(directory.person, user)
+        found[f"card {who}: facts"] = partial(directory.facts, user)
+        found[f"card {who}: operations (200)"] = partial(directory.operations, user)
+        found[f"card {who}: jobs (200)"] = partial(directory.jobs, user)
+        found[f"card {who}: audit about the user"] = partial(audit.entries, pool, target_user=user)
+        found[f"wallet {who}: operations listing (15)"] = partial(ledger.recent, user, 15)
     found["card: find by @username"] = lambda: directory.find("@user_4242")
     found["card: one job"] = lambda: directory.job(job_id)
     found["receipts: pending"] = lambda: receipts.pending()

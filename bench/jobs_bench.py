@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.databases import server_dsn, temporary_database
 from emulators.telegram.server import DEFAULT_TOKEN
 from engine.loader.bundle import Bundle, load_bundle
+from engine.storage.connection import Connection
 from engine.storage.migrations import migrate
 from engine.telegram.files import TelegramFiles
 from plugins.generation.delivery import Delivery
@@ -81,6 +82,12 @@ async def _serve(module: str, *args: str) -> tuple[asyncio.subprocess.Process, s
                     return process, base
             await asyncio.sleep(0.05)
     raise RuntimeError(f"{module} did not start")
+
+
+async def job_counts(pool: asyncpg.Pool) -> dict[str, int]:
+    """How many jobs are in each state."""
+    rows = await pool.fetch("SELECT state, count(*) FROM jobs GROUP BY state")
+    return {row["state"]: row["count"] for row in rows}
 
 
 async def one_run(dsn: str, jobs: int, poll: Callable[[float], float], label: str) -> None:
@@ -136,7 +143,7 @@ async def _run(
     for index in range(jobs):
         user = USERS[index % len(USERS)]
 
-        async def pay(c: asyncpg.Connection, job_id: str, u: int = user) -> None:
+        async def pay(c: Connection, job_id: str, u: int = user) -> None:
             await wallet.reserve(u, job_id, 100, conn=c)
 
         await store.create(
@@ -155,7 +162,7 @@ async def _run(
     task = asyncio.create_task(runner.run())
     peak = 0
     while True:
-        counts = dict(await pool.fetch("SELECT state, count(*) FROM jobs GROUP BY state"))  # type: ignore[arg-type]
+        counts = await job_counts(pool)
         peak = max(peak, counts.get("submitted", 0) + counts.get("running", 0))
         if await pool.fetchval("SELECT count(*) FROM jobs WHERE delivered") == jobs:
             break
@@ -170,7 +177,7 @@ async def _run(
         record = await client.record_info(row["kie_task_id"])
         if record.complete_time is not None:
             added.append((row["finished_at"] - record.complete_time).total_seconds())
-    states = dict(await pool.fetch("SELECT state, count(*) FROM jobs GROUP BY state"))  # type: ignore[arg-type]
+    states = await job_counts(pool)
     await client.close()
     await fetcher.close()
     await bot.session.close()

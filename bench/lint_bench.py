@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -86,8 +87,8 @@ def main() -> None:
         big = load_bundle(scaled)
         print(f"scaled bundle ({args.factor}x): {len(big.screens)} screens, {len(big.models)} models")
         for name, root in (("shipped", ROOT), (f"{args.factor}x", scaled)):
-            engine = _timed(lambda r=root: _load_and_lint(r), args.runs)
-            baseline = _timed(lambda r=root: _plain_yaml(r), args.runs)
+            engine = _timed(partial(_load_and_lint, root), args.runs)
+            baseline = _timed(partial(_plain_yaml, root), args.runs)
             print(
                 f"{name:8} load+lint {engine * 1000:8.1f} ms | yaml.safe_load only "
                 f"{baseline * 1000:8.1f} ms | ratio {engine / baseline:5.2f}x"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,7 +130,15 @@ class RecordingSession(BaseSession):
     async def close(self) -> None:
         return None
 
-    async def stream_content(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
+    def stream_content(  # pragma: no cover
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        """Not a generator (no ``yield``): it refuses at the call, before any iteration."""
         raise NotImplementedError("the recording session serves no files")
 
     def _wire(self, bot: Bot, method: TelegramMethod[Any]) -> dict[str, Any]:
@@ -177,19 +186,19 @@ class RecordingSession(BaseSession):
             if "inline_message_id" in wire:
                 raise AssertionError("inline messages are not simulated")
             chat = self.recorder.chat(int(wire["chat_id"]))
-            shown = chat.messages.get(int(wire["message_id"]))
-            if shown is None or not shown.from_bot:
+            target = chat.messages.get(int(wire["message_id"]))
+            if target is None or not target.from_bot:
                 raise _Refused("Bad Request: message to edit not found")
-            text = wire["text"] if name == "editMessageText" else shown.text
+            text = wire["text"] if name == "editMessageText" else target.text
             markup = json.loads(wire["reply_markup"]) if "reply_markup" in wire else None
-            if text == shown.text and markup == shown.markup:
+            if text == target.text and markup == target.markup:
                 raise _Refused(
                     "Bad Request: message is not modified: specified new message "
                     "content and reply markup are exactly the same as a current "
                     "content and reply markup of the message"
                 )
-            shown.text, shown.markup = text, markup
-            return message_json(chat.chat_id, shown, edited=True)
+            target.text, target.markup = text, markup
+            return message_json(chat.chat_id, target, edited=True)
         if name == "deleteMessage":
             chat = self.recorder.chat(int(wire["chat_id"]))
             if chat.messages.pop(int(wire["message_id"]), None) is None:

@@ -212,8 +212,11 @@ def plain_router() -> Router:
         inline_keyboard=[[InlineKeyboardButton(text=LABEL_BACK, callback_data="back")]]
     )
 
+    # the bench's updates are a private chat's: /start has a sender, and each button is on the
+    # bot's own recent message, so a query's message is there and accessible
     @router.message(CommandStart())
     async def start(message: Message) -> None:
+        assert message.from_user is not None
         await message.answer(
             main_text(message.from_user.first_name), reply_markup=main_kb, parse_mode=ParseMode.HTML
         )
@@ -221,16 +224,19 @@ def plain_router() -> Router:
     @router.callback_query(F.data == "a")
     async def to_a(query: CallbackQuery) -> None:
         await query.answer()
+        assert isinstance(query.message, Message)
         await query.message.edit_text(TEXT_A, reply_markup=back_kb, parse_mode=ParseMode.HTML)
 
     @router.callback_query(F.data == "b")
     async def to_b(query: CallbackQuery) -> None:
         await query.answer()
+        assert isinstance(query.message, Message)
         await query.message.edit_text(TEXT_B, reply_markup=back_kb, parse_mode=ParseMode.HTML)
 
     @router.callback_query(F.data == "back")
     async def back(query: CallbackQuery) -> None:
         await query.answer()
+        assert isinstance(query.message, Message)
         await query.message.edit_text(
             main_text(query.from_user.first_name), reply_markup=main_kb, parse_mode=ParseMode.HTML
         )

@@ -134,7 +134,7 @@ def line(label: str, seconds: float, latencies: list[float]) -> str:
     )
 
 
-async def pool_sizes(dsn: str, instances: int) -> dict[str, str]:
+async def pool_sizes(dsn: str, instances: int) -> tuple[int, int]:
     """Each instance's connections, as the README says to size them: all instances together
     stay below the server's ``max_connections`` (four instances of 2 x 10 + 10 do not fit
     a default server's 100, and the ones refused a connection fail updates)."""
@@ -148,7 +148,7 @@ async def pool_sizes(dsn: str, instances: int) -> dict[str, str]:
     locks = min(10, max(2, each // 3))
     pool = min(10, max(2, (each - locks) // 2))
     print(f"{'':<26} per instance: DATABASE_POOL_SIZE={pool}, WEBHOOK_LOCK_CONNECTIONS={locks}")
-    return {"DATABASE_POOL_SIZE": str(pool), "WEBHOOK_LOCK_CONNECTIONS": str(locks)}
+    return pool, locks
 
 
 async def measure(server: str, size: int, users: int, flood_count: int) -> tuple[float, float, str]:
@@ -162,8 +162,17 @@ async def measure(server: str, size: int, users: int, flood_count: int) -> tuple
             watch = Watch(emulator)
             watching = asyncio.create_task(watch.run())
             with tempfile.TemporaryDirectory() as tmp:
-                env = {"FLOOD_RATE": "3", **await pool_sizes(dsn, size)}
-                async with fleet(emulator, dsn, size, Path(tmp), start_timeout=300, **env) as running:
+                pool_size, locks = await pool_sizes(dsn, size)
+                async with fleet(
+                    emulator,
+                    dsn,
+                    size,
+                    Path(tmp),
+                    start_timeout=300,
+                    FLOOD_RATE="3",
+                    DATABASE_POOL_SIZE=str(pool_size),
+                    WEBHOOK_LOCK_CONNECTIONS=str(locks),
+                ) as running:
                     meter = CpuMeter(
                         {
                             "instances": lambda: [i.process.pid for i in running.instances],

@@ -108,8 +108,12 @@ async def main(argv: list[str]) -> int:
         old.unlink()
     bundle = load_bundle(PROJECT_ROOT)
     with tempfile.TemporaryDirectory(prefix="kfb-shots-") as tmp:
-        env = {"DATA_DIR": str(Path(tmp) / "data")}
-        stack = LocalStack(PROJECT_ROOT, os.environ.get("DATABASE_URL"), log=Path(tmp) / "main.log", **env)
+        stack = LocalStack(
+            PROJECT_ROOT,
+            os.environ.get("DATABASE_URL"),
+            log=Path(tmp) / "main.log",
+            DATA_DIR=str(Path(tmp) / "data"),
+        )
         print("starting the local bot …", flush=True)
         try:
             async with stack, Browser() as browser:

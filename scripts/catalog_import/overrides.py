@@ -29,6 +29,12 @@ _SEEDANCE_2 = {
         "prompt (min 3 characters), the reference only under-declares it"
     ],
 }
+_WAN_3_OMIT = {
+    "reference_video_urls": "billed seconds = output + reference-video duration "
+    "(input_constraints); left out so the price is known",
+    "reference_file_urls": "documents are not media the bot collects",
+    "reference_link_urls": "web links, not files",
+}
 _WAN_3 = {
     "fields": {
         "prompt": {"required": True},
@@ -37,12 +43,7 @@ _WAN_3 = {
         "reference_image_urls": {"excludes": ["first_frame_url"]},
         "reference_audio_urls": {"excludes": ["first_frame_url"]},
     },
-    "omit": {
-        "reference_video_urls": "billed seconds = output + reference-video duration "
-        "(input_constraints); left out so the price is known",
-        "reference_file_urls": "documents are not media the bot collects",
-        "reference_link_urls": "web links, not files",
-    },
+    "omit": _WAN_3_OMIT,
     "notes": [
         "prompt asked as required (the reference: 'required for text-to-video')",
         "duration minimum 2 (reference: 2-30 s without video input; -1 'model decides' "
@@ -389,7 +390,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "wan/3-0-video": _WAN_3,
     "wan/3-0-video-prime": {
         **_WAN_3,
-        "omit": {**_WAN_3["omit"], "resolution": "only 1080P is priced; it is Kie's default"},
+        "omit": {**_WAN_3_OMIT, "resolution": "only 1080P is priced; it is Kie's default"},
     },
     "topaz/video-upscale": {
         "fields": {"video_url": {"max_seconds": 60}},

@@ -6,7 +6,7 @@ verified overlay (or a rule's ``extra_credits``), so a rule cannot charge an inv
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 #: reference price source prefix → how a YAML reader should see it
@@ -39,12 +39,12 @@ def C(
     return case
 
 
-def by(field: str, table: dict[Any, float], per: str | None = None) -> list[dict[str, Any]]:
+def by(field: str, table: Mapping[Any, float], per: str | None = None) -> list[dict[str, Any]]:
     return [C(v, per=per, **{field: k}) for k, v in table.items()]
 
 
 def grid(
-    first: str, second: str, table: dict[tuple[Any, Any], float], per: str | None = None
+    first: str, second: str, table: Mapping[tuple[Any, Any], float], per: str | None = None
 ) -> list[dict[str, Any]]:
     return [C(v, per=per, **{first: a, second: b}) for (a, b), v in table.items()]
 
