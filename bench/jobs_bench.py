@@ -44,8 +44,9 @@ from engine.telegram.files import TelegramFiles
 from plugins.generation.delivery import Delivery
 from plugins.generation.inputs import InputBuilder
 from plugins.generation.plugin import money_settlers
-from plugins.generation.runner import JobRunner, poll_delay
+from plugins.generation.runner import JobRunner
 from plugins.generation.store import JobStore
+from plugins.generation.timing import poll_delay
 from plugins.integrations.kie.client import KieClient
 from plugins.integrations.public_fetch import AddressPolicy, PublicFetcher
 from plugins.wallet.service import Wallet

@@ -1,13 +1,10 @@
-"""The job runner: every instance runs one; jobs are leased, so each step runs in one place.
-
-A step holds its job's lease and renews it while it works (a big result downloaded and sent
-can take minutes), so no other instance takes the job from a live one, however long the step;
-a dead instance stops renewing, and its jobs go to the others once ``lease`` has passed.
+"""The job runner: one step of a job's life each time the lease loop hands it a job.
 
 A job's life: submit to Kie.ai (uploading the user's files first), poll with backoff until
 it ends or its deadline passes, settle its money (capture on success, release otherwise),
 deliver the result or explain the failure. Each of these is recorded in the job row before
 the next begins, so after a crash or restart the runner picks up exactly where it stopped.
+Where and when a step runs (leases, concurrency) is ``LeaseLoop``'s.
 
 createTask is the one step that cannot simply be repeated: it spends money and Kie.ai has no
 idempotency key. So the job is marked ``submitting`` before the request leaves, and a job found
@@ -21,10 +18,7 @@ a task still unseen by that time is one we could never deliver or charge for.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -33,15 +27,18 @@ from typing import Any
 import asyncpg
 
 from engine.loader.bundle import Bundle
-from engine.log_context import bind
 from engine.storage.connection import Connection
-from engine.telegram.pace import Priority, SendPace, priority
+from engine.telegram.pace import SendPace
 from plugins.generation.adoption import adoption_refusal
 from plugins.generation.breaker import Breakers
 from plugins.generation.delivery import Delivery
 from plugins.generation.inputs import InputBuilder, InputError
 from plugins.generation.job import FailureKind, Job, JobState
+from plugins.generation.lease_loop import LeaseLoop
+from plugins.generation.outcome import apply_record
+from plugins.generation.status_cadence import STATUS_EVERY, StatusCadence
 from plugins.generation.store import JobStore
+from plugins.generation.timing import MAX_ATTEMPTS, UNKNOWN_GRACE, UNKNOWN_RECHECK, poll_delay, retry_delay
 from plugins.integrations.kie.client import KieClient
 from plugins.integrations.kie.errors import (
     KieAuthError,
@@ -54,45 +51,13 @@ from plugins.integrations.kie.errors import (
     KieUnavailable,
     KieValidationError,
 )
-from plugins.integrations.kie.records import TaskRecord, TaskState
 
 log = logging.getLogger(__name__)
 
 Money = Callable[[Job, Connection], Awaitable[Any]]
-MAX_ATTEMPTS = 6
-STATUS_EVERY = 3.0  # seconds between edits of the status message's elapsed time
-CHAT_ACTION_EVERY = 4.5  # Telegram shows a chat action for 5 s
-UNKNOWN_GRACE = timedelta(minutes=2)  # after the deadline: Kie.ai retries a callback 3 times
-UNKNOWN_RECHECK = 30.0  # seconds between looks at a job whose createTask answer was lost
-POLICY_CODES = {"400", "422", "451"}
-POLICY_WORDS = ("policy", "flagged", "prohibited", "sensitive", "nsfw", "moderation", "safety")
 
 
-def poll_delay(elapsed: float) -> float:
-    """Often at first, then less: Kie.ai's own guidance (2–3 s, then 5–10 s, then 15–30 s)."""
-    if elapsed < 30:
-        return 2.0
-    if elapsed < 120:
-        return 5.0
-    return 15.0
-
-
-def retry_delay(attempt: int) -> float:
-    return min(60.0, 2.0 * 2.0 ** max(0, attempt - 1))
-
-
-def failure_kind(code: str | None, message: str | None) -> FailureKind:
-    """Why a task Kie.ai ran ended in ``fail``. Not "busy": the task was accepted and the model
-    failed on it ("Generation failed", 501, or an upstream error), so the user is told so."""
-    text = (message or "").lower()
-    if any(word in text for word in POLICY_WORDS):
-        return FailureKind.CONTENT_POLICY
-    if code in POLICY_CODES:
-        return FailureKind.BAD_INPUT
-    return FailureKind.GENERATION_FAILED
-
-
-class JobRunner:
+class JobRunner(LeaseLoop):
     def __init__(
         self,
         store: JobStore,
@@ -115,7 +80,14 @@ class JobRunner:
         status_every: float = STATUS_EVERY,
         pace: SendPace | None = None,
     ) -> None:
-        self.store = store
+        super().__init__(
+            store,
+            concurrency=concurrency,
+            batch=batch,
+            idle_sleep=idle_sleep,
+            lease=lease,
+            retry_delay=retry_delay,
+        )
         self.client = client
         self.inputs = inputs
         self.delivery = delivery
@@ -127,122 +99,35 @@ class JobRunner:
         #: told (synchronously: keep them cheap) of each job once it has settled, e.g. the
         #: Kie.ai low-balance check, since a job is what spends credits
         self.finished_hooks: list[Callable[[Job], None]] = []
-        self.batch = batch
-        self.idle_sleep = idle_sleep
-        self.lease = lease
         self.unknown_grace = unknown_grace
         self.poll_delay = poll_delay
-        self.retry_delay = retry_delay
-        self.concurrency = concurrency
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._posted: dict[uuid.UUID, tuple[float, float]] = {}  # job → last status, action
-        #: job → when its next real step is due (monotonic); until then it wakes every
-        #: ``status_every`` only to move its status message (see ``_between_steps``)
-        self._due: dict[uuid.UUID, float] = {}
-        self.status_every = status_every
-        #: the bot's outgoing rate limit: status edits go as progress (after replies to users,
-        #: within its progress cap), and an elapsed-time edit is skipped while sends queue
-        self.pace = pace
-        self._stopping = asyncio.Event()
-        self._wake = asyncio.Event()
-        #: whose leases are this runner's: a restarted process has a new one, so its
-        #: predecessor's leases lapse to whichever instance comes first
-        self.owner = uuid.uuid4()
-        #: looks for due jobs so far: a test waits for the next look instead of sleeping
-        self.ticks = 0
+        self.cadence = StatusCadence(store, delivery, status_every, pace)
 
-    # ---------------------------------------------------------------------- the loop
     def wake(self, job_id: uuid.UUID | None = None) -> None:
         """A job became due (created, or called back): look now rather than after a nap."""
         if job_id is not None:
-            self._due.pop(job_id, None)
-        self._wake.set()
+            self.cadence.clear_due(job_id)
+        super().wake()
 
-    async def run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                found = await self.tick()
-            except (OSError, asyncpg.PostgresError):
-                log.exception("job runner could not reach the database; retrying")
-                found = 0
-            if found == 0:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.idle_sleep)
-
-    async def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._tasks:
-            await asyncio.wait(self._tasks, timeout=10)
-
-    async def tick(self) -> int:
-        """Lease due jobs (as many as free slots allow) and start a step for each."""
-        free = self.concurrency - len(self._tasks)
-        if free <= 0:
-            return 0
-        jobs = await self.store.lease(min(self.batch, free), self.lease, self.owner)
-        for job in jobs:
-            task = asyncio.create_task(self._guarded(job))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        self.ticks += 1
-        return len(jobs)
-
-    @property
-    def in_flight(self) -> int:
-        """Job steps started and not yet finished."""
-        return len(self._tasks)
-
-    async def _guarded(self, job: Job) -> None:
-        with bind(job_id=job.id.hex, user_id=job.user_id):
-            await self._step_logged(job)
-
-    async def _step_logged(self, job: Job) -> None:
-        keeping = asyncio.create_task(self._keep_lease(job.id))
-        try:
-            next_run = await self.step(job)
-        except Exception:
-            log.exception("job %s step failed; it will be retried", job.id)
-            next_run = datetime.now(UTC) + timedelta(seconds=self.retry_delay(job.attempts + 1))
-            with contextlib.suppress(Exception):
-                await self.store.note(job.id, attempts=job.attempts + 1)
-        finally:
-            keeping.cancel()
-        with contextlib.suppress(Exception):
-            await self.store.release_lease(job.id, self.owner, next_run, job.next_run_at)
-
-    async def _keep_lease(self, job_id: uuid.UUID) -> None:
-        """Renew the lease every third of it while the step runs, until it is lost."""
-        while True:
-            await asyncio.sleep(self.lease.total_seconds() / 3)
-            try:
-                if not await self.store.renew_lease(job_id, self.owner, self.lease):
-                    log.warning("job %s: lease lost to another instance while its step ran", job_id)
-                    return
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-                log.warning("job %s: lease not renewed (database unreachable)", job_id)
-
-    # ---------------------------------------------------------------------- one step
     async def step(self, job: Job) -> datetime:
         """Move the job as far as it can go now; returns when to look at it again."""
         now = datetime.now(UTC)
-        between = await self._between_steps(job, now)
+        between = await self.cadence.between_steps(job, now)
         if between is not None:
             return between
         if job.state is JobState.CREATED:
             job, wait = await self._submit(job, now)
             if not job.state.terminal:
-                return self._next_look(job, now, wait)
+                return self.cadence.next_look(job, now, wait)
         elif job.state is JobState.SUBMITTING:
             job, wait = await self._unresolved(job, now)
             if not job.state.terminal:
-                return self._next_look(job, now, wait)
+                return self.cadence.next_look(job, now, wait)
         elif job.state in (JobState.SUBMITTED, JobState.RUNNING):
             job, wait = await self._poll(job, now)
             if not job.state.terminal:
-                return self._next_look(job, now, wait)
-        self._due.pop(job.id, None)
+                return self.cadence.next_look(job, now, wait)
+        self.cadence.clear_due(job.id)
         if not job.settled:
             await self._settle(job)
             job = await self.store.get(job.id) or job
@@ -252,37 +137,8 @@ class JobRunner:
                 hook(job)
         if not job.delivered:
             await self._deliver(job)
-        self._posted.pop(job.id, None)
+        self.cadence.clear_posted(job.id)
         return now + timedelta(days=3650)
-
-    def _next_look(self, job: Job, now: datetime, wait: float) -> datetime:
-        """When to look at a waiting job again: its next real step is ``wait`` away, but the
-        user's status message moves every ``status_every`` seconds until then."""
-        if job.status_message_id is None or wait <= self.status_every:
-            self._due.pop(job.id, None)
-            return now + timedelta(seconds=wait)
-        self._due[job.id] = time.monotonic() + wait
-        return now + timedelta(seconds=self.status_every)
-
-    async def _between_steps(self, job: Job, now: datetime) -> datetime | None:
-        """A job woken before its next real step (see ``_next_look``): only its status message
-        is edited (elapsed time), and the next look is returned. None: do the real step."""
-        due = self._due.get(job.id)
-        if due is None or job.state.terminal or job.status_message_id is None:
-            return None
-        left = due - time.monotonic()
-        if left <= 0.05:
-            self._due.pop(job.id, None)
-            return None
-        await self._keep_user_posted(job, changed=False)
-        return now + timedelta(seconds=min(left, self.status_every))
-
-    async def _show_status(self, job: Job) -> Job:
-        message_id = await self.delivery.status(job)
-        if message_id != job.status_message_id:
-            await self.store.note(job.id, status_message_id=message_id)
-            job = job.model_copy(update={"status_message_id": message_id})
-        return job
 
     async def _fail(
         self, job: Job, kind: FailureKind, message: str, state: JobState = JobState.FAILED
@@ -294,7 +150,7 @@ class JobRunner:
 
     async def _submit(self, job: Job, now: datetime) -> tuple[Job, float]:
         if job.status_message_id is None:
-            job = await self._show_status(job)
+            job = await self.cadence.show(job)
         if now >= job.deadline_at:
             return await self._fail(
                 job, FailureKind.SERVICE_BUSY, "not accepted before deadline", JobState.TIMED_OUT
@@ -322,7 +178,7 @@ class JobRunner:
                 return await self.store.get(job.id) or job, 0
             log.info("job %s not accepted yet (%s); attempt %s", job.id, exc, attempts)
             if attempts == 1:  # now waiting on Kie.ai: offer to cancel
-                await self._show_status(back)
+                await self.cadence.show(back)
             return back, self.retry_delay(attempts)
         except KieCreateUncertain as exc:
             log.warning("job %s: createTask outcome unknown (%s); it is not sent again", job.id, exc)
@@ -349,7 +205,7 @@ class JobRunner:
                 )
             return current, self.poll_delay(0)  # else its callback came first and adopted it
         if job.attempts:  # the cancel button was offered: it no longer applies
-            await self._show_status(moved)
+            await self.cadence.show(moved)
         return moved, self.poll_delay(0)
 
     async def _unresolved(self, job: Job, now: datetime) -> tuple[Job, float]:
@@ -401,7 +257,7 @@ class JobRunner:
         if adopted is None:  # its own createTask answer (or another callback) came first
             return await self.store.get(job.id) or job
         log.info("job %s adopted task %s, announced by its callback", job.id, task_id)
-        applied = await self.apply_record(adopted, record)
+        applied = await apply_record(self.store, self.delivery, adopted, record)
         await self.store.due_now(job.id)
         self.wake()
         return applied or adopted
@@ -423,80 +279,18 @@ class JobRunner:
             if job.attempts + 1 >= MAX_ATTEMPTS:
                 return await self._fail(job, FailureKind.SERVICE_BUSY, str(exc)), 0
             return job, self.retry_delay(job.attempts + 1)
-        moved = await self.apply_record(job, record)
+        moved = await apply_record(self.store, self.delivery, job, record)
         current = moved or job
         if not current.state.terminal:
-            await self._keep_user_posted(current, changed=current.state != job.state)
+            await self.cadence.keep_user_posted(current, changed=current.state != job.state)
         return current, self.poll_delay(elapsed)
-
-    async def _keep_user_posted(self, job: Job, changed: bool) -> None:
-        """The status message (state, elapsed time) and the chat action, not more often than
-        they are useful: every poll would flood Telegram with hundreds of jobs in flight."""
-        now = time.monotonic()
-        status_at, action_at = self._posted.get(job.id, (0.0, 0.0))
-        crowded = self.pace is not None and self.pace.crowded(Priority.PROGRESS)
-        with priority(Priority.PROGRESS):
-            if changed or (now - status_at >= self.status_every and not crowded):
-                await self._show_status(job)
-                status_at = now
-            if now - action_at >= CHAT_ACTION_EVERY and not crowded:
-                await self.delivery.working(job)
-                action_at = now
-        self._posted[job.id] = (status_at, action_at)
-
-    async def apply_record(self, job: Job, record: TaskRecord) -> Job | None:
-        """What Kie.ai's recordInfo says about the task moves the job once (a callback only
-        makes the job due for a poll: its body is not trusted, see callbacks)."""
-        active = {JobState.SUBMITTED, JobState.RUNNING}
-        if record.state is TaskState.SUCCESS:
-            if record.result_urls:  # files; their ids too when they have some (Suno tracks)
-                refused = await self.delivery.vet(job, list(record.result_urls))
-                if refused is not None:  # not public, or not what the model makes: refunded
-                    log.warning("job %s: %s", job.id, refused)
-                    return await self.store.move(
-                        job.id,
-                        active,
-                        JobState.FAILED,
-                        error_code=FailureKind.SERVICE_BUSY.value,
-                        error_message=refused[:500],
-                    )
-                return await self.store.move(
-                    job.id,
-                    active,
-                    JobState.SUCCEEDED,
-                    result_urls=list(record.result_urls),
-                    result_items=[i.model_dump() for i in record.result_items],
-                )
-            if record.result_object:  # a text result (lyrics …), delivered as chat text
-                return await self.store.move(
-                    job.id, active, JobState.SUCCEEDED, result_object=record.result_object
-                )
-            return await self.store.move(
-                job.id,
-                active,
-                JobState.FAILED,
-                error_code=FailureKind.SERVICE_BUSY.value,
-                error_message="success without a result",
-            )
-        if record.state is TaskState.FAIL:
-            kind = failure_kind(record.fail_code, record.fail_msg)
-            return await self.store.move(
-                job.id,
-                active,
-                JobState.FAILED,
-                error_code=kind.value,
-                error_message=(record.fail_msg or "")[:500],
-            )
-        if record.state is TaskState.GENERATING and job.state is JobState.SUBMITTED:
-            return await self.store.move(job.id, {JobState.SUBMITTED}, JobState.RUNNING)
-        return None
 
     async def _settle(self, job: Job) -> None:
         money = self.settle_success if job.state is JobState.SUCCEEDED else self.settle_failure
         await self.store.settle(job, lambda conn: money(job, conn))
 
     async def _deliver(self, job: Job) -> None:
-        await self._show_status(job)
+        await self.cadence.show(job)
         if job.state is JobState.SUCCEEDED:
             await self.delivery.result(job, lambda sent: self.store.note(job.id, sent_parts=sent))
         elif job.state is not JobState.CANCELLED:
