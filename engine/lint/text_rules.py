@@ -9,7 +9,7 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from engine.lint.context import LintContext
 from engine.lint.registry import check, declare, finding
-from engine.lint.template_loops import closed_values, follow, loop_item, template_reads
+from engine.lint.template_loops import TemplateReads, closed_values, follow, loop_item, template_reads
 from engine.lint.variable_check import problems
 from engine.loader.bundle import DEFAULT_LANGUAGE, Locale
 from engine.loader.errors import Location, Problem, Severity
@@ -84,6 +84,15 @@ def _parsed_texts(ctx: LintContext) -> Iterator[tuple[str, nodes.Template, Local
                 yield key, text.ast, locale
 
 
+def _reads(ctx: LintContext, ast: nodes.Template) -> TemplateReads:
+    """A text's loops and tables, worked out once for the rules that read them."""
+    found: dict[int, TemplateReads] = ctx.extra.setdefault("template_reads", {})
+    reads = found.get(id(ast))  # the bundle keeps every tree alive for the lint
+    if reads is None:
+        reads = found[id(ast)] = template_reads(ast)
+    return reads
+
+
 def _at(locale: Locale, key: str, line: int) -> Location:
     """Where line ``line`` of the text ``key`` is written."""
     at = locale.positions[key]
@@ -94,7 +103,7 @@ def _at(locale: Locale, key: str, line: int) -> Location:
 def unknown_variables(ctx: LintContext) -> Iterator[Problem]:
     for key, ast, locale in _parsed_texts(ctx):
         paths = variable_paths(ast)
-        loops = template_reads(ast).loops
+        loops = _reads(ctx, ast).loops
         for site in ctx.text_uses.get(key, []):
             found = list(problems(paths, site.variables, f"on {site.where}"))
             for read in loops:  # a loop variable's fields, against an item of what it loops over
@@ -107,7 +116,7 @@ def unknown_variables(ctx: LintContext) -> Iterator[Problem]:
 @check
 def lookup_tables(ctx: LintContext) -> Iterator[Problem]:
     for key, ast, locale in _parsed_texts(ctx):
-        for lookup in template_reads(ast).lookups:
+        for lookup in _reads(ctx, ast).lookups:
             for site in ctx.text_uses.get(key, []):
                 variables = site.variables
                 if lookup.binding is not None:

@@ -20,9 +20,10 @@ from engine.loader.bundle import Bundle
 from engine.plugin import GuardCheck, Plugin
 from plugins.admin.audit_view import TEXTS as AUDIT_TEXTS
 from plugins.admin.console import Console
+from plugins.admin.kie_alert import KieBalance
 from plugins.admin.plugin_audit import AuditOps
 from plugins.admin.plugin_balance import BalanceOps
-from plugins.admin.plugin_dashboard import DashboardOps, KieBalance
+from plugins.admin.plugin_dashboard import DashboardOps
 from plugins.admin.plugin_roles import RoleOps
 from plugins.admin.plugin_users import UserOps
 from plugins.admin.roles import GUARD_IMPLIES, Role, RoleBook, passes

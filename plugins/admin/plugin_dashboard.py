@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from engine.plugin import CallContext, NoArgs, action, query
 from plugins.admin import chart, dashboard
+from plugins.admin.kie_alert import KieBalance
 from plugins.admin.plugin_base import AdminOps
 from plugins.admin.views import Dashboard, DashboardArgs, ModelLine, show_time
 from plugins.integrations.kie.errors import KieError
 
 log = logging.getLogger(__name__)
 
-#: Kie.ai's credit endpoint (``KieClient.credits``)
-KieBalance = Callable[[], Awaitable[Decimal]]
 #: how long the dashboard waits for Kie.ai's balance before showing it as unknown
 KIE_BALANCE_TIMEOUT = 5.0
 

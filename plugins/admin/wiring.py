@@ -11,8 +11,8 @@ from aiogram import Bot, Router
 from engine.loader.bundle import Bundle
 from engine.runtime.interpreter import Runtime
 from plugins.admin.commands import CommandMenus
+from plugins.admin.kie_alert import KieBalance
 from plugins.admin.plugin import AdminPlugin
-from plugins.admin.plugin_dashboard import KieBalance
 from plugins.admin.roles import Role, RoleBook
 from plugins.admin.router import admin_router
 from plugins.admin.watch import BlockList, Watch
